@@ -1,0 +1,10 @@
+DROP TABLE post_reactions;
+DROP TABLE post_revisions;
+DROP TABLE posts;
+DROP TABLE threads;
+DROP TABLE membership_requests;
+DROP TABLE community_members;
+DROP TABLE communities;
+DROP TABLE sessions;
+DROP TABLE consents;
+DROP TABLE users;

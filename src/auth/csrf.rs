@@ -1,0 +1,65 @@
+//! The CSRF rule: a state-changing request that a browser could have been
+//! tricked into sending (one carrying the session cookie, or any request
+//! from another origin) must come from Kindred's own origin. Requests with
+//! a bearer token are not at risk and pass.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::middleware::Next;
+use actix_web::{Error, web};
+
+use super::session::COOKIE_NAME;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub async fn enforce(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    if changes_state(request.method()) && !has_bearer(&request) {
+        let origin = request.app_data::<web::Data<AppState>>().map(|state| state.public_origin.clone());
+        if let Some(expected) = origin {
+            check(&request, &expected)?;
+        }
+    }
+    next.call(request).await
+}
+
+fn changes_state(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn has_bearer(request: &ServiceRequest) -> bool {
+    request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("Bearer "))
+}
+
+fn check(request: &ServiceRequest, expected_origin: &str) -> Result<(), ApiError> {
+    let header_text = |name| request.headers().get(name).and_then(|value| value.to_str().ok());
+    if let Some(origin) = header_text(header::ORIGIN) {
+        return if origin.eq_ignore_ascii_case(expected_origin) {
+            Ok(())
+        } else {
+            Err(refused("This request came from another site, so it was refused."))
+        };
+    }
+    if let Some(site) = header_text(header::HeaderName::from_static("sec-fetch-site")) {
+        return if site == "same-origin" {
+            Ok(())
+        } else {
+            Err(refused("This request came from another site, so it was refused."))
+        };
+    }
+    if request.cookie(COOKIE_NAME).is_some() {
+        return Err(refused("This request did not say where it came from, so it was refused."));
+    }
+    Ok(())
+}
+
+fn refused(message: &'static str) -> ApiError {
+    ApiError::new(actix_web::http::StatusCode::FORBIDDEN, "csrf_refused", message)
+}

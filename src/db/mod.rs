@@ -1,0 +1,231 @@
+//! The one place that hides the difference between SQLite and PostgreSQL:
+//! which backend a URL names, how connections are made and pooled, how
+//! writes are serialised, and which migrations run.
+
+pub mod communities;
+pub mod posts;
+pub mod schema;
+pub mod threads;
+pub mod users;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::{PgConnection, SqliteConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::{ApiError, ApiResult};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// SQLite settings applied to every new connection; `busy_timeout` first so
+/// the others wait for a lock instead of failing.
+const SQLITE_SETUP: &str = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// A database location, parsed from its URL before anything connects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// `sqlite://PATH`, `sqlite:PATH` or a bare path name SQLite;
+    /// `postgres://` or `postgresql://` name PostgreSQL; any other scheme is refused.
+    pub fn parse(url: &str) -> anyhow::Result<Self> {
+        let url = url.trim();
+        if url.is_empty() {
+            anyhow::bail!("the database URL is empty");
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres(url.to_owned()));
+        }
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            if path.is_empty() {
+                anyhow::bail!("the SQLite database URL names no file");
+            }
+            return Ok(Self::Sqlite(PathBuf::from(path)));
+        }
+        if let Some((scheme, _)) = url.split_once("://") {
+            anyhow::bail!(
+                "the database URL scheme '{scheme}' is not supported (use sqlite://PATH or postgres://...)"
+            );
+        }
+        Ok(Self::Sqlite(PathBuf::from(url)))
+    }
+
+    /// Opens one connection, set up for use; a SQLite file's folder is created.
+    pub fn connect(&self) -> anyhow::Result<AnyConnection> {
+        match self {
+            Self::Sqlite(path) => {
+                if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(folder).map_err(|error| {
+                        anyhow::anyhow!("cannot create the database folder {}: {error}", folder.display())
+                    })?;
+                }
+                let path_text = path.to_str().ok_or_else(|| anyhow::anyhow!("the SQLite path is not UTF-8"))?;
+                let mut connection = SqliteConnection::establish(path_text)
+                    .map_err(|error| anyhow::anyhow!("cannot open SQLite database {}: {error}", path.display()))?;
+                connection.batch_execute(SQLITE_SETUP)?;
+                Ok(AnyConnection::Sqlite(connection))
+            }
+            Self::Postgres(url) => {
+                let connection = PgConnection::establish(url)
+                    .map_err(|error| anyhow::anyhow!("cannot connect to PostgreSQL: {}", error.to_string().trim()))?;
+                Ok(AnyConnection::Postgres(connection))
+            }
+        }
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Self::Sqlite(_))
+    }
+}
+
+/// Runs every pending migration of the connection's backend.
+pub fn run_migrations(connection: &mut AnyConnection) -> anyhow::Result<()> {
+    let applied = match connection {
+        AnyConnection::Sqlite(inner) => inner.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        AnyConnection::Postgres(inner) => inner.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+    }
+    .map_err(|error| anyhow::anyhow!("migration failed: {error}"))?;
+    if applied > 0 {
+        tracing::info!(applied, "database migrations applied");
+    }
+    Ok(())
+}
+
+/// Reverts every applied migration (used by the migration round-trip test).
+pub fn revert_all_migrations(connection: &mut AnyConnection) -> anyhow::Result<()> {
+    match connection {
+        AnyConnection::Sqlite(inner) => inner.revert_all_migrations(SQLITE_MIGRATIONS).map(drop),
+        AnyConnection::Postgres(inner) => inner.revert_all_migrations(POSTGRES_MIGRATIONS).map(drop),
+    }
+    .map_err(|error| anyhow::anyhow!("migration revert failed: {error}"))
+}
+
+/// Makes pooled connections from a parsed URL.
+struct Manager(DatabaseUrl);
+
+impl ManageConnection for Manager {
+    type Connection = AnyConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
+        self.0.connect().map_err(|error| {
+            r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(error.to_string()))
+        })
+    }
+
+    fn is_valid(&self, connection: &mut AnyConnection) -> Result<(), r2d2::Error> {
+        connection.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _: &mut AnyConnection) -> bool {
+        false
+    }
+}
+
+type Pool = r2d2::Pool<Manager>;
+
+/// The application's database: a pool for reads and, on SQLite, the one
+/// writer connection every write goes through (SQLite allows one writer).
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    sqlite_writer: Option<Arc<Mutex<AnyConnection>>>,
+}
+
+impl Db {
+    /// Connects, runs migrations and builds the pool; fails with a sentence
+    /// naming what is wrong (an unreachable server, an unwritable file).
+    pub fn open(url: &DatabaseUrl, pool_size: u32) -> anyhow::Result<Self> {
+        let mut first = url.connect()?;
+        run_migrations(&mut first)?;
+        let pool = r2d2::Pool::builder()
+            .max_size(pool_size.max(1))
+            .min_idle(Some(1))
+            .test_on_check_out(false)
+            .connection_timeout(Duration::from_secs(10))
+            .build(Manager(url.clone()))
+            .map_err(|error| anyhow::anyhow!("cannot open the database pool: {error}"))?;
+        let sqlite_writer = url.is_sqlite().then(|| Arc::new(Mutex::new(first)));
+        Ok(Self { pool, sqlite_writer })
+    }
+
+    /// Runs `query` on a pooled connection, off the async threads.
+    pub async fn read<T, F>(&self, query: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> ApiResult<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        blocking(move || {
+            let mut connection = pool.get().map_err(ApiError::unavailable)?;
+            query(&mut connection)
+        })
+        .await
+    }
+
+    /// Runs `change` in one transaction that commits only if it returns Ok.
+    /// On SQLite it takes the writer lock up front (`BEGIN IMMEDIATE`), so a
+    /// transaction never fails half-way for want of the lock.
+    pub async fn write<T, F>(&self, change: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> ApiResult<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let writer = self.sqlite_writer.clone();
+        blocking(move || match writer {
+            Some(writer) => immediate_transaction(&mut lock_writer(&writer), change),
+            None => {
+                let mut pooled = pool.get().map_err(ApiError::unavailable)?;
+                let connection: &mut AnyConnection = &mut pooled;
+                connection.transaction(change)
+            }
+        })
+        .await
+    }
+}
+
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> ApiResult<T> + Send + 'static) -> ApiResult<T> {
+    actix_web::web::block(work).await.map_err(ApiError::internal)?
+}
+
+/// Takes the writer; a panic in an earlier write left the lock poisoned and
+/// perhaps a transaction open, so that one is rolled back first.
+fn lock_writer(writer: &Mutex<AnyConnection>) -> MutexGuard<'_, AnyConnection> {
+    writer.lock().unwrap_or_else(|poisoned| {
+        let mut guard = poisoned.into_inner();
+        let _ = guard.batch_execute("ROLLBACK");
+        guard
+    })
+}
+
+fn immediate_transaction<T>(
+    connection: &mut AnyConnection,
+    change: impl FnOnce(&mut AnyConnection) -> ApiResult<T>,
+) -> ApiResult<T> {
+    connection.batch_execute("BEGIN IMMEDIATE")?;
+    let outcome = change(connection).and_then(|value| {
+        connection.batch_execute("COMMIT")?;
+        Ok(value)
+    });
+    if outcome.is_err() {
+        let _ = connection.batch_execute("ROLLBACK");
+    }
+    outcome
+}

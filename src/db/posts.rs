@@ -1,0 +1,268 @@
+//! Posts in a thread's reply tree. Each post's `tree_path` is its parent's
+//! path plus its own number in the thread (fixed-width hex), so ordering by
+//! path gives depth-first order with siblings oldest first, and a page of
+//! a long thread is one indexed range scan.
+
+use std::collections::HashMap;
+
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+
+use super::AnyConnection;
+use super::schema::{post_reactions, post_revisions, posts, threads, users};
+use crate::domain::discussion::{ContentWarning, PostBody, ReactionKind};
+use crate::domain::time::Timestamp;
+use crate::error::{ApiError, ApiResult, is_unique_violation};
+
+/// Hex digits per level of `tree_path`.
+pub const PATH_SEGMENT_LEN: usize = 8;
+
+/// A post's content, rendered and ready to store.
+pub struct NewContent {
+    pub body: PostBody,
+    pub html: String,
+    pub render_version: i32,
+    pub content_warning: Option<ContentWarning>,
+}
+
+/// The parts of a post that decide what may be done with it.
+#[derive(Debug, Clone, Queryable)]
+pub struct PostRow {
+    pub id: i64,
+    pub thread_id: i64,
+    pub parent_id: Option<i64>,
+    pub author_id: i64,
+    pub depth: i32,
+    pub tree_path: String,
+    pub body: String,
+    pub body_html: String,
+    pub render_version: i32,
+    pub content_warning: Option<String>,
+    pub content_warning_note: Option<String>,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+    pub deleted_at: Option<i64>,
+}
+
+/// A post on a thread page, with its author's names.
+#[derive(Debug, Clone, Queryable)]
+pub struct PostListing {
+    pub post: PostRow,
+    pub author_username: String,
+    pub author_display_name: String,
+}
+
+/// Adds a post under `parent` (or as the first post), taking the thread's
+/// next number under the thread row's lock, in the caller's transaction.
+pub fn insert(
+    connection: &mut AnyConnection,
+    thread_id: i64,
+    parent: Option<&PostRow>,
+    author_id: i64,
+    content: NewContent,
+) -> ApiResult<i64> {
+    let now = Timestamp::now().0;
+    let replies_added = i64::from(parent.is_some());
+    let seq = diesel::update(threads::table.find(thread_id))
+        .set((
+            threads::post_seq.eq(threads::post_seq + 1),
+            threads::reply_count.eq(threads::reply_count + replies_added),
+            threads::last_activity_at.eq(now),
+        ))
+        .returning(threads::post_seq)
+        .get_result::<i64>(connection)?;
+    let (parent_id, depth, mut tree_path) = match parent {
+        Some(parent) => (Some(parent.id), parent.depth + 1, parent.tree_path.clone()),
+        None => (None, 0, String::new()),
+    };
+    tree_path.push_str(&format!("{seq:0width$x}", width = PATH_SEGMENT_LEN));
+    let (label, note) = split_warning(content.content_warning);
+    Ok(diesel::insert_into(posts::table)
+        .values((
+            posts::thread_id.eq(thread_id),
+            posts::parent_id.eq(parent_id),
+            posts::author_id.eq(author_id),
+            posts::depth.eq(depth),
+            posts::tree_path.eq(tree_path),
+            posts::body.eq(content.body.into_inner()),
+            posts::body_html.eq(content.html),
+            posts::render_version.eq(content.render_version),
+            posts::content_warning.eq(label),
+            posts::content_warning_note.eq(note),
+            posts::created_at.eq(now),
+        ))
+        .returning(posts::id)
+        .get_result::<i64>(connection)?)
+}
+
+fn split_warning(warning: Option<ContentWarning>) -> (Option<String>, Option<String>) {
+    match warning {
+        Some(warning) => (Some(warning.label), warning.note),
+        None => (None, None),
+    }
+}
+
+pub fn by_id(connection: &mut AnyConnection, id: i64) -> ApiResult<PostRow> {
+    posts::table
+        .find(id)
+        .first::<PostRow>(connection)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("We couldn't find that post."))
+}
+
+/// The first post of a thread.
+pub fn first_of(connection: &mut AnyConnection, thread_id: i64) -> ApiResult<PostRow> {
+    Ok(posts::table
+        .filter(posts::thread_id.eq(thread_id))
+        .filter(posts::depth.eq(0))
+        .first::<PostRow>(connection)?)
+}
+
+/// Up to `limit` posts of a thread in tree order, after `after_path`.
+pub fn page(
+    connection: &mut AnyConnection,
+    thread_id: i64,
+    after_path: Option<String>,
+    limit: i64,
+) -> ApiResult<Vec<PostListing>> {
+    let mut query = posts::table
+        .inner_join(users::table)
+        .filter(posts::thread_id.eq(thread_id))
+        .order(posts::tree_path.asc())
+        .select((posts::all_columns, users::username, users::display_name))
+        .limit(limit)
+        .into_boxed();
+    if let Some(path) = after_path {
+        query = query.filter(posts::tree_path.gt(path));
+    }
+    Ok(query.load::<PostListing>(connection)?)
+}
+
+/// Replaces a post's content, keeping the version it replaces.
+pub fn edit(connection: &mut AnyConnection, post: &PostRow, editor_id: i64, content: NewContent) -> ApiResult<()> {
+    let now = Timestamp::now().0;
+    diesel::insert_into(post_revisions::table)
+        .values((
+            post_revisions::post_id.eq(post.id),
+            post_revisions::body.eq(&post.body),
+            post_revisions::content_warning.eq(&post.content_warning),
+            post_revisions::content_warning_note.eq(&post.content_warning_note),
+            post_revisions::written_at.eq(post.edited_at.unwrap_or(post.created_at)),
+            post_revisions::replaced_at.eq(now),
+            post_revisions::replaced_by.eq(editor_id),
+        ))
+        .execute(connection)?;
+    let (label, note) = split_warning(content.content_warning);
+    diesel::update(posts::table.find(post.id))
+        .set((
+            posts::body.eq(content.body.into_inner()),
+            posts::body_html.eq(content.html),
+            posts::render_version.eq(content.render_version),
+            posts::content_warning.eq(label),
+            posts::content_warning_note.eq(note),
+            posts::edited_at.eq(Some(now)),
+        ))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// An earlier version: (body, content warning label, note, written at, replaced at).
+pub type Revision = (String, Option<String>, Option<String>, i64, i64);
+
+pub fn revisions(connection: &mut AnyConnection, post_id: i64) -> ApiResult<Vec<Revision>> {
+    Ok(post_revisions::table
+        .filter(post_revisions::post_id.eq(post_id))
+        .order(post_revisions::id.asc())
+        .select((
+            post_revisions::body,
+            post_revisions::content_warning,
+            post_revisions::content_warning_note,
+            post_revisions::written_at,
+            post_revisions::replaced_at,
+        ))
+        .load(connection)?)
+}
+
+/// Marks a post deleted; the tree keeps its shape around the placeholder.
+/// A thread's first post with no replies takes the thread with it.
+pub fn delete(connection: &mut AnyConnection, post: &PostRow) -> ApiResult<()> {
+    diesel::update(posts::table.find(post.id))
+        .set(posts::deleted_at.eq(Some(Timestamp::now().0)))
+        .execute(connection)?;
+    if post.depth == 0 {
+        let replies = posts::table
+            .filter(posts::thread_id.eq(post.thread_id))
+            .filter(posts::depth.gt(0))
+            .count()
+            .get_result::<i64>(connection)?;
+        if replies == 0 {
+            super::threads::mark_deleted(connection, post.thread_id)?;
+        }
+    }
+    Ok(())
+}
+
+/// Adds a reaction; adding one already there changes nothing.
+pub fn add_reaction(connection: &mut AnyConnection, post_id: i64, user_id: i64, kind: ReactionKind) -> ApiResult<()> {
+    let inserted = diesel::insert_into(post_reactions::table)
+        .values((
+            post_reactions::post_id.eq(post_id),
+            post_reactions::user_id.eq(user_id),
+            post_reactions::kind.eq(kind.as_str()),
+            post_reactions::created_at.eq(Timestamp::now().0),
+        ))
+        .execute(connection);
+    match inserted {
+        Err(error) if is_unique_violation(&error) => Ok(()),
+        other => other.map(drop).map_err(Into::into),
+    }
+}
+
+pub fn remove_reaction(
+    connection: &mut AnyConnection,
+    post_id: i64,
+    user_id: i64,
+    kind: ReactionKind,
+) -> ApiResult<()> {
+    diesel::delete(post_reactions::table.find((post_id, user_id, kind.as_str()))).execute(connection)?;
+    Ok(())
+}
+
+/// Reaction counts per post, and which kinds `viewer` left, for a page of posts.
+pub struct Reactions {
+    pub counts: HashMap<i64, Vec<(String, i64)>>,
+    pub mine: HashMap<i64, Vec<String>>,
+}
+
+pub fn reactions_for(connection: &mut AnyConnection, post_ids: &[i64], viewer: Option<i64>) -> ApiResult<Reactions> {
+    let rows: Vec<(i64, String, i64)> = post_reactions::table
+        .filter(post_reactions::post_id.eq_any(post_ids))
+        .group_by((post_reactions::post_id, post_reactions::kind))
+        .select((post_reactions::post_id, post_reactions::kind, count_star()))
+        .load(connection)?;
+    let mut counts: HashMap<i64, Vec<(String, i64)>> = HashMap::new();
+    for (post_id, kind, count) in rows {
+        counts.entry(post_id).or_default().push((kind, count));
+    }
+    let mut mine: HashMap<i64, Vec<String>> = HashMap::new();
+    if let Some(user_id) = viewer {
+        let rows: Vec<(i64, String)> = post_reactions::table
+            .filter(post_reactions::post_id.eq_any(post_ids))
+            .filter(post_reactions::user_id.eq(user_id))
+            .select((post_reactions::post_id, post_reactions::kind))
+            .load(connection)?;
+        for (post_id, kind) in rows {
+            mine.entry(post_id).or_default().push(kind);
+        }
+    }
+    Ok(Reactions { counts, mine })
+}
+
+/// One post as a thread page shows it.
+pub fn listing(connection: &mut AnyConnection, post_id: i64) -> ApiResult<PostListing> {
+    Ok(posts::table
+        .inner_join(users::table)
+        .filter(posts::id.eq(post_id))
+        .select((posts::all_columns, users::username, users::display_name))
+        .first::<PostListing>(connection)?)
+}

@@ -1,0 +1,158 @@
+//! The tables, kept by hand so one description serves both backends
+//! (migrations/sqlite and migrations/postgres must agree with it).
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        username -> Text,
+        username_key -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        email -> Nullable<Text>,
+        is_admin -> Bool,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    consents (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        version -> Text,
+        accepted_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        token_hash -> Text,
+        created_at -> BigInt,
+        last_used_at -> BigInt,
+        expires_at -> BigInt,
+        user_agent -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    communities (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        kind -> Text,
+        place_name -> Nullable<Text>,
+        region -> Nullable<Text>,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        description -> Text,
+        description_html -> Text,
+        rules -> Text,
+        rules_html -> Text,
+        banner -> Text,
+        render_version -> Integer,
+        visibility -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    community_members (community_id, user_id) {
+        community_id -> BigInt,
+        user_id -> BigInt,
+        role -> Text,
+        joined_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    membership_requests (community_id, user_id) {
+        community_id -> BigInt,
+        user_id -> BigInt,
+        status -> Text,
+        requested_at -> BigInt,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    threads (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        author_id -> BigInt,
+        title -> Text,
+        created_at -> BigInt,
+        last_activity_at -> BigInt,
+        post_seq -> BigInt,
+        reply_count -> BigInt,
+        deleted_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    posts (id) {
+        id -> BigInt,
+        thread_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        author_id -> BigInt,
+        depth -> Integer,
+        tree_path -> Text,
+        body -> Text,
+        body_html -> Text,
+        render_version -> Integer,
+        content_warning -> Nullable<Text>,
+        content_warning_note -> Nullable<Text>,
+        created_at -> BigInt,
+        edited_at -> Nullable<BigInt>,
+        deleted_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    post_revisions (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        body -> Text,
+        content_warning -> Nullable<Text>,
+        content_warning_note -> Nullable<Text>,
+        written_at -> BigInt,
+        replaced_at -> BigInt,
+        replaced_by -> BigInt,
+    }
+}
+
+diesel::table! {
+    post_reactions (post_id, user_id, kind) {
+        post_id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::joinable!(consents -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(community_members -> communities (community_id));
+diesel::joinable!(community_members -> users (user_id));
+diesel::joinable!(membership_requests -> communities (community_id));
+diesel::joinable!(threads -> communities (community_id));
+diesel::joinable!(threads -> users (author_id));
+diesel::joinable!(posts -> threads (thread_id));
+diesel::joinable!(posts -> users (author_id));
+diesel::joinable!(post_revisions -> posts (post_id));
+diesel::joinable!(post_reactions -> posts (post_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    consents,
+    sessions,
+    communities,
+    community_members,
+    membership_requests,
+    threads,
+    posts,
+    post_revisions,
+    post_reactions,
+);

@@ -1,0 +1,32 @@
+//! Types that carry proof: each is parsed once at the edge, and code past
+//! the edge never checks it again.
+
+pub mod account;
+pub mod community;
+pub mod discussion;
+pub mod time;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Trims `text` and checks it has `min..=max` graphemes and no control
+/// characters; `what` names the field in the error sentence.
+fn checked_text(
+    text: &str,
+    code: &'static str,
+    what: &str,
+    min: usize,
+    max: usize,
+) -> Result<String, crate::error::ApiError> {
+    let trimmed = text.trim();
+    let length = trimmed.graphemes(true).count();
+    if length < min || length > max {
+        return Err(crate::error::ApiError::invalid(
+            code,
+            format!("{what} must be between {min} and {max} characters long."),
+        ));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(crate::error::ApiError::invalid(code, format!("{what} cannot contain control characters.")));
+    }
+    Ok(trimmed.to_owned())
+}

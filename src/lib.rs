@@ -1,0 +1,15 @@
+//! Kindred: a self-hosted server for online peer-support communities in
+//! health. The binary (`main.rs`) is a thin command line over this library,
+//! so tests can start the real application in-process.
+
+pub mod admin;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod policy;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

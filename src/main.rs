@@ -1,0 +1,133 @@
+//! The `kindred` command: serve (the default), migrate, and admin tasks.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use kindred::config::Settings;
+use kindred::domain::community::{CommunityKind, Place, Visibility};
+use kindred::routes::communities::CommunityDraft;
+use kindred::{admin, startup, telemetry};
+
+#[derive(Parser)]
+#[command(name = "kindred", version, about = "A self-hosted server for online peer-support communities in health")]
+struct Cli {
+    /// Settings file (default: ./kindred.toml if present).
+    #[arg(long, env = "KINDRED_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (what `kindred` with no subcommand does).
+    Serve,
+    /// Bring the database schema up to date, then exit.
+    Migrate,
+    /// Instance administration.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an account; the password is asked for twice (or read as two lines from stdin).
+    CreateUser {
+        username: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Make the account an instance admin.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Create a community.
+    CreateCommunity {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        /// condition or place
+        #[arg(long, value_parser = ["condition", "place"])]
+        kind: String,
+        /// public, members or approval
+        #[arg(long, value_parser = ["public", "members", "approval"], default_value = "public")]
+        visibility: String,
+        /// The place's name (place communities).
+        #[arg(long)]
+        place: Option<String>,
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// Set a new password for an account and end its sessions.
+    ResetPassword { username: String },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("kindred: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = Settings::load(cli.config.as_deref())?;
+    telemetry::init(settings.log_format);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings),
+        Command::Migrate => admin::connect(&settings).map(drop),
+        Command::Admin(command) => run_admin(&settings, command),
+    }
+}
+
+fn serve(settings: Settings) -> anyhow::Result<()> {
+    actix_web::rt::System::new().block_on(async move {
+        let application = startup::Application::build(settings)?;
+        application.run_until_stopped().await?;
+        Ok(())
+    })
+}
+
+fn run_admin(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
+    let mut connection = admin::connect(settings)?;
+    match command {
+        AdminCommand::CreateUser { username, display_name, admin: is_admin } => {
+            let password = admin::read_new_password()?;
+            admin::create_user(&mut connection, &username, display_name.as_deref(), is_admin, &password)?;
+            println!("Created {username}.");
+        }
+        AdminCommand::CreateCommunity { slug, name, kind, visibility, place, region, description } => {
+            let kind = if kind == "place" { CommunityKind::Place } else { CommunityKind::Condition };
+            let visibility = match visibility.as_str() {
+                "members" => Visibility::Members,
+                "approval" => Visibility::Approval,
+                _ => Visibility::Public,
+            };
+            let place = place.map(|name| Place { name, region, latitude: None, longitude: None });
+            let draft = CommunityDraft {
+                slug: slug.clone(),
+                name,
+                kind,
+                place,
+                description,
+                rules: String::new(),
+                banner: String::new(),
+                visibility,
+            };
+            admin::create_community(&mut connection, draft)?;
+            println!("Created community {slug}.");
+        }
+        AdminCommand::ResetPassword { username } => {
+            let password = admin::read_new_password()?;
+            admin::reset_password(&mut connection, &username, &password)?;
+            println!("Set a new password for {username} and ended their sessions.");
+        }
+    }
+    Ok(())
+}

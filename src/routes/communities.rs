@@ -1,0 +1,371 @@
+//! Communities: listing and finding them, creating them (admins), joining,
+//! leaving, requests to join, and appointing moderators.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::{Member, Viewer};
+use crate::db::communities::{self as store, CommunityRow, NewCommunity};
+use crate::db::users;
+use crate::domain::community::{
+    CommunityKind, CommunityRole, CommunitySlug, Place, Visibility, check_about, parse_banner, parse_name,
+};
+use crate::domain::discussion::render;
+use crate::domain::time::Timestamp;
+use crate::error::{ApiError, ApiResult};
+use crate::policy;
+use crate::state::AppState;
+
+pub fn configure(config: &mut web::ServiceConfig) {
+    config
+        .service(web::resource("/communities").route(web::get().to(list)).route(web::post().to(create)))
+        .service(web::resource("/communities/{slug}").route(web::get().to(get)))
+        .service(web::resource("/communities/{slug}/membership").route(web::post().to(join)).route(web::delete().to(leave)))
+        .service(web::resource("/communities/{slug}/membership-requests").route(web::get().to(requests)))
+        .service(web::resource("/communities/{slug}/membership-requests/{username}").route(web::post().to(decide)))
+        .service(web::resource("/communities/{slug}/moderators/{username}").route(web::put().to(appoint)).route(web::delete().to(dismiss)));
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommunityDraft {
+    /// The address: 3-48 lower-case letters, digits and single dashes.
+    pub slug: String,
+    pub name: String,
+    pub kind: CommunityKind,
+    /// Required for a `place` community, absent for a `condition` one.
+    pub place: Option<Place>,
+    /// Markdown.
+    #[serde(default)]
+    pub description: String,
+    /// Markdown.
+    #[serde(default)]
+    pub rules: String,
+    #[serde(default)]
+    pub banner: String,
+    pub visibility: Visibility,
+}
+
+impl CommunityDraft {
+    /// Checks and renders a draft into what the store keeps.
+    pub fn parse(self) -> ApiResult<NewCommunity> {
+        let slug = CommunitySlug::parse(&self.slug)?.into_inner();
+        let name = parse_name(&self.name)?;
+        let place = match (self.kind, self.place) {
+            (CommunityKind::Place, Some(place)) => Some(place.parse()?),
+            (CommunityKind::Place, None) => {
+                return Err(ApiError::invalid("invalid_place", "A place-based community needs a place."));
+            }
+            (CommunityKind::Condition, Some(_)) => {
+                return Err(ApiError::invalid("invalid_place", "Only a place-based community has a place."));
+            }
+            (CommunityKind::Condition, None) => None,
+        };
+        check_about(&self.description, "A description")?;
+        check_about(&self.rules, "Community rules")?;
+        let description = render(&self.description)?;
+        let rules = render(&self.rules)?;
+        Ok(NewCommunity {
+            slug,
+            name,
+            kind: self.kind,
+            place,
+            description: self.description,
+            description_html: description.html,
+            rules: self.rules,
+            rules_html: rules.html,
+            banner: parse_banner(&self.banner)?,
+            render_version: description.policy_version,
+            visibility: self.visibility,
+        })
+    }
+}
+
+/// The viewer's relation to a community.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Membership {
+    None,
+    Pending,
+    Refused,
+    Member,
+    Moderator,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CommunityView {
+    slug: String,
+    name: String,
+    kind: CommunityKind,
+    place: Option<Place>,
+    description_html: String,
+    rules_html: String,
+    banner: String,
+    visibility: Visibility,
+    member_count: i64,
+    created_at: Timestamp,
+    /// The viewer's membership; absent for visitors.
+    membership: Option<Membership>,
+}
+
+fn view(row: CommunityRow, member_count: i64, membership: Option<Membership>) -> ApiResult<CommunityView> {
+    let place = row.place_name.clone().map(|name| Place {
+        name,
+        region: row.region.clone(),
+        latitude: row.latitude,
+        longitude: row.longitude,
+    });
+    Ok(CommunityView {
+        kind: CommunityKind::from_stored(&row.kind)?,
+        visibility: row.visibility()?,
+        slug: row.slug,
+        name: row.name,
+        place,
+        description_html: row.description_html,
+        rules_html: row.rules_html,
+        banner: row.banner,
+        member_count,
+        created_at: Timestamp(row.created_at),
+        membership,
+    })
+}
+
+fn membership_of(community_id: i64, roles: &HashMap<i64, CommunityRole>, requests: &HashMap<i64, String>) -> Membership {
+    match (roles.get(&community_id), requests.get(&community_id).map(String::as_str)) {
+        (Some(CommunityRole::Moderator), _) => Membership::Moderator,
+        (Some(CommunityRole::Member), _) => Membership::Member,
+        (None, Some("pending")) => Membership::Pending,
+        (None, Some(_)) => Membership::Refused,
+        (None, None) => Membership::None,
+    }
+}
+
+/// Every community with the viewer's membership of each.
+fn views_for(
+    connection: &mut crate::db::AnyConnection,
+    rows: Vec<CommunityRow>,
+    viewer: Option<i64>,
+) -> ApiResult<Vec<CommunityView>> {
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let counts = store::member_counts(connection, &ids)?;
+    let (roles, requests) = match viewer {
+        Some(user_id) => (store::roles_of(connection, user_id)?, store::requests_of(connection, user_id)?),
+        None => Default::default(),
+    };
+    rows.into_iter()
+        .map(|row| {
+            let membership = viewer.map(|_| membership_of(row.id, &roles, &requests));
+            let count = counts.get(&row.id).copied().unwrap_or(0);
+            view(row, count, membership)
+        })
+        .collect()
+}
+
+#[utoipa::path(get, path = "/api/v1/communities", tag = "communities",
+    responses((status = 200, body = Vec<CommunityView>)))]
+pub async fn list(state: web::Data<AppState>, viewer: Viewer) -> ApiResult<web::Json<Vec<CommunityView>>> {
+    let viewer_id = viewer.user_id();
+    let views = state
+        .db
+        .read(move |connection| {
+            let rows = store::all(connection)?;
+            views_for(connection, rows, viewer_id)
+        })
+        .await?;
+    Ok(web::Json(views))
+}
+
+#[utoipa::path(post, path = "/api/v1/communities", tag = "communities", request_body = CommunityDraft,
+    responses((status = 201, body = CommunityView), (status = 403, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody)))]
+pub async fn create(
+    state: web::Data<AppState>,
+    member: Member,
+    body: web::Json<CommunityDraft>,
+) -> ApiResult<HttpResponse> {
+    policy::create_community(&member)?;
+    let new = body.into_inner().parse()?;
+    let row = state.db.write(move |connection| store::create(connection, new)).await?;
+    Ok(HttpResponse::Created().json(view(row, 0, Some(Membership::None))?))
+}
+
+#[utoipa::path(get, path = "/api/v1/communities/{slug}", tag = "communities",
+    responses((status = 200, body = CommunityView), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    slug: web::Path<String>,
+) -> ApiResult<web::Json<CommunityView>> {
+    let viewer_id = viewer.user_id();
+    let mut views = state
+        .db
+        .read(move |connection| {
+            let row = store::by_slug(connection, &slug)?;
+            views_for(connection, vec![row], viewer_id)
+        })
+        .await?;
+    views.pop().map(web::Json).ok_or_else(|| ApiError::internal("community view missing"))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MembershipView {
+    membership: Membership,
+}
+
+#[utoipa::path(post, path = "/api/v1/communities/{slug}/membership", tag = "communities",
+    description = "Join (public and members-only communities) or ask to join (approval communities).",
+    responses((status = 200, body = MembershipView), (status = 202, body = MembershipView),
+              (status = 401, body = crate::error::ErrorBody)))]
+pub async fn join(state: web::Data<AppState>, member: Member, slug: web::Path<String>) -> ApiResult<HttpResponse> {
+    let user_id = member.user_id;
+    let membership = state
+        .db
+        .write(move |connection| {
+            let community = store::by_slug(connection, &slug)?;
+            match store::role_of(connection, community.id, user_id)? {
+                Some(CommunityRole::Moderator) => Ok(Membership::Moderator),
+                Some(CommunityRole::Member) => Ok(Membership::Member),
+                None if community.visibility()? == Visibility::Approval => {
+                    store::request_to_join(connection, community.id, user_id)?;
+                    Ok(Membership::Pending)
+                }
+                None => {
+                    store::set_role(connection, community.id, user_id, CommunityRole::Member)?;
+                    Ok(Membership::Member)
+                }
+            }
+        })
+        .await?;
+    let status = if membership == Membership::Pending { StatusCode::ACCEPTED } else { StatusCode::OK };
+    Ok(HttpResponse::build(status).json(MembershipView { membership }))
+}
+
+#[utoipa::path(delete, path = "/api/v1/communities/{slug}/membership", tag = "communities",
+    description = "Leave a community, or withdraw a request to join it.",
+    responses((status = 204), (status = 401, body = crate::error::ErrorBody)))]
+pub async fn leave(state: web::Data<AppState>, member: Member, slug: web::Path<String>) -> ApiResult<HttpResponse> {
+    let user_id = member.user_id;
+    state
+        .db
+        .write(move |connection| {
+            let community = store::by_slug(connection, &slug)?;
+            store::leave(connection, community.id, user_id)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct JoinRequestView {
+    username: String,
+    display_name: String,
+    requested_at: Timestamp,
+}
+
+#[utoipa::path(get, path = "/api/v1/communities/{slug}/membership-requests", tag = "communities",
+    responses((status = 200, body = Vec<JoinRequestView>), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn requests(
+    state: web::Data<AppState>,
+    member: Member,
+    slug: web::Path<String>,
+) -> ApiResult<web::Json<Vec<JoinRequestView>>> {
+    let rows = state
+        .db
+        .read(move |connection| {
+            let community = store::by_slug(connection, &slug)?;
+            policy::moderate(store::standing(connection, community.id, Some(&member))?)?;
+            store::pending_requests(connection, community.id)
+        })
+        .await?;
+    Ok(web::Json(
+        rows.into_iter()
+            .map(|(username, display_name, at)| JoinRequestView { username, display_name, requested_at: Timestamp(at) })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    decision: DecisionKind,
+}
+
+#[derive(Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionKind {
+    Accept,
+    Refuse,
+}
+
+#[utoipa::path(post, path = "/api/v1/communities/{slug}/membership-requests/{username}", tag = "communities",
+    request_body = Decision,
+    responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn decide(
+    state: web::Data<AppState>,
+    member: Member,
+    path: web::Path<(String, String)>,
+    body: web::Json<Decision>,
+) -> ApiResult<HttpResponse> {
+    let (slug, username) = path.into_inner();
+    let accept = body.into_inner().decision == DecisionKind::Accept;
+    state
+        .db
+        .write(move |connection| {
+            let community = store::by_slug(connection, &slug)?;
+            policy::moderate(store::standing(connection, community.id, Some(&member))?)?;
+            let user_id = users::id_by_username(connection, &username)?;
+            store::decide(connection, community.id, user_id, accept, member.user_id)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(put, path = "/api/v1/communities/{slug}/moderators/{username}", tag = "communities",
+    description = "Appoint a moderator (making them a member if they are not one).",
+    responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn appoint(
+    state: web::Data<AppState>,
+    member: Member,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    let (slug, username) = path.into_inner();
+    state
+        .db
+        .write(move |connection| {
+            let community = store::by_slug(connection, &slug)?;
+            policy::moderate(store::standing(connection, community.id, Some(&member))?)?;
+            let user_id = users::id_by_username(connection, &username)?;
+            store::set_role(connection, community.id, user_id, CommunityRole::Moderator)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(delete, path = "/api/v1/communities/{slug}/moderators/{username}", tag = "communities",
+    description = "Return a moderator to ordinary membership: admins, or a moderator stepping down.",
+    responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn dismiss(
+    state: web::Data<AppState>,
+    member: Member,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    let (slug, username) = path.into_inner();
+    state
+        .db
+        .write(move |connection| {
+            let community = store::by_slug(connection, &slug)?;
+            let standing = store::standing(connection, community.id, Some(&member))?;
+            let user_id = users::id_by_username(connection, &username)?;
+            policy::remove_moderator(standing, &member, user_id)?;
+            if store::role_of(connection, community.id, user_id)? != Some(CommunityRole::Moderator) {
+                return Err(ApiError::not_found("That member is not a moderator here."));
+            }
+            store::set_role(connection, community.id, user_id, CommunityRole::Member)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

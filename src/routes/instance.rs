@@ -1,0 +1,62 @@
+//! What a visitor needs before joining: the instance's name, guidelines,
+//! consent text, content-warning labels and reaction kinds.
+
+use actix_web::{HttpResponse, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::discussion::ReactionKind;
+use crate::state::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct InstanceView {
+    name: String,
+    guidelines: DocumentView,
+    health_data_consent: DocumentView,
+    content_warnings: Vec<ContentWarningView>,
+    reactions: Vec<ReactionView>,
+    max_reply_depth: i32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DocumentView {
+    /// Accepting means sending this version back.
+    version: String,
+    html: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ContentWarningView {
+    /// Send this as a post's `content_warning.label`.
+    id: String,
+    label: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReactionView {
+    kind: ReactionKind,
+    label: &'static str,
+}
+
+#[utoipa::path(get, path = "/api/v1/instance", tag = "instance",
+    responses((status = 200, body = InstanceView)))]
+pub async fn get(state: web::Data<AppState>) -> HttpResponse {
+    let instance = &state.instance;
+    HttpResponse::Ok().json(InstanceView {
+        name: instance.name.clone(),
+        guidelines: DocumentView {
+            version: instance.guidelines.version.clone(),
+            html: instance.guidelines.html.clone(),
+        },
+        health_data_consent: DocumentView {
+            version: instance.health_data_consent.version.clone(),
+            html: instance.health_data_consent.html.clone(),
+        },
+        content_warnings: moderation::rules::content_warning_labels()
+            .iter()
+            .map(|warning| ContentWarningView { id: warning.id.clone(), label: warning.label.clone() })
+            .collect(),
+        reactions: ReactionKind::ALL.into_iter().map(|kind| ReactionView { kind, label: kind.label() }).collect(),
+        max_reply_depth: state.settings.max_reply_depth,
+    })
+}

@@ -1,0 +1,33 @@
+//! The JSON API under `/api/v1`, one module per resource, and the error
+//! handling that gives actix's own errors the API's error shape.
+
+pub mod accounts;
+pub mod communities;
+pub mod errors;
+pub mod home;
+pub mod instance;
+pub mod openapi;
+pub mod posts;
+pub mod sessions;
+pub mod threads;
+
+use actix_web::web;
+
+/// Registers every API route.
+pub fn configure(config: &mut web::ServiceConfig) {
+    config
+        .service(web::resource("/healthz").route(web::get().to(home::healthz)))
+        .service(web::resource("/").route(web::get().to(home::index)))
+        .service(
+            web::scope("/api/v1")
+                .service(web::resource("/openapi.json").route(web::get().to(openapi::document)))
+                .service(web::resource("/instance").route(web::get().to(instance::get)))
+                .service(web::resource("/accounts").route(web::post().to(accounts::register)))
+                .service(web::resource("/me").route(web::get().to(accounts::me)))
+                .service(web::resource("/sessions").route(web::post().to(sessions::sign_in)))
+                .service(web::resource("/sessions/current").route(web::delete().to(sessions::sign_out)))
+                .configure(communities::configure)
+                .configure(threads::configure)
+                .configure(posts::configure),
+        );
+}

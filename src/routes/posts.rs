@@ -1,0 +1,259 @@
+//! One post: how it is shown, editing it (keeping every earlier version),
+//! deleting it, its revisions, and the supportive reactions on it.
+
+use actix_web::{HttpResponse, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::threads::{AuthorView, PostDraft};
+use crate::auth::Member;
+use crate::db::AnyConnection;
+use crate::db::communities as community_store;
+use crate::db::posts::{self as store, PostListing, PostRow};
+use crate::db::threads as thread_store;
+use crate::domain::community::Visibility;
+use crate::domain::discussion::{ContentWarning, ReactionKind};
+use crate::domain::time::Timestamp;
+use crate::error::{ApiError, ApiResult};
+use crate::policy::{self, Standing};
+use crate::state::AppState;
+
+pub fn configure(config: &mut web::ServiceConfig) {
+    config
+        .service(web::resource("/posts/{id}").route(web::patch().to(edit)).route(web::delete().to(delete)))
+        .service(web::resource("/posts/{id}/revisions").route(web::get().to(revisions)))
+        .service(web::resource("/posts/{id}/reactions/{kind}").route(web::put().to(react)).route(web::delete().to(unreact)));
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PostView {
+    id: i64,
+    thread_id: i64,
+    /// Absent for a thread's first post.
+    parent_id: Option<i64>,
+    /// 0 for the first post.
+    depth: i32,
+    /// Absent when the post is deleted.
+    author: Option<AuthorView>,
+    /// Sanitised HTML; absent when the post is deleted.
+    body_html: Option<String>,
+    /// The Markdown source, shown only to the author (for editing).
+    body_markdown: Option<String>,
+    deleted: bool,
+    content_warning: Option<ContentWarning>,
+    created_at: Timestamp,
+    edited_at: Option<Timestamp>,
+    reactions: Vec<ReactionCount>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReactionCount {
+    kind: String,
+    count: i64,
+    /// Whether the viewer left this reaction.
+    mine: bool,
+}
+
+/// Turns stored posts into what the viewer sees, with reaction counts.
+pub fn post_views(
+    connection: &mut AnyConnection,
+    listings: Vec<PostListing>,
+    viewer_id: Option<i64>,
+) -> ApiResult<Vec<PostView>> {
+    let ids: Vec<i64> = listings.iter().map(|listing| listing.post.id).collect();
+    let mut reactions = store::reactions_for(connection, &ids, viewer_id)?;
+    Ok(listings
+        .into_iter()
+        .map(|PostListing { post, author_username, author_display_name }| {
+            let mine = reactions.mine.remove(&post.id).unwrap_or_default();
+            let counts = reactions.counts.remove(&post.id).unwrap_or_default();
+            let deleted = post.deleted_at.is_some();
+            let is_author = viewer_id == Some(post.author_id);
+            PostView {
+                id: post.id,
+                thread_id: post.thread_id,
+                parent_id: post.parent_id,
+                depth: post.depth,
+                author: (!deleted)
+                    .then_some(AuthorView { username: author_username, display_name: author_display_name }),
+                body_html: (!deleted).then_some(post.body_html),
+                body_markdown: (!deleted && is_author).then_some(post.body),
+                deleted,
+                content_warning: post
+                    .content_warning
+                    .filter(|_| !deleted)
+                    .map(|label| ContentWarning { label, note: post.content_warning_note }),
+                created_at: Timestamp(post.created_at),
+                edited_at: post.edited_at.map(Timestamp),
+                reactions: counts
+                    .into_iter()
+                    .map(|(kind, count)| ReactionCount { mine: mine.contains(&kind), kind, count })
+                    .collect(),
+            }
+        })
+        .collect())
+}
+
+/// A live post with its community's visibility and the member's standing
+/// there; a post the member may not read is a 404.
+fn post_in_context(
+    connection: &mut AnyConnection,
+    post_id: i64,
+    member: &Member,
+) -> ApiResult<(PostRow, Visibility, Standing)> {
+    let post = store::by_id(connection, post_id)?;
+    let thread = thread_store::by_id(connection, post.thread_id)?;
+    let community = community_store::by_id(connection, thread.community_id)?;
+    let visibility = community.visibility()?;
+    let standing = community_store::standing(connection, community.id, Some(member))?;
+    policy::read_threads(visibility, standing)?;
+    Ok((post, visibility, standing))
+}
+
+fn refuse_deleted(post: &PostRow) -> ApiResult<()> {
+    match post.deleted_at {
+        Some(_) => Err(ApiError::conflict("post_deleted", "That post was deleted.")),
+        None => Ok(()),
+    }
+}
+
+fn single_view(connection: &mut AnyConnection, post_id: i64, viewer_id: i64) -> ApiResult<PostView> {
+    let listing = store::listing(connection, post_id)?;
+    post_views(connection, vec![listing], Some(viewer_id))?
+        .pop()
+        .ok_or_else(|| ApiError::internal("post view missing"))
+}
+
+#[utoipa::path(patch, path = "/api/v1/posts/{id}", tag = "posts", request_body = PostDraft,
+    description = "Replace a post's text and content warning; the earlier version is kept.",
+    responses((status = 200, body = PostView), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody)))]
+pub async fn edit(
+    state: web::Data<AppState>,
+    member: Member,
+    id: web::Path<i64>,
+    body: web::Json<PostDraft>,
+) -> ApiResult<web::Json<PostView>> {
+    let content = body.into_inner().parse()?;
+    let post_id = id.into_inner();
+    let view = state
+        .db
+        .write(move |connection| {
+            let (post, ..) = post_in_context(connection, post_id, &member)?;
+            policy::change_post(&member, post.author_id)?;
+            refuse_deleted(&post)?;
+            store::edit(connection, &post, member.user_id, content)?;
+            single_view(connection, post_id, member.user_id)
+        })
+        .await?;
+    Ok(web::Json(view))
+}
+
+#[utoipa::path(delete, path = "/api/v1/posts/{id}", tag = "posts",
+    description = "Delete your post. Replies stay, under a placeholder; a first post with no replies takes its thread.",
+    responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn delete(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let post_id = id.into_inner();
+    state
+        .db
+        .write(move |connection| {
+            let (post, ..) = post_in_context(connection, post_id, &member)?;
+            policy::change_post(&member, post.author_id)?;
+            refuse_deleted(&post)?;
+            store::delete(connection, &post)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RevisionView {
+    body_markdown: String,
+    content_warning: Option<ContentWarning>,
+    /// When this version was written.
+    written_at: Timestamp,
+    /// When a newer version replaced it; absent for the current version.
+    replaced_at: Option<Timestamp>,
+}
+
+#[utoipa::path(get, path = "/api/v1/posts/{id}/revisions", tag = "posts",
+    description = "Every version of a post, oldest first, the current one last. For the author and moderators.",
+    responses((status = 200, body = Vec<RevisionView>), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn revisions(
+    state: web::Data<AppState>,
+    member: Member,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<Vec<RevisionView>>> {
+    let post_id = id.into_inner();
+    let (post, earlier) = state
+        .db
+        .read(move |connection| {
+            let (post, _, standing) = post_in_context(connection, post_id, &member)?;
+            policy::read_revisions(&member, post.author_id, standing)?;
+            let earlier = store::revisions(connection, post_id)?;
+            Ok((post, earlier))
+        })
+        .await?;
+    let warning = |label: Option<String>, note| label.map(|label| ContentWarning { label, note });
+    let mut versions: Vec<RevisionView> = earlier
+        .into_iter()
+        .map(|(body, label, note, written_at, replaced_at)| RevisionView {
+            body_markdown: body,
+            content_warning: warning(label, note),
+            written_at: Timestamp(written_at),
+            replaced_at: Some(Timestamp(replaced_at)),
+        })
+        .collect();
+    versions.push(RevisionView {
+        written_at: Timestamp(post.edited_at.unwrap_or(post.created_at)),
+        body_markdown: post.body,
+        content_warning: warning(post.content_warning, post.content_warning_note),
+        replaced_at: None,
+    });
+    Ok(web::Json(versions))
+}
+
+#[utoipa::path(put, path = "/api/v1/posts/{id}/reactions/{kind}", tag = "posts",
+    description = "Leave a supportive reaction (`hug`, `me_too`, `thank_you`, `strength`); leaving it twice changes nothing.",
+    responses((status = 200, body = PostView), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn react(
+    state: web::Data<AppState>,
+    member: Member,
+    path: web::Path<(i64, String)>,
+) -> ApiResult<web::Json<PostView>> {
+    change_reaction(state, member, path.into_inner(), true).await
+}
+
+#[utoipa::path(delete, path = "/api/v1/posts/{id}/reactions/{kind}", tag = "posts",
+    responses((status = 200, body = PostView), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn unreact(
+    state: web::Data<AppState>,
+    member: Member,
+    path: web::Path<(i64, String)>,
+) -> ApiResult<web::Json<PostView>> {
+    change_reaction(state, member, path.into_inner(), false).await
+}
+
+async fn change_reaction(
+    state: web::Data<AppState>,
+    member: Member,
+    (post_id, kind): (i64, String),
+    add: bool,
+) -> ApiResult<web::Json<PostView>> {
+    let kind = ReactionKind::parse(&kind)?;
+    let view = state
+        .db
+        .write(move |connection| {
+            let (post, visibility, standing) = post_in_context(connection, post_id, &member)?;
+            policy::react(visibility, standing)?;
+            refuse_deleted(&post)?;
+            if add {
+                store::add_reaction(connection, post_id, member.user_id, kind)?;
+            } else {
+                store::remove_reaction(connection, post_id, member.user_id, kind)?;
+            }
+            single_view(connection, post_id, member.user_id)
+        })
+        .await?;
+    Ok(web::Json(view))
+}

@@ -1,0 +1,319 @@
+//! Threads: listing a community's threads, starting one, reading a page of
+//! a thread's reply tree, and replying to any post in it.
+
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::posts::{PostView, post_views};
+use crate::auth::{Member, Viewer};
+use crate::db::communities as community_store;
+use crate::db::posts::{self as post_store, NewContent, PATH_SEGMENT_LEN};
+use crate::db::threads::{self as thread_store, ListCursor, ThreadListing};
+use crate::db::AnyConnection;
+use crate::domain::discussion::{ContentWarning, PostBody, parse_title, render};
+use crate::domain::time::Timestamp;
+use crate::error::{ApiError, ApiResult};
+use crate::policy;
+use crate::state::AppState;
+
+pub fn configure(config: &mut web::ServiceConfig) {
+    config
+        .service(web::resource("/communities/{slug}/threads").route(web::get().to(list)).route(web::post().to(create)))
+        .service(web::resource("/threads/{id}").route(web::get().to(get)))
+        .service(web::resource("/threads/{id}/posts").route(web::post().to(reply)));
+}
+
+pub const DEFAULT_PAGE: i64 = 50;
+pub const MAX_PAGE: i64 = 200;
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    /// From a previous page's `next_cursor`.
+    cursor: Option<String>,
+    /// 1 to 200; 50 when absent.
+    limit: Option<i64>,
+}
+
+impl PageQuery {
+    fn limit(&self) -> ApiResult<i64> {
+        match self.limit {
+            None => Ok(DEFAULT_PAGE),
+            Some(limit) if (1..=MAX_PAGE).contains(&limit) => Ok(limit),
+            Some(_) => Err(ApiError::bad_request("invalid_limit", format!("limit must be between 1 and {MAX_PAGE}."))),
+        }
+    }
+}
+
+fn invalid_cursor() -> ApiError {
+    ApiError::bad_request("invalid_cursor", "That page cursor is not valid. Start again from the first page.")
+}
+
+fn parse_list_cursor(text: &str) -> ApiResult<ListCursor> {
+    let (at, id) = text.split_once('_').ok_or_else(invalid_cursor)?;
+    Ok(ListCursor {
+        last_activity_at: at.parse().map_err(|_| invalid_cursor())?,
+        id: id.parse().map_err(|_| invalid_cursor())?,
+    })
+}
+
+fn parse_tree_cursor(text: &str) -> ApiResult<String> {
+    let well_formed = !text.is_empty()
+        && text.len() % PATH_SEGMENT_LEN == 0
+        && text.len() <= PATH_SEGMENT_LEN * 64
+        && text.bytes().all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte));
+    if well_formed { Ok(text.to_owned()) } else { Err(invalid_cursor()) }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuthorView {
+    pub username: String,
+    pub display_name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ThreadSummary {
+    id: i64,
+    title: String,
+    author: AuthorView,
+    created_at: Timestamp,
+    last_activity_at: Timestamp,
+    reply_count: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ThreadList {
+    threads: Vec<ThreadSummary>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    next_cursor: Option<String>,
+}
+
+fn summary(listing: ThreadListing) -> ThreadSummary {
+    ThreadSummary {
+        id: listing.id,
+        title: listing.title,
+        author: AuthorView { username: listing.author_username, display_name: listing.author_display_name },
+        created_at: Timestamp(listing.created_at),
+        last_activity_at: Timestamp(listing.last_activity_at),
+        reply_count: listing.reply_count,
+    }
+}
+
+/// Loads a community by slug and checks the viewer may read its threads.
+fn readable_community(
+    connection: &mut AnyConnection,
+    slug: &str,
+    viewer: Option<&Member>,
+) -> ApiResult<(community_store::CommunityRow, policy::Standing)> {
+    let community = community_store::by_slug(connection, slug)?;
+    let standing = community_store::standing(connection, community.id, viewer)?;
+    policy::read_threads(community.visibility()?, standing)?;
+    Ok((community, standing))
+}
+
+#[utoipa::path(get, path = "/api/v1/communities/{slug}/threads", tag = "threads", params(PageQuery),
+    responses((status = 200, body = ThreadList), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn list(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    slug: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<ThreadList>> {
+    let limit = query.limit()?;
+    let after = query.cursor.as_deref().map(parse_list_cursor).transpose()?;
+    let listings = state
+        .db
+        .read(move |connection| {
+            let (community, _) = readable_community(connection, &slug, viewer.0.as_ref())?;
+            thread_store::list(connection, community.id, after, limit)
+        })
+        .await?;
+    let next_cursor = (listings.len() as i64 == limit)
+        .then(|| listings.last().map(|last| format!("{}_{}", last.last_activity_at, last.id)))
+        .flatten();
+    Ok(web::Json(ThreadList { threads: listings.into_iter().map(summary).collect(), next_cursor }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostDraft {
+    /// Markdown, at most 20,000 characters.
+    pub body: String,
+    pub content_warning: Option<ContentWarning>,
+}
+
+impl PostDraft {
+    /// Checks and renders the draft through the safety pipeline.
+    pub fn parse(self) -> ApiResult<NewContent> {
+        let body = PostBody::parse(self.body)?;
+        let content_warning = self.content_warning.map(ContentWarning::parse).transpose()?;
+        let rendered = render(body.as_str())?;
+        Ok(NewContent { body, html: rendered.html, render_version: rendered.policy_version, content_warning })
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ThreadDraft {
+    /// 3 to 200 characters.
+    title: String,
+    /// The first post's Markdown.
+    body: String,
+    content_warning: Option<ContentWarning>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ThreadView {
+    id: i64,
+    community: String,
+    title: String,
+    author: AuthorView,
+    created_at: Timestamp,
+    last_activity_at: Timestamp,
+    reply_count: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ThreadPage {
+    thread: ThreadView,
+    /// Posts in tree order: depth-first, siblings oldest first.
+    posts: Vec<PostView>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    next_cursor: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/communities/{slug}/threads", tag = "threads", request_body = ThreadDraft,
+    responses((status = 201, body = ThreadPage), (status = 403, body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody)))]
+pub async fn create(
+    state: web::Data<AppState>,
+    member: Member,
+    slug: web::Path<String>,
+    body: web::Json<ThreadDraft>,
+) -> ApiResult<HttpResponse> {
+    let ThreadDraft { title, body, content_warning } = body.into_inner();
+    let title = parse_title(&title)?;
+    let content = PostDraft { body, content_warning }.parse()?;
+    let author = member.clone();
+    let thread_id = state
+        .db
+        .write(move |connection| {
+            let community = community_store::by_slug(connection, &slug)?;
+            let standing = community_store::standing(connection, community.id, Some(&author))?;
+            policy::post(community.visibility()?, standing)?;
+            let (thread_id, _) = thread_store::create(connection, community.id, author.user_id, title, content)?;
+            Ok(thread_id)
+        })
+        .await?;
+    let page = load_page(&state, thread_id, None, DEFAULT_PAGE, Some(member)).await?;
+    Ok(HttpResponse::Created().json(page))
+}
+
+#[utoipa::path(get, path = "/api/v1/threads/{id}", tag = "threads", params(PageQuery),
+    responses((status = 200, body = ThreadPage), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<ThreadPage>> {
+    let limit = query.limit()?;
+    let after = query.cursor.as_deref().map(parse_tree_cursor).transpose()?;
+    load_page(&state, id.into_inner(), after, limit, viewer.0).await.map(web::Json)
+}
+
+/// A page of a thread, if the viewer may read it.
+async fn load_page(
+    state: &AppState,
+    thread_id: i64,
+    after: Option<String>,
+    limit: i64,
+    viewer: Option<Member>,
+) -> ApiResult<ThreadPage> {
+    state
+        .db
+        .read(move |connection| {
+            let thread = thread_store::by_id(connection, thread_id)?;
+            let community = community_store::by_id(connection, thread.community_id)?;
+            let standing = community_store::standing(connection, community.id, viewer.as_ref())?;
+            policy::read_threads(community.visibility()?, standing)?;
+            let viewer_id = viewer.map(|member| member.user_id);
+            let author = crate::db::users::names_of(connection, thread.author_id)?;
+            let listings = post_store::page(connection, thread_id, after, limit)?;
+            let next_cursor = (listings.len() as i64 == limit)
+                .then(|| listings.last().map(|last| last.post.tree_path.clone()))
+                .flatten();
+            let posts = post_views(connection, listings, viewer_id)?;
+            Ok(ThreadPage {
+                thread: ThreadView {
+                    id: thread.id,
+                    community: community.slug,
+                    title: thread.title,
+                    author: AuthorView { username: author.0, display_name: author.1 },
+                    created_at: Timestamp(thread.created_at),
+                    last_activity_at: Timestamp(thread.last_activity_at),
+                    reply_count: thread.reply_count,
+                },
+                posts,
+                next_cursor,
+            })
+        })
+        .await
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyDraft {
+    /// The post replied to; absent means the thread's first post.
+    parent_id: Option<i64>,
+    /// Markdown, at most 20,000 characters.
+    body: String,
+    content_warning: Option<ContentWarning>,
+}
+
+#[utoipa::path(post, path = "/api/v1/threads/{id}/posts", tag = "threads", request_body = ReplyDraft,
+    responses((status = 201, body = PostView), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn reply(
+    state: web::Data<AppState>,
+    member: Member,
+    id: web::Path<i64>,
+    body: web::Json<ReplyDraft>,
+) -> ApiResult<HttpResponse> {
+    let ReplyDraft { parent_id, body, content_warning } = body.into_inner();
+    let content = PostDraft { body, content_warning }.parse()?;
+    let thread_id = id.into_inner();
+    let max_depth = state.settings.max_reply_depth;
+    let author_id = member.user_id;
+    let view = state
+        .db
+        .write(move |connection| {
+            let thread = thread_store::by_id(connection, thread_id)?;
+            let community = community_store::by_id(connection, thread.community_id)?;
+            let standing = community_store::standing(connection, community.id, Some(&member))?;
+            policy::post(community.visibility()?, standing)?;
+            let parent = match parent_id {
+                Some(parent_id) => post_store::by_id(connection, parent_id)?,
+                None => post_store::first_of(connection, thread_id)?,
+            };
+            if parent.thread_id != thread_id {
+                return Err(ApiError::not_found("That post is not in this thread."));
+            }
+            if parent.deleted_at.is_some() {
+                return Err(ApiError::conflict("post_deleted", "That post was deleted, so it can't be replied to."));
+            }
+            if parent.depth >= max_depth {
+                return Err(ApiError::invalid(
+                    "reply_too_deep",
+                    format!("Replies can nest at most {max_depth} levels deep. Please reply further up the thread."),
+                ));
+            }
+            let post_id = post_store::insert(connection, thread_id, Some(&parent), author_id, content)?;
+            let listing = post_store::listing(connection, post_id)?;
+            let mut views = post_views(connection, vec![listing], Some(author_id))?;
+            views.pop().ok_or_else(|| ApiError::internal("new post missing"))
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view))
+}

@@ -1,0 +1,95 @@
+//! Builds the running application from settings: opens the database, binds
+//! the listener (port 0 in tests) and returns a server ready to run.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{self, ErrorHandlers};
+use actix_web::{App, HttpServer, web};
+
+use crate::auth::csrf;
+use crate::auth::password::Passwords;
+use crate::config::Settings;
+use crate::db::{DatabaseUrl, Db};
+use crate::routes::{self, errors};
+use crate::state::{AppState, Instance};
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: web::Data<AppState>,
+}
+
+impl Application {
+    /// Opens everything the settings name; an error says what is wrong in
+    /// one sentence (a bad database URL, a port in use).
+    pub fn build(settings: Settings) -> anyhow::Result<Self> {
+        let url = DatabaseUrl::parse(&settings.database_url)?;
+        let db = Db::open(&url, settings.database_pool_size)?;
+        let listener = TcpListener::bind(&settings.addr)
+            .map_err(|error| anyhow::anyhow!("cannot listen on {}: {error}", settings.addr))?;
+        let local = listener.local_addr()?;
+        let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{local}"));
+        let public_origin = origin_of(&public_url)?;
+        let cores = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
+        let state = web::Data::new(AppState {
+            db,
+            passwords: Passwords::new(cores)?,
+            instance: Instance::load(&settings)?,
+            secure_cookies: public_origin.starts_with("https://"),
+            public_origin,
+            settings,
+        });
+        let app_state = state.clone();
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(app_state.clone())
+                .app_data(errors::json_config())
+                .app_data(errors::path_config())
+                .app_data(errors::query_config())
+                .wrap(middleware::from_fn(csrf::enforce))
+                .wrap(ErrorHandlers::new().default_handler(errors::to_json))
+                .wrap(middleware::Compress::default())
+                .wrap(access_log())
+                .configure(routes::configure)
+                .default_service(web::to(errors::not_found))
+        })
+        .listen(listener)?
+        .run();
+        tracing::info!(address = %local, "Kindred is listening");
+        Ok(Self { port: local.port(), server, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state, for tests that inspect what the server did.
+    pub fn state(&self) -> Arc<AppState> {
+        self.state.clone().into_inner()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn access_log() -> middleware::Logger {
+    middleware::Logger::new("%r %s %b %Dms").exclude("/healthz")
+}
+
+/// `scheme://host[:port]` of a URL, as browsers send it in `Origin`.
+fn origin_of(url: &str) -> anyhow::Result<String> {
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| anyhow::anyhow!("the public URL '{url}' needs a scheme, e.g. https://"))?;
+    if scheme != "http" && scheme != "https" {
+        anyhow::bail!("the public URL '{url}' must start with http:// or https://");
+    }
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() {
+        anyhow::bail!("the public URL '{url}' names no host");
+    }
+    Ok(format!("{scheme}://{host}"))
+}

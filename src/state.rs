@@ -1,0 +1,61 @@
+//! Everything a handler needs, built once in `startup` and shared through
+//! actix's app data; no global mutable state, so two servers in one
+//! process never interfere.
+
+use std::sync::Arc;
+
+use moderation::render::render_markdown;
+use moderation::rules::Document;
+
+use crate::auth::password::Passwords;
+use crate::config::Settings;
+use crate::db::Db;
+
+pub struct AppState {
+    pub db: Db,
+    pub passwords: Passwords,
+    pub settings: Settings,
+    pub instance: Instance,
+    /// `scheme://host[:port]` members reach us at; the CSRF rule compares to it.
+    pub public_origin: String,
+    /// Cookies are `Secure` when the public URL is https.
+    pub secure_cookies: bool,
+}
+
+/// The instance's texts, loaded and rendered once at start.
+pub struct Instance {
+    pub name: String,
+    pub guidelines: RenderedDocument,
+    pub health_data_consent: RenderedDocument,
+}
+
+pub struct RenderedDocument {
+    pub version: String,
+    pub html: String,
+}
+
+impl Instance {
+    pub fn load(settings: &Settings) -> anyhow::Result<Self> {
+        let guidelines = load_document(settings.guidelines_file.as_deref(), moderation::rules::default_guidelines)?;
+        let consent = load_document(
+            settings.health_data_consent_file.as_deref(),
+            moderation::rules::default_health_data_consent,
+        )?;
+        Ok(Self { name: settings.instance_name.clone(), guidelines, health_data_consent: consent })
+    }
+}
+
+fn load_document(path: Option<&std::path::Path>, default: fn() -> Document) -> anyhow::Result<RenderedDocument> {
+    let document = match path {
+        None => default(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|error| anyhow::anyhow!("cannot read {}: {error}", path.display()))?;
+            Document::from_toml(&text).map_err(|error| anyhow::anyhow!("{} is not valid: {error}", path.display()))?
+        }
+    };
+    let rendered = render_markdown(&document.text).map_err(|error| anyhow::anyhow!("{error}"))?;
+    Ok(RenderedDocument { version: document.version, html: rendered.html })
+}
+
+pub type SharedState = Arc<AppState>;
