@@ -34,6 +34,18 @@ pub enum AnyConnection {
     Sqlite(SqliteConnection),
 }
 
+/// Runs a query that only compiles per backend (upserts, full-text search)
+/// on the inner connection: the same text, type-checked once for each.
+macro_rules! on_each_backend {
+    ($connection:expr, |$inner:ident| $query:expr) => {
+        match $connection {
+            $crate::db::AnyConnection::Sqlite($inner) => $query,
+            $crate::db::AnyConnection::Postgres($inner) => $query,
+        }
+    };
+}
+pub(crate) use on_each_backend;
+
 /// A database location, parsed from its URL before anything connects.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
@@ -83,7 +95,7 @@ impl DatabaseUrl {
             }
             Self::Postgres(url) => {
                 let connection = PgConnection::establish(url)
-                    .map_err(|error| anyhow::anyhow!("cannot connect to PostgreSQL: {}", error.to_string().trim()))?;
+                    .map_err(|error| anyhow::anyhow!("cannot connect to PostgreSQL: {}", one_line(&error.to_string())))?;
                 Ok(AnyConnection::Postgres(connection))
             }
         }
@@ -92,6 +104,11 @@ impl DatabaseUrl {
     pub fn is_sqlite(&self) -> bool {
         matches!(self, Self::Sqlite(_))
     }
+}
+
+/// libpq's messages span lines; a startup error should be one.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Runs every pending migration of the connection's backend.

@@ -8,11 +8,11 @@ use std::collections::HashMap;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
-use super::AnyConnection;
+use super::{AnyConnection, on_each_backend};
 use super::schema::{post_reactions, post_revisions, posts, threads, users};
 use crate::domain::discussion::{ContentWarning, PostBody, ReactionKind};
 use crate::domain::time::Timestamp;
-use crate::error::{ApiError, ApiResult, is_unique_violation};
+use crate::error::{ApiError, ApiResult};
 
 /// Hex digits per level of `tree_path`.
 pub const PATH_SEGMENT_LEN: usize = 8;
@@ -204,18 +204,16 @@ pub fn delete(connection: &mut AnyConnection, post: &PostRow) -> ApiResult<()> {
 
 /// Adds a reaction; adding one already there changes nothing.
 pub fn add_reaction(connection: &mut AnyConnection, post_id: i64, user_id: i64, kind: ReactionKind) -> ApiResult<()> {
-    let inserted = diesel::insert_into(post_reactions::table)
-        .values((
-            post_reactions::post_id.eq(post_id),
-            post_reactions::user_id.eq(user_id),
-            post_reactions::kind.eq(kind.as_str()),
-            post_reactions::created_at.eq(Timestamp::now().0),
-        ))
-        .execute(connection);
-    match inserted {
-        Err(error) if is_unique_violation(&error) => Ok(()),
-        other => other.map(drop).map_err(Into::into),
-    }
+    let row = (
+        post_reactions::post_id.eq(post_id),
+        post_reactions::user_id.eq(user_id),
+        post_reactions::kind.eq(kind.as_str()),
+        post_reactions::created_at.eq(Timestamp::now().0),
+    );
+    on_each_backend!(connection, |inner| {
+        diesel::insert_into(post_reactions::table).values(row).on_conflict_do_nothing().execute(inner)
+    })?;
+    Ok(())
 }
 
 pub fn remove_reaction(

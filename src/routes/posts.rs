@@ -54,7 +54,8 @@ pub struct ReactionCount {
     mine: bool,
 }
 
-/// Turns stored posts into what the viewer sees, with reaction counts.
+/// Turns stored posts into what the viewer sees, with reaction counts in
+/// the instance's order of kinds.
 pub fn post_views(
     connection: &mut AnyConnection,
     listings: Vec<PostListing>,
@@ -85,9 +86,12 @@ pub fn post_views(
                     .map(|label| ContentWarning { label, note: post.content_warning_note }),
                 created_at: Timestamp(post.created_at),
                 edited_at: post.edited_at.map(Timestamp),
-                reactions: counts
-                    .into_iter()
-                    .map(|(kind, count)| ReactionCount { mine: mine.contains(&kind), kind, count })
+                reactions: ReactionKind::ALL
+                    .iter()
+                    .filter_map(|kind| {
+                        let (name, count) = counts.iter().find(|(name, _)| name == kind.as_str())?;
+                        Some(ReactionCount { mine: mine.contains(name), kind: name.clone(), count: *count })
+                    })
                     .collect(),
             }
         })

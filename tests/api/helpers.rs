@@ -1,0 +1,263 @@
+//! Starts the real server for one test: its own port, its own database (a
+//! SQLite file, or a fresh PostgreSQL database when
+//! `KINDRED_TEST_POSTGRES_URL` is set), and a small HTTP client for it.
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use kindred::config::Settings;
+use kindred::db::{AnyConnection, DatabaseUrl};
+use kindred::startup::Application;
+use kindred::state::AppState;
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+pub const PASSWORD: &str = "a calm long password";
+
+pub struct TestApp {
+    pub address: String,
+    pub state: Arc<AppState>,
+    pub database_url: String,
+    pub client: reqwest::Client,
+    _database: TestDatabase,
+}
+
+/// Where the test's data lives; removed when the test ends.
+enum TestDatabase {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let TestDatabase::Postgres { admin_url, name } = self {
+            if let Ok(mut connection) = PgConnection::establish(admin_url) {
+                let _ = connection.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+/// The PostgreSQL server tests run against, if any.
+pub fn postgres_admin_url() -> Option<String> {
+    std::env::var("KINDRED_TEST_POSTGRES_URL").ok().filter(|url| !url.is_empty())
+}
+
+/// A fresh, empty database for one test, and its URL.
+fn fresh_database() -> (TestDatabase, String) {
+    match postgres_admin_url() {
+        Some(admin_url) => {
+            let name = format!("kindred_test_{}", random_suffix());
+            let mut admin = PgConnection::establish(&admin_url).expect("connect to the test PostgreSQL server");
+            admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create a test database");
+            let url = replace_database_name(&admin_url, &name);
+            (TestDatabase::Postgres { admin_url, name }, url)
+        }
+        None => {
+            let folder = tempfile::tempdir().expect("temporary folder");
+            let url = format!("sqlite://{}", folder.path().join("kindred.db").display());
+            (TestDatabase::Sqlite(folder), url)
+        }
+    }
+}
+
+fn random_suffix() -> String {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).expect("randomness");
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+fn replace_database_name(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let path_start = base[authority_end..].find('/').map(|i| i + authority_end).unwrap_or(base.len());
+    let mut replaced = format!("{}/{name}", &base[..path_start]);
+    if let Some(query) = query {
+        replaced.push('?');
+        replaced.push_str(query);
+    }
+    replaced
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts a server with settings adjusted by `adjust`.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let (database, database_url) = fresh_database();
+    let mut settings = Settings {
+        addr: "127.0.0.1:0".into(),
+        database_url: database_url.clone(),
+        database_pool_size: 4,
+        ..Settings::default()
+    };
+    adjust(&mut settings);
+    let application = Application::build(settings).expect("the application starts");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    let state = application.state();
+    tokio::spawn(application.run_until_stopped());
+    TestApp {
+        address,
+        state,
+        database_url,
+        client: reqwest::Client::builder().build().expect("an HTTP client"),
+        _database: database,
+    }
+}
+
+/// A response's status and JSON body (`Value::Null` when there is none).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Reply {
+    /// Asserts an error reply with this status and code, and a message.
+    pub fn assert_error(&self, status: u16, code: &str) {
+        assert_eq!(self.status, status, "unexpected status; body: {}", self.body);
+        assert_eq!(self.body["error"]["code"], code, "unexpected error: {}", self.body);
+        let message = self.body["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.ends_with('.'), "the message should be a sentence: {message:?}");
+    }
+
+    pub fn assert_status(&self, status: u16) -> &Value {
+        assert_eq!(self.status, status, "unexpected status; body: {}", self.body);
+        &self.body
+    }
+}
+
+/// A signed-in member as the tests drive them.
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub token: String,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn send(&self, method: Method, path: &str, who: Option<&Account>, body: Option<Value>) -> Reply {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(account) = who {
+            request = request.bearer_auth(&account.token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        read(request.send().await.expect("the server answers")).await
+    }
+
+    pub async fn get(&self, path: &str, who: Option<&Account>) -> Reply {
+        self.send(Method::GET, path, who, None).await
+    }
+
+    pub async fn post(&self, path: &str, who: Option<&Account>, body: Value) -> Reply {
+        self.send(Method::POST, path, who, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, who: Option<&Account>) -> Reply {
+        self.send(Method::PUT, path, who, None).await
+    }
+
+    pub async fn patch(&self, path: &str, who: Option<&Account>, body: Value) -> Reply {
+        self.send(Method::PATCH, path, who, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, who: Option<&Account>) -> Reply {
+        self.send(Method::DELETE, path, who, None).await
+    }
+
+    pub async fn guidelines_version(&self) -> String {
+        let instance = self.get("/api/v1/instance", None).await;
+        instance.body["guidelines"]["version"].as_str().expect("a guidelines version").to_owned()
+    }
+
+    pub fn registration(&self, username: &str, guidelines_version: &str) -> Value {
+        json!({
+            "username": username,
+            "display_name": format!("{username} (they/them)"),
+            "password": PASSWORD,
+            "guidelines_version": guidelines_version,
+            "health_data_consent": true,
+        })
+    }
+
+    /// Registers a member and returns their session.
+    pub async fn register(&self, username: &str) -> Account {
+        let version = self.guidelines_version().await;
+        let reply = self.post("/api/v1/accounts", None, self.registration(username, &version)).await;
+        let body = reply.assert_status(201);
+        Account { token: body["token"].as_str().expect("a token").to_owned() }
+    }
+
+    pub async fn sign_in(&self, username: &str, password: &str) -> Reply {
+        self.post("/api/v1/sessions", None, json!({ "username": username, "password": password })).await
+    }
+
+    /// Creates an instance admin the way the command line does, and signs in.
+    pub async fn admin(&self, username: &str) -> Account {
+        let password = kindred::domain::account::Password::parse(PASSWORD.into()).expect("a valid password");
+        let mut connection = self.connect();
+        kindred::admin::create_user(&mut connection, username, None, true, &password).expect("admin created");
+        let reply = self.sign_in(username, PASSWORD).await;
+        Account { token: reply.assert_status(200)["token"].as_str().expect("token").into() }
+    }
+
+    /// A direct connection to the test's database.
+    pub fn connect(&self) -> AnyConnection {
+        DatabaseUrl::parse(&self.database_url).expect("a valid URL").connect().expect("a connection")
+    }
+
+    /// Creates a community as `admin` and returns its slug.
+    pub async fn community(&self, admin: &Account, slug: &str, visibility: &str) -> String {
+        let reply = self
+            .post(
+                "/api/v1/communities",
+                Some(admin),
+                json!({
+                    "slug": slug,
+                    "name": format!("Community {slug}"),
+                    "kind": "condition",
+                    "description": "People living with **COPD**.",
+                    "visibility": visibility,
+                }),
+            )
+            .await;
+        reply.assert_status(201);
+        slug.to_owned()
+    }
+
+    pub async fn join(&self, who: &Account, slug: &str) -> Reply {
+        self.post(&format!("/api/v1/communities/{slug}/membership"), Some(who), json!({})).await
+    }
+
+    /// Starts a thread and returns (thread id, first post id).
+    pub async fn thread(&self, who: &Account, slug: &str, title: &str, body: &str) -> (i64, i64) {
+        let reply = self
+            .post(&format!("/api/v1/communities/{slug}/threads"), Some(who), json!({ "title": title, "body": body }))
+            .await;
+        let page = reply.assert_status(201);
+        (page["thread"]["id"].as_i64().expect("thread id"), page["posts"][0]["id"].as_i64().expect("post id"))
+    }
+
+    /// Replies under `parent` and returns the new post's id.
+    pub async fn reply(&self, who: &Account, thread: i64, parent: Option<i64>, body: &str) -> i64 {
+        let reply = self
+            .post(&format!("/api/v1/threads/{thread}/posts"), Some(who), json!({ "parent_id": parent, "body": body }))
+            .await;
+        reply.assert_status(201)["id"].as_i64().expect("post id")
+    }
+}
+
+pub async fn read(response: reqwest::Response) -> Reply {
+    let status = response.status().as_u16();
+    let bytes = response.bytes().await.expect("a body");
+    let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
+    Reply { status, body }
+}

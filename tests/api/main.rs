@@ -1,0 +1,11 @@
+//! Black-box tests: each starts the real server on a random port with its
+//! own database and talks HTTP to it. With `KINDRED_TEST_POSTGRES_URL` set
+//! the same tests run against PostgreSQL.
+
+mod accounts;
+mod cli;
+mod communities;
+mod discussions;
+mod errors;
+mod helpers;
+mod migrations;
