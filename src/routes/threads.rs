@@ -60,7 +60,7 @@ fn parse_list_cursor(text: &str) -> ApiResult<ListCursor> {
 
 fn parse_tree_cursor(text: &str) -> ApiResult<String> {
     let well_formed = !text.is_empty()
-        && text.len() % PATH_SEGMENT_LEN == 0
+        && text.len().is_multiple_of(PATH_SEGMENT_LEN)
         && text.len() <= PATH_SEGMENT_LEN * 64
         && text.bytes().all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte));
     if well_formed { Ok(text.to_owned()) } else { Err(invalid_cursor()) }

@@ -30,10 +30,10 @@ enum TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let TestDatabase::Postgres { admin_url, name } = self {
-            if let Ok(mut connection) = PgConnection::establish(admin_url) {
-                let _ = connection.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
+        if let TestDatabase::Postgres { admin_url, name } = self
+            && let Ok(mut connection) = PgConnection::establish(admin_url)
+        {
+            let _ = connection.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
         }
     }
 }
