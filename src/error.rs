@@ -72,11 +72,7 @@ impl ApiError {
 
     pub fn unavailable(detail: impl std::fmt::Display) -> Self {
         tracing::warn!(error = %detail, "service unavailable");
-        Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "busy",
-            "Kindred is busy right now. Please try again in a moment.",
-        )
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "Kindred is busy right now. Please try again in a moment.")
     }
 
     pub fn code(&self) -> &'static str {
@@ -84,9 +80,7 @@ impl ApiError {
     }
 
     pub fn body(&self) -> ErrorBody {
-        ErrorBody {
-            error: ErrorDetail { code: self.code.to_owned(), message: self.message.clone().into_owned() },
-        }
+        ErrorBody { error: ErrorDetail { code: self.code.to_owned(), message: self.message.clone().into_owned() } }
     }
 }
 
@@ -117,10 +111,7 @@ impl From<diesel::result::Error> for ApiError {
 
 /// True when a database error is a unique-constraint violation.
 pub fn is_unique_violation(error: &diesel::result::Error) -> bool {
-    matches!(
-        error,
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
-    )
+    matches!(error, diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;

@@ -73,20 +73,12 @@ pub fn remove_moderator(standing: Standing, member: &Member, target_user_id: i64
 
 /// Creating a community: instance admins.
 pub fn create_community(member: &Member) -> Result<(), ApiError> {
-    if member.is_admin {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden("Only an instance admin can create a community."))
-    }
+    if member.is_admin { Ok(()) } else { Err(ApiError::forbidden("Only an instance admin can create a community.")) }
 }
 
 /// Editing or deleting a post: its author only.
 pub fn change_post(member: &Member, author_id: i64) -> Result<(), ApiError> {
-    if member.user_id == author_id {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden("You can only change your own posts."))
-    }
+    if member.user_id == author_id { Ok(()) } else { Err(ApiError::forbidden("You can only change your own posts.")) }
 }
 
 /// Reading a post's earlier versions: its author and the community's moderators.

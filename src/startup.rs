@@ -81,9 +81,8 @@ fn access_log() -> middleware::Logger {
 
 /// `scheme://host[:port]` of a URL, as browsers send it in `Origin`.
 fn origin_of(url: &str) -> anyhow::Result<String> {
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| anyhow::anyhow!("the public URL '{url}' needs a scheme, e.g. https://"))?;
+    let (scheme, rest) =
+        url.split_once("://").ok_or_else(|| anyhow::anyhow!("the public URL '{url}' needs a scheme, e.g. https://"))?;
     if scheme != "http" && scheme != "https" {
         anyhow::bail!("the public URL '{url}' must start with http:// or https://");
     }

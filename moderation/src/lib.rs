@@ -8,6 +8,5 @@ pub mod rules;
 
 pub use render::{MAX_NESTING, RENDER_POLICY_VERSION, RenderError, Rendered, render_markdown};
 pub use rules::{
-    ContentWarningLabel, Document, content_warning_labels, default_guidelines,
-    default_health_data_consent,
+    ContentWarningLabel, Document, content_warning_labels, default_guidelines, default_health_data_consent,
 };

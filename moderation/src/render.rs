@@ -10,9 +10,7 @@ use std::fmt;
 use std::sync::LazyLock;
 
 use ammonia::{Builder, UrlRelative};
-use pulldown_cmark::{
-    Alignment, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 /// Stored beside rendered HTML; bump it whenever the output for some input
 /// changes, so the server knows which stored HTML to render again.
@@ -38,10 +36,9 @@ pub enum RenderError {
 impl fmt::Display for RenderError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RenderError::TooDeep { max_depth } => write!(
-                f,
-                "This text nests quotes, lists or emphasis too deeply (at most {max_depth} levels)."
-            ),
+            RenderError::TooDeep { max_depth } => {
+                write!(f, "This text nests quotes, lists or emphasis too deeply (at most {max_depth} levels).")
+            }
         }
     }
 }
@@ -62,10 +59,7 @@ pub fn render_markdown(source: &str) -> Result<Rendered, RenderError> {
     let events = rewrite(Parser::new_ext(source, options))?;
     let mut unsanitised = String::with_capacity(source.len() + source.len() / 2);
     pulldown_cmark::html::push_html(&mut unsanitised, events.into_iter());
-    Ok(Rendered {
-        html: SANITISER.clean(&unsanitised).to_string(),
-        policy_version: RENDER_POLICY_VERSION,
-    })
+    Ok(Rendered { html: SANITISER.clean(&unsanitised).to_string(), policy_version: RENDER_POLICY_VERSION })
 }
 
 #[rustfmt::skip]
@@ -79,10 +73,7 @@ static SANITISER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     let mut builder = Builder::empty();
     builder
         .tags(HashSet::from(ALLOWED_TAGS))
-        .tag_attributes(HashMap::from([
-            ("a", HashSet::from(["href", "title"])),
-            ("ol", HashSet::from(["start"])),
-        ]))
+        .tag_attributes(HashMap::from([("a", HashSet::from(["href", "title"])), ("ol", HashSet::from(["start"]))]))
         .generic_attributes(HashSet::new())
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
         .url_relative(UrlRelative::Deny)
@@ -95,10 +86,7 @@ fn rewrite(parser: Parser<'_>) -> Result<Vec<Event<'_>>, RenderError> {
     let mut rewriter = Rewriter::default();
     let mut events = parser.peekable();
     while let Some(event) = events.next() {
-        let next_closes_link = matches!(
-            events.peek(),
-            Some(Event::End(TagEnd::Link | TagEnd::Image))
-        );
+        let next_closes_link = matches!(events.peek(), Some(Event::End(TagEnd::Link | TagEnd::Image)));
         rewriter.push(event, next_closes_link)?;
     }
     Ok(rewriter.out)
@@ -119,19 +107,11 @@ struct Rewriter<'a> {
 impl<'a> Rewriter<'a> {
     fn push(&mut self, event: Event<'a>, next_closes_link: bool) -> Result<(), RenderError> {
         match event {
-            Event::Start(
-                Tag::BlockQuote(_)
-                | Tag::List(_)
-                | Tag::Emphasis
-                | Tag::Strong
-                | Tag::Strikethrough,
-            ) => self.enter(event)?,
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Emphasis | Tag::Strong | Tag::Strikethrough) => {
+                self.enter(event)?
+            }
             Event::End(
-                TagEnd::BlockQuote(_)
-                | TagEnd::List(_)
-                | TagEnd::Emphasis
-                | TagEnd::Strong
-                | TagEnd::Strikethrough,
+                TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough,
             ) => {
                 self.depth -= 1;
                 self.out.push(event);
@@ -142,15 +122,10 @@ impl<'a> Rewriter<'a> {
                 classes: Vec::new(),
                 attrs: Vec::new(),
             })),
-            Event::End(TagEnd::Heading(level)) => {
-                self.out.push(Event::End(TagEnd::Heading(shifted(level))))
-            }
+            Event::End(TagEnd::Heading(level)) => self.out.push(Event::End(TagEnd::Heading(shifted(level)))),
             // Alignment would be written as a style attribute, which is not allowed.
             Event::Start(Tag::Table(columns)) => {
-                self.out.push(Event::Start(Tag::Table(vec![
-                    Alignment::None;
-                    columns.len()
-                ])));
+                self.out.push(Event::Start(Tag::Table(vec![Alignment::None; columns.len()])));
             }
             Event::Start(Tag::HtmlBlock) => self.html_block = Some(String::new()),
             Event::End(TagEnd::HtmlBlock) => self.close_html_block(),
@@ -159,18 +134,7 @@ impl<'a> Rewriter<'a> {
                 None => self.out.push(Event::Text(html)),
             },
             Event::Start(
-                Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }
-                | Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                },
+                Tag::Link { link_type, dest_url, title, id } | Tag::Image { link_type, dest_url, title, id },
             ) => self.open_link(link_type, dest_url, title, id, next_closes_link),
             Event::End(TagEnd::Link | TagEnd::Image) => {
                 if self.links.pop() == Some(true) {
@@ -188,9 +152,7 @@ impl<'a> Rewriter<'a> {
     fn enter(&mut self, event: Event<'a>) -> Result<(), RenderError> {
         self.depth += 1;
         if self.depth > MAX_NESTING {
-            return Err(RenderError::TooDeep {
-                max_depth: MAX_NESTING,
-            });
+            return Err(RenderError::TooDeep { max_depth: MAX_NESTING });
         }
         self.out.push(event);
         Ok(())
@@ -207,23 +169,11 @@ impl<'a> Rewriter<'a> {
 
     /// Writes a link or image as a link, showing its URL when it has no text,
     /// so that nothing on the page is an invisible click target.
-    fn open_link(
-        &mut self,
-        link_type: LinkType,
-        dest_url: CowStr<'a>,
-        title: CowStr<'a>,
-        id: CowStr<'a>,
-        empty: bool,
-    ) {
+    fn open_link(&mut self, link_type: LinkType, dest_url: CowStr<'a>, title: CowStr<'a>, id: CowStr<'a>, empty: bool) {
         let outermost = self.links.is_empty();
         self.links.push(outermost);
         if outermost {
-            self.out.push(Event::Start(Tag::Link {
-                link_type,
-                dest_url: dest_url.clone(),
-                title,
-                id,
-            }));
+            self.out.push(Event::Start(Tag::Link { link_type, dest_url: dest_url.clone(), title, id }));
         }
         if empty {
             self.out.push(Event::Text(dest_url));
@@ -251,10 +201,7 @@ mod tests {
 
     #[test]
     fn paragraphs_render_as_paragraphs() {
-        assert_eq!(
-            html("First.\n\nSecond,\nstill second."),
-            "<p>First.</p>\n<p>Second,\nstill second.</p>\n"
-        );
+        assert_eq!(html("First.\n\nSecond,\nstill second."), "<p>First.</p>\n<p>Second,\nstill second.</p>\n");
     }
 
     #[test]
@@ -299,21 +246,12 @@ mod tests {
 
     #[test]
     fn bare_urls_are_not_turned_into_links() {
-        assert_eq!(
-            html("See https://example.com"),
-            "<p>See https://example.com</p>\n"
-        );
+        assert_eq!(html("See https://example.com"), "<p>See https://example.com</p>\n");
     }
 
     #[test]
     fn empty_input_renders_as_empty_html() {
-        assert_eq!(
-            render_markdown(""),
-            Ok(Rendered {
-                html: String::new(),
-                policy_version: 1
-            })
-        );
+        assert_eq!(render_markdown(""), Ok(Rendered { html: String::new(), policy_version: 1 }));
     }
 
     #[test]
@@ -324,21 +262,13 @@ mod tests {
 
     #[test]
     fn the_output_carries_the_current_policy_version() {
-        assert_eq!(
-            render_markdown("x").map(|r| r.policy_version),
-            Ok(RENDER_POLICY_VERSION)
-        );
+        assert_eq!(render_markdown("x").map(|r| r.policy_version), Ok(RENDER_POLICY_VERSION));
     }
 
     #[test]
     fn too_deep_explains_itself_to_a_member() {
-        let error = RenderError::TooDeep {
-            max_depth: MAX_NESTING,
-        };
-        assert_eq!(
-            error.to_string(),
-            "This text nests quotes, lists or emphasis too deeply (at most 16 levels)."
-        );
+        let error = RenderError::TooDeep { max_depth: MAX_NESTING };
+        assert_eq!(error.to_string(), "This text nests quotes, lists or emphasis too deeply (at most 16 levels).");
     }
 
     // The sanitiser only ever sees HTML written by the Markdown renderer, so
@@ -350,22 +280,13 @@ mod tests {
 
     #[test]
     fn the_sanitiser_removes_scripts_with_their_content_and_foreign_attributes() {
-        assert_eq!(
-            sanitised("<script>alert(1)</script><p onclick=x style=color:red class=c id=i>p</p>"),
-            "<p>p</p>"
-        );
+        assert_eq!(sanitised("<script>alert(1)</script><p onclick=x style=color:red class=c id=i>p</p>"), "<p>p</p>");
     }
 
     #[test]
     fn the_sanitiser_removes_images_svg_and_mathml() {
-        assert_eq!(
-            sanitised("<img src=x onerror=alert(1)><svg onload=alert(1)><circle/></svg>"),
-            ""
-        );
-        assert_eq!(
-            sanitised("<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>"),
-            ""
-        );
+        assert_eq!(sanitised("<img src=x onerror=alert(1)><svg onload=alert(1)><circle/></svg>"), "");
+        assert_eq!(sanitised("<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>"), "");
     }
 
     #[test]

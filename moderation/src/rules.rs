@@ -40,8 +40,7 @@ pub struct ContentWarningLabel {
 
 /// The community guidelines a new instance starts with.
 pub fn default_guidelines() -> Document {
-    Document::from_toml(include_str!("../rules/guidelines.toml"))
-        .expect("rules/guidelines.toml is a valid document")
+    Document::from_toml(include_str!("../rules/guidelines.toml")).expect("rules/guidelines.toml is a valid document")
 }
 
 /// The health-data consent text a new instance starts with.
@@ -87,10 +86,7 @@ mod tests {
 
     #[test]
     fn the_shipped_content_warnings_include_every_required_id() {
-        let ids: Vec<&str> = content_warning_labels()
-            .iter()
-            .map(|l| l.id.as_str())
-            .collect();
+        let ids: Vec<&str> = content_warning_labels().iter().map(|l| l.id.as_str()).collect();
         for required in [
             "self_harm",
             "suicide",
@@ -103,18 +99,14 @@ mod tests {
             "violence",
             "other",
         ] {
-            assert!(
-                ids.contains(&required),
-                "missing content warning {required}"
-            );
+            assert!(ids.contains(&required), "missing content warning {required}");
         }
     }
 
     #[test]
     fn content_warning_ids_are_lowercase_words_joined_by_underscores() {
         for label in content_warning_labels() {
-            let valid = !label.id.is_empty()
-                && label.id.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+            let valid = !label.id.is_empty() && label.id.chars().all(|c| c.is_ascii_lowercase() || c == '_');
             assert!(valid, "invalid content warning id {:?}", label.id);
         }
     }
@@ -123,21 +115,13 @@ mod tests {
     fn content_warning_ids_are_unique() {
         let mut seen = HashSet::new();
         for label in content_warning_labels() {
-            assert!(
-                seen.insert(label.id.as_str()),
-                "duplicate content warning id {}",
-                label.id
-            );
+            assert!(seen.insert(label.id.as_str()), "duplicate content warning id {}", label.id);
         }
     }
 
     #[test]
     fn every_content_warning_has_a_label_to_show() {
-        assert!(
-            content_warning_labels()
-                .iter()
-                .all(|l| !l.label.trim().is_empty())
-        );
+        assert!(content_warning_labels().iter().all(|l| !l.label.trim().is_empty()));
     }
 
     #[test]
@@ -150,12 +134,8 @@ mod tests {
 
     #[test]
     fn an_administrator_can_supply_their_own_document() {
-        let document =
-            Document::from_toml("version = \"v2\"\ntext = \"Be excellent.\"\n").expect("parses");
-        assert_eq!(
-            (document.version.as_str(), document.text.as_str()),
-            ("v2", "Be excellent.")
-        );
+        let document = Document::from_toml("version = \"v2\"\ntext = \"Be excellent.\"\n").expect("parses");
+        assert_eq!((document.version.as_str(), document.text.as_str()), ("v2", "Be excellent."));
     }
 
     #[test]

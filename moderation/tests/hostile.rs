@@ -4,27 +4,19 @@
 use moderation::{MAX_NESTING, RenderError, render_markdown};
 
 fn html(source: &str) -> String {
-    render_markdown(source)
-        .expect("hostile input still renders")
-        .html
+    render_markdown(source).expect("hostile input still renders").html
 }
 
 // Raw HTML is shown as text, never interpreted.
 
 #[test]
 fn a_script_block_is_shown_as_text() {
-    assert_eq!(
-        html("<script>alert(1)</script>"),
-        "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
-    );
+    assert_eq!(html("<script>alert(1)</script>"), "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n");
 }
 
 #[test]
 fn an_inline_script_is_shown_as_text() {
-    assert_eq!(
-        html("Hi <script>alert(1)</script>!"),
-        "<p>Hi &lt;script&gt;alert(1)&lt;/script&gt;!</p>\n"
-    );
+    assert_eq!(html("Hi <script>alert(1)</script>!"), "<p>Hi &lt;script&gt;alert(1)&lt;/script&gt;!</p>\n");
 }
 
 #[test]
@@ -46,26 +38,17 @@ fn a_script_after_a_link_is_shown_as_text() {
 
 #[test]
 fn an_image_with_an_error_handler_is_shown_as_text() {
-    assert_eq!(
-        html("<img src=x onerror=alert(1)>"),
-        "<p>&lt;img src=x onerror=alert(1)&gt;</p>\n"
-    );
+    assert_eq!(html("<img src=x onerror=alert(1)>"), "<p>&lt;img src=x onerror=alert(1)&gt;</p>\n");
 }
 
 #[test]
 fn an_inline_image_with_an_error_handler_is_shown_as_text() {
-    assert_eq!(
-        html("Look: <img src=x onerror=alert(1)>"),
-        "<p>Look: &lt;img src=x onerror=alert(1)&gt;</p>\n"
-    );
+    assert_eq!(html("Look: <img src=x onerror=alert(1)>"), "<p>Look: &lt;img src=x onerror=alert(1)&gt;</p>\n");
 }
 
 #[test]
 fn an_image_tag_split_over_lines_is_shown_as_text() {
-    assert_eq!(
-        html("<img src=\"x\"\nonerror=\"alert(1)\">"),
-        "<p>&lt;img src=\"x\"\nonerror=\"alert(1)\"&gt;</p>\n"
-    );
+    assert_eq!(html("<img src=\"x\"\nonerror=\"alert(1)\">"), "<p>&lt;img src=\"x\"\nonerror=\"alert(1)\"&gt;</p>\n");
 }
 
 #[test]
@@ -102,10 +85,7 @@ fn a_raw_anchor_with_an_entity_encoded_scheme_is_shown_as_text() {
 
 #[test]
 fn an_svg_with_an_onload_handler_is_shown_as_text() {
-    assert_eq!(
-        html("<svg onload=alert(1)>"),
-        "<p>&lt;svg onload=alert(1)&gt;</p>\n"
-    );
+    assert_eq!(html("<svg onload=alert(1)>"), "<p>&lt;svg onload=alert(1)&gt;</p>\n");
 }
 
 #[test]
@@ -142,10 +122,7 @@ fn an_iframe_is_shown_as_text() {
 
 #[test]
 fn a_style_block_is_shown_as_text() {
-    assert_eq!(
-        html("<style>body{display:none}</style>"),
-        "<p>&lt;style&gt;body{display:none}&lt;/style&gt;</p>\n"
-    );
+    assert_eq!(html("<style>body{display:none}</style>"), "<p>&lt;style&gt;body{display:none}&lt;/style&gt;</p>\n");
 }
 
 #[test]
@@ -166,10 +143,7 @@ fn an_object_is_shown_as_text() {
 
 #[test]
 fn a_base_tag_is_shown_as_text() {
-    assert_eq!(
-        html(r#"<base href="https://evil.test/">"#),
-        "<p>&lt;base href=\"https://evil.test/\"&gt;</p>\n"
-    );
+    assert_eq!(html(r#"<base href="https://evil.test/">"#), "<p>&lt;base href=\"https://evil.test/\"&gt;</p>\n");
 }
 
 #[test]
@@ -182,18 +156,12 @@ fn a_meta_refresh_is_shown_as_text() {
 
 #[test]
 fn an_unknown_tag_with_a_handler_is_shown_as_text() {
-    assert_eq!(
-        html("<x onclick=alert(1)>custom</x>"),
-        "<p>&lt;x onclick=alert(1)&gt;custom&lt;/x&gt;</p>\n"
-    );
+    assert_eq!(html("<x onclick=alert(1)>custom</x>"), "<p>&lt;x onclick=alert(1)&gt;custom&lt;/x&gt;</p>\n");
 }
 
 #[test]
 fn unclosed_nested_tags_are_shown_as_text() {
-    assert_eq!(
-        html("<div><div><b>unclosed"),
-        "<p>&lt;div&gt;&lt;div&gt;&lt;b&gt;unclosed</p>\n"
-    );
+    assert_eq!(html("<div><div><b>unclosed"), "<p>&lt;div&gt;&lt;div&gt;&lt;b&gt;unclosed</p>\n");
 }
 
 #[test]
@@ -214,10 +182,7 @@ fn a_tag_split_around_a_script_is_shown_as_text() {
 
 #[test]
 fn an_attribute_breakout_in_plain_text_is_shown_as_text() {
-    assert_eq!(
-        html("\"><script>alert(1)</script>"),
-        "<p>\"&gt;&lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
-    );
+    assert_eq!(html("\"><script>alert(1)</script>"), "<p>\"&gt;&lt;script&gt;alert(1)&lt;/script&gt;</p>\n");
 }
 
 #[test]
@@ -254,10 +219,7 @@ fn an_inline_html_comment_with_a_payload_is_shown_as_text() {
 
 #[test]
 fn a_details_tag_with_a_toggle_handler_is_shown_as_text() {
-    assert_eq!(
-        html("<details open ontoggle=alert(1)>"),
-        "<p>&lt;details open ontoggle=alert(1)&gt;</p>\n"
-    );
+    assert_eq!(html("<details open ontoggle=alert(1)>"), "<p>&lt;details open ontoggle=alert(1)&gt;</p>\n");
 }
 
 // Code is always text.
@@ -288,10 +250,7 @@ fn a_script_in_an_indented_code_block_is_escaped() {
 
 #[test]
 fn a_code_block_language_never_becomes_an_attribute() {
-    assert_eq!(
-        html("```js\" onload=\"alert(1)\nlet x = 1;\n```"),
-        "<pre><code>let x = 1;\n</code></pre>\n"
-    );
+    assert_eq!(html("```js\" onload=\"alert(1)\nlet x = 1;\n```"), "<pre><code>let x = 1;\n</code></pre>\n");
 }
 
 // Dangerous URLs lose their href in every Markdown link form.
@@ -325,26 +284,17 @@ fn an_angle_bracketed_javascript_link_loses_its_href() {
 
 #[test]
 fn a_tab_inside_the_scheme_stops_it_being_a_link_at_all() {
-    assert_eq!(
-        html("[x](java\tscript:alert(1))"),
-        "<p>[x](java\tscript:alert(1))</p>\n"
-    );
+    assert_eq!(html("[x](java\tscript:alert(1))"), "<p>[x](java\tscript:alert(1))</p>\n");
 }
 
 #[test]
 fn a_newline_inside_the_scheme_stops_it_being_a_link_at_all() {
-    assert_eq!(
-        html("[x](<java\nscript:alert(1)>)"),
-        "<p>[x](&lt;java\nscript:alert(1)&gt;)</p>\n"
-    );
+    assert_eq!(html("[x](<java\nscript:alert(1)>)"), "<p>[x](&lt;java\nscript:alert(1)&gt;)</p>\n");
 }
 
 #[test]
 fn a_control_character_before_the_scheme_stops_it_being_a_link_at_all() {
-    assert_eq!(
-        html("[x](\u{1}javascript:alert(1))"),
-        "<p>[x](\u{1}javascript:alert(1))</p>\n"
-    );
+    assert_eq!(html("[x](\u{1}javascript:alert(1))"), "<p>[x](\u{1}javascript:alert(1))</p>\n");
 }
 
 #[test]
@@ -359,10 +309,7 @@ fn a_reference_style_javascript_link_loses_its_href() {
 
 #[test]
 fn a_collapsed_reference_javascript_link_loses_its_href() {
-    assert_eq!(
-        html("[r]\n\n[r]: javascript:alert(1)"),
-        "<p><a rel=\"nofollow noopener noreferrer ugc\">r</a></p>\n"
-    );
+    assert_eq!(html("[r]\n\n[r]: javascript:alert(1)"), "<p><a rel=\"nofollow noopener noreferrer ugc\">r</a></p>\n");
 }
 
 #[test]
@@ -401,10 +348,7 @@ fn a_javascript_image_without_alt_text_shows_its_url_as_text() {
 
 #[test]
 fn a_data_url_loses_its_href() {
-    assert_eq!(
-        html("[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)"),
-        NO_HREF_X
-    );
+    assert_eq!(html("[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)"), NO_HREF_X);
 }
 
 #[test]
@@ -639,10 +583,7 @@ fn headings_are_shifted_below_the_page_headings() {
 
 #[test]
 fn setext_headings_are_shifted_too() {
-    assert_eq!(
-        html("Setext\n======\n\nSetext two\n----------"),
-        "<h3>Setext</h3>\n<h4>Setext two</h4>\n"
-    );
+    assert_eq!(html("Setext\n======\n\nSetext two\n----------"), "<h3>Setext</h3>\n<h4>Setext two</h4>\n");
 }
 
 #[test]
@@ -662,10 +603,7 @@ fn a_table_keeps_its_structure_but_not_its_alignment() {
 fn extensions_that_are_not_enabled_stay_text() {
     assert_eq!(html("- [ ] task"), "<ul>\n<li>[ ] task</li>\n</ul>\n");
     assert_eq!(html("$x^2$ and 2^10^"), "<p>$x^2$ and 2^10^</p>\n");
-    assert_eq!(
-        html("> [!NOTE]\n> hi"),
-        "<blockquote>\n<p>[!NOTE]\nhi</p>\n</blockquote>\n"
-    );
+    assert_eq!(html("> [!NOTE]\n> hi"), "<blockquote>\n<p>[!NOTE]\nhi</p>\n</blockquote>\n");
 }
 
 #[test]
@@ -689,71 +627,37 @@ fn nested_quotes(depth: usize) -> String {
 
 #[test]
 fn block_quotes_nested_to_the_limit_render() {
-    let expected = format!(
-        "{}<p>x</p>\n{}",
-        "<blockquote>\n".repeat(MAX_NESTING),
-        "</blockquote>\n".repeat(MAX_NESTING)
-    );
+    let expected =
+        format!("{}<p>x</p>\n{}", "<blockquote>\n".repeat(MAX_NESTING), "</blockquote>\n".repeat(MAX_NESTING));
     assert_eq!(html(&nested_quotes(MAX_NESTING)), expected);
 }
 
 #[test]
 fn block_quotes_nested_past_the_limit_are_refused() {
-    assert_eq!(
-        render_markdown(&nested_quotes(MAX_NESTING + 1)),
-        Err(RenderError::TooDeep {
-            max_depth: MAX_NESTING
-        })
-    );
+    assert_eq!(render_markdown(&nested_quotes(MAX_NESTING + 1)), Err(RenderError::TooDeep { max_depth: MAX_NESTING }));
 }
 
 #[test]
 fn fifty_thousand_quote_markers_are_refused() {
-    assert_eq!(
-        render_markdown(&">".repeat(50_000)),
-        Err(RenderError::TooDeep {
-            max_depth: MAX_NESTING
-        })
-    );
+    assert_eq!(render_markdown(&">".repeat(50_000)), Err(RenderError::TooDeep { max_depth: MAX_NESTING }));
 }
 
 #[test]
 fn lists_nested_past_the_limit_are_refused() {
-    let source: String = (0..=MAX_NESTING)
-        .map(|level| format!("{}- x\n", "  ".repeat(level)))
-        .collect();
-    assert_eq!(
-        render_markdown(&source),
-        Err(RenderError::TooDeep {
-            max_depth: MAX_NESTING
-        })
-    );
+    let source: String = (0..=MAX_NESTING).map(|level| format!("{}- x\n", "  ".repeat(level))).collect();
+    assert_eq!(render_markdown(&source), Err(RenderError::TooDeep { max_depth: MAX_NESTING }));
 }
 
 #[test]
 fn quotes_and_lists_count_together_towards_the_limit() {
-    let source = format!(
-        "{}{}x",
-        "> ".repeat(MAX_NESTING / 2),
-        "- ".repeat(MAX_NESTING / 2 + 1)
-    );
-    assert_eq!(
-        render_markdown(&source),
-        Err(RenderError::TooDeep {
-            max_depth: MAX_NESTING
-        })
-    );
+    let source = format!("{}{}x", "> ".repeat(MAX_NESTING / 2), "- ".repeat(MAX_NESTING / 2 + 1));
+    assert_eq!(render_markdown(&source), Err(RenderError::TooDeep { max_depth: MAX_NESTING }));
 }
 
 #[test]
 fn thousands_of_nested_emphasis_spans_are_refused() {
     let source = format!("{}x{}", "*a ".repeat(20_000), " b*".repeat(20_000));
-    assert_eq!(
-        render_markdown(&source),
-        Err(RenderError::TooDeep {
-            max_depth: MAX_NESTING
-        })
-    );
+    assert_eq!(render_markdown(&source), Err(RenderError::TooDeep { max_depth: MAX_NESTING }));
 }
 
 #[test]
@@ -764,10 +668,7 @@ fn a_megabyte_of_asterisks_returns() {
 #[test]
 fn a_megabyte_of_alternating_emphasis_returns_flat() {
     let source = "*a*a".repeat(1 << 18);
-    assert_eq!(
-        html(&source),
-        format!("<p>{}</p>\n", "<em>a</em>a".repeat(1 << 18))
-    );
+    assert_eq!(html(&source), format!("<p>{}</p>\n", "<em>a</em>a".repeat(1 << 18)));
 }
 
 #[test]

@@ -55,9 +55,8 @@ async fn authenticate(request: HttpRequest) -> ApiResult<Member> {
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| ApiError::internal("application state missing"))?
         .clone();
-    let token = request_token(&request).ok_or_else(|| {
-        ApiError::unauthorized("not_signed_in", "Please sign in to do that.")
-    })?;
+    let token =
+        request_token(&request).ok_or_else(|| ApiError::unauthorized("not_signed_in", "Please sign in to do that."))?;
     let ttl = state.settings.session_ttl_seconds;
     let found = state.db.read(move |connection| session::find(connection, &token)).await?;
     let user = match found {

@@ -80,14 +80,7 @@ pub fn find(connection: &mut AnyConnection, token: &Token) -> ApiResult<Lookup> 
     let row = sessions::table
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(token.hash()))
-        .select((
-            sessions::id,
-            users::id,
-            users::username,
-            users::display_name,
-            users::is_admin,
-            sessions::expires_at,
-        ))
+        .select((sessions::id, users::id, users::username, users::display_name, users::is_admin, sessions::expires_at))
         .first::<(i64, i64, String, String, bool, i64)>(connection)
         .optional()?;
     Ok(match row {

@@ -71,9 +71,7 @@ impl DatabaseUrl {
             return Ok(Self::Sqlite(PathBuf::from(path)));
         }
         if let Some((scheme, _)) = url.split_once("://") {
-            anyhow::bail!(
-                "the database URL scheme '{scheme}' is not supported (use sqlite://PATH or postgres://...)"
-            );
+            anyhow::bail!("the database URL scheme '{scheme}' is not supported (use sqlite://PATH or postgres://...)");
         }
         Ok(Self::Sqlite(PathBuf::from(url)))
     }
@@ -94,8 +92,9 @@ impl DatabaseUrl {
                 Ok(AnyConnection::Sqlite(connection))
             }
             Self::Postgres(url) => {
-                let connection = PgConnection::establish(url)
-                    .map_err(|error| anyhow::anyhow!("cannot connect to PostgreSQL: {}", one_line(&error.to_string())))?;
+                let connection = PgConnection::establish(url).map_err(|error| {
+                    anyhow::anyhow!("cannot connect to PostgreSQL: {}", one_line(&error.to_string()))
+                })?;
                 Ok(AnyConnection::Postgres(connection))
             }
         }
@@ -141,9 +140,9 @@ impl ManageConnection for Manager {
     type Error = r2d2::Error;
 
     fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
-        self.0.connect().map_err(|error| {
-            r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(error.to_string()))
-        })
+        self.0
+            .connect()
+            .map_err(|error| r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(error.to_string())))
     }
 
     fn is_valid(&self, connection: &mut AnyConnection) -> Result<(), r2d2::Error> {

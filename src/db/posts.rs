@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
-use super::{AnyConnection, on_each_backend};
 use super::schema::{post_reactions, post_revisions, posts, threads, users};
+use super::{AnyConnection, on_each_backend};
 use crate::domain::discussion::{ContentWarning, PostBody, ReactionKind};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
@@ -112,10 +112,7 @@ pub fn by_id(connection: &mut AnyConnection, id: i64) -> ApiResult<PostRow> {
 
 /// The first post of a thread.
 pub fn first_of(connection: &mut AnyConnection, thread_id: i64) -> ApiResult<PostRow> {
-    Ok(posts::table
-        .filter(posts::thread_id.eq(thread_id))
-        .filter(posts::depth.eq(0))
-        .first::<PostRow>(connection)?)
+    Ok(posts::table.filter(posts::thread_id.eq(thread_id)).filter(posts::depth.eq(0)).first::<PostRow>(connection)?)
 }
 
 /// Up to `limit` posts of a thread in tree order, after `after_path`.

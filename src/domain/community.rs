@@ -44,10 +44,7 @@ pub const MAX_ABOUT_CHARS: usize = 10_000;
 
 pub fn check_about(text: &str, what: &str) -> Result<(), ApiError> {
     if text.chars().count() > MAX_ABOUT_CHARS {
-        return Err(ApiError::invalid(
-            "too_long",
-            format!("{what} can be at most {MAX_ABOUT_CHARS} characters long."),
-        ));
+        return Err(ApiError::invalid("too_long", format!("{what} can be at most {MAX_ABOUT_CHARS} characters long.")));
     }
     Ok(())
 }
@@ -85,10 +82,8 @@ pub struct Place {
 impl Place {
     pub fn parse(self) -> Result<Self, ApiError> {
         let name = super::checked_text(&self.name, "invalid_place", "A place name", 2, 80)?;
-        let region = self
-            .region
-            .map(|region| super::checked_text(&region, "invalid_place", "A region", 1, 80))
-            .transpose()?;
+        let region =
+            self.region.map(|region| super::checked_text(&region, "invalid_place", "A region", 1, 80)).transpose()?;
         let coordinates_ok = match (self.latitude, self.longitude) {
             (None, None) => true,
             (Some(lat), Some(lon)) => (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon),

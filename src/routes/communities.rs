@@ -10,24 +10,30 @@ use utoipa::ToSchema;
 
 use crate::auth::{Member, Viewer};
 use crate::db::communities::{self as store, CommunityRow, NewCommunity};
-use crate::db::users;
+use crate::db::{AnyConnection, users};
 use crate::domain::community::{
     CommunityKind, CommunityRole, CommunitySlug, Place, Visibility, check_about, parse_banner, parse_name,
 };
 use crate::domain::discussion::render;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
-use crate::policy;
+use crate::policy::{self, Standing};
 use crate::state::AppState;
 
 pub fn configure(config: &mut web::ServiceConfig) {
     config
         .service(web::resource("/communities").route(web::get().to(list)).route(web::post().to(create)))
         .service(web::resource("/communities/{slug}").route(web::get().to(get)))
-        .service(web::resource("/communities/{slug}/membership").route(web::post().to(join)).route(web::delete().to(leave)))
+        .service(
+            web::resource("/communities/{slug}/membership").route(web::post().to(join)).route(web::delete().to(leave)),
+        )
         .service(web::resource("/communities/{slug}/membership-requests").route(web::get().to(requests)))
         .service(web::resource("/communities/{slug}/membership-requests/{username}").route(web::post().to(decide)))
-        .service(web::resource("/communities/{slug}/moderators/{username}").route(web::put().to(appoint)).route(web::delete().to(dismiss)));
+        .service(
+            web::resource("/communities/{slug}/moderators/{username}")
+                .route(web::put().to(appoint))
+                .route(web::delete().to(dismiss)),
+        );
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -134,7 +140,11 @@ fn view(row: CommunityRow, member_count: i64, membership: Option<Membership>) ->
     })
 }
 
-fn membership_of(community_id: i64, roles: &HashMap<i64, CommunityRole>, requests: &HashMap<i64, String>) -> Membership {
+fn membership_of(
+    community_id: i64,
+    roles: &HashMap<i64, CommunityRole>,
+    requests: &HashMap<i64, String>,
+) -> Membership {
     match (roles.get(&community_id), requests.get(&community_id).map(String::as_str)) {
         (Some(CommunityRole::Moderator), _) => Membership::Moderator,
         (Some(CommunityRole::Member), _) => Membership::Member,
@@ -146,7 +156,7 @@ fn membership_of(community_id: i64, roles: &HashMap<i64, CommunityRole>, request
 
 /// Every community with the viewer's membership of each.
 fn views_for(
-    connection: &mut crate::db::AnyConnection,
+    connection: &mut AnyConnection,
     rows: Vec<CommunityRow>,
     viewer: Option<i64>,
 ) -> ApiResult<Vec<CommunityView>> {
@@ -288,6 +298,20 @@ pub async fn requests(
     ))
 }
 
+/// The community at `slug`, the acting member's standing in it, and the
+/// id of the member the action is about.
+fn community_and_member(
+    connection: &mut AnyConnection,
+    slug: &str,
+    acting: &Member,
+    username: &str,
+) -> ApiResult<(CommunityRow, Standing, i64)> {
+    let community = store::by_slug(connection, slug)?;
+    let standing = store::standing(connection, community.id, Some(acting))?;
+    let user_id = users::id_by_username(connection, username)?;
+    Ok((community, standing, user_id))
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
@@ -315,9 +339,8 @@ pub async fn decide(
     state
         .db
         .write(move |connection| {
-            let community = store::by_slug(connection, &slug)?;
-            policy::moderate(store::standing(connection, community.id, Some(&member))?)?;
-            let user_id = users::id_by_username(connection, &username)?;
+            let (community, standing, user_id) = community_and_member(connection, &slug, &member, &username)?;
+            policy::moderate(standing)?;
             store::decide(connection, community.id, user_id, accept, member.user_id)
         })
         .await?;
@@ -336,9 +359,8 @@ pub async fn appoint(
     state
         .db
         .write(move |connection| {
-            let community = store::by_slug(connection, &slug)?;
-            policy::moderate(store::standing(connection, community.id, Some(&member))?)?;
-            let user_id = users::id_by_username(connection, &username)?;
+            let (community, standing, user_id) = community_and_member(connection, &slug, &member, &username)?;
+            policy::moderate(standing)?;
             store::set_role(connection, community.id, user_id, CommunityRole::Moderator)
         })
         .await?;
@@ -357,9 +379,7 @@ pub async fn dismiss(
     state
         .db
         .write(move |connection| {
-            let community = store::by_slug(connection, &slug)?;
-            let standing = store::standing(connection, community.id, Some(&member))?;
-            let user_id = users::id_by_username(connection, &username)?;
+            let (community, standing, user_id) = community_and_member(connection, &slug, &member, &username)?;
             policy::remove_moderator(standing, &member, user_id)?;
             if store::role_of(connection, community.id, user_id)? != Some(CommunityRole::Moderator) {
                 return Err(ApiError::not_found("That member is not a moderator here."));

@@ -86,4 +86,3 @@ fn for_status(status: StatusCode) -> ApiError {
         status => ApiError::new(status, "bad_request", "The request could not be understood."),
     }
 }
-

@@ -7,17 +7,36 @@ use super::{accounts, communities, instance, posts, sessions, threads};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Kindred API", description = "Kindred's JSON API. Errors are `{\"error\": {\"code\", \"message\"}}`. \
+    info(
+        title = "Kindred API",
+        description = "Kindred's JSON API. Errors are `{\"error\": {\"code\", \"message\"}}`. \
         Browsers authenticate with the session cookie (state-changing requests must come from Kindred's own origin); \
-        other clients send `Authorization: Bearer <token>`."),
+        other clients send `Authorization: Bearer <token>`."
+    ),
     paths(
         instance::get,
-        accounts::register, accounts::me,
-        sessions::sign_in, sessions::sign_out,
-        communities::list, communities::create, communities::get, communities::join, communities::leave,
-        communities::requests, communities::decide, communities::appoint, communities::dismiss,
-        threads::list, threads::create, threads::get, threads::reply,
-        posts::edit, posts::delete, posts::revisions, posts::react, posts::unreact,
+        accounts::register,
+        accounts::me,
+        sessions::sign_in,
+        sessions::sign_out,
+        communities::list,
+        communities::create,
+        communities::get,
+        communities::join,
+        communities::leave,
+        communities::requests,
+        communities::decide,
+        communities::appoint,
+        communities::dismiss,
+        threads::list,
+        threads::create,
+        threads::get,
+        threads::reply,
+        posts::edit,
+        posts::delete,
+        posts::revisions,
+        posts::react,
+        posts::unreact,
     ),
     components(schemas(crate::error::ErrorBody))
 )]

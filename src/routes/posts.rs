@@ -22,7 +22,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
     config
         .service(web::resource("/posts/{id}").route(web::patch().to(edit)).route(web::delete().to(delete)))
         .service(web::resource("/posts/{id}/revisions").route(web::get().to(revisions)))
-        .service(web::resource("/posts/{id}/reactions/{kind}").route(web::put().to(react)).route(web::delete().to(unreact)));
+        .service(
+            web::resource("/posts/{id}/reactions/{kind}").route(web::put().to(react)).route(web::delete().to(unreact)),
+        );
 }
 
 #[derive(Serialize, ToSchema)]
@@ -123,9 +125,7 @@ fn refuse_deleted(post: &PostRow) -> ApiResult<()> {
 
 fn single_view(connection: &mut AnyConnection, post_id: i64, viewer_id: i64) -> ApiResult<PostView> {
     let listing = store::listing(connection, post_id)?;
-    post_views(connection, vec![listing], Some(viewer_id))?
-        .pop()
-        .ok_or_else(|| ApiError::internal("post view missing"))
+    post_views(connection, vec![listing], Some(viewer_id))?.pop().ok_or_else(|| ApiError::internal("post view missing"))
 }
 
 #[utoipa::path(patch, path = "/api/v1/posts/{id}", tag = "posts", request_body = PostDraft,

@@ -48,10 +48,7 @@ pub async fn sign_in(
     let matched = state.passwords.verify(&password, stored_hash).await?;
     match user_id {
         Some(user_id) if matched => start_session(&state, &request, user_id, StatusCode::OK).await,
-        _ => Err(ApiError::unauthorized(
-            "invalid_credentials",
-            "That username and password don't match an account.",
-        )),
+        _ => Err(ApiError::unauthorized("invalid_credentials", "That username and password don't match an account.")),
     }
 }
 

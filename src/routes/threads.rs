@@ -7,10 +7,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::posts::{PostView, post_views};
 use crate::auth::{Member, Viewer};
+use crate::db::AnyConnection;
 use crate::db::communities as community_store;
 use crate::db::posts::{self as post_store, NewContent, PATH_SEGMENT_LEN};
 use crate::db::threads::{self as thread_store, ListCursor, ThreadListing};
-use crate::db::AnyConnection;
 use crate::domain::discussion::{ContentWarning, PostBody, parse_title, render};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};

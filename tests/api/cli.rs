@@ -82,7 +82,8 @@ async fn the_admin_commands_create_an_admin_a_community_and_reset_a_password() {
     let admin = crate::helpers::Account { token };
     assert_eq!(app.get("/api/v1/me", Some(&admin)).await.body["is_admin"], true);
 
-    let mismatch = run_with_password(&app.database_url, &["admin", "create-user", "other"], "one password\ntwo password\n");
+    let mismatch =
+        run_with_password(&app.database_url, &["admin", "create-user", "other"], "one password\ntwo password\n");
     assert!(!mismatch.status.success());
 
     let community = kindred()

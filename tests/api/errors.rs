@@ -19,11 +19,7 @@ async fn unknown_routes_and_wrong_methods_answer_in_json() {
 async fn malformed_bodies_are_refused_with_a_reason() {
     let app = spawn_app().await;
     let post = |body: Vec<u8>| {
-        app.client
-            .post(app.url("/api/v1/sessions"))
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(body)
-            .send()
+        app.client.post(app.url("/api/v1/sessions")).header(header::CONTENT_TYPE, "application/json").body(body).send()
     };
     read(post(b"{\"username\": ".to_vec()).await.expect("answer")).await.assert_error(400, "invalid_json");
     read(post(b"[1, 2]".to_vec()).await.expect("answer")).await.assert_error(400, "invalid_body");
