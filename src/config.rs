@@ -31,6 +31,24 @@ pub struct Settings {
     pub database_pool_size: u32,
     /// `pretty` or `json`.
     pub log_format: LogFormat,
+    /// Seconds between pings on a live connection.
+    pub live_heartbeat_seconds: u64,
+    /// A live connection silent this long is dropped.
+    pub live_timeout_seconds: u64,
+    /// Frames queued for one slow client before it is disconnected.
+    pub live_queue_capacity: usize,
+    /// Longest wait for one write to a client's socket.
+    pub live_write_timeout_seconds: u64,
+    /// Largest text frame accepted from a client, in bytes.
+    pub live_max_text_bytes: usize,
+    /// Frames a client may send per second (twice that in a burst).
+    pub live_frames_per_second: u32,
+    /// Chat messages a member may send per second (three times that in a burst).
+    pub live_messages_per_second: u32,
+    /// Rooms one connection may follow at once.
+    pub live_rooms_per_connection: usize,
+    /// Live connections one member may hold open in one process.
+    pub live_connections_per_member: usize,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -53,6 +71,15 @@ impl Default for Settings {
             max_reply_depth: 10,
             database_pool_size: 8,
             log_format: LogFormat::Pretty,
+            live_heartbeat_seconds: 15,
+            live_timeout_seconds: 45,
+            live_queue_capacity: 256,
+            live_write_timeout_seconds: 10,
+            live_max_text_bytes: 16 * 1024,
+            live_frames_per_second: 20,
+            live_messages_per_second: 2,
+            live_rooms_per_connection: 20,
+            live_connections_per_member: 8,
         }
     }
 }

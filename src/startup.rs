@@ -12,6 +12,8 @@ use crate::auth::csrf;
 use crate::auth::password::Passwords;
 use crate::config::Settings;
 use crate::db::{DatabaseUrl, Db};
+use crate::live::broker;
+use crate::live::hub::Hub;
 use crate::routes::{self, errors};
 use crate::state::{AppState, Instance};
 
@@ -33,8 +35,18 @@ impl Application {
         let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{local}"));
         let public_origin = origin_of(&public_url)?;
         let cores = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
+        let hub = Arc::new(Hub::new(
+            db.clone(),
+            settings.live_queue_capacity,
+            settings.live_connections_per_member,
+            settings.live_messages_per_second,
+        ));
+        if let DatabaseUrl::Postgres(url) = &url {
+            tokio::spawn(broker::listen(url.clone(), hub.clone()));
+        }
         let state = web::Data::new(AppState {
             db,
+            hub,
             passwords: Passwords::new(cores)?,
             instance: Instance::load(&settings)?,
             secure_cookies: public_origin.starts_with("https://"),

@@ -10,9 +10,11 @@ use moderation::rules::Document;
 use crate::auth::password::Passwords;
 use crate::config::Settings;
 use crate::db::Db;
+use crate::live::hub::Hub;
 
 pub struct AppState {
     pub db: Db,
+    pub hub: Arc<Hub>,
     pub passwords: Passwords,
     pub settings: Settings,
     pub instance: Instance,
@@ -57,5 +59,3 @@ fn load_document(path: Option<&std::path::Path>, default: fn() -> Document) -> a
     let rendered = render_markdown(&document.text).map_err(|error| anyhow::anyhow!("{error}"))?;
     Ok(RenderedDocument { version: document.version, html: rendered.html })
 }
-
-pub type SharedState = Arc<AppState>;

@@ -39,6 +39,9 @@ impl CommunityRow {
     }
 }
 
+/// Every community has a chat room from the start.
+pub const DEFAULT_ROOM_NAME: &str = "General";
+
 pub struct NewCommunity {
     pub slug: String,
     pub name: String,
@@ -53,6 +56,7 @@ pub struct NewCommunity {
     pub visibility: Visibility,
 }
 
+/// Creates the community and its default chat room.
 pub fn create(connection: &mut AnyConnection, new: NewCommunity) -> ApiResult<CommunityRow> {
     let place = new.place.unwrap_or(Place { name: String::new(), region: None, latitude: None, longitude: None });
     let inserted = diesel::insert_into(communities::table)
@@ -75,12 +79,14 @@ pub fn create(connection: &mut AnyConnection, new: NewCommunity) -> ApiResult<Co
         ))
         .returning(communities::all_columns)
         .get_result::<CommunityRow>(connection);
-    match inserted {
+    let community = match inserted {
         Err(error) if is_unique_violation(&error) => {
-            Err(ApiError::conflict("slug_taken", "A community already uses that address."))
+            return Err(ApiError::conflict("slug_taken", "A community already uses that address."));
         }
-        other => Ok(other?),
-    }
+        other => other?,
+    };
+    super::chat::create_room(connection, community.id, DEFAULT_ROOM_NAME, true)?;
+    Ok(community)
 }
 
 pub fn by_slug(connection: &mut AnyConnection, slug: &str) -> ApiResult<CommunityRow> {

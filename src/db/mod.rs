@@ -2,6 +2,7 @@
 //! which backend a URL names, how connections are made and pooled, how
 //! writes are serialised, and which migrations run.
 
+pub mod chat;
 pub mod communities;
 pub mod posts;
 pub mod schema;

@@ -155,4 +155,50 @@ diesel::allow_tables_to_appear_in_same_query!(
     posts,
     post_revisions,
     post_reactions,
+    rooms,
+    chat_messages,
+    room_mutes,
 );
+
+diesel::table! {
+    rooms (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        name -> Text,
+        is_default -> Bool,
+        last_seq -> BigInt,
+        created_at -> BigInt,
+        archived_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    chat_messages (id) {
+        id -> BigInt,
+        room_id -> BigInt,
+        seq -> BigInt,
+        author_id -> BigInt,
+        client_id -> Text,
+        body -> Text,
+        body_html -> Text,
+        render_version -> Integer,
+        created_at -> BigInt,
+        deleted_at -> Nullable<BigInt>,
+        deleted_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    room_mutes (room_id, user_id) {
+        room_id -> BigInt,
+        user_id -> BigInt,
+        muted_until -> BigInt,
+        muted_by -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::joinable!(rooms -> communities (community_id));
+diesel::joinable!(chat_messages -> rooms (room_id));
+diesel::joinable!(room_mutes -> rooms (room_id));
+diesel::joinable!(chat_messages -> users (author_id));

@@ -6,8 +6,10 @@ pub mod communities;
 pub mod errors;
 pub mod home;
 pub mod instance;
+pub mod live;
 pub mod openapi;
 pub mod posts;
+pub mod rooms;
 pub mod sessions;
 pub mod threads;
 
@@ -28,6 +30,8 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .service(web::resource("/sessions/current").route(web::delete().to(sessions::sign_out)))
                 .configure(communities::configure)
                 .configure(threads::configure)
-                .configure(posts::configure),
+                .service(web::resource("/live").route(web::get().to(live::upgrade)))
+                .configure(posts::configure)
+                .configure(rooms::configure),
         );
 }

@@ -3,7 +3,7 @@
 use actix_web::HttpResponse;
 use utoipa::OpenApi;
 
-use super::{accounts, communities, instance, posts, sessions, threads};
+use super::{accounts, communities, instance, posts, rooms, sessions, threads};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -11,7 +11,8 @@ use super::{accounts, communities, instance, posts, sessions, threads};
         title = "Kindred API",
         description = "Kindred's JSON API. Errors are `{\"error\": {\"code\", \"message\"}}`. \
         Browsers authenticate with the session cookie (state-changing requests must come from Kindred's own origin); \
-        other clients send `Authorization: Bearer <token>`."
+        other clients send `Authorization: Bearer <token>`. Live chat runs over the websocket at `/api/v1/live` \
+        (see docs/live.md)."
     ),
     paths(
         instance::get,
@@ -37,6 +38,13 @@ use super::{accounts, communities, instance, posts, sessions, threads};
         posts::revisions,
         posts::react,
         posts::unreact,
+        rooms::list,
+        rooms::create,
+        rooms::archive,
+        rooms::history,
+        rooms::delete_message,
+        rooms::mute,
+        rooms::unmute,
     ),
     components(schemas(crate::error::ErrorBody))
 )]

@@ -14,16 +14,30 @@ use std::sync::Arc;
 
 pub const PASSWORD: &str = "a calm long password";
 
+/// A server under test, started in this process.
 pub struct TestApp {
-    pub address: String,
+    pub api: Api,
     pub state: Arc<AppState>,
-    pub database_url: String,
-    pub client: reqwest::Client,
     _database: TestDatabase,
 }
 
+impl std::ops::Deref for TestApp {
+    type Target = Api;
+
+    fn deref(&self) -> &Api {
+        &self.api
+    }
+}
+
+/// Talks HTTP to a server and reaches its database directly.
+pub struct Api {
+    pub address: String,
+    pub database_url: String,
+    pub client: reqwest::Client,
+}
+
 /// Where the test's data lives; removed when the test ends.
-enum TestDatabase {
+pub enum TestDatabase {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
     Postgres { admin_url: String, name: String },
 }
@@ -44,7 +58,7 @@ pub fn postgres_admin_url() -> Option<String> {
 }
 
 /// A fresh, empty database for one test, and its URL.
-fn fresh_database() -> (TestDatabase, String) {
+pub fn fresh_database() -> (TestDatabase, String) {
     match postgres_admin_url() {
         Some(admin_url) => {
             let name = format!("kindred_test_{}", random_suffix());
@@ -100,13 +114,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let address = format!("http://127.0.0.1:{}", application.port());
     let state = application.state();
     tokio::spawn(application.run_until_stopped());
-    TestApp {
-        address,
-        state,
-        database_url,
-        client: reqwest::Client::builder().build().expect("an HTTP client"),
-        _database: database,
-    }
+    TestApp { api: Api::new(address, database_url), state, _database: database }
 }
 
 /// A response's status and JSON body (`Value::Null` when there is none).
@@ -137,7 +145,11 @@ pub struct Account {
     pub token: String,
 }
 
-impl TestApp {
+impl Api {
+    pub fn new(address: String, database_url: String) -> Self {
+        Api { address, database_url, client: reqwest::Client::builder().build().expect("an HTTP client") }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

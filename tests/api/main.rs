@@ -3,9 +3,12 @@
 //! the same tests run against PostgreSQL.
 
 mod accounts;
+mod chat;
 mod cli;
 mod communities;
 mod discussions;
 mod errors;
 mod helpers;
+mod live_client;
 mod migrations;
+mod processes;

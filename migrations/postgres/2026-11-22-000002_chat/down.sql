@@ -1,0 +1,3 @@
+DROP TABLE room_mutes;
+DROP TABLE chat_messages;
+DROP TABLE rooms;

@@ -1,0 +1,224 @@
+//! Chat rooms, their messages in per-room sequence order, and mutes.
+
+use diesel::prelude::*;
+
+use super::AnyConnection;
+use super::schema::{chat_messages, room_mutes, rooms, users};
+use crate::domain::chat::{ChatBody, ClientId};
+use crate::domain::time::Timestamp;
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Debug, Clone, Queryable)]
+pub struct RoomRow {
+    pub id: i64,
+    pub community_id: i64,
+    pub name: String,
+    pub is_default: bool,
+    pub last_seq: i64,
+    pub created_at: i64,
+    pub archived_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct MessageRow {
+    pub id: i64,
+    pub room_id: i64,
+    pub seq: i64,
+    pub author_id: i64,
+    pub client_id: String,
+    pub body: String,
+    pub body_html: String,
+    pub render_version: i32,
+    pub created_at: i64,
+    pub deleted_at: Option<i64>,
+    pub deleted_by: Option<i64>,
+}
+
+/// A message with its author's names, as clients see it.
+#[derive(Debug, Clone, Queryable)]
+pub struct MessageListing {
+    pub message: MessageRow,
+    pub author_username: String,
+    pub author_display_name: String,
+}
+
+/// A chat message rendered and ready to store.
+pub struct NewMessage {
+    pub body: ChatBody,
+    pub html: String,
+    pub render_version: i32,
+    pub client_id: ClientId,
+}
+
+pub fn create_room(
+    connection: &mut AnyConnection,
+    community_id: i64,
+    name: &str,
+    is_default: bool,
+) -> ApiResult<RoomRow> {
+    Ok(diesel::insert_into(rooms::table)
+        .values((
+            rooms::community_id.eq(community_id),
+            rooms::name.eq(name),
+            rooms::is_default.eq(is_default),
+            rooms::last_seq.eq(0i64),
+            rooms::created_at.eq(Timestamp::now().0),
+        ))
+        .returning(rooms::all_columns)
+        .get_result::<RoomRow>(connection)?)
+}
+
+/// A community's open rooms, its default room first.
+pub fn rooms_of(connection: &mut AnyConnection, community_id: i64) -> ApiResult<Vec<RoomRow>> {
+    Ok(rooms::table
+        .filter(rooms::community_id.eq(community_id))
+        .filter(rooms::archived_at.is_null())
+        .order((rooms::is_default.desc(), rooms::id.asc()))
+        .load::<RoomRow>(connection)?)
+}
+
+/// An open (not archived) room.
+pub fn room(connection: &mut AnyConnection, id: i64) -> ApiResult<RoomRow> {
+    rooms::table
+        .find(id)
+        .filter(rooms::archived_at.is_null())
+        .first::<RoomRow>(connection)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("We couldn't find that chat room."))
+}
+
+pub fn archive(connection: &mut AnyConnection, id: i64) -> ApiResult<()> {
+    diesel::update(rooms::table.find(id)).set(rooms::archived_at.eq(Some(Timestamp::now().0))).execute(connection)?;
+    Ok(())
+}
+
+/// The earlier message a resend with the same client id stored, if any.
+pub fn resent(
+    connection: &mut AnyConnection,
+    room_id: i64,
+    author_id: i64,
+    client_id: &ClientId,
+) -> ApiResult<Option<MessageRow>> {
+    Ok(chat_messages::table
+        .filter(chat_messages::room_id.eq(room_id))
+        .filter(chat_messages::author_id.eq(author_id))
+        .filter(chat_messages::client_id.eq(client_id.as_str()))
+        .first::<MessageRow>(connection)
+        .optional()?)
+}
+
+/// Stores a message under the room's next sequence number, taken under
+/// the room row's lock in the caller's transaction.
+pub fn insert_message(
+    connection: &mut AnyConnection,
+    room_id: i64,
+    author_id: i64,
+    new: NewMessage,
+) -> ApiResult<MessageRow> {
+    let seq = diesel::update(rooms::table.find(room_id))
+        .set(rooms::last_seq.eq(rooms::last_seq + 1))
+        .returning(rooms::last_seq)
+        .get_result::<i64>(connection)?;
+    Ok(diesel::insert_into(chat_messages::table)
+        .values((
+            chat_messages::room_id.eq(room_id),
+            chat_messages::seq.eq(seq),
+            chat_messages::author_id.eq(author_id),
+            chat_messages::client_id.eq(new.client_id.as_str()),
+            chat_messages::body.eq(new.body.into_inner()),
+            chat_messages::body_html.eq(new.html),
+            chat_messages::render_version.eq(new.render_version),
+            chat_messages::created_at.eq(Timestamp::now().0),
+        ))
+        .returning(chat_messages::all_columns)
+        .get_result::<MessageRow>(connection)?)
+}
+
+/// Which messages of a room to load, by sequence number.
+#[derive(Debug, Clone, Copy)]
+pub enum Window {
+    /// The oldest `limit` after `after`, up to `upto` when given.
+    After { after: i64, upto: Option<i64> },
+    /// The newest `limit` before `before` (or the newest of all).
+    Before { before: Option<i64> },
+}
+
+/// Messages in sequence order.
+pub fn messages(
+    connection: &mut AnyConnection,
+    room_id: i64,
+    window: Window,
+    limit: i64,
+) -> ApiResult<Vec<MessageListing>> {
+    let base = chat_messages::table
+        .inner_join(users::table.on(users::id.eq(chat_messages::author_id)))
+        .filter(chat_messages::room_id.eq(room_id))
+        .select((chat_messages::all_columns, users::username, users::display_name))
+        .limit(limit)
+        .into_boxed();
+    match window {
+        Window::After { after, upto } => {
+            let mut query = base.filter(chat_messages::seq.gt(after)).order(chat_messages::seq.asc());
+            if let Some(upto) = upto {
+                query = query.filter(chat_messages::seq.le(upto));
+            }
+            Ok(query.load::<MessageListing>(connection)?)
+        }
+        Window::Before { before } => {
+            let mut query = base.order(chat_messages::seq.desc());
+            if let Some(before) = before {
+                query = query.filter(chat_messages::seq.lt(before));
+            }
+            let mut newest_first = query.load::<MessageListing>(connection)?;
+            newest_first.reverse();
+            Ok(newest_first)
+        }
+    }
+}
+
+pub fn message(connection: &mut AnyConnection, id: i64) -> ApiResult<MessageRow> {
+    chat_messages::table
+        .find(id)
+        .first::<MessageRow>(connection)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("We couldn't find that message."))
+}
+
+pub fn mark_deleted(connection: &mut AnyConnection, id: i64, deleted_by: i64) -> ApiResult<()> {
+    diesel::update(chat_messages::table.find(id))
+        .set((chat_messages::deleted_at.eq(Some(Timestamp::now().0)), chat_messages::deleted_by.eq(Some(deleted_by))))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// Until when a member is muted in a room, if they are now.
+pub fn muted_until(connection: &mut AnyConnection, room_id: i64, user_id: i64) -> ApiResult<Option<Timestamp>> {
+    let until: Option<i64> =
+        room_mutes::table.find((room_id, user_id)).select(room_mutes::muted_until).first(connection).optional()?;
+    Ok(until.map(Timestamp).filter(|until| *until > Timestamp::now()))
+}
+
+pub fn mute(
+    connection: &mut AnyConnection,
+    room_id: i64,
+    user_id: i64,
+    until: Timestamp,
+    muted_by: i64,
+) -> ApiResult<()> {
+    unmute(connection, room_id, user_id)?;
+    diesel::insert_into(room_mutes::table)
+        .values((
+            room_mutes::room_id.eq(room_id),
+            room_mutes::user_id.eq(user_id),
+            room_mutes::muted_until.eq(until.0),
+            room_mutes::muted_by.eq(muted_by),
+            room_mutes::created_at.eq(Timestamp::now().0),
+        ))
+        .execute(connection)?;
+    Ok(())
+}
+
+pub fn unmute(connection: &mut AnyConnection, room_id: i64, user_id: i64) -> ApiResult<()> {
+    diesel::delete(room_mutes::table.find((room_id, user_id))).execute(connection)?;
+    Ok(())
+}

@@ -1,0 +1,118 @@
+//! Carries "room R has news" between processes. On SQLite everything is in
+//! one process and the hub is told directly. On PostgreSQL the note is
+//! sent with `pg_notify` inside the writing transaction (so it fires on
+//! commit), and one LISTEN connection per process feeds its hub; when that
+//! connection drops, the process reconnects and resyncs its rooms.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use diesel::RunQueryDsl;
+use diesel::sql_types::Text;
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use tokio_postgres::AsyncMessage;
+
+use super::hub::Hub;
+use crate::db::AnyConnection;
+use crate::db::chat;
+use crate::error::ApiResult;
+
+const CHANNEL: &str = "kindred_live";
+/// Shown in `pg_stat_activity`, so an operator can find the listener.
+pub const LISTENER_NAME: &str = "kindred-live";
+
+/// What one process tells the others.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Note {
+    Message { room: i64, seq: i64 },
+    Deleted { room: i64, id: i64, seq: i64, origin: u64 },
+    Typing { room: i64, username: String, display_name: String, origin: u64 },
+}
+
+impl Note {
+    pub fn room(&self) -> i64 {
+        match self {
+            Note::Message { room, .. } | Note::Deleted { room, .. } | Note::Typing { room, .. } => *room,
+        }
+    }
+
+    fn origin(&self) -> Option<u64> {
+        match self {
+            Note::Message { .. } => None,
+            Note::Deleted { origin, .. } | Note::Typing { origin, .. } => Some(*origin),
+        }
+    }
+}
+
+/// Tells other processes, when there are any (PostgreSQL); inside a
+/// transaction the note goes out only if it commits.
+pub fn notify(connection: &mut AnyConnection, note: &Note) -> ApiResult<()> {
+    if let AnyConnection::Postgres(connection) = connection {
+        let payload = serde_json::to_string(note).map_err(crate::error::ApiError::internal)?;
+        diesel::sql_query("SELECT pg_notify($1, $2)")
+            .bind::<Text, _>(CHANNEL)
+            .bind::<Text, _>(payload)
+            .execute(connection)?;
+    }
+    Ok(())
+}
+
+/// Keeps a LISTEN connection open for the life of the process.
+pub async fn listen(url: String, hub: Arc<Hub>) {
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        match listen_once(&url, &hub).await {
+            Ok(()) => tracing::warn!("the live LISTEN connection closed; reconnecting"),
+            Err(error) => tracing::warn!(%error, "the live LISTEN connection failed; reconnecting"),
+        }
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(Duration::from_secs(5));
+    }
+}
+
+async fn listen_once(url: &str, hub: &Hub) -> Result<(), tokio_postgres::Error> {
+    let mut config: tokio_postgres::Config = url.parse()?;
+    config.application_name(LISTENER_NAME);
+    let (client, mut connection) = config.connect(tokio_postgres::NoTls).await?;
+    let (notes_in, mut notes) = tokio::sync::mpsc::unbounded_channel();
+    let driver = tokio::spawn(async move {
+        let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+        while let Some(message) = messages.next().await {
+            match message {
+                Ok(AsyncMessage::Notification(notification)) => {
+                    let _ = notes_in.send(notification.payload().to_owned());
+                }
+                Ok(_) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(())
+    });
+    client.batch_execute(&format!("LISTEN {CHANNEL}")).await?;
+    tracing::info!("listening for live notes from other processes");
+    resync_rooms(hub).await;
+    while let Some(payload) = notes.recv().await {
+        match serde_json::from_str::<Note>(&payload) {
+            Ok(note) if note.origin() != Some(hub.process_id) => hub.deliver(&note),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "an unreadable live note"),
+        }
+    }
+    match driver.await {
+        Ok(result) => result,
+        Err(_) => Ok(()),
+    }
+}
+
+/// Announces each active room's latest message, so anything sent while no
+/// LISTEN connection was open reaches this process's clients.
+async fn resync_rooms(hub: &Hub) {
+    for room in hub.active_rooms() {
+        let latest = hub.db().read(move |connection| Ok(chat::room(connection, room)?.last_seq)).await;
+        if let Ok(seq) = latest {
+            hub.deliver(&Note::Message { room, seq });
+        }
+    }
+}

@@ -1,0 +1,430 @@
+//! One websocket connection: a task that selects over the client's frames,
+//! its rooms' events and a heartbeat, and a writer task that drains a
+//! bounded queue to the socket. A client too slow to keep its queue from
+//! filling is disconnected (it resumes from its last sequence number), so
+//! it never holds up a room; one that stops answering is dropped.
+
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::time::{Duration, Instant};
+
+use actix_web::web;
+use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason, Session};
+use bytestring::ByteString;
+use futures_util::StreamExt;
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use tokio::sync::mpsc;
+use tokio_stream::StreamMap;
+use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
+
+use super::broker::{self, Note};
+use super::hub::RoomEvent;
+use super::protocol::{ClientFrame, MessageFrame, ServerFrame};
+use crate::auth::Member;
+use crate::db::chat::{self, MessageListing, NewMessage, Window};
+use crate::db::communities as community_store;
+use crate::domain::chat::{ChatBody, ClientId};
+use crate::domain::discussion::render;
+use crate::error::{ApiError, ApiResult};
+use crate::policy;
+use crate::state::AppState;
+
+/// Messages sent on joining a room without `after`.
+const HISTORY_ON_JOIN: i64 = 50;
+/// The most missed messages sent over the socket; past it the client is
+/// told to `resync` from the HTTP API.
+const MAX_CATCH_UP: i64 = 200;
+/// How often one member's typing in one room is passed on.
+const TYPING_INTERVAL: Duration = Duration::from_secs(2);
+
+/// What the writer task sends.
+enum Outgoing {
+    Text(ByteString),
+    Ping,
+    Pong(web::Bytes),
+    Close(CloseReason),
+}
+
+/// Why a connection ends.
+enum Ending {
+    ClientLeft,
+    TooSlow,
+    Silent,
+    Violation(&'static str),
+}
+
+pub struct Connection {
+    state: web::Data<AppState>,
+    member: Member,
+    outgoing: mpsc::Sender<Outgoing>,
+    rooms: StreamMap<i64, BroadcastStream<RoomEvent>>,
+    /// The last sequence number sent to the client, per room.
+    last_seq: HashMap<i64, i64>,
+    typing_sent: HashMap<i64, Instant>,
+    frames: DefaultDirectRateLimiter,
+    last_heard: Instant,
+}
+
+/// Runs a connection until it ends; the member's connection was counted by the caller.
+pub async fn run(state: web::Data<AppState>, member: Member, session: Session, stream: AggregatedMessageStream) {
+    let settings = &state.settings;
+    let (outgoing, queue) = mpsc::channel(settings.live_queue_capacity.max(8));
+    let write_timeout = Duration::from_secs(settings.live_write_timeout_seconds.max(1));
+    let writer = actix_web::rt::spawn(write(session, queue, write_timeout));
+    let per_second = NonZeroU32::new(settings.live_frames_per_second.max(1)).unwrap_or(NonZeroU32::MIN);
+    let burst = per_second.saturating_mul(NonZeroU32::new(2).unwrap_or(NonZeroU32::MIN));
+    let mut connection = Connection {
+        member,
+        outgoing,
+        rooms: StreamMap::new(),
+        last_seq: HashMap::new(),
+        typing_sent: HashMap::new(),
+        frames: RateLimiter::direct(Quota::per_second(per_second).allow_burst(burst)),
+        last_heard: Instant::now(),
+        state: state.clone(),
+    };
+    let ending = connection.serve(stream, writer).await;
+    connection.finish(ending);
+}
+
+impl Connection {
+    async fn serve(
+        &mut self,
+        mut stream: AggregatedMessageStream,
+        mut writer: actix_web::rt::task::JoinHandle<()>,
+    ) -> Ending {
+        let heartbeat_every = Duration::from_secs(self.state.settings.live_heartbeat_seconds.max(1));
+        let silence_limit = Duration::from_secs(self.state.settings.live_timeout_seconds.max(2));
+        let mut heartbeat = tokio::time::interval(heartbeat_every);
+        heartbeat.tick().await;
+        loop {
+            let step = tokio::select! {
+                frame = stream.recv() => match frame {
+                    None | Some(Ok(AggregatedMessage::Close(_))) => Err(Ending::ClientLeft),
+                    Some(Ok(frame)) => self.on_frame(frame).await,
+                    Some(Err(error)) => {
+                        tracing::debug!(%error, "websocket protocol error");
+                        let _ = self.error(None, &too_large());
+                        Err(Ending::Violation("protocol error"))
+                    }
+                },
+                Some((room, event)) = self.rooms.next() => self.on_room_event(room, event).await,
+                _ = heartbeat.tick() => {
+                    if self.last_heard.elapsed() > silence_limit {
+                        Err(Ending::Silent)
+                    } else {
+                        self.push(Outgoing::Ping)
+                    }
+                }
+                _ = &mut writer => Err(Ending::TooSlow),
+            };
+            if let Err(ending) = step {
+                if !matches!(ending, Ending::TooSlow) {
+                    let reason = match ending {
+                        Ending::Violation(why) => {
+                            CloseReason { code: CloseCode::Policy, description: Some(why.into()) }
+                        }
+                        _ => CloseReason { code: CloseCode::Normal, description: None },
+                    };
+                    let _ = self.outgoing.try_send(Outgoing::Close(reason));
+                } else {
+                    writer.abort();
+                }
+                return ending;
+            }
+        }
+    }
+
+    fn finish(&mut self, ending: Ending) {
+        let hub = &self.state.hub;
+        for room in self.rooms.keys() {
+            hub.leave(*room, self.member.user_id);
+        }
+        hub.close_connection(self.member.user_id);
+        let why = match ending {
+            Ending::ClientLeft => "client left",
+            Ending::TooSlow => "client too slow",
+            Ending::Silent => "client silent",
+            Ending::Violation(why) => why,
+        };
+        tracing::debug!(user = self.member.user_id, why, "live connection ended");
+    }
+
+    /// Queues a frame for the writer; a full queue means the client is not
+    /// reading, and the connection ends rather than grow or wait.
+    fn push(&self, outgoing: Outgoing) -> Result<(), Ending> {
+        self.outgoing.try_send(outgoing).map_err(|_| Ending::TooSlow)
+    }
+
+    fn send(&self, frame: &ServerFrame<'_>) -> Result<(), Ending> {
+        self.push(Outgoing::Text(frame.encode().into()))
+    }
+
+    fn error(&self, client_id: Option<&str>, error: &ApiError) -> Result<(), Ending> {
+        self.send(&ServerFrame::Error { client_id, code: error.code(), message: error.message() })
+    }
+
+    async fn on_frame(&mut self, frame: AggregatedMessage) -> Result<(), Ending> {
+        self.last_heard = Instant::now();
+        match frame {
+            AggregatedMessage::Ping(bytes) => self.push(Outgoing::Pong(bytes)),
+            AggregatedMessage::Pong(_) | AggregatedMessage::Close(_) => Ok(()),
+            AggregatedMessage::Binary(_) => {
+                self.error(None, &ApiError::bad_request("unsupported_frame", "Send frames as JSON text."))
+            }
+            AggregatedMessage::Text(text) => {
+                if self.frames.check().is_err() {
+                    return self.error(
+                        None,
+                        &ApiError::new(
+                            actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+                            "too_many_frames",
+                            "Too many frames at once. Please slow down.",
+                        ),
+                    );
+                }
+                if text.len() > self.state.settings.live_max_text_bytes {
+                    return self.error(None, &too_large());
+                }
+                match serde_json::from_str::<ClientFrame>(&text) {
+                    Ok(frame) => self.on_client_frame(frame).await,
+                    Err(error) => self.error(
+                        None,
+                        &ApiError::bad_request("invalid_frame", format!("That frame is not valid: {error}.")),
+                    ),
+                }
+            }
+        }
+    }
+
+    async fn on_client_frame(&mut self, frame: ClientFrame) -> Result<(), Ending> {
+        match frame {
+            ClientFrame::Subscribe { room, after } => match self.subscribe(room, after).await {
+                Ok(()) => Ok(()),
+                Err(Failure::Api(error)) => self.error(None, &error),
+                Err(Failure::End(ending)) => Err(ending),
+            },
+            ClientFrame::Unsubscribe { room } => {
+                if self.rooms.remove(&room).is_some() {
+                    self.state.hub.leave(room, self.member.user_id);
+                    self.last_seq.remove(&room);
+                }
+                self.send(&ServerFrame::Unsubscribed { room })
+            }
+            ClientFrame::Send { room, body, client_id } => self.send_message(room, body, client_id).await,
+            ClientFrame::Typing { room } => self.typing(room).await,
+        }
+    }
+
+    async fn subscribe(&mut self, room: i64, after: Option<i64>) -> Result<(), Failure> {
+        if self.rooms.contains_key(&room) {
+            return Err(ApiError::conflict("already_subscribed", "You are already in that room.").into());
+        }
+        if self.rooms.len() >= self.state.settings.live_rooms_per_connection {
+            return Err(ApiError::new(
+                actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+                "too_many_rooms",
+                "You are in too many rooms on this connection. Leave one first.",
+            )
+            .into());
+        }
+        let member = self.member.clone();
+        self.state.db.read(move |connection| readable_room(connection, room, Some(&member)).map(drop)).await?;
+        let receiver = self.state.hub.join(room, &self.member);
+        self.rooms.insert(room, BroadcastStream::new(receiver));
+        let window = match after {
+            Some(after) => Window::After { after, upto: None },
+            None => Window::Before { before: None },
+        };
+        let limit = if after.is_some() { MAX_CATCH_UP + 1 } else { HISTORY_ON_JOIN };
+        let backlog = self.state.db.read(move |connection| chat::messages(connection, room, window, limit)).await?;
+        let mut last = after.unwrap_or(0);
+        if backlog.len() as i64 > MAX_CATCH_UP {
+            last = self.state.db.read(move |connection| Ok(chat::room(connection, room)?.last_seq)).await?;
+            self.send(&ServerFrame::Resync { room, after: after.unwrap_or(0) })?;
+        } else {
+            for listing in &backlog {
+                self.send(&ServerFrame::Message(MessageFrame::of(listing)))?;
+                last = listing.message.seq;
+            }
+        }
+        self.last_seq.insert(room, last);
+        self.send(&ServerFrame::Subscribed { room, last_seq: last })?;
+        Ok(())
+    }
+
+    async fn on_room_event(
+        &mut self,
+        room: i64,
+        event: Result<RoomEvent, BroadcastStreamRecvError>,
+    ) -> Result<(), Ending> {
+        match event {
+            Ok(RoomEvent::Signal(frame)) => self.push(Outgoing::Text(frame)),
+            Ok(RoomEvent::Message { seq, frame }) => {
+                let last = self.last_seq.get(&room).copied().unwrap_or(0);
+                if seq <= last {
+                    return Ok(());
+                }
+                if seq > last + 1 {
+                    self.fill_gap(room, last, seq - 1).await?;
+                }
+                self.last_seq.insert(room, seq);
+                self.push(Outgoing::Text(frame))
+            }
+            // Missed events are found by the sequence gap the next message leaves.
+            Err(BroadcastStreamRecvError::Lagged(_)) => Ok(()),
+        }
+    }
+
+    /// Sends the messages between `last` and `upto` from the database, or
+    /// asks the client to resync when there are too many.
+    async fn fill_gap(&mut self, room: i64, last: i64, upto: i64) -> Result<(), Ending> {
+        if upto - last > MAX_CATCH_UP {
+            return self.send(&ServerFrame::Resync { room, after: last });
+        }
+        let window = Window::After { after: last, upto: Some(upto) };
+        let missed = self.state.db.read(move |connection| chat::messages(connection, room, window, MAX_CATCH_UP)).await;
+        match missed {
+            Ok(missed) => {
+                missed.iter().try_for_each(|listing| self.send(&ServerFrame::Message(MessageFrame::of(listing))))
+            }
+            Err(_) => self.send(&ServerFrame::Resync { room, after: last }),
+        }
+    }
+
+    async fn send_message(&mut self, room: i64, body: String, client_id: String) -> Result<(), Ending> {
+        let stored = self.store_message(room, body, &client_id).await;
+        match stored {
+            Ok(listing) => {
+                let message = &listing.message;
+                self.state.hub.deliver(&Note::Message { room, seq: message.seq });
+                self.send(&ServerFrame::Ack { room, client_id: &client_id, id: message.id, seq: message.seq })
+            }
+            Err(error) => self.error(Some(&client_id), &error),
+        }
+    }
+
+    async fn store_message(&self, room: i64, body: String, client_id: &str) -> ApiResult<MessageListing> {
+        if !self.state.hub.may_send(self.member.user_id) {
+            return Err(ApiError::new(
+                actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "You are sending messages too quickly. Please wait a moment.",
+            ));
+        }
+        let client_id = ClientId::parse(client_id)?;
+        let body = ChatBody::parse(body)?;
+        let rendered = render(body.as_str())?;
+        let member = self.member.clone();
+        let new = NewMessage { body, html: rendered.html, render_version: rendered.policy_version, client_id };
+        self.state
+            .db
+            .write(move |connection| {
+                let (visibility, standing) = readable_room(connection, room, Some(&member))?;
+                policy::post(visibility, standing)?;
+                if let Some(until) = chat::muted_until(connection, room, member.user_id)? {
+                    return Err(ApiError::new(
+                        actix_web::http::StatusCode::FORBIDDEN,
+                        "muted",
+                        format!("A moderator has muted you in this room until {}.", until.to_rfc3339()),
+                    ));
+                }
+                let message = match chat::resent(connection, room, member.user_id, &new.client_id)? {
+                    Some(earlier) => earlier,
+                    None => {
+                        let message = chat::insert_message(connection, room, member.user_id, new)?;
+                        broker::notify(connection, &Note::Message { room, seq: message.seq })?;
+                        message
+                    }
+                };
+                Ok(MessageListing {
+                    message,
+                    author_username: member.username.clone(),
+                    author_display_name: member.display_name.clone(),
+                })
+            })
+            .await
+    }
+
+    async fn typing(&mut self, room: i64) -> Result<(), Ending> {
+        if !self.rooms.contains_key(&room) {
+            return self.error(None, &ApiError::bad_request("not_subscribed", "Join the room first."));
+        }
+        let recently = self.typing_sent.get(&room).is_some_and(|at| at.elapsed() < TYPING_INTERVAL);
+        if recently {
+            return Ok(());
+        }
+        self.typing_sent.insert(room, Instant::now());
+        let note = Note::Typing {
+            room,
+            username: self.member.username.clone(),
+            display_name: self.member.display_name.clone(),
+            origin: self.state.hub.process_id,
+        };
+        self.state.hub.deliver(&note);
+        let _ = self.state.db.read(move |connection| broker::notify(connection, &note)).await;
+        Ok(())
+    }
+}
+
+/// A subscription either fails with an error the client is told about, or
+/// ends the connection.
+enum Failure {
+    Api(ApiError),
+    End(Ending),
+}
+
+impl From<ApiError> for Failure {
+    fn from(error: ApiError) -> Self {
+        Failure::Api(error)
+    }
+}
+
+impl From<Ending> for Failure {
+    fn from(ending: Ending) -> Self {
+        Failure::End(ending)
+    }
+}
+
+/// A room the member may read, with its community's visibility and their standing there.
+/// Anyone else is told the room does not exist.
+pub fn readable_room(
+    connection: &mut crate::db::AnyConnection,
+    room: i64,
+    viewer: Option<&Member>,
+) -> ApiResult<(crate::domain::community::Visibility, policy::Standing)> {
+    let room = chat::room(connection, room)?;
+    let community = community_store::by_id(connection, room.community_id)?;
+    let visibility = community.visibility()?;
+    let standing = community_store::standing(connection, community.id, viewer)?;
+    policy::read_threads(visibility, standing).map_err(|_| ApiError::not_found("We couldn't find that chat room."))?;
+    Ok((visibility, standing))
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+        "frame_too_large",
+        "That frame is too large to accept.",
+    )
+}
+
+/// Drains the queue into the socket; a write that cannot finish in time
+/// ends the connection.
+async fn write(mut session: Session, mut queue: mpsc::Receiver<Outgoing>, write_timeout: Duration) {
+    while let Some(outgoing) = queue.recv().await {
+        let written = match outgoing {
+            Outgoing::Text(text) => tokio::time::timeout(write_timeout, session.text(text)).await,
+            Outgoing::Ping => tokio::time::timeout(write_timeout, session.ping(b"")).await,
+            Outgoing::Pong(bytes) => tokio::time::timeout(write_timeout, session.pong(&bytes)).await,
+            Outgoing::Close(reason) => {
+                let _ = tokio::time::timeout(write_timeout, session.close(Some(reason))).await;
+                return;
+            }
+        };
+        if !matches!(written, Ok(Ok(()))) {
+            return;
+        }
+    }
+}

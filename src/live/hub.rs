@@ -1,0 +1,205 @@
+//! The room hub of one process: a broadcast channel per active room, fed
+//! in sequence order by that room's sequencer, plus presence and the
+//! per-member limits. Connections read from it; nothing here writes to a
+//! socket, so a slow client can only ever hurt itself.
+
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::sync::Mutex;
+
+use bytestring::ByteString;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use tokio::sync::{broadcast, mpsc};
+
+use super::broker::Note;
+use super::protocol::{Present, ServerFrame};
+use crate::auth::Member;
+use crate::db::Db;
+use crate::db::chat::{self, Window};
+use crate::live::protocol::MessageFrame;
+
+/// Messages a sequencer loads from the database at a time.
+const SEQUENCER_BATCH: i64 = 200;
+
+/// An event in a room, encoded once for every connection.
+#[derive(Debug, Clone)]
+pub enum RoomEvent {
+    /// A stored message, with its place in the room's sequence.
+    Message { seq: i64, frame: ByteString },
+    /// Anything without a place in the sequence (presence, typing, deletions).
+    Signal(ByteString),
+}
+
+struct ActiveRoom {
+    events: broadcast::Sender<RoomEvent>,
+    /// Sequence numbers the room has reached; the sequencer broadcasts up to them.
+    announcements: mpsc::UnboundedSender<i64>,
+    /// Who is here: member id -> (names, open subscriptions).
+    present: HashMap<i64, (Present, usize)>,
+}
+
+pub struct Hub {
+    db: Db,
+    room_capacity: usize,
+    rooms: Mutex<HashMap<i64, ActiveRoom>>,
+    connections: Mutex<HashMap<i64, usize>>,
+    max_connections_per_member: usize,
+    senders: DefaultKeyedRateLimiter<i64>,
+    /// Tells this process's notes from other processes' in the broker.
+    pub process_id: u64,
+}
+
+impl Hub {
+    pub fn new(db: Db, room_capacity: usize, max_connections_per_member: usize, messages_per_second: u32) -> Self {
+        let per_second = NonZeroU32::new(messages_per_second.max(1)).unwrap_or(NonZeroU32::MIN);
+        let burst = per_second.saturating_mul(NonZeroU32::new(3).unwrap_or(NonZeroU32::MIN));
+        let mut id = [0u8; 8];
+        let _ = getrandom::fill(&mut id);
+        Self {
+            db,
+            room_capacity: room_capacity.max(16),
+            rooms: Mutex::default(),
+            connections: Mutex::default(),
+            max_connections_per_member,
+            senders: RateLimiter::keyed(Quota::per_second(per_second).allow_burst(burst)),
+            process_id: u64::from_le_bytes(id),
+        }
+    }
+
+    fn rooms(&self) -> std::sync::MutexGuard<'_, HashMap<i64, ActiveRoom>> {
+        self.rooms.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Counts a new connection for `user_id`; false when they have too many.
+    pub fn open_connection(&self, user_id: i64) -> bool {
+        let mut connections = self.connections.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let count = connections.entry(user_id).or_default();
+        if *count >= self.max_connections_per_member {
+            return false;
+        }
+        *count += 1;
+        true
+    }
+
+    pub fn close_connection(&self, user_id: i64) {
+        let mut connections = self.connections.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(count) = connections.get_mut(&user_id) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                connections.remove(&user_id);
+            }
+        }
+    }
+
+    /// Open connections in this process.
+    pub fn connection_count(&self) -> usize {
+        self.connections.lock().unwrap_or_else(std::sync::PoisonError::into_inner).values().sum()
+    }
+
+    /// Whether `user_id` may send another chat message now.
+    pub fn may_send(&self, user_id: i64) -> bool {
+        self.senders.check_key(&user_id).is_ok()
+    }
+
+    /// Subscribes a member to a room's events and marks them present.
+    pub fn join(&self, room: i64, member: &Member) -> broadcast::Receiver<RoomEvent> {
+        let mut rooms = self.rooms();
+        let active = rooms.entry(room).or_insert_with(|| self.activate(room));
+        let receiver = active.events.subscribe();
+        let names = Present { username: member.username.clone(), display_name: member.display_name.clone() };
+        active.present.entry(member.user_id).or_insert((names, 0)).1 += 1;
+        broadcast_presence(room, active);
+        receiver
+    }
+
+    /// Undoes one `join`; a room nobody here follows is let go.
+    pub fn leave(&self, room: i64, user_id: i64) {
+        let mut rooms = self.rooms();
+        let Some(active) = rooms.get_mut(&room) else { return };
+        if let Some((_, count)) = active.present.get_mut(&user_id) {
+            *count -= 1;
+            if *count == 0 {
+                active.present.remove(&user_id);
+            }
+        }
+        if active.present.is_empty() {
+            rooms.remove(&room);
+        } else {
+            broadcast_presence(room, active);
+        }
+    }
+
+    /// Rooms with subscribers in this process.
+    pub fn active_rooms(&self) -> Vec<i64> {
+        self.rooms().keys().copied().collect()
+    }
+
+    /// Hands a note to this process's subscribers of its room.
+    pub fn deliver(&self, note: &Note) {
+        let rooms = self.rooms();
+        let Some(active) = rooms.get(&note.room()) else { return };
+        match note {
+            Note::Message { seq, .. } => {
+                let _ = active.announcements.send(*seq);
+            }
+            Note::Deleted { room, id, seq, .. } => {
+                let frame = ServerFrame::Deleted { room: *room, id: *id, seq: *seq }.encode();
+                let _ = active.events.send(RoomEvent::Signal(frame.into()));
+            }
+            Note::Typing { room, username, display_name, .. } => {
+                let frame = ServerFrame::Typing { room: *room, username, display_name }.encode();
+                let _ = active.events.send(RoomEvent::Signal(frame.into()));
+            }
+        }
+    }
+
+    fn activate(&self, room: i64) -> ActiveRoom {
+        let (events, _) = broadcast::channel(self.room_capacity);
+        let (announcements, pending) = mpsc::unbounded_channel();
+        tokio::spawn(sequence(self.db.clone(), room, pending, events.clone()));
+        ActiveRoom { events, announcements, present: HashMap::new() }
+    }
+}
+
+fn broadcast_presence(room: i64, active: &ActiveRoom) {
+    let mut members: Vec<&Present> = active.present.values().map(|(present, _)| present).collect();
+    members.sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.username.cmp(&b.username)));
+    let members: Vec<Present> = members
+        .into_iter()
+        .map(|p| Present { username: p.username.clone(), display_name: p.display_name.clone() })
+        .collect();
+    let frame = ServerFrame::Presence { room, members: &members }.encode();
+    let _ = active.events.send(RoomEvent::Signal(frame.into()));
+}
+
+/// Broadcasts a room's messages in sequence order as they are announced,
+/// loading each from the database once. Ends when the room is let go.
+async fn sequence(
+    db: Db,
+    room: i64,
+    mut announcements: mpsc::UnboundedReceiver<i64>,
+    events: broadcast::Sender<RoomEvent>,
+) {
+    let mut delivered = db.read(move |connection| Ok(chat::room(connection, room)?.last_seq)).await.unwrap_or(0);
+    while let Some(mut reached) = announcements.recv().await {
+        while let Ok(more) = announcements.try_recv() {
+            reached = reached.max(more);
+        }
+        while delivered < reached {
+            let after = delivered;
+            let window = Window::After { after, upto: Some(reached) };
+            let batch = db.read(move |connection| chat::messages(connection, room, window, SEQUENCER_BATCH)).await;
+            let Ok(listings) = batch else { break };
+            let Some(last) = listings.last() else { break };
+            delivered = last.message.seq;
+            for listing in &listings {
+                let frame = ServerFrame::Message(MessageFrame::of(listing)).encode();
+                let _ = events.send(RoomEvent::Message { seq: listing.message.seq, frame: frame.into() });
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! The frames of the live protocol (see docs/live.md): JSON objects with a
+//! `type`, from the client and from the server.
+
+use serde::{Deserialize, Serialize};
+
+use crate::db::chat::MessageListing;
+use crate::domain::time::Timestamp;
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClientFrame {
+    /// Join a room; with `after`, first receive every message after that sequence number.
+    Subscribe {
+        room: i64,
+        after: Option<i64>,
+    },
+    Unsubscribe {
+        room: i64,
+    },
+    Send {
+        room: i64,
+        body: String,
+        client_id: String,
+    },
+    Typing {
+        room: i64,
+    },
+}
+
+#[derive(Debug, Serialize)]
+pub struct Author<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Present {
+    pub username: String,
+    pub display_name: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerFrame<'a> {
+    Message(MessageFrame<'a>),
+    Ack { room: i64, client_id: &'a str, id: i64, seq: i64 },
+    Error { client_id: Option<&'a str>, code: &'a str, message: &'a str },
+    Subscribed { room: i64, last_seq: i64 },
+    Unsubscribed { room: i64 },
+    Presence { room: i64, members: &'a [Present] },
+    Typing { room: i64, username: &'a str, display_name: &'a str },
+    Deleted { room: i64, id: i64, seq: i64 },
+    Resync { room: i64, after: i64 },
+}
+
+/// A chat message as every client sees it.
+#[derive(Debug, Serialize)]
+pub struct MessageFrame<'a> {
+    pub room: i64,
+    pub id: i64,
+    pub seq: i64,
+    pub author: Author<'a>,
+    /// Sanitised HTML; absent when the message was deleted.
+    pub body_html: Option<&'a str>,
+    pub deleted: bool,
+    pub client_id: &'a str,
+    pub created_at: Timestamp,
+}
+
+impl<'a> MessageFrame<'a> {
+    pub fn of(listing: &'a MessageListing) -> Self {
+        let message = &listing.message;
+        let deleted = message.deleted_at.is_some();
+        Self {
+            room: message.room_id,
+            id: message.id,
+            seq: message.seq,
+            author: Author { username: &listing.author_username, display_name: &listing.author_display_name },
+            body_html: (!deleted).then_some(message.body_html.as_str()),
+            deleted,
+            client_id: &message.client_id,
+            created_at: Timestamp(message.created_at),
+        }
+    }
+}
+
+impl ServerFrame<'_> {
+    /// Encodes the frame once, for every connection that receives it.
+    pub fn encode(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|error| {
+            tracing::error!(%error, "a live frame did not encode");
+            String::from(r#"{"type":"error","client_id":null,"code":"internal","message":"Something went wrong."}"#)
+        })
+    }
+}

@@ -1,0 +1,272 @@
+//! Chat rooms over HTTP: listing and creating a community's rooms,
+//! archiving them, paging their history, and moderators deleting messages
+//! and muting members. Live traffic is on `/api/v1/live`.
+
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::threads::AuthorView;
+use crate::auth::{Member, Viewer};
+use crate::db::chat::{self, MessageListing, RoomRow, Window};
+use crate::db::communities as community_store;
+use crate::db::users;
+use crate::domain::chat::parse_room_name;
+use crate::domain::time::Timestamp;
+use crate::error::{ApiError, ApiResult};
+use crate::live::broker::{self, Note};
+use crate::live::connection::readable_room;
+use crate::policy;
+use crate::state::AppState;
+
+pub fn configure(config: &mut web::ServiceConfig) {
+    config
+        .service(web::resource("/communities/{slug}/rooms").route(web::get().to(list)).route(web::post().to(create)))
+        .service(web::resource("/rooms/{id}").route(web::delete().to(archive)))
+        .service(web::resource("/rooms/{id}/messages").route(web::get().to(history)))
+        .service(
+            web::resource("/rooms/{id}/mutes/{username}").route(web::put().to(mute)).route(web::delete().to(unmute)),
+        )
+        .service(web::resource("/messages/{id}").route(web::delete().to(delete_message)));
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RoomView {
+    id: i64,
+    name: String,
+    /// The community's own room, which cannot be archived.
+    is_default: bool,
+    /// The room's latest sequence number.
+    last_seq: i64,
+    created_at: Timestamp,
+}
+
+fn room_view(row: RoomRow) -> RoomView {
+    RoomView {
+        id: row.id,
+        name: row.name,
+        is_default: row.is_default,
+        last_seq: row.last_seq,
+        created_at: Timestamp(row.created_at),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/communities/{slug}/rooms", tag = "chat",
+    responses((status = 200, body = Vec<RoomView>), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn list(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    slug: web::Path<String>,
+) -> ApiResult<web::Json<Vec<RoomView>>> {
+    let rows = state
+        .db
+        .read(move |connection| {
+            let community = community_store::by_slug(connection, &slug)?;
+            let standing = community_store::standing(connection, community.id, viewer.0.as_ref())?;
+            policy::read_threads(community.visibility()?, standing)?;
+            chat::rooms_of(connection, community.id)
+        })
+        .await?;
+    Ok(web::Json(rows.into_iter().map(room_view).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoomDraft {
+    /// 2 to 60 characters.
+    name: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/communities/{slug}/rooms", tag = "chat", request_body = RoomDraft,
+    responses((status = 201, body = RoomView), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn create(
+    state: web::Data<AppState>,
+    member: Member,
+    slug: web::Path<String>,
+    body: web::Json<RoomDraft>,
+) -> ApiResult<HttpResponse> {
+    let name = parse_room_name(&body.name)?;
+    let row = state
+        .db
+        .write(move |connection| {
+            let community = community_store::by_slug(connection, &slug)?;
+            policy::moderate(community_store::standing(connection, community.id, Some(&member))?)?;
+            chat::create_room(connection, community.id, &name, false)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(room_view(row)))
+}
+
+/// The room, after checking the member moderates its community.
+fn moderated_room(connection: &mut crate::db::AnyConnection, room: i64, member: &Member) -> ApiResult<RoomRow> {
+    let row = chat::room(connection, room)?;
+    readable_room(connection, room, Some(member))?;
+    policy::moderate(community_store::standing(connection, row.community_id, Some(member))?)?;
+    Ok(row)
+}
+
+#[utoipa::path(delete, path = "/api/v1/rooms/{id}", tag = "chat",
+    description = "Archive a room (moderators). Its history stays; the community's own room cannot be archived.",
+    responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn archive(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let room = id.into_inner();
+    state
+        .db
+        .write(move |connection| {
+            let row = moderated_room(connection, room, &member)?;
+            if row.is_default {
+                return Err(ApiError::conflict("default_room", "A community's own chat room cannot be archived."));
+            }
+            chat::archive(connection, room)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryQuery {
+    /// Messages after this sequence number, oldest first.
+    after: Option<i64>,
+    /// Messages before this sequence number (the newest of them).
+    before: Option<i64>,
+    /// 1 to 200; 50 when absent.
+    limit: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MessageView {
+    id: i64,
+    room: i64,
+    seq: i64,
+    author: AuthorView,
+    /// Absent when the message was deleted.
+    body_html: Option<String>,
+    deleted: bool,
+    created_at: Timestamp,
+}
+
+fn message_view(listing: MessageListing) -> MessageView {
+    let message = listing.message;
+    let deleted = message.deleted_at.is_some();
+    MessageView {
+        id: message.id,
+        room: message.room_id,
+        seq: message.seq,
+        author: AuthorView { username: listing.author_username, display_name: listing.author_display_name },
+        body_html: (!deleted).then_some(message.body_html),
+        deleted,
+        created_at: Timestamp(message.created_at),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/rooms/{id}/messages", tag = "chat", params(HistoryQuery),
+    description = "A page of a room's messages in sequence order: after `after`, before `before`, or the newest.",
+    responses((status = 200, body = Vec<MessageView>), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn history(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+    query: web::Query<HistoryQuery>,
+) -> ApiResult<web::Json<Vec<MessageView>>> {
+    let room = id.into_inner();
+    let limit = match query.limit {
+        None => 50,
+        Some(limit) if (1..=200).contains(&limit) => limit,
+        Some(_) => return Err(ApiError::bad_request("invalid_limit", "limit must be between 1 and 200.")),
+    };
+    let window = match (query.after, query.before) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::bad_request("invalid_query", "Ask for messages after or before a point, not both."));
+        }
+        (Some(after), None) => Window::After { after, upto: None },
+        (None, before) => Window::Before { before },
+    };
+    let listings = state
+        .db
+        .read(move |connection| {
+            readable_room(connection, room, viewer.0.as_ref())?;
+            chat::messages(connection, room, window, limit)
+        })
+        .await?;
+    Ok(web::Json(listings.into_iter().map(message_view).collect()))
+}
+
+#[utoipa::path(delete, path = "/api/v1/messages/{id}", tag = "chat",
+    description = "Delete a chat message (its author or the community's moderators); every client in the room is told.",
+    responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn delete_message(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let message_id = id.into_inner();
+    let origin = state.hub.process_id;
+    let note = state
+        .db
+        .write(move |connection| {
+            let message = chat::message(connection, message_id)?;
+            let (_, standing) = readable_room(connection, message.room_id, Some(&member))?;
+            if message.author_id != member.user_id {
+                policy::moderate(standing)?;
+            }
+            if message.deleted_at.is_some() {
+                return Err(ApiError::conflict("message_deleted", "That message was already deleted."));
+            }
+            chat::mark_deleted(connection, message_id, member.user_id)?;
+            let note = Note::Deleted { room: message.room_id, id: message_id, seq: message.seq, origin };
+            broker::notify(connection, &note)?;
+            Ok(note)
+        })
+        .await?;
+    state.hub.deliver(&note);
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MuteDraft {
+    /// How long, in minutes: 1 to 525,600 (a year).
+    minutes: u32,
+}
+
+#[utoipa::path(put, path = "/api/v1/rooms/{id}/mutes/{username}", tag = "chat", request_body = MuteDraft,
+    description = "Mute a member in a room for a time (moderators); their messages are refused until then.",
+    responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn mute(
+    state: web::Data<AppState>,
+    member: Member,
+    path: web::Path<(i64, String)>,
+    body: web::Json<MuteDraft>,
+) -> ApiResult<HttpResponse> {
+    let (room, username) = path.into_inner();
+    let minutes = body.minutes;
+    if !(1..=525_600).contains(&minutes) {
+        return Err(ApiError::invalid("invalid_duration", "A mute lasts from 1 minute to a year."));
+    }
+    let until = Timestamp::now().plus_seconds(u64::from(minutes) * 60);
+    state
+        .db
+        .write(move |connection| {
+            moderated_room(connection, room, &member)?;
+            let user_id = users::id_by_username(connection, &username)?;
+            chat::mute(connection, room, user_id, until, member.user_id)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(delete, path = "/api/v1/rooms/{id}/mutes/{username}", tag = "chat",
+    responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn unmute(
+    state: web::Data<AppState>,
+    member: Member,
+    path: web::Path<(i64, String)>,
+) -> ApiResult<HttpResponse> {
+    let (room, username) = path.into_inner();
+    state
+        .db
+        .write(move |connection| {
+            moderated_room(connection, room, &member)?;
+            let user_id = users::id_by_username(connection, &username)?;
+            chat::unmute(connection, room, user_id)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

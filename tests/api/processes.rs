@@ -1,0 +1,103 @@
+//! Several server processes sharing one PostgreSQL database: live chat
+//! fans out across them, and survives the loss of a LISTEN connection.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+
+use crate::helpers::{Api, fresh_database, postgres_admin_url};
+use crate::live_client::{LiveClient, PATIENCE, default_room, seqs};
+
+/// A `kindred` server running as its own process; killed when dropped.
+struct ServerProcess {
+    child: Child,
+    api: Api,
+}
+
+impl ServerProcess {
+    async fn start(database_url: &str) -> ServerProcess {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("addr").port();
+        let child = Command::new(env!("CARGO_BIN_EXE_kindred"))
+            .env("KINDRED_DATABASE_URL", database_url)
+            .env("KINDRED_ADDR", format!("127.0.0.1:{port}"))
+            .env("RUST_LOG", "warn")
+            .env("KINDRED_LIVE_MESSAGES_PER_SECOND", "1000")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the server starts");
+        let api = Api::new(format!("http://127.0.0.1:{port}"), database_url.to_owned());
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while api.client.get(api.url("/healthz")).send().await.map(|r| r.status() != 200).unwrap_or(true) {
+            assert!(tokio::time::Instant::now() < deadline, "the server process did not become healthy");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        ServerProcess { child, api }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Ends every process's LISTEN connection to the test database.
+fn terminate_listeners(database_url: &str) -> usize {
+    let mut connection = PgConnection::establish(database_url).expect("a connection");
+    #[derive(diesel::QueryableByName)]
+    struct Ended {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        ended: bool,
+    }
+    let ended: Vec<Ended> = diesel::sql_query(
+        "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity \
+         WHERE application_name = 'kindred-live' AND datname = current_database()",
+    )
+    .load(&mut connection)
+    .expect("the listeners are found");
+    ended.iter().filter(|row| row.ended).count()
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: .ci/run sets KINDRED_TEST_POSTGRES_URL and runs it with --include-ignored"]
+async fn chat_reaches_clients_of_another_process_and_survives_a_lost_listen_connection() {
+    assert!(postgres_admin_url().is_some(), "set KINDRED_TEST_POSTGRES_URL to run this test");
+    let (_database, url) = fresh_database();
+    let first = ServerProcess::start(&url).await;
+    let second = ServerProcess::start(&url).await;
+    let admin = first.api.admin("admin").await;
+    first.api.community(&admin, "copd", "public").await;
+    let amy = first.api.register("amy").await;
+    let ben = second.api.register("ben").await;
+    first.api.join(&amy, "copd").await.assert_status(200);
+    second.api.join(&ben, "copd").await.assert_status(200);
+    let room = default_room(&first.api, &amy, "copd").await;
+
+    let mut amy_live = LiveClient::connect(&first.api, &amy).await;
+    let mut ben_live = LiveClient::connect(&second.api, &ben).await;
+    amy_live.subscribe(room, None).await;
+    ben_live.subscribe(room, None).await;
+
+    for n in 0..3 {
+        amy_live.say(room, &format!("via the first process {n}"), &format!("a-{n}")).await;
+    }
+    assert_eq!(seqs(&ben_live.messages(3).await), vec![1, 2, 3]);
+
+    ben_live.say(room, "via the second process", "b-0").await;
+    let back = amy_live.messages(4).await;
+    assert_eq!(seqs(&back), vec![1, 2, 3, 4], "amy sees her own messages and ben's, in order");
+
+    assert!(terminate_listeners(&url) >= 2, "both processes had a LISTEN connection");
+    for n in 0..5 {
+        amy_live.say(room, &format!("while the listener is down {n}"), &format!("d-{n}")).await;
+    }
+    assert_eq!(seqs(&ben_live.messages(6).await), vec![4, 5, 6, 7, 8, 9], "nothing was lost");
+
+    let latest = second.api.get(&format!("/api/v1/rooms/{room}/messages?limit=1"), Some(&ben)).await;
+    let message_id = latest.body[0]["id"].as_i64().expect("id");
+    second.api.delete(&format!("/api/v1/messages/{message_id}"), Some(&admin)).await.assert_status(204);
+    assert_eq!(amy_live.next_of("deleted").await["id"], message_id, "a deletion crosses processes too");
+}
