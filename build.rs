@@ -53,7 +53,11 @@ fn needs_install(frontend: &Path) -> bool {
 fn run(frontend: &Path, args: &[&str]) -> Result<(), String> {
     let command = format!("npm {}", args.join(" "));
     let status = npm().args(args).current_dir(frontend).status().map_err(|error| format!("{command}: {error}"))?;
-    if status.success() { Ok(()) } else { Err(format!("`{command}` failed in frontend/ ({status}); see its output above")) }
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{command}` failed in frontend/ ({status}); see its output above"))
+    }
 }
 
 fn npm() -> Command {

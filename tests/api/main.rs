@@ -4,6 +4,7 @@
 
 mod accounts;
 mod cli;
+mod client;
 mod communities;
 mod discussions;
 mod errors;

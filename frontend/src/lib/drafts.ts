@@ -23,6 +23,10 @@ export const draftKeys = {
   thread: (slug: string) => `thread:${slug}`,
 };
 
+export function sameDraft(a: Draft, b: Draft): boolean {
+  return a.title === b.title && a.body === b.body && a.warning === b.warning && a.note === b.note;
+}
+
 export function loadDraft(key: string): Draft | null {
   try {
     const text = localStorage.getItem(PREFIX + key);

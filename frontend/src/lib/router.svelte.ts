@@ -17,7 +17,12 @@ export const place = $state({ path: window.location.pathname, search: window.loc
 
 /** The route for a path. */
 export function match(path: string): Route {
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  let parts: string[];
+  try {
+    parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return { page: 'not-found' };
+  }
   const [first, second, third] = parts;
   if (parts.length === 0) return { page: 'home' };
   if (parts.length === 1 && first === 'join') return { page: 'join' };
