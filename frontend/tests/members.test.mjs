@@ -1,7 +1,8 @@
 // A member's whole journey in the browser: signing up, joining, starting a
 // thread, replying two levels deep, reacting, a draft that survives a
-// reload, editing and deleting, and what a visitor may not see. Every
-// screen on the way is checked with axe-core.
+// reload, editing and deleting, what a visitor may not see, asking to join,
+// and paging through long lists. Every screen on the way is checked with
+// axe-core.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -34,6 +35,7 @@ const COMMUNITIES = [
     visibility: 'members',
     description: 'Gentle walks around Walsall, whatever your pace.',
   },
+  { slug: 'young-carers', name: 'Young carers', kind: 'condition', visibility: 'approval' },
 ];
 
 describe('a member in the browser', () => {
@@ -267,6 +269,50 @@ describe('a member in the browser', () => {
     await page.goto(`${server.url}/c/walsall-walkers`);
     await page.getByRole('button', { name: 'Join Walsall walkers' }).click();
     await page.getByRole('link', { name: 'Sunday walk by the canal' }).waitFor();
+    assertCalm(page);
+  });
+
+  it('asks to join an approval-only community and withdraws the request', async () => {
+    await page.goto(`${server.url}/c/young-carers`);
+    await page.getByRole('button', { name: 'Ask to join Young carers' }).click();
+    await page.getByText('Your request to join is waiting for a moderator.').waitFor();
+    assert.equal(await page.getByText('Only members can read this community’s conversations.').count(), 1);
+    await page.getByRole('button', { name: 'Withdraw request' }).click();
+    await page.getByRole('button', { name: 'Ask to join Young carers' }).waitFor();
+    assertCalm(page);
+  });
+
+  it('pages through a busy community and a long thread with “Load more”', async () => {
+    const ben = await register(server, 'busy_ben');
+    await call(server, 'POST', '/communities/living-with-copd/membership', ben);
+    let last;
+    for (let n = 1; n <= 52; n++) {
+      last = await call(server, 'POST', '/communities/living-with-copd/threads', ben, {
+        title: `Daily check-in ${n}`,
+        body: 'How is everyone today?',
+      });
+    }
+    const first = last.posts[0].id;
+    for (let n = 1; n <= 55; n++) {
+      await call(server, 'POST', `/threads/${last.thread.id}/posts`, ben, { parent_id: first, body: `Reply number ${n}` });
+    }
+
+    await page.goto(`${server.url}/c/living-with-copd`);
+    await page.getByRole('link', { name: 'Daily check-in 52' }).waitFor();
+    const threads = page.getByRole('list').filter({ hasText: 'Daily check-in' }).getByRole('listitem');
+    assert.equal(await threads.count(), 50);
+    await page.getByRole('button', { name: 'Load more conversations' }).click();
+    await page.getByRole('link', { name: 'Is pulmonary rehab worth it?' }).waitFor();
+    assert.equal(await threads.count(), 53);
+    assert.equal(await page.getByRole('button', { name: 'Load more conversations' }).count(), 0);
+
+    await page.getByRole('link', { name: 'Daily check-in 52' }).click();
+    await page.getByText('Reply number 49', { exact: true }).waitFor();
+    assert.equal(await page.getByText('Reply number 50', { exact: true }).count(), 0);
+    await page.getByRole('button', { name: 'Load more replies' }).click();
+    await page.getByText('Reply number 55', { exact: true }).waitFor();
+    assert.equal(await page.locator('article.post').count(), 56);
+    assert.equal(await page.getByRole('button', { name: 'Load more replies' }).count(), 0);
     assertCalm(page);
   });
 
