@@ -65,7 +65,7 @@ impl Application {
                 .wrap(middleware::Compress::default())
                 .wrap(access_log())
                 .configure(routes::configure)
-                .default_service(web::to(errors::not_found))
+                .default_service(web::to(routes::client::fallback))
         })
         .listen(listener)?
         .run();

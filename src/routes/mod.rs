@@ -1,10 +1,12 @@
-//! The JSON API under `/api/v1`, one module per resource, and the error
-//! handling that gives actix's own errors the API's error shape.
+//! The JSON API under `/api/v1`, one module per resource, the error
+//! handling that gives actix's own errors the API's error shape, and the
+//! web client served beside it.
 
 pub mod accounts;
+pub mod client;
 pub mod communities;
 pub mod errors;
-pub mod home;
+pub mod health;
 pub mod instance;
 pub mod live;
 pub mod openapi;
@@ -15,11 +17,12 @@ pub mod threads;
 
 use actix_web::web;
 
-/// Registers every API route.
+/// Registers every route; addresses none matches go to `client::fallback`.
 pub fn configure(config: &mut web::ServiceConfig) {
     config
-        .service(web::resource("/healthz").route(web::get().to(home::healthz)))
-        .service(web::resource("/").route(web::get().to(home::index)))
+        .service(web::resource("/healthz").route(web::get().to(health::healthz)))
+        .service(web::resource("/").route(web::get().to(client::index)))
+        .service(web::resource("/assets/{path:.*}").route(web::get().to(client::asset)))
         .service(
             web::scope("/api/v1")
                 .service(web::resource("/openapi.json").route(web::get().to(openapi::document)))

@@ -5,6 +5,7 @@
 mod accounts;
 mod chat;
 mod cli;
+mod client;
 mod communities;
 mod discussions;
 mod errors;

@@ -1,0 +1,72 @@
+/**
+ * A tiny History API router: clean URLs (the server answers every page
+ * address with the client), same-origin link clicks handled in place, and
+ * the back button restoring the page.
+ */
+
+export type Route =
+  | { page: 'home' }
+  | { page: 'join' }
+  | { page: 'sign-in' }
+  | { page: 'community'; slug: string }
+  | { page: 'new-thread'; slug: string }
+  | { page: 'thread'; id: number }
+  | { page: 'not-found' };
+
+export const place = $state({ path: window.location.pathname, search: window.location.search });
+
+/** The route for a path. */
+export function match(path: string): Route {
+  let parts: string[];
+  try {
+    parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return { page: 'not-found' };
+  }
+  const [first, second, third] = parts;
+  if (parts.length === 0) return { page: 'home' };
+  if (parts.length === 1 && first === 'join') return { page: 'join' };
+  if (parts.length === 1 && first === 'sign-in') return { page: 'sign-in' };
+  if (first === 'c' && parts.length === 2) return { page: 'community', slug: second };
+  if (first === 'c' && parts.length === 3 && third === 'new') return { page: 'new-thread', slug: second };
+  if (first === 't' && parts.length === 2 && /^\d+$/.test(second)) return { page: 'thread', id: Number(second) };
+  return { page: 'not-found' };
+}
+
+export function navigate(to: string, { replace = false } = {}): void {
+  const url = new URL(to, window.location.href);
+  if (replace) history.replaceState(null, '', url);
+  else history.pushState(null, '', url);
+  place.path = url.pathname;
+  place.search = url.search;
+  window.scrollTo(0, 0);
+}
+
+/** A query parameter of the current address. */
+export function param(name: string): string | null {
+  return new URLSearchParams(place.search).get(name);
+}
+
+/** The address to come back to after signing in: a path on this site only. */
+export function returnPath(): string {
+  const next = param('next');
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+export function startRouter(): void {
+  window.addEventListener('popstate', () => {
+    place.path = window.location.pathname;
+    place.search = window.location.search;
+  });
+  document.addEventListener('click', (event) => {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey)
+      return;
+    const anchor = (event.target as Element | null)?.closest?.('a');
+    if (!anchor || anchor.target || anchor.hasAttribute('download')) return;
+    const url = new URL(anchor.href, window.location.href);
+    if (url.origin !== window.location.origin || url.pathname.startsWith('/api/')) return;
+    if (url.pathname === window.location.pathname && url.hash) return;
+    event.preventDefault();
+    navigate(url.href);
+  });
+}

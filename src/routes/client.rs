@@ -1,0 +1,78 @@
+//! Serves the web client: `frontend/`, built into `frontend/dist` by
+//! `build.rs` and embedded in the binary, so one executable is the whole
+//! product. Built files under `/assets/` carry a content hash in their
+//! names and are cached for a year; `index.html` is revalidated every time
+//! and answers every page address, so the client's own router can show it.
+//! API paths never fall back to the page: they keep the JSON 404.
+
+use std::borrow::Cow;
+
+use actix_web::http::{Method, header};
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use rust_embed::RustEmbed;
+
+use crate::error::ApiError;
+
+#[derive(RustEmbed)]
+#[folder = "frontend/dist/"]
+struct Dist;
+
+/// What the page may load: only its own files and API, with nothing inline
+/// but styles. A second line of defence behind the server's sanitising.
+const PAGE_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+     frame-ancestors 'none'";
+
+/// `GET /`: the client.
+pub async fn index() -> HttpResponse {
+    page()
+}
+
+/// `GET /assets/{path}`: a built file.
+pub async fn asset(request: HttpRequest, path: web::Path<String>) -> HttpResponse {
+    match Dist::get(&format!("assets/{path}")) {
+        Some(file) => HttpResponse::Ok()
+            .content_type(file.metadata.mimetype())
+            .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
+            .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+            .body(bytes(file.data)),
+        None => super::errors::not_found(request).await,
+    }
+}
+
+/// Any address no route matches: a browser asking for a page gets the
+/// client, whose router decides what to show; anything else gets the
+/// API's JSON 404.
+pub async fn fallback(request: HttpRequest) -> HttpResponse {
+    if asks_for_page(&request) { page() } else { super::errors::not_found(request).await }
+}
+
+fn asks_for_page(request: &HttpRequest) -> bool {
+    let path = request.path();
+    let accepts_html = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    request.method() == Method::GET && accepts_html && path != "/api" && !path.starts_with("/api/")
+}
+
+fn page() -> HttpResponse {
+    match Dist::get("index.html") {
+        Some(file) => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::CACHE_CONTROL, "no-cache"))
+            .insert_header((header::CONTENT_SECURITY_POLICY, PAGE_POLICY))
+            .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+            .body(bytes(file.data)),
+        None => ApiError::internal("frontend/dist/index.html was not embedded").error_response(),
+    }
+}
+
+fn bytes(data: Cow<'static, [u8]>) -> Bytes {
+    match data {
+        Cow::Borrowed(data) => Bytes::from_static(data),
+        Cow::Owned(data) => Bytes::from(data),
+    }
+}

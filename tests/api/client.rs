@@ -1,0 +1,71 @@
+//! The web client served by the binary: the page for every page address,
+//! hashed assets cached for a year and compressed, and API paths that keep
+//! their JSON 404.
+
+use reqwest::header;
+
+use crate::helpers::{TestApp, read, spawn_app};
+
+async fn get_html(app: &TestApp, path: &str) -> reqwest::Response {
+    app.client.get(app.url(path)).header(header::ACCEPT, "text/html,*/*;q=0.8").send().await.expect("answer")
+}
+
+fn header_of(response: &reqwest::Response, name: header::HeaderName) -> String {
+    response.headers().get(name).and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned()
+}
+
+/// The address of the page's asset ending in `extension`, e.g. `/assets/index-1a2b3c.js`.
+fn asset_of(html: &str, extension: &str) -> String {
+    let end = html.find(extension).expect("the page loads the asset") + extension.len();
+    let start = html[..end].rfind("/assets/").expect("under /assets/");
+    html[start..end].to_owned()
+}
+
+#[tokio::test]
+async fn the_front_page_is_the_web_client_and_is_revalidated() {
+    let app = spawn_app().await;
+    let page = app.client.get(app.url("/")).send().await.expect("answer");
+    assert_eq!(page.status(), 200);
+    assert_eq!(header_of(&page, header::CONTENT_TYPE), "text/html; charset=utf-8");
+    assert_eq!(header_of(&page, header::CACHE_CONTROL), "no-cache");
+    assert!(header_of(&page, header::CONTENT_SECURITY_POLICY).contains("script-src 'self'"));
+    let html = page.text().await.expect("text");
+    assert!(html.contains(r#"<div id="app">"#), "{html}");
+}
+
+#[tokio::test]
+async fn every_page_address_that_asks_for_html_gets_the_client() {
+    let app = spawn_app().await;
+    let front = app.client.get(app.url("/")).send().await.expect("answer").text().await.expect("text");
+    for path in ["/join", "/c/living-with-copd", "/t/12", "/c/living-with-copd/new", "/no/such/page"] {
+        let page = get_html(&app, path).await;
+        assert_eq!(page.status(), 200, "{path}");
+        assert_eq!(header_of(&page, header::CACHE_CONTROL), "no-cache", "{path}");
+        assert_eq!(page.text().await.expect("text"), front, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn api_paths_and_missing_assets_keep_the_json_404_even_for_browsers() {
+    let app = spawn_app().await;
+    for path in ["/api/v1/nothing-here", "/api", "/api/v2/instance", "/assets/missing-1234.js"] {
+        read(get_html(&app, path).await).await.assert_error(404, "not_found");
+    }
+    let post = app.client.post(app.url("/join")).header(header::ACCEPT, "text/html").send().await.expect("answer");
+    read(post).await.assert_error(404, "not_found");
+}
+
+#[tokio::test]
+async fn hashed_assets_are_cached_for_a_year_typed_and_compressed() {
+    let app = spawn_app().await;
+    let html = app.client.get(app.url("/")).send().await.expect("answer").text().await.expect("text");
+    for (extension, content_type) in [(".js", "text/javascript"), (".css", "text/css")] {
+        let path = asset_of(&html, extension);
+        let asset =
+            app.client.get(app.url(&path)).header(header::ACCEPT_ENCODING, "gzip").send().await.expect("answer");
+        assert_eq!(asset.status(), 200, "{path}");
+        assert_eq!(header_of(&asset, header::CACHE_CONTROL), "public, max-age=31536000, immutable", "{path}");
+        assert_eq!(header_of(&asset, header::CONTENT_TYPE), content_type, "{path}");
+        assert_eq!(header_of(&asset, header::CONTENT_ENCODING), "gzip", "{path}");
+    }
+}
