@@ -231,7 +231,7 @@ impl Connection {
         }
         let member = self.member.clone();
         self.state.db.read(move |connection| readable_room(connection, room, Some(&member)).map(drop)).await?;
-        let receiver = self.state.hub.join(room, &self.member);
+        let (receiver, presence) = self.state.hub.join(room, &self.member);
         self.rooms.insert(room, BroadcastStream::new(receiver));
         let window = match after {
             Some(after) => Window::After { after, upto: None },
@@ -251,6 +251,7 @@ impl Connection {
         }
         self.last_seq.insert(room, last);
         self.send(&ServerFrame::Subscribed { room, last_seq: last })?;
+        self.push(Outgoing::Text(presence))?;
         Ok(())
     }
 

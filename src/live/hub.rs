@@ -105,31 +105,39 @@ impl Hub {
         self.senders.check_key(&user_id).is_ok()
     }
 
-    /// Subscribes a member to a room's events and marks them present.
-    pub fn join(&self, room: i64, member: &Member) -> broadcast::Receiver<RoomEvent> {
+    /// Subscribes a member to a room's events and marks them present. The
+    /// others hear of it only when the member was not already there; the new
+    /// subscription gets the current presence frame to send itself.
+    pub fn join(&self, room: i64, member: &Member) -> (broadcast::Receiver<RoomEvent>, ByteString) {
         let mut rooms = self.rooms();
         let active = rooms.entry(room).or_insert_with(|| self.activate(room));
-        let receiver = active.events.subscribe();
         let names = Present { username: member.username.clone(), display_name: member.display_name.clone() };
-        active.present.entry(member.user_id).or_insert((names, 0)).1 += 1;
-        broadcast_presence(room, active);
-        receiver
+        let connections = &mut active.present.entry(member.user_id).or_insert((names, 0)).1;
+        *connections += 1;
+        let arrived = *connections == 1;
+        let frame = presence_frame(room, active);
+        if arrived {
+            let _ = active.events.send(RoomEvent::Signal(frame.clone()));
+        }
+        (active.events.subscribe(), frame)
     }
 
-    /// Undoes one `join`; a room nobody here follows is let go.
+    /// Undoes one `join`; the room hears of it when the member's last
+    /// subscription goes, and a room nobody here follows is let go.
     pub fn leave(&self, room: i64, user_id: i64) {
         let mut rooms = self.rooms();
         let Some(active) = rooms.get_mut(&room) else { return };
-        if let Some((_, count)) = active.present.get_mut(&user_id) {
-            *count -= 1;
-            if *count == 0 {
-                active.present.remove(&user_id);
-            }
+        let Some((_, connections)) = active.present.get_mut(&user_id) else { return };
+        *connections -= 1;
+        if *connections > 0 {
+            return;
         }
+        active.present.remove(&user_id);
         if active.present.is_empty() {
             rooms.remove(&room);
         } else {
-            broadcast_presence(room, active);
+            let frame = presence_frame(room, active);
+            let _ = active.events.send(RoomEvent::Signal(frame));
         }
     }
 
@@ -165,15 +173,11 @@ impl Hub {
     }
 }
 
-fn broadcast_presence(room: i64, active: &ActiveRoom) {
+/// Who is in the room, sorted by name, as one encoded frame.
+fn presence_frame(room: i64, active: &ActiveRoom) -> ByteString {
     let mut members: Vec<&Present> = active.present.values().map(|(present, _)| present).collect();
     members.sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.username.cmp(&b.username)));
-    let members: Vec<Present> = members
-        .into_iter()
-        .map(|p| Present { username: p.username.clone(), display_name: p.display_name.clone() })
-        .collect();
-    let frame = ServerFrame::Presence { room, members: &members }.encode();
-    let _ = active.events.send(RoomEvent::Signal(frame.into()));
+    ServerFrame::Presence { room, members: &members }.encode().into()
 }
 
 /// Broadcasts a room's messages in sequence order as they are announced,

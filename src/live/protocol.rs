@@ -47,7 +47,7 @@ pub enum ServerFrame<'a> {
     Error { client_id: Option<&'a str>, code: &'a str, message: &'a str },
     Subscribed { room: i64, last_seq: i64 },
     Unsubscribed { room: i64 },
-    Presence { room: i64, members: &'a [Present] },
+    Presence { room: i64, members: &'a [&'a Present] },
     Typing { room: i64, username: &'a str, display_name: &'a str },
     Deleted { room: i64, id: i64, seq: i64 },
     Resync { room: i64, after: i64 },
