@@ -51,6 +51,8 @@ impl Application {
             instance: Instance::load(&settings)?,
             secure_cookies: public_origin.starts_with("https://"),
             public_origin,
+            #[cfg(feature = "bench")]
+            bench_hub: tokio::sync::broadcast::channel(settings.live_queue_capacity.max(16)).0,
             settings,
         });
         let app_state = state.clone();

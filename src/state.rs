@@ -22,6 +22,9 @@ pub struct AppState {
     pub public_origin: String,
     /// Cookies are `Secure` when the public URL is https.
     pub secure_cookies: bool,
+    /// The bare broadcast hub the chat benchmark is compared with.
+    #[cfg(feature = "bench")]
+    pub bench_hub: tokio::sync::broadcast::Sender<bytestring::ByteString>,
 }
 
 /// The instance's texts, loaded and rendered once at start.

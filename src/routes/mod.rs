@@ -3,6 +3,8 @@
 //! web client served beside it.
 
 pub mod accounts;
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod client;
 pub mod communities;
 pub mod errors;
@@ -19,6 +21,8 @@ use actix_web::web;
 
 /// Registers every route; addresses none matches go to `client::fallback`.
 pub fn configure(config: &mut web::ServiceConfig) {
+    #[cfg(feature = "bench")]
+    config.configure(bench::configure);
     config
         .service(web::resource("/healthz").route(web::get().to(health::healthz)))
         .service(web::resource("/").route(web::get().to(client::index)))
