@@ -69,27 +69,47 @@ export async function startServer(communities) {
     if (community.description) args.push('--description', community.description);
     await cli(server, args);
   }
-  const log = createWriteStream(join(folder, 'server.log'));
-  server.process = spawn(binary(), ['serve'], { env, cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] });
+  await serve(server);
+  server.admin = await signIn(server, 'admin');
+  return server;
+}
+
+/** Starts `kindred serve` and waits until it answers. */
+async function serve(server) {
+  const log = createWriteStream(join(server.folder, 'server.log'), { flags: 'a' });
+  server.process = spawn(binary(), ['serve'], { env: server.env, cwd: server.folder, stdio: ['ignore', 'pipe', 'pipe'] });
   server.process.stdout.pipe(log);
   server.process.stderr.pipe(log);
   for (let attempt = 0; ; attempt++) {
     const healthy = await fetch(`${server.url}/healthz`).then((reply) => reply.ok, () => false);
     if (healthy) break;
     if (attempt > 100 || server.process.exitCode !== null) {
-      throw new Error(`the server did not start: ${await readFile(join(folder, 'server.log'), 'utf8')}`);
+      throw new Error(`the server did not start: ${await readFile(join(server.folder, 'server.log'), 'utf8')}`);
     }
     await new Promise((done) => setTimeout(done, 100));
   }
-  server.admin = await signIn(server, 'admin');
-  return server;
+}
+
+async function halt(server, signal = 'SIGTERM') {
+  server.process.kill(signal);
+  await once(server.process, 'exit').catch(() => {});
+}
+
+/**
+ * Kills the server (a graceful stop would wait for open websockets),
+ * keeping its database, and starts it again on the same address once
+ * `whileDown` has run: open connections drop as in a crash.
+ */
+export async function restartServer(server, whileDown = async () => {}) {
+  await halt(server, 'SIGKILL');
+  await whileDown();
+  await serve(server);
 }
 
 /** Stops the server and removes its database. */
 export async function stopServer(server) {
   if (!server) return;
-  server.process.kill();
-  await once(server.process, 'exit').catch(() => {});
+  await halt(server);
   await rm(server.folder, { recursive: true, force: true });
 }
 

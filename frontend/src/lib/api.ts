@@ -5,6 +5,8 @@
  * writes, the `Origin` header the server's CSRF rule checks.
  */
 import type {
+  ChatMessage,
+  ChatRoom,
   Community,
   Instance,
   Me,
@@ -86,6 +88,11 @@ export const api = {
   deletePost: (id: number) => request<void>('DELETE', `/posts/${id}`),
   react: (id: number, kind: string, on: boolean) =>
     request<Post>(on ? 'PUT' : 'DELETE', `/posts/${id}/reactions/${at(kind)}`),
+
+  rooms: (slug: string) => request<ChatRoom[]>('GET', `/communities/${at(slug)}/rooms`),
+  /** Up to `limit` messages after a sequence number, oldest first. */
+  messagesAfter: (room: number, after: number, limit: number) =>
+    request<ChatMessage[]>('GET', `/rooms/${room}/messages?after=${after}&limit=${limit}`),
 };
 
 /** The sentence to show for any failure. */

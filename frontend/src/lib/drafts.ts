@@ -21,6 +21,8 @@ export const draftKeys = {
   reply: (threadId: number, parentId: number) => `reply:${threadId}:${parentId}`,
   edit: (postId: number) => `edit:${postId}`,
   thread: (slug: string) => `thread:${slug}`,
+  /** Only the body is used. */
+  chat: (roomId: number) => `chat:${roomId}`,
 };
 
 export function sameDraft(a: Draft, b: Draft): boolean {

@@ -2,8 +2,15 @@
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
+const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+
 export function formatDate(iso: string): string {
   return dateFormat.format(new Date(iso));
+}
+
+/** Just the time, for chat messages. */
+export function formatTime(iso: string): string {
+  return timeFormat.format(new Date(iso));
 }
 
 /** "1 reply", "3 replies". */

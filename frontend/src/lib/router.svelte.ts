@@ -11,6 +11,8 @@ export type Route =
   | { page: 'community'; slug: string }
   | { page: 'new-thread'; slug: string }
   | { page: 'thread'; id: number }
+  /** A community's chat: its own room when `room` is null. */
+  | { page: 'chat'; slug: string; room: number | null }
   | { page: 'not-found' };
 
 export const place = $state({ path: window.location.pathname, search: window.location.search });
@@ -23,12 +25,15 @@ export function match(path: string): Route {
   } catch {
     return { page: 'not-found' };
   }
-  const [first, second, third] = parts;
+  const [first, second, third, fourth] = parts;
   if (parts.length === 0) return { page: 'home' };
   if (parts.length === 1 && first === 'join') return { page: 'join' };
   if (parts.length === 1 && first === 'sign-in') return { page: 'sign-in' };
   if (first === 'c' && parts.length === 2) return { page: 'community', slug: second };
   if (first === 'c' && parts.length === 3 && third === 'new') return { page: 'new-thread', slug: second };
+  if (first === 'c' && third === 'chat' && parts.length === 3) return { page: 'chat', slug: second, room: null };
+  if (first === 'c' && third === 'chat' && parts.length === 4 && /^\d+$/.test(fourth))
+    return { page: 'chat', slug: second, room: Number(fourth) };
   if (first === 't' && parts.length === 2 && /^\d+$/.test(second)) return { page: 'thread', id: Number(second) };
   return { page: 'not-found' };
 }

@@ -114,6 +114,30 @@ export interface PostDraft {
   content_warning: ContentWarning | null;
 }
 
+export interface ChatRoom {
+  id: number;
+  name: string;
+  /** The community's own room. */
+  is_default: boolean;
+  last_seq: number;
+  created_at: string;
+}
+
+/** A chat message, from the history endpoint or the live socket. */
+export interface ChatMessage {
+  id: number;
+  room: number;
+  /** The room's sequence number: messages are shown in this order. */
+  seq: number;
+  author: Author;
+  /** Sanitised by the server; null once deleted. */
+  body_html: string | null;
+  deleted: boolean;
+  created_at: string;
+  /** The sender's own id for it; only on the socket. */
+  client_id?: string;
+}
+
 export interface Registration {
   username: string;
   display_name: string;
