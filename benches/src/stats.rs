@@ -11,8 +11,15 @@ pub fn percentile(samples: &[f64], p: f64) -> f64 {
     sorted[rank.min(sorted.len() - 1)]
 }
 
+/// The middle sample, or the mean of the middle two.
 pub fn median(samples: &[f64]) -> f64 {
-    percentile(samples, 50.0)
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match sorted.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
 }
 
 /// (min, max) of the samples, as the spread shown beside a median.
@@ -30,6 +37,7 @@ mod tests {
     fn percentiles_pick_from_sorted_samples() {
         let samples = [5.0, 1.0, 3.0, 2.0, 4.0];
         assert_eq!(median(&samples), 3.0);
+        assert_eq!(median(&[1.0, 4.0]), 2.5);
         assert_eq!(percentile(&samples, 100.0), 5.0);
         assert_eq!(percentile(&samples, 0.0), 1.0);
         assert_eq!(spread(&samples), (1.0, 5.0));

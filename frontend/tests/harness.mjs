@@ -19,6 +19,26 @@ export const PASSWORD = 'a calm long password';
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 360, height: 780 };
 
+/** The communities the browser tests start with: one of each kind and visibility. */
+export const COMMUNITIES = [
+  {
+    slug: 'living-with-copd',
+    name: 'Living with COPD',
+    kind: 'condition',
+    description: 'For people living with **COPD** and those who care for them. Share what helps on the hard days.',
+  },
+  {
+    slug: 'walsall-walkers',
+    name: 'Walsall walkers',
+    kind: 'place',
+    place: 'Walsall',
+    region: 'West Midlands',
+    visibility: 'members',
+    description: 'Gentle walks around Walsall, whatever your pace.',
+  },
+  { slug: 'young-carers', name: 'Young carers', kind: 'condition', visibility: 'approval' },
+];
+
 /** The binary cargo built: $KINDRED_BIN, else debug, then release, in $CARGO_TARGET_DIR or target/. */
 function binary() {
   if (process.env.KINDRED_BIN) return process.env.KINDRED_BIN;

@@ -17,26 +17,9 @@ import {
   signInWithForm,
   startServer,
   stopServer,
+  COMMUNITIES,
 } from './harness.mjs';
 
-const COMMUNITIES = [
-  {
-    slug: 'living-with-copd',
-    name: 'Living with COPD',
-    kind: 'condition',
-    description: 'For people living with **COPD** and those who care for them.',
-  },
-  {
-    slug: 'walsall-walkers',
-    name: 'Walsall walkers',
-    kind: 'place',
-    place: 'Walsall',
-    region: 'West Midlands',
-    visibility: 'members',
-    description: 'Gentle walks around Walsall, whatever your pace.',
-  },
-  { slug: 'young-carers', name: 'Young carers', kind: 'condition', visibility: 'approval' },
-];
 
 describe('a member in the browser', () => {
   let server;

@@ -188,7 +188,9 @@ impl Connection {
                     return self.error(None, &too_large());
                 }
                 match serde_json::from_str::<ClientFrame>(&text) {
-                    Ok(frame) => self.on_client_frame(frame).await,
+                    // Boxed so the connection's resting state stays small: the
+                    // database work of a frame lives on the heap only while it runs.
+                    Ok(frame) => Box::pin(self.on_client_frame(frame)).await,
                     Err(error) => self.error(
                         None,
                         &ApiError::bad_request("invalid_frame", format!("That frame is not valid: {error}.")),

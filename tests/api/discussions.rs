@@ -224,12 +224,11 @@ async fn a_first_post_with_replies_leaves_the_thread_standing_and_without_replie
     assert_eq!(titles, vec!["Inhaler technique"]);
 }
 
-#[tokio::test]
-async fn replies_nest_to_the_depth_limit_and_no_further() {
-    let app = spawn_app_with(|settings| settings.max_reply_depth = 3).await;
-    let (amy, _ben, thread, first) = setup_thread(&app).await;
+/// Replies `depth` levels deep under the first post, then checks one more is refused.
+async fn assert_depth_limit(app: &TestApp, depth: usize) {
+    let (amy, _ben, thread, first) = setup_thread(app).await;
     let mut parent = first;
-    for _ in 0..3 {
+    for _ in 0..depth {
         parent = app.reply(&amy, thread, Some(parent), "deeper").await;
     }
     let too_deep = app
@@ -239,17 +238,14 @@ async fn replies_nest_to_the_depth_limit_and_no_further() {
 }
 
 #[tokio::test]
+async fn replies_nest_to_the_depth_limit_and_no_further() {
+    let app = spawn_app_with(|settings| settings.max_reply_depth = 3).await;
+    assert_depth_limit(&app, 3).await;
+}
+
+#[tokio::test]
 async fn the_default_depth_limit_is_ten() {
-    let app = spawn_app().await;
-    let (amy, _ben, thread, first) = setup_thread(&app).await;
-    let mut parent = first;
-    for _ in 0..10 {
-        parent = app.reply(&amy, thread, Some(parent), "deeper").await;
-    }
-    let too_deep = app
-        .post(&format!("/api/v1/threads/{thread}/posts"), Some(&amy), json!({ "parent_id": parent, "body": "x" }))
-        .await;
-    too_deep.assert_error(422, "reply_too_deep");
+    assert_depth_limit(&spawn_app().await, 10).await;
 }
 
 #[tokio::test]
