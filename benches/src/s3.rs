@@ -84,8 +84,10 @@ fn print_row(clients: usize, hub: &[RunResult], chat: &[RunResult]) {
     let memory_ratios: Vec<f64> =
         hub.iter().zip(chat).map(|(h, c)| c.kib_per_connection / h.kib_per_connection.max(0.001)).collect();
     let (low, high) = spread(&ratios);
-    let delivered: usize = chat.iter().map(|r| r.delivered).sum::<usize>() + hub.iter().map(|r| r.delivered).sum::<usize>();
-    let expected: usize = chat.iter().map(|r| r.expected).sum::<usize>() + hub.iter().map(|r| r.expected).sum::<usize>();
+    let delivered: usize =
+        chat.iter().map(|r| r.delivered).sum::<usize>() + hub.iter().map(|r| r.delivered).sum::<usize>();
+    let expected: usize =
+        chat.iter().map(|r| r.expected).sum::<usize>() + hub.iter().map(|r| r.expected).sum::<usize>();
     println!(
         "| {clients} | {:.1} | {:.1} | {:.1} | {:.1} | {:.2} ({low:.2}-{high:.2}) | {:.1} | {:.1} | {:.2} | {delivered}/{expected} |",
         median(&of(hub, |r| r.p50_ms)),
@@ -139,7 +141,9 @@ async fn run_once(options: &Options, target: Target, clients: usize) -> anyhow::
         let text = format!("i={index} t={}", origin.elapsed().as_micros());
         let frame = match target {
             Target::Hub => text,
-            Target::Chat => json!({ "type": "send", "room": room, "body": text, "client_id": format!("c{index}") }).to_string(),
+            Target::Chat => {
+                json!({ "type": "send", "room": room, "body": text, "client_id": format!("c{index}") }).to_string()
+            }
         };
         sender.send(Message::text(frame)).await?;
         tokio::time::sleep(Duration::from_millis(options.interval_ms)).await;
@@ -176,10 +180,10 @@ async fn connect(server: &Server, target: Target, room: i64) -> anyhow::Result<S
     if target == Target::Chat {
         socket.send(Message::text(json!({ "type": "subscribe", "room": room }).to_string())).await?;
         while let Some(frame) = socket.next().await {
-            if let Message::Text(text) = frame? {
-                if text.contains(r#""type":"subscribed""#) {
-                    break;
-                }
+            if let Message::Text(text) = frame?
+                && text.contains(r#""type":"subscribed""#)
+            {
+                break;
             }
         }
     }
@@ -189,7 +193,7 @@ async fn connect(server: &Server, target: Target, room: i64) -> anyhow::Result<S
 /// The message number and send time a frame carries (`i=N t=MICROS`).
 fn marker(text: &str) -> Option<(usize, f64)> {
     let start = text.find("i=")?;
-    let mut words = text[start..].split(|c: char| c == ' ' || c == '<' || c == '"');
+    let mut words = text[start..].split([' ', '<', '"']);
     let index = words.next()?.strip_prefix("i=")?.parse().ok()?;
     let sent = words.next()?.strip_prefix("t=")?.parse().ok()?;
     Some((index, sent))

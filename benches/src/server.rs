@@ -25,8 +25,13 @@ impl Server {
         let data = tempfile::tempdir()?;
         let database = format!("sqlite://{}", data.path().join("bench.db").display());
         admin(binary, &database, &["admin", "create-user", "--admin", "bench"], Some(PASSWORD)).await?;
-        admin(binary, &database, &["admin", "create-community", "--slug", "bench", "--name", "Benchmark room", "--kind", "condition"], None)
-            .await?;
+        admin(
+            binary,
+            &database,
+            &["admin", "create-community", "--slug", "bench", "--name", "Benchmark room", "--kind", "condition"],
+            None,
+        )
+        .await?;
         let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let mut command = match core {
             Some(core) if which("taskset") => {
