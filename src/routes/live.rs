@@ -2,11 +2,9 @@
 //! signed in, and a browser's `Origin` must be Kindred's own (a page on
 //! another site must not ride the member's cookie into their chat).
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use crate::auth::Member;
-use crate::auth::session::COOKIE_NAME;
+use crate::auth::{Member, csrf};
 use crate::error::{ApiError, ApiResult};
 use crate::live::connection;
 use crate::state::AppState;
@@ -17,7 +15,7 @@ pub async fn upgrade(
     request: HttpRequest,
     body: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    check_origin(&state, &request)?;
+    csrf::check(&request, &state.public_origin)?;
     if !state.hub.open_connection(member.user_id) {
         return Err(ApiError::new(
             actix_web::http::StatusCode::TOO_MANY_REQUESTS,
@@ -38,23 +36,4 @@ pub async fn upgrade(
         .max_continuation_size(state.settings.live_max_text_bytes * 4);
     actix_web::rt::spawn(connection::run(state, member, session, stream));
     Ok(response)
-}
-
-fn check_origin(state: &AppState, request: &HttpRequest) -> ApiResult<()> {
-    let origin = request.headers().get(header::ORIGIN).and_then(|value| value.to_str().ok());
-    let refused = || {
-        ApiError::new(
-            actix_web::http::StatusCode::FORBIDDEN,
-            "csrf_refused",
-            "This connection came from another site, so it was refused.",
-        )
-    };
-    match origin {
-        Some(origin) if origin.eq_ignore_ascii_case(&state.public_origin) => Ok(()),
-        Some(_) => Err(refused()),
-        None if request.cookie(COOKIE_NAME).is_some() && request.headers().get(header::AUTHORIZATION).is_none() => {
-            Err(refused())
-        }
-        None => Ok(()),
-    }
 }
