@@ -241,10 +241,15 @@ impl Connection {
         };
         let limit = if after.is_some() { MAX_CATCH_UP + 1 } else { HISTORY_ON_JOIN };
         let backlog = self.state.db.read(move |connection| chat::messages(connection, room, window, limit)).await?;
+        let room_last_seq = || self.state.db.read(move |connection| Ok(chat::room(connection, room)?.last_seq));
         let mut last = after.unwrap_or(0);
         if backlog.len() as i64 > MAX_CATCH_UP {
-            last = self.state.db.read(move |connection| Ok(chat::room(connection, room)?.last_seq)).await?;
-            self.send(&ServerFrame::Resync { room, after: after.unwrap_or(0) })?;
+            self.send(&ServerFrame::Resync { room, after: last })?;
+            last = room_last_seq().await?;
+        } else if backlog.is_empty() && last > 0 {
+            // An `after` the room has not reached (a client remembering
+            // another database) would hide new messages: start from the room.
+            last = last.min(room_last_seq().await?);
         } else {
             for listing in &backlog {
                 self.send(&ServerFrame::Message(MessageFrame::of(listing)))?;

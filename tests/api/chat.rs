@@ -428,3 +428,15 @@ async fn a_browser_connection_must_come_from_our_origin() {
     assert_eq!(upgrade(Some("https://evil.example")).await.expect("answer").status(), 403);
     assert_eq!(upgrade(Some(&app.address)).await.expect("answer").status(), 101);
 }
+
+#[tokio::test]
+async fn resuming_after_a_number_the_room_never_reached_still_gets_new_messages() {
+    let app = spawn_app().await;
+    let (_admin, amy, ben, room) = chat_setup(&app).await;
+    let mut ben_live = LiveClient::connect(&app, &ben).await;
+    let subscribed = ben_live.subscribe(room, Some(500)).await;
+    assert_eq!(subscribed["last_seq"], 0);
+    let mut amy_live = LiveClient::connect(&app, &amy).await;
+    amy_live.say(room, "hello", "n-1").await;
+    assert_eq!(seqs(&ben_live.messages(1).await), vec![1]);
+}
