@@ -150,6 +150,37 @@ pub fn standing(connection: &mut AnyConnection, community_id: i64, viewer: Optio
     Ok(Standing { is_admin: member.is_admin, role: role_of(connection, community_id, member.user_id)? })
 }
 
+/// The community at `slug`, if the viewer may read its threads, posts and
+/// rooms, with their standing there; anyone else gets a 404.
+pub fn readable_by_slug(
+    connection: &mut AnyConnection,
+    slug: &str,
+    viewer: Option<&Member>,
+) -> ApiResult<(CommunityRow, Standing)> {
+    let community = by_slug(connection, slug)?;
+    readable(connection, community, viewer)
+}
+
+/// As `readable_by_slug`, for a community known by id (from a thread or room).
+pub fn readable_by_id(
+    connection: &mut AnyConnection,
+    id: i64,
+    viewer: Option<&Member>,
+) -> ApiResult<(CommunityRow, Standing)> {
+    let community = by_id(connection, id)?;
+    readable(connection, community, viewer)
+}
+
+fn readable(
+    connection: &mut AnyConnection,
+    community: CommunityRow,
+    viewer: Option<&Member>,
+) -> ApiResult<(CommunityRow, Standing)> {
+    let standing = standing(connection, community.id, viewer)?;
+    crate::policy::read_threads(community.visibility()?, standing)?;
+    Ok((community, standing))
+}
+
 /// Makes `user_id` a member with `role`, or changes the role of one who is.
 pub fn set_role(connection: &mut AnyConnection, community_id: i64, user_id: i64, role: CommunityRole) -> ApiResult<()> {
     let updated = diesel::update(community_members::table.find((community_id, user_id)))

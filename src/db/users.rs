@@ -91,10 +91,6 @@ pub fn consents_of(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Ve
         .load(connection)?)
 }
 
-pub fn username_of(connection: &mut AnyConnection, user_id: i64) -> ApiResult<String> {
-    Ok(users::table.find(user_id).select(users::username).first(connection)?)
-}
-
 /// (username, display name) of an account.
 pub fn names_of(connection: &mut AnyConnection, user_id: i64) -> ApiResult<(String, String)> {
     Ok(users::table.find(user_id).select((users::username, users::display_name)).first(connection)?)

@@ -403,11 +403,9 @@ pub fn readable_room(
     viewer: Option<&Member>,
 ) -> ApiResult<(crate::domain::community::Visibility, policy::Standing)> {
     let room = chat::room(connection, room)?;
-    let community = community_store::by_id(connection, room.community_id)?;
-    let visibility = community.visibility()?;
-    let standing = community_store::standing(connection, community.id, viewer)?;
-    policy::read_threads(visibility, standing).map_err(|_| ApiError::not_found("We couldn't find that chat room."))?;
-    Ok((visibility, standing))
+    let (community, standing) = community_store::readable_by_id(connection, room.community_id, viewer)
+        .map_err(|_| ApiError::not_found("We couldn't find that chat room."))?;
+    Ok((community.visibility()?, standing))
 }
 
 fn too_large() -> ApiError {

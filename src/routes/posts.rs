@@ -109,11 +109,8 @@ fn post_in_context(
 ) -> ApiResult<(PostRow, Visibility, Standing)> {
     let post = store::by_id(connection, post_id)?;
     let thread = thread_store::by_id(connection, post.thread_id)?;
-    let community = community_store::by_id(connection, thread.community_id)?;
-    let visibility = community.visibility()?;
-    let standing = community_store::standing(connection, community.id, Some(member))?;
-    policy::read_threads(visibility, standing)?;
-    Ok((post, visibility, standing))
+    let (community, standing) = community_store::readable_by_id(connection, thread.community_id, Some(member))?;
+    Ok((post, community.visibility()?, standing))
 }
 
 fn refuse_deleted(post: &PostRow) -> ApiResult<()> {

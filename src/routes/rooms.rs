@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::threads::AuthorView;
+use super::threads::{AuthorView, page_limit};
 use crate::auth::{Member, Viewer};
 use crate::db::chat::{self, MessageListing, RoomRow, Window};
 use crate::db::communities as community_store;
@@ -61,9 +61,7 @@ pub async fn list(
     let rows = state
         .db
         .read(move |connection| {
-            let community = community_store::by_slug(connection, &slug)?;
-            let standing = community_store::standing(connection, community.id, viewer.0.as_ref())?;
-            policy::read_threads(community.visibility()?, standing)?;
+            let (community, _) = community_store::readable_by_slug(connection, &slug, viewer.0.as_ref())?;
             chat::rooms_of(connection, community.id)
         })
         .await?;
@@ -170,11 +168,7 @@ pub async fn history(
     query: web::Query<HistoryQuery>,
 ) -> ApiResult<web::Json<Vec<MessageView>>> {
     let room = id.into_inner();
-    let limit = match query.limit {
-        None => 50,
-        Some(limit) if (1..=200).contains(&limit) => limit,
-        Some(_) => return Err(ApiError::bad_request("invalid_limit", "limit must be between 1 and 200.")),
-    };
+    let limit = page_limit(query.limit)?;
     let window = match (query.after, query.before) {
         (Some(_), Some(_)) => {
             return Err(ApiError::bad_request("invalid_query", "Ask for messages after or before a point, not both."));

@@ -79,7 +79,7 @@ pub async fn start_session(
         .db
         .write(move |connection| {
             let token = session::create(connection, user_id, user_agent, ttl)?;
-            let username = crate::db::users::username_of(connection, user_id)?;
+            let (username, _) = users::names_of(connection, user_id)?;
             Ok((token.expose().to_owned(), username))
         })
         .await?;

@@ -7,7 +7,6 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::posts::{PostView, post_views};
 use crate::auth::{Member, Viewer};
-use crate::db::AnyConnection;
 use crate::db::communities as community_store;
 use crate::db::posts::{self as post_store, NewContent, PATH_SEGMENT_LEN};
 use crate::db::threads::{self as thread_store, ListCursor, ThreadListing};
@@ -38,11 +37,16 @@ pub struct PageQuery {
 
 impl PageQuery {
     fn limit(&self) -> ApiResult<i64> {
-        match self.limit {
-            None => Ok(DEFAULT_PAGE),
-            Some(limit) if (1..=MAX_PAGE).contains(&limit) => Ok(limit),
-            Some(_) => Err(ApiError::bad_request("invalid_limit", format!("limit must be between 1 and {MAX_PAGE}."))),
-        }
+        page_limit(self.limit)
+    }
+}
+
+/// A list's page size: `DEFAULT_PAGE` when absent, at most `MAX_PAGE`.
+pub fn page_limit(limit: Option<i64>) -> ApiResult<i64> {
+    match limit {
+        None => Ok(DEFAULT_PAGE),
+        Some(limit) if (1..=MAX_PAGE).contains(&limit) => Ok(limit),
+        Some(_) => Err(ApiError::bad_request("invalid_limit", format!("limit must be between 1 and {MAX_PAGE}."))),
     }
 }
 
@@ -100,18 +104,6 @@ fn summary(listing: ThreadListing) -> ThreadSummary {
     }
 }
 
-/// Loads a community by slug and checks the viewer may read its threads.
-fn readable_community(
-    connection: &mut AnyConnection,
-    slug: &str,
-    viewer: Option<&Member>,
-) -> ApiResult<(community_store::CommunityRow, policy::Standing)> {
-    let community = community_store::by_slug(connection, slug)?;
-    let standing = community_store::standing(connection, community.id, viewer)?;
-    policy::read_threads(community.visibility()?, standing)?;
-    Ok((community, standing))
-}
-
 #[utoipa::path(get, path = "/api/v1/communities/{slug}/threads", tag = "threads", params(PageQuery),
     responses((status = 200, body = ThreadList), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn list(
@@ -125,7 +117,7 @@ pub async fn list(
     let listings = state
         .db
         .read(move |connection| {
-            let (community, _) = readable_community(connection, &slug, viewer.0.as_ref())?;
+            let (community, _) = community_store::readable_by_slug(connection, &slug, viewer.0.as_ref())?;
             thread_store::list(connection, community.id, after, limit)
         })
         .await?;
@@ -199,8 +191,7 @@ pub async fn create(
     let thread_id = state
         .db
         .write(move |connection| {
-            let community = community_store::by_slug(connection, &slug)?;
-            let standing = community_store::standing(connection, community.id, Some(&author))?;
+            let (community, standing) = community_store::readable_by_slug(connection, &slug, Some(&author))?;
             policy::post(community.visibility()?, standing)?;
             let (thread_id, _) = thread_store::create(connection, community.id, author.user_id, title, content)?;
             Ok(thread_id)
@@ -235,9 +226,7 @@ async fn load_page(
         .db
         .read(move |connection| {
             let thread = thread_store::by_id(connection, thread_id)?;
-            let community = community_store::by_id(connection, thread.community_id)?;
-            let standing = community_store::standing(connection, community.id, viewer.as_ref())?;
-            policy::read_threads(community.visibility()?, standing)?;
+            let (community, _) = community_store::readable_by_id(connection, thread.community_id, viewer.as_ref())?;
             let viewer_id = viewer.map(|member| member.user_id);
             let author = crate::db::users::names_of(connection, thread.author_id)?;
             let listings = post_store::page(connection, thread_id, after, limit)?;
@@ -290,8 +279,8 @@ pub async fn reply(
         .db
         .write(move |connection| {
             let thread = thread_store::by_id(connection, thread_id)?;
-            let community = community_store::by_id(connection, thread.community_id)?;
-            let standing = community_store::standing(connection, community.id, Some(&member))?;
+            let (community, standing) =
+                community_store::readable_by_id(connection, thread.community_id, Some(&member))?;
             policy::post(community.visibility()?, standing)?;
             let parent = match parent_id {
                 Some(parent_id) => post_store::by_id(connection, parent_id)?,

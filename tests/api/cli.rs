@@ -26,36 +26,31 @@ fn help_lists_every_subcommand() {
     }
 }
 
-#[test]
-fn an_unsupported_database_url_fails_with_one_line_and_creates_nothing() {
+/// Runs `kindred SUBCOMMAND` in an empty folder with `database_url` and
+/// checks it fails with one line containing `expected`, leaving no file.
+fn assert_fails_in_one_line(database_url: &str, subcommand: &str, expected: &str) {
     let folder = tempfile::tempdir().expect("folder");
     let output = kindred()
         .current_dir(folder.path())
-        .env("KINDRED_DATABASE_URL", "mysql://localhost/kindred")
-        .arg("migrate")
+        .env("KINDRED_DATABASE_URL", database_url)
+        .arg(subcommand)
         .output()
         .expect("runs");
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("mysql"), "{stderr}");
+    assert!(stderr.contains(expected), "{stderr}");
     assert_eq!(std::fs::read_dir(folder.path()).expect("list").count(), 0, "no stray file");
 }
 
 #[test]
+fn an_unsupported_database_url_fails_with_one_line_and_creates_nothing() {
+    assert_fails_in_one_line("mysql://localhost/kindred", "migrate", "mysql");
+}
+
+#[test]
 fn an_unreachable_postgres_fails_with_one_line_and_creates_nothing() {
-    let folder = tempfile::tempdir().expect("folder");
-    let output = kindred()
-        .current_dir(folder.path())
-        .env("KINDRED_DATABASE_URL", "postgres://nobody@127.0.0.1:1/kindred")
-        .arg("serve")
-        .output()
-        .expect("runs");
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("cannot connect to PostgreSQL"), "{stderr}");
-    assert_eq!(std::fs::read_dir(folder.path()).expect("list").count(), 0, "no stray file");
+    assert_fails_in_one_line("postgres://nobody@127.0.0.1:1/kindred", "serve", "cannot connect to PostgreSQL");
 }
 
 fn run_with_password(app_url: &str, args: &[&str], stdin_text: &str) -> std::process::Output {
