@@ -172,6 +172,10 @@ async fn oversized_frames_bad_frames_and_floods_get_error_frames() {
     assert_eq!(live.next_of("error").await["code"], "message_too_long");
     live.say(room, "   ", "blank").await;
     assert_eq!(live.next_of("error").await["code"], "empty_message");
+    live.say(room, "hello", &"c".repeat(65)).await;
+    assert_eq!(live.next_of("error").await["code"], "invalid_client_id");
+    live.say(room, "hello", "has space").await;
+    assert_eq!(live.next_of("error").await["code"], "invalid_client_id");
 
     // A flood: the member's message rate limit answers each excess send.
     for n in 0..15 {
@@ -344,6 +348,9 @@ async fn a_muted_member_is_told_until_when() {
     .assert_error(403, "forbidden");
     let mute = |minutes: u32| Some(json!({ "minutes": minutes }));
     app.send(reqwest::Method::PUT, &format!("/api/v1/rooms/{room}/mutes/ben"), Some(&admin), mute(0))
+        .await
+        .assert_error(422, "invalid_duration");
+    app.send(reqwest::Method::PUT, &format!("/api/v1/rooms/{room}/mutes/ben"), Some(&admin), mute(525_601))
         .await
         .assert_error(422, "invalid_duration");
     app.send(reqwest::Method::PUT, &format!("/api/v1/rooms/{room}/mutes/ben"), Some(&admin), mute(30))

@@ -46,6 +46,12 @@ async fn a_place_community_has_a_place_and_a_condition_one_has_none() {
     app.post("/api/v1/communities", Some(&admin), placed_condition).await.assert_error(422, "invalid_place");
     let bad_slug = json!({ "slug": "Bad Slug", "name": "COPD", "kind": "condition", "visibility": "public" });
     app.post("/api/v1/communities", Some(&admin), bad_slug).await.assert_error(422, "invalid_slug");
+    let long_about = json!({ "slug": "copd", "name": "COPD", "kind": "condition", "visibility": "public",
+        "description": "x".repeat(10_001) });
+    app.post("/api/v1/communities", Some(&admin), long_about).await.assert_error(422, "too_long");
+    let long_banner = json!({ "slug": "copd", "name": "COPD", "kind": "condition", "visibility": "public",
+        "banner": "b".repeat(201) });
+    app.post("/api/v1/communities", Some(&admin), long_banner).await.assert_error(422, "invalid_banner");
     let bad_kind = json!({ "slug": "copd", "name": "COPD", "kind": "hobby", "visibility": "public" });
     app.post("/api/v1/communities", Some(&admin), bad_kind).await.assert_error(400, "invalid_body");
 }
