@@ -49,6 +49,56 @@ pub struct Settings {
     pub live_rooms_per_connection: usize,
     /// Live connections one member may hold open in one process.
     pub live_connections_per_member: usize,
+    /// What happens to a post or message that screens as a crisis: `publish`
+    /// (queue an urgent item only for high risk), `flag` (publish and queue an
+    /// urgent item) or `hold` (keep it back until reviewed, urgently).
+    pub crisis_action: CrisisAction,
+    /// A helplines TOML file (shape of `moderation/rules/helplines.toml`)
+    /// replacing the shipped list.
+    pub helplines_file: Option<PathBuf>,
+    /// Which helplines list members are shown, e.g. `en-GB`.
+    pub helplines_locale: String,
+    /// How many of a member's first posts wait for approval, instance-wide (0: none).
+    pub hold_first_posts: u32,
+    /// Trust level 1 (member) needs this many days since joining and posts made.
+    pub trust_member_days: u32,
+    pub trust_member_posts: u32,
+    /// Trust level 2 (regular).
+    pub trust_regular_days: u32,
+    pub trust_regular_posts: u32,
+    /// Trust level 3 (trusted).
+    pub trust_trusted_days: u32,
+    pub trust_trusted_posts: u32,
+    /// A sanction within this many days puts a member back at trust level 0.
+    pub trust_sanction_days: u32,
+    /// Links a trust level 0 member may put in one post or message.
+    pub new_member_max_links: usize,
+    /// Mentions a trust level 0 member may put in one post or message.
+    pub new_member_max_mentions: usize,
+    /// Posts and replies per hour (trust level 1 and up).
+    pub posts_per_hour: u32,
+    /// Posts and replies per hour at trust level 0.
+    pub new_member_posts_per_hour: u32,
+    /// Chat messages per minute, counted across processes.
+    pub chat_messages_per_minute: u32,
+    /// Reports one member may file per day.
+    pub reports_per_day: u32,
+    /// Accounts registered per hour from one network address.
+    pub registrations_per_hour: u32,
+    /// Sign-in attempts per 15 minutes, per address and per account name.
+    pub sign_ins_per_quarter_hour: u32,
+    /// How long a claim on a queue item lasts, in minutes.
+    pub claim_minutes: u32,
+    /// Trust the proxy's `X-Forwarded-For` for a client's address (rate limits only).
+    pub behind_proxy: bool,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CrisisAction {
+    Publish,
+    Flag,
+    Hold,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -80,6 +130,27 @@ impl Default for Settings {
             live_messages_per_second: 2,
             live_rooms_per_connection: 20,
             live_connections_per_member: 8,
+            crisis_action: CrisisAction::Flag,
+            helplines_file: None,
+            helplines_locale: "en".into(),
+            hold_first_posts: 0,
+            trust_member_days: 1,
+            trust_member_posts: 3,
+            trust_regular_days: 30,
+            trust_regular_posts: 30,
+            trust_trusted_days: 90,
+            trust_trusted_posts: 100,
+            trust_sanction_days: 30,
+            new_member_max_links: 2,
+            new_member_max_mentions: 3,
+            posts_per_hour: 120,
+            new_member_posts_per_hour: 30,
+            chat_messages_per_minute: 120,
+            reports_per_day: 20,
+            registrations_per_hour: 30,
+            sign_ins_per_quarter_hour: 30,
+            claim_minutes: 15,
+            behind_proxy: false,
         }
     }
 }

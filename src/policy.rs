@@ -90,6 +90,85 @@ pub fn read_revisions(member: &Member, author_id: i64, standing: Standing) -> Re
     }
 }
 
+/// What a member is, as far as moderation in one place is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Authority {
+    Admin,
+    /// A moderator of the community the action is in.
+    Moderator,
+    /// The instance's safeguarding lead, who reviews crisis items anywhere.
+    SafeguardingLead,
+    Member,
+}
+
+impl Authority {
+    /// `standing` is the member's standing where the action happens (`None`
+    /// for the instance as a whole).
+    pub fn of(member: &Member, standing: Option<Standing>) -> Self {
+        if member.is_admin {
+            Self::Admin
+        } else if standing.is_some_and(|standing| standing.role == Some(CommunityRole::Moderator)) {
+            Self::Moderator
+        } else if member.is_safeguarding_lead {
+            Self::SafeguardingLead
+        } else {
+            Self::Member
+        }
+    }
+}
+
+/// The kinds of moderation action, grouped by who may take them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModerationAction {
+    /// See the queue, claim items, approve or hide content, dismiss items,
+    /// warn, write and read notes on members.
+    Review,
+    /// Remove content or edit it with a reason.
+    Remove,
+    /// Lock, pin or move threads.
+    ManageThreads,
+    /// Mute in a community or room, ban from a community, its word filters.
+    RestrictInCommunity,
+    /// Suspend or ban from the instance, instance word filters, appoint safeguarding leads.
+    RunInstance,
+}
+
+/// Whether `authority` may take `action`: admins everything, moderators all
+/// but instance-wide actions in their community, the safeguarding lead
+/// reviews anywhere.
+pub fn moderation(action: ModerationAction, authority: Authority) -> Result<(), ApiError> {
+    use ModerationAction::*;
+    let allowed = match authority {
+        Authority::Admin => true,
+        Authority::Moderator => action != RunInstance,
+        Authority::SafeguardingLead => action == Review,
+        Authority::Member => false,
+    };
+    if allowed {
+        return Ok(());
+    }
+    Err(ApiError::forbidden(match (authority, action) {
+        (Authority::Member, _) => "Only moderators can do that.",
+        (_, RunInstance) => "Only an instance admin can do that.",
+        _ => "Only this community's moderators can do that.",
+    }))
+}
+
+/// Deciding an appeal: someone who could have taken the action, other than
+/// whoever took it.
+pub fn decide_appeal(
+    member: &Member,
+    authority: Authority,
+    action: ModerationAction,
+    actor_id: i64,
+) -> Result<(), ApiError> {
+    moderation(action, authority)?;
+    if member.user_id == actor_id {
+        return Err(ApiError::forbidden("An appeal must be decided by someone other than the moderator who acted."));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,5 +205,59 @@ mod tests {
         assert!(moderate(ADMIN).is_ok());
         assert!(moderate(MEMBER).is_err());
         assert!(moderate(Standing::VISITOR).is_err());
+    }
+
+    #[test]
+    fn moderation_follows_the_role_table() {
+        use Authority::*;
+        use ModerationAction::*;
+        let table = [
+            (Admin, [true, true, true, true, true]),
+            (Moderator, [true, true, true, true, false]),
+            (SafeguardingLead, [true, false, false, false, false]),
+            (Member, [false, false, false, false, false]),
+        ];
+        for (authority, expected) in table {
+            for (action, allowed) in
+                [Review, Remove, ManageThreads, RestrictInCommunity, RunInstance].into_iter().zip(expected)
+            {
+                assert_eq!(moderation(action, authority).is_ok(), allowed, "{authority:?} {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn authority_comes_from_the_strongest_role() {
+        let mut member = Member {
+            user_id: 1,
+            username: "sam".into(),
+            display_name: "Sam".into(),
+            is_admin: false,
+            is_safeguarding_lead: false,
+            session_id: 1,
+        };
+        assert_eq!(Authority::of(&member, Some(MEMBER)), Authority::Member);
+        assert_eq!(Authority::of(&member, Some(MODERATOR)), Authority::Moderator);
+        assert_eq!(Authority::of(&member, None), Authority::Member);
+        member.is_safeguarding_lead = true;
+        assert_eq!(Authority::of(&member, Some(MEMBER)), Authority::SafeguardingLead);
+        assert_eq!(Authority::of(&member, Some(MODERATOR)), Authority::Moderator);
+        member.is_admin = true;
+        assert_eq!(Authority::of(&member, None), Authority::Admin);
+    }
+
+    #[test]
+    fn the_moderator_who_acted_cannot_decide_the_appeal() {
+        let member = Member {
+            user_id: 7,
+            username: "mo".into(),
+            display_name: "Mo".into(),
+            is_admin: false,
+            is_safeguarding_lead: false,
+            session_id: 1,
+        };
+        assert!(decide_appeal(&member, Authority::Moderator, ModerationAction::Remove, 7).is_err());
+        assert!(decide_appeal(&member, Authority::Moderator, ModerationAction::Remove, 8).is_ok());
+        assert!(decide_appeal(&member, Authority::Member, ModerationAction::Remove, 8).is_err());
     }
 }

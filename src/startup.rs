@@ -15,6 +15,8 @@ use crate::db::{DatabaseUrl, Db};
 use crate::live::broker;
 use crate::live::hub::Hub;
 use crate::routes::{self, errors};
+use crate::safety::Safety;
+use crate::safety::limits::{self, LocalLimits};
 use crate::state::{AppState, Instance};
 
 pub struct Application {
@@ -49,12 +51,15 @@ impl Application {
             hub,
             passwords: Passwords::new(cores)?,
             instance: Instance::load(&settings)?,
+            safety: Safety::load(&settings)?,
+            local_limits: LocalLimits::new(&settings),
             secure_cookies: public_origin.starts_with("https://"),
             public_origin,
             #[cfg(feature = "bench")]
             bench_hub: tokio::sync::broadcast::channel(settings.live_queue_capacity.max(16)).0,
             settings,
         });
+        tokio::spawn(limits::housekeeping(state.clone().into_inner()));
         let app_state = state.clone();
         let server = HttpServer::new(move || {
             App::new()

@@ -11,6 +11,8 @@ use crate::auth::password::Passwords;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::live::hub::Hub;
+use crate::safety::Safety;
+use crate::safety::limits::LocalLimits;
 
 pub struct AppState {
     pub db: Db,
@@ -18,6 +20,9 @@ pub struct AppState {
     pub passwords: Passwords,
     pub settings: Settings,
     pub instance: Instance,
+    pub safety: Safety,
+    /// The per-process first line of the sign-in and registration limits.
+    pub local_limits: LocalLimits,
     /// `scheme://host[:port]` members reach us at; the CSRF rule compares to it.
     pub public_origin: String,
     /// Cookies are `Secure` when the public URL is https.

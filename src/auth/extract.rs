@@ -20,6 +20,8 @@ pub struct Member {
     pub username: String,
     pub display_name: String,
     pub is_admin: bool,
+    /// Receives crisis items from every community (appointed by an admin).
+    pub is_safeguarding_lead: bool,
     pub session_id: i64,
 }
 
@@ -77,6 +79,7 @@ async fn authenticate(request: HttpRequest) -> ApiResult<Member> {
         username: user.username,
         display_name: user.display_name,
         is_admin: user.is_admin,
+        is_safeguarding_lead: user.is_safeguarding_lead,
         session_id: user.session_id,
     })
 }

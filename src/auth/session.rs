@@ -46,6 +46,7 @@ pub struct SessionUser {
     pub username: String,
     pub display_name: String,
     pub is_admin: bool,
+    pub is_safeguarding_lead: bool,
     pub expires_at: Timestamp,
 }
 
@@ -80,20 +81,31 @@ pub fn find(connection: &mut AnyConnection, token: &Token) -> ApiResult<Lookup> 
     let row = sessions::table
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(token.hash()))
-        .select((sessions::id, users::id, users::username, users::display_name, users::is_admin, sessions::expires_at))
-        .first::<(i64, i64, String, String, bool, i64)>(connection)
+        .select((
+            sessions::id,
+            users::id,
+            users::username,
+            users::display_name,
+            users::is_admin,
+            users::is_safeguarding_lead,
+            sessions::expires_at,
+        ))
+        .first::<(i64, i64, String, String, bool, bool, i64)>(connection)
         .optional()?;
     Ok(match row {
         None => Lookup::Unknown,
         Some((.., expires_at)) if expires_at <= Timestamp::now().0 => Lookup::Expired,
-        Some((session_id, user_id, username, display_name, is_admin, expires_at)) => Lookup::Live(SessionUser {
-            session_id,
-            user_id,
-            username,
-            display_name,
-            is_admin,
-            expires_at: Timestamp(expires_at),
-        }),
+        Some((session_id, user_id, username, display_name, is_admin, is_safeguarding_lead, expires_at)) => {
+            Lookup::Live(SessionUser {
+                session_id,
+                user_id,
+                username,
+                display_name,
+                is_admin,
+                is_safeguarding_lead,
+                expires_at: Timestamp(expires_at),
+            })
+        }
     })
 }
 

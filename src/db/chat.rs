@@ -1,10 +1,11 @@
-//! Chat rooms, their messages in per-room sequence order, and mutes.
+//! Chat rooms and their messages in per-room sequence order.
 
 use diesel::prelude::*;
 
 use super::AnyConnection;
-use super::schema::{chat_messages, room_mutes, rooms, users};
+use super::schema::{chat_messages, rooms, users};
 use crate::domain::chat::{ChatBody, ClientId};
+use crate::domain::moderation::ContentState;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 
@@ -32,6 +33,19 @@ pub struct MessageRow {
     pub created_at: i64,
     pub deleted_at: Option<i64>,
     pub deleted_by: Option<i64>,
+    pub moderation_state: String,
+    pub moderation_reason: Option<String>,
+}
+
+impl MessageRow {
+    pub fn state(&self) -> ApiResult<ContentState> {
+        ContentState::from_stored(&self.moderation_state)
+    }
+
+    /// Whether members see its text: not deleted, hidden or removed.
+    pub fn is_shown(&self) -> bool {
+        self.deleted_at.is_none() && self.moderation_state == ContentState::Visible.as_str()
+    }
 }
 
 /// A message with its author's names, as clients see it.
@@ -48,6 +62,7 @@ pub struct NewMessage {
     pub html: String,
     pub render_version: i32,
     pub client_id: ClientId,
+    pub state: ContentState,
 }
 
 pub fn create_room(
@@ -129,6 +144,7 @@ pub fn insert_message(
             chat_messages::body_html.eq(new.html),
             chat_messages::render_version.eq(new.render_version),
             chat_messages::created_at.eq(Timestamp::now().0),
+            chat_messages::moderation_state.eq(new.state.as_str()),
         ))
         .returning(chat_messages::all_columns)
         .get_result::<MessageRow>(connection)?)
@@ -143,7 +159,7 @@ pub enum Window {
     Before { before: Option<i64> },
 }
 
-/// Messages in sequence order.
+/// Messages in sequence order; held ones are left out until approved.
 pub fn messages(
     connection: &mut AnyConnection,
     room_id: i64,
@@ -153,6 +169,7 @@ pub fn messages(
     let base = chat_messages::table
         .inner_join(users::table.on(users::id.eq(chat_messages::author_id)))
         .filter(chat_messages::room_id.eq(room_id))
+        .filter(chat_messages::moderation_state.ne(ContentState::Held.as_str()))
         .select((chat_messages::all_columns, users::username, users::display_name))
         .limit(limit)
         .into_boxed();
@@ -188,37 +205,5 @@ pub fn mark_deleted(connection: &mut AnyConnection, id: i64, deleted_by: i64) ->
     diesel::update(chat_messages::table.find(id))
         .set((chat_messages::deleted_at.eq(Some(Timestamp::now().0)), chat_messages::deleted_by.eq(Some(deleted_by))))
         .execute(connection)?;
-    Ok(())
-}
-
-/// Until when a member is muted in a room, if they are now.
-pub fn muted_until(connection: &mut AnyConnection, room_id: i64, user_id: i64) -> ApiResult<Option<Timestamp>> {
-    let until: Option<i64> =
-        room_mutes::table.find((room_id, user_id)).select(room_mutes::muted_until).first(connection).optional()?;
-    Ok(until.map(Timestamp).filter(|until| *until > Timestamp::now()))
-}
-
-pub fn mute(
-    connection: &mut AnyConnection,
-    room_id: i64,
-    user_id: i64,
-    until: Timestamp,
-    muted_by: i64,
-) -> ApiResult<()> {
-    unmute(connection, room_id, user_id)?;
-    diesel::insert_into(room_mutes::table)
-        .values((
-            room_mutes::room_id.eq(room_id),
-            room_mutes::user_id.eq(user_id),
-            room_mutes::muted_until.eq(until.0),
-            room_mutes::muted_by.eq(muted_by),
-            room_mutes::created_at.eq(Timestamp::now().0),
-        ))
-        .execute(connection)?;
-    Ok(())
-}
-
-pub fn unmute(connection: &mut AnyConnection, room_id: i64, user_id: i64) -> ApiResult<()> {
-    diesel::delete(room_mutes::table.find((room_id, user_id))).execute(connection)?;
     Ok(())
 }

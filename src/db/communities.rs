@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
-use super::AnyConnection;
-use super::schema::{communities, community_members, membership_requests, users};
+use super::schema::{communities, community_members, community_policies, membership_requests, users};
+use super::{AnyConnection, on_each_backend};
 use crate::auth::Member;
 use crate::domain::community::{CommunityKind, CommunityRole, Place, Visibility};
 use crate::domain::time::Timestamp;
@@ -258,5 +258,28 @@ pub fn decide(
             membership_requests::decided_at.eq(Some(Timestamp::now().0)),
         ))
         .execute(connection)?;
+    Ok(())
+}
+
+/// How many of a member's first posts the community holds for approval.
+pub fn hold_first_posts(connection: &mut AnyConnection, community_id: i64) -> ApiResult<i32> {
+    Ok(community_policies::table
+        .find(community_id)
+        .select(community_policies::hold_first_posts)
+        .first::<i32>(connection)
+        .optional()?
+        .unwrap_or(0))
+}
+
+pub fn set_hold_first_posts(connection: &mut AnyConnection, community_id: i64, count: i32) -> ApiResult<()> {
+    let row = (community_policies::community_id.eq(community_id), community_policies::hold_first_posts.eq(count));
+    on_each_backend!(connection, |inner| {
+        diesel::insert_into(community_policies::table)
+            .values(row)
+            .on_conflict(community_policies::community_id)
+            .do_update()
+            .set(community_policies::hold_first_posts.eq(count))
+            .execute(inner)
+    })?;
     Ok(())
 }

@@ -4,10 +4,15 @@
 
 pub mod chat;
 pub mod communities;
+pub mod moderation_log;
 pub mod posts;
+pub mod queue;
+pub mod rate_limits;
+pub mod sanctions;
 pub mod schema;
 pub mod threads;
 pub mod users;
+pub mod word_filters;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -215,6 +220,20 @@ impl Db {
             }
         })
         .await
+    }
+}
+
+/// Runs `statement` inside a write so that its failing (a unique violation
+/// the caller handles) leaves the write usable: a savepoint on PostgreSQL,
+/// where a failed statement would abort the transaction; on SQLite a failed
+/// statement leaves the transaction as it was, and writes are serialised.
+pub fn recoverable<T>(
+    connection: &mut AnyConnection,
+    statement: impl FnOnce(&mut AnyConnection) -> diesel::QueryResult<T>,
+) -> diesel::QueryResult<T> {
+    match connection {
+        AnyConnection::Sqlite(_) => statement(connection),
+        AnyConnection::Postgres(_) => connection.transaction(statement),
     }
 }
 

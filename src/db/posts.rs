@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use super::schema::{post_reactions, post_revisions, posts, threads, users};
 use super::{AnyConnection, on_each_backend};
 use crate::domain::discussion::{ContentWarning, PostBody, ReactionKind};
+use crate::domain::moderation::ContentState;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 
@@ -23,6 +24,8 @@ pub struct NewContent {
     pub html: String,
     pub render_version: i32,
     pub content_warning: Option<ContentWarning>,
+    /// `Visible`, or `Held` when screening keeps it back.
+    pub state: ContentState,
 }
 
 /// The parts of a post that decide what may be done with it.
@@ -42,6 +45,21 @@ pub struct PostRow {
     pub created_at: i64,
     pub edited_at: Option<i64>,
     pub deleted_at: Option<i64>,
+    pub moderation_state: String,
+    pub moderation_reason: Option<String>,
+}
+
+impl PostRow {
+    pub fn state(&self) -> ApiResult<ContentState> {
+        ContentState::from_stored(&self.moderation_state)
+    }
+
+    /// Whether `reader` may see that this post exists at all.
+    pub fn is_listed_for(&self, reader: Reader) -> bool {
+        reader.moderates
+            || self.moderation_state != ContentState::Held.as_str()
+            || reader.user_id == Some(self.author_id)
+    }
 }
 
 /// A post on a thread page, with its author's names.
@@ -90,6 +108,7 @@ pub fn insert(
             posts::content_warning.eq(label),
             posts::content_warning_note.eq(note),
             posts::created_at.eq(now),
+            posts::moderation_state.eq(content.state.as_str()),
         ))
         .returning(posts::id)
         .get_result::<i64>(connection)?)
@@ -115,12 +134,22 @@ pub fn first_of(connection: &mut AnyConnection, thread_id: i64) -> ApiResult<Pos
     Ok(posts::table.filter(posts::thread_id.eq(thread_id)).filter(posts::depth.eq(0)).first::<PostRow>(connection)?)
 }
 
-/// Up to `limit` posts of a thread in tree order, after `after_path`.
+/// Who is reading a thread, as far as held posts are concerned.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reader {
+    pub user_id: Option<i64>,
+    /// Moderators (and the safeguarding lead) see everything.
+    pub moderates: bool,
+}
+
+/// Up to `limit` posts of a thread in tree order, after `after_path`;
+/// held posts only for their author and moderators.
 pub fn page(
     connection: &mut AnyConnection,
     thread_id: i64,
     after_path: Option<String>,
     limit: i64,
+    reader: Reader,
 ) -> ApiResult<Vec<PostListing>> {
     let mut query = posts::table
         .inner_join(users::table)
@@ -131,6 +160,10 @@ pub fn page(
         .into_boxed();
     if let Some(path) = after_path {
         query = query.filter(posts::tree_path.gt(path));
+    }
+    if !reader.moderates {
+        let held = ContentState::Held.as_str();
+        query = query.filter(posts::moderation_state.ne(held).or(posts::author_id.eq(reader.user_id.unwrap_or(0))));
     }
     Ok(query.load::<PostListing>(connection)?)
 }
@@ -158,6 +191,7 @@ pub fn edit(connection: &mut AnyConnection, post: &PostRow, editor_id: i64, cont
             posts::content_warning.eq(label),
             posts::content_warning_note.eq(note),
             posts::edited_at.eq(Some(now)),
+            posts::moderation_state.eq(content.state.as_str()),
         ))
         .execute(connection)?;
     Ok(())

@@ -11,6 +11,7 @@ diesel::table! {
         email -> Nullable<Text>,
         is_admin -> Bool,
         created_at -> BigInt,
+        is_safeguarding_lead -> Bool,
     }
 }
 
@@ -88,6 +89,8 @@ diesel::table! {
         post_seq -> BigInt,
         reply_count -> BigInt,
         deleted_at -> Nullable<BigInt>,
+        locked_at -> Nullable<BigInt>,
+        pinned_at -> Nullable<BigInt>,
     }
 }
 
@@ -107,6 +110,8 @@ diesel::table! {
         created_at -> BigInt,
         edited_at -> Nullable<BigInt>,
         deleted_at -> Nullable<BigInt>,
+        moderation_state -> Text,
+        moderation_reason -> Nullable<Text>,
     }
 }
 
@@ -157,7 +162,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     post_reactions,
     rooms,
     chat_messages,
-    room_mutes,
+    sanctions,
+    moderation_items,
+    reports,
+    moderation_log,
+    appeals,
+    member_notes,
+    word_filters,
+    rate_limits,
+    community_policies,
 );
 
 diesel::table! {
@@ -185,20 +198,134 @@ diesel::table! {
         created_at -> BigInt,
         deleted_at -> Nullable<BigInt>,
         deleted_by -> Nullable<BigInt>,
-    }
-}
-
-diesel::table! {
-    room_mutes (room_id, user_id) {
-        room_id -> BigInt,
-        user_id -> BigInt,
-        muted_until -> BigInt,
-        muted_by -> BigInt,
-        created_at -> BigInt,
+        moderation_state -> Text,
+        moderation_reason -> Nullable<Text>,
     }
 }
 
 diesel::joinable!(rooms -> communities (community_id));
 diesel::joinable!(chat_messages -> rooms (room_id));
-diesel::joinable!(room_mutes -> rooms (room_id));
 diesel::joinable!(chat_messages -> users (author_id));
+
+diesel::table! {
+    sanctions (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        community_id -> Nullable<BigInt>,
+        room_id -> Nullable<BigInt>,
+        reason -> Text,
+        ends_at -> Nullable<BigInt>,
+        created_by -> BigInt,
+        created_at -> BigInt,
+        lifted_at -> Nullable<BigInt>,
+        lifted_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    moderation_items (id) {
+        id -> BigInt,
+        subject_kind -> Text,
+        subject_id -> BigInt,
+        community_id -> Nullable<BigInt>,
+        subject_author_id -> BigInt,
+        urgent -> Bool,
+        held -> Bool,
+        screening -> Text,
+        report_count -> Integer,
+        report_weight -> Integer,
+        opened_at -> BigInt,
+        claimed_by -> Nullable<BigInt>,
+        claim_expires_at -> Nullable<BigInt>,
+        resolved_at -> Nullable<BigInt>,
+        resolved_by -> Nullable<BigInt>,
+        resolution -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        reporter_id -> BigInt,
+        subject_kind -> Text,
+        subject_id -> BigInt,
+        reason -> Text,
+        details -> Text,
+        created_at -> BigInt,
+        resolved_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    moderation_log (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        action -> Text,
+        community_id -> Nullable<BigInt>,
+        subject_kind -> Text,
+        subject_id -> BigInt,
+        target_user_id -> Nullable<BigInt>,
+        reason -> Text,
+        details -> Text,
+        reverses_id -> Nullable<BigInt>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    appeals (id) {
+        id -> BigInt,
+        log_id -> BigInt,
+        appellant_id -> BigInt,
+        body -> Text,
+        status -> Text,
+        decided_by -> Nullable<BigInt>,
+        decision_reason -> Nullable<Text>,
+        created_at -> BigInt,
+        decided_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    member_notes (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        community_id -> Nullable<BigInt>,
+        author_id -> BigInt,
+        body -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    word_filters (id) {
+        id -> BigInt,
+        community_id -> Nullable<BigInt>,
+        term -> Text,
+        action -> Text,
+        message -> Nullable<Text>,
+        replacement -> Nullable<Text>,
+        created_by -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    rate_limits (key, window_start) {
+        key -> Text,
+        window_start -> BigInt,
+        hits -> Integer,
+    }
+}
+
+diesel::joinable!(reports -> moderation_items (item_id));
+diesel::joinable!(appeals -> moderation_log (log_id));
+
+diesel::table! {
+    community_policies (community_id) {
+        community_id -> BigInt,
+        hold_first_posts -> Integer,
+    }
+}

@@ -4,8 +4,9 @@
 use diesel::prelude::*;
 
 use super::AnyConnection;
-use super::posts::{self, NewContent};
-use super::schema::{threads, users};
+use super::posts::{self, NewContent, Reader};
+use super::schema::{posts as post_rows, threads, users};
+use crate::domain::moderation::ContentState;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 
@@ -20,6 +21,8 @@ pub struct ThreadRow {
     pub post_seq: i64,
     pub reply_count: i64,
     pub deleted_at: Option<i64>,
+    pub locked_at: Option<i64>,
+    pub pinned_at: Option<i64>,
 }
 
 /// A thread as listed, with its author's names.
@@ -30,6 +33,8 @@ pub struct ThreadListing {
     pub created_at: i64,
     pub last_activity_at: i64,
     pub reply_count: i64,
+    pub locked_at: Option<i64>,
+    pub pinned_at: Option<i64>,
     pub author_username: String,
     pub author_display_name: String,
 }
@@ -76,12 +81,16 @@ pub fn by_id(connection: &mut AnyConnection, id: i64) -> ApiResult<ThreadRow> {
         .ok_or_else(|| ApiError::not_found("We couldn't find that thread."))
 }
 
-/// One page of a community's threads, most recently active first.
+/// One page of a community's threads, most recently active first: the
+/// pinned ones (`pinned`) or the rest. A thread whose first post is held is
+/// listed only for its author and moderators.
 pub fn list(
     connection: &mut AnyConnection,
     community_id: i64,
     after: Option<ListCursor>,
     limit: i64,
+    pinned: bool,
+    reader: Reader,
 ) -> ApiResult<Vec<ThreadListing>> {
     let mut query = threads::table
         .inner_join(users::table)
@@ -94,11 +103,28 @@ pub fn list(
             threads::created_at,
             threads::last_activity_at,
             threads::reply_count,
+            threads::locked_at,
+            threads::pinned_at,
             users::username,
             users::display_name,
         ))
         .limit(limit)
         .into_boxed();
+    query = if pinned {
+        query.filter(threads::pinned_at.is_not_null())
+    } else {
+        query.filter(threads::pinned_at.is_null())
+    };
+    if !reader.moderates {
+        let held_first_post = post_rows::table
+            .filter(post_rows::thread_id.eq(threads::id))
+            .filter(post_rows::depth.eq(0))
+            .filter(post_rows::moderation_state.eq(ContentState::Held.as_str()));
+        query = query.filter(
+            diesel::dsl::not(diesel::dsl::exists(held_first_post))
+                .or(threads::author_id.eq(reader.user_id.unwrap_or(0))),
+        );
+    }
     if let Some(cursor) = after {
         query = query.filter(
             threads::last_activity_at
@@ -113,5 +139,40 @@ pub fn mark_deleted(connection: &mut AnyConnection, thread_id: i64) -> ApiResult
     diesel::update(threads::table.find(thread_id))
         .set(threads::deleted_at.eq(Some(Timestamp::now().0)))
         .execute(connection)?;
+    Ok(())
+}
+
+/// A thread's moderator-set flags.
+#[derive(Debug, Clone, Copy)]
+pub enum Flag {
+    /// No new replies, except from moderators.
+    Locked,
+    /// Listed first.
+    Pinned,
+}
+
+/// Sets or clears a flag; false when it was already so.
+pub fn set_flag(connection: &mut AnyConnection, thread_id: i64, flag: Flag, on: bool) -> ApiResult<bool> {
+    let value = on.then(|| Timestamp::now().0);
+    let target = threads::table.find(thread_id);
+    let changed = match (flag, on) {
+        (Flag::Locked, true) => diesel::update(target.filter(threads::locked_at.is_null()))
+            .set(threads::locked_at.eq(value))
+            .execute(connection)?,
+        (Flag::Locked, false) => diesel::update(target.filter(threads::locked_at.is_not_null()))
+            .set(threads::locked_at.eq(value))
+            .execute(connection)?,
+        (Flag::Pinned, true) => diesel::update(target.filter(threads::pinned_at.is_null()))
+            .set(threads::pinned_at.eq(value))
+            .execute(connection)?,
+        (Flag::Pinned, false) => diesel::update(target.filter(threads::pinned_at.is_not_null()))
+            .set(threads::pinned_at.eq(value))
+            .execute(connection)?,
+    };
+    Ok(changed == 1)
+}
+
+pub fn move_to(connection: &mut AnyConnection, thread_id: i64, community_id: i64) -> ApiResult<()> {
+    diesel::update(threads::table.find(thread_id)).set(threads::community_id.eq(community_id)).execute(connection)?;
     Ok(())
 }

@@ -95,3 +95,23 @@ pub fn consents_of(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Ve
 pub fn names_of(connection: &mut AnyConnection, user_id: i64) -> ApiResult<(String, String)> {
     Ok(users::table.find(user_id).select((users::username, users::display_name)).first(connection)?)
 }
+
+pub fn is_admin(connection: &mut AnyConnection, user_id: i64) -> ApiResult<bool> {
+    Ok(users::table.find(user_id).select(users::is_admin).first(connection)?)
+}
+
+/// Appoints or stands down a safeguarding lead.
+pub fn set_safeguarding_lead(connection: &mut AnyConnection, user_id: i64, lead: bool) -> ApiResult<()> {
+    diesel::update(users::table.find(user_id)).set(users::is_safeguarding_lead.eq(lead)).execute(connection)?;
+    Ok(())
+}
+
+/// Usernames by id, for showing many rows at once.
+pub fn usernames(connection: &mut AnyConnection, ids: &[i64]) -> ApiResult<std::collections::HashMap<i64, String>> {
+    Ok(users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::username))
+        .load::<(i64, String)>(connection)?
+        .into_iter()
+        .collect())
+}

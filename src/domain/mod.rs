@@ -5,6 +5,7 @@ pub mod account;
 pub mod chat;
 pub mod community;
 pub mod discussion;
+pub mod moderation;
 pub mod time;
 
 use unicode_segmentation::UnicodeSegmentation;

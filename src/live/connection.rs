@@ -21,11 +21,13 @@ use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use super::broker::{self, Note};
 use super::hub::RoomEvent;
 use super::protocol::{ClientFrame, MessageFrame, ServerFrame};
+use super::sending::{self, Sent};
 use crate::auth::Member;
-use crate::db::chat::{self, MessageListing, NewMessage, Window};
+use crate::db::chat::{self, NewMessage, Window};
 use crate::db::communities as community_store;
 use crate::domain::chat::{ChatBody, ClientId};
 use crate::domain::discussion::render;
+use crate::domain::moderation::ContentState;
 use crate::error::{ApiError, ApiResult};
 use crate::policy;
 use crate::state::AppState;
@@ -304,16 +306,26 @@ impl Connection {
     async fn send_message(&mut self, room: i64, body: String, client_id: String) -> Result<(), Ending> {
         let stored = self.store_message(room, body, &client_id).await;
         match stored {
-            Ok(listing) => {
+            Ok(Sent { listing, held, support }) => {
                 let message = &listing.message;
-                self.state.hub.deliver(&Note::Message { room, seq: message.seq });
-                self.send(&ServerFrame::Ack { room, client_id: &client_id, id: message.id, seq: message.seq })
+                if !held {
+                    self.state.hub.deliver(&Note::Message { room, seq: message.seq });
+                }
+                let ack = ServerFrame::Ack {
+                    room,
+                    client_id: &client_id,
+                    id: message.id,
+                    seq: message.seq,
+                    held,
+                    support: support.as_ref(),
+                };
+                self.send(&ack)
             }
             Err(error) => self.error(Some(&client_id), &error),
         }
     }
 
-    async fn store_message(&self, room: i64, body: String, client_id: &str) -> ApiResult<MessageListing> {
+    async fn store_message(&self, room: i64, body: String, client_id: &str) -> ApiResult<Sent> {
         if !self.state.hub.may_send(self.member.user_id) {
             return Err(ApiError::new(
                 actix_web::http::StatusCode::TOO_MANY_REQUESTS,
@@ -325,34 +337,15 @@ impl Connection {
         let body = ChatBody::parse(body)?;
         let rendered = render(body.as_str())?;
         let member = self.member.clone();
-        let new = NewMessage { body, html: rendered.html, render_version: rendered.policy_version, client_id };
-        self.state
-            .db
-            .write(move |connection| {
-                let (visibility, standing) = readable_room(connection, room, Some(&member))?;
-                policy::post(visibility, standing)?;
-                if let Some(until) = chat::muted_until(connection, room, member.user_id)? {
-                    return Err(ApiError::new(
-                        actix_web::http::StatusCode::FORBIDDEN,
-                        "muted",
-                        format!("A moderator has muted you in this room until {}.", until.to_rfc3339()),
-                    ));
-                }
-                let message = match chat::resent(connection, room, member.user_id, &new.client_id)? {
-                    Some(earlier) => earlier,
-                    None => {
-                        let message = chat::insert_message(connection, room, member.user_id, new)?;
-                        broker::notify(connection, &Note::Message { room, seq: message.seq })?;
-                        message
-                    }
-                };
-                Ok(MessageListing {
-                    message,
-                    author_username: member.username.clone(),
-                    author_display_name: member.display_name.clone(),
-                })
-            })
-            .await
+        let new = NewMessage {
+            body,
+            html: rendered.html,
+            render_version: rendered.policy_version,
+            client_id,
+            state: ContentState::Visible,
+        };
+        let state = self.state.clone();
+        self.state.db.write(move |connection| sending::store(connection, &state, &member, room, new)).await
     }
 
     async fn typing(&mut self, room: i64) -> Result<(), Ending> {

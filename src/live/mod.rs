@@ -7,3 +7,4 @@ pub mod broker;
 pub mod connection;
 pub mod hub;
 pub mod protocol;
+pub mod sending;

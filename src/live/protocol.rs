@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::chat::MessageListing;
 use crate::domain::time::Timestamp;
+use crate::safety::writing::Support;
 
 #[derive(Debug, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -43,14 +44,48 @@ pub struct Present {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerFrame<'a> {
     Message(MessageFrame<'a>),
-    Ack { room: i64, client_id: &'a str, id: i64, seq: i64 },
-    Error { client_id: Option<&'a str>, code: &'a str, message: &'a str },
-    Subscribed { room: i64, last_seq: i64 },
-    Unsubscribed { room: i64 },
-    Presence { room: i64, members: &'a [&'a Present] },
-    Typing { room: i64, username: &'a str, display_name: &'a str },
-    Deleted { room: i64, id: i64, seq: i64 },
-    Resync { room: i64, after: i64 },
+    Ack {
+        room: i64,
+        client_id: &'a str,
+        id: i64,
+        seq: i64,
+        /// Waiting for a moderator's approval; nobody else sees it yet.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        held: bool,
+        /// Helplines to show the author at once.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        support: Option<&'a Support>,
+    },
+    Error {
+        client_id: Option<&'a str>,
+        code: &'a str,
+        message: &'a str,
+    },
+    Subscribed {
+        room: i64,
+        last_seq: i64,
+    },
+    Unsubscribed {
+        room: i64,
+    },
+    Presence {
+        room: i64,
+        members: &'a [&'a Present],
+    },
+    Typing {
+        room: i64,
+        username: &'a str,
+        display_name: &'a str,
+    },
+    Deleted {
+        room: i64,
+        id: i64,
+        seq: i64,
+    },
+    Resync {
+        room: i64,
+        after: i64,
+    },
 }
 
 /// A chat message as every client sees it.
@@ -70,7 +105,7 @@ pub struct MessageFrame<'a> {
 impl<'a> MessageFrame<'a> {
     pub fn of(listing: &'a MessageListing) -> Self {
         let message = &listing.message;
-        let deleted = message.deleted_at.is_some();
+        let deleted = !message.is_shown();
         Self {
             room: message.room_id,
             id: message.id,

@@ -10,6 +10,7 @@ use crate::db::users::{self, Consent, GUIDELINES, HEALTH_DATA, NewUser};
 use crate::domain::account::{DisplayName, Password, Username};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
+use crate::safety::limits::{Counted, count_attempt};
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -67,6 +68,7 @@ pub async fn register(
             "To join, please agree to how your health information is used.",
         ));
     }
+    count_attempt(&state, &request, Counted::RegistrationFromAddress, None).await?;
     let password_hash = state.passwords.hash(&password).await?;
     let guidelines_version = state.instance.guidelines.version.clone();
     let consent_version = state.instance.health_data_consent.version.clone();

@@ -18,6 +18,7 @@ use crate::domain::discussion::render;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::policy::{self, Standing};
+use crate::safety::participation;
 use crate::state::AppState;
 
 pub fn configure(config: &mut web::ServiceConfig) {
@@ -236,6 +237,7 @@ pub async fn join(state: web::Data<AppState>, member: Member, slug: web::Path<St
         .db
         .write(move |connection| {
             let community = store::by_slug(connection, &slug)?;
+            participation::ensure_may_join(connection, user_id, community.id)?;
             match store::role_of(connection, community.id, user_id)? {
                 Some(CommunityRole::Moderator) => Ok(Membership::Moderator),
                 Some(CommunityRole::Member) => Ok(Membership::Member),

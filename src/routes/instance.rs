@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::discussion::ReactionKind;
+use crate::safety::writing::Support;
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -16,6 +17,9 @@ pub struct InstanceView {
     content_warnings: Vec<ContentWarningView>,
     reactions: Vec<ReactionView>,
     max_reply_depth: i32,
+    /// Where to get help: shown on every page's "get help" link and to a
+    /// member at once when what they write suggests they may be at risk.
+    support: Support,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -58,5 +62,6 @@ pub async fn get(state: web::Data<AppState>) -> HttpResponse {
             .collect(),
         reactions: ReactionKind::ALL.into_iter().map(|kind| ReactionView { kind, label: kind.label() }).collect(),
         max_reply_depth: state.settings.max_reply_depth,
+        support: state.safety.support(),
     })
 }

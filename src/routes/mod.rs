@@ -11,9 +11,13 @@ pub mod errors;
 pub mod health;
 pub mod instance;
 pub mod live;
+pub mod moderation;
+pub mod moderation_log;
 pub mod openapi;
 pub mod posts;
+pub mod reports;
 pub mod rooms;
+pub mod safety_settings;
 pub mod sessions;
 pub mod threads;
 
@@ -39,6 +43,10 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .configure(threads::configure)
                 .service(web::resource("/live").route(web::get().to(live::upgrade)))
                 .configure(posts::configure)
-                .configure(rooms::configure),
+                .configure(rooms::configure)
+                .configure(reports::configure)
+                .configure(moderation::configure)
+                .configure(moderation_log::configure)
+                .configure(safety_settings::configure),
         );
 }

@@ -3,7 +3,10 @@
 use actix_web::HttpResponse;
 use utoipa::OpenApi;
 
-use super::{accounts, communities, instance, posts, rooms, sessions, threads};
+use super::{
+    accounts, communities, instance, moderation, moderation_log, posts, reports, rooms, safety_settings, sessions,
+    threads,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -45,6 +48,28 @@ use super::{accounts, communities, instance, posts, rooms, sessions, threads};
         rooms::delete_message,
         rooms::mute,
         rooms::unmute,
+        reports::file,
+        reports::mine,
+        moderation::queue_page,
+        moderation::item,
+        moderation::claim,
+        moderation::unclaim,
+        moderation::act,
+        moderation::reverse,
+        moderation::notes,
+        moderation::add_note,
+        moderation_log::log_page,
+        moderation_log::export,
+        moderation_log::mine,
+        moderation_log::appeal,
+        moderation_log::open_appeals,
+        moderation_log::decide,
+        safety_settings::list,
+        safety_settings::create,
+        safety_settings::delete,
+        safety_settings::set_community_safety,
+        safety_settings::appoint_lead,
+        safety_settings::stand_down_lead,
     ),
     components(schemas(crate::error::ErrorBody))
 )]

@@ -9,13 +9,17 @@ use super::threads::{AuthorView, PostDraft};
 use crate::auth::Member;
 use crate::db::AnyConnection;
 use crate::db::communities as community_store;
-use crate::db::posts::{self as store, PostListing, PostRow};
+use crate::db::posts::{self as store, NewContent, PostListing, PostRow, Reader};
 use crate::db::threads as thread_store;
 use crate::domain::community::Visibility;
-use crate::domain::discussion::{ContentWarning, ReactionKind};
+use crate::domain::discussion::{ContentWarning, PostBody, ReactionKind, render};
+use crate::domain::moderation::{ContentState, Subject};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
-use crate::policy::{self, Standing};
+use crate::policy::{self, Authority, Standing};
+use crate::safety::participation::{self, Place};
+use crate::safety::screening::Screened;
+use crate::safety::writing::{self, Support, Writing};
 use crate::state::AppState;
 
 pub fn configure(config: &mut web::ServiceConfig) {
@@ -46,6 +50,19 @@ pub struct PostView {
     created_at: Timestamp,
     edited_at: Option<Timestamp>,
     reactions: Vec<ReactionCount>,
+    /// Present when moderators have held, hidden or removed the post; the
+    /// reason is shown to its author and moderators only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    moderation: Option<ModerationNotice>,
+    /// Helplines for the author, when what they just wrote suggests they may be at risk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support: Option<Support>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ModerationNotice {
+    state: ContentState,
+    reason: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -61,18 +78,25 @@ pub struct ReactionCount {
 pub fn post_views(
     connection: &mut AnyConnection,
     listings: Vec<PostListing>,
-    viewer_id: Option<i64>,
+    reader: Reader,
 ) -> ApiResult<Vec<PostView>> {
+    let viewer_id = reader.user_id;
     let ids: Vec<i64> = listings.iter().map(|listing| listing.post.id).collect();
     let mut reactions = store::reactions_for(connection, &ids, viewer_id)?;
-    Ok(listings
+    listings
         .into_iter()
         .map(|PostListing { post, author_username, author_display_name }| {
             let mine = reactions.mine.remove(&post.id).unwrap_or_default();
             let counts = reactions.counts.remove(&post.id).unwrap_or_default();
-            let deleted = post.deleted_at.is_some();
             let is_author = viewer_id == Some(post.author_id);
-            PostView {
+            let state = post.state()?;
+            let sees_text = state.is_public() || is_author || reader.moderates;
+            let deleted = post.deleted_at.is_some() || !sees_text;
+            let moderation = (!state.is_public()).then(|| ModerationNotice {
+                state,
+                reason: post.moderation_reason.clone().filter(|_| is_author || reader.moderates),
+            });
+            Ok(PostView {
                 id: post.id,
                 thread_id: post.thread_id,
                 parent_id: post.parent_id,
@@ -95,14 +119,16 @@ pub fn post_views(
                         Some(ReactionCount { mine: mine.contains(name), kind: name.clone(), count: *count })
                     })
                     .collect(),
-            }
+                moderation,
+                support: None,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// A live post with its community's visibility and the member's standing
-/// there; a post the member may not read is a 404.
-fn post_in_context(
+/// there; a post the member may not read (or see, while held) is a 404.
+pub fn post_in_context(
     connection: &mut AnyConnection,
     post_id: i64,
     member: &Member,
@@ -110,19 +136,37 @@ fn post_in_context(
     let post = store::by_id(connection, post_id)?;
     let thread = thread_store::by_id(connection, post.thread_id)?;
     let (community, standing) = community_store::readable_by_id(connection, thread.community_id, Some(member))?;
+    if !post.is_listed_for(reader_of(Some(member), standing)) {
+        return Err(ApiError::not_found("We couldn't find that post."));
+    }
     Ok((post, community.visibility()?, standing))
 }
 
-fn refuse_deleted(post: &PostRow) -> ApiResult<()> {
-    match post.deleted_at {
-        Some(_) => Err(ApiError::conflict("post_deleted", "That post was deleted.")),
-        None => Ok(()),
+/// How a member (or visitor) reads posts in a community where they have `standing`.
+pub fn reader_of(member: Option<&Member>, standing: Standing) -> Reader {
+    Reader {
+        user_id: member.map(|member| member.user_id),
+        moderates: member.is_some_and(|member| Authority::of(member, Some(standing)) != Authority::Member),
     }
 }
 
-fn single_view(connection: &mut AnyConnection, post_id: i64, viewer_id: i64) -> ApiResult<PostView> {
+fn refuse_deleted(post: &PostRow) -> ApiResult<()> {
+    if post.deleted_at.is_some() {
+        return Err(ApiError::conflict("post_deleted", "That post was deleted."));
+    }
+    if matches!(post.state()?, ContentState::Hidden | ContentState::Removed) {
+        return Err(ApiError::conflict(
+            "post_taken_down",
+            "Moderators have taken that post down, so it can't be changed.",
+        ));
+    }
+    Ok(())
+}
+
+/// One post as `reader` sees it.
+pub fn single_view(connection: &mut AnyConnection, post_id: i64, reader: Reader) -> ApiResult<PostView> {
     let listing = store::listing(connection, post_id)?;
-    post_views(connection, vec![listing], Some(viewer_id))?.pop().ok_or_else(|| ApiError::internal("post view missing"))
+    post_views(connection, vec![listing], reader)?.pop().ok_or_else(|| ApiError::internal("post view missing"))
 }
 
 #[utoipa::path(patch, path = "/api/v1/posts/{id}", tag = "posts", request_body = PostDraft,
@@ -137,14 +181,20 @@ pub async fn edit(
 ) -> ApiResult<web::Json<PostView>> {
     let content = body.into_inner().parse()?;
     let post_id = id.into_inner();
+    let shared = state.clone();
     let view = state
         .db
         .write(move |connection| {
-            let (post, ..) = post_in_context(connection, post_id, &member)?;
+            let (post, _, standing) = post_in_context(connection, post_id, &member)?;
             policy::change_post(&member, post.author_id)?;
             refuse_deleted(&post)?;
+            let community_id = thread_store::by_id(connection, post.thread_id)?.community_id;
+            let (content, screened) = screen_post(connection, &shared, &member, community_id, standing, content)?;
             store::edit(connection, &post, member.user_id, content)?;
-            single_view(connection, post_id, member.user_id)
+            writing::queue_if_asked(connection, &screened, Subject::Post, post_id, community_id, member.user_id)?;
+            let mut view = single_view(connection, post_id, reader_of(Some(&member), standing))?;
+            view.support = shared.safety.support_for(&screened);
+            Ok(view)
         })
         .await?;
     Ok(web::Json(view))
@@ -248,13 +298,36 @@ async fn change_reaction(
             let (post, visibility, standing) = post_in_context(connection, post_id, &member)?;
             policy::react(visibility, standing)?;
             refuse_deleted(&post)?;
+            let community_id = thread_store::by_id(connection, post.thread_id)?.community_id;
+            participation::ensure_may_write(connection, member.user_id, Place { community_id, room_id: None })?;
             if add {
                 store::add_reaction(connection, post_id, member.user_id, kind)?;
             } else {
                 store::remove_reaction(connection, post_id, member.user_id, kind)?;
             }
-            single_view(connection, post_id, member.user_id)
+            single_view(connection, post_id, reader_of(Some(&member), standing))
         })
         .await?;
     Ok(web::Json(view))
+}
+
+/// Runs a post's text through the writing checks, applying what they
+/// decide (replaced words, a hold) to the content to store.
+pub fn screen_post(
+    connection: &mut AnyConnection,
+    state: &AppState,
+    member: &Member,
+    community_id: i64,
+    standing: Standing,
+    mut content: NewContent,
+) -> ApiResult<(NewContent, Screened)> {
+    let screened =
+        writing::check(connection, state, member, community_id, standing, Writing::Post, content.body.as_str())?;
+    if let Some(replaced) = &screened.replaced_text {
+        content.body = PostBody::parse(replaced.clone())?;
+        let rendered = render(content.body.as_str())?;
+        (content.html, content.render_version) = (rendered.html, rendered.policy_version);
+    }
+    content.state = screened.state;
+    Ok((content, screened))
 }

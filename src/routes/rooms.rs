@@ -16,6 +16,7 @@ use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::live::broker::{self, Note};
 use crate::live::connection::readable_room;
+use crate::moderate::actions::{self, Command};
 use crate::policy;
 use crate::state::AppState;
 
@@ -146,7 +147,7 @@ pub struct MessageView {
 
 fn message_view(listing: MessageListing) -> MessageView {
     let message = listing.message;
-    let deleted = message.deleted_at.is_some();
+    let deleted = !message.is_shown();
     MessageView {
         id: message.id,
         room: message.room_id,
@@ -187,7 +188,8 @@ pub async fn history(
 }
 
 #[utoipa::path(delete, path = "/api/v1/messages/{id}", tag = "chat",
-    description = "Delete a chat message (its author or the community's moderators); every client in the room is told.",
+    description = "Delete a chat message: its author deletes it; a moderator's delete is the logged `remove` action. \
+Every client in the room is told.",
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn delete_message(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let message_id = id.into_inner();
@@ -196,32 +198,41 @@ pub async fn delete_message(state: web::Data<AppState>, member: Member, id: web:
         .db
         .write(move |connection| {
             let message = chat::message(connection, message_id)?;
-            let (_, standing) = readable_room(connection, message.room_id, Some(&member))?;
-            if message.author_id != member.user_id {
-                policy::moderate(standing)?;
-            }
-            if message.deleted_at.is_some() {
+            readable_room(connection, message.room_id, Some(&member))?;
+            if !message.is_shown() {
                 return Err(ApiError::conflict("message_deleted", "That message was already deleted."));
+            }
+            if message.author_id != member.user_id {
+                let command =
+                    Command::Remove { post_id: None, message_id: Some(message_id), reason: REMOVED_IN_CHAT.to_owned() };
+                return Ok(actions::apply(connection, &member, command, origin)?.live);
             }
             chat::mark_deleted(connection, message_id, member.user_id)?;
             let note = Note::Deleted { room: message.room_id, id: message_id, seq: message.seq, origin };
             broker::notify(connection, &note)?;
-            Ok(note)
+            Ok(Some(note))
         })
         .await?;
-    state.hub.deliver(&note);
+    if let Some(note) = note {
+        state.hub.deliver(&note);
+    }
     Ok(HttpResponse::NoContent().finish())
 }
+
+const REMOVED_IN_CHAT: &str = "Removed from the chat by a moderator.";
+const MUTED_IN_CHAT: &str = "Muted in this room by a moderator.";
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MuteDraft {
     /// How long, in minutes: 1 to 525,600 (a year).
     minutes: u32,
+    /// Shown to the member; a general sentence when absent.
+    reason: Option<String>,
 }
 
 #[utoipa::path(put, path = "/api/v1/rooms/{id}/mutes/{username}", tag = "chat", request_body = MuteDraft,
-    description = "Mute a member in a room for a time (moderators); their messages are refused until then.",
+    description = "Mute a member in a room for a time (moderators): the logged `mute` action for one room.",
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn mute(
     state: web::Data<AppState>,
@@ -230,23 +241,23 @@ pub async fn mute(
     body: web::Json<MuteDraft>,
 ) -> ApiResult<HttpResponse> {
     let (room, username) = path.into_inner();
-    let minutes = body.minutes;
-    if !(1..=525_600).contains(&minutes) {
-        return Err(ApiError::invalid("invalid_duration", "A mute lasts from 1 minute to a year."));
-    }
-    let until = Timestamp::now().plus_seconds(u64::from(minutes) * 60);
+    let MuteDraft { minutes, reason } = body.into_inner();
+    let origin = state.hub.process_id;
     state
         .db
         .write(move |connection| {
-            moderated_room(connection, room, &member)?;
-            let user_id = users::id_by_username(connection, &username)?;
-            chat::mute(connection, room, user_id, until, member.user_id)
+            let row = moderated_room(connection, room, &member)?;
+            let community = community_store::by_id(connection, row.community_id)?.slug;
+            let reason = reason.unwrap_or_else(|| MUTED_IN_CHAT.to_owned());
+            let command = Command::Mute { member: username, community, room_id: Some(room), minutes, reason };
+            actions::apply(connection, &member, command, origin).map(drop)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 #[utoipa::path(delete, path = "/api/v1/rooms/{id}/mutes/{username}", tag = "chat",
+    description = "Lift a member's mutes in a room (moderators), each logged as the reversal of its mute.",
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn unmute(
     state: web::Data<AppState>,
@@ -254,12 +265,13 @@ pub async fn unmute(
     path: web::Path<(i64, String)>,
 ) -> ApiResult<HttpResponse> {
     let (room, username) = path.into_inner();
+    let origin = state.hub.process_id;
     state
         .db
         .write(move |connection| {
             moderated_room(connection, room, &member)?;
             let user_id = users::id_by_username(connection, &username)?;
-            chat::unmute(connection, room, user_id)
+            actions::lift_room_mutes(connection, &member, user_id, room, origin)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -11,6 +11,8 @@ use crate::auth::Member;
 use crate::auth::session::{self, COOKIE_NAME};
 use crate::db::users;
 use crate::error::{ApiError, ApiResult};
+use crate::safety::limits::{Counted, count_attempt};
+use crate::safety::participation;
 use crate::state::AppState;
 
 /// How long the browser keeps the cookie; the server's sliding expiry is
@@ -40,6 +42,8 @@ pub async fn sign_in(
     body: web::Json<SignIn>,
 ) -> ApiResult<HttpResponse> {
     let SignIn { username, password } = body.into_inner();
+    count_attempt(&state, &request, Counted::SignInFromAddress, None).await?;
+    count_attempt(&state, &request, Counted::SignInToAccount, Some(&username.to_lowercase())).await?;
     let found = state.db.read(move |connection| users::credentials(connection, &username)).await?;
     let (user_id, stored_hash) = match found {
         Some((id, hash)) => (Some(id), Some(hash)),
@@ -47,7 +51,10 @@ pub async fn sign_in(
     };
     let matched = state.passwords.verify(&password, stored_hash).await?;
     match user_id {
-        Some(user_id) if matched => start_session(&state, &request, user_id, StatusCode::OK).await,
+        Some(user_id) if matched => {
+            state.db.read(move |connection| participation::ensure_may_sign_in(connection, user_id)).await?;
+            start_session(&state, &request, user_id, StatusCode::OK).await
+        }
         _ => Err(ApiError::unauthorized("invalid_credentials", "That username and password don't match an account.")),
     }
 }

@@ -5,15 +5,17 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::posts::{PostView, post_views};
+use super::posts::{PostView, post_views, reader_of, screen_post, single_view};
 use crate::auth::{Member, Viewer};
 use crate::db::communities as community_store;
 use crate::db::posts::{self as post_store, NewContent, PATH_SEGMENT_LEN};
 use crate::db::threads::{self as thread_store, ListCursor, ThreadListing};
 use crate::domain::discussion::{ContentWarning, PostBody, parse_title, render};
+use crate::domain::moderation::{ContentState, Subject};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::policy;
+use crate::safety::writing::{self, Support};
 use crate::state::AppState;
 
 pub fn configure(config: &mut web::ServiceConfig) {
@@ -84,6 +86,9 @@ pub struct ThreadSummary {
     created_at: Timestamp,
     last_activity_at: Timestamp,
     reply_count: i64,
+    locked: bool,
+    /// Pinned threads come first on the first page.
+    pinned: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -101,6 +106,8 @@ fn summary(listing: ThreadListing) -> ThreadSummary {
         created_at: Timestamp(listing.created_at),
         last_activity_at: Timestamp(listing.last_activity_at),
         reply_count: listing.reply_count,
+        locked: listing.locked_at.is_some(),
+        pinned: listing.pinned_at.is_some(),
     }
 }
 
@@ -114,17 +121,23 @@ pub async fn list(
 ) -> ApiResult<web::Json<ThreadList>> {
     let limit = query.limit()?;
     let after = query.cursor.as_deref().map(parse_list_cursor).transpose()?;
-    let listings = state
+    let (pinned, listings) = state
         .db
         .read(move |connection| {
-            let (community, _) = community_store::readable_by_slug(connection, &slug, viewer.0.as_ref())?;
-            thread_store::list(connection, community.id, after, limit)
+            let (community, standing) = community_store::readable_by_slug(connection, &slug, viewer.0.as_ref())?;
+            let reader = reader_of(viewer.0.as_ref(), standing);
+            let pinned = match after {
+                None => thread_store::list(connection, community.id, None, MAX_PAGE, true, reader)?,
+                Some(_) => Vec::new(),
+            };
+            Ok((pinned, thread_store::list(connection, community.id, after, limit, false, reader)?))
         })
         .await?;
     let next_cursor = (listings.len() as i64 == limit)
         .then(|| listings.last().map(|last| format!("{}_{}", last.last_activity_at, last.id)))
         .flatten();
-    Ok(web::Json(ThreadList { threads: listings.into_iter().map(summary).collect(), next_cursor }))
+    let threads = pinned.into_iter().chain(listings).map(summary).collect();
+    Ok(web::Json(ThreadList { threads, next_cursor }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -141,7 +154,13 @@ impl PostDraft {
         let body = PostBody::parse(self.body)?;
         let content_warning = self.content_warning.map(ContentWarning::parse).transpose()?;
         let rendered = render(body.as_str())?;
-        Ok(NewContent { body, html: rendered.html, render_version: rendered.policy_version, content_warning })
+        Ok(NewContent {
+            body,
+            html: rendered.html,
+            render_version: rendered.policy_version,
+            content_warning,
+            state: ContentState::Visible,
+        })
     }
 }
 
@@ -164,6 +183,9 @@ pub struct ThreadView {
     created_at: Timestamp,
     last_activity_at: Timestamp,
     reply_count: i64,
+    /// Only moderators may reply while a thread is locked.
+    locked: bool,
+    pinned: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -173,6 +195,9 @@ pub struct ThreadPage {
     posts: Vec<PostView>,
     /// Pass as `cursor` for the next page; absent on the last page.
     next_cursor: Option<String>,
+    /// Helplines for the author, when the first post suggests they may be at risk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    support: Option<Support>,
 }
 
 #[utoipa::path(post, path = "/api/v1/communities/{slug}/threads", tag = "threads", request_body = ThreadDraft,
@@ -188,16 +213,20 @@ pub async fn create(
     let title = parse_title(&title)?;
     let content = PostDraft { body, content_warning }.parse()?;
     let author = member.clone();
-    let thread_id = state
+    let shared = state.clone();
+    let (thread_id, support) = state
         .db
         .write(move |connection| {
             let (community, standing) = community_store::readable_by_slug(connection, &slug, Some(&author))?;
             policy::post(community.visibility()?, standing)?;
-            let (thread_id, _) = thread_store::create(connection, community.id, author.user_id, title, content)?;
-            Ok(thread_id)
+            let (content, screened) = screen_post(connection, &shared, &author, community.id, standing, content)?;
+            let (thread_id, post_id) = thread_store::create(connection, community.id, author.user_id, title, content)?;
+            writing::queue_if_asked(connection, &screened, Subject::Post, post_id, community.id, author.user_id)?;
+            Ok((thread_id, shared.safety.support_for(&screened)))
         })
         .await?;
-    let page = load_page(&state, thread_id, None, DEFAULT_PAGE, Some(member)).await?;
+    let mut page = load_page(&state, thread_id, None, DEFAULT_PAGE, Some(member)).await?;
+    page.support = support;
     Ok(HttpResponse::Created().json(page))
 }
 
@@ -226,14 +255,15 @@ async fn load_page(
         .db
         .read(move |connection| {
             let thread = thread_store::by_id(connection, thread_id)?;
-            let (community, _) = community_store::readable_by_id(connection, thread.community_id, viewer.as_ref())?;
-            let viewer_id = viewer.map(|member| member.user_id);
+            let (community, standing) =
+                community_store::readable_by_id(connection, thread.community_id, viewer.as_ref())?;
+            let reader = reader_of(viewer.as_ref(), standing);
             let author = crate::db::users::names_of(connection, thread.author_id)?;
-            let listings = post_store::page(connection, thread_id, after, limit)?;
+            let listings = post_store::page(connection, thread_id, after, limit, reader)?;
             let next_cursor = (listings.len() as i64 == limit)
                 .then(|| listings.last().map(|last| last.post.tree_path.clone()))
                 .flatten();
-            let posts = post_views(connection, listings, viewer_id)?;
+            let posts = post_views(connection, listings, reader)?;
             Ok(ThreadPage {
                 thread: ThreadView {
                     id: thread.id,
@@ -243,9 +273,12 @@ async fn load_page(
                     created_at: Timestamp(thread.created_at),
                     last_activity_at: Timestamp(thread.last_activity_at),
                     reply_count: thread.reply_count,
+                    locked: thread.locked_at.is_some(),
+                    pinned: thread.pinned_at.is_some(),
                 },
                 posts,
                 next_cursor,
+                support: None,
             })
         })
         .await
@@ -275,6 +308,7 @@ pub async fn reply(
     let thread_id = id.into_inner();
     let max_depth = state.settings.max_reply_depth;
     let author_id = member.user_id;
+    let shared = state.clone();
     let view = state
         .db
         .write(move |connection| {
@@ -282,15 +316,25 @@ pub async fn reply(
             let (community, standing) =
                 community_store::readable_by_id(connection, thread.community_id, Some(&member))?;
             policy::post(community.visibility()?, standing)?;
+            let reader = reader_of(Some(&member), standing);
+            if thread.locked_at.is_some() && !reader.moderates {
+                return Err(ApiError::conflict("thread_locked", "This thread is locked, so it can't be replied to."));
+            }
             let parent = match parent_id {
                 Some(parent_id) => post_store::by_id(connection, parent_id)?,
                 None => post_store::first_of(connection, thread_id)?,
             };
-            if parent.thread_id != thread_id {
+            if parent.thread_id != thread_id || !parent.is_listed_for(reader) {
                 return Err(ApiError::not_found("That post is not in this thread."));
             }
             if parent.deleted_at.is_some() {
                 return Err(ApiError::conflict("post_deleted", "That post was deleted, so it can't be replied to."));
+            }
+            if !parent.state()?.is_public() {
+                return Err(ApiError::conflict(
+                    "post_unavailable",
+                    "That post isn't public, so it can't be replied to yet.",
+                ));
             }
             if parent.depth >= max_depth {
                 return Err(ApiError::invalid(
@@ -298,10 +342,13 @@ pub async fn reply(
                     format!("Replies can nest at most {max_depth} levels deep. Please reply further up the thread."),
                 ));
             }
+            let (content, screened) =
+                screen_post(connection, &shared, &member, thread.community_id, standing, content)?;
             let post_id = post_store::insert(connection, thread_id, Some(&parent), author_id, content)?;
-            let listing = post_store::listing(connection, post_id)?;
-            let mut views = post_views(connection, vec![listing], Some(author_id))?;
-            views.pop().ok_or_else(|| ApiError::internal("new post missing"))
+            writing::queue_if_asked(connection, &screened, Subject::Post, post_id, thread.community_id, author_id)?;
+            let mut view = single_view(connection, post_id, reader)?;
+            view.support = shared.safety.support_for(&screened);
+            Ok(view)
         })
         .await?;
     Ok(HttpResponse::Created().json(view))

@@ -12,4 +12,5 @@ mod errors;
 mod helpers;
 mod live_client;
 mod migrations;
+mod moderation;
 mod processes;

@@ -1,0 +1,641 @@
+//! Every moderation action: who may take it (one `policy` check each), what
+//! it changes, the log row it writes in the same transaction, and how it is
+//! reversed. A reversal is itself logged, pointing at what it reverses.
+
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::subjects::{self, Content};
+use crate::auth::Member;
+use crate::auth::session;
+use crate::db::communities as community_store;
+use crate::db::moderation_log::{self, Entry, LogRow};
+use crate::db::posts as post_store;
+use crate::db::sanctions::{self, NewSanction};
+use crate::db::threads as thread_store;
+use crate::db::{AnyConnection, chat, queue, users};
+use crate::domain::moderation::{ContentState, LogAction, SanctionKind, Subject, parse_reason};
+use crate::domain::time::Timestamp;
+use crate::error::{ApiError, ApiResult};
+use crate::live::broker::{self, Note};
+use crate::policy::{self, Authority, ModerationAction};
+use crate::routes::threads::PostDraft;
+
+/// Longest timed sanction: a year, in minutes.
+pub const MAX_MINUTES: u32 = 525_600;
+
+/// One action, as a moderator asks for it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Command {
+    /// Publish held content.
+    Approve {
+        post_id: Option<i64>,
+        message_id: Option<i64>,
+        reason: Option<String>,
+    },
+    /// Take content down while it is looked into.
+    Hide {
+        post_id: Option<i64>,
+        message_id: Option<i64>,
+        reason: String,
+    },
+    /// Take content down.
+    Remove {
+        post_id: Option<i64>,
+        message_id: Option<i64>,
+        reason: String,
+    },
+    /// Show hidden or removed content again.
+    Restore {
+        post_id: Option<i64>,
+        message_id: Option<i64>,
+        reason: String,
+    },
+    /// Change a post's text; the original is kept as a revision.
+    Edit {
+        post_id: i64,
+        body: String,
+        reason: String,
+    },
+    Lock {
+        thread_id: i64,
+        reason: String,
+    },
+    Unlock {
+        thread_id: i64,
+        reason: String,
+    },
+    Pin {
+        thread_id: i64,
+        reason: String,
+    },
+    Unpin {
+        thread_id: i64,
+        reason: String,
+    },
+    /// Move a thread to another community (its slug).
+    Move {
+        thread_id: i64,
+        to_community: String,
+        reason: String,
+    },
+    /// A recorded warning, in a community (its slug) or instance-wide.
+    Warn {
+        member: String,
+        community: Option<String>,
+        reason: String,
+    },
+    /// No posting, reacting or chatting in a community, or in one of its rooms, for `minutes`.
+    Mute {
+        member: String,
+        community: String,
+        room_id: Option<i64>,
+        minutes: u32,
+        reason: String,
+    },
+    /// No taking part anywhere on the instance for `minutes`.
+    Suspend {
+        member: String,
+        minutes: u32,
+        reason: String,
+    },
+    /// Out of a community (or the instance), for `minutes` or until lifted.
+    Ban {
+        member: String,
+        community: Option<String>,
+        minutes: Option<u32>,
+        reason: String,
+    },
+    /// Close a queue item without acting on its subject.
+    Dismiss {
+        item_id: i64,
+        reason: String,
+    },
+}
+
+/// What an action did: its log row, and what live clients must be told.
+pub struct Applied {
+    pub log: LogRow,
+    pub live: Option<Note>,
+}
+
+/// Checks, applies and logs one action, in the caller's transaction.
+pub fn apply(connection: &mut AnyConnection, actor: &Member, command: Command, origin: u64) -> ApiResult<Applied> {
+    match command {
+        Command::Approve { post_id, message_id, reason } => {
+            let content = Content::load(connection, post_id, message_id)?;
+            let reason = reason.map(|reason| parse_reason(&reason)).transpose()?.unwrap_or_default();
+            if content.state()? != ContentState::Held {
+                return Err(ApiError::conflict("not_held", "That is not waiting for approval."));
+            }
+            change_content(connection, actor, &content, LogAction::Approve, ContentState::Visible, &reason, origin)
+        }
+        Command::Hide { post_id, message_id, reason } => {
+            let content = Content::load(connection, post_id, message_id)?;
+            change_content(
+                connection,
+                actor,
+                &content,
+                LogAction::Hide,
+                ContentState::Hidden,
+                &parse_reason(&reason)?,
+                origin,
+            )
+        }
+        Command::Remove { post_id, message_id, reason } => {
+            let content = Content::load(connection, post_id, message_id)?;
+            change_content(
+                connection,
+                actor,
+                &content,
+                LogAction::Remove,
+                ContentState::Removed,
+                &parse_reason(&reason)?,
+                origin,
+            )
+        }
+        Command::Restore { post_id, message_id, reason } => {
+            let content = Content::load(connection, post_id, message_id)?;
+            if !matches!(content.state()?, ContentState::Hidden | ContentState::Removed) {
+                return Err(ApiError::conflict("not_taken_down", "That is not hidden or removed."));
+            }
+            change_content(
+                connection,
+                actor,
+                &content,
+                LogAction::Restore,
+                ContentState::Visible,
+                &parse_reason(&reason)?,
+                origin,
+            )
+        }
+        Command::Edit { post_id, body, reason } => {
+            edit_post(connection, actor, post_id, body, &parse_reason(&reason)?, None)
+        }
+        Command::Lock { thread_id, reason } => {
+            thread_flag(connection, actor, thread_id, LogAction::Lock, &parse_reason(&reason)?, None)
+        }
+        Command::Unlock { thread_id, reason } => {
+            thread_flag(connection, actor, thread_id, LogAction::Unlock, &parse_reason(&reason)?, None)
+        }
+        Command::Pin { thread_id, reason } => {
+            thread_flag(connection, actor, thread_id, LogAction::Pin, &parse_reason(&reason)?, None)
+        }
+        Command::Unpin { thread_id, reason } => {
+            thread_flag(connection, actor, thread_id, LogAction::Unpin, &parse_reason(&reason)?, None)
+        }
+        Command::Move { thread_id, to_community, reason } => {
+            let destination = community_store::by_slug(connection, &to_community)?;
+            move_thread(connection, actor, thread_id, destination.id, &parse_reason(&reason)?, None)
+        }
+        Command::Warn { member, community, reason } => {
+            let community_id =
+                community.map(|slug| community_store::by_slug(connection, &slug)).transpose()?.map(|row| row.id);
+            let sanction = Sanction { kind: SanctionKind::Warning, community_id, room_id: None, minutes: None };
+            sanction.impose(connection, actor, &member, &parse_reason(&reason)?)
+        }
+        Command::Mute { member, community, room_id, minutes, reason } => {
+            let community_id = community_store::by_slug(connection, &community)?.id;
+            if let Some(room_id) = room_id
+                && chat::room(connection, room_id)?.community_id != community_id
+            {
+                return Err(ApiError::invalid("invalid_room", "That room is not in this community."));
+            }
+            let sanction = Sanction {
+                kind: SanctionKind::Mute,
+                community_id: Some(community_id),
+                room_id,
+                minutes: Some(minutes),
+            };
+            sanction.impose(connection, actor, &member, &parse_reason(&reason)?)
+        }
+        Command::Suspend { member, minutes, reason } => {
+            let sanction =
+                Sanction { kind: SanctionKind::Suspension, community_id: None, room_id: None, minutes: Some(minutes) };
+            sanction.impose(connection, actor, &member, &parse_reason(&reason)?)
+        }
+        Command::Ban { member, community, minutes, reason } => {
+            let community_id =
+                community.map(|slug| community_store::by_slug(connection, &slug)).transpose()?.map(|row| row.id);
+            let sanction = Sanction { kind: SanctionKind::Ban, community_id, room_id: None, minutes };
+            sanction.impose(connection, actor, &member, &parse_reason(&reason)?)
+        }
+        Command::Dismiss { item_id, reason } => dismiss(connection, actor, item_id, &parse_reason(&reason)?),
+    }
+}
+
+/// The authority of `actor` in a community (or instance-wide for `None`).
+pub fn authority_in(connection: &mut AnyConnection, actor: &Member, community_id: Option<i64>) -> ApiResult<Authority> {
+    let standing = community_id.map(|id| community_store::standing(connection, id, Some(actor))).transpose()?;
+    Ok(Authority::of(actor, standing))
+}
+
+/// What taking `action` requires (and reversing it).
+pub fn required_for(action: LogAction, community_id: Option<i64>) -> ModerationAction {
+    use LogAction::*;
+    match action {
+        Approve | Hide | Dismiss | Hold | Reopen | Warn => ModerationAction::Review,
+        Remove | Restore | Edit => ModerationAction::Remove,
+        Lock | Unlock | Pin | Unpin | Move => ModerationAction::ManageThreads,
+        Mute | Lift => ModerationAction::RestrictInCommunity,
+        Ban if community_id.is_some() => ModerationAction::RestrictInCommunity,
+        Suspend | Ban => ModerationAction::RunInstance,
+    }
+}
+
+fn allow(
+    connection: &mut AnyConnection,
+    actor: &Member,
+    action: ModerationAction,
+    community_id: Option<i64>,
+) -> ApiResult<()> {
+    policy::moderation(action, authority_in(connection, actor, community_id)?)
+}
+
+fn change_content(
+    connection: &mut AnyConnection,
+    actor: &Member,
+    content: &Content,
+    action: LogAction,
+    to: ContentState,
+    reason: &str,
+    origin: u64,
+) -> ApiResult<Applied> {
+    let community_id = content.community_id();
+    let from = content.state()?;
+    // Restoring removed content needs the power to remove it.
+    let required = if action == LogAction::Restore && from == ContentState::Removed {
+        ModerationAction::Remove
+    } else {
+        required_for(action, Some(community_id))
+    };
+    allow(connection, actor, required, Some(community_id))?;
+    if from == to {
+        return Err(ApiError::conflict("no_change", "That is already so."));
+    }
+    set_content_state(connection, actor, content, action, from, to, reason, origin, None)
+}
+
+/// Changes content's state and logs it; `reverses` names the entry this undoes.
+#[allow(clippy::too_many_arguments)]
+fn set_content_state(
+    connection: &mut AnyConnection,
+    actor: &Member,
+    content: &Content,
+    action: LogAction,
+    from: ContentState,
+    to: ContentState,
+    reason: &str,
+    origin: u64,
+    reverses: Option<i64>,
+) -> ApiResult<Applied> {
+    content.set_state(connection, to, (!to.is_public()).then_some(reason))?;
+    queue::resolve_open(connection, content.subject(), content.id(), actor.user_id, action.as_str())?;
+    let log = moderation_log::record(
+        connection,
+        Entry {
+            actor_id: actor.user_id,
+            action,
+            community_id: Some(content.community_id()),
+            subject: content.subject(),
+            subject_id: content.id(),
+            target_user_id: Some(content.author_id()),
+            reason,
+            details: json!({ "from": from, "to": to }),
+            reverses_id: reverses,
+        },
+    )?;
+    let live = match content {
+        Content::Message { row, .. } if from.is_public() && !to.is_public() => {
+            let note = Note::Deleted { room: row.room_id, id: row.id, seq: row.seq, origin };
+            broker::notify(connection, &note)?;
+            Some(note)
+        }
+        _ => None,
+    };
+    Ok(Applied { log, live })
+}
+
+fn edit_post(
+    connection: &mut AnyConnection,
+    actor: &Member,
+    post_id: i64,
+    body: String,
+    reason: &str,
+    reverses: Option<i64>,
+) -> ApiResult<Applied> {
+    let post = post_store::by_id(connection, post_id)?;
+    let thread = thread_store::by_id(connection, post.thread_id)?;
+    allow(connection, actor, ModerationAction::Remove, Some(thread.community_id))?;
+    let warning = post
+        .content_warning
+        .clone()
+        .map(|label| crate::domain::discussion::ContentWarning { label, note: post.content_warning_note.clone() });
+    let content = PostDraft { body, content_warning: warning }.parse()?;
+    post_store::edit(connection, &post, actor.user_id, content)?;
+    let log = moderation_log::record(
+        connection,
+        Entry {
+            actor_id: actor.user_id,
+            action: LogAction::Edit,
+            community_id: Some(thread.community_id),
+            subject: Subject::Post,
+            subject_id: post.id,
+            target_user_id: Some(post.author_id),
+            reason,
+            details: json!({ "previous_body": post.body }),
+            reverses_id: reverses,
+        },
+    )?;
+    Ok(Applied { log, live: None })
+}
+
+fn thread_flag(
+    connection: &mut AnyConnection,
+    actor: &Member,
+    thread_id: i64,
+    action: LogAction,
+    reason: &str,
+    reverses: Option<i64>,
+) -> ApiResult<Applied> {
+    let thread = thread_store::by_id(connection, thread_id)?;
+    allow(connection, actor, ModerationAction::ManageThreads, Some(thread.community_id))?;
+    let (flag, on) = match action {
+        LogAction::Lock => (thread_store::Flag::Locked, true),
+        LogAction::Unlock => (thread_store::Flag::Locked, false),
+        LogAction::Pin => (thread_store::Flag::Pinned, true),
+        _ => (thread_store::Flag::Pinned, false),
+    };
+    if !thread_store::set_flag(connection, thread_id, flag, on)? {
+        return Err(ApiError::conflict("no_change", "That thread is already so."));
+    }
+    let log = log_thread(connection, actor, &thread, action, reason, json!({}), reverses)?;
+    Ok(Applied { log, live: None })
+}
+
+fn move_thread(
+    connection: &mut AnyConnection,
+    actor: &Member,
+    thread_id: i64,
+    to: i64,
+    reason: &str,
+    reverses: Option<i64>,
+) -> ApiResult<Applied> {
+    let thread = thread_store::by_id(connection, thread_id)?;
+    allow(connection, actor, ModerationAction::ManageThreads, Some(thread.community_id))?;
+    allow(connection, actor, ModerationAction::ManageThreads, Some(to))?;
+    if thread.community_id == to {
+        return Err(ApiError::conflict("no_change", "The thread is already in that community."));
+    }
+    thread_store::move_to(connection, thread_id, to)?;
+    subjects::move_thread_items(connection, thread_id, to)?;
+    let details = json!({ "from": thread.community_id, "to": to });
+    let log = log_thread(connection, actor, &thread, LogAction::Move, reason, details, reverses)?;
+    Ok(Applied { log, live: None })
+}
+
+fn log_thread(
+    connection: &mut AnyConnection,
+    actor: &Member,
+    thread: &thread_store::ThreadRow,
+    action: LogAction,
+    reason: &str,
+    details: serde_json::Value,
+    reverses: Option<i64>,
+) -> ApiResult<LogRow> {
+    moderation_log::record(
+        connection,
+        Entry {
+            actor_id: actor.user_id,
+            action,
+            community_id: Some(thread.community_id),
+            subject: Subject::Thread,
+            subject_id: thread.id,
+            target_user_id: Some(thread.author_id),
+            reason,
+            details,
+            reverses_id: reverses,
+        },
+    )
+}
+
+/// A sanction about to be imposed.
+struct Sanction {
+    kind: SanctionKind,
+    community_id: Option<i64>,
+    room_id: Option<i64>,
+    minutes: Option<u32>,
+}
+
+impl Sanction {
+    fn log_action(&self) -> LogAction {
+        match self.kind {
+            SanctionKind::Warning => LogAction::Warn,
+            SanctionKind::Mute => LogAction::Mute,
+            SanctionKind::Suspension => LogAction::Suspend,
+            SanctionKind::Ban => LogAction::Ban,
+        }
+    }
+
+    fn impose(
+        self,
+        connection: &mut AnyConnection,
+        actor: &Member,
+        username: &str,
+        reason: &str,
+    ) -> ApiResult<Applied> {
+        let action = self.log_action();
+        allow(connection, actor, required_for(action, self.community_id), self.community_id)?;
+        let target = users::id_by_username(connection, username)?;
+        if target == actor.user_id {
+            return Err(ApiError::invalid("cannot_sanction_self", "You can't take this action on yourself."));
+        }
+        if users::is_admin(connection, target)? && !actor.is_admin {
+            return Err(ApiError::forbidden("Only an instance admin can take this action on an admin."));
+        }
+        let ends_at = match self.minutes {
+            Some(minutes) if (1..=MAX_MINUTES).contains(&minutes) => {
+                Some(Timestamp::now().plus_seconds(u64::from(minutes) * 60))
+            }
+            Some(_) => {
+                return Err(ApiError::invalid("invalid_duration", "A timed sanction lasts from 1 minute to a year."));
+            }
+            None => None,
+        };
+        let sanction_id = sanctions::impose(
+            connection,
+            NewSanction {
+                user_id: target,
+                kind: self.kind,
+                community_id: self.community_id,
+                room_id: self.room_id,
+                reason,
+                ends_at,
+                created_by: actor.user_id,
+            },
+        )?;
+        match (self.kind, self.community_id) {
+            (SanctionKind::Ban, Some(community_id)) => community_store::leave(connection, community_id, target)?,
+            (SanctionKind::Ban, None) => session::end_all(connection, target)?,
+            _ => {}
+        }
+        let log = moderation_log::record(
+            connection,
+            Entry {
+                actor_id: actor.user_id,
+                action,
+                community_id: self.community_id,
+                subject: Subject::Member,
+                subject_id: target,
+                target_user_id: Some(target),
+                reason,
+                details: json!({ "sanction_id": sanction_id, "room_id": self.room_id, "ends_at": ends_at.map(|at| at.0) }),
+                reverses_id: None,
+            },
+        )?;
+        Ok(Applied { log, live: None })
+    }
+}
+
+fn dismiss(connection: &mut AnyConnection, actor: &Member, item_id: i64, reason: &str) -> ApiResult<Applied> {
+    let item = queue::by_id(connection, item_id)?;
+    allow(connection, actor, ModerationAction::Review, item.community_id)?;
+    queue::resolve(connection, item.id, actor.user_id, LogAction::Dismiss.as_str())?;
+    let log = moderation_log::record(
+        connection,
+        Entry {
+            actor_id: actor.user_id,
+            action: LogAction::Dismiss,
+            community_id: item.community_id,
+            subject: item.subject()?,
+            subject_id: item.subject_id,
+            target_user_id: Some(item.subject_author_id),
+            reason,
+            details: json!({ "item_id": item.id }),
+            reverses_id: None,
+        },
+    )?;
+    Ok(Applied { log, live: None })
+}
+
+/// Reverses a logged action, logging the reversal. A reversal is not itself
+/// reversed (take a new action instead), and nothing is reversed twice.
+pub fn reverse(
+    connection: &mut AnyConnection,
+    actor: &Member,
+    log_id: i64,
+    reason: &str,
+    origin: u64,
+) -> ApiResult<Applied> {
+    let entry = moderation_log::by_id(connection, log_id)?;
+    let action = entry.action()?;
+    allow(connection, actor, required_for(action, entry.community_id), entry.community_id)?;
+    if entry.reverses_id.is_some() {
+        return Err(ApiError::conflict(
+            "is_a_reversal",
+            "This entry already reverses another; take a new action instead.",
+        ));
+    }
+    if moderation_log::is_reversed(connection, entry.id)? {
+        return Err(ApiError::conflict("already_reversed", "This action has already been reversed."));
+    }
+    let details = entry.details()?;
+    let reverses = Some(entry.id);
+    use LogAction::*;
+    match action {
+        Approve | Hide | Remove | Restore => {
+            let content = match entry.subject()? {
+                Subject::Post => Content::load(connection, Some(entry.subject_id), None)?,
+                _ => Content::load(connection, None, Some(entry.subject_id))?,
+            };
+            let back: ContentState = serde_json::from_value(details["from"].clone()).map_err(ApiError::internal)?;
+            let undo = match back {
+                ContentState::Held => Hold,
+                ContentState::Hidden => Hide,
+                ContentState::Removed => Remove,
+                ContentState::Visible => Restore,
+            };
+            let from = content.state()?;
+            set_content_state(connection, actor, &content, undo, from, back, reason, origin, reverses)
+        }
+        Edit => {
+            let body = details["previous_body"].as_str().ok_or_else(|| ApiError::internal("edit without a body"))?;
+            edit_post(connection, actor, entry.subject_id, body.to_owned(), reason, reverses)
+        }
+        Lock => thread_flag(connection, actor, entry.subject_id, Unlock, reason, reverses),
+        Unlock => thread_flag(connection, actor, entry.subject_id, Lock, reason, reverses),
+        Pin => thread_flag(connection, actor, entry.subject_id, Unpin, reason, reverses),
+        Unpin => thread_flag(connection, actor, entry.subject_id, Pin, reason, reverses),
+        Move => {
+            let from = details["from"].as_i64().ok_or_else(|| ApiError::internal("move without a source"))?;
+            move_thread(connection, actor, entry.subject_id, from, reason, reverses)
+        }
+        Warn | Mute | Suspend | Ban => {
+            let sanction_id =
+                details["sanction_id"].as_i64().ok_or_else(|| ApiError::internal("sanction id missing"))?;
+            sanctions::lift(connection, sanction_id, actor.user_id)?;
+            let log = moderation_log::record(
+                connection,
+                Entry {
+                    actor_id: actor.user_id,
+                    action: Lift,
+                    community_id: entry.community_id,
+                    subject: Subject::Member,
+                    subject_id: entry.subject_id,
+                    target_user_id: entry.target_user_id,
+                    reason,
+                    details: json!({ "sanction_id": sanction_id }),
+                    reverses_id: reverses,
+                },
+            )?;
+            Ok(Applied { log, live: None })
+        }
+        Dismiss => {
+            let item_id = details["item_id"].as_i64().ok_or_else(|| ApiError::internal("item id missing"))?;
+            queue::reopen(connection, item_id)?;
+            let log = moderation_log::record(
+                connection,
+                Entry {
+                    actor_id: actor.user_id,
+                    action: Reopen,
+                    community_id: entry.community_id,
+                    subject: entry.subject()?,
+                    subject_id: entry.subject_id,
+                    target_user_id: entry.target_user_id,
+                    reason,
+                    details: json!({ "item_id": item_id }),
+                    reverses_id: reverses,
+                },
+            )?;
+            Ok(Applied { log, live: None })
+        }
+        Lift | Hold | Reopen => {
+            Err(ApiError::conflict("is_a_reversal", "This entry already reverses another; take a new action instead."))
+        }
+    }
+}
+
+/// Lifts a member's mutes in one room, each as the reversal of its logged mute.
+pub fn lift_room_mutes(
+    connection: &mut AnyConnection,
+    actor: &Member,
+    user_id: i64,
+    room_id: i64,
+    origin: u64,
+) -> ApiResult<()> {
+    let mutes: Vec<i64> = sanctions::in_force(connection, user_id)?
+        .into_iter()
+        .filter(|row| row.kind == SanctionKind::Mute.as_str() && row.room_id == Some(room_id))
+        .map(|row| row.id)
+        .collect();
+    let entries = moderation_log::entries(connection, &moderation_log::LogScope::Target(user_id), None, 1000)?;
+    for entry in entries {
+        let sanction = entry.details()?["sanction_id"].as_i64();
+        if entry.reverses_id.is_none() && sanction.is_some_and(|id| mutes.contains(&id)) {
+            reverse(connection, actor, entry.id, "Unmuted in this room by a moderator.", origin)?;
+        }
+    }
+    Ok(())
+}

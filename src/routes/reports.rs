@@ -1,0 +1,142 @@
+//! Members reporting a post, a chat message or another member, and seeing
+//! whether their reports have been dealt with (never what was done).
+
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::posts::post_in_context;
+use crate::auth::Member;
+use crate::db::queue::{self, ItemSubject, Pressure, ReportRow};
+use crate::db::{AnyConnection, chat, users};
+use crate::domain::moderation::{ReportReason, Subject, parse_free_text};
+use crate::domain::time::Timestamp;
+use crate::error::{ApiError, ApiResult};
+use crate::live::connection::readable_room;
+use crate::safety::{limits, participation};
+use crate::state::AppState;
+
+pub fn configure(config: &mut web::ServiceConfig) {
+    config
+        .service(web::resource("/reports").route(web::post().to(file)))
+        .service(web::resource("/me/reports").route(web::get().to(mine)));
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportDraft {
+    /// Exactly one of `post_id`, `message_id` and `member` (a username).
+    post_id: Option<i64>,
+    message_id: Option<i64>,
+    member: Option<String>,
+    reason: ReportReason,
+    /// Up to 2,000 characters; may be empty.
+    #[serde(default)]
+    details: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReportView {
+    id: i64,
+    subject: Subject,
+    subject_id: i64,
+    reason: ReportReason,
+    created_at: Timestamp,
+    /// `open` until a moderator has dealt with it, then `resolved`.
+    status: &'static str,
+}
+
+fn report_view(row: ReportRow) -> ApiResult<ReportView> {
+    Ok(ReportView {
+        id: row.id,
+        subject: Subject::from_stored(&row.subject_kind)?,
+        subject_id: row.subject_id,
+        reason: ReportReason::from_stored(&row.reason)?,
+        created_at: Timestamp(row.created_at),
+        status: if row.resolved_at.is_some() { "resolved" } else { "open" },
+    })
+}
+
+/// What is being reported, if the reporter may see it.
+fn reported_subject(connection: &mut AnyConnection, member: &Member, draft: &ReportDraft) -> ApiResult<ItemSubject> {
+    match (draft.post_id, draft.message_id, &draft.member) {
+        (Some(post_id), None, None) => {
+            let (post, ..) = post_in_context(connection, post_id, member)?;
+            let thread = crate::db::threads::by_id(connection, post.thread_id)?;
+            Ok(ItemSubject {
+                kind: Subject::Post,
+                id: post.id,
+                community_id: Some(thread.community_id),
+                author_id: post.author_id,
+            })
+        }
+        (None, Some(message_id), None) => {
+            let message = chat::message(connection, message_id)?;
+            readable_room(connection, message.room_id, Some(member))?;
+            let community_id = chat::room(connection, message.room_id)?.community_id;
+            Ok(ItemSubject {
+                kind: Subject::Message,
+                id: message.id,
+                community_id: Some(community_id),
+                author_id: message.author_id,
+            })
+        }
+        (None, None, Some(username)) => {
+            let user_id = users::id_by_username(connection, username)?;
+            Ok(ItemSubject { kind: Subject::Member, id: user_id, community_id: None, author_id: user_id })
+        }
+        _ => Err(ApiError::invalid("invalid_target", "Report exactly one of post_id, message_id or member.")),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/reports", tag = "moderation", request_body = ReportDraft,
+    description = "Report a post, chat message or member to the moderators: once per item, up to the daily limit.",
+    responses((status = 201, body = ReportView), (status = 409, body = crate::error::ErrorBody),
+              (status = 429, body = crate::error::ErrorBody)))]
+pub async fn file(state: web::Data<AppState>, member: Member, body: web::Json<ReportDraft>) -> ApiResult<HttpResponse> {
+    let draft = body.into_inner();
+    let details = parse_free_text(&draft.details, "Report details", 0)?;
+    let shared = state.clone();
+    let view = state
+        .db
+        .write(move |connection| {
+            participation::ensure_active(connection, member.user_id)?;
+            limits::reporting(connection, &shared.settings, member.user_id)?;
+            let subject = reported_subject(connection, &member, &draft)?;
+            if subject.author_id == member.user_id {
+                return Err(ApiError::invalid("own_content", "You can't report yourself or what you wrote."));
+            }
+            let pressure = Pressure {
+                urgent: draft.reason.is_urgent(),
+                reports: 1,
+                weight: draft.reason.weight(),
+                ..Pressure::default()
+            };
+            let item_id = queue::raise(connection, subject, pressure)?;
+            let id = queue::file_report(
+                connection,
+                item_id,
+                member.user_id,
+                subject.kind,
+                subject.id,
+                draft.reason,
+                &details,
+            )?;
+            report_view(
+                queue::reports_by(connection, member.user_id, 1)?
+                    .into_iter()
+                    .find(|row| row.id == id)
+                    .ok_or_else(|| ApiError::internal("report missing"))?,
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+#[utoipa::path(get, path = "/api/v1/me/reports", tag = "moderation",
+    description = "Your reports, newest first, and whether each has been dealt with.",
+    responses((status = 200, body = Vec<ReportView>)))]
+pub async fn mine(state: web::Data<AppState>, member: Member) -> ApiResult<web::Json<Vec<ReportView>>> {
+    let rows = state.db.read(move |connection| queue::reports_by(connection, member.user_id, 200)).await?;
+    Ok(web::Json(rows.into_iter().map(report_view).collect::<ApiResult<_>>()?))
+}

@@ -1,0 +1,118 @@
+//! The checks a member's post or chat message passes, in the transaction
+//! that stores it, in one order for both: sanctions, rate limits, then
+//! screening; and, once it is stored, the queue item screening asked for.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::participation::{self, Place};
+use super::screening::{self, Screened, Writer};
+use super::{Safety, limits};
+use crate::auth::Member;
+use crate::db::AnyConnection;
+use crate::db::communities as community_store;
+use crate::db::queue::{self, ItemSubject};
+use crate::domain::moderation::Subject;
+use crate::error::ApiResult;
+use crate::policy::{Authority, Standing};
+use crate::state::AppState;
+
+/// What a member is writing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writing {
+    Post,
+    Chat { room_id: i64 },
+}
+
+/// Checks that `member` may write `text` in a community now and screens it.
+pub fn check(
+    connection: &mut AnyConnection,
+    state: &AppState,
+    member: &Member,
+    community_id: i64,
+    standing: Standing,
+    writing: Writing,
+    text: &str,
+) -> ApiResult<Screened> {
+    let (safety, settings) = (&state.safety, &state.settings);
+    let room_id = match writing {
+        Writing::Post => None,
+        Writing::Chat { room_id } => Some(room_id),
+    };
+    participation::ensure_may_write(connection, member.user_id, Place { community_id, room_id })?;
+    let moderates_here = matches!(Authority::of(member, Some(standing)), Authority::Admin | Authority::Moderator);
+    // Chat is conversation: holding a new member's first lines would stall it.
+    let holds_first = match writing {
+        Writing::Post => (settings.hold_first_posts, community_store::hold_first_posts(connection, community_id)?),
+        Writing::Chat { .. } => (0, 0),
+    };
+    let writer = Writer { user_id: member.user_id, community_id, moderates_here, holds_first };
+    let screened = screening::screen(connection, safety, settings, writer, text)?;
+    match writing {
+        Writing::Post => limits::posting(connection, settings, member.user_id, screened.trust)?,
+        Writing::Chat { .. } => limits::chatting(connection, settings, member.user_id)?,
+    }
+    Ok(screened)
+}
+
+/// Raises the queue item screening asked for, once the content is stored.
+pub fn queue_if_asked(
+    connection: &mut AnyConnection,
+    screened: &Screened,
+    subject: Subject,
+    subject_id: i64,
+    community_id: i64,
+    author_id: i64,
+) -> ApiResult<()> {
+    if let Some(pressure) = screened.queue.clone() {
+        let subject = ItemSubject { kind: subject, id: subject_id, community_id: Some(community_id), author_id };
+        queue::raise(connection, subject, pressure)?;
+    }
+    Ok(())
+}
+
+/// Shown to an author whose text suggests they may be at risk.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Support {
+    pub message: &'static str,
+    pub helplines: Vec<HelplineView>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HelplineView {
+    pub name: String,
+    pub phone: Option<String>,
+    /// How to reach it by text message.
+    pub text: Option<String>,
+    pub hours: String,
+    pub url: String,
+    pub description: String,
+}
+
+pub const SUPPORT_MESSAGE: &str = "It sounds like things may be really hard right now. You don't have to face this \
+alone: these services are free, confidential and there to listen.";
+
+impl Safety {
+    /// The helplines to show an author now, if screening asked for them.
+    pub fn support_for(&self, screened: &Screened) -> Option<Support> {
+        screened.show_helplines.then(|| self.support())
+    }
+
+    pub fn support(&self) -> Support {
+        Support {
+            message: SUPPORT_MESSAGE,
+            helplines: self
+                .helplines
+                .iter()
+                .map(|helpline| HelplineView {
+                    name: helpline.name.clone(),
+                    phone: helpline.phone.clone(),
+                    text: helpline.text.clone(),
+                    hours: helpline.hours.clone(),
+                    url: helpline.url.clone(),
+                    description: helpline.description.clone(),
+                })
+                .collect(),
+        }
+    }
+}
