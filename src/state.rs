@@ -11,11 +11,13 @@ use crate::auth::password::Passwords;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::live::hub::Hub;
+use crate::mail::Mailer;
 
 pub struct AppState {
     pub db: Db,
     pub hub: Arc<Hub>,
     pub passwords: Passwords,
+    pub mailer: Mailer,
     pub settings: Settings,
     pub instance: Instance,
     /// `scheme://host[:port]` members reach us at; the CSRF rule compares to it.

@@ -11,6 +11,8 @@ diesel::table! {
         email -> Nullable<Text>,
         is_admin -> Bool,
         created_at -> BigInt,
+        email_verified_at -> Nullable<BigInt>,
+        erased_at -> Nullable<BigInt>,
     }
 }
 
@@ -33,6 +35,7 @@ diesel::table! {
         last_used_at -> BigInt,
         expires_at -> BigInt,
         user_agent -> Nullable<Text>,
+        ip -> Nullable<Text>,
     }
 }
 
@@ -158,6 +161,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     rooms,
     chat_messages,
     room_mutes,
+    blocks,
+    email_tokens,
+    data_exports,
+    account_erasures,
 );
 
 diesel::table! {
@@ -202,3 +209,47 @@ diesel::joinable!(rooms -> communities (community_id));
 diesel::joinable!(chat_messages -> rooms (room_id));
 diesel::joinable!(room_mutes -> rooms (room_id));
 diesel::joinable!(chat_messages -> users (author_id));
+
+diesel::table! {
+    blocks (blocker_id, blocked_id) {
+        blocker_id -> BigInt,
+        blocked_id -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    email_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        purpose -> Text,
+        token_hash -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    data_exports (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        status -> Text,
+        document -> Nullable<Text>,
+        created_at -> BigInt,
+        finished_at -> Nullable<BigInt>,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    account_erasures (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        requested_by -> Text,
+        content_policy -> Text,
+        erased_at -> BigInt,
+    }
+}
+
+diesel::joinable!(email_tokens -> users (user_id));
+diesel::joinable!(data_exports -> users (user_id));

@@ -3,7 +3,7 @@
 use actix_web::HttpResponse;
 use utoipa::OpenApi;
 
-use super::{accounts, communities, instance, posts, rooms, sessions, threads};
+use super::{accounts, blocks, communities, email, instance, posts, privacy, rooms, sessions, threads};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -18,8 +18,25 @@ use super::{accounts, communities, instance, posts, rooms, sessions, threads};
         instance::get,
         accounts::register,
         accounts::me,
+        accounts::accept,
+        accounts::change_password,
         sessions::sign_in,
         sessions::sign_out,
+        sessions::list,
+        sessions::end_one,
+        sessions::end_others,
+        blocks::list,
+        blocks::block,
+        blocks::unblock,
+        email::set,
+        email::remove,
+        email::verify,
+        email::request_reset,
+        email::reset,
+        privacy::start_export,
+        privacy::get_export,
+        privacy::erase_self,
+        privacy::erase_member,
         communities::list,
         communities::create,
         communities::get,

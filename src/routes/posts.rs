@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use super::threads::{AuthorView, PostDraft};
 use crate::auth::Member;
 use crate::db::AnyConnection;
+use crate::db::blocks;
 use crate::db::communities as community_store;
 use crate::db::posts::{self as store, PostListing, PostRow};
 use crate::db::threads as thread_store;
@@ -35,13 +36,15 @@ pub struct PostView {
     parent_id: Option<i64>,
     /// 0 for the first post.
     depth: i32,
-    /// Absent when the post is deleted.
+    /// Absent when the post is deleted or a block hides it.
     author: Option<AuthorView>,
-    /// Sanitised HTML; absent when the post is deleted.
+    /// Sanitised HTML; absent when the post is deleted or a block hides it.
     body_html: Option<String>,
     /// The Markdown source, shown only to the author (for editing).
     body_markdown: Option<String>,
     deleted: bool,
+    /// A collapsed placeholder: the viewer blocked the author, or the author blocked them.
+    blocked: bool,
     content_warning: Option<ContentWarning>,
     created_at: Timestamp,
     edited_at: Option<Timestamp>,
@@ -57,34 +60,42 @@ pub struct ReactionCount {
 }
 
 /// Turns stored posts into what the viewer sees, with reaction counts in
-/// the instance's order of kinds.
+/// the instance's order of kinds; a block collapses a post to a placeholder
+/// unless the viewer's standing says blocks hide nothing from them.
 pub fn post_views(
     connection: &mut AnyConnection,
     listings: Vec<PostListing>,
     viewer_id: Option<i64>,
+    standing: Standing,
 ) -> ApiResult<Vec<PostView>> {
     let ids: Vec<i64> = listings.iter().map(|listing| listing.post.id).collect();
     let mut reactions = store::reactions_for(connection, &ids, viewer_id)?;
+    let hidden = match viewer_id {
+        Some(viewer) if policy::block_hides(standing) => blocks::hidden_from(connection, viewer)?,
+        _ => Default::default(),
+    };
     Ok(listings
         .into_iter()
         .map(|PostListing { post, author_username, author_display_name }| {
             let mine = reactions.mine.remove(&post.id).unwrap_or_default();
             let counts = reactions.counts.remove(&post.id).unwrap_or_default();
             let deleted = post.deleted_at.is_some();
+            let blocked = hidden.contains(&post.author_id);
+            let shown = !deleted && !blocked;
             let is_author = viewer_id == Some(post.author_id);
             PostView {
                 id: post.id,
                 thread_id: post.thread_id,
                 parent_id: post.parent_id,
                 depth: post.depth,
-                author: (!deleted)
-                    .then_some(AuthorView { username: author_username, display_name: author_display_name }),
-                body_html: (!deleted).then_some(post.body_html),
-                body_markdown: (!deleted && is_author).then_some(post.body),
+                author: shown.then_some(AuthorView { username: author_username, display_name: author_display_name }),
+                body_html: shown.then_some(post.body_html),
+                body_markdown: (shown && is_author).then_some(post.body),
                 deleted,
+                blocked,
                 content_warning: post
                     .content_warning
-                    .filter(|_| !deleted)
+                    .filter(|_| shown)
                     .map(|label| ContentWarning { label, note: post.content_warning_note }),
                 created_at: Timestamp(post.created_at),
                 edited_at: post.edited_at.map(Timestamp),
@@ -120,9 +131,16 @@ fn refuse_deleted(post: &PostRow) -> ApiResult<()> {
     }
 }
 
-fn single_view(connection: &mut AnyConnection, post_id: i64, viewer_id: i64) -> ApiResult<PostView> {
+fn single_view(
+    connection: &mut AnyConnection,
+    post_id: i64,
+    viewer_id: i64,
+    standing: Standing,
+) -> ApiResult<PostView> {
     let listing = store::listing(connection, post_id)?;
-    post_views(connection, vec![listing], Some(viewer_id))?.pop().ok_or_else(|| ApiError::internal("post view missing"))
+    post_views(connection, vec![listing], Some(viewer_id), standing)?
+        .pop()
+        .ok_or_else(|| ApiError::internal("post view missing"))
 }
 
 #[utoipa::path(patch, path = "/api/v1/posts/{id}", tag = "posts", request_body = PostDraft,
@@ -140,11 +158,11 @@ pub async fn edit(
     let view = state
         .db
         .write(move |connection| {
-            let (post, ..) = post_in_context(connection, post_id, &member)?;
+            let (post, _, standing) = post_in_context(connection, post_id, &member)?;
             policy::change_post(&member, post.author_id)?;
             refuse_deleted(&post)?;
             store::edit(connection, &post, member.user_id, content)?;
-            single_view(connection, post_id, member.user_id)
+            single_view(connection, post_id, member.user_id, standing)
         })
         .await?;
     Ok(web::Json(view))
@@ -253,7 +271,7 @@ async fn change_reaction(
             } else {
                 store::remove_reaction(connection, post_id, member.user_id, kind)?;
             }
-            single_view(connection, post_id, member.user_id)
+            single_view(connection, post_id, member.user_id, standing)
         })
         .await?;
     Ok(web::Json(view))

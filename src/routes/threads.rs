@@ -10,6 +10,7 @@ use crate::auth::{Member, Viewer};
 use crate::db::communities as community_store;
 use crate::db::posts::{self as post_store, NewContent, PATH_SEGMENT_LEN};
 use crate::db::threads::{self as thread_store, ListCursor, ThreadListing};
+use crate::db::{blocks, users};
 use crate::domain::discussion::{ContentWarning, PostBody, parse_title, render};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
@@ -188,11 +189,13 @@ pub async fn create(
     let title = parse_title(&title)?;
     let content = PostDraft { body, content_warning }.parse()?;
     let author = member.clone();
+    let guidelines = state.instance.guidelines.version.clone();
     let thread_id = state
         .db
         .write(move |connection| {
             let (community, standing) = community_store::readable_by_slug(connection, &slug, Some(&author))?;
             policy::post(community.visibility()?, standing)?;
+            users::require_acceptance(connection, author.user_id, &guidelines)?;
             let (thread_id, _) = thread_store::create(connection, community.id, author.user_id, title, content)?;
             Ok(thread_id)
         })
@@ -226,14 +229,15 @@ async fn load_page(
         .db
         .read(move |connection| {
             let thread = thread_store::by_id(connection, thread_id)?;
-            let (community, _) = community_store::readable_by_id(connection, thread.community_id, viewer.as_ref())?;
+            let (community, standing) =
+                community_store::readable_by_id(connection, thread.community_id, viewer.as_ref())?;
             let viewer_id = viewer.map(|member| member.user_id);
-            let author = crate::db::users::names_of(connection, thread.author_id)?;
+            let author = users::names_of(connection, thread.author_id)?;
             let listings = post_store::page(connection, thread_id, after, limit)?;
             let next_cursor = (listings.len() as i64 == limit)
                 .then(|| listings.last().map(|last| last.post.tree_path.clone()))
                 .flatten();
-            let posts = post_views(connection, listings, viewer_id)?;
+            let posts = post_views(connection, listings, viewer_id, standing)?;
             Ok(ThreadPage {
                 thread: ThreadView {
                     id: thread.id,
@@ -275,6 +279,7 @@ pub async fn reply(
     let thread_id = id.into_inner();
     let max_depth = state.settings.max_reply_depth;
     let author_id = member.user_id;
+    let guidelines = state.instance.guidelines.version.clone();
     let view = state
         .db
         .write(move |connection| {
@@ -282,6 +287,7 @@ pub async fn reply(
             let (community, standing) =
                 community_store::readable_by_id(connection, thread.community_id, Some(&member))?;
             policy::post(community.visibility()?, standing)?;
+            users::require_acceptance(connection, author_id, &guidelines)?;
             let parent = match parent_id {
                 Some(parent_id) => post_store::by_id(connection, parent_id)?,
                 None => post_store::first_of(connection, thread_id)?,
@@ -292,6 +298,7 @@ pub async fn reply(
             if parent.deleted_at.is_some() {
                 return Err(ApiError::conflict("post_deleted", "That post was deleted, so it can't be replied to."));
             }
+            policy::reply_to(blocks::between(connection, author_id, parent.author_id)?, standing)?;
             if parent.depth >= max_depth {
                 return Err(ApiError::invalid(
                     "reply_too_deep",
@@ -300,7 +307,7 @@ pub async fn reply(
             }
             let post_id = post_store::insert(connection, thread_id, Some(&parent), author_id, content)?;
             let listing = post_store::listing(connection, post_id)?;
-            let mut views = post_views(connection, vec![listing], Some(author_id))?;
+            let mut views = post_views(connection, vec![listing], Some(author_id), standing)?;
             views.pop().ok_or_else(|| ApiError::internal("new post missing"))
         })
         .await?;
