@@ -92,9 +92,20 @@ fn consent_records(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Va
         .collect())
 }
 
-/// Sessions with their device and (until the retention job forgets it) the address; never the token hash.
+/// A session as exported: never its token hash.
+#[derive(Queryable)]
+struct SessionRecord {
+    id: i64,
+    created_at: i64,
+    last_used_at: i64,
+    expires_at: i64,
+    user_agent: Option<String>,
+    ip: Option<String>,
+}
+
+/// Sessions with their device and (until the retention job forgets it) the address.
 fn session_records(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
-    let rows: Vec<(i64, i64, i64, i64, Option<String>, Option<String>)> = sessions::table
+    let rows: Vec<SessionRecord> = sessions::table
         .filter(sessions::user_id.eq(user_id))
         .order(sessions::id.asc())
         .select((
@@ -108,15 +119,15 @@ fn session_records(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Va
         .load(connection)?;
     Ok(rows
         .into_iter()
-        .map(|(id, created, used, expires, agent, ip)| {
+        .map(|session| {
             json!({
-                "id": id,
-                "created_at": at(created),
-                "last_used_at": at(used),
-                "expires_at": at(expires),
-                "device": device::describe(agent.as_deref()),
-                "user_agent": agent,
-                "ip": ip,
+                "id": session.id,
+                "created_at": at(session.created_at),
+                "last_used_at": at(session.last_used_at),
+                "expires_at": at(session.expires_at),
+                "device": device::describe(session.user_agent.as_deref()),
+                "user_agent": session.user_agent,
+                "ip": session.ip,
             })
         })
         .collect())
@@ -228,8 +239,20 @@ fn reactions_left(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Val
         .collect())
 }
 
+/// A chat message as exported, with its room.
+#[derive(Queryable)]
+struct MessageRecord {
+    id: i64,
+    room: i64,
+    room_name: String,
+    seq: i64,
+    body: String,
+    created_at: i64,
+    deleted_at: Option<i64>,
+}
+
 fn chat_sent(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
-    let rows: Vec<(i64, i64, String, i64, String, i64, Option<i64>)> = chat_messages::table
+    let rows: Vec<MessageRecord> = chat_messages::table
         .inner_join(rooms::table)
         .filter(chat_messages::author_id.eq(user_id))
         .order(chat_messages::id.asc())
@@ -245,10 +268,10 @@ fn chat_sent(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
         .load(connection)?;
     Ok(rows
         .into_iter()
-        .map(|(id, room, room_name, seq, body, created, deleted)| {
+        .map(|message| {
             json!({
-                "id": id, "room": room, "room_name": room_name, "seq": seq, "body": body,
-                "created_at": at(created), "deleted_at": maybe_at(deleted),
+                "id": message.id, "room": message.room, "room_name": message.room_name, "seq": message.seq,
+                "body": message.body, "created_at": at(message.created_at), "deleted_at": maybe_at(message.deleted_at),
             })
         })
         .collect())

@@ -23,7 +23,9 @@ async fn app_with_mail(adjust: impl FnOnce(&mut kindred::config::Settings)) -> (
 
 /// Sets and verifies `email` for `who` through the link the sink receives.
 async fn verified(app: &TestApp, sink: &SmtpSink, who: &Account, email: &str) {
-    app.send(reqwest::Method::PUT, "/api/v1/me/email", Some(who), Some(json!({ "email": email }))).await.assert_status(202);
+    app.send(reqwest::Method::PUT, "/api/v1/me/email", Some(who), Some(json!({ "email": email })))
+        .await
+        .assert_status(202);
     let letter = sink.letter_to(&email.to_lowercase(), 1).await;
     assert!(letter.data.contains("Subject: Confirm your email address for Kindred"), "{}", letter.data);
     let token = letter.token();

@@ -35,18 +35,32 @@ async fn new_guidelines_are_accepted_before_posting_again() {
     let me = updated.get("/api/v1/me", Some(&amy)).await;
     assert_eq!(me.assert_status(200)["needs_acceptance"], json!(["guidelines"]));
     let body = json!({ "title": "Again", "body": "Second" });
-    updated.post("/api/v1/communities/copd/threads", Some(&amy), body.clone()).await.assert_error(403, "guidelines_not_accepted");
+    updated
+        .post("/api/v1/communities/copd/threads", Some(&amy), body.clone())
+        .await
+        .assert_error(403, "guidelines_not_accepted");
     let reply = json!({ "body": "A reply" });
-    updated.post(&format!("/api/v1/threads/{thread}/posts"), Some(&amy), reply.clone()).await.assert_error(403, "guidelines_not_accepted");
+    updated
+        .post(&format!("/api/v1/threads/{thread}/posts"), Some(&amy), reply.clone())
+        .await
+        .assert_error(403, "guidelines_not_accepted");
 
     let stale = json!({ "kind": "guidelines", "version": "2026-11-01" });
     updated.post("/api/v1/me/consents", Some(&amy), stale).await.assert_error(422, "guidelines_outdated");
-    updated.post("/api/v1/me/consents", Some(&amy), json!({ "kind": "cookies", "version": "1" })).await.assert_error(422, "invalid_consent");
-    let accepted = updated.post("/api/v1/me/consents", Some(&amy), json!({ "kind": "guidelines", "version": "2027-01-01" })).await;
+    updated
+        .post("/api/v1/me/consents", Some(&amy), json!({ "kind": "cookies", "version": "1" }))
+        .await
+        .assert_error(422, "invalid_consent");
+    let accepted =
+        updated.post("/api/v1/me/consents", Some(&amy), json!({ "kind": "guidelines", "version": "2027-01-01" })).await;
     let me = accepted.assert_status(201);
     assert_eq!(me["needs_acceptance"], json!([]));
-    let versions: Vec<&str> = me["consents"].as_array().expect("list").iter().filter_map(|c| c["version"].as_str()).collect();
-    assert!(versions.contains(&"2026-11-01") && versions.contains(&"2027-01-01"), "both acceptances are kept: {versions:?}");
+    let versions: Vec<&str> =
+        me["consents"].as_array().expect("list").iter().filter_map(|c| c["version"].as_str()).collect();
+    assert!(
+        versions.contains(&"2026-11-01") && versions.contains(&"2027-01-01"),
+        "both acceptances are kept: {versions:?}"
+    );
     updated.post("/api/v1/communities/copd/threads", Some(&amy), body).await.assert_status(201);
     updated.post(&format!("/api/v1/threads/{thread}/posts"), Some(&amy), reply).await.assert_status(201);
 }
@@ -66,11 +80,15 @@ async fn an_account_without_consents_is_asked_for_both_and_cannot_chat_until_the
     assert_eq!(live.next_of("error").await["code"], "guidelines_not_accepted");
 
     let version = app.guidelines_version().await;
-    app.post("/api/v1/me/consents", Some(&admin), json!({ "kind": "guidelines", "version": version })).await.assert_status(201);
+    app.post("/api/v1/me/consents", Some(&admin), json!({ "kind": "guidelines", "version": version }))
+        .await
+        .assert_status(201);
     live.say(room, "hello", "c-2").await;
     assert_eq!(live.next_of("error").await["code"], "consent_required");
     let consent = app.get("/api/v1/instance", None).await.body["health_data_consent"]["version"].clone();
-    app.post("/api/v1/me/consents", Some(&admin), json!({ "kind": "health_data", "version": consent })).await.assert_status(201);
+    app.post("/api/v1/me/consents", Some(&admin), json!({ "kind": "health_data", "version": consent }))
+        .await
+        .assert_status(201);
     live.say(room, "hello", "c-3").await;
     assert_eq!(live.next_of("ack").await["client_id"], "c-3");
 }
