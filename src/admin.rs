@@ -6,10 +6,13 @@ use std::io::{BufRead, IsTerminal};
 use diesel::Connection;
 
 use crate::auth::password::hash_blocking;
+use crate::auth::session::{self, Which};
 use crate::config::Settings;
 use crate::db::{self, AnyConnection, DatabaseUrl};
 use crate::domain::account::{DisplayName, Password, Username};
 use crate::error::ApiError;
+use crate::live::broker::NO_PROCESS;
+use crate::privacy::erase::{self, RequestedBy};
 use crate::routes::communities::CommunityDraft;
 
 /// Opens the configured database and brings its schema up to date.
@@ -76,6 +79,16 @@ pub fn reset_password(connection: &mut AnyConnection, username: &str, password: 
     in_transaction(connection, |connection| {
         let user_id = db::users::id_by_username(connection, username)?;
         db::users::set_password(connection, user_id, password_hash)?;
-        crate::auth::session::end_all(connection, user_id)
+        session::end(connection, user_id, Which::All, NO_PROCESS).map(drop)
+    })
+}
+
+/// Erases an account on the member's request, by the instance's content
+/// policy (see `privacy::erase`). On PostgreSQL, running servers close the
+/// member's live connections when this commits.
+pub fn erase_user(connection: &mut AnyConnection, settings: &Settings, username: &str) -> anyhow::Result<()> {
+    in_transaction(connection, |connection| {
+        let user_id = db::users::id_by_username(connection, username)?;
+        erase::erase(connection, user_id, settings.erasure_content, RequestedBy::Admin, NO_PROCESS).map(drop)
     })
 }

@@ -91,6 +91,23 @@ pub struct Settings {
     pub claim_minutes: u32,
     /// Trust the proxy's `X-Forwarded-For` for a client's address (rate limits only).
     pub behind_proxy: bool,
+    /// `smtp://host:port` (plain, for a relay on this machine), `smtp://host:port?tls=required`
+    /// (STARTTLS) or `smtps://user:password@host` (TLS); no mail is sent without it.
+    pub smtp_url: Option<String>,
+    /// The sender of Kindred's mail, e.g. `Kindred <kindred@example.org>`.
+    pub mail_from: String,
+    /// How long a password-reset link works.
+    pub password_reset_ttl_seconds: u64,
+    /// How long an email-verification link works.
+    pub email_verification_ttl_seconds: u64,
+    /// How long a finished data export can be downloaded.
+    pub export_ttl_seconds: u64,
+    /// What happens to an erased member's posts and messages.
+    pub erasure_content: ErasureContent,
+    /// Days the address a session was opened from is kept (for abuse handling).
+    pub ip_retention_days: u64,
+    /// Seconds between runs of the retention job (IP addresses, expired exports and links).
+    pub purge_interval_seconds: u64,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -99,6 +116,25 @@ pub enum CrisisAction {
     Publish,
     Flag,
     Hold,
+}
+
+/// The instance's policy for an erased member's content.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ErasureContent {
+    /// Posts and messages stay, shown as by "a former member".
+    Anonymise,
+    /// Bodies are replaced by a removed placeholder; threads keep their shape.
+    Remove,
+}
+
+impl ErasureContent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Anonymise => "anonymise",
+            Self::Remove => "remove",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -151,6 +187,14 @@ impl Default for Settings {
             sign_ins_per_quarter_hour: 30,
             claim_minutes: 15,
             behind_proxy: false,
+            smtp_url: None,
+            mail_from: "Kindred <kindred@localhost>".into(),
+            password_reset_ttl_seconds: 60 * 60,
+            email_verification_ttl_seconds: 24 * 60 * 60,
+            export_ttl_seconds: 7 * 24 * 60 * 60,
+            erasure_content: ErasureContent::Anonymise,
+            ip_retention_days: 7,
+            purge_interval_seconds: 60 * 60,
         }
     }
 }

@@ -63,6 +63,8 @@ enum AdminCommand {
     },
     /// Set a new password for an account and end its sessions.
     ResetPassword { username: String },
+    /// Erase an account on its member's request: personal data goes, content follows `erasure_content`.
+    EraseUser { username: String },
 }
 
 fn main() -> ExitCode {
@@ -127,6 +129,10 @@ fn run_admin(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
             let password = admin::read_new_password()?;
             admin::reset_password(&mut connection, &username, &password)?;
             println!("Set a new password for {username} and ended their sessions.");
+        }
+        AdminCommand::EraseUser { username } => {
+            admin::erase_user(&mut connection, settings, &username)?;
+            println!("Erased the account {username}.");
         }
     }
     Ok(())

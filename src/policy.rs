@@ -169,6 +169,66 @@ pub fn decide_appeal(
     Ok(())
 }
 
+/// Whether a block between a viewer and an author collapses the author's
+/// posts and messages for the viewer. Blocks are social: where the viewer
+/// moderates (or is an admin) they still see everything, so blocking a
+/// moderator never hides a member's content from moderation.
+pub fn block_hides(standing: Standing) -> bool {
+    !standing.is_moderator()
+}
+
+/// Replying to a post: refused when a block stands between the two members,
+/// except for the community's moderators.
+pub fn reply_to(blocked: bool, standing: Standing) -> Result<(), ApiError> {
+    if blocked && block_hides(standing) {
+        Err(ApiError::forbidden("You can't reply to this member's post."))
+    } else {
+        Ok(())
+    }
+}
+
+/// Blocking a member: anyone but oneself (moderators and admins included,
+/// see `block_hides`).
+pub fn block(member: &Member, target_user_id: i64) -> Result<(), ApiError> {
+    if member.user_id == target_user_id {
+        Err(ApiError::invalid("cannot_block_self", "You can't block yourself."))
+    } else {
+        Ok(())
+    }
+}
+
+/// What a member must accept before contributing (posts, replies, chat):
+/// the current guidelines and the consent to processing health information.
+/// `accepted` holds the latest version of each that they accepted; any
+/// version of the consent will do, only the guidelines are re-asked.
+pub fn contribute(current_guidelines: &str, accepted: &Acceptance<'_>) -> Result<(), ApiError> {
+    if accepted.guidelines != Some(current_guidelines) {
+        return Err(ApiError::forbidden_because(
+            "guidelines_not_accepted",
+            "The community guidelines have changed. Please read and accept them before posting.",
+        ));
+    }
+    if accepted.health_data.is_none() {
+        return Err(ApiError::forbidden_because(
+            "consent_required",
+            "Please agree to how your health information is used before posting.",
+        ));
+    }
+    Ok(())
+}
+
+/// Versions of the guidelines and of the health-data consent text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Acceptance<'a> {
+    pub guidelines: Option<&'a str>,
+    pub health_data: Option<&'a str>,
+}
+
+/// Erasing someone else's account: instance admins.
+pub fn erase_account(member: &Member) -> Result<(), ApiError> {
+    if member.is_admin { Ok(()) } else { Err(ApiError::forbidden("Only an instance admin can erase an account.")) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,6 +257,46 @@ mod tests {
             assert_eq!(read_threads(visibility, standing).is_ok(), may_read, "{visibility:?} {standing:?} read");
             assert_eq!(post(visibility, standing).is_ok(), may_post, "{visibility:?} {standing:?} post");
         }
+    }
+
+    #[test]
+    fn blocks_hide_content_except_from_moderators_and_admins() {
+        let table = [(Standing::VISITOR, true), (OUTSIDER, true), (MEMBER, true), (MODERATOR, false), (ADMIN, false)];
+        for (standing, hides) in table {
+            assert_eq!(block_hides(standing), hides, "{standing:?}");
+            assert_eq!(reply_to(true, standing).is_ok(), !hides, "{standing:?} reply across a block");
+            assert!(reply_to(false, standing).is_ok());
+        }
+    }
+
+    #[test]
+    fn contributing_needs_the_current_guidelines_and_the_health_data_consent() {
+        let table = [
+            (Acceptance { guidelines: Some("2026-11"), health_data: Some("2026-01") }, None),
+            (Acceptance { guidelines: Some("2026-11"), health_data: Some("2025-01") }, None),
+            (Acceptance { guidelines: Some("2025-01"), health_data: Some("2026-01") }, Some("guidelines_not_accepted")),
+            (Acceptance { guidelines: None, health_data: Some("2026-01") }, Some("guidelines_not_accepted")),
+            (Acceptance { guidelines: Some("2026-11"), health_data: None }, Some("consent_required")),
+        ];
+        for (accepted, refused) in table {
+            assert_eq!(contribute("2026-11", &accepted).err().map(|error| error.code()), refused, "{accepted:?}");
+        }
+    }
+
+    #[test]
+    fn only_oneself_cannot_be_blocked_and_only_admins_erase_others() {
+        let member = Member {
+            user_id: 1,
+            username: "amy".into(),
+            display_name: "Amy".into(),
+            is_admin: false,
+            is_safeguarding_lead: false,
+            session_id: 1,
+        };
+        assert!(block(&member, 1).is_err());
+        assert!(block(&member, 2).is_ok());
+        assert!(erase_account(&member).is_err());
+        assert!(erase_account(&Member { is_admin: true, ..member }).is_ok());
     }
 
     #[test]

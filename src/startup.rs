@@ -3,6 +3,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::middleware::{self, ErrorHandlers};
@@ -14,6 +15,8 @@ use crate::config::Settings;
 use crate::db::{DatabaseUrl, Db};
 use crate::live::broker;
 use crate::live::hub::Hub;
+use crate::mail::Mailer;
+use crate::privacy::retention;
 use crate::routes::{self, errors};
 use crate::safety::Safety;
 use crate::safety::limits::{self, LocalLimits};
@@ -46,10 +49,13 @@ impl Application {
         if let DatabaseUrl::Postgres(url) = &url {
             tokio::spawn(broker::listen(url.clone(), hub.clone()));
         }
+        let purge_every = Duration::from_secs(settings.purge_interval_seconds.max(1));
+        tokio::spawn(retention::run(db.clone(), settings.ip_retention_days, purge_every));
         let state = web::Data::new(AppState {
             db,
             hub,
             passwords: Passwords::new(cores)?,
+            mailer: Mailer::from_settings(&settings)?,
             instance: Instance::load(&settings)?,
             safety: Safety::load(&settings)?,
             local_limits: LocalLimits::new(&settings),
@@ -94,8 +100,22 @@ impl Application {
     }
 }
 
+/// One line per request: method, path, status, size and time. Never the
+/// query string or a body; a path that carries a token is logged without it.
 fn access_log() -> middleware::Logger {
-    middleware::Logger::new("%r %s %b %Dms").exclude("/healthz")
+    middleware::Logger::new("%{request}xi %s %b %Dms")
+        .custom_request_replace("request", |request| format!("{} {}", request.method(), logged_path(request.path())))
+        .exclude("/healthz")
+}
+
+/// Paths whose last segment is a secret (an email link's token).
+const SECRET_PATHS: [&str; 2] = ["/api/v1/password-resets/", "/api/v1/email-verifications/"];
+
+fn logged_path(path: &str) -> String {
+    match SECRET_PATHS.iter().find(|prefix| path.starts_with(*prefix)) {
+        Some(prefix) => format!("{prefix}<token>"),
+        None => path.to_owned(),
+    }
 }
 
 /// `scheme://host[:port]` of a URL, as browsers send it in `Origin`.
@@ -110,4 +130,17 @@ fn origin_of(url: &str) -> anyhow::Result<String> {
         anyhow::bail!("the public URL '{url}' names no host");
     }
     Ok(format!("{scheme}://{host}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::logged_path;
+
+    #[test]
+    fn the_access_log_never_shows_a_link_token() {
+        assert_eq!(logged_path("/api/v1/password-resets/abc123"), "/api/v1/password-resets/<token>");
+        assert_eq!(logged_path("/api/v1/email-verifications/abc123"), "/api/v1/email-verifications/<token>");
+        assert_eq!(logged_path("/api/v1/password-resets"), "/api/v1/password-resets");
+        assert_eq!(logged_path("/api/v1/threads/7"), "/api/v1/threads/7");
+    }
 }

@@ -11,6 +11,7 @@ use crate::auth::password::Passwords;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::live::hub::Hub;
+use crate::mail::Mailer;
 use crate::safety::Safety;
 use crate::safety::limits::LocalLimits;
 
@@ -18,6 +19,7 @@ pub struct AppState {
     pub db: Db,
     pub hub: Arc<Hub>,
     pub passwords: Passwords,
+    pub mailer: Mailer,
     pub settings: Settings,
     pub instance: Instance,
     pub safety: Safety,

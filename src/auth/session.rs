@@ -11,6 +11,7 @@ use crate::db::AnyConnection;
 use crate::db::schema::{sessions, users};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
+use crate::live::broker::{self, Note};
 
 pub const COOKIE_NAME: &str = "kindred_session";
 
@@ -32,7 +33,8 @@ impl Token {
         &self.0
     }
 
-    fn hash(&self) -> String {
+    /// The SHA-256 that is stored in place of the token (sessions and email links alike).
+    pub fn hash(&self) -> String {
         let digest = Sha256::digest(self.0.as_bytes());
         digest.iter().map(|byte| format!("{byte:02x}")).collect()
     }
@@ -56,12 +58,14 @@ pub enum Lookup {
     Unknown,
 }
 
-pub fn create(
-    connection: &mut AnyConnection,
-    user_id: i64,
-    user_agent: Option<String>,
-    ttl_seconds: u64,
-) -> ApiResult<Token> {
+/// Where a session was opened: the User-Agent (for the device description)
+/// and the peer address (kept only for the IP retention period).
+pub struct Origin {
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+}
+
+pub fn create(connection: &mut AnyConnection, user_id: i64, origin: Origin, ttl_seconds: u64) -> ApiResult<Token> {
     let token = Token::generate()?;
     let now = Timestamp::now();
     diesel::insert_into(sessions::table)
@@ -71,7 +75,8 @@ pub fn create(
             sessions::created_at.eq(now.0),
             sessions::last_used_at.eq(now.0),
             sessions::expires_at.eq(now.plus_seconds(ttl_seconds).0),
-            sessions::user_agent.eq(user_agent),
+            sessions::user_agent.eq(origin.user_agent),
+            sessions::ip.eq(origin.ip),
         ))
         .execute(connection)?;
     Ok(token)
@@ -126,13 +131,60 @@ pub fn refresh(connection: &mut AnyConnection, session_id: i64, ttl_seconds: u64
     Ok(())
 }
 
-pub fn end(connection: &mut AnyConnection, session_id: i64) -> ApiResult<()> {
-    diesel::delete(sessions::table.find(session_id)).execute(connection)?;
-    Ok(())
+/// A session as its member sees it in their list.
+#[derive(Debug, Clone, Queryable)]
+pub struct SessionRow {
+    pub id: i64,
+    pub created_at: i64,
+    pub last_used_at: i64,
+    pub user_agent: Option<String>,
 }
 
-/// Ends every session of a member (after a password reset).
-pub fn end_all(connection: &mut AnyConnection, user_id: i64) -> ApiResult<()> {
-    diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(connection)?;
-    Ok(())
+/// A member's unexpired sessions, most recently used first.
+pub fn list(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Vec<SessionRow>> {
+    Ok(sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::expires_at.gt(Timestamp::now().0))
+        .order((sessions::last_used_at.desc(), sessions::id.desc()))
+        .select((sessions::id, sessions::created_at, sessions::last_used_at, sessions::user_agent))
+        .load(connection)?)
+}
+
+/// Which of a member's sessions to end.
+#[derive(Debug, Clone, Copy)]
+pub enum Which {
+    One(i64),
+    AllBut(i64),
+    All,
+}
+
+/// Ends sessions of `user_id` in the caller's transaction and tells every
+/// process's live layer (on commit), so their websockets close at once.
+/// The caller hands the returned note to its own hub after the commit.
+/// Ending one session that is not the member's is a 404.
+pub fn end(connection: &mut AnyConnection, user_id: i64, which: Which, origin: u64) -> ApiResult<Note> {
+    let mine = sessions::table.filter(sessions::user_id.eq(user_id));
+    let ended: Vec<i64> = match which {
+        Which::One(id) => diesel::delete(mine.filter(sessions::id.eq(id))).returning(sessions::id).load(connection)?,
+        Which::AllBut(keep) => {
+            diesel::delete(mine.filter(sessions::id.ne(keep))).returning(sessions::id).load(connection)?
+        }
+        Which::All => diesel::delete(mine).returning(sessions::id).load(connection)?,
+    };
+    if ended.is_empty() && matches!(which, Which::One(_)) {
+        return Err(ApiError::not_found("We couldn't find that session."));
+    }
+    let note = Note::SessionsEnded { sessions: ended, origin };
+    broker::notify(connection, &note)?;
+    Ok(note)
+}
+
+/// Whether a session is still open (the live layer re-checks after it may have missed a note).
+pub fn is_open(connection: &mut AnyConnection, session_id: i64) -> ApiResult<bool> {
+    let count: i64 = sessions::table
+        .filter(sessions::id.eq(session_id))
+        .filter(sessions::expires_at.gt(Timestamp::now().0))
+        .count()
+        .get_result(connection)?;
+    Ok(count > 0)
 }

@@ -2,8 +2,11 @@
 //! which backend a URL names, how connections are made and pooled, how
 //! writes are serialised, and which migrations run.
 
+pub mod blocks;
 pub mod chat;
 pub mod communities;
+pub mod email_tokens;
+pub mod exports;
 pub mod moderation_log;
 pub mod posts;
 pub mod queue;

@@ -12,6 +12,8 @@ diesel::table! {
         is_admin -> Bool,
         created_at -> BigInt,
         is_safeguarding_lead -> Bool,
+        email_verified_at -> Nullable<BigInt>,
+        erased_at -> Nullable<BigInt>,
     }
 }
 
@@ -34,6 +36,7 @@ diesel::table! {
         last_used_at -> BigInt,
         expires_at -> BigInt,
         user_agent -> Nullable<Text>,
+        ip -> Nullable<Text>,
     }
 }
 
@@ -171,6 +174,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     word_filters,
     rate_limits,
     community_policies,
+    blocks,
+    email_tokens,
+    data_exports,
+    account_erasures,
 );
 
 diesel::table! {
@@ -329,3 +336,46 @@ diesel::table! {
         hold_first_posts -> Integer,
     }
 }
+
+diesel::table! {
+    blocks (blocker_id, blocked_id) {
+        blocker_id -> BigInt,
+        blocked_id -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    email_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        purpose -> Text,
+        token_hash -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    data_exports (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        status -> Text,
+        document -> Nullable<Text>,
+        created_at -> BigInt,
+        finished_at -> Nullable<BigInt>,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    account_erasures (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        requested_by -> Text,
+        content_policy -> Text,
+        erased_at -> BigInt,
+    }
+}
+diesel::joinable!(email_tokens -> users (user_id));
+diesel::joinable!(data_exports -> users (user_id));

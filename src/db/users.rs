@@ -4,9 +4,10 @@ use diesel::prelude::*;
 
 use super::AnyConnection;
 use super::schema::{consents, users};
-use crate::domain::account::{DisplayName, Username, key_of};
+use crate::domain::account::{DisplayName, Email, Username, key_of};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult, is_unique_violation};
+use crate::policy::{self, Acceptance};
 
 /// What a member agreed to, and which version.
 pub struct Consent<'a> {
@@ -47,22 +48,98 @@ pub fn create(connection: &mut AnyConnection, new: NewUser<'_>) -> ApiResult<i64
         Err(error) => return Err(error.into()),
     };
     for consent in new.consents {
-        diesel::insert_into(consents::table)
-            .values((
-                consents::user_id.eq(user_id),
-                consents::kind.eq(consent.kind),
-                consents::version.eq(consent.version),
-                consents::accepted_at.eq(now),
-            ))
-            .execute(connection)?;
+        record_consent(connection, user_id, consent)?;
     }
     Ok(user_id)
+}
+
+pub fn record_consent(connection: &mut AnyConnection, user_id: i64, consent: &Consent<'_>) -> ApiResult<()> {
+    diesel::insert_into(consents::table)
+        .values((
+            consents::user_id.eq(user_id),
+            consents::kind.eq(consent.kind),
+            consents::version.eq(consent.version),
+            consents::accepted_at.eq(Timestamp::now().0),
+        ))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// The latest version of the guidelines and of the health-data consent a
+/// member accepted, for `policy::contribute`.
+pub fn latest_consents(connection: &mut AnyConnection, user_id: i64) -> ApiResult<(Option<String>, Option<String>)> {
+    let mut latest = (None, None);
+    for (kind, version, _) in consents_of(connection, user_id)? {
+        match kind.as_str() {
+            GUIDELINES => latest.0 = Some(version),
+            HEALTH_DATA => latest.1 = Some(version),
+            _ => {}
+        }
+    }
+    Ok(latest)
+}
+
+/// Refuses a member who has not accepted what contributing needs (see `policy::contribute`).
+pub fn require_acceptance(connection: &mut AnyConnection, user_id: i64, current_guidelines: &str) -> ApiResult<()> {
+    let (guidelines, health_data) = latest_consents(connection, user_id)?;
+    let accepted = Acceptance { guidelines: guidelines.as_deref(), health_data: health_data.as_deref() };
+    policy::contribute(current_guidelines, &accepted)
+}
+
+/// A member's email address and when it was verified.
+pub fn email_of(connection: &mut AnyConnection, user_id: i64) -> ApiResult<(Option<String>, Option<i64>)> {
+    Ok(users::table.find(user_id).select((users::email, users::email_verified_at)).first(connection)?)
+}
+
+/// Sets (or clears) a member's email; a new address is unverified until its link is used.
+pub fn set_email(connection: &mut AnyConnection, user_id: i64, email: Option<&Email>) -> ApiResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set((users::email.eq(email.map(Email::as_str)), users::email_verified_at.eq(None::<i64>)))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// Marks the member's current email verified; another account already
+/// verified with the same address is a 409.
+pub fn verify_email(connection: &mut AnyConnection, user_id: i64) -> ApiResult<()> {
+    let (email, _) = email_of(connection, user_id)?;
+    let email = email.ok_or_else(|| ApiError::conflict("no_email", "There is no email address to verify."))?;
+    let taken: i64 = users::table
+        .filter(users::email.eq(&email))
+        .filter(users::email_verified_at.is_not_null())
+        .filter(users::id.ne(user_id))
+        .count()
+        .get_result(connection)?;
+    if taken > 0 {
+        return Err(ApiError::conflict("email_taken", "Another account already uses that email address."));
+    }
+    diesel::update(users::table.find(user_id))
+        .set(users::email_verified_at.eq(Some(Timestamp::now().0)))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// The account whose verified email this is, if any.
+pub fn by_verified_email(connection: &mut AnyConnection, email: &Email) -> ApiResult<Option<i64>> {
+    Ok(users::table
+        .filter(users::email.eq(email.as_str()))
+        .filter(users::email_verified_at.is_not_null())
+        .filter(users::erased_at.is_null())
+        .select(users::id)
+        .first(connection)
+        .optional()?)
+}
+
+/// The password hash of an account, to confirm a sensitive change.
+pub fn password_hash(connection: &mut AnyConnection, user_id: i64) -> ApiResult<String> {
+    Ok(users::table.find(user_id).select(users::password_hash).first(connection)?)
 }
 
 /// The id and password hash of an account, by username in any case.
 pub fn credentials(connection: &mut AnyConnection, username: &str) -> ApiResult<Option<(i64, String)>> {
     Ok(users::table
         .filter(users::username_key.eq(key_of(username)))
+        .filter(users::erased_at.is_null())
         .select((users::id, users::password_hash))
         .first(connection)
         .optional()?)
@@ -71,6 +148,7 @@ pub fn credentials(connection: &mut AnyConnection, username: &str) -> ApiResult<
 pub fn id_by_username(connection: &mut AnyConnection, username: &str) -> ApiResult<i64> {
     users::table
         .filter(users::username_key.eq(key_of(username)))
+        .filter(users::erased_at.is_null())
         .select(users::id)
         .first(connection)
         .optional()?

@@ -16,6 +16,12 @@ impl Username {
                 "A username must be 3 to 32 characters: letters, digits, '_' or '-'.",
             ));
         }
+        if key_of(text).starts_with(ERASED_PREFIX) {
+            return Err(ApiError::invalid(
+                "invalid_username",
+                "Usernames starting with 'former-member-' are reserved.",
+            ));
+        }
         Ok(Self(text.to_owned()))
     }
 
@@ -28,6 +34,9 @@ impl Username {
         key_of(&self.0)
     }
 }
+
+/// What an erased account's username starts with; nobody may register one.
+pub const ERASED_PREFIX: &str = "former-member-";
 
 /// The case-folded form of a username, as stored for lookups.
 pub fn key_of(username: &str) -> String {
@@ -78,6 +87,46 @@ impl Password {
     }
 }
 
+/// An email address, trimmed and lower-cased (addresses are matched ignoring
+/// case); at most 254 characters with one `@` between a local part and a
+/// dotted domain. Its `Debug` hides it, so it never reaches a log.
+#[derive(Clone)]
+pub struct Email(String);
+
+pub const MAX_EMAIL_CHARS: usize = 254;
+
+impl Email {
+    pub fn parse(text: &str) -> Result<Self, ApiError> {
+        let text = text.trim().to_lowercase();
+        let well_formed = text.len() <= MAX_EMAIL_CHARS
+            && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+            && text.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.split('.').count() >= 2
+                    && domain.split('.').all(|label| !label.is_empty())
+            });
+        if well_formed {
+            Ok(Self(text))
+        } else {
+            Err(ApiError::invalid(
+                "invalid_email",
+                format!("Please enter an email address like name@example.org (at most {MAX_EMAIL_CHARS} characters)."),
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Email {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Email(<hidden>)")
+    }
+}
+
 impl std::fmt::Debug for Password {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Password(<hidden>)")
@@ -95,6 +144,8 @@ mod tests {
         assert!(Username::parse(&"a".repeat(33)).is_err());
         assert!(Username::parse("amy b").is_err());
         assert!(Username::parse("émilie").is_err());
+        assert!(Username::parse("Former-Member-7").is_err());
+        assert!(Username::parse("former-members").is_ok());
     }
 
     #[test]
@@ -103,6 +154,18 @@ mod tests {
         assert!(DisplayName::parse(&"é".repeat(65)).is_err());
         assert!(DisplayName::parse("   ").is_err());
         assert!(DisplayName::parse("Amy\u{0007}").is_err());
+    }
+
+    #[test]
+    fn emails_are_lower_cased_and_need_a_local_part_and_a_dotted_domain() {
+        assert_eq!(Email::parse(" Amy@Example.ORG ").map(|email| email.0).ok().as_deref(), Some("amy@example.org"));
+        for bad in ["amy", "amy@", "@example.org", "amy@example", "amy@@example.org", "a my@example.org", "amy@.org"] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+        let longest = format!("{}@example.org", "a".repeat(MAX_EMAIL_CHARS - 12));
+        assert!(Email::parse(&longest).is_ok());
+        assert!(Email::parse(&format!("a{longest}")).is_err());
+        assert_eq!(format!("{:?}", Email::parse("amy@example.org")), "Ok(Email(<hidden>))");
     }
 
     #[test]

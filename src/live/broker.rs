@@ -26,25 +26,57 @@ pub const LISTENER_NAME: &str = "kindred-live";
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Note {
-    Message { room: i64, seq: i64 },
-    Deleted { room: i64, id: i64, seq: i64, origin: u64 },
-    Typing { room: i64, username: String, display_name: String, origin: u64 },
+    Message {
+        room: i64,
+        seq: i64,
+    },
+    Deleted {
+        room: i64,
+        id: i64,
+        seq: i64,
+        origin: u64,
+    },
+    Typing {
+        room: i64,
+        username: String,
+        display_name: String,
+        origin: u64,
+    },
+    /// Sessions that ended (signed out elsewhere, a password change, erasure): their websockets close.
+    SessionsEnded {
+        sessions: Vec<i64>,
+        origin: u64,
+    },
+    /// A block between two members was made or lifted: their connections reload who is hidden.
+    BlocksChanged {
+        users: [i64; 2],
+        origin: u64,
+    },
 }
 
 impl Note {
-    pub fn room(&self) -> i64 {
+    /// The room a note is about; account notes are about none.
+    pub fn room(&self) -> Option<i64> {
         match self {
-            Note::Message { room, .. } | Note::Deleted { room, .. } | Note::Typing { room, .. } => *room,
+            Note::Message { room, .. } | Note::Deleted { room, .. } | Note::Typing { room, .. } => Some(*room),
+            Note::SessionsEnded { .. } | Note::BlocksChanged { .. } => None,
         }
     }
 
     fn origin(&self) -> Option<u64> {
         match self {
             Note::Message { .. } => None,
-            Note::Deleted { origin, .. } | Note::Typing { origin, .. } => Some(*origin),
+            Note::Deleted { origin, .. }
+            | Note::Typing { origin, .. }
+            | Note::SessionsEnded { origin, .. }
+            | Note::BlocksChanged { origin, .. } => Some(*origin),
         }
     }
 }
+
+/// The origin of notes written outside a server process (the command line),
+/// which every process must act on.
+pub const NO_PROCESS: u64 = 0;
 
 /// Tells other processes, when there are any (PostgreSQL); inside a
 /// transaction the note goes out only if it commits.
@@ -93,6 +125,7 @@ async fn listen_once(url: &str, hub: &Hub) -> Result<(), tokio_postgres::Error> 
     client.batch_execute(&format!("LISTEN {CHANNEL}")).await?;
     tracing::info!("listening for live notes from other processes");
     resync_rooms(hub).await;
+    hub.recheck_connections();
     while let Some(payload) = notes.recv().await {
         match serde_json::from_str::<Note>(&payload) {
             Ok(note) if note.origin() != Some(hub.process_id) => hub.deliver(&note),
@@ -107,7 +140,8 @@ async fn listen_once(url: &str, hub: &Hub) -> Result<(), tokio_postgres::Error> 
 }
 
 /// Announces each active room's latest message, so anything sent while no
-/// LISTEN connection was open reaches this process's clients.
+/// LISTEN connection was open reaches this process's clients. (Account notes
+/// missed meanwhile are covered by `Hub::recheck_connections`.)
 async fn resync_rooms(hub: &Hub) {
     for room in hub.active_rooms() {
         let latest = hub.db().read(move |connection| Ok(chat::room(connection, room)?.last_seq)).await;

@@ -4,7 +4,7 @@
 //! filling is disconnected (it resumes from its last sequence number), so
 //! it never holds up a room; one that stops answering is dropped.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::num::NonZeroU32;
 use std::time::{Duration, Instant};
 
@@ -13,17 +13,19 @@ use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReaso
 use bytestring::ByteString;
 use futures_util::StreamExt;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use tokio::sync::mpsc;
+use tokio::sync::{broadcast, mpsc};
 use tokio_stream::StreamMap;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 
 use super::broker::{self, Note};
-use super::hub::RoomEvent;
+use super::hub::{Control, RoomEvent};
 use super::protocol::{ClientFrame, MessageFrame, ServerFrame};
 use super::sending::{self, Sent};
 use crate::auth::Member;
-use crate::db::chat::{self, NewMessage, Window};
+use crate::auth::session;
+use crate::db::blocks;
+use crate::db::chat::{self, MessageListing, NewMessage, Window};
 use crate::db::communities as community_store;
 use crate::domain::chat::{ChatBody, ClientId};
 use crate::domain::discussion::render;
@@ -54,6 +56,10 @@ enum Ending {
     TooSlow,
     Silent,
     Violation(&'static str),
+    /// The member's session ended (signed out elsewhere, a password change, erasure).
+    SessionEnded,
+    /// The database could not say what the connection may see.
+    Unavailable,
 }
 
 pub struct Connection {
@@ -66,6 +72,11 @@ pub struct Connection {
     typing_sent: HashMap<i64, Instant>,
     frames: DefaultDirectRateLimiter,
     last_heard: Instant,
+    controls: broadcast::Receiver<Control>,
+    /// Members a block hides from this one, either way.
+    hidden: HashSet<i64>,
+    /// Rooms whose community this member moderates: blocks hide nothing there.
+    moderated: HashSet<i64>,
 }
 
 /// Runs a connection until it ends; the member's connection was counted by the caller.
@@ -84,6 +95,9 @@ pub async fn run(state: web::Data<AppState>, member: Member, session: Session, s
         typing_sent: HashMap::new(),
         frames: RateLimiter::direct(Quota::per_second(per_second).allow_burst(burst)),
         last_heard: Instant::now(),
+        controls: state.hub.controls(),
+        hidden: HashSet::new(),
+        moderated: HashSet::new(),
         state: state.clone(),
     };
     let ending = connection.serve(stream, writer).await;
@@ -100,8 +114,12 @@ impl Connection {
         let silence_limit = Duration::from_secs(self.state.settings.live_timeout_seconds.max(2));
         let mut heartbeat = tokio::time::interval(heartbeat_every);
         heartbeat.tick().await;
+        let mut step = self.recheck().await;
         loop {
-            let step = tokio::select! {
+            if let Err(ending) = step {
+                return self.close(ending, &mut writer);
+            }
+            step = tokio::select! {
                 frame = stream.recv() => match frame {
                     None | Some(Ok(AggregatedMessage::Close(_))) => Err(Ending::ClientLeft),
                     Some(Ok(frame)) => self.on_frame(frame).await,
@@ -112,6 +130,7 @@ impl Connection {
                     }
                 },
                 Some((room, event)) = self.rooms.next() => self.on_room_event(room, event).await,
+                control = self.controls.recv() => self.on_control(control).await,
                 _ = heartbeat.tick() => {
                     if self.last_heard.elapsed() > silence_limit {
                         Err(Ending::Silent)
@@ -121,21 +140,63 @@ impl Connection {
                 }
                 _ = &mut writer => Err(Ending::TooSlow),
             };
-            if let Err(ending) = step {
-                if !matches!(ending, Ending::TooSlow) {
-                    let reason = match ending {
-                        Ending::Violation(why) => {
-                            CloseReason { code: CloseCode::Policy, description: Some(why.into()) }
-                        }
-                        _ => CloseReason { code: CloseCode::Normal, description: None },
-                    };
-                    let _ = self.outgoing.try_send(Outgoing::Close(reason));
-                } else {
-                    writer.abort();
-                }
+        }
+    }
+
+    /// Says goodbye to the client (a slow one is just cut off).
+    fn close(&self, ending: Ending, writer: &mut actix_web::rt::task::JoinHandle<()>) -> Ending {
+        let reason = match ending {
+            Ending::TooSlow => {
+                writer.abort();
                 return ending;
             }
+            Ending::Violation(why) => CloseReason { code: CloseCode::Policy, description: Some(why.into()) },
+            Ending::SessionEnded => CloseReason { code: CloseCode::Policy, description: Some("session ended".into()) },
+            Ending::Unavailable => CloseReason { code: CloseCode::Again, description: None },
+            Ending::ClientLeft | Ending::Silent => CloseReason { code: CloseCode::Normal, description: None },
+        };
+        let _ = self.outgoing.try_send(Outgoing::Close(reason));
+        ending
+    }
+
+    async fn on_control(&mut self, control: Result<Control, broadcast::error::RecvError>) -> Result<(), Ending> {
+        match control {
+            Ok(Control::SessionsEnded(sessions)) if sessions.contains(&self.member.session_id) => {
+                Err(Ending::SessionEnded)
+            }
+            Ok(Control::BlocksChanged(users)) if users.contains(&self.member.user_id) => self.reload_blocks().await,
+            Ok(Control::Recheck) | Err(broadcast::error::RecvError::Lagged(_)) => self.recheck().await,
+            Ok(_) | Err(broadcast::error::RecvError::Closed) => Ok(()),
         }
+    }
+
+    /// Checks the session is still open and loads who is hidden: at the
+    /// start, and whenever account notes may have been missed.
+    async fn recheck(&mut self) -> Result<(), Ending> {
+        let session_id = self.member.session_id;
+        let open = self.state.db.read(move |connection| session::is_open(connection, session_id)).await;
+        match open {
+            Ok(true) => self.reload_blocks().await,
+            Ok(false) => Err(Ending::SessionEnded),
+            Err(_) => Err(Ending::Unavailable),
+        }
+    }
+
+    async fn reload_blocks(&mut self) -> Result<(), Ending> {
+        let user_id = self.member.user_id;
+        let hidden = self.state.db.read(move |connection| blocks::hidden_from(connection, user_id)).await;
+        self.hidden = hidden.map_err(|_| Ending::Unavailable)?;
+        Ok(())
+    }
+
+    /// Whether a block collapses `author`'s messages in `room` for this member.
+    fn hides(&self, room: i64, author: i64) -> bool {
+        self.hidden.contains(&author) && !self.moderated.contains(&room)
+    }
+
+    fn message(&self, listing: &MessageListing) -> Result<(), Ending> {
+        let blocked = self.hides(listing.message.room_id, listing.message.author_id);
+        self.send(&ServerFrame::Message(MessageFrame::of(listing, blocked)))
     }
 
     fn finish(&mut self, ending: Ending) {
@@ -149,6 +210,8 @@ impl Connection {
             Ending::TooSlow => "client too slow",
             Ending::Silent => "client silent",
             Ending::Violation(why) => why,
+            Ending::SessionEnded => "session ended",
+            Ending::Unavailable => "database unavailable",
         };
         tracing::debug!(user = self.member.user_id, why, "live connection ended");
     }
@@ -213,6 +276,7 @@ impl Connection {
                 if self.rooms.remove(&room).is_some() {
                     self.state.hub.leave(room, self.member.user_id);
                     self.last_seq.remove(&room);
+                    self.moderated.remove(&room);
                 }
                 self.send(&ServerFrame::Unsubscribed { room })
             }
@@ -234,7 +298,11 @@ impl Connection {
             .into());
         }
         let member = self.member.clone();
-        self.state.db.read(move |connection| readable_room(connection, room, Some(&member)).map(drop)).await?;
+        let (_, standing) =
+            self.state.db.read(move |connection| readable_room(connection, room, Some(&member))).await?;
+        if !policy::block_hides(standing) {
+            self.moderated.insert(room);
+        }
         let (receiver, presence) = self.state.hub.join(room, &self.member);
         self.rooms.insert(room, BroadcastStream::new(receiver));
         let window = match after {
@@ -254,7 +322,7 @@ impl Connection {
             last = last.min(room_last_seq().await?);
         } else {
             for listing in &backlog {
-                self.send(&ServerFrame::Message(MessageFrame::of(listing)))?;
+                self.message(listing)?;
                 last = listing.message.seq;
             }
         }
@@ -271,7 +339,7 @@ impl Connection {
     ) -> Result<(), Ending> {
         match event {
             Ok(RoomEvent::Signal(frame)) => self.push(Outgoing::Text(frame)),
-            Ok(RoomEvent::Message { seq, frame }) => {
+            Ok(RoomEvent::Message { seq, author, frame, hidden }) => {
                 let last = self.last_seq.get(&room).copied().unwrap_or(0);
                 if seq <= last {
                     return Ok(());
@@ -280,7 +348,7 @@ impl Connection {
                     self.fill_gap(room, last, seq - 1).await?;
                 }
                 self.last_seq.insert(room, seq);
-                self.push(Outgoing::Text(frame))
+                self.push(Outgoing::Text(if self.hides(room, author) { hidden } else { frame }))
             }
             // Missed events are found by the sequence gap the next message leaves.
             Err(BroadcastStreamRecvError::Lagged(_)) => Ok(()),
@@ -296,9 +364,7 @@ impl Connection {
         let window = Window::After { after: last, upto: Some(upto) };
         let missed = self.state.db.read(move |connection| chat::messages(connection, room, window, MAX_CATCH_UP)).await;
         match missed {
-            Ok(missed) => {
-                missed.iter().try_for_each(|listing| self.send(&ServerFrame::Message(MessageFrame::of(listing))))
-            }
+            Ok(missed) => missed.iter().try_for_each(|listing| self.message(listing)),
             Err(_) => self.send(&ServerFrame::Resync { room, after: last }),
         }
     }

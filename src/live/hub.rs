@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use bytestring::ByteString;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -20,12 +20,15 @@ use crate::live::protocol::MessageFrame;
 
 /// Messages a sequencer loads from the database at a time.
 const SEQUENCER_BATCH: i64 = 200;
+/// Account events buffered for connections; one that lags re-checks instead.
+const CONTROL_CAPACITY: usize = 256;
 
 /// An event in a room, encoded once for every connection.
 #[derive(Debug, Clone)]
 pub enum RoomEvent {
-    /// A stored message, with its place in the room's sequence.
-    Message { seq: i64, frame: ByteString },
+    /// A stored message, with its place in the room's sequence, its author,
+    /// and the collapsed placeholder shown where a block hides it.
+    Message { seq: i64, author: i64, frame: ByteString, hidden: ByteString },
     /// Anything without a place in the sequence (presence, typing, deletions).
     Signal(ByteString),
 }
@@ -38,8 +41,20 @@ struct ActiveRoom {
     present: HashMap<i64, (Present, usize)>,
 }
 
+/// An account event every connection of this process hears.
+#[derive(Debug, Clone)]
+pub enum Control {
+    /// These sessions ended: their connections close.
+    SessionsEnded(Arc<[i64]>),
+    /// A block between these two members changed.
+    BlocksChanged([i64; 2]),
+    /// Notes may have been missed: every connection checks its session and blocks again.
+    Recheck,
+}
+
 pub struct Hub {
     db: Db,
+    controls: broadcast::Sender<Control>,
     room_capacity: usize,
     rooms: Mutex<HashMap<i64, ActiveRoom>>,
     connections: Mutex<HashMap<i64, usize>>,
@@ -57,6 +72,7 @@ impl Hub {
         let _ = getrandom::fill(&mut id);
         Self {
             db,
+            controls: broadcast::channel(CONTROL_CAPACITY).0,
             room_capacity: room_capacity.max(16),
             rooms: Mutex::default(),
             connections: Mutex::default(),
@@ -146,10 +162,30 @@ impl Hub {
         self.rooms().keys().copied().collect()
     }
 
-    /// Hands a note to this process's subscribers of its room.
+    /// Account events, for a connection to follow.
+    pub fn controls(&self) -> broadcast::Receiver<Control> {
+        self.controls.subscribe()
+    }
+
+    /// Asks every connection to check its session and blocks again.
+    pub fn recheck_connections(&self) {
+        let _ = self.controls.send(Control::Recheck);
+    }
+
+    /// Hands a note to this process's connections: account notes to all of
+    /// them, room notes to the room's subscribers.
     pub fn deliver(&self, note: &Note) {
+        let control = match note {
+            Note::SessionsEnded { sessions, .. } => Some(Control::SessionsEnded(sessions.as_slice().into())),
+            Note::BlocksChanged { users, .. } => Some(Control::BlocksChanged(*users)),
+            _ => None,
+        };
+        if let Some(control) = control {
+            let _ = self.controls.send(control);
+            return;
+        }
         let rooms = self.rooms();
-        let Some(active) = rooms.get(&note.room()) else { return };
+        let Some(active) = note.room().and_then(|room| rooms.get(&room)) else { return };
         match note {
             Note::Message { seq, .. } => {
                 let _ = active.announcements.send(*seq);
@@ -162,6 +198,7 @@ impl Hub {
                 let frame = ServerFrame::Typing { room: *room, username, display_name }.encode();
                 let _ = active.events.send(RoomEvent::Signal(frame.into()));
             }
+            Note::SessionsEnded { .. } | Note::BlocksChanged { .. } => {}
         }
     }
 
@@ -201,8 +238,10 @@ async fn sequence(
             let Some(last) = listings.last() else { break };
             delivered = last.message.seq;
             for listing in &listings {
-                let frame = ServerFrame::Message(MessageFrame::of(listing)).encode();
-                let _ = events.send(RoomEvent::Message { seq: listing.message.seq, frame: frame.into() });
+                let frame = ServerFrame::Message(MessageFrame::of(listing, false)).encode();
+                let hidden = ServerFrame::Message(MessageFrame::of(listing, true)).encode();
+                let (seq, author) = (listing.message.seq, listing.message.author_id);
+                let _ = events.send(RoomEvent::Message { seq, author, frame: frame.into(), hidden: hidden.into() });
             }
         }
     }

@@ -94,25 +94,31 @@ pub struct MessageFrame<'a> {
     pub room: i64,
     pub id: i64,
     pub seq: i64,
-    pub author: Author<'a>,
-    /// Sanitised HTML; absent when the message was deleted.
+    /// Absent when a block hides the message.
+    pub author: Option<Author<'a>>,
+    /// Sanitised HTML; absent when the message was deleted or a block hides it.
     pub body_html: Option<&'a str>,
     pub deleted: bool,
+    /// A collapsed placeholder: the viewer blocked the author, or the author blocked them.
+    pub blocked: bool,
     pub client_id: &'a str,
     pub created_at: Timestamp,
 }
 
 impl<'a> MessageFrame<'a> {
-    pub fn of(listing: &'a MessageListing) -> Self {
+    /// The message as a viewer sees it; `blocked` collapses it to a placeholder.
+    pub fn of(listing: &'a MessageListing, blocked: bool) -> Self {
         let message = &listing.message;
         let deleted = !message.is_shown();
         Self {
             room: message.room_id,
             id: message.id,
             seq: message.seq,
-            author: Author { username: &listing.author_username, display_name: &listing.author_display_name },
-            body_html: (!deleted).then_some(message.body_html.as_str()),
+            author: (!blocked)
+                .then_some(Author { username: &listing.author_username, display_name: &listing.author_display_name }),
+            body_html: (!deleted && !blocked).then_some(message.body_html.as_str()),
             deleted,
+            blocked,
             client_id: &message.client_id,
             created_at: Timestamp(message.created_at),
         }

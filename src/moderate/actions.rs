@@ -194,7 +194,7 @@ pub fn apply(connection: &mut AnyConnection, actor: &Member, command: Command, o
             let community_id =
                 community.map(|slug| community_store::by_slug(connection, &slug)).transpose()?.map(|row| row.id);
             let sanction = Sanction { kind: SanctionKind::Warning, community_id, room_id: None, minutes: None };
-            sanction.impose(connection, actor, &member, &parse_reason(&reason)?)
+            sanction.impose(connection, actor, &member, &parse_reason(&reason)?, origin)
         }
         Command::Mute { member, community, room_id, minutes, reason } => {
             let community_id = community_store::by_slug(connection, &community)?.id;
@@ -209,18 +209,18 @@ pub fn apply(connection: &mut AnyConnection, actor: &Member, command: Command, o
                 room_id,
                 minutes: Some(minutes),
             };
-            sanction.impose(connection, actor, &member, &parse_reason(&reason)?)
+            sanction.impose(connection, actor, &member, &parse_reason(&reason)?, origin)
         }
         Command::Suspend { member, minutes, reason } => {
             let sanction =
                 Sanction { kind: SanctionKind::Suspension, community_id: None, room_id: None, minutes: Some(minutes) };
-            sanction.impose(connection, actor, &member, &parse_reason(&reason)?)
+            sanction.impose(connection, actor, &member, &parse_reason(&reason)?, origin)
         }
         Command::Ban { member, community, minutes, reason } => {
             let community_id =
                 community.map(|slug| community_store::by_slug(connection, &slug)).transpose()?.map(|row| row.id);
             let sanction = Sanction { kind: SanctionKind::Ban, community_id, room_id: None, minutes };
-            sanction.impose(connection, actor, &member, &parse_reason(&reason)?)
+            sanction.impose(connection, actor, &member, &parse_reason(&reason)?, origin)
         }
         Command::Dismiss { item_id, reason } => dismiss(connection, actor, item_id, &parse_reason(&reason)?),
     }
@@ -445,6 +445,7 @@ impl Sanction {
         actor: &Member,
         username: &str,
         reason: &str,
+        origin: u64,
     ) -> ApiResult<Applied> {
         let action = self.log_action();
         allow(connection, actor, required_for(action, self.community_id), self.community_id)?;
@@ -476,11 +477,14 @@ impl Sanction {
                 created_by: actor.user_id,
             },
         )?;
-        match (self.kind, self.community_id) {
-            (SanctionKind::Ban, Some(community_id)) => community_store::leave(connection, community_id, target)?,
-            (SanctionKind::Ban, None) => session::end_all(connection, target)?,
-            _ => {}
-        }
+        let live = match (self.kind, self.community_id) {
+            (SanctionKind::Ban, Some(community_id)) => {
+                community_store::leave(connection, community_id, target)?;
+                None
+            }
+            (SanctionKind::Ban, None) => Some(session::end(connection, target, session::Which::All, origin)?),
+            _ => None,
+        };
         let log = moderation_log::record(
             connection,
             Entry {
@@ -495,7 +499,7 @@ impl Sanction {
                 reverses_id: None,
             },
         )?;
-        Ok(Applied { log, live: None })
+        Ok(Applied { log, live })
     }
 }
 

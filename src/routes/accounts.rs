@@ -1,4 +1,5 @@
-//! Registration and the signed-in member's own account.
+//! Registration and the signed-in member's own account: what they
+//! accepted (and must accept again), and changing their password.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
@@ -6,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::sessions::{SignedIn, start_session};
 use crate::auth::Member;
+use crate::auth::session::{self, Which};
 use crate::db::users::{self, Consent, GUIDELINES, HEALTH_DATA, NewUser};
 use crate::domain::account::{DisplayName, Password, Username};
 use crate::domain::time::Timestamp;
@@ -33,7 +35,13 @@ pub struct MeView {
     username: String,
     display_name: String,
     is_admin: bool,
+    /// The member's email, if they gave one (needed for password resets once verified).
+    email: Option<String>,
+    email_verified: bool,
     consents: Vec<ConsentView>,
+    /// What the member must accept (`POST /api/v1/me/consents`) before posting or chatting:
+    /// `guidelines` when a newer version was published, `health_data` when never given.
+    needs_acceptance: Vec<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -92,14 +100,114 @@ pub async fn register(
     responses((status = 200, body = MeView), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn me(state: web::Data<AppState>, member: Member) -> ApiResult<web::Json<MeView>> {
     let user_id = member.user_id;
-    let consents = state.db.read(move |connection| users::consents_of(connection, user_id)).await?;
+    let (consents, (email, verified_at), (guidelines, health_data)) = state
+        .db
+        .read(move |connection| {
+            Ok((
+                users::consents_of(connection, user_id)?,
+                users::email_of(connection, user_id)?,
+                users::latest_consents(connection, user_id)?,
+            ))
+        })
+        .await?;
+    let mut needs_acceptance = Vec::new();
+    if guidelines.as_deref() != Some(state.instance.guidelines.version.as_str()) {
+        needs_acceptance.push(GUIDELINES.to_owned());
+    }
+    if health_data.is_none() {
+        needs_acceptance.push(HEALTH_DATA.to_owned());
+    }
     Ok(web::Json(MeView {
         username: member.username,
         display_name: member.display_name,
         is_admin: member.is_admin,
+        email,
+        email_verified: verified_at.is_some(),
+        needs_acceptance,
         consents: consents
             .into_iter()
             .map(|(kind, version, accepted_at)| ConsentView { kind, version, accepted_at: Timestamp(accepted_at) })
             .collect(),
     }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentDraft {
+    /// `guidelines` or `health_data`.
+    kind: String,
+    /// The version accepted: the current one, from `GET /api/v1/instance`.
+    version: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/me/consents", tag = "accounts", request_body = ConsentDraft,
+    description = "Accept the current guidelines (after an admin publishes a new version) or give the consent to \
+    processing health information. The version must be the current one.",
+    responses((status = 201, body = MeView), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn accept(
+    state: web::Data<AppState>,
+    member: Member,
+    body: web::Json<ConsentDraft>,
+) -> ApiResult<HttpResponse> {
+    let ConsentDraft { kind, version } = body.into_inner();
+    let (kind, current) = match kind.as_str() {
+        GUIDELINES => (GUIDELINES, &state.instance.guidelines.version),
+        HEALTH_DATA => (HEALTH_DATA, &state.instance.health_data_consent.version),
+        _ => return Err(ApiError::invalid("invalid_consent", "Consent is given to `guidelines` or `health_data`.")),
+    };
+    if &version != current {
+        return Err(ApiError::invalid(
+            "guidelines_outdated",
+            "That is not the current version. Please read the current version and accept it.",
+        ));
+    }
+    let user_id = member.user_id;
+    state
+        .db
+        .write(move |connection| users::record_consent(connection, user_id, &Consent { kind, version: &version }))
+        .await?;
+    let view = me(state, member).await?;
+    Ok(HttpResponse::Created().json(view.into_inner()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    current_password: String,
+    /// At least 10 characters.
+    new_password: String,
+}
+
+#[utoipa::path(put, path = "/api/v1/me/password", tag = "accounts", request_body = PasswordChange,
+    description = "Change the password; every other session ends (and its live connection closes).",
+    responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    member: Member,
+    body: web::Json<PasswordChange>,
+) -> ApiResult<HttpResponse> {
+    let PasswordChange { current_password, new_password } = body.into_inner();
+    let password = Password::parse(new_password)?;
+    confirm_password(&state, member.user_id, &current_password).await?;
+    let password_hash = state.passwords.hash(&password).await?;
+    let (user_id, keep, origin) = (member.user_id, member.session_id, state.hub.process_id);
+    let ended = state
+        .db
+        .write(move |connection| {
+            users::set_password(connection, user_id, password_hash)?;
+            session::end(connection, user_id, Which::AllBut(keep), origin)
+        })
+        .await?;
+    state.hub.deliver(&ended);
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Refuses a sensitive change unless `password` is the member's current one.
+pub async fn confirm_password(state: &AppState, user_id: i64, password: &str) -> ApiResult<()> {
+    let stored = state.db.read(move |connection| users::password_hash(connection, user_id)).await?;
+    if state.passwords.verify(password, Some(stored)).await? {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden_because("wrong_password", "That is not your current password."))
+    }
 }

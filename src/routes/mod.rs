@@ -5,8 +5,10 @@
 pub mod accounts;
 #[cfg(feature = "bench")]
 pub mod bench;
+pub mod blocks;
 pub mod client;
 pub mod communities;
+pub mod email;
 pub mod errors;
 pub mod health;
 pub mod instance;
@@ -15,6 +17,7 @@ pub mod moderation;
 pub mod moderation_log;
 pub mod openapi;
 pub mod posts;
+pub mod privacy;
 pub mod reports;
 pub mod rooms;
 pub mod safety_settings;
@@ -36,9 +39,24 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .service(web::resource("/openapi.json").route(web::get().to(openapi::document)))
                 .service(web::resource("/instance").route(web::get().to(instance::get)))
                 .service(web::resource("/accounts").route(web::post().to(accounts::register)))
-                .service(web::resource("/me").route(web::get().to(accounts::me)))
+                .service(
+                    web::resource("/me")
+                        .route(web::get().to(accounts::me))
+                        .route(web::delete().to(privacy::erase_self)),
+                )
+                .service(web::resource("/me/consents").route(web::post().to(accounts::accept)))
+                .service(web::resource("/me/password").route(web::put().to(accounts::change_password)))
+                .service(
+                    web::resource("/me/sessions")
+                        .route(web::get().to(sessions::list))
+                        .route(web::delete().to(sessions::end_others)),
+                )
+                .service(web::resource("/me/sessions/{id}").route(web::delete().to(sessions::end_one)))
                 .service(web::resource("/sessions").route(web::post().to(sessions::sign_in)))
                 .service(web::resource("/sessions/current").route(web::delete().to(sessions::sign_out)))
+                .configure(blocks::configure)
+                .configure(email::configure)
+                .configure(privacy::configure)
                 .configure(communities::configure)
                 .configure(threads::configure)
                 .service(web::resource("/live").route(web::get().to(live::upgrade)))

@@ -4,8 +4,8 @@ use actix_web::HttpResponse;
 use utoipa::OpenApi;
 
 use super::{
-    accounts, communities, instance, moderation, moderation_log, posts, reports, rooms, safety_settings, sessions,
-    threads,
+    accounts, blocks, communities, email, instance, moderation, moderation_log, posts, privacy, reports, rooms,
+    safety_settings, sessions, threads,
 };
 
 #[derive(OpenApi)]
@@ -21,8 +21,25 @@ use super::{
         instance::get,
         accounts::register,
         accounts::me,
+        accounts::accept,
+        accounts::change_password,
         sessions::sign_in,
         sessions::sign_out,
+        sessions::list,
+        sessions::end_one,
+        sessions::end_others,
+        blocks::list,
+        blocks::block,
+        blocks::unblock,
+        email::set,
+        email::remove,
+        email::verify,
+        email::request_reset,
+        email::reset,
+        privacy::start_export,
+        privacy::get_export,
+        privacy::erase_self,
+        privacy::erase_member,
         communities::list,
         communities::create,
         communities::get,

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use super::threads::{AuthorView, PostDraft};
 use crate::auth::Member;
 use crate::db::AnyConnection;
+use crate::db::blocks;
 use crate::db::communities as community_store;
 use crate::db::posts::{self as store, NewContent, PostListing, PostRow, Reader};
 use crate::db::threads as thread_store;
@@ -39,13 +40,15 @@ pub struct PostView {
     parent_id: Option<i64>,
     /// 0 for the first post.
     depth: i32,
-    /// Absent when the post is deleted.
+    /// Absent when the post is deleted or a block hides it.
     author: Option<AuthorView>,
-    /// Sanitised HTML; absent when the post is deleted.
+    /// Sanitised HTML; absent when the post is deleted or a block hides it.
     body_html: Option<String>,
     /// The Markdown source, shown only to the author (for editing).
     body_markdown: Option<String>,
     deleted: bool,
+    /// A collapsed placeholder: the viewer blocked the author, or the author blocked them.
+    blocked: bool,
     content_warning: Option<ContentWarning>,
     created_at: Timestamp,
     edited_at: Option<Timestamp>,
@@ -74,7 +77,8 @@ pub struct ReactionCount {
 }
 
 /// Turns stored posts into what the viewer sees, with reaction counts in
-/// the instance's order of kinds.
+/// the instance's order of kinds; a block collapses a post to a placeholder
+/// unless the viewer's standing says blocks hide nothing from them.
 pub fn post_views(
     connection: &mut AnyConnection,
     listings: Vec<PostListing>,
@@ -83,15 +87,22 @@ pub fn post_views(
     let viewer_id = reader.user_id;
     let ids: Vec<i64> = listings.iter().map(|listing| listing.post.id).collect();
     let mut reactions = store::reactions_for(connection, &ids, viewer_id)?;
+    let hidden = match viewer_id {
+        Some(viewer) if !reader.moderates => blocks::hidden_from(connection, viewer)?,
+        _ => Default::default(),
+    };
     listings
         .into_iter()
         .map(|PostListing { post, author_username, author_display_name }| {
             let mine = reactions.mine.remove(&post.id).unwrap_or_default();
             let counts = reactions.counts.remove(&post.id).unwrap_or_default();
+            let blocked = hidden.contains(&post.author_id);
             let is_author = viewer_id == Some(post.author_id);
             let state = post.state()?;
             let sees_text = state.is_public() || is_author || reader.moderates;
+            // Taken-down content reads as a placeholder, like deleted content.
             let deleted = post.deleted_at.is_some() || !sees_text;
+            let shown = !deleted && !blocked;
             let moderation = (!state.is_public()).then(|| ModerationNotice {
                 state,
                 reason: post.moderation_reason.clone().filter(|_| is_author || reader.moderates),
@@ -101,14 +112,14 @@ pub fn post_views(
                 thread_id: post.thread_id,
                 parent_id: post.parent_id,
                 depth: post.depth,
-                author: (!deleted)
-                    .then_some(AuthorView { username: author_username, display_name: author_display_name }),
-                body_html: (!deleted).then_some(post.body_html),
-                body_markdown: (!deleted && is_author).then_some(post.body),
+                author: shown.then_some(AuthorView { username: author_username, display_name: author_display_name }),
+                body_html: shown.then_some(post.body_html),
+                body_markdown: (shown && is_author).then_some(post.body),
                 deleted,
+                blocked,
                 content_warning: post
                     .content_warning
-                    .filter(|_| !deleted)
+                    .filter(|_| shown)
                     .map(|label| ContentWarning { label, note: post.content_warning_note }),
                 created_at: Timestamp(post.created_at),
                 edited_at: post.edited_at.map(Timestamp),

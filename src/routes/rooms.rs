@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::threads::{AuthorView, page_limit};
 use crate::auth::{Member, Viewer};
+use crate::db::blocks;
 use crate::db::chat::{self, MessageListing, RoomRow, Window};
 use crate::db::communities as community_store;
 use crate::db::users;
@@ -138,23 +139,28 @@ pub struct MessageView {
     id: i64,
     room: i64,
     seq: i64,
-    author: AuthorView,
-    /// Absent when the message was deleted.
+    /// Absent when a block hides the message.
+    author: Option<AuthorView>,
+    /// Absent when the message was deleted or a block hides it.
     body_html: Option<String>,
     deleted: bool,
+    /// A collapsed placeholder: the viewer blocked the author, or the author blocked them.
+    blocked: bool,
     created_at: Timestamp,
 }
 
-fn message_view(listing: MessageListing) -> MessageView {
+fn message_view(listing: MessageListing, blocked: bool) -> MessageView {
     let message = listing.message;
     let deleted = !message.is_shown();
     MessageView {
         id: message.id,
         room: message.room_id,
         seq: message.seq,
-        author: AuthorView { username: listing.author_username, display_name: listing.author_display_name },
-        body_html: (!deleted).then_some(message.body_html),
+        author: (!blocked)
+            .then_some(AuthorView { username: listing.author_username, display_name: listing.author_display_name }),
+        body_html: (!deleted && !blocked).then_some(message.body_html),
         deleted,
+        blocked,
         created_at: Timestamp(message.created_at),
     }
 }
@@ -177,14 +183,26 @@ pub async fn history(
         (Some(after), None) => Window::After { after, upto: None },
         (None, before) => Window::Before { before },
     };
-    let listings = state
+    let (listings, hidden) = state
         .db
         .read(move |connection| {
-            readable_room(connection, room, viewer.0.as_ref())?;
-            chat::messages(connection, room, window, limit)
+            let (_, standing) = readable_room(connection, room, viewer.0.as_ref())?;
+            let hidden = match viewer.user_id() {
+                Some(viewer) if policy::block_hides(standing) => blocks::hidden_from(connection, viewer)?,
+                _ => Default::default(),
+            };
+            Ok((chat::messages(connection, room, window, limit)?, hidden))
         })
         .await?;
-    Ok(web::Json(listings.into_iter().map(message_view).collect()))
+    Ok(web::Json(
+        listings
+            .into_iter()
+            .map(|listing| {
+                let blocked = hidden.contains(&listing.message.author_id);
+                message_view(listing, blocked)
+            })
+            .collect(),
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/messages/{id}", tag = "chat",

@@ -1,5 +1,7 @@
-//! Signing in and out. A session's token is returned once, in the body
-//! (for apps, as a bearer token) and as an HttpOnly cookie (for browsers).
+//! Signing in and out, and a member's list of their sessions. A session's
+//! token is returned once, in the body (for apps, as a bearer token) and as
+//! an HttpOnly cookie (for browsers). Ending a session also closes its live
+//! websocket, in every process.
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration};
 use actix_web::http::{StatusCode, header};
@@ -8,8 +10,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::Member;
-use crate::auth::session::{self, COOKIE_NAME};
+use crate::auth::session::{self, COOKIE_NAME, Origin, Which};
 use crate::db::users;
+use crate::domain::device;
+use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::safety::limits::{Counted, count_attempt};
 use crate::safety::participation;
@@ -62,8 +66,7 @@ pub async fn sign_in(
 #[utoipa::path(delete, path = "/api/v1/sessions/current", tag = "sessions",
     responses((status = 204), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn sign_out(state: web::Data<AppState>, member: Member) -> ApiResult<HttpResponse> {
-    let session_id = member.session_id;
-    state.db.write(move |connection| session::end(connection, session_id)).await?;
+    end_sessions(&state, member.user_id, Which::One(member.session_id)).await?;
     let mut gone = session_cookie(String::new(), &state);
     gone.make_removal();
     Ok(HttpResponse::NoContent().cookie(gone).finish())
@@ -81,11 +84,14 @@ pub async fn start_session(
         .get(header::USER_AGENT)
         .and_then(|value| value.to_str().ok())
         .map(|agent| agent.chars().take(MAX_USER_AGENT_CHARS).collect::<String>());
+    // The peer's address, not a forwarded-for header anyone could write;
+    // the retention job forgets it after `ip_retention_days`.
+    let ip = request.peer_addr().map(|address| address.ip().to_string());
     let ttl = state.settings.session_ttl_seconds;
     let (token, username) = state
         .db
         .write(move |connection| {
-            let token = session::create(connection, user_id, user_agent, ttl)?;
+            let token = session::create(connection, user_id, Origin { user_agent, ip }, ttl)?;
             let (username, _) = users::names_of(connection, user_id)?;
             Ok((token.expose().to_owned(), username))
         })
@@ -101,4 +107,59 @@ fn session_cookie(token: String, state: &AppState) -> Cookie<'static> {
         .secure(state.secure_cookies)
         .max_age(Duration::days(COOKIE_MAX_AGE_DAYS))
         .finish()
+}
+
+/// Ends sessions of a member and closes their live connections here and
+/// (through the broker) in every other process.
+pub async fn end_sessions(state: &AppState, user_id: i64, which: Which) -> ApiResult<()> {
+    let origin = state.hub.process_id;
+    let note = state.db.write(move |connection| session::end(connection, user_id, which, origin)).await?;
+    state.hub.deliver(&note);
+    Ok(())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionView {
+    id: i64,
+    created_at: Timestamp,
+    last_used_at: Timestamp,
+    /// A coarse description from the User-Agent, e.g. "Firefox on Linux"; never the address.
+    device: String,
+    /// The session this request was made with.
+    current: bool,
+}
+
+#[utoipa::path(get, path = "/api/v1/me/sessions", tag = "sessions",
+    description = "The member's open sessions, most recently used first.",
+    responses((status = 200, body = Vec<SessionView>), (status = 401, body = crate::error::ErrorBody)))]
+pub async fn list(state: web::Data<AppState>, member: Member) -> ApiResult<web::Json<Vec<SessionView>>> {
+    let user_id = member.user_id;
+    let rows = state.db.read(move |connection| session::list(connection, user_id)).await?;
+    Ok(web::Json(
+        rows.into_iter()
+            .map(|row| SessionView {
+                id: row.id,
+                created_at: Timestamp(row.created_at),
+                last_used_at: Timestamp(row.last_used_at),
+                device: device::describe(row.user_agent.as_deref()),
+                current: row.id == member.session_id,
+            })
+            .collect(),
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/v1/me/sessions/{id}", tag = "sessions",
+    description = "End one of the member's sessions; its device is signed out at once, live connection included.",
+    responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn end_one(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    end_sessions(&state, member.user_id, Which::One(id.into_inner())).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(delete, path = "/api/v1/me/sessions", tag = "sessions",
+    description = "End every session of the member except the one making this request.",
+    responses((status = 204), (status = 401, body = crate::error::ErrorBody)))]
+pub async fn end_others(state: web::Data<AppState>, member: Member) -> ApiResult<HttpResponse> {
+    end_sessions(&state, member.user_id, Which::AllBut(member.session_id)).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::posts::{PostView, post_views, reader_of, screen_post, single_view};
 use crate::auth::{Member, Viewer};
+use crate::db::blocks;
 use crate::db::communities as community_store;
 use crate::db::posts::{self as post_store, NewContent, PATH_SEGMENT_LEN};
 use crate::db::threads::{self as thread_store, ListCursor, ThreadListing};
@@ -336,6 +337,7 @@ pub async fn reply(
                     "That post isn't public, so it can't be replied to yet.",
                 ));
             }
+            policy::reply_to(blocks::between(connection, author_id, parent.author_id)?, standing)?;
             if parent.depth >= max_depth {
                 return Err(ApiError::invalid(
                     "reply_too_deep",

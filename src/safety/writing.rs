@@ -9,9 +9,9 @@ use super::participation::{self, Place};
 use super::screening::{self, Screened, Writer};
 use super::{Safety, limits};
 use crate::auth::Member;
-use crate::db::AnyConnection;
 use crate::db::communities as community_store;
 use crate::db::queue::{self, ItemSubject};
+use crate::db::{AnyConnection, users};
 use crate::domain::moderation::Subject;
 use crate::error::ApiResult;
 use crate::policy::{Authority, Standing};
@@ -24,7 +24,9 @@ pub enum Writing {
     Chat { room_id: i64 },
 }
 
-/// Checks that `member` may write `text` in a community now and screens it.
+/// Checks that `member` may write `text` in a community now (current
+/// guidelines accepted, no sanction in the way, within the rate limits) and
+/// screens it.
 pub fn check(
     connection: &mut AnyConnection,
     state: &AppState,
@@ -39,6 +41,7 @@ pub fn check(
         Writing::Post => None,
         Writing::Chat { room_id } => Some(room_id),
     };
+    users::require_acceptance(connection, member.user_id, &state.instance.guidelines.version)?;
     participation::ensure_may_write(connection, member.user_id, Place { community_id, room_id })?;
     let moderates_here = matches!(Authority::of(member, Some(standing)), Authority::Admin | Authority::Moderator);
     // Chat is conversation: holding a new member's first lines would stall it.

@@ -103,6 +103,12 @@ pub async fn spawn_app() -> TestApp {
 /// Starts a server with settings adjusted by `adjust`.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let (database, database_url) = fresh_database();
+    let (api, state) = start(database_url, adjust);
+    TestApp { api, state, _database: database }
+}
+
+/// Starts a server on `database_url` in this process.
+fn start(database_url: String, adjust: impl FnOnce(&mut Settings)) -> (Api, Arc<AppState>) {
     let mut settings = Settings {
         addr: "127.0.0.1:0".into(),
         database_url: database_url.clone(),
@@ -114,7 +120,14 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let address = format!("http://127.0.0.1:{}", application.port());
     let state = application.state();
     tokio::spawn(application.run_until_stopped());
-    TestApp { api: Api::new(address, database_url), state, _database: database }
+    (Api::new(address, database_url), state)
+}
+
+impl TestApp {
+    /// A second server on this test's database, as after a restart with other settings.
+    pub fn beside(&self, adjust: impl FnOnce(&mut Settings)) -> Api {
+        start(self.database_url.clone(), adjust).0
+    }
 }
 
 /// A response's status and JSON body (`Value::Null` when there is none).

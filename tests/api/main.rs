@@ -3,14 +3,19 @@
 //! the same tests run against PostgreSQL.
 
 mod accounts;
+mod blocks;
 mod chat;
 mod cli;
 mod client;
 mod communities;
 mod discussions;
+mod email;
+mod erasure;
 mod errors;
 mod helpers;
 mod live_client;
 mod migrations;
 mod moderation;
+mod privacy;
 mod processes;
+mod smtp;

@@ -230,8 +230,8 @@ function add(room: Room, message: ChatMessage): void {
   list.splice(at, 0, message);
   if (list.length > KEPT) list.splice(0, list.length - KEPT);
   room.lastSeq = Math.max(room.lastSeq ?? 0, message.seq);
-  room.typing = room.typing.filter((typist) => typist.username !== message.author.username);
-  const mine = message.client_id && message.author.username === session.me?.username;
+  room.typing = room.typing.filter((typist) => typist.username !== message.author?.username);
+  const mine = message.client_id && message.author?.username === session.me?.username;
   if (mine) {
     const sent = room.outbox.find((entry) => entry.client_id === message.client_id);
     if (sent) sent.seq = message.seq;

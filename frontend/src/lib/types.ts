@@ -86,6 +86,8 @@ export interface Post {
   /** Sent only to the author, for editing. */
   body_markdown: string | null;
   deleted: boolean;
+  /** Collapsed: the reader blocked the author, or the author blocked them. */
+  blocked: boolean;
   content_warning: ContentWarning | null;
   created_at: string;
   edited_at: string | null;
@@ -129,10 +131,13 @@ export interface ChatMessage {
   room: number;
   /** The room's sequence number: messages are shown in this order. */
   seq: number;
-  author: Author;
-  /** Sanitised by the server; null once deleted. */
+  /** Null when a block hides the message. */
+  author: Author | null;
+  /** Sanitised by the server; null once deleted or when a block hides it. */
   body_html: string | null;
   deleted: boolean;
+  /** Collapsed: the reader blocked the author, or the author blocked them. */
+  blocked: boolean;
   created_at: string;
   /** The sender's own id for it; only on the socket. */
   client_id?: string;

@@ -1,0 +1,358 @@
+//! The data export: one JSON document with everything Kindred holds about
+//! a member, built section by section. Each section is one function over
+//! one group of tables; a new kind of data (reports made, moderation
+//! actions and appeals, notifications) is one more entry in `SECTIONS`.
+
+use diesel::prelude::*;
+use serde_json::{Map, Value, json};
+
+use crate::db::AnyConnection;
+use crate::db::schema::{
+    appeals, chat_messages, communities, community_members, consents, membership_requests, moderation_log,
+    post_reactions, post_revisions, posts, reports, rooms, sanctions, sessions, threads, users,
+};
+use crate::domain::device;
+use crate::domain::time::Timestamp;
+use crate::error::ApiResult;
+
+/// Builds one section of the export for a member.
+type Section = fn(&mut AnyConnection, i64) -> ApiResult<Value>;
+
+/// The export's sections, in the order the document lists them.
+pub const SECTIONS: [(&str, Section); 13] = [
+    ("profile", profile),
+    ("consents", consent_records),
+    ("sessions", session_records),
+    ("blocks", blocks_made),
+    ("communities", memberships),
+    ("threads", threads_started),
+    ("posts", posts_with_history),
+    ("reactions", reactions_left),
+    ("chat_messages", chat_sent),
+    ("sanctions", sanctions_received),
+    ("moderation_actions", moderation_received),
+    ("reports", reports_made),
+    ("appeals", appeals_made),
+];
+
+/// The whole document, as JSON text.
+pub fn document(connection: &mut AnyConnection, user_id: i64) -> ApiResult<String> {
+    let mut document = Map::new();
+    document.insert("format".into(), json!("kindred-export-1"));
+    document.insert("exported_at".into(), json!(Timestamp::now()));
+    for (name, section) in SECTIONS {
+        document.insert(name.into(), section(connection, user_id)?);
+    }
+    serde_json::to_string_pretty(&Value::Object(document)).map_err(crate::error::ApiError::internal)
+}
+
+fn at(millis: i64) -> Value {
+    json!(Timestamp(millis))
+}
+
+fn maybe_at(millis: Option<i64>) -> Value {
+    millis.map_or(Value::Null, at)
+}
+
+fn profile(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let (username, display_name, email, verified, is_admin, created_at): (
+        String,
+        String,
+        Option<String>,
+        Option<i64>,
+        bool,
+        i64,
+    ) = users::table
+        .find(user_id)
+        .select((
+            users::username,
+            users::display_name,
+            users::email,
+            users::email_verified_at,
+            users::is_admin,
+            users::created_at,
+        ))
+        .first(connection)?;
+    Ok(json!({
+        "username": username,
+        "display_name": display_name,
+        "email": email,
+        "email_verified_at": maybe_at(verified),
+        "is_admin": is_admin,
+        "created_at": at(created_at),
+    }))
+}
+
+fn consent_records(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let rows: Vec<(String, String, i64)> = consents::table
+        .filter(consents::user_id.eq(user_id))
+        .order(consents::id.asc())
+        .select((consents::kind, consents::version, consents::accepted_at))
+        .load(connection)?;
+    Ok(rows
+        .into_iter()
+        .map(|(kind, version, accepted_at)| json!({ "kind": kind, "version": version, "accepted_at": at(accepted_at) }))
+        .collect())
+}
+
+/// A session as exported: never its token hash.
+#[derive(Queryable)]
+struct SessionRecord {
+    id: i64,
+    created_at: i64,
+    last_used_at: i64,
+    expires_at: i64,
+    user_agent: Option<String>,
+    ip: Option<String>,
+}
+
+/// Sessions with their device and (until the retention job forgets it) the address.
+fn session_records(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let rows: Vec<SessionRecord> = sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .order(sessions::id.asc())
+        .select((
+            sessions::id,
+            sessions::created_at,
+            sessions::last_used_at,
+            sessions::expires_at,
+            sessions::user_agent,
+            sessions::ip,
+        ))
+        .load(connection)?;
+    Ok(rows
+        .into_iter()
+        .map(|session| {
+            json!({
+                "id": session.id,
+                "created_at": at(session.created_at),
+                "last_used_at": at(session.last_used_at),
+                "expires_at": at(session.expires_at),
+                "device": device::describe(session.user_agent.as_deref()),
+                "user_agent": session.user_agent,
+                "ip": session.ip,
+            })
+        })
+        .collect())
+}
+
+fn blocks_made(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let rows = crate::db::blocks::blocked_by(connection, user_id)?;
+    Ok(rows
+        .into_iter()
+        .map(|(username, _, created)| json!({ "username": username, "blocked_at": at(created) }))
+        .collect())
+}
+
+fn memberships(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let joined: Vec<(String, String, i64)> = community_members::table
+        .inner_join(communities::table)
+        .filter(community_members::user_id.eq(user_id))
+        .select((communities::slug, community_members::role, community_members::joined_at))
+        .load(connection)?;
+    let requested: Vec<(String, String, i64, Option<i64>)> = membership_requests::table
+        .inner_join(communities::table)
+        .filter(membership_requests::user_id.eq(user_id))
+        .select((
+            communities::slug,
+            membership_requests::status,
+            membership_requests::requested_at,
+            membership_requests::decided_at,
+        ))
+        .load(connection)?;
+    Ok(json!({
+        "memberships": joined
+            .into_iter()
+            .map(|(slug, role, joined)| json!({ "community": slug, "role": role, "joined_at": at(joined) }))
+            .collect::<Vec<_>>(),
+        "join_requests": requested
+            .into_iter()
+            .map(|(slug, status, requested, decided)| json!({
+                "community": slug, "status": status, "requested_at": at(requested), "decided_at": maybe_at(decided),
+            }))
+            .collect::<Vec<_>>(),
+    }))
+}
+
+fn threads_started(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let rows: Vec<(i64, String, String, i64, Option<i64>)> = threads::table
+        .inner_join(communities::table)
+        .filter(threads::author_id.eq(user_id))
+        .order(threads::id.asc())
+        .select((threads::id, communities::slug, threads::title, threads::created_at, threads::deleted_at))
+        .load(connection)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, slug, title, created, deleted)| {
+            json!({ "id": id, "community": slug, "title": title, "created_at": at(created), "deleted_at": maybe_at(deleted) })
+        })
+        .collect())
+}
+
+fn posts_with_history(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let rows: Vec<crate::db::posts::PostRow> =
+        posts::table.filter(posts::author_id.eq(user_id)).order(posts::id.asc()).load(connection)?;
+    let ids: Vec<i64> = rows.iter().map(|post| post.id).collect();
+    let revisions: Vec<(i64, String, Option<String>, i64, i64)> = post_revisions::table
+        .filter(post_revisions::post_id.eq_any(&ids))
+        .order(post_revisions::id.asc())
+        .select((
+            post_revisions::post_id,
+            post_revisions::body,
+            post_revisions::content_warning,
+            post_revisions::written_at,
+            post_revisions::replaced_at,
+        ))
+        .load(connection)?;
+    Ok(rows
+        .into_iter()
+        .map(|post| {
+            let history: Vec<Value> = revisions
+                .iter()
+                .filter(|revision| revision.0 == post.id)
+                .map(|(_, body, warning, written, replaced)| {
+                    json!({ "body": body, "content_warning": warning, "written_at": at(*written), "replaced_at": at(*replaced) })
+                })
+                .collect();
+            json!({
+                "id": post.id,
+                "thread_id": post.thread_id,
+                "parent_id": post.parent_id,
+                "body": post.body,
+                "content_warning": post.content_warning,
+                "content_warning_note": post.content_warning_note,
+                "created_at": at(post.created_at),
+                "edited_at": maybe_at(post.edited_at),
+                "deleted_at": maybe_at(post.deleted_at),
+                "earlier_versions": history,
+            })
+        })
+        .collect())
+}
+
+fn reactions_left(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let rows: Vec<(i64, String, i64)> = post_reactions::table
+        .filter(post_reactions::user_id.eq(user_id))
+        .order((post_reactions::post_id.asc(), post_reactions::kind.asc()))
+        .select((post_reactions::post_id, post_reactions::kind, post_reactions::created_at))
+        .load(connection)?;
+    Ok(rows
+        .into_iter()
+        .map(|(post_id, kind, created)| json!({ "post_id": post_id, "kind": kind, "created_at": at(created) }))
+        .collect())
+}
+
+/// A chat message as exported, with its room.
+#[derive(Queryable)]
+struct MessageRecord {
+    id: i64,
+    room: i64,
+    room_name: String,
+    seq: i64,
+    body: String,
+    created_at: i64,
+    deleted_at: Option<i64>,
+}
+
+fn chat_sent(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let rows: Vec<MessageRecord> = chat_messages::table
+        .inner_join(rooms::table)
+        .filter(chat_messages::author_id.eq(user_id))
+        .order(chat_messages::id.asc())
+        .select((
+            chat_messages::id,
+            rooms::id,
+            rooms::name,
+            chat_messages::seq,
+            chat_messages::body,
+            chat_messages::created_at,
+            chat_messages::deleted_at,
+        ))
+        .load(connection)?;
+    Ok(rows
+        .into_iter()
+        .map(|message| {
+            json!({
+                "id": message.id, "room": message.room, "room_name": message.room_name, "seq": message.seq,
+                "body": message.body, "created_at": at(message.created_at), "deleted_at": maybe_at(message.deleted_at),
+            })
+        })
+        .collect())
+}
+
+/// Sanctions moderators placed on the member, in force or not.
+fn sanctions_received(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let rows: Vec<crate::db::sanctions::SanctionRow> =
+        sanctions::table.filter(sanctions::user_id.eq(user_id)).order(sanctions::id.asc()).load(connection)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            json!({
+                "kind": row.kind, "community": row.community_id, "room": row.room_id, "reason": row.reason,
+                "ends_at": maybe_at(row.ends_at), "imposed_at": at(row.created_at), "lifted_at": maybe_at(row.lifted_at),
+            })
+        })
+        .collect())
+}
+
+/// Moderation actions on the member's content and account (who acted is not included).
+fn moderation_received(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let rows: Vec<(i64, String, String, i64, String, i64)> = moderation_log::table
+        .filter(moderation_log::target_user_id.eq(user_id))
+        .order(moderation_log::id.asc())
+        .select((
+            moderation_log::id,
+            moderation_log::action,
+            moderation_log::subject_kind,
+            moderation_log::subject_id,
+            moderation_log::reason,
+            moderation_log::created_at,
+        ))
+        .load(connection)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, action, subject, subject_id, reason, created)| {
+            json!({ "id": id, "action": action, "subject": subject, "subject_id": subject_id, "reason": reason, "at": at(created) })
+        })
+        .collect())
+}
+
+/// Reports the member made.
+fn reports_made(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let rows: Vec<(String, i64, String, String, i64, Option<i64>)> = reports::table
+        .filter(reports::reporter_id.eq(user_id))
+        .order(reports::id.asc())
+        .select((
+            reports::subject_kind,
+            reports::subject_id,
+            reports::reason,
+            reports::details,
+            reports::created_at,
+            reports::resolved_at,
+        ))
+        .load(connection)?;
+    Ok(rows
+        .into_iter()
+        .map(|(subject, subject_id, reason, details, created, resolved)| {
+            json!({
+                "subject": subject, "subject_id": subject_id, "reason": reason, "details": details,
+                "created_at": at(created), "resolved_at": maybe_at(resolved),
+            })
+        })
+        .collect())
+}
+
+/// Appeals the member made, and how they were decided.
+fn appeals_made(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let rows: Vec<crate::db::moderation_log::AppealRow> =
+        appeals::table.filter(appeals::appellant_id.eq(user_id)).order(appeals::id.asc()).load(connection)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            json!({
+                "action": row.log_id, "body": row.body, "status": row.status, "decision_reason": row.decision_reason,
+                "created_at": at(row.created_at), "decided_at": maybe_at(row.decided_at),
+            })
+        })
+        .collect())
+}

@@ -1,0 +1,290 @@
+//! A member's data export (every kind of data, built in the background)
+//! and erasure: afterwards no table on either backend holds the member's
+//! username, email or display name, except content the instance's policy
+//! keeps anonymised; threads keep their shape.
+
+use diesel::QueryableByName;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+use kindred::config::ErasureContent;
+use kindred::db::AnyConnection;
+use reqwest::header;
+use serde_json::{Value, json};
+
+use crate::helpers::{Account, PASSWORD, TestApp, spawn_app_with};
+use crate::live_client::{LiveClient, default_room};
+use crate::smtp::SmtpSink;
+
+const USERNAME: &str = "quillon7";
+const EMAIL: &str = "quillon7@mail.example";
+
+/// Everything a member can leave behind, seeded through the API.
+struct Seeded {
+    admin: Account,
+    member: Account,
+    ben: Account,
+    thread: i64,
+    first_post: i64,
+    bens_reply: i64,
+}
+
+async fn seed(app: &TestApp, sink: &SmtpSink) -> Seeded {
+    let admin = app.admin("admin").await;
+    app.community(&admin, "copd", "public").await;
+    let member = app.register(USERNAME).await;
+    let ben = app.register("ben").await;
+    for who in [&member, &ben] {
+        app.join(who, "copd").await.assert_status(200);
+    }
+    let put_email = app.send(reqwest::Method::PUT, "/api/v1/me/email", Some(&member), Some(json!({ "email": EMAIL })));
+    put_email.await.assert_status(202);
+    let token = sink.letter_to(EMAIL, 1).await.token();
+    app.post(&format!("/api/v1/email-verifications/{token}"), None, json!({})).await.assert_status(204);
+
+    let (thread, first_post) = app.thread(&member, "copd", "Breathing exercises", "What helps you?").await;
+    app.patch(&format!("/api/v1/posts/{first_post}"), Some(&member), json!({ "body": "What helps you most?" }))
+        .await
+        .assert_status(200);
+    let bens_reply = app.reply(&ben, thread, Some(first_post), "Pursed-lip breathing").await;
+    app.reply(&member, thread, Some(bens_reply), "Thanks, signed quillon7").await;
+    app.put(&format!("/api/v1/posts/{bens_reply}/reactions/hug"), Some(&member)).await.assert_status(200);
+    app.put("/api/v1/blocks/admin", Some(&member)).await.assert_status(204);
+    app.put(&format!("/api/v1/blocks/{USERNAME}"), Some(&ben)).await.assert_status(204);
+
+    let room = default_room(app, &member, "copd").await;
+    let mut live = LiveClient::connect(app, &member).await;
+    live.subscribe(room, None).await;
+    live.say(room, "Morning all", &format!("{USERNAME}-1")).await;
+    live.next_of("ack").await;
+    live.close().await;
+    let mute = json!({ "minutes": 5 });
+    app.send(reqwest::Method::PUT, &format!("/api/v1/rooms/{room}/mutes/{USERNAME}"), Some(&admin), Some(mute))
+        .await
+        .assert_status(204);
+    let report = json!({ "post_id": bens_reply, "reason": "other", "details": "Seems off-topic." });
+    app.post("/api/v1/reports", Some(&member), report).await.assert_status(201);
+    let actions = app.get("/api/v1/me/moderation", Some(&member)).await;
+    let mute_entry = actions.assert_status(200)["entries"][0]["id"].as_i64().expect("the mute is logged");
+    let appeal = json!({ "log_id": mute_entry, "body": "I was only answering a question." });
+    app.post("/api/v1/appeals", Some(&member), appeal).await.assert_status(201);
+    app.post("/api/v1/me/export", Some(&member), json!({})).await.assert_status(202);
+    Seeded { admin, member, ben, thread, first_post, bens_reply }
+}
+
+async fn app_with(content: ErasureContent) -> (TestApp, SmtpSink) {
+    let sink = SmtpSink::start().await;
+    let url = sink.url();
+    let app = spawn_app_with(|settings| {
+        settings.smtp_url = Some(url);
+        settings.erasure_content = content;
+    })
+    .await;
+    (app, sink)
+}
+
+/// Polls the export until the document is ready, and returns it.
+async fn download(app: &TestApp, who: &Account) -> Value {
+    let mut document = Value::Null;
+    for _ in 0..200 {
+        let response =
+            app.client.get(app.url("/api/v1/me/export")).bearer_auth(&who.token).send().await.expect("answer");
+        assert_eq!(response.status(), 200);
+        let attachment = response.headers().get(header::CONTENT_DISPOSITION).cloned();
+        let body: Value = response.json().await.expect("JSON");
+        if let Some(disposition) = attachment {
+            assert!(disposition.to_str().expect("text").starts_with("attachment;"));
+            document = body;
+            break;
+        }
+        assert_eq!(body["status"], "pending");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(document.is_object(), "the export became ready");
+    document
+}
+
+#[tokio::test]
+async fn the_export_contains_every_kind_of_data_and_no_secrets() {
+    let (app, sink) = app_with(ErasureContent::Anonymise).await;
+    let seeded = seed(&app, &sink).await;
+    let started = app.post("/api/v1/me/export", Some(&seeded.member), json!({})).await;
+    assert_eq!(started.assert_status(202)["status"], "pending");
+    let document = download(&app, &seeded.member).await;
+
+    assert_eq!(document["profile"]["username"], USERNAME);
+    assert_eq!(document["profile"]["email"], EMAIL);
+    let kinds: Vec<&str> =
+        document["consents"].as_array().expect("consents").iter().filter_map(|c| c["kind"].as_str()).collect();
+    assert_eq!(kinds, ["guidelines", "health_data"]);
+    assert_eq!(document["sessions"][0]["ip"], "127.0.0.1");
+    assert_eq!(document["blocks"][0]["username"], "admin");
+    assert_eq!(document["communities"]["memberships"][0]["community"], "copd");
+    assert_eq!(document["threads"][0]["title"], "Breathing exercises");
+    let first = &document["posts"][0];
+    assert_eq!(first["id"], seeded.first_post);
+    assert_eq!(first["body"], "What helps you most?");
+    assert_eq!(first["earlier_versions"][0]["body"], "What helps you?");
+    assert_eq!(document["posts"].as_array().expect("posts").len(), 2);
+    assert_eq!(
+        document["reactions"][0],
+        json!({ "post_id": seeded.bens_reply, "kind": "hug", "created_at": document["reactions"][0]["created_at"] })
+    );
+    assert_eq!(document["chat_messages"][0]["body"], "Morning all");
+    assert_eq!(document["sanctions"][0]["kind"], "mute");
+    assert_eq!(document["moderation_actions"][0]["action"], "mute");
+    assert_eq!(document["reports"][0]["subject_id"], seeded.bens_reply);
+    assert_eq!(document["appeals"][0]["status"], "open");
+    let text = document.to_string();
+    for secret in ["token", "password", &seeded.member.token] {
+        assert!(!text.contains(secret), "the export holds no {secret}");
+    }
+    // Someone else's export is their own.
+    app.get("/api/v1/me/export", Some(&seeded.ben)).await.assert_error(404, "not_found");
+}
+
+/// (table, column) of every text column in the database.
+fn text_columns(connection: &mut AnyConnection) -> Vec<(String, String)> {
+    #[derive(QueryableByName)]
+    struct Column {
+        #[diesel(sql_type = Text)]
+        table_name: String,
+        #[diesel(sql_type = Text)]
+        column_name: String,
+    }
+    let query = match connection {
+        AnyConnection::Sqlite(_) => {
+            "SELECT m.name AS table_name, p.name AS column_name FROM sqlite_master m, pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND upper(p.type) = 'TEXT'"
+        }
+        AnyConnection::Postgres(_) => {
+            "SELECT table_name::text AS table_name, column_name::text AS column_name FROM information_schema.columns \
+             WHERE table_schema = 'public' AND data_type = 'text'"
+        }
+    };
+    let columns: Vec<Column> = diesel::sql_query(query).load(connection).expect("the columns");
+    columns.into_iter().map(|column| (column.table_name, column.column_name)).collect()
+}
+
+/// Every (table, column) whose text contains `needle`, ignoring case.
+fn traces(connection: &mut AnyConnection, needle: &str) -> Vec<String> {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        found: i64,
+    }
+    let placeholder = if matches!(connection, AnyConnection::Sqlite(_)) { "?" } else { "$1" };
+    let mut found = Vec::new();
+    for (table, column) in text_columns(connection) {
+        let query = format!(
+            "SELECT COUNT(*) AS found FROM \"{table}\" WHERE lower(\"{column}\") LIKE '%' || {placeholder} || '%'"
+        );
+        let count: Count =
+            diesel::sql_query(query).bind::<Text, _>(needle.to_lowercase()).get_result(connection).expect("a count");
+        if count.found > 0 {
+            found.push(format!("{table}.{column}"));
+        }
+    }
+    found
+}
+
+async fn erase_and_check(content: ErasureContent, kept_content: &[&str]) {
+    let (app, sink) = app_with(content).await;
+    let seeded = seed(&app, &sink).await;
+    download(&app, &seeded.member).await;
+    let mut live = LiveClient::connect(&app, &seeded.member).await;
+    let mut connection = app.connect();
+    assert!(!traces(&mut connection, USERNAME).is_empty(), "the scan finds the member before erasure");
+
+    let erase = |password: &str| {
+        app.send(reqwest::Method::DELETE, "/api/v1/me", Some(&seeded.member), Some(json!({ "password": password })))
+    };
+    erase("not the password").await.assert_error(403, "wrong_password");
+    erase(PASSWORD).await.assert_status(204);
+    assert!(live.next().await.is_none(), "the live connection closed");
+    app.get("/api/v1/me", Some(&seeded.member)).await.assert_error(401, "session_invalid");
+    app.sign_in(USERNAME, PASSWORD).await.assert_error(401, "invalid_credentials");
+
+    for needle in [USERNAME, EMAIL, &format!("{USERNAME} (they/them)")] {
+        let found = traces(&mut connection, needle);
+        assert!(found.iter().all(|place| kept_content.contains(&place.as_str())), "{needle} found in {found:?}");
+    }
+
+    // The thread keeps its shape, under "a former member" or as removed posts.
+    let page = app.get(&format!("/api/v1/threads/{}", seeded.thread), Some(&seeded.ben)).await;
+    let page = page.assert_status(200);
+    let posts = page["posts"].as_array().expect("posts");
+    assert_eq!(posts.len(), 3);
+    assert_eq!(posts[1]["id"], seeded.bens_reply);
+    assert_eq!(posts[1]["body_html"], "<p>Pursed-lip breathing</p>\n");
+    assert_eq!(posts[1]["reactions"], json!([]), "the member's reactions are gone");
+    match content {
+        ErasureContent::Anonymise => {
+            assert_eq!(posts[0]["author"]["display_name"], "a former member");
+            assert_eq!(posts[0]["blocked"], false, "blocks went with the account");
+            assert_eq!(page["thread"]["title"], "Breathing exercises");
+        }
+        ErasureContent::Remove => {
+            assert!(posts[0]["deleted"] == true && posts[0]["body_html"].is_null() && posts[0]["author"].is_null());
+            assert_eq!(posts[2]["deleted"], true);
+            assert_eq!(page["thread"]["title"], "(removed)");
+        }
+    }
+    // The erasure is recorded without personal data.
+    #[derive(QueryableByName)]
+    struct Recorded {
+        #[diesel(sql_type = Text)]
+        requested_by: String,
+        #[diesel(sql_type = Text)]
+        content_policy: String,
+    }
+    let recorded: Vec<Recorded> = diesel::sql_query("SELECT requested_by, content_policy FROM account_erasures")
+        .load(&mut connection)
+        .expect("the record");
+    assert_eq!(recorded.len(), 1);
+    assert_eq!((recorded[0].requested_by.as_str(), recorded[0].content_policy.as_str()), ("member", content.as_str()));
+}
+
+#[tokio::test]
+async fn erasure_with_anonymised_content_leaves_no_trace_outside_the_content_it_keeps() {
+    erase_and_check(ErasureContent::Anonymise, &["posts.body", "posts.body_html"]).await;
+}
+
+#[tokio::test]
+async fn erasure_with_removed_content_leaves_no_trace_at_all() {
+    erase_and_check(ErasureContent::Remove, &[]).await;
+}
+
+#[tokio::test]
+async fn an_admin_erases_an_account_on_request_and_others_cannot() {
+    let (app, sink) = app_with(ErasureContent::Anonymise).await;
+    let seeded = seed(&app, &sink).await;
+    let path = format!("/api/v1/admin/users/{USERNAME}");
+    app.delete(&path, Some(&seeded.ben)).await.assert_error(403, "forbidden");
+    app.delete(&path, Some(&seeded.admin)).await.assert_status(204);
+    app.get("/api/v1/me", Some(&seeded.member)).await.assert_error(401, "session_invalid");
+    app.delete(&path, Some(&seeded.admin)).await.assert_error(404, "not_found");
+    let mut connection = app.connect();
+    assert_eq!(traces(&mut connection, EMAIL), Vec::<String>::new());
+    // Someone may take the name afterwards.
+    app.register(USERNAME).await;
+}
+
+#[tokio::test]
+async fn the_command_line_erases_an_account() {
+    let (app, sink) = app_with(ErasureContent::Remove).await;
+    let seeded = seed(&app, &sink).await;
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_kindred"))
+        .env_remove("KINDRED_CONFIG")
+        .env("RUST_LOG", "warn")
+        .env("KINDRED_DATABASE_URL", &app.database_url)
+        .env("KINDRED_ERASURE_CONTENT", "remove")
+        .args(["admin", "erase-user", USERNAME])
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let mut connection = app.connect();
+    app.get("/api/v1/me", Some(&seeded.member)).await.assert_error(401, "session_invalid");
+    for needle in [USERNAME, EMAIL] {
+        assert_eq!(traces(&mut connection, needle), Vec::<String>::new(), "{needle}");
+    }
+}
