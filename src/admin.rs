@@ -22,7 +22,8 @@ pub fn connect(settings: &Settings) -> anyhow::Result<AnyConnection> {
     Ok(connection)
 }
 
-fn in_transaction<T>(
+/// Runs `change` in one transaction, with its error as a sentence.
+pub(crate) fn in_transaction<T>(
     connection: &mut AnyConnection,
     change: impl FnOnce(&mut AnyConnection) -> Result<T, ApiError>,
 ) -> anyhow::Result<T> {

@@ -15,6 +15,8 @@ pub mod policy;
 pub mod privacy;
 pub mod routes;
 pub mod safety;
+#[cfg(feature = "bench")]
+pub mod seed;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

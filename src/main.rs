@@ -65,6 +65,18 @@ enum AdminCommand {
     ResetPassword { username: String },
     /// Erase an account on its member's request: personal data goes, content follows `erasure_content`.
     EraseUser { username: String },
+    /// Benchmarks only: open `items` moderation queue items in a community, written by `author`.
+    #[cfg(feature = "bench")]
+    SeedQueue {
+        #[arg(long)]
+        community: String,
+        #[arg(long)]
+        author: String,
+        #[arg(long, default_value_t = 10_000)]
+        items: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -133,6 +145,11 @@ fn run_admin(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
         AdminCommand::EraseUser { username } => {
             admin::erase_user(&mut connection, settings, &username)?;
             println!("Erased the account {username}.");
+        }
+        #[cfg(feature = "bench")]
+        AdminCommand::SeedQueue { community, author, items, seed } => {
+            kindred::seed::seed_queue(&mut connection, &community, &author, items, seed)?;
+            println!("Opened {items} queue items in {community}.");
         }
     }
     Ok(())

@@ -3,6 +3,7 @@
 //! control and scenario, and prints a table of medians, spreads and ratios.
 //! A benchmark reports; it asserts nothing about speed.
 
+mod queue;
 mod s3;
 mod server;
 mod stats;
@@ -20,11 +21,14 @@ struct Cli {
 enum Scenario {
     /// S3: chat fan-out to one room against the bare broadcast hub.
     S3(s3::Options),
+    /// The moderation queue with many open items, against the hello control.
+    Queue(queue::Options),
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().scenario {
         Scenario::S3(options) => s3::run(options).await,
+        Scenario::Queue(options) => queue::run(options).await,
     }
 }

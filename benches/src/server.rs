@@ -22,6 +22,17 @@ pub struct Server {
 impl Server {
     /// Starts `binary` with extra environment `settings`, on `core` if given.
     pub async fn start(binary: &Path, core: Option<u32>, settings: &[(&str, String)]) -> anyhow::Result<Server> {
+        Self::start_after(binary, core, settings, &[]).await
+    }
+
+    /// Starts `binary` after running each of `setup` as `kindred admin ...`
+    /// on the fresh database (the admin `bench` and community `bench` exist).
+    pub async fn start_after(
+        binary: &Path,
+        core: Option<u32>,
+        settings: &[(&str, String)],
+        setup: &[&[&str]],
+    ) -> anyhow::Result<Server> {
         let data = tempfile::tempdir()?;
         let database = format!("sqlite://{}", data.path().join("bench.db").display());
         admin(binary, &database, &["admin", "create-user", "--admin", "bench"], Some(PASSWORD)).await?;
@@ -32,6 +43,9 @@ impl Server {
             None,
         )
         .await?;
+        for args in setup {
+            admin(binary, &database, args, None).await?;
+        }
         let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let mut command = match core {
             Some(core) if which("taskset") => {
