@@ -824,3 +824,66 @@ async fn a_moderator_removing_a_chat_message_is_logged_and_muting_in_a_room_is_a
     assert!(!ack["support"]["helplines"].as_array().expect("helplines").is_empty());
     assert_eq!(cast.queue(&cast.moderator).await[0]["subject"], "message");
 }
+
+#[tokio::test]
+async fn every_kind_of_action_reverses_with_its_own_logged_reversal() {
+    let cast = cast().await;
+    let (thread, first) = cast.app.thread(&cast.amy, &cast.slug, "Reversals", "Every action undone.").await;
+    let reported = cast.app.reply(&cast.ben, thread, Some(first), "A fine reply").await;
+    cast.app
+        .post("/api/v1/reports", Some(&cast.amy), json!({ "post_id": reported, "reason": "other" }))
+        .await
+        .assert_status(201);
+    let item = cast.queue(&cast.moderator).await[0]["id"].as_i64().expect("item");
+    cast.app
+        .post(
+            "/api/v1/moderation/filters",
+            Some(&cast.moderator),
+            json!({ "community": cast.slug, "term": "zebra", "action": "hold" }),
+        )
+        .await
+        .assert_status(201);
+    let held = cast
+        .app
+        .post(&format!("/api/v1/threads/{thread}/posts"), Some(&cast.ben), json!({ "body": "zebra crossing" }))
+        .await;
+    let held = held.assert_status(201)["id"].as_i64().expect("held post");
+
+    // (action, its reversal's action)
+    let cases = [
+        (json!({ "action": "dismiss", "item_id": item, "reason": "Nothing wrong." }), "reopen"),
+        (json!({ "action": "approve", "post_id": held }), "hold"),
+        (json!({ "action": "pin", "thread_id": thread, "reason": "Useful." }), "unpin"),
+        (json!({ "action": "warn", "member": "ben", "reason": "Be kind." }), "lift"),
+        (
+            json!({ "action": "ban", "member": "ben", "community": cast.slug, "minutes": 60, "reason": "Abuse." }),
+            "lift",
+        ),
+        (json!({ "action": "suspend", "member": "ben", "minutes": 60, "reason": "Spam." }), "lift"),
+        (json!({ "action": "ban", "member": "ben", "reason": "Threats." }), "lift"),
+    ];
+    for (command, undo) in cases {
+        let acted = cast.act(&cast.admin, command.clone()).await;
+        let id = acted.assert_status(201)["id"].as_i64().expect("log id");
+        let reversal = cast
+            .app
+            .post(&format!("/api/v1/moderation/log/{id}/reversal"), Some(&cast.admin), json!({ "reason": "Undone." }))
+            .await;
+        let reversal = reversal.assert_status(201);
+        assert_eq!(reversal["action"], undo, "{command}");
+        assert_eq!(reversal["reverses"], id);
+        // A reversal is not itself reversed.
+        let again = reversal["id"].as_i64().expect("id");
+        cast.app
+            .post(&format!("/api/v1/moderation/log/{again}/reversal"), Some(&cast.admin), json!({ "reason": "Again." }))
+            .await
+            .assert_error(409, "is_a_reversal");
+    }
+    // The dismissed item is open again; the approved post is held again; Ben may sign in and post.
+    assert!(cast.queue(&cast.moderator).await.iter().any(|open| open["id"] == item));
+    assert!(cast.post_as_seen_by(Some(&cast.amy), thread, held).await.is_none());
+    let signed_in = cast.app.sign_in("ben", crate::helpers::PASSWORD).await;
+    let ben = Account { token: signed_in.assert_status(200)["token"].as_str().expect("token").to_owned() };
+    cast.app.join(&ben, &cast.slug).await.assert_status(200);
+    cast.app.reply(&ben, thread, Some(first), "Back again").await;
+}
