@@ -2,7 +2,8 @@
 //! generated `tsvector` columns with ts_rank on PostgreSQL. Both find the
 //! same things (every term of the parsed query, only visible undeleted
 //! content, only in the communities given) and order them the same way:
-//! best match first, then newest. Snippets are made for one page only.
+//! best match first, then newest. Snippets are made from the matched text
+//! by `SearchQuery::snippet`, the same on both.
 
 use std::collections::HashMap;
 
@@ -10,7 +11,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Nullable, Text};
 
 use super::AnyConnection;
-use crate::domain::search::{HIGHLIGHT_START, HIGHLIGHT_STOP, SearchQuery};
+use crate::domain::search::SearchQuery;
 use crate::error::ApiResult;
 
 /// What a search may look at: already narrowed to what the reader may see.
@@ -45,18 +46,8 @@ pub struct Hit {
     pub score: f64,
 }
 
-#[derive(QueryableByName)]
-struct Snippet {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
-    #[diesel(sql_type = Text)]
-    snippet: String,
-}
-
 /// The SQL of one backend.
 struct Dialect {
-    /// The bound query's placeholder, used by every part.
-    query: &'static str,
     posts: &'static str,
     threads: &'static str,
     messages: &'static str,
@@ -64,7 +55,6 @@ struct Dialect {
 }
 
 const SQLITE: Dialect = Dialect {
-    query: "?1",
     posts: "SELECT 'post' AS kind, p.id AS id, p.thread_id AS thread_id, NULL AS room_id, \
             t.community_id AS community_id, p.author_id AS author_id, p.created_at AS created_at, \
             -bm25(posts_search) AS score \
@@ -83,7 +73,6 @@ const SQLITE: Dialect = Dialect {
 };
 
 const POSTGRES: Dialect = Dialect {
-    query: "$1",
     posts: "SELECT 'post' AS kind, p.id AS id, p.thread_id AS thread_id, NULL::bigint AS room_id, \
             t.community_id AS community_id, p.author_id AS author_id, p.created_at AS created_at, \
             ts_rank(p.search_vector, to_tsquery('simple', $1))::float8 AS score \
@@ -165,48 +154,23 @@ pub fn search(
         .load::<Hit>(connection)?)
 }
 
-/// Each hit's snippet, with the matched words between `HIGHLIGHT_START`
-/// and `HIGHLIGHT_STOP`, keyed by (kind, id).
-pub fn snippets(
-    connection: &mut AnyConnection,
-    query: &SearchQuery,
-    hits: &[Hit],
-) -> ApiResult<HashMap<(String, i64), String>> {
-    let sqlite = matches!(connection, AnyConnection::Sqlite(_));
-    let (text, dialect) = if sqlite { (query.fts5(), &SQLITE) } else { (query.tsquery(), &POSTGRES) };
-    let mut found = HashMap::new();
-    for kind in ["thread", "post", "message"] {
-        let ids: Vec<i64> = hits.iter().filter(|hit| hit.kind == kind).map(|hit| hit.id).collect();
-        if ids.is_empty() {
-            continue;
-        }
-        let (index, table, column, words) = match kind {
-            "thread" => ("threads_search", "threads", "title", 64),
-            "post" => ("posts_search", "posts", "body", 24),
-            _ => ("messages_search", "chat_messages", "body", 24),
-        };
-        let (start, stop) = (u32::from(HIGHLIGHT_START), u32::from(HIGHLIGHT_STOP));
-        let placeholder = dialect.query;
-        let sql = if sqlite {
-            format!(
-                "SELECT rowid AS id, snippet({index}, 0, char({start}), char({stop}), '…', {words}) AS snippet \
-                 FROM {index} WHERE {index} MATCH {placeholder} AND rowid IN ({})",
-                id_list(&ids)
-            )
-        } else {
-            let options = format!(
-                "'StartSel=\"' || chr({start}) || '\", StopSel=\"' || chr({stop}) || '\", MaxWords={words}, \
-                 MinWords={}, MaxFragments=1, FragmentDelimiter=\" … \"'",
-                words / 2
-            );
-            format!(
-                "SELECT id, ts_headline('simple', {column}, to_tsquery('simple', {placeholder}), {options}) AS snippet \
-                 FROM {table} WHERE id IN ({})",
-                id_list(&ids)
-            )
-        };
-        let rows: Vec<Snippet> = diesel::sql_query(sql).bind::<Text, _>(text.clone()).load(connection)?;
-        found.extend(rows.into_iter().map(|row| ((kind.to_owned(), row.id), row.snippet)));
-    }
-    Ok(found)
+/// The text each hit matched in (a thread's title, a post's or message's
+/// body), keyed by (kind, id), for its snippet.
+pub fn texts(connection: &mut AnyConnection, hits: &[Hit]) -> ApiResult<HashMap<(String, i64), String>> {
+    use super::schema::{chat_messages, posts, threads};
+    let ids = |kind: &str| -> Vec<i64> { hits.iter().filter(|hit| hit.kind == kind).map(|hit| hit.id).collect() };
+    let titles: Vec<(i64, String)> = threads::table
+        .filter(threads::id.eq_any(ids("thread")))
+        .select((threads::id, threads::title))
+        .load(connection)?;
+    let posts: Vec<(i64, String)> =
+        posts::table.filter(posts::id.eq_any(ids("post"))).select((posts::id, posts::body)).load(connection)?;
+    let messages: Vec<(i64, String)> = chat_messages::table
+        .filter(chat_messages::id.eq_any(ids("message")))
+        .select((chat_messages::id, chat_messages::body))
+        .load(connection)?;
+    let keyed = |kind: &'static str, rows: Vec<(i64, String)>| {
+        rows.into_iter().map(move |(id, text)| ((kind.to_owned(), id), text))
+    };
+    Ok(keyed("thread", titles).chain(keyed("post", posts)).chain(keyed("message", messages)).collect())
 }

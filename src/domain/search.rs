@@ -75,27 +75,73 @@ impl SearchQuery {
     }
 }
 
-/// Marks the stores put around matched words in a snippet.
-pub const HIGHLIGHT_START: char = '\u{2}';
-pub const HIGHLIGHT_STOP: char = '\u{3}';
+/// Words of context shown before the first match and in a whole snippet.
+const BEFORE: usize = 8;
+const WORDS: usize = 30;
 
-/// A snippet as safe HTML: every character of the text escaped, then the
-/// store's marks turned into balanced `<mark>` elements (a mark the text
-/// itself contained can only ever add or end a highlight).
-pub fn highlighted(raw: &str) -> String {
-    let mut html = String::with_capacity(raw.len() + 32);
-    let mut open = false;
-    for c in raw.chars() {
-        match c {
-            HIGHLIGHT_START if !open => {
+impl SearchQuery {
+    /// A snippet of `text` around the first of the query's words, as safe
+    /// HTML: every character escaped, then each matched word in `<mark>`.
+    /// Made here rather than by the database so both backends show the same.
+    pub fn snippet(&self, text: &str) -> String {
+        let words = word_spans(text);
+        let matches = |&(start, end): &(usize, usize)| {
+            let word = text[start..end].to_lowercase();
+            self.phrases.iter().flatten().any(|term| *term == word)
+        };
+        let first = words.iter().position(matches).unwrap_or(0);
+        let from = first.saturating_sub(BEFORE);
+        let to = (from + WORDS).min(words.len());
+        let Some(&(start, _)) = words.get(from) else { return String::new() };
+        let mut html = String::new();
+        if from > 0 {
+            html.push_str("… ");
+        }
+        let mut at = if from == 0 { 0 } else { start };
+        for span in &words[from..to] {
+            escape_into(&mut html, &text[at..span.0]);
+            let word = &text[span.0..span.1];
+            if matches(span) {
                 html.push_str("<mark>");
-                open = true;
-            }
-            HIGHLIGHT_STOP if open => {
+                escape_into(&mut html, word);
                 html.push_str("</mark>");
-                open = false;
+            } else {
+                escape_into(&mut html, word);
             }
-            HIGHLIGHT_START | HIGHLIGHT_STOP => {}
+            at = span.1;
+        }
+        if to < words.len() {
+            html.push_str(" …");
+        } else {
+            escape_into(&mut html, &text[at..]);
+        }
+        html
+    }
+}
+
+/// Byte ranges of the runs of letters and digits in `text`.
+fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (at, c) in text.char_indices() {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(at),
+            (false, Some(from)) => {
+                spans.push((from, at));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(from) = start {
+        spans.push((from, text.len()));
+    }
+    spans
+}
+
+fn escape_into(html: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
             '&' => html.push_str("&amp;"),
             '<' => html.push_str("&lt;"),
             '>' => html.push_str("&gt;"),
@@ -104,10 +150,6 @@ pub fn highlighted(raw: &str) -> String {
             c => html.push(c),
         }
     }
-    if open {
-        html.push_str("</mark>");
-    }
-    html
 }
 
 /// Runs of letters and digits, lower-cased; everything else separates them,
@@ -140,11 +182,15 @@ mod tests {
 
     #[test]
     fn snippets_are_escaped_before_they_are_highlighted() {
-        let raw = "<script>alert(\"x\")</script> \u{2}inhaler\u{3} & \u{3}\u{2}spare";
+        let query = SearchQuery::parse("inhaler").expect("parses");
         assert_eq!(
-            highlighted(raw),
-            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; <mark>inhaler</mark> &amp; <mark>spare</mark>"
+            query.snippet("<script>alert(\"x\")</script> my Inhaler & spare"),
+            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; my <mark>Inhaler</mark> &amp; spare"
         );
+        let long = format!("{} inhaler {}", "word ".repeat(20), "more ".repeat(40));
+        let snippet = query.snippet(&long);
+        assert!(snippet.starts_with("… word") && snippet.ends_with(" …") && snippet.contains("<mark>inhaler</mark>"));
+        assert_eq!(query.snippet(""), "");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::auth::{Member, Viewer};
 use crate::db::communities as community_store;
 use crate::db::search::{self, Hit, Scope};
 use crate::db::{AnyConnection, blocks, chat, threads as thread_store, users};
-use crate::domain::search::{SearchQuery, highlighted};
+use crate::domain::search::SearchQuery;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::policy::{self, Standing};
@@ -104,13 +104,13 @@ pub async fn search(
             let reader = viewer.0;
             let scope = scope_for(connection, reader.as_ref(), community.as_deref(), author.as_deref())?;
             let hits = search::search(connection, &query, &scope, offset, limit)?;
-            let mut snippets = search::snippets(connection, &query, &hits)?;
+            let mut texts = search::texts(connection, &hits)?;
             let more = hits.len() as i64 == limit && offset + limit < MAX_OFFSET;
             let results = hits
                 .into_iter()
                 .map(|hit| {
-                    let snippet = snippets.remove(&(hit.kind.clone(), hit.id)).unwrap_or_default();
-                    result(connection, hit, &snippet)
+                    let snippet = query.snippet(&texts.remove(&(hit.kind.clone(), hit.id)).unwrap_or_default());
+                    result(connection, hit, snippet)
                 })
                 .collect::<ApiResult<Vec<_>>>()?;
             Ok(SearchResults { results, next_cursor: more.then(|| (offset + limit).to_string()) })
@@ -153,7 +153,7 @@ fn scope_for(
     Ok(Scope { communities, author, hidden_authors })
 }
 
-fn result(connection: &mut AnyConnection, hit: Hit, snippet: &str) -> ApiResult<SearchResult> {
+fn result(connection: &mut AnyConnection, hit: Hit, snippet_html: String) -> ApiResult<SearchResult> {
     let thread = hit
         .thread_id
         .map(|id| thread_store::by_id(connection, id).map(|thread| ThreadRef { id, title: thread.title }))
@@ -169,6 +169,6 @@ fn result(connection: &mut AnyConnection, hit: Hit, snippet: &str) -> ApiResult<
         community: community_store::by_id(connection, hit.community_id)?.slug,
         author: AuthorView { username, display_name },
         created_at: Timestamp(hit.created_at),
-        snippet_html: highlighted(snippet),
+        snippet_html,
     })
 }

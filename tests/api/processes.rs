@@ -101,3 +101,33 @@ async fn chat_reaches_clients_of_another_process_and_survives_a_lost_listen_conn
     second.api.delete(&format!("/api/v1/messages/{message_id}"), Some(&admin)).await.assert_status(204);
     assert_eq!(amy_live.next_of("deleted").await["id"], message_id, "a deletion crosses processes too");
 }
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: .ci/run sets KINDRED_TEST_POSTGRES_URL and runs it with --include-ignored"]
+async fn a_notification_reaches_a_live_client_connected_to_another_process() {
+    assert!(postgres_admin_url().is_some(), "set KINDRED_TEST_POSTGRES_URL to run this test");
+    let (_database, url) = fresh_database();
+    let first = ServerProcess::start(&url).await;
+    let second = ServerProcess::start(&url).await;
+    let admin = first.api.admin("admin").await;
+    first.api.community(&admin, "copd", "public").await;
+    let amy = first.api.register("amy").await;
+    let ben = second.api.register("ben").await;
+    first.api.join(&amy, "copd").await.assert_status(200);
+    second.api.join(&ben, "copd").await.assert_status(200);
+    let (thread, first_post) = first.api.thread(&amy, "copd", "Breathing exercises", "What helps?").await;
+
+    let mut amy_live = LiveClient::connect(&first.api, &amy).await;
+    second.api.reply(&ben, thread, Some(first_post), "Singing, @amy").await;
+    let frame = amy_live.next_of("notification").await;
+    assert_eq!(frame["notification"]["kind"], "reply", "a reply that mentions amy is one notification");
+    assert_eq!(frame["unread_count"], 1);
+
+    let room = default_room(&second.api, &ben, "copd").await;
+    let mut ben_live = LiveClient::connect(&second.api, &ben).await;
+    ben_live.subscribe(room, None).await;
+    ben_live.say(room, "See you Friday @amy", "n-1").await;
+    let frame = amy_live.next_of("notification").await;
+    assert_eq!(frame["notification"]["room"]["id"], room, "a chat mention crosses processes too");
+    assert_eq!(frame["unread_count"], 2);
+}

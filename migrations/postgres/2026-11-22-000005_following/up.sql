@@ -39,18 +39,20 @@ CREATE TABLE notifications (
 CREATE UNIQUE INDEX notifications_unread_group ON notifications (user_id, group_key) WHERE read_at IS NULL;
 CREATE INDEX notifications_by_user ON notifications (user_id, updated_at, id);
 
--- Full-text search: 'simple' (no stemming, no accent folding) matches
--- SQLite's unicode61 tokenizer as set up there.
+-- Full-text search: 'simple' (no stemming, no accent folding) on the text
+-- with ASCII punctuation made spaces, so words are runs of letters and
+-- digits as in SQLite's unicode61 tokenizer (PostgreSQL's own parser would
+-- otherwise read tags, addresses and hyphenated words as units).
 ALTER TABLE posts ADD COLUMN search_vector tsvector
-    GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED;
+    GENERATED ALWAYS AS (to_tsvector('simple', regexp_replace(body, '[[:punct:]]', ' ', 'g'))) STORED;
 CREATE INDEX posts_search ON posts USING GIN (search_vector)
     WHERE moderation_state = 'visible' AND deleted_at IS NULL;
 
 ALTER TABLE threads ADD COLUMN search_vector tsvector
-    GENERATED ALWAYS AS (to_tsvector('simple', title)) STORED;
+    GENERATED ALWAYS AS (to_tsvector('simple', regexp_replace(title, '[[:punct:]]', ' ', 'g'))) STORED;
 CREATE INDEX threads_search ON threads USING GIN (search_vector) WHERE deleted_at IS NULL;
 
 ALTER TABLE chat_messages ADD COLUMN search_vector tsvector
-    GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED;
+    GENERATED ALWAYS AS (to_tsvector('simple', regexp_replace(body, '[[:punct:]]', ' ', 'g'))) STORED;
 CREATE INDEX messages_search ON chat_messages USING GIN (search_vector)
     WHERE moderation_state = 'visible' AND deleted_at IS NULL;
