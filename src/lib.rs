@@ -11,6 +11,7 @@ pub mod error;
 pub mod live;
 pub mod mail;
 pub mod moderate;
+pub mod notify;
 pub mod policy;
 pub mod privacy;
 pub mod routes;

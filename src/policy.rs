@@ -224,6 +224,22 @@ pub struct Acceptance<'a> {
     pub health_data: Option<&'a str>,
 }
 
+/// Following a thread or community: whoever may read it.
+pub fn follow(visibility: Visibility, standing: Standing) -> Result<(), ApiError> {
+    read_threads(visibility, standing)
+}
+
+/// Whether search looks in a community for a reader: exactly where they may read.
+pub fn search_in(visibility: Visibility, standing: Standing) -> bool {
+    read_threads(visibility, standing).is_ok()
+}
+
+/// Whether a member is told of content (a reply, a mention, a new post):
+/// only where they may read it, and never across a block either way.
+pub fn hear_of(visibility: Visibility, standing: Standing, blocked: bool) -> bool {
+    !blocked && read_threads(visibility, standing).is_ok()
+}
+
 /// Erasing someone else's account: instance admins.
 pub fn erase_account(member: &Member) -> Result<(), ApiError> {
     if member.is_admin { Ok(()) } else { Err(ApiError::forbidden("Only an instance admin can erase an account.")) }
@@ -256,6 +272,25 @@ mod tests {
         for (visibility, standing, may_read, may_post) in table {
             assert_eq!(read_threads(visibility, standing).is_ok(), may_read, "{visibility:?} {standing:?} read");
             assert_eq!(post(visibility, standing).is_ok(), may_post, "{visibility:?} {standing:?} post");
+        }
+    }
+
+    #[test]
+    fn following_searching_and_hearing_go_where_reading_goes() {
+        let table = [
+            (Public, OUTSIDER, false, true),
+            (Public, MEMBER, true, false),
+            (Members, OUTSIDER, false, false),
+            (Members, MEMBER, false, true),
+            (Members, MEMBER, true, false),
+            (Approval, OUTSIDER, false, false),
+            (Approval, ADMIN, false, true),
+        ];
+        for (visibility, standing, blocked, hears) in table {
+            let reads = read_threads(visibility, standing).is_ok();
+            assert_eq!(follow(visibility, standing).is_ok(), reads, "{visibility:?} {standing:?} follow");
+            assert_eq!(search_in(visibility, standing), reads, "{visibility:?} {standing:?} search");
+            assert_eq!(hear_of(visibility, standing, blocked), hears, "{visibility:?} {standing:?} {blocked} hear");
         }
     }
 

@@ -205,21 +205,29 @@ pub fn release(connection: &mut AnyConnection, item_id: i64) -> ApiResult<()> {
 }
 
 /// Closes the open item about a subject (if any), and with it its reports,
-/// so their reporters learn the report was dealt with.
+/// so their reporters learn the report was dealt with; returns those
+/// reports as (report id, reporter id).
 pub fn resolve_open(
     connection: &mut AnyConnection,
     kind: Subject,
     subject_id: i64,
     resolved_by: i64,
     resolution: &str,
-) -> ApiResult<()> {
-    if let Some(item) = open_for(connection, kind, subject_id)? {
-        resolve(connection, item.id, resolved_by, resolution)?;
+) -> ApiResult<Vec<(i64, i64)>> {
+    match open_for(connection, kind, subject_id)? {
+        Some(item) => resolve(connection, item.id, resolved_by, resolution),
+        None => Ok(Vec::new()),
     }
-    Ok(())
 }
 
-pub fn resolve(connection: &mut AnyConnection, item_id: i64, resolved_by: i64, resolution: &str) -> ApiResult<()> {
+/// Closes an item and its reports; returns the reports it closed as
+/// (report id, reporter id).
+pub fn resolve(
+    connection: &mut AnyConnection,
+    item_id: i64,
+    resolved_by: i64,
+    resolution: &str,
+) -> ApiResult<Vec<(i64, i64)>> {
     let now = Timestamp::now().0;
     let changed = diesel::update(moderation_items::table.find(item_id).filter(moderation_items::resolved_at.is_null()))
         .set((
@@ -233,10 +241,10 @@ pub fn resolve(connection: &mut AnyConnection, item_id: i64, resolved_by: i64, r
     if changed == 0 {
         return Err(ApiError::conflict("already_resolved", "That item was already dealt with."));
     }
-    diesel::update(reports::table.filter(reports::item_id.eq(item_id)))
-        .set(reports::resolved_at.eq(Some(now)))
-        .execute(connection)?;
-    Ok(())
+    let open_reports = reports::table.filter(reports::item_id.eq(item_id)).filter(reports::resolved_at.is_null());
+    let closed = open_reports.select((reports::id, reports::reporter_id)).load(connection)?;
+    diesel::update(open_reports).set(reports::resolved_at.eq(Some(now))).execute(connection)?;
+    Ok(closed)
 }
 
 /// Reopens a dismissed item, unless a newer item about its subject is open.

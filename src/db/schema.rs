@@ -178,6 +178,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_tokens,
     data_exports,
     account_erasures,
+    thread_follows,
+    community_follows,
+    notifications,
 );
 
 diesel::table! {
@@ -379,3 +382,40 @@ diesel::table! {
 }
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(data_exports -> users (user_id));
+
+diesel::table! {
+    thread_follows (user_id, thread_id) {
+        user_id -> BigInt,
+        thread_id -> BigInt,
+        level -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    community_follows (user_id, community_id) {
+        user_id -> BigInt,
+        community_id -> BigInt,
+        level -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        group_key -> Text,
+        count -> Integer,
+        thread_id -> Nullable<BigInt>,
+        subject_id -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        read_at -> Nullable<BigInt>,
+    }
+}
+diesel::joinable!(thread_follows -> threads (thread_id));
+diesel::joinable!(community_follows -> communities (community_id));
+diesel::joinable!(notifications -> users (user_id));

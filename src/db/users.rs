@@ -193,3 +193,12 @@ pub fn usernames(connection: &mut AnyConnection, ids: &[i64]) -> ApiResult<std::
         .into_iter()
         .collect())
 }
+
+/// The accounts (not erased) with these case-folded usernames.
+pub fn ids_by_keys(connection: &mut AnyConnection, keys: &[String]) -> ApiResult<Vec<i64>> {
+    Ok(users::table
+        .filter(users::username_key.eq_any(keys))
+        .filter(users::erased_at.is_null())
+        .select(users::id)
+        .load(connection)?)
+}

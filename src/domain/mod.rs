@@ -6,7 +6,9 @@ pub mod chat;
 pub mod community;
 pub mod device;
 pub mod discussion;
+pub mod following;
 pub mod moderation;
+pub mod search;
 pub mod time;
 
 use unicode_segmentation::UnicodeSegmentation;

@@ -52,6 +52,11 @@ pub enum Note {
         users: [i64; 2],
         origin: u64,
     },
+    /// These members have new notifications: their connections send the latest.
+    Notified {
+        users: Vec<i64>,
+        origin: u64,
+    },
 }
 
 impl Note {
@@ -59,7 +64,7 @@ impl Note {
     pub fn room(&self) -> Option<i64> {
         match self {
             Note::Message { room, .. } | Note::Deleted { room, .. } | Note::Typing { room, .. } => Some(*room),
-            Note::SessionsEnded { .. } | Note::BlocksChanged { .. } => None,
+            Note::SessionsEnded { .. } | Note::BlocksChanged { .. } | Note::Notified { .. } => None,
         }
     }
 
@@ -69,7 +74,8 @@ impl Note {
             Note::Deleted { origin, .. }
             | Note::Typing { origin, .. }
             | Note::SessionsEnded { origin, .. }
-            | Note::BlocksChanged { origin, .. } => Some(*origin),
+            | Note::BlocksChanged { origin, .. }
+            | Note::Notified { origin, .. } => Some(*origin),
         }
     }
 }

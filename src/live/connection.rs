@@ -32,6 +32,7 @@ use crate::domain::discussion::render;
 use crate::domain::moderation::ContentState;
 use crate::error::{ApiError, ApiResult};
 use crate::policy;
+use crate::routes::notifications;
 use crate::state::AppState;
 
 /// Messages sent on joining a room without `after`.
@@ -165,6 +166,7 @@ impl Connection {
                 Err(Ending::SessionEnded)
             }
             Ok(Control::BlocksChanged(users)) if users.contains(&self.member.user_id) => self.reload_blocks().await,
+            Ok(Control::Notified(users)) if users.contains(&self.member.user_id) => self.notified().await,
             Ok(Control::Recheck) | Err(broadcast::error::RecvError::Lagged(_)) => self.recheck().await,
             Ok(_) | Err(broadcast::error::RecvError::Closed) => Ok(()),
         }
@@ -187,6 +189,19 @@ impl Connection {
         let hidden = self.state.db.read(move |connection| blocks::hidden_from(connection, user_id)).await;
         self.hidden = hidden.map_err(|_| Ending::Unavailable)?;
         Ok(())
+    }
+
+    /// Sends the member's newest notification and unread count.
+    async fn notified(&mut self) -> Result<(), Ending> {
+        let user_id = self.member.user_id;
+        let latest = self.state.db.read(move |connection| notifications::latest(connection, user_id)).await;
+        match latest {
+            Ok(Some((notification, unread_count))) => {
+                self.send(&ServerFrame::Notification { notification: &notification, unread_count })
+            }
+            Ok(None) => Ok(()),
+            Err(_) => Err(Ending::Unavailable),
+        }
     }
 
     /// Whether a block collapses `author`'s messages in `room` for this member.
@@ -372,10 +387,13 @@ impl Connection {
     async fn send_message(&mut self, room: i64, body: String, client_id: String) -> Result<(), Ending> {
         let stored = self.store_message(room, body, &client_id).await;
         match stored {
-            Ok(Sent { listing, held, support }) => {
+            Ok(Sent { listing, held, support, told }) => {
                 let message = &listing.message;
                 if !held {
                     self.state.hub.deliver(&Note::Message { room, seq: message.seq });
+                }
+                if let Some(note) = &told {
+                    self.state.hub.deliver(note);
                 }
                 let ack = ServerFrame::Ack {
                     room,

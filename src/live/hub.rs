@@ -48,6 +48,8 @@ pub enum Control {
     SessionsEnded(Arc<[i64]>),
     /// A block between these two members changed.
     BlocksChanged([i64; 2]),
+    /// These members have new notifications.
+    Notified(Arc<[i64]>),
     /// Notes may have been missed: every connection checks its session and blocks again.
     Recheck,
 }
@@ -172,12 +174,14 @@ impl Hub {
         let _ = self.controls.send(Control::Recheck);
     }
 
-    /// Hands a note to this process's connections: account notes to all of
-    /// them, room notes to the room's subscribers.
+    /// Hands a note to this process's connections: account notes (sessions,
+    /// blocks, notifications; each connection picks out its member's) to all
+    /// of them, room notes to the room's subscribers.
     pub fn deliver(&self, note: &Note) {
         let control = match note {
             Note::SessionsEnded { sessions, .. } => Some(Control::SessionsEnded(sessions.as_slice().into())),
             Note::BlocksChanged { users, .. } => Some(Control::BlocksChanged(*users)),
+            Note::Notified { users, .. } => Some(Control::Notified(users.as_slice().into())),
             _ => None,
         };
         if let Some(control) = control {
@@ -198,7 +202,7 @@ impl Hub {
                 let frame = ServerFrame::Typing { room: *room, username, display_name }.encode();
                 let _ = active.events.send(RoomEvent::Signal(frame.into()));
             }
-            Note::SessionsEnded { .. } | Note::BlocksChanged { .. } => {}
+            Note::SessionsEnded { .. } | Note::BlocksChanged { .. } | Note::Notified { .. } => {}
         }
     }
 

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::chat::MessageListing;
 use crate::domain::time::Timestamp;
+use crate::routes::notifications::NotificationView;
 use crate::safety::writing::Support;
 
 #[derive(Debug, Deserialize)]
@@ -85,6 +86,12 @@ pub enum ServerFrame<'a> {
     Resync {
         room: i64,
         after: i64,
+    },
+    /// The member's newest notification (a new one, or a group that grew)
+    /// and how many are unread.
+    Notification {
+        notification: &'a NotificationView,
+        unread_count: i64,
     },
 }
 

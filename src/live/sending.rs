@@ -11,6 +11,7 @@ use crate::domain::chat::ChatBody;
 use crate::domain::discussion::render;
 use crate::domain::moderation::{ContentState, Subject};
 use crate::error::ApiResult;
+use crate::notify;
 use crate::policy;
 use crate::safety::writing::{self, Support, Writing};
 use crate::state::AppState;
@@ -21,6 +22,8 @@ pub struct Sent {
     /// Waiting for a moderator: nobody else sees it yet.
     pub held: bool,
     pub support: Option<Support>,
+    /// Tells the members it mentions, once the write commits.
+    pub told: Option<Note>,
 }
 
 pub fn store(
@@ -40,7 +43,7 @@ pub fn store(
     };
     if let Some(earlier) = chat::resent(connection, room, member.user_id, &new.client_id)? {
         let held = earlier.state()? == ContentState::Held;
-        return Ok(Sent { listing: listing(earlier), held, support: None });
+        return Ok(Sent { listing: listing(earlier), held, support: None, told: None });
     }
     let writing = Writing::Chat { room_id: room };
     let screened = writing::check(connection, state, member, community_id, standing, writing, new.body.as_str())?;
@@ -56,5 +59,7 @@ pub fn store(
     if !held {
         broker::notify(connection, &Note::Message { room, seq: message.seq })?;
     }
-    Ok(Sent { listing: listing(message), held, support: state.safety.support_for(&screened) })
+    let told = notify::content::message_published(connection, message.id)?;
+    let told = notify::announce(connection, told, state.hub.process_id)?;
+    Ok(Sent { listing: listing(message), held, support: state.safety.support_for(&screened), told })
 }

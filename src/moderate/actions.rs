@@ -19,6 +19,7 @@ use crate::domain::moderation::{ContentState, LogAction, SanctionKind, Subject, 
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::live::broker::{self, Note};
+use crate::notify;
 use crate::policy::{self, Authority, ModerationAction};
 use crate::routes::threads::PostDraft;
 
@@ -115,14 +116,38 @@ pub enum Command {
     },
 }
 
-/// What an action did: its log row, and what live clients must be told.
+/// What an action did: its log row, and what live clients must be told
+/// once the transaction commits.
 pub struct Applied {
     pub log: LogRow,
-    pub live: Option<Note>,
+    pub live: Vec<Note>,
+    /// Members the action already notified (reporters, and those who hear
+    /// of content it approved).
+    told: Vec<i64>,
 }
 
-/// Checks, applies and logs one action, in the caller's transaction.
+impl Applied {
+    fn logged(log: LogRow) -> Self {
+        Self { log, live: Vec::new(), told: Vec::new() }
+    }
+}
+
+/// Checks, applies and logs one action, in the caller's transaction, and
+/// notifies whoever it concerns.
 pub fn apply(connection: &mut AnyConnection, actor: &Member, command: Command, origin: u64) -> ApiResult<Applied> {
+    let applied = take(connection, actor, command, origin)?;
+    tell(connection, applied, origin)
+}
+
+/// Notifies the member an action concerns, and announces everyone it told.
+fn tell(connection: &mut AnyConnection, mut applied: Applied, origin: u64) -> ApiResult<Applied> {
+    let mut told = std::mem::take(&mut applied.told);
+    told.extend(notify::moderation::action_logged(connection, &applied.log)?);
+    applied.live.extend(notify::announce(connection, told, origin)?);
+    Ok(applied)
+}
+
+fn take(connection: &mut AnyConnection, actor: &Member, command: Command, origin: u64) -> ApiResult<Applied> {
     match command {
         Command::Approve { post_id, message_id, reason } => {
             let content = Content::load(connection, post_id, message_id)?;
@@ -292,7 +317,15 @@ fn set_content_state(
     reverses: Option<i64>,
 ) -> ApiResult<Applied> {
     content.set_state(connection, to, (!to.is_public()).then_some(reason))?;
-    queue::resolve_open(connection, content.subject(), content.id(), actor.user_id, action.as_str())?;
+    let reports = queue::resolve_open(connection, content.subject(), content.id(), actor.user_id, action.as_str())?;
+    let mut told = notify::moderation::reports_resolved(connection, &reports, actor.user_id)?;
+    // Held content told nobody when it was written: it does now.
+    if from == ContentState::Held && to == ContentState::Visible {
+        told.extend(match content {
+            Content::Post { row, .. } => notify::content::post_published(connection, row.id)?,
+            Content::Message { row, .. } => notify::content::message_published(connection, row.id)?,
+        });
+    }
     let log = moderation_log::record(
         connection,
         Entry {
@@ -311,11 +344,11 @@ fn set_content_state(
         Content::Message { row, .. } if from.is_public() && !to.is_public() => {
             let note = Note::Deleted { room: row.room_id, id: row.id, seq: row.seq, origin };
             broker::notify(connection, &note)?;
-            Some(note)
+            vec![note]
         }
-        _ => None,
+        _ => Vec::new(),
     };
-    Ok(Applied { log, live })
+    Ok(Applied { log, live, told })
 }
 
 fn edit_post(
@@ -349,7 +382,7 @@ fn edit_post(
             reverses_id: reverses,
         },
     )?;
-    Ok(Applied { log, live: None })
+    Ok(Applied::logged(log))
 }
 
 fn thread_flag(
@@ -372,7 +405,7 @@ fn thread_flag(
         return Err(ApiError::conflict("no_change", "That thread is already so."));
     }
     let log = log_thread(connection, actor, &thread, action, reason, json!({}), reverses)?;
-    Ok(Applied { log, live: None })
+    Ok(Applied::logged(log))
 }
 
 fn move_thread(
@@ -393,7 +426,7 @@ fn move_thread(
     subjects::move_thread_items(connection, thread_id, to)?;
     let details = json!({ "from": thread.community_id, "to": to });
     let log = log_thread(connection, actor, &thread, LogAction::Move, reason, details, reverses)?;
-    Ok(Applied { log, live: None })
+    Ok(Applied::logged(log))
 }
 
 fn log_thread(
@@ -480,10 +513,10 @@ impl Sanction {
         let live = match (self.kind, self.community_id) {
             (SanctionKind::Ban, Some(community_id)) => {
                 community_store::leave(connection, community_id, target)?;
-                None
+                Vec::new()
             }
-            (SanctionKind::Ban, None) => Some(session::end(connection, target, session::Which::All, origin)?),
-            _ => None,
+            (SanctionKind::Ban, None) => vec![session::end(connection, target, session::Which::All, origin)?],
+            _ => Vec::new(),
         };
         let log = moderation_log::record(
             connection,
@@ -499,14 +532,15 @@ impl Sanction {
                 reverses_id: None,
             },
         )?;
-        Ok(Applied { log, live })
+        Ok(Applied { log, live, told: Vec::new() })
     }
 }
 
 fn dismiss(connection: &mut AnyConnection, actor: &Member, item_id: i64, reason: &str) -> ApiResult<Applied> {
     let item = queue::by_id(connection, item_id)?;
     allow(connection, actor, ModerationAction::Review, item.community_id)?;
-    queue::resolve(connection, item.id, actor.user_id, LogAction::Dismiss.as_str())?;
+    let reports = queue::resolve(connection, item.id, actor.user_id, LogAction::Dismiss.as_str())?;
+    let told = notify::moderation::reports_resolved(connection, &reports, actor.user_id)?;
     let log = moderation_log::record(
         connection,
         Entry {
@@ -521,11 +555,12 @@ fn dismiss(connection: &mut AnyConnection, actor: &Member, item_id: i64, reason:
             reverses_id: None,
         },
     )?;
-    Ok(Applied { log, live: None })
+    Ok(Applied { told, ..Applied::logged(log) })
 }
 
-/// Reverses a logged action, logging the reversal. A reversal is not itself
-/// reversed (take a new action instead), and nothing is reversed twice.
+/// Reverses a logged action, logging the reversal, and notifies whoever it
+/// concerns. A reversal is not itself reversed (take a new action instead),
+/// and nothing is reversed twice.
 pub fn reverse(
     connection: &mut AnyConnection,
     actor: &Member,
@@ -533,6 +568,11 @@ pub fn reverse(
     reason: &str,
     origin: u64,
 ) -> ApiResult<Applied> {
+    let applied = undo(connection, actor, log_id, reason, origin)?;
+    tell(connection, applied, origin)
+}
+
+fn undo(connection: &mut AnyConnection, actor: &Member, log_id: i64, reason: &str, origin: u64) -> ApiResult<Applied> {
     let entry = moderation_log::by_id(connection, log_id)?;
     let action = entry.action()?;
     allow(connection, actor, required_for(action, entry.community_id), entry.community_id)?;
@@ -594,7 +634,7 @@ pub fn reverse(
                     reverses_id: reverses,
                 },
             )?;
-            Ok(Applied { log, live: None })
+            Ok(Applied::logged(log))
         }
         Dismiss => {
             let item_id = details["item_id"].as_i64().ok_or_else(|| ApiError::internal("item id missing"))?;
@@ -613,7 +653,7 @@ pub fn reverse(
                     reverses_id: reverses,
                 },
             )?;
-            Ok(Applied { log, live: None })
+            Ok(Applied::logged(log))
         }
         Lift | Hold | Reopen => {
             Err(ApiError::conflict("is_a_reversal", "This entry already reverses another; take a new action instead."))
@@ -621,25 +661,27 @@ pub fn reverse(
     }
 }
 
-/// Lifts a member's mutes in one room, each as the reversal of its logged mute.
+/// Lifts a member's mutes in one room, each as the reversal of its logged
+/// mute; returns what live clients must be told.
 pub fn lift_room_mutes(
     connection: &mut AnyConnection,
     actor: &Member,
     user_id: i64,
     room_id: i64,
     origin: u64,
-) -> ApiResult<()> {
+) -> ApiResult<Vec<Note>> {
     let mutes: Vec<i64> = sanctions::in_force(connection, user_id)?
         .into_iter()
         .filter(|row| row.kind == SanctionKind::Mute.as_str() && row.room_id == Some(room_id))
         .map(|row| row.id)
         .collect();
     let entries = moderation_log::entries(connection, &moderation_log::LogScope::Target(user_id), None, 1000)?;
+    let mut live = Vec::new();
     for entry in entries {
         let sanction = entry.details()?["sanction_id"].as_i64();
         if entry.reverses_id.is_none() && sanction.is_some_and(|id| mutes.contains(&id)) {
-            reverse(connection, actor, entry.id, "Unmuted in this room by a moderator.", origin)?;
+            live.extend(reverse(connection, actor, entry.id, "Unmuted in this room by a moderator.", origin)?.live);
         }
     }
-    Ok(())
+    Ok(live)
 }

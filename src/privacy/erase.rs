@@ -9,8 +9,9 @@ use crate::auth::session::{self, Which};
 use crate::config::ErasureContent;
 use crate::db::AnyConnection;
 use crate::db::schema::{
-    account_erasures, blocks, chat_messages, community_members, consents, data_exports, email_tokens,
-    membership_requests, post_reactions, post_revisions, posts, threads, users,
+    account_erasures, blocks, chat_messages, community_follows, community_members, consents, data_exports,
+    email_tokens, membership_requests, notifications, post_reactions, post_revisions, posts, thread_follows, threads,
+    users,
 };
 use crate::domain::account::ERASED_PREFIX;
 use crate::domain::time::Timestamp;
@@ -88,8 +89,12 @@ fn blocks_either_way(connection: &mut AnyConnection, user_id: i64) -> ApiResult<
     Ok(())
 }
 
+/// Memberships, join requests, what the member followed and their notifications.
 fn memberships(connection: &mut AnyConnection, user_id: i64) -> ApiResult<()> {
     diesel::delete(community_members::table.filter(community_members::user_id.eq(user_id))).execute(connection)?;
+    diesel::delete(thread_follows::table.filter(thread_follows::user_id.eq(user_id))).execute(connection)?;
+    diesel::delete(community_follows::table.filter(community_follows::user_id.eq(user_id))).execute(connection)?;
+    diesel::delete(notifications::table.filter(notifications::user_id.eq(user_id))).execute(connection)?;
     diesel::delete(membership_requests::table.filter(membership_requests::user_id.eq(user_id))).execute(connection)?;
     Ok(())
 }

@@ -10,17 +10,20 @@ pub mod client;
 pub mod communities;
 pub mod email;
 pub mod errors;
+pub mod follows;
 pub mod health;
 pub mod instance;
 pub mod live;
 pub mod moderation;
 pub mod moderation_log;
+pub mod notifications;
 pub mod openapi;
 pub mod posts;
 pub mod privacy;
 pub mod reports;
 pub mod rooms;
 pub mod safety_settings;
+pub mod search;
 pub mod sessions;
 pub mod threads;
 
@@ -65,6 +68,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .configure(reports::configure)
                 .configure(moderation::configure)
                 .configure(moderation_log::configure)
-                .configure(safety_settings::configure),
+                .configure(safety_settings::configure)
+                .configure(follows::configure)
+                .configure(notifications::configure)
+                .configure(search::configure),
         );
 }

@@ -461,8 +461,8 @@ async fn carry_out(
             Ok((view, applied.live))
         })
         .await?;
-    if let Some(note) = live {
-        state.hub.deliver(&note);
+    for note in &live {
+        state.hub.deliver(note);
     }
     Ok(HttpResponse::Created().json(view))
 }

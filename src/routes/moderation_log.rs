@@ -354,7 +354,7 @@ pub async fn decide(
                 entry.actor_id,
             )?;
             let (status, live) = match outcome {
-                Outcome::Uphold => (AppealStatus::Upheld, None),
+                Outcome::Uphold => (AppealStatus::Upheld, Vec::new()),
                 Outcome::Overturn => {
                     (AppealStatus::Overturned, actions::reverse(connection, &member, entry.id, &reason, origin)?.live)
                 }
@@ -363,8 +363,8 @@ pub async fn decide(
             Ok((appeal_view(moderation_log::appeal_by_id(connection, appeal_id)?)?, live))
         })
         .await?;
-    if let Some(note) = live {
-        state.hub.deliver(&note);
+    for note in &live {
+        state.hub.deliver(note);
     }
     Ok(web::Json(view))
 }

@@ -4,8 +4,8 @@ use actix_web::HttpResponse;
 use utoipa::OpenApi;
 
 use super::{
-    accounts, blocks, communities, email, instance, moderation, moderation_log, posts, privacy, reports, rooms,
-    safety_settings, sessions, threads,
+    accounts, blocks, communities, email, follows, instance, moderation, moderation_log, notifications, posts, privacy,
+    reports, rooms, safety_settings, search, sessions, threads,
 };
 
 #[derive(OpenApi)]
@@ -15,7 +15,7 @@ use super::{
         description = "Kindred's JSON API. Errors are `{\"error\": {\"code\", \"message\"}}`. \
         Browsers authenticate with the session cookie (state-changing requests must come from Kindred's own origin); \
         other clients send `Authorization: Bearer <token>`. Live chat runs over the websocket at `/api/v1/live` \
-        (see docs/live.md)."
+        (see docs/live.md), and so do notifications."
     ),
     paths(
         instance::get,
@@ -87,6 +87,16 @@ use super::{
         safety_settings::set_community_safety,
         safety_settings::appoint_lead,
         safety_settings::stand_down_lead,
+        follows::thread_level,
+        follows::follow_thread,
+        follows::unfollow_thread,
+        follows::community_level,
+        follows::follow_community,
+        follows::unfollow_community,
+        notifications::list,
+        notifications::read_one,
+        notifications::read_all,
+        search::search,
     ),
     components(schemas(crate::error::ErrorBody))
 )]

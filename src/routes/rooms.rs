@@ -212,7 +212,7 @@ Every client in the room is told.",
 pub async fn delete_message(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let message_id = id.into_inner();
     let origin = state.hub.process_id;
-    let note = state
+    let live = state
         .db
         .write(move |connection| {
             let message = chat::message(connection, message_id)?;
@@ -228,11 +228,11 @@ pub async fn delete_message(state: web::Data<AppState>, member: Member, id: web:
             chat::mark_deleted(connection, message_id, member.user_id)?;
             let note = Note::Deleted { room: message.room_id, id: message_id, seq: message.seq, origin };
             broker::notify(connection, &note)?;
-            Ok(Some(note))
+            Ok(vec![note])
         })
         .await?;
-    if let Some(note) = note {
-        state.hub.deliver(&note);
+    for note in &live {
+        state.hub.deliver(note);
     }
     Ok(HttpResponse::NoContent().finish())
 }
@@ -261,16 +261,19 @@ pub async fn mute(
     let (room, username) = path.into_inner();
     let MuteDraft { minutes, reason } = body.into_inner();
     let origin = state.hub.process_id;
-    state
+    let live = state
         .db
         .write(move |connection| {
             let row = moderated_room(connection, room, &member)?;
             let community = community_store::by_id(connection, row.community_id)?.slug;
             let reason = reason.unwrap_or_else(|| MUTED_IN_CHAT.to_owned());
             let command = Command::Mute { member: username, community, room_id: Some(room), minutes, reason };
-            actions::apply(connection, &member, command, origin).map(drop)
+            Ok(actions::apply(connection, &member, command, origin)?.live)
         })
         .await?;
+    for note in &live {
+        state.hub.deliver(note);
+    }
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -284,7 +287,7 @@ pub async fn unmute(
 ) -> ApiResult<HttpResponse> {
     let (room, username) = path.into_inner();
     let origin = state.hub.process_id;
-    state
+    let live = state
         .db
         .write(move |connection| {
             moderated_room(connection, room, &member)?;
@@ -292,5 +295,8 @@ pub async fn unmute(
             actions::lift_room_mutes(connection, &member, user_id, room, origin)
         })
         .await?;
+    for note in &live {
+        state.hub.deliver(note);
+    }
     Ok(HttpResponse::NoContent().finish())
 }

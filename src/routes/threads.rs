@@ -7,14 +7,18 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::posts::{PostView, post_views, reader_of, screen_post, single_view};
 use crate::auth::{Member, Viewer};
-use crate::db::blocks;
 use crate::db::communities as community_store;
+use crate::db::follows::{self, Followed};
 use crate::db::posts::{self as post_store, NewContent, PATH_SEGMENT_LEN};
 use crate::db::threads::{self as thread_store, ListCursor, ThreadListing};
+use crate::db::{AnyConnection, blocks};
 use crate::domain::discussion::{ContentWarning, PostBody, parse_title, render};
+use crate::domain::following::FollowLevel;
 use crate::domain::moderation::{ContentState, Subject};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
+use crate::live::broker::Note;
+use crate::notify;
 use crate::policy;
 use crate::safety::writing::{self, Support};
 use crate::state::AppState;
@@ -73,7 +77,7 @@ fn parse_tree_cursor(text: &str) -> ApiResult<String> {
     if well_formed { Ok(text.to_owned()) } else { Err(invalid_cursor()) }
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct AuthorView {
     pub username: String,
     pub display_name: String,
@@ -215,7 +219,8 @@ pub async fn create(
     let content = PostDraft { body, content_warning }.parse()?;
     let author = member.clone();
     let shared = state.clone();
-    let (thread_id, support) = state
+    let origin = state.hub.process_id;
+    let (thread_id, support, told) = state
         .db
         .write(move |connection| {
             let (community, standing) = community_store::readable_by_slug(connection, &slug, Some(&author))?;
@@ -223,9 +228,13 @@ pub async fn create(
             let (content, screened) = screen_post(connection, &shared, &author, community.id, standing, content)?;
             let (thread_id, post_id) = thread_store::create(connection, community.id, author.user_id, title, content)?;
             writing::queue_if_asked(connection, &screened, Subject::Post, post_id, community.id, author.user_id)?;
-            Ok((thread_id, shared.safety.support_for(&screened)))
+            let told = published(connection, author.user_id, thread_id, post_id, origin)?;
+            Ok((thread_id, shared.safety.support_for(&screened), told))
         })
         .await?;
+    if let Some(note) = &told {
+        state.hub.deliver(note);
+    }
     let mut page = load_page(&state, thread_id, None, DEFAULT_PAGE, Some(member)).await?;
     page.support = support;
     Ok(HttpResponse::Created().json(page))
@@ -310,7 +319,8 @@ pub async fn reply(
     let max_depth = state.settings.max_reply_depth;
     let author_id = member.user_id;
     let shared = state.clone();
-    let view = state
+    let origin = state.hub.process_id;
+    let (view, told) = state
         .db
         .write(move |connection| {
             let thread = thread_store::by_id(connection, thread_id)?;
@@ -348,10 +358,29 @@ pub async fn reply(
                 screen_post(connection, &shared, &member, thread.community_id, standing, content)?;
             let post_id = post_store::insert(connection, thread_id, Some(&parent), author_id, content)?;
             writing::queue_if_asked(connection, &screened, Subject::Post, post_id, thread.community_id, author_id)?;
+            let told = published(connection, author_id, thread_id, post_id, origin)?;
             let mut view = single_view(connection, post_id, reader)?;
             view.support = shared.safety.support_for(&screened);
-            Ok(view)
+            Ok((view, told))
         })
         .await?;
+    if let Some(note) = &told {
+        state.hub.deliver(note);
+    }
     Ok(HttpResponse::Created().json(view))
+}
+
+/// After a post is stored: its author follows the thread (unless they chose
+/// a level before), and whoever should hear of it is notified (nobody yet
+/// when it is held). The note is for the hub once the write commits.
+fn published(
+    connection: &mut AnyConnection,
+    author_id: i64,
+    thread_id: i64,
+    post_id: i64,
+    origin: u64,
+) -> ApiResult<Option<Note>> {
+    follows::set(connection, author_id, Followed::Thread(thread_id), FollowLevel::Watching, true)?;
+    let told = notify::content::post_published(connection, post_id)?;
+    notify::announce(connection, told, origin)
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
 
-use crate::helpers::{Api, fresh_database, postgres_admin_url};
+use crate::helpers::{Account, Api, TestDatabase, fresh_database, postgres_admin_url};
 use crate::live_client::{LiveClient, PATIENCE, default_room, seqs};
 
 /// A `kindred` server running as its own process; killed when dropped.
@@ -61,9 +61,19 @@ fn terminate_listeners(database_url: &str) -> usize {
     ended.iter().filter(|row| row.ended).count()
 }
 
-#[tokio::test]
-#[ignore = "needs PostgreSQL: .ci/run sets KINDRED_TEST_POSTGRES_URL and runs it with --include-ignored"]
-async fn chat_reaches_clients_of_another_process_and_survives_a_lost_listen_connection() {
+/// Two processes on one fresh database, with a public community that amy
+/// joined through the first and ben through the second.
+struct Cast {
+    _database: TestDatabase,
+    url: String,
+    first: ServerProcess,
+    second: ServerProcess,
+    admin: Account,
+    amy: Account,
+    ben: Account,
+}
+
+async fn cast() -> Cast {
     assert!(postgres_admin_url().is_some(), "set KINDRED_TEST_POSTGRES_URL to run this test");
     let (_database, url) = fresh_database();
     let first = ServerProcess::start(&url).await;
@@ -74,6 +84,13 @@ async fn chat_reaches_clients_of_another_process_and_survives_a_lost_listen_conn
     let ben = second.api.register("ben").await;
     first.api.join(&amy, "copd").await.assert_status(200);
     second.api.join(&ben, "copd").await.assert_status(200);
+    Cast { _database, url, first, second, admin, amy, ben }
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: .ci/run sets KINDRED_TEST_POSTGRES_URL and runs it with --include-ignored"]
+async fn chat_reaches_clients_of_another_process_and_survives_a_lost_listen_connection() {
+    let Cast { _database, url, first, second, admin, amy, ben } = cast().await;
     let room = default_room(&first.api, &amy, "copd").await;
 
     let mut amy_live = LiveClient::connect(&first.api, &amy).await;
@@ -100,4 +117,25 @@ async fn chat_reaches_clients_of_another_process_and_survives_a_lost_listen_conn
     let message_id = latest.body[0]["id"].as_i64().expect("id");
     second.api.delete(&format!("/api/v1/messages/{message_id}"), Some(&admin)).await.assert_status(204);
     assert_eq!(amy_live.next_of("deleted").await["id"], message_id, "a deletion crosses processes too");
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: .ci/run sets KINDRED_TEST_POSTGRES_URL and runs it with --include-ignored"]
+async fn a_notification_reaches_a_live_client_connected_to_another_process() {
+    let Cast { _database, first, second, amy, ben, .. } = cast().await;
+    let (thread, first_post) = first.api.thread(&amy, "copd", "Breathing exercises", "What helps?").await;
+
+    let mut amy_live = LiveClient::connect(&first.api, &amy).await;
+    second.api.reply(&ben, thread, Some(first_post), "Singing, @amy").await;
+    let frame = amy_live.next_of("notification").await;
+    assert_eq!(frame["notification"]["kind"], "reply", "a reply that mentions amy is one notification");
+    assert_eq!(frame["unread_count"], 1);
+
+    let room = default_room(&second.api, &ben, "copd").await;
+    let mut ben_live = LiveClient::connect(&second.api, &ben).await;
+    ben_live.subscribe(room, None).await;
+    ben_live.say(room, "See you Friday @amy", "n-1").await;
+    let frame = amy_live.next_of("notification").await;
+    assert_eq!(frame["notification"]["room"]["id"], room, "a chat mention crosses processes too");
+    assert_eq!(frame["unread_count"], 2);
 }

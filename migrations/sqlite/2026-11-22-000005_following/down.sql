@@ -1,0 +1,15 @@
+DROP TRIGGER messages_search_delete;
+DROP TRIGGER messages_search_update;
+DROP TRIGGER messages_search_insert;
+DROP TABLE messages_search;
+DROP TRIGGER threads_search_delete;
+DROP TRIGGER threads_search_update;
+DROP TRIGGER threads_search_insert;
+DROP TABLE threads_search;
+DROP TRIGGER posts_search_delete;
+DROP TRIGGER posts_search_update;
+DROP TRIGGER posts_search_insert;
+DROP TABLE posts_search;
+DROP TABLE notifications;
+DROP TABLE community_follows;
+DROP TABLE thread_follows;

@@ -1,0 +1,176 @@
+//! Full-text search, written once per backend: FTS5 with bm25 on SQLite,
+//! generated `tsvector` columns with ts_rank on PostgreSQL. Both find the
+//! same things (every term of the parsed query, only visible undeleted
+//! content, only in the communities given) and order them the same way:
+//! best match first, then newest. Snippets are made from the matched text
+//! by `SearchQuery::snippet`, the same on both.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Double, Nullable, Text};
+
+use super::AnyConnection;
+use crate::domain::search::SearchQuery;
+use crate::error::ApiResult;
+
+/// What a search may look at: already narrowed to what the reader may see.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    /// Communities the reader may read (and asked for); never empty.
+    pub communities: Vec<i64>,
+    pub author: Option<i64>,
+    /// Authors a block hides from the reader.
+    pub hidden_authors: Vec<i64>,
+}
+
+/// One match: a thread title, a post or a chat message.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Hit {
+    /// `thread`, `post` or `message`.
+    #[diesel(sql_type = Text)]
+    pub kind: String,
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub thread_id: Option<i64>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub room_id: Option<i64>,
+    #[diesel(sql_type = BigInt)]
+    pub community_id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub author_id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub created_at: i64,
+    #[diesel(sql_type = Double)]
+    pub score: f64,
+}
+
+/// The SQL of one backend.
+struct Dialect {
+    posts: &'static str,
+    threads: &'static str,
+    messages: &'static str,
+    page: &'static str,
+}
+
+const SQLITE: Dialect = Dialect {
+    posts: "SELECT 'post' AS kind, p.id AS id, p.thread_id AS thread_id, NULL AS room_id, \
+            t.community_id AS community_id, p.author_id AS author_id, p.created_at AS created_at, \
+            -bm25(posts_search) AS score \
+            FROM posts_search JOIN posts p ON p.id = posts_search.rowid JOIN threads t ON t.id = p.thread_id \
+            WHERE posts_search MATCH ?1",
+    threads: "SELECT 'thread' AS kind, t.id AS id, t.id AS thread_id, NULL AS room_id, \
+              t.community_id AS community_id, t.author_id AS author_id, t.created_at AS created_at, \
+              -bm25(threads_search) AS score \
+              FROM threads_search JOIN threads t ON t.id = threads_search.rowid WHERE threads_search MATCH ?1",
+    messages: "SELECT 'message' AS kind, m.id AS id, NULL AS thread_id, m.room_id AS room_id, \
+               r.community_id AS community_id, m.author_id AS author_id, m.created_at AS created_at, \
+               -bm25(messages_search) AS score \
+               FROM messages_search JOIN chat_messages m ON m.id = messages_search.rowid \
+               JOIN rooms r ON r.id = m.room_id WHERE messages_search MATCH ?1",
+    page: "LIMIT ?2 OFFSET ?3",
+};
+
+const POSTGRES: Dialect = Dialect {
+    posts: "SELECT 'post' AS kind, p.id AS id, p.thread_id AS thread_id, NULL::bigint AS room_id, \
+            t.community_id AS community_id, p.author_id AS author_id, p.created_at AS created_at, \
+            ts_rank(p.search_vector, to_tsquery('simple', $1))::float8 AS score \
+            FROM posts p JOIN threads t ON t.id = p.thread_id \
+            WHERE p.search_vector @@ to_tsquery('simple', $1)",
+    threads: "SELECT 'thread' AS kind, t.id AS id, t.id AS thread_id, NULL::bigint AS room_id, \
+              t.community_id AS community_id, t.author_id AS author_id, t.created_at AS created_at, \
+              ts_rank(t.search_vector, to_tsquery('simple', $1))::float8 AS score \
+              FROM threads t WHERE t.search_vector @@ to_tsquery('simple', $1)",
+    messages: "SELECT 'message' AS kind, m.id AS id, NULL::bigint AS thread_id, m.room_id AS room_id, \
+               r.community_id AS community_id, m.author_id AS author_id, m.created_at AS created_at, \
+               ts_rank(m.search_vector, to_tsquery('simple', $1))::float8 AS score \
+               FROM chat_messages m JOIN rooms r ON r.id = m.room_id \
+               WHERE m.search_vector @@ to_tsquery('simple', $1)",
+    page: "LIMIT $2 OFFSET $3",
+};
+
+/// Integers written into the SQL: ids only, so nothing a member typed.
+fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// The conditions every part shares, on its community and author columns.
+fn narrowed(scope: &Scope, community: &str, author: &str) -> String {
+    let mut sql = format!(" AND {community} IN ({})", id_list(&scope.communities));
+    if let Some(id) = scope.author {
+        sql.push_str(&format!(" AND {author} = {id}"));
+    }
+    if !scope.hidden_authors.is_empty() {
+        sql.push_str(&format!(" AND {author} NOT IN ({})", id_list(&scope.hidden_authors)));
+    }
+    sql
+}
+
+fn statement(dialect: &Dialect, scope: &Scope) -> String {
+    let posts = format!(
+        "{} AND p.moderation_state = 'visible' AND p.deleted_at IS NULL AND t.deleted_at IS NULL{}",
+        dialect.posts,
+        narrowed(scope, "t.community_id", "p.author_id")
+    );
+    let threads = format!(
+        "{} AND t.deleted_at IS NULL AND EXISTS (SELECT 1 FROM posts f WHERE f.thread_id = t.id AND f.depth = 0 \
+         AND f.moderation_state = 'visible' AND f.deleted_at IS NULL){}",
+        dialect.threads,
+        narrowed(scope, "t.community_id", "t.author_id")
+    );
+    let messages = format!(
+        "{} AND m.moderation_state = 'visible' AND m.deleted_at IS NULL{}",
+        dialect.messages,
+        narrowed(scope, "r.community_id", "m.author_id")
+    );
+    format!(
+        "SELECT kind, id, thread_id, room_id, community_id, author_id, created_at, score FROM \
+         ({threads} UNION ALL {posts} UNION ALL {messages}) hits \
+         ORDER BY score DESC, created_at DESC, kind, id DESC {}",
+        dialect.page
+    )
+}
+
+/// A page of matches, best first, then newest.
+pub fn search(
+    connection: &mut AnyConnection,
+    query: &SearchQuery,
+    scope: &Scope,
+    offset: i64,
+    limit: i64,
+) -> ApiResult<Vec<Hit>> {
+    if scope.communities.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (sql, text) = match connection {
+        AnyConnection::Sqlite(_) => (statement(&SQLITE, scope), query.fts5()),
+        AnyConnection::Postgres(_) => (statement(&POSTGRES, scope), query.tsquery()),
+    };
+    Ok(diesel::sql_query(sql)
+        .bind::<Text, _>(text)
+        .bind::<BigInt, _>(limit)
+        .bind::<BigInt, _>(offset)
+        .load::<Hit>(connection)?)
+}
+
+/// The text each hit matched in (a thread's title, a post's or message's
+/// body), keyed by (kind, id), for its snippet.
+pub fn texts(connection: &mut AnyConnection, hits: &[Hit]) -> ApiResult<HashMap<(String, i64), String>> {
+    use super::schema::{chat_messages, posts, threads};
+    let ids = |kind: &str| -> Vec<i64> { hits.iter().filter(|hit| hit.kind == kind).map(|hit| hit.id).collect() };
+    let titles: Vec<(i64, String)> = threads::table
+        .filter(threads::id.eq_any(ids("thread")))
+        .select((threads::id, threads::title))
+        .load(connection)?;
+    let posts: Vec<(i64, String)> =
+        posts::table.filter(posts::id.eq_any(ids("post"))).select((posts::id, posts::body)).load(connection)?;
+    let messages: Vec<(i64, String)> = chat_messages::table
+        .filter(chat_messages::id.eq_any(ids("message")))
+        .select((chat_messages::id, chat_messages::body))
+        .load(connection)?;
+    let keyed = |kind: &'static str, rows: Vec<(i64, String)>| {
+        rows.into_iter().map(move |(id, text)| ((kind.to_owned(), id), text))
+    };
+    Ok(keyed("thread", titles).chain(keyed("post", posts)).chain(keyed("message", messages)).collect())
+}

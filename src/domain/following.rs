@@ -1,0 +1,92 @@
+//! The words of following and notifications: how closely a member follows a
+//! thread or community, the kinds of notification, and the `@username`
+//! mentions found in a text.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::community::text_enum;
+use crate::error::ApiError;
+
+/// How closely a member follows a thread or community.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowLevel {
+    /// Every new post.
+    Watching,
+    /// Replies to the member and mentions of them (what everyone gets).
+    Normal,
+    /// Nothing, not even replies and mentions.
+    Muted,
+}
+
+text_enum!(FollowLevel { Watching => "watching", Normal => "normal", Muted => "muted" });
+
+/// What a notification is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    /// Replies to the member's posts, grouped per thread.
+    Reply,
+    /// `@username` in a post (grouped per thread) or a chat message (per room).
+    Mention,
+    /// New posts in a watched thread or community, grouped per thread.
+    NewPost,
+    /// A report the member filed was dealt with.
+    ReportResolved,
+    /// A moderator acted on the member's content or account.
+    Moderation,
+}
+
+text_enum!(NotificationKind {
+    Reply => "reply",
+    Mention => "mention",
+    NewPost => "new_post",
+    ReportResolved => "report_resolved",
+    Moderation => "moderation",
+});
+
+/// The most mentions in one text that notify anyone; the rest are just text.
+pub const MAX_NOTIFIED_MENTIONS: usize = 20;
+
+/// The usernames mentioned in `text` (`@name`, where `@` does not follow a
+/// name or address character), lower-cased, each once, in order.
+pub fn mentions(text: &str) -> Vec<String> {
+    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    let mut found: Vec<String> = Vec::new();
+    let mut previous: Option<char> = None;
+    for (at, c) in text.char_indices() {
+        let starts = c == '@' && !previous.is_some_and(|p| is_name(p) || p == '.' || p == '@');
+        previous = Some(c);
+        if !starts {
+            continue;
+        }
+        let name: String = text[at + 1..].chars().take_while(|&c| is_name(c)).collect();
+        let name = name.trim_end_matches('-').to_ascii_lowercase();
+        if (3..=32).contains(&name.len()) && !found.contains(&name) {
+            found.push(name);
+            if found.len() == MAX_NOTIFIED_MENTIONS {
+                break;
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_are_names_after_an_at_sign_and_never_addresses() {
+        assert_eq!(mentions("thanks @Sam and (@jo_2), mail me at me@example.org"), vec!["sam", "jo_2"]);
+        assert_eq!(mentions("@sam @SAM @sam-"), vec!["sam"]);
+        assert!(mentions("@ alone, @ab too short, a@b.c").is_empty());
+    }
+
+    #[test]
+    fn only_so_many_mentions_notify() {
+        let text: String = (0..50).map(|n| format!("@member{n} ")).collect();
+        assert_eq!(mentions(&text).len(), MAX_NOTIFIED_MENTIONS);
+    }
+}

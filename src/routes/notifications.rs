@@ -1,0 +1,230 @@
+//! A member's notifications: the inbox (latest activity first, with the
+//! unread count), marking one or all read, and the view the live
+//! `notification` frame carries too.
+
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::threads::AuthorView;
+use crate::auth::Member;
+use crate::db::notifications::{self, NotificationRow, PageCursor};
+use crate::db::{AnyConnection, moderation_log, users};
+use crate::domain::following::NotificationKind;
+use crate::domain::moderation::LogAction;
+use crate::domain::time::Timestamp;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+pub fn configure(config: &mut web::ServiceConfig) {
+    config
+        .service(web::resource("/notifications").route(web::get().to(list)))
+        .service(web::resource("/notifications/read-all").route(web::post().to(read_all)))
+        .service(web::resource("/notifications/{id}/read").route(web::post().to(read_one)));
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationView {
+    id: i64,
+    kind: NotificationKind,
+    /// Events in this line (replies, mentions, new posts) while it was unread.
+    count: i32,
+    read: bool,
+    /// One line to show, e.g. "12 new replies to you in “Breathing exercises”."
+    summary: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    thread: Option<ThreadRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    room: Option<RoomRef>,
+    /// The community's slug.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    community: Option<String>,
+    /// The first post of the line, where to start reading.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    post_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message_id: Option<i64>,
+    /// The moderation log entry (see `/api/v1/me/moderation`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    log_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report_id: Option<i64>,
+    /// Who wrote the latest post or message of the line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    actor: Option<AuthorView>,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ThreadRef {
+    pub id: i64,
+    pub title: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoomRef {
+    pub id: i64,
+    pub name: String,
+}
+
+/// A notification as its member sees it.
+fn view(connection: &mut AnyConnection, row: NotificationRow) -> ApiResult<NotificationView> {
+    let kind = row.kind()?;
+    let place = notifications::place_of(connection, &row)?;
+    let actor = row
+        .actor_id
+        .map(|id| users::names_of(connection, id))
+        .transpose()?
+        .map(|(username, display_name)| AuthorView { username, display_name });
+    let name = actor.as_ref().map_or("Someone", |actor| actor.display_name.as_str());
+    let (count, subject) = (row.count, row.subject_id);
+    let at = match (&place.thread, &place.room) {
+        (Some((_, title)), _) => format!("“{title}”"),
+        (None, Some((_, room))) => format!("the chat room “{room}”"),
+        (None, None) => String::from("a conversation"),
+    };
+    let mut ids = (None, None, None, None);
+    let summary = match kind {
+        NotificationKind::Reply if count == 1 => format!("{name} replied to you in {at}."),
+        NotificationKind::Reply => format!("{count} new replies to you in {at}."),
+        NotificationKind::Mention if count == 1 => format!("{name} mentioned you in {at}."),
+        NotificationKind::Mention => format!("{count} new mentions of you in {at}."),
+        NotificationKind::NewPost if count == 1 => format!("A new post in {at}."),
+        NotificationKind::NewPost => format!("{count} new posts in {at}."),
+        NotificationKind::ReportResolved => {
+            ids.3 = Some(subject);
+            String::from("A moderator dealt with your report. Thank you for making it.")
+        }
+        NotificationKind::Moderation => {
+            ids.2 = Some(subject);
+            let entry = moderation_log::by_id(connection, subject)?;
+            format!("A moderator {}. Reason: {}", what_was_done(entry.action()?, &entry.subject_kind), entry.reason)
+        }
+    };
+    if matches!(kind, NotificationKind::Reply | NotificationKind::Mention | NotificationKind::NewPost) {
+        if place.room.is_some() { ids.1 = Some(subject) } else { ids.0 = Some(subject) }
+    }
+    Ok(NotificationView {
+        id: row.id,
+        kind,
+        count,
+        read: row.read_at.is_some(),
+        summary,
+        thread: place.thread.map(|(id, title)| ThreadRef { id, title }),
+        room: place.room.map(|(id, name)| RoomRef { id, name }),
+        community: place.community,
+        post_id: ids.0,
+        message_id: ids.1,
+        log_id: ids.2,
+        report_id: ids.3,
+        actor,
+        created_at: Timestamp(row.created_at),
+        updated_at: Timestamp(row.updated_at),
+    })
+}
+
+/// "removed your post", "muted you", …
+fn what_was_done(action: LogAction, subject_kind: &str) -> String {
+    let yours = match subject_kind {
+        "message" => "your chat message",
+        "thread" => "your thread",
+        _ => "your post",
+    };
+    use LogAction::*;
+    match action {
+        Approve => format!("approved {yours}"),
+        Hide => format!("hid {yours}"),
+        Remove => format!("removed {yours}"),
+        Restore => format!("restored {yours}"),
+        Edit => format!("edited {yours}"),
+        Hold => format!("put {yours} back for review"),
+        Lock => format!("locked {yours}"),
+        Unlock => format!("unlocked {yours}"),
+        Pin => format!("pinned {yours}"),
+        Unpin => format!("unpinned {yours}"),
+        Move => format!("moved {yours}"),
+        Warn => String::from("warned you"),
+        Mute => String::from("muted you"),
+        Suspend => String::from("suspended your account"),
+        Ban => String::from("banned you"),
+        Lift => String::from("lifted a restriction on you"),
+        Dismiss | Reopen => String::from("reviewed a report"),
+    }
+}
+
+/// The member's newest notification and their unread count, for the live frame.
+pub fn latest(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Option<(NotificationView, i64)>> {
+    let Some(row) = notifications::page(connection, user_id, None, 1)?.pop() else { return Ok(None) };
+    let unread = notifications::unread_count(connection, user_id)?;
+    Ok(Some((view(connection, row)?, unread)))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct InboxQuery {
+    /// From a previous page's `next_cursor`.
+    cursor: Option<String>,
+    /// 1 to 200; 50 when absent.
+    limit: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Inbox {
+    /// Latest activity first; a group that grows moves to the top.
+    notifications: Vec<NotificationView>,
+    unread_count: i64,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    next_cursor: Option<String>,
+}
+
+fn parse_cursor(text: &str) -> ApiResult<PageCursor> {
+    let invalid =
+        || ApiError::bad_request("invalid_cursor", "That page cursor is not valid. Start again from the first page.");
+    let (at, id) = text.split_once('_').ok_or_else(invalid)?;
+    Ok(PageCursor { updated_at: at.parse().map_err(|_| invalid())?, id: id.parse().map_err(|_| invalid())? })
+}
+
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", params(InboxQuery),
+    description = "The signed-in member's notifications, latest activity first, with the unread count. \
+Replies, mentions and new posts are grouped per thread (per room for chat mentions) while unread.",
+    responses((status = 200, body = Inbox), (status = 400, body = crate::error::ErrorBody),
+              (status = 401, body = crate::error::ErrorBody)))]
+pub async fn list(
+    state: web::Data<AppState>,
+    member: Member,
+    query: web::Query<InboxQuery>,
+) -> ApiResult<web::Json<Inbox>> {
+    let InboxQuery { cursor, limit } = query.into_inner();
+    let limit = super::threads::page_limit(limit)?;
+    let after = cursor.as_deref().map(parse_cursor).transpose()?;
+    let user_id = member.user_id;
+    let inbox = state
+        .db
+        .read(move |connection| {
+            let rows = notifications::page(connection, user_id, after, limit)?;
+            let next_cursor = (rows.len() as i64 == limit)
+                .then(|| rows.last().map(|last| format!("{}_{}", last.updated_at, last.id)))
+                .flatten();
+            let notifications = rows.into_iter().map(|row| view(connection, row)).collect::<ApiResult<_>>()?;
+            Ok(Inbox { notifications, unread_count: notifications::unread_count(connection, user_id)?, next_cursor })
+        })
+        .await?;
+    Ok(web::Json(inbox))
+}
+
+#[utoipa::path(post, path = "/api/v1/notifications/{id}/read", tag = "notifications",
+    description = "Mark one notification read; the next event of its group starts a new line.",
+    responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn read_one(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    state.db.write(move |connection| notifications::mark_read(connection, member.user_id, id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(post, path = "/api/v1/notifications/read-all", tag = "notifications",
+    description = "Mark every notification read.", responses((status = 204), (status = 401, body = crate::error::ErrorBody)))]
+pub async fn read_all(state: web::Data<AppState>, member: Member) -> ApiResult<HttpResponse> {
+    state.db.write(move |connection| notifications::mark_all_read(connection, member.user_id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
