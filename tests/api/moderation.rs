@@ -738,6 +738,10 @@ async fn new_members_are_limited_in_links_and_everyone_in_pace() {
         )
         .await
         .assert_error(422, "too_many_links");
+    cast.app
+        .post(&format!("/api/v1/threads/{thread}/posts"), Some(&cast.ben), json!({ "body": "@amy @moira @admin @lee hello" }))
+        .await
+        .assert_error(422, "too_many_mentions");
     cast.app.reply(&cast.ben, thread, Some(first), "One link: https://nhs.uk").await;
     cast.app.reply(&cast.ben, thread, Some(first), "Second").await;
     cast.app.reply(&cast.ben, thread, Some(first), "Third").await;
