@@ -127,6 +127,8 @@ describe('your account in the browser', () => {
     await visitor.getByText('a link to reset the password is on its way').waitFor();
     await checkA11y(visitor, 'the reset request page');
 
+    // A mailed link opens a fresh page.
+    await visitor.goto('about:blank');
     await visitor.goto(`${server.url}/reset-password#token=not-a-real-token`);
     await visitor.getByRole('heading', { level: 1, name: 'Choose a new password' }).waitFor();
     await visitor.getByLabel('New password').fill('a brand new long password');
