@@ -9,7 +9,9 @@ use super::sessions::{SignedIn, start_session};
 use crate::auth::Member;
 use crate::auth::session::{self, Which};
 use crate::db::users::{self, Consent, GUIDELINES, HEALTH_DATA, NewUser};
+use crate::db::{AnyConnection, communities};
 use crate::domain::account::{DisplayName, Password, Username};
+use crate::domain::community::CommunityRole;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::safety::limits::{Counted, count_attempt};
@@ -35,6 +37,11 @@ pub struct MeView {
     username: String,
     display_name: String,
     is_admin: bool,
+    /// Receives urgent (crisis) moderation items from every community.
+    is_safeguarding_lead: bool,
+    /// The communities the member moderates (their slugs), so a client knows
+    /// whether to offer the moderation screens.
+    moderates: Vec<String>,
     /// The member's email, if they gave one (needed for password resets once verified).
     email: Option<String>,
     email_verified: bool,
@@ -100,13 +107,14 @@ pub async fn register(
     responses((status = 200, body = MeView), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn me(state: web::Data<AppState>, member: Member) -> ApiResult<web::Json<MeView>> {
     let user_id = member.user_id;
-    let (consents, (email, verified_at), (guidelines, health_data)) = state
+    let (consents, (email, verified_at), (guidelines, health_data), moderates) = state
         .db
         .read(move |connection| {
             Ok((
                 users::consents_of(connection, user_id)?,
                 users::email_of(connection, user_id)?,
                 users::latest_consents(connection, user_id)?,
+                moderated_slugs(connection, user_id)?,
             ))
         })
         .await?;
@@ -121,6 +129,8 @@ pub async fn me(state: web::Data<AppState>, member: Member) -> ApiResult<web::Js
         username: member.username,
         display_name: member.display_name,
         is_admin: member.is_admin,
+        is_safeguarding_lead: member.is_safeguarding_lead,
+        moderates,
         email,
         email_verified: verified_at.is_some(),
         needs_acceptance,
@@ -129,6 +139,16 @@ pub async fn me(state: web::Data<AppState>, member: Member) -> ApiResult<web::Js
             .map(|(kind, version, accepted_at)| ConsentView { kind, version, accepted_at: Timestamp(accepted_at) })
             .collect(),
     }))
+}
+
+/// The slugs of the communities a member moderates, in name order.
+fn moderated_slugs(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Vec<String>> {
+    let roles = communities::roles_of(connection, user_id)?;
+    Ok(communities::all(connection)?
+        .into_iter()
+        .filter(|row| roles.get(&row.id) == Some(&CommunityRole::Moderator))
+        .map(|row| row.slug)
+        .collect())
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -5,7 +5,23 @@
  * writes, the `Origin` header the server's CSRF rule checks.
  */
 import type {
+  AppealCase,
+  Appeal,
+  BlockInfo,
   ChatMessage,
+  ExportStatus,
+  Filter,
+  FilterDraft,
+  ItemDetail,
+  LogEntry,
+  LogPage,
+  ModerationCommand,
+  MyModeration,
+  MyReport,
+  Note,
+  QueuePage,
+  ReportDraft,
+  SessionInfo,
   ChatRoom,
   Community,
   Instance,
@@ -93,6 +109,69 @@ export const api = {
   /** Up to `limit` messages after a sequence number, oldest first. */
   messagesAfter: (room: number, after: number, limit: number) =>
     request<ChatMessage[]>('GET', `/rooms/${room}/messages?after=${after}&limit=${limit}`),
+};
+
+/** `?a=1&b=x` from the parameters that are set. */
+function query(params: Record<string, string | number | null | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value != null && value !== '') search.set(name, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+/** Reporting, and the moderators' desk. */
+export const moderationApi = {
+  report: (draft: ReportDraft) => request<MyReport>('POST', '/reports', draft),
+  myReports: () => request<MyReport[]>('GET', '/me/reports'),
+
+  queue: (community?: string | null, offset?: number | null) =>
+    request<QueuePage>('GET', `/moderation/queue${query({ community, offset })}`),
+  item: (id: number) => request<ItemDetail>('GET', `/moderation/items/${id}`),
+  claim: (id: number) => request<void>('PUT', `/moderation/items/${id}/claim`),
+  unclaim: (id: number) => request<void>('DELETE', `/moderation/items/${id}/claim`),
+  act: (command: ModerationCommand) => request<LogEntry>('POST', '/moderation/actions', command),
+  reverse: (logId: number, reason: string) => request<LogEntry>('POST', `/moderation/log/${logId}/reversal`, { reason }),
+  log: (community?: string | null, before?: number | null) =>
+    request<LogPage>('GET', `/moderation/log${query({ community, before })}`),
+  addNote: (username: string, body: string, community?: string | null) =>
+    request<Note>('POST', `/moderation/members/${at(username)}/notes`, { body, community: community ?? undefined }),
+
+  filters: (community?: string | null) => request<Filter[]>('GET', `/moderation/filters${query({ community })}`),
+  addFilter: (draft: FilterDraft) => request<Filter>('POST', '/moderation/filters', draft),
+  deleteFilter: (id: number) => request<void>('DELETE', `/moderation/filters/${id}`),
+
+  appeals: () => request<AppealCase[]>('GET', '/moderation/appeals'),
+  decide: (id: number, outcome: 'uphold' | 'overturn', reason: string) =>
+    request<Appeal>('POST', `/appeals/${id}/decision`, { outcome, reason }),
+};
+
+/** The member's own account: sessions, blocks, password, email, their data. */
+export const accountApi = {
+  sessions: () => request<SessionInfo[]>('GET', '/me/sessions'),
+  endSession: (id: number) => request<void>('DELETE', `/me/sessions/${id}`),
+  endOtherSessions: () => request<void>('DELETE', '/me/sessions'),
+  changePassword: (current_password: string, new_password: string) =>
+    request<void>('PUT', '/me/password', { current_password, new_password }),
+  accept: (kind: string, version: string) => request<void>('POST', '/me/consents', { kind, version }),
+
+  blocks: () => request<BlockInfo[]>('GET', '/blocks'),
+  block: (username: string) => request<void>('PUT', `/blocks/${at(username)}`),
+  unblock: (username: string) => request<void>('DELETE', `/blocks/${at(username)}`),
+
+  setEmail: (email: string) => request<void>('PUT', '/me/email', { email }),
+  removeEmail: () => request<void>('DELETE', '/me/email'),
+  verifyEmail: (token: string) => request<void>('POST', `/email-verifications/${at(token)}`),
+  requestReset: (email: string) => request<void>('POST', '/password-resets', { email }),
+  resetPassword: (token: string, password: string) =>
+    request<void>('POST', `/password-resets/${at(token)}`, { password }),
+
+  startExport: () => request<ExportStatus>('POST', '/me/export'),
+  /** The export's status while it is built (once ready, the address serves the document itself). */
+  exportStatus: () => request<ExportStatus | Record<string, unknown>>('GET', '/me/export'),
+  erase: (password: string) => request<void>('DELETE', '/me', { password }),
+
+  myModeration: () => request<MyModeration>('GET', '/me/moderation'),
+  appeal: (log_id: number, body: string) => request<Appeal>('POST', '/appeals', { log_id, body }),
 };
 
 /** The sentence to show for any failure. */

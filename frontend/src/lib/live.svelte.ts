@@ -10,6 +10,7 @@
  */
 import { api, messageOf } from './api';
 import { session } from './session.svelte';
+import { offerSupport } from './support.svelte';
 import type { Author, ChatMessage } from './types';
 
 /** One of the member's messages, until it shows up in the room. */
@@ -20,6 +21,8 @@ export interface Outgoing {
   seq: number | null;
   /** The server's sentence if it refused the message; it is then sent again only on request. */
   error: string;
+  /** Stored, but waiting for a moderator's approval: only its author sees it, here. */
+  held?: boolean;
 }
 
 export interface Typist extends Author {
@@ -105,6 +108,15 @@ export function say(roomId: number, body: string): void {
   sendMessage(roomId, message);
 }
 
+/** Takes a refused message back out of the outbox, so its text can be changed. */
+export function withdraw(roomId: number, clientId: string): string {
+  const room = live.rooms[roomId];
+  const message = room?.outbox.find((entry) => entry.client_id === clientId);
+  if (!room || !message) return '';
+  room.outbox = room.outbox.filter((entry) => entry !== message);
+  return message.body;
+}
+
 /** Sends a refused message again, with the same `client_id`. */
 export function retry(roomId: number, clientId: string): void {
   const message = live.rooms[roomId]?.outbox.find((entry) => entry.client_id === clientId);
@@ -188,9 +200,12 @@ function receive(frame: any): void {
       break;
     case 'ack': {
       const message = room?.outbox.find((entry) => entry.client_id === frame.client_id);
+      offerSupport(frame.support);
       if (!room || !message) break;
       message.seq = frame.seq;
-      settle(room);
+      // A held message never arrives in the room; it stays here, marked, until the page is left.
+      if (frame.held) message.held = true;
+      else settle(room);
       break;
     }
     case 'error': {
@@ -242,9 +257,9 @@ function add(room: Room, message: ChatMessage): void {
 /** Drops pending messages that are now in the list. */
 function settle(room: Room): void {
   if (room.outbox.length === 0) return;
-  const held = new Set(room.messages.map((message) => message.seq));
-  if (room.outbox.some((entry) => entry.seq !== null && held.has(entry.seq))) {
-    room.outbox = room.outbox.filter((entry) => entry.seq === null || !held.has(entry.seq));
+  const shown = new Set(room.messages.map((message) => message.seq));
+  if (room.outbox.some((entry) => entry.seq !== null && shown.has(entry.seq))) {
+    room.outbox = room.outbox.filter((entry) => entry.seq === null || !shown.has(entry.seq));
   }
 }
 

@@ -13,7 +13,25 @@ export type Route =
   | { page: 'thread'; id: number }
   /** A community's chat: its own room when `room` is null. */
   | { page: 'chat'; slug: string; room: number | null }
+  | { page: 'help' }
+  | { page: 'account' }
+  | { page: 'verify-email' }
+  | { page: 'reset-password' }
+  /** The moderators' screens: the queue, one item, the log, filters and appeals. */
+  | { page: 'moderation'; view: 'queue' | 'log' | 'filters' | 'appeals' }
+  | { page: 'moderation-item'; id: number }
   | { page: 'not-found' };
+
+/** Single-word addresses and their pages. */
+const SIMPLE: Record<string, Route> = {
+  join: { page: 'join' },
+  'sign-in': { page: 'sign-in' },
+  help: { page: 'help' },
+  account: { page: 'account' },
+  'verify-email': { page: 'verify-email' },
+  'reset-password': { page: 'reset-password' },
+  moderation: { page: 'moderation', view: 'queue' },
+};
 
 export const place = $state({ path: window.location.pathname, search: window.location.search });
 
@@ -27,8 +45,11 @@ export function match(path: string): Route {
   }
   const [first, second, third, fourth] = parts;
   if (parts.length === 0) return { page: 'home' };
-  if (parts.length === 1 && first === 'join') return { page: 'join' };
-  if (parts.length === 1 && first === 'sign-in') return { page: 'sign-in' };
+  if (parts.length === 1 && Object.prototype.hasOwnProperty.call(SIMPLE, first)) return SIMPLE[first];
+  if (first === 'moderation' && parts.length === 2 && ['log', 'filters', 'appeals'].includes(second))
+    return { page: 'moderation', view: second as 'log' | 'filters' | 'appeals' };
+  if (first === 'moderation' && second === 'items' && parts.length === 3 && /^\d+$/.test(third))
+    return { page: 'moderation-item', id: Number(third) };
   if (first === 'c' && parts.length === 2) return { page: 'community', slug: second };
   if (first === 'c' && parts.length === 3 && third === 'new') return { page: 'new-thread', slug: second };
   if (first === 'c' && third === 'chat' && parts.length === 3) return { page: 'chat', slug: second, room: null };

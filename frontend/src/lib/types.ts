@@ -16,12 +16,45 @@ export interface Instance {
   content_warnings: { id: string; label: string }[];
   reactions: { kind: string; label: string }[];
   max_reply_depth: number;
+  /** Where to get help: the "Get help" page, and shown at once after a post that suggests a crisis. */
+  support: Support;
+}
+
+export interface Helpline {
+  name: string;
+  /** A number to call. */
+  phone: string | null;
+  /** How to reach it by text message. */
+  text: string | null;
+  hours: string;
+  url: string;
+  description: string;
+}
+
+export interface Support {
+  message: string;
+  helplines: Helpline[];
+}
+
+export interface Consent {
+  kind: string;
+  version: string;
+  accepted_at: string;
 }
 
 export interface Me {
   username: string;
   display_name: string;
   is_admin: boolean;
+  /** Receives urgent moderation items from every community. */
+  is_safeguarding_lead: boolean;
+  /** Slugs of the communities the member moderates. */
+  moderates: string[];
+  email: string | null;
+  email_verified: boolean;
+  consents: Consent[];
+  /** `guidelines` and/or `health_data`: to accept again before posting. */
+  needs_acceptance: string[];
 }
 
 export interface Place {
@@ -56,6 +89,8 @@ export interface ThreadSummary {
   created_at: string;
   last_activity_at: string;
   reply_count: number;
+  locked?: boolean;
+  pinned?: boolean;
 }
 
 export interface ThreadList {
@@ -92,6 +127,17 @@ export interface Post {
   created_at: string;
   edited_at: string | null;
   reactions: Reaction[];
+  /** Present when moderators held, hid or removed it; the reason only for its author and moderators. */
+  moderation?: ModerationNotice;
+  /** Helplines for the author, right after writing, when screening asked for them. */
+  support?: Support;
+}
+
+export type ContentState = 'visible' | 'held' | 'hidden' | 'removed';
+
+export interface ModerationNotice {
+  state: ContentState;
+  reason: string | null;
 }
 
 export interface Thread {
@@ -102,12 +148,17 @@ export interface Thread {
   created_at: string;
   last_activity_at: string;
   reply_count: number;
+  /** Only moderators may reply while a thread is locked. */
+  locked: boolean;
+  pinned: boolean;
 }
 
 export interface ThreadPage {
   thread: Thread;
   posts: Post[];
   next_cursor: string | null;
+  /** Helplines for the author, when the first post suggests they may be at risk. */
+  support?: Support;
 }
 
 /** What a member writes: a post's text and optional content warning. */
@@ -149,4 +200,210 @@ export interface Registration {
   password: string;
   guidelines_version: string;
   health_data_consent: true;
+}
+
+// Reports, moderation and the member's own account.
+
+export type ReportReason = 'spam' | 'harassment' | 'misinformation' | 'risk_of_harm' | 'other';
+
+/** Exactly one of `post_id`, `message_id` and `member`. */
+export interface ReportDraft {
+  post_id?: number;
+  message_id?: number;
+  member?: string;
+  reason: ReportReason;
+  details: string;
+}
+
+export interface MyReport {
+  id: number;
+  subject: Subject;
+  subject_id: number;
+  reason: ReportReason;
+  created_at: string;
+  status: 'open' | 'resolved';
+}
+
+export type Subject = 'post' | 'message' | 'thread' | 'member';
+
+export interface Screening {
+  filters?: string[];
+  crisis?: string | null;
+  crisis_patterns?: string[];
+  new_member_hold?: boolean;
+}
+
+export interface QueueItem {
+  id: number;
+  subject: Subject;
+  subject_id: number;
+  community: string | null;
+  author: string;
+  /** Crisis screening or a risk-of-harm report: for the safeguarding lead first. */
+  urgent: boolean;
+  held: boolean;
+  screening: Screening | null;
+  report_count: number;
+  report_weight: number;
+  opened_at: string;
+  claimed_by: string | null;
+  claim_expires_at: string | null;
+  content: {
+    body_html: string | null;
+    state: ContentState | null;
+    thread_id: number | null;
+    thread_title: string | null;
+    room_id: number | null;
+    created_at: string | null;
+  };
+}
+
+export interface QueuePage {
+  items: QueueItem[];
+  next_offset: number | null;
+}
+
+export interface ContextLine {
+  subject: Subject;
+  id: number;
+  author: string;
+  body_html: string;
+  state: ContentState;
+  created_at: string;
+}
+
+export interface Note {
+  id: number;
+  author: string;
+  community: string | null;
+  body: string;
+  created_at: string;
+}
+
+export type LogAction =
+  | 'approve'
+  | 'hide'
+  | 'remove'
+  | 'restore'
+  | 'edit'
+  | 'lock'
+  | 'unlock'
+  | 'pin'
+  | 'unpin'
+  | 'move'
+  | 'warn'
+  | 'mute'
+  | 'suspend'
+  | 'ban'
+  | 'lift'
+  | 'dismiss'
+  | 'hold'
+  | 'reopen';
+
+export interface LogEntry {
+  id: number;
+  action: LogAction;
+  /** Who acted: moderators only. */
+  actor: string | null;
+  community: string | null;
+  subject: Subject;
+  subject_id: number;
+  member: string | null;
+  reason: string;
+  details?: unknown;
+  ends_at: string | null;
+  /** The entry this one reverses. */
+  reverses: number | null;
+  created_at: string;
+}
+
+export interface ItemDetail {
+  item: QueueItem;
+  reports: { reporter: string; reason: string; details: string; created_at: string }[];
+  context: ContextLine[];
+  history: ContextLine[];
+  actions: LogEntry[];
+  notes: Note[];
+}
+
+export interface LogPage {
+  entries: LogEntry[];
+  next_before: number | null;
+}
+
+/** One moderation action, as `POST /moderation/actions` takes it. */
+export type ModerationCommand =
+  | { action: 'approve'; post_id?: number; message_id?: number; reason?: string }
+  | { action: 'hide' | 'remove' | 'restore'; post_id?: number; message_id?: number; reason: string }
+  | { action: 'edit'; post_id: number; body: string; reason: string }
+  | { action: 'lock' | 'unlock' | 'pin' | 'unpin'; thread_id: number; reason: string }
+  | { action: 'move'; thread_id: number; to_community: string; reason: string }
+  | { action: 'warn'; member: string; community?: string; reason: string }
+  | { action: 'mute'; member: string; community: string; room_id?: number; minutes: number; reason: string }
+  | { action: 'suspend'; member: string; minutes: number; reason: string }
+  | { action: 'ban'; member: string; community?: string; minutes?: number; reason: string }
+  | { action: 'dismiss'; item_id: number; reason: string };
+
+export type AppealStatus = 'open' | 'upheld' | 'overturned';
+
+export interface Appeal {
+  id: number;
+  log_id: number;
+  body: string;
+  status: AppealStatus;
+  decision_reason: string | null;
+  created_at: string;
+  decided_at: string | null;
+}
+
+export interface AppealCase {
+  appeal: Appeal;
+  member: string;
+  entry: LogEntry;
+}
+
+export interface MyModeration {
+  entries: LogEntry[];
+  appeals: Appeal[];
+}
+
+export type FilterAction = 'block' | 'hold' | 'flag' | 'replace';
+
+export interface Filter {
+  id: number;
+  community: string | null;
+  term: string;
+  action: FilterAction;
+  message: string | null;
+  replacement: string | null;
+  created_at: string;
+}
+
+export interface FilterDraft {
+  community?: string;
+  term: string;
+  action: FilterAction;
+  message?: string;
+  replacement?: string;
+}
+
+export interface SessionInfo {
+  id: number;
+  created_at: string;
+  last_used_at: string;
+  /** A coarse description, e.g. "Firefox on Linux". */
+  device: string;
+  /** The session this page uses. */
+  current: boolean;
+}
+
+export interface BlockInfo {
+  member: Author;
+  blocked_at: string;
+}
+
+export interface ExportStatus {
+  status: 'pending' | 'ready' | 'failed';
+  created_at: string;
+  expires_at: string;
 }
