@@ -136,7 +136,18 @@ async fn run_once(options: &Options, target: Target, clients: usize) -> anyhow::
     tokio::time::sleep(Duration::from_millis(500)).await;
     let connected_kib = resident_kib(server.pid())?;
 
-    let mut sender = connect(&server, target, room).await?;
+    let (mut sender, mut replies) = connect(&server, target, room).await?.split();
+    // A refused message would only show as nothing delivered: stop on the first.
+    let refusal = tokio::spawn(async move {
+        while let Some(Ok(frame)) = replies.next().await {
+            if let Message::Text(text) = frame
+                && text.contains(r#""type":"error""#)
+            {
+                return Some(text.to_string());
+            }
+        }
+        None
+    });
     for index in 0..options.messages {
         let text = format!("i={index} t={}", origin.elapsed().as_micros());
         let frame = match target {
@@ -147,7 +158,12 @@ async fn run_once(options: &Options, target: Target, clients: usize) -> anyhow::
         };
         sender.send(Message::text(frame)).await?;
         tokio::time::sleep(Duration::from_millis(options.interval_ms)).await;
+        if refusal.is_finished() {
+            let error = refusal.await?.unwrap_or_else(|| "the connection closed".into());
+            anyhow::bail!("the server refused message {index}: {error}");
+        }
     }
+    refusal.abort();
     let expected = clients * options.messages;
     let deadline = Instant::now() + Duration::from_secs(10);
     while delivered.load(Ordering::Relaxed) < expected && Instant::now() < deadline {

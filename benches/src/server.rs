@@ -1,6 +1,7 @@
 //! Starts a `kindred` server for a benchmark: a fresh SQLite database, an
 //! admin and a community made with the command line, the server pinned to
-//! one core when `taskset` is there, and a signed-in client for setup.
+//! one core when `taskset` is there, and a signed-in client for setup that
+//! has accepted the guidelines and the health-data consent (so it may post).
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -81,6 +82,7 @@ impl Server {
             .json()
             .await?;
         let token = signed_in["token"].as_str().context("signing in")?.to_owned();
+        accept_consents(&client, &address, &token).await?;
         Ok(Server { child, address, token, _data: data })
     }
 
@@ -107,6 +109,24 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Accepts the current guidelines and health-data consent, without which
+/// the server refuses posts and chat messages.
+async fn accept_consents(client: &reqwest::Client, address: &str, token: &str) -> anyhow::Result<()> {
+    let instance: Value = client.get(format!("http://{address}/api/v1/instance")).send().await?.json().await?;
+    for (kind, document) in [("guidelines", "guidelines"), ("health_data", "health_data_consent")] {
+        let version = instance[document]["version"].as_str().context("a consent version")?;
+        client
+            .post(format!("http://{address}/api/v1/me/consents"))
+            .bearer_auth(token)
+            .json(&json!({ "kind": kind, "version": version }))
+            .send()
+            .await?
+            .error_for_status()
+            .with_context(|| format!("accepting {kind}"))?;
+    }
+    Ok(())
 }
 
 async fn admin(binary: &Path, database: &str, args: &[&str], password: Option<&str>) -> anyhow::Result<()> {

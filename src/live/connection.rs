@@ -1,27 +1,26 @@
-//! One websocket connection: a task that selects over the client's frames,
-//! its rooms' events and a heartbeat, and a writer task that drains a
-//! bounded queue to the socket. A client too slow to keep its queue from
-//! filling is disconnected (it resumes from its last sequence number), so
-//! it never holds up a room; one that stops answering is dropped.
+//! One websocket connection: one task that selects over the client's
+//! frames, its rooms' events, the hub's account events, a heartbeat and its
+//! outbox (the write in flight and a bounded queue behind it). A client too
+//! slow to keep its queue from filling is disconnected (it resumes from its
+//! last sequence number), so it never holds up a room; one that stops
+//! answering is dropped.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::num::NonZeroU32;
 use std::time::{Duration, Instant};
 
 use actix_web::web;
 use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason, Session};
-use bytestring::ByteString;
-use futures_util::StreamExt;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use tokio::sync::{broadcast, mpsc};
-use tokio_stream::StreamMap;
-use tokio_stream::wrappers::BroadcastStream;
+use tokio::sync::broadcast;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 
 use super::broker::{self, Note};
 use super::hub::{Control, RoomEvent};
+use super::outbox::{Outbox, Outgoing, TooSlow};
 use super::protocol::{ClientFrame, MessageFrame, ServerFrame};
 use super::sending::{self, Sent};
+use super::subscriptions::Subscriptions;
 use crate::auth::Member;
 use crate::auth::session;
 use crate::db::blocks;
@@ -43,14 +42,6 @@ const MAX_CATCH_UP: i64 = 200;
 /// How often one member's typing in one room is passed on.
 const TYPING_INTERVAL: Duration = Duration::from_secs(2);
 
-/// What the writer task sends.
-enum Outgoing {
-    Text(ByteString),
-    Ping,
-    Pong(web::Bytes),
-    Close(CloseReason),
-}
-
 /// Why a connection ends.
 enum Ending {
     ClientLeft,
@@ -66,51 +57,52 @@ enum Ending {
 pub struct Connection {
     state: web::Data<AppState>,
     member: Member,
-    outgoing: mpsc::Sender<Outgoing>,
-    rooms: StreamMap<i64, BroadcastStream<RoomEvent>>,
-    /// The last sequence number sent to the client, per room.
-    last_seq: HashMap<i64, i64>,
-    typing_sent: HashMap<i64, Instant>,
+    outbox: Outbox,
+    /// The rooms followed, each with its sequence number, typing time and
+    /// whether the member moderates it.
+    rooms: Subscriptions,
     frames: DefaultDirectRateLimiter,
     last_heard: Instant,
     controls: broadcast::Receiver<Control>,
-    /// Members a block hides from this one, either way.
+    /// Members a block hides from this one, either way; empty (and
+    /// unallocated) for a member with no blocks.
     hidden: HashSet<i64>,
-    /// Rooms whose community this member moderates: blocks hide nothing there.
-    moderated: HashSet<i64>,
 }
 
-/// Runs a connection until it ends; the member's connection was counted by the caller.
-pub async fn run(state: web::Data<AppState>, member: Member, session: Session, stream: AggregatedMessageStream) {
+/// The task of a connection until it ends; the member's connection was
+/// counted by the caller.
+pub fn run(
+    state: web::Data<AppState>,
+    member: Member,
+    session: Session,
+    mut stream: AggregatedMessageStream,
+) -> impl Future<Output = ()> {
     let settings = &state.settings;
-    let (outgoing, queue) = mpsc::channel(settings.live_queue_capacity.max(8));
     let write_timeout = Duration::from_secs(settings.live_write_timeout_seconds.max(1));
-    let writer = actix_web::rt::spawn(write(session, queue, write_timeout));
     let per_second = NonZeroU32::new(settings.live_frames_per_second.max(1)).unwrap_or(NonZeroU32::MIN);
     let burst = per_second.saturating_mul(NonZeroU32::new(2).unwrap_or(NonZeroU32::MIN));
     let mut connection = Connection {
         member,
-        outgoing,
-        rooms: StreamMap::new(),
-        last_seq: HashMap::new(),
-        typing_sent: HashMap::new(),
+        outbox: Outbox::new(session, settings.live_queue_capacity.max(8), write_timeout),
+        rooms: Subscriptions::default(),
         frames: RateLimiter::direct(Quota::per_second(per_second).allow_burst(burst)),
         last_heard: Instant::now(),
         controls: state.hub.controls(),
         hidden: HashSet::new(),
-        moderated: HashSet::new(),
-        state: state.clone(),
+        state,
     };
-    let ending = connection.serve(stream, writer).await;
-    connection.finish(ending);
+    // A block rather than an `async fn` taking them by value (which would
+    // move them into locals): the task holds the connection and stream once.
+    async move {
+        let ending = connection.serve(&mut stream).await;
+        drop(stream);
+        connection.end(ending).await;
+    }
 }
 
 impl Connection {
-    async fn serve(
-        &mut self,
-        mut stream: AggregatedMessageStream,
-        mut writer: actix_web::rt::task::JoinHandle<()>,
-    ) -> Ending {
+    /// Serves the client until the connection ends, and says why.
+    async fn serve(&mut self, stream: &mut AggregatedMessageStream) -> Ending {
         let heartbeat_every = Duration::from_secs(self.state.settings.live_heartbeat_seconds.max(1));
         let silence_limit = Duration::from_secs(self.state.settings.live_timeout_seconds.max(2));
         let mut heartbeat = tokio::time::interval(heartbeat_every);
@@ -118,9 +110,10 @@ impl Connection {
         let mut step = self.recheck().await;
         loop {
             if let Err(ending) = step {
-                return self.close(ending, &mut writer);
+                return ending;
             }
             step = tokio::select! {
+                TooSlow = self.outbox.flush() => Err(Ending::TooSlow),
                 frame = stream.recv() => match frame {
                     None | Some(Ok(AggregatedMessage::Close(_))) => Err(Ending::ClientLeft),
                     Some(Ok(frame)) => self.on_frame(frame).await,
@@ -130,7 +123,7 @@ impl Connection {
                         Err(Ending::Violation("protocol error"))
                     }
                 },
-                Some((room, event)) = self.rooms.next() => self.on_room_event(room, event).await,
+                (room, event) = self.rooms.next() => self.on_room_event(room, event).await,
                 control = self.controls.recv() => self.on_control(control).await,
                 _ = heartbeat.tick() => {
                     if self.last_heard.elapsed() > silence_limit {
@@ -139,25 +132,39 @@ impl Connection {
                         self.push(Outgoing::Ping)
                     }
                 }
-                _ = &mut writer => Err(Ending::TooSlow),
             };
         }
     }
 
-    /// Says goodbye to the client (a slow one is just cut off).
-    fn close(&self, ending: Ending, writer: &mut actix_web::rt::task::JoinHandle<()>) -> Ending {
-        let reason = match ending {
-            Ending::TooSlow => {
-                writer.abort();
-                return ending;
+    /// Leaves the rooms, then writes out what is queued and says goodbye,
+    /// unless the client is too slow to take it (then it is just cut off).
+    async fn end(&mut self, ending: Ending) {
+        let hub = &self.state.hub;
+        for room in self.rooms.rooms() {
+            hub.leave(room, self.member.user_id);
+        }
+        hub.close_connection(self.member.user_id);
+        let normal = || CloseReason { code: CloseCode::Normal, description: None };
+        let (why, reason) = match ending {
+            Ending::TooSlow => ("client too slow", None),
+            Ending::ClientLeft => ("client left", Some(normal())),
+            Ending::Silent => ("client silent", Some(normal())),
+            Ending::Violation(why) => {
+                (why, Some(CloseReason { code: CloseCode::Policy, description: Some(why.into()) }))
             }
-            Ending::Violation(why) => CloseReason { code: CloseCode::Policy, description: Some(why.into()) },
-            Ending::SessionEnded => CloseReason { code: CloseCode::Policy, description: Some("session ended".into()) },
-            Ending::Unavailable => CloseReason { code: CloseCode::Again, description: None },
-            Ending::ClientLeft | Ending::Silent => CloseReason { code: CloseCode::Normal, description: None },
+            Ending::SessionEnded => (
+                "session ended",
+                Some(CloseReason { code: CloseCode::Policy, description: Some("session ended".into()) }),
+            ),
+            Ending::Unavailable => {
+                ("database unavailable", Some(CloseReason { code: CloseCode::Again, description: None }))
+            }
         };
-        let _ = self.outgoing.try_send(Outgoing::Close(reason));
-        ending
+        tracing::debug!(user = self.member.user_id, why, "live connection ended");
+        if let Some(reason) = reason {
+            // Boxed: the connection's resting state need not make room for it.
+            Box::pin(self.outbox.close(reason)).await;
+        }
     }
 
     async fn on_control(&mut self, control: Result<Control, broadcast::error::RecvError>) -> Result<(), Ending> {
@@ -206,42 +213,25 @@ impl Connection {
 
     /// Whether a block collapses `author`'s messages in `room` for this member.
     fn hides(&self, room: i64, author: i64) -> bool {
-        self.hidden.contains(&author) && !self.moderated.contains(&room)
+        self.hidden.contains(&author) && !self.rooms.get(room).is_some_and(|subscription| subscription.moderated)
     }
 
-    fn message(&self, listing: &MessageListing) -> Result<(), Ending> {
+    fn message(&mut self, listing: &MessageListing) -> Result<(), Ending> {
         let blocked = self.hides(listing.message.room_id, listing.message.author_id);
         self.send(&ServerFrame::Message(MessageFrame::of(listing, blocked)))
     }
 
-    fn finish(&mut self, ending: Ending) {
-        let hub = &self.state.hub;
-        for room in self.rooms.keys() {
-            hub.leave(*room, self.member.user_id);
-        }
-        hub.close_connection(self.member.user_id);
-        let why = match ending {
-            Ending::ClientLeft => "client left",
-            Ending::TooSlow => "client too slow",
-            Ending::Silent => "client silent",
-            Ending::Violation(why) => why,
-            Ending::SessionEnded => "session ended",
-            Ending::Unavailable => "database unavailable",
-        };
-        tracing::debug!(user = self.member.user_id, why, "live connection ended");
+    /// Queues a frame; a full queue means the client is not reading, and
+    /// the connection ends rather than grow or wait.
+    fn push(&mut self, outgoing: Outgoing) -> Result<(), Ending> {
+        self.outbox.push(outgoing).map_err(|TooSlow| Ending::TooSlow)
     }
 
-    /// Queues a frame for the writer; a full queue means the client is not
-    /// reading, and the connection ends rather than grow or wait.
-    fn push(&self, outgoing: Outgoing) -> Result<(), Ending> {
-        self.outgoing.try_send(outgoing).map_err(|_| Ending::TooSlow)
-    }
-
-    fn send(&self, frame: &ServerFrame<'_>) -> Result<(), Ending> {
+    fn send(&mut self, frame: &ServerFrame<'_>) -> Result<(), Ending> {
         self.push(Outgoing::Text(frame.encode().into()))
     }
 
-    fn error(&self, client_id: Option<&str>, error: &ApiError) -> Result<(), Ending> {
+    fn error(&mut self, client_id: Option<&str>, error: &ApiError) -> Result<(), Ending> {
         self.send(&ServerFrame::Error { client_id, code: error.code(), message: error.message() })
     }
 
@@ -288,10 +278,8 @@ impl Connection {
                 Err(Failure::End(ending)) => Err(ending),
             },
             ClientFrame::Unsubscribe { room } => {
-                if self.rooms.remove(&room).is_some() {
+                if self.rooms.remove(room) {
                     self.state.hub.leave(room, self.member.user_id);
-                    self.last_seq.remove(&room);
-                    self.moderated.remove(&room);
                 }
                 self.send(&ServerFrame::Unsubscribed { room })
             }
@@ -301,10 +289,10 @@ impl Connection {
     }
 
     async fn subscribe(&mut self, room: i64, after: Option<i64>) -> Result<(), Failure> {
-        if self.rooms.contains_key(&room) {
+        if self.rooms.contains(room) {
             return Err(ApiError::conflict("already_subscribed", "You are already in that room.").into());
         }
-        if self.rooms.len() >= self.state.settings.live_rooms_per_connection {
+        if self.rooms.count() >= self.state.settings.live_rooms_per_connection {
             return Err(ApiError::new(
                 actix_web::http::StatusCode::TOO_MANY_REQUESTS,
                 "too_many_rooms",
@@ -315,36 +303,39 @@ impl Connection {
         let member = self.member.clone();
         let (_, standing) =
             self.state.db.read(move |connection| readable_room(connection, room, Some(&member))).await?;
-        if !policy::block_hides(standing) {
-            self.moderated.insert(room);
-        }
         let (receiver, presence) = self.state.hub.join(room, &self.member);
-        self.rooms.insert(room, BroadcastStream::new(receiver));
+        self.rooms.insert(room, !policy::block_hides(standing), receiver);
         let window = match after {
             Some(after) => Window::After { after, upto: None },
             None => Window::Before { before: None },
         };
         let limit = if after.is_some() { MAX_CATCH_UP + 1 } else { HISTORY_ON_JOIN };
         let backlog = self.state.db.read(move |connection| chat::messages(connection, room, window, limit)).await?;
-        let room_last_seq = || self.state.db.read(move |connection| Ok(chat::room(connection, room)?.last_seq));
         let mut last = after.unwrap_or(0);
         if backlog.len() as i64 > MAX_CATCH_UP {
             self.send(&ServerFrame::Resync { room, after: last })?;
-            last = room_last_seq().await?;
+            last = self.room_last_seq(room).await?;
         } else if backlog.is_empty() && last > 0 {
             // An `after` the room has not reached (a client remembering
             // another database) would hide new messages: start from the room.
-            last = last.min(room_last_seq().await?);
+            last = last.min(self.room_last_seq(room).await?);
         } else {
             for listing in &backlog {
                 self.message(listing)?;
                 last = listing.message.seq;
             }
         }
-        self.last_seq.insert(room, last);
+        if let Some(subscription) = self.rooms.get_mut(room) {
+            subscription.last_seq = last;
+        }
         self.send(&ServerFrame::Subscribed { room, last_seq: last })?;
         self.push(Outgoing::Text(presence))?;
         Ok(())
+    }
+
+    /// The room's latest sequence number.
+    async fn room_last_seq(&self, room: i64) -> ApiResult<i64> {
+        self.state.db.read(move |connection| Ok(chat::room(connection, room)?.last_seq)).await
     }
 
     async fn on_room_event(
@@ -355,14 +346,19 @@ impl Connection {
         match event {
             Ok(RoomEvent::Signal(frame)) => self.push(Outgoing::Text(frame)),
             Ok(RoomEvent::Message { seq, author, frame, hidden }) => {
-                let last = self.last_seq.get(&room).copied().unwrap_or(0);
+                let Some(last) = self.rooms.get(room).map(|subscription| subscription.last_seq) else {
+                    return Ok(());
+                };
                 if seq <= last {
                     return Ok(());
                 }
                 if seq > last + 1 {
-                    self.fill_gap(room, last, seq - 1).await?;
+                    // Boxed: rare, and the resting state need not make room for it.
+                    Box::pin(self.fill_gap(room, last, seq - 1)).await?;
                 }
-                self.last_seq.insert(room, seq);
+                if let Some(subscription) = self.rooms.get_mut(room) {
+                    subscription.last_seq = seq;
+                }
                 self.push(Outgoing::Text(if self.hides(room, author) { hidden } else { frame }))
             }
             // Missed events are found by the sequence gap the next message leaves.
@@ -433,14 +429,13 @@ impl Connection {
     }
 
     async fn typing(&mut self, room: i64) -> Result<(), Ending> {
-        if !self.rooms.contains_key(&room) {
+        let Some(subscription) = self.rooms.get_mut(room) else {
             return self.error(None, &ApiError::bad_request("not_subscribed", "Join the room first."));
-        }
-        let recently = self.typing_sent.get(&room).is_some_and(|at| at.elapsed() < TYPING_INTERVAL);
-        if recently {
+        };
+        if subscription.typed_at.is_some_and(|at| at.elapsed() < TYPING_INTERVAL) {
             return Ok(());
         }
-        self.typing_sent.insert(room, Instant::now());
+        subscription.typed_at = Some(Instant::now());
         let note = Note::Typing {
             room,
             username: self.member.username.clone(),
@@ -491,23 +486,4 @@ fn too_large() -> ApiError {
         "frame_too_large",
         "That frame is too large to accept.",
     )
-}
-
-/// Drains the queue into the socket; a write that cannot finish in time
-/// ends the connection.
-async fn write(mut session: Session, mut queue: mpsc::Receiver<Outgoing>, write_timeout: Duration) {
-    while let Some(outgoing) = queue.recv().await {
-        let written = match outgoing {
-            Outgoing::Text(text) => tokio::time::timeout(write_timeout, session.text(text)).await,
-            Outgoing::Ping => tokio::time::timeout(write_timeout, session.ping(b"")).await,
-            Outgoing::Pong(bytes) => tokio::time::timeout(write_timeout, session.pong(&bytes)).await,
-            Outgoing::Close(reason) => {
-                let _ = tokio::time::timeout(write_timeout, session.close(Some(reason))).await;
-                return;
-            }
-        };
-        if !matches!(written, Ok(Ok(()))) {
-            return;
-        }
-    }
 }

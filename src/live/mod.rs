@@ -6,5 +6,7 @@
 pub mod broker;
 pub mod connection;
 pub mod hub;
+pub mod outbox;
 pub mod protocol;
 pub mod sending;
+pub mod subscriptions;
