@@ -286,7 +286,7 @@ pub fn file_report(
     subject_id: i64,
     reason: ReportReason,
     details: &str,
-) -> ApiResult<i64> {
+) -> ApiResult<ReportRow> {
     let inserted = super::recoverable(connection, |connection| {
         diesel::insert_into(reports::table)
             .values((
@@ -298,11 +298,11 @@ pub fn file_report(
                 reports::details.eq(details),
                 reports::created_at.eq(Timestamp::now().0),
             ))
-            .returning(reports::id)
-            .get_result::<i64>(connection)
+            .returning(reports::all_columns)
+            .get_result::<ReportRow>(connection)
     });
     match inserted {
-        Ok(id) => Ok(id),
+        Ok(row) => Ok(row),
         Err(error) if is_unique_violation(&error) => {
             Err(ApiError::conflict("already_reported", "You have already reported this. Thank you."))
         }

@@ -162,10 +162,12 @@ pub fn parse_reason(text: &str) -> Result<String, ApiError> {
 
 /// A report's, note's or appeal's free text.
 pub fn parse_free_text(text: &str, what: &str, min: usize) -> Result<String, ApiError> {
-    let code = "invalid_text";
     let trimmed = text.trim();
-    if trimmed.chars().count() < min || trimmed.chars().count() > 2000 {
-        return Err(ApiError::invalid(code, format!("{what} must be between {min} and 2000 characters long.")));
+    if !(min..=2000).contains(&trimmed.chars().count()) {
+        return Err(ApiError::invalid(
+            "invalid_text",
+            format!("{what} must be between {min} and 2000 characters long."),
+        ));
     }
     Ok(trimmed.to_owned())
 }

@@ -175,8 +175,7 @@ fn scope_for(connection: &mut AnyConnection, member: &Member, community: Option<
     if let Some(slug) = community {
         let community_id = community_store::by_slug(connection, slug)?.id;
         policy::moderation(ModerationAction::Review, authority_in(connection, member, Some(community_id))?)?;
-        let urgent_everywhere = false;
-        return Ok(QueueScope::Communities { ids: vec![community_id], urgent_everywhere });
+        return Ok(QueueScope::Communities { ids: vec![community_id], urgent_everywhere: false });
     }
     match moderated_communities(connection, member)? {
         None => Ok(QueueScope::Everything),

@@ -113,7 +113,7 @@ pub async fn file(state: web::Data<AppState>, member: Member, body: web::Json<Re
                 ..Pressure::default()
             };
             let item_id = queue::raise(connection, subject, pressure)?;
-            let id = queue::file_report(
+            let row = queue::file_report(
                 connection,
                 item_id,
                 member.user_id,
@@ -122,12 +122,7 @@ pub async fn file(state: web::Data<AppState>, member: Member, body: web::Json<Re
                 draft.reason,
                 &details,
             )?;
-            report_view(
-                queue::reports_by(connection, member.user_id, 1)?
-                    .into_iter()
-                    .find(|row| row.id == id)
-                    .ok_or_else(|| ApiError::internal("report missing"))?,
-            )
+            report_view(row)
         })
         .await?;
     Ok(HttpResponse::Created().json(view))

@@ -78,6 +78,15 @@ async fn a_report_reaches_the_queue_an_action_resolves_it_and_the_reporter_is_to
         .post("/api/v1/reports", Some(&cast.amy), json!({ "post_id": rude, "reason": "spam" }))
         .await
         .assert_error(409, "already_reported");
+    // Details are at most 2,000 characters.
+    cast.app
+        .post(
+            "/api/v1/reports",
+            Some(&cast.ben),
+            json!({ "member": "amy", "reason": "other", "details": "x".repeat(2001) }),
+        )
+        .await
+        .assert_error(422, "invalid_text");
     // Nobody reports themselves.
     cast.app
         .post("/api/v1/reports", Some(&cast.ben), json!({ "post_id": rude, "reason": "spam" }))
@@ -739,7 +748,11 @@ async fn new_members_are_limited_in_links_and_everyone_in_pace() {
         .await
         .assert_error(422, "too_many_links");
     cast.app
-        .post(&format!("/api/v1/threads/{thread}/posts"), Some(&cast.ben), json!({ "body": "@amy @moira @admin @lee hello" }))
+        .post(
+            &format!("/api/v1/threads/{thread}/posts"),
+            Some(&cast.ben),
+            json!({ "body": "@amy @moira @admin @lee hello" }),
+        )
         .await
         .assert_error(422, "too_many_mentions");
     cast.app.reply(&cast.ben, thread, Some(first), "One link: https://nhs.uk").await;
