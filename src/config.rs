@@ -29,6 +29,11 @@ pub struct Settings {
     pub max_reply_depth: i32,
     /// Connections in the read pool.
     pub database_pool_size: u32,
+    /// Longest a thread page is served from memory (any write here makes it
+    /// stale sooner); bounds how long another process's writes go unseen. 0 turns it off.
+    pub page_cache_seconds: u64,
+    /// Thread pages (per reader) kept in memory at most.
+    pub page_cache_entries: usize,
     /// `pretty` or `json`.
     pub log_format: LogFormat,
     /// Seconds between pings on a live connection.
@@ -156,6 +161,8 @@ impl Default for Settings {
             session_ttl_seconds: 30 * 24 * 60 * 60,
             max_reply_depth: 10,
             database_pool_size: 8,
+            page_cache_seconds: 2,
+            page_cache_entries: 1024,
             log_format: LogFormat::Pretty,
             live_heartbeat_seconds: 15,
             live_timeout_seconds: 45,

@@ -12,6 +12,7 @@ pub mod live;
 pub mod mail;
 pub mod moderate;
 pub mod notify;
+pub mod pages;
 pub mod policy;
 pub mod privacy;
 pub mod routes;

@@ -65,6 +65,22 @@ enum AdminCommand {
     ResetPassword { username: String },
     /// Erase an account on its member's request: personal data goes, content follows `erasure_content`.
     EraseUser { username: String },
+    /// Benchmarks only: communities of seeded members, threads and reply trees; prints what it made as JSON.
+    #[cfg(feature = "bench")]
+    Seed {
+        #[arg(long, default_value_t = 1)]
+        communities: u32,
+        /// Threads per community.
+        #[arg(long, default_value_t = 100)]
+        threads: u32,
+        /// Replies per thread, on average (exactly this many in each community's first thread).
+        #[arg(long, default_value_t = 20)]
+        replies: u32,
+        #[arg(long, default_value_t = 100)]
+        members: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Benchmarks only: open `items` moderation queue items in a community, written by `author`.
     #[cfg(feature = "bench")]
     SeedQueue {
@@ -145,6 +161,18 @@ fn run_admin(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
         AdminCommand::EraseUser { username } => {
             admin::erase_user(&mut connection, settings, &username)?;
             println!("Erased the account {username}.");
+        }
+        #[cfg(feature = "bench")]
+        AdminCommand::Seed { communities, threads, replies, members, seed } => {
+            let plan = kindred::seed::Plan { communities, threads, replies, members, seed };
+            let (started, mut next_report) = (std::time::Instant::now(), 0);
+            let seeded = kindred::seed::seed_discussions(&mut connection, settings, &plan, |posts| {
+                if posts >= next_report {
+                    eprintln!("{posts} posts after {:.0} s", started.elapsed().as_secs_f64());
+                    next_report = posts + 50_000;
+                }
+            })?;
+            println!("{}", serde_json::to_string(&seeded)?);
         }
         #[cfg(feature = "bench")]
         AdminCommand::SeedQueue { community, author, items, seed } => {

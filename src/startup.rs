@@ -16,6 +16,7 @@ use crate::db::{DatabaseUrl, Db};
 use crate::live::broker;
 use crate::live::hub::Hub;
 use crate::mail::Mailer;
+use crate::pages::PageCache;
 use crate::privacy::retention;
 use crate::routes::{self, errors};
 use crate::safety::Safety;
@@ -57,6 +58,7 @@ impl Application {
             passwords: Passwords::new(cores)?,
             mailer: Mailer::from_settings(&settings)?,
             instance: Instance::load(&settings)?,
+            pages: PageCache::new(settings.page_cache_entries, Duration::from_secs(settings.page_cache_seconds)),
             safety: Safety::load(&settings)?,
             local_limits: LocalLimits::new(&settings),
             secure_cookies: public_origin.starts_with("https://"),

@@ -12,6 +12,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::live::hub::Hub;
 use crate::mail::Mailer;
+use crate::pages::PageCache;
 use crate::safety::Safety;
 use crate::safety::limits::LocalLimits;
 
@@ -22,6 +23,8 @@ pub struct AppState {
     pub mailer: Mailer,
     pub settings: Settings,
     pub instance: Instance,
+    /// Thread pages recently sent, per reader.
+    pub pages: PageCache,
     pub safety: Safety,
     /// The per-process first line of the sign-in and registration limits.
     pub local_limits: LocalLimits,

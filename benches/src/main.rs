@@ -3,10 +3,19 @@
 //! control and scenario, and prints a table of medians, spreads and ratios.
 //! A benchmark reports; it asserts nothing about speed.
 
+mod latency;
+mod paced;
 mod queue;
+mod s1;
+mod s2;
 mod s3;
+mod s4;
+mod s5;
+mod s6;
 mod server;
+mod socket;
 mod stats;
+mod wrk;
 
 use clap::{Parser, Subcommand};
 
@@ -19,8 +28,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Scenario {
+    /// S1: reading a thread page, signed out and signed in, against the hello control.
+    S1(s1::Options),
+    /// S2: creating replies over HTTP against the same transaction looped in-process.
+    S2(s2::Options),
     /// S3: chat fan-out to one room against the bare broadcast hub.
     S3(s3::Options),
+    /// S4: search over many seeded posts, rare and common words.
+    S4(s4::Options),
+    /// S5: signing in with argon2id, alone and beside thread reads.
+    S5(s5::Options),
+    /// S6: a mixed soak of reads, replies and chat, with memory watched.
+    S6(s6::Options),
     /// The moderation queue with many open items, against the hello control.
     Queue(queue::Options),
 }
@@ -28,7 +47,12 @@ enum Scenario {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().scenario {
+        Scenario::S1(options) => s1::run(options).await,
+        Scenario::S2(options) => s2::run(options).await,
         Scenario::S3(options) => s3::run(options).await,
+        Scenario::S4(options) => s4::run(options).await,
+        Scenario::S5(options) => s5::run(options).await,
+        Scenario::S6(options) => s6::run(options).await,
         Scenario::Queue(options) => queue::run(options).await,
     }
 }

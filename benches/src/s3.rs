@@ -4,20 +4,17 @@
 //! the clients, sends one message per interval from one more client, and
 //! times each delivery in this process (one clock for send and receive).
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::json;
 use tokio::sync::Semaphore;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::http::HeaderValue;
 
-use crate::server::{Server, default_binary, resident_kib};
+use crate::server::{Placement, Server, resident_kib};
+use crate::socket::{self, Socket};
 use crate::stats::{median, percentile, spread};
 
 #[derive(clap::Args)]
@@ -34,12 +31,8 @@ pub struct Options {
     /// Milliseconds between messages.
     #[arg(long, default_value_t = 1000)]
     interval_ms: u64,
-    /// The server binary, built with `--features bench`.
-    #[arg(long, default_value_os_t = default_binary())]
-    server: PathBuf,
-    /// The core the server is pinned to (the load runs where it is started).
-    #[arg(long, default_value_t = 1)]
-    server_core: u32,
+    #[command(flatten)]
+    placement: Placement,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -60,7 +53,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     anyhow::ensure!(options.messages >= 2, "at least two messages: the first only warms up");
     println!(
         "S3 chat fan-out: {} messages every {} ms per run (first untimed), {} pairs, server on core {}",
-        options.messages, options.interval_ms, options.pairs, options.server_core
+        options.messages, options.interval_ms, options.pairs, options.placement.server_core
     );
     println!(
         "| clients | hub p50 ms | hub p99 ms | chat p50 ms | chat p99 ms | p99 ratio (median, min-max) | hub KiB/conn | chat KiB/conn | memory ratio | delivered |"
@@ -103,7 +96,7 @@ fn print_row(clients: usize, hub: &[RunResult], chat: &[RunResult]) {
 
 async fn run_once(options: &Options, target: Target, clients: usize) -> anyhow::Result<RunResult> {
     let settings = [("KINDRED_LIVE_CONNECTIONS_PER_MEMBER", (clients + 10).to_string())];
-    let server = Server::start(&options.server, Some(options.server_core), &settings).await?;
+    let server = Server::start(&options.placement, &settings).await?;
     let room = server.room().await?;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let base_kib = resident_kib(server.pid())?;
@@ -182,26 +175,15 @@ async fn run_once(options: &Options, target: Target, clients: usize) -> anyhow::
     })
 }
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
 /// A connected client: on the bare hub, or subscribed to the chat room.
 async fn connect(server: &Server, target: Target, room: i64) -> anyhow::Result<Socket> {
     let path = match target {
         Target::Hub => "/__bench/hub",
         Target::Chat => "/api/v1/live",
     };
-    let mut request = format!("ws://{}{path}", server.address).into_client_request()?;
-    request.headers_mut().insert("authorization", HeaderValue::from_str(&format!("Bearer {}", server.token))?);
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.context("connecting a client")?;
+    let mut socket = socket::open(&server.address, path, &server.token).await?;
     if target == Target::Chat {
-        socket.send(Message::text(json!({ "type": "subscribe", "room": room }).to_string())).await?;
-        while let Some(frame) = socket.next().await {
-            if let Message::Text(text) = frame?
-                && text.contains(r#""type":"subscribed""#)
-            {
-                break;
-            }
-        }
+        socket::subscribe(&mut socket, room).await?;
     }
     Ok(socket)
 }

@@ -21,6 +21,7 @@ pub mod users;
 pub mod word_filters;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -174,6 +175,9 @@ type Pool = r2d2::Pool<Manager>;
 pub struct Db {
     pool: Pool,
     sqlite_writer: Option<Arc<Mutex<AnyConnection>>>,
+    /// Counts this process's committed writes, so what was read from the
+    /// database can be known stale (see `pages`).
+    generation: Arc<AtomicU64>,
 }
 
 impl Db {
@@ -190,7 +194,7 @@ impl Db {
             .build(Manager(url.clone()))
             .map_err(|error| anyhow::anyhow!("cannot open the database pool: {error}"))?;
         let sqlite_writer = url.is_sqlite().then(|| Arc::new(Mutex::new(first)));
-        Ok(Self { pool, sqlite_writer })
+        Ok(Self { pool, sqlite_writer, generation: Arc::default() })
     }
 
     /// Runs `query` on a pooled connection, off the async threads.
@@ -217,15 +221,25 @@ impl Db {
     {
         let pool = self.pool.clone();
         let writer = self.sqlite_writer.clone();
-        blocking(move || match writer {
-            Some(writer) => immediate_transaction(&mut lock_writer(&writer), change),
-            None => {
-                let mut pooled = pool.get().map_err(ApiError::unavailable)?;
-                let connection: &mut AnyConnection = &mut pooled;
-                connection.transaction(change)
-            }
+        let generation = self.generation.clone();
+        blocking(move || {
+            let written = match writer {
+                Some(writer) => immediate_transaction(&mut lock_writer(&writer), change),
+                None => {
+                    let mut pooled = pool.get().map_err(ApiError::unavailable)?;
+                    let connection: &mut AnyConnection = &mut pooled;
+                    connection.transaction(change)
+                }
+            };
+            generation.fetch_add(1, Ordering::Release);
+            written
         })
         .await
+    }
+
+    /// Moves on with every write this process makes (committed or not).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 }
 

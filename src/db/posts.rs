@@ -71,14 +71,15 @@ pub struct PostListing {
 }
 
 /// Adds a post under `parent` (or as the first post), taking the thread's
-/// next number under the thread row's lock, in the caller's transaction.
+/// next number under the thread row's lock, in the caller's transaction;
+/// returns the stored row.
 pub fn insert(
     connection: &mut AnyConnection,
     thread_id: i64,
     parent: Option<&PostRow>,
     author_id: i64,
     content: NewContent,
-) -> ApiResult<i64> {
+) -> ApiResult<PostRow> {
     let now = Timestamp::now().0;
     let replies_added = i64::from(parent.is_some());
     let seq = diesel::update(threads::table.find(thread_id))
@@ -110,8 +111,8 @@ pub fn insert(
             posts::created_at.eq(now),
             posts::moderation_state.eq(content.state.as_str()),
         ))
-        .returning(posts::id)
-        .get_result::<i64>(connection)?)
+        .returning(posts::all_columns)
+        .get_result::<PostRow>(connection)?)
 }
 
 fn split_warning(warning: Option<ContentWarning>) -> (Option<String>, Option<String>) {

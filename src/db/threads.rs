@@ -67,8 +67,8 @@ pub fn create(
         ))
         .returning(threads::id)
         .get_result::<i64>(connection)?;
-    let post_id = posts::insert(connection, thread_id, None, author_id, first_post)?;
-    Ok((thread_id, post_id))
+    let first = posts::insert(connection, thread_id, None, author_id, first_post)?;
+    Ok((thread_id, first.id))
 }
 
 /// A thread that has not been deleted.

@@ -1,18 +1,62 @@
 //! The controls every benchmark is measured against (feature `bench`,
-//! never compiled into a default build): a JSON hello-world and a bare
-//! websocket broadcast hub with no persistence, screening or limits.
+//! never compiled into a default build): a JSON hello-world, a bare
+//! websocket broadcast hub with no persistence, screening or limits, the
+//! reply transaction looped in-process, and one password hash timed.
+
+use std::time::Instant;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use actix_ws::AggregatedMessage;
 use bytestring::ByteString;
+use serde::Deserialize;
 use tokio::sync::broadcast;
 
+use super::threads::{PostDraft, store_reply};
+use crate::auth::extract::Member;
+use crate::auth::password::hash_blocking;
+use crate::domain::account::Password;
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 pub fn configure(config: &mut web::ServiceConfig) {
     config
         .service(web::resource("/__bench/hello").route(web::get().to(hello)))
-        .service(web::resource("/__bench/hub").route(web::get().to(hub)));
+        .service(web::resource("/__bench/hub").route(web::get().to(hub)))
+        .service(web::resource("/__bench/replies").route(web::post().to(replies)))
+        .service(web::resource("/__bench/password-hash").route(web::get().to(password_hash)));
+}
+
+#[derive(Deserialize)]
+struct ReplyLoop {
+    thread_id: i64,
+    body: String,
+    count: u32,
+}
+
+/// Stores `count` replies one after another through the route's own path
+/// (parse, render, screen, store, notify) without HTTP; answers the time.
+async fn replies(state: web::Data<AppState>, member: Member, order: web::Json<ReplyLoop>) -> ApiResult<HttpResponse> {
+    let started = Instant::now();
+    for _ in 0..order.count {
+        let content = PostDraft { body: order.body.clone(), content_warning: None }.parse()?;
+        store_reply(&state, member.clone(), order.thread_id, None, content).await?;
+    }
+    Ok(HttpResponse::Ok()
+        .json(serde_json::json!({ "replies": order.count, "seconds": started.elapsed().as_secs_f64() })))
+}
+
+/// Seconds one argon2id hash takes on the server's own core, for the
+/// login scenario's ideal rate (hashing threads / hash time).
+async fn password_hash() -> ApiResult<HttpResponse> {
+    let password = Password::parse("a benchmark password".to_owned())?;
+    let seconds = web::block(move || {
+        let started = Instant::now();
+        hash_blocking(&password).map(|_| started.elapsed().as_secs_f64())
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "seconds": seconds })))
 }
 
 async fn hello() -> HttpResponse {

@@ -1,6 +1,8 @@
 //! Threads: listing a community's threads, starting one, reading a page of
 //! a thread's reply tree, and replying to any post in it.
 
+use actix_web::http::header::ContentType;
+use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -19,6 +21,7 @@ use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::live::broker::Note;
 use crate::notify;
+use crate::pages::PageKey;
 use crate::policy;
 use crate::safety::writing::{self, Support};
 use crate::state::AppState;
@@ -247,10 +250,21 @@ pub async fn get(
     viewer: Viewer,
     id: web::Path<i64>,
     query: web::Query<PageQuery>,
-) -> ApiResult<web::Json<ThreadPage>> {
+) -> ApiResult<HttpResponse> {
     let limit = query.limit()?;
     let after = query.cursor.as_deref().map(parse_tree_cursor).transpose()?;
-    load_page(&state, id.into_inner(), after, limit, viewer.0).await.map(web::Json)
+    let key = PageKey { thread_id: id.into_inner(), after, limit, reader: viewer.user_id() };
+    let generation = state.db.generation();
+    let body = match state.pages.get(&key, generation) {
+        Some(body) => body,
+        None => {
+            let page = load_page(&state, key.thread_id, key.after.clone(), limit, viewer.0).await?;
+            let body = Bytes::from(serde_json::to_vec(&page).map_err(ApiError::internal)?);
+            state.pages.put(key, generation, body.clone());
+            body
+        }
+    };
+    Ok(HttpResponse::Ok().content_type(ContentType::json()).body(body))
 }
 
 /// A page of a thread, if the viewer may read it.
@@ -315,7 +329,21 @@ pub async fn reply(
 ) -> ApiResult<HttpResponse> {
     let ReplyDraft { parent_id, body, content_warning } = body.into_inner();
     let content = PostDraft { body, content_warning }.parse()?;
-    let thread_id = id.into_inner();
+    let view = store_reply(&state, member, id.into_inner(), parent_id, content).await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Stores a parsed reply to `parent_id` (or the first post) in one
+/// transaction: every check, the safety pipeline, the follow and the
+/// notifications, which go out once it commits. The route and the
+/// benchmarks' in-process loop share it.
+pub async fn store_reply(
+    state: &web::Data<AppState>,
+    member: Member,
+    thread_id: i64,
+    parent_id: Option<i64>,
+    content: NewContent,
+) -> ApiResult<PostView> {
     let max_depth = state.settings.max_reply_depth;
     let author_id = member.user_id;
     let shared = state.clone();
@@ -356,7 +384,7 @@ pub async fn reply(
             }
             let (content, screened) =
                 screen_post(connection, &shared, &member, thread.community_id, standing, content)?;
-            let post_id = post_store::insert(connection, thread_id, Some(&parent), author_id, content)?;
+            let post_id = post_store::insert(connection, thread_id, Some(&parent), author_id, content)?.id;
             writing::queue_if_asked(connection, &screened, Subject::Post, post_id, thread.community_id, author_id)?;
             let told = published(connection, author_id, thread_id, post_id, origin)?;
             let mut view = single_view(connection, post_id, reader)?;
@@ -367,7 +395,7 @@ pub async fn reply(
     if let Some(note) = &told {
         state.hub.deliver(note);
     }
-    Ok(HttpResponse::Created().json(view))
+    Ok(view)
 }
 
 /// After a post is stored: its author follows the thread (unless they chose

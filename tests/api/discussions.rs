@@ -121,9 +121,50 @@ async fn a_public_community_is_readable_by_visitors_but_only_members_post() {
     app.put(&format!("/api/v1/threads/{thread}"), Some(&ben)).await.assert_error(405, "method_not_allowed");
 }
 
+/// Thread pages are served from memory between writes; every write must
+/// show on the very next read, for visitors and members alike.
+#[tokio::test]
+async fn a_thread_page_read_again_shows_every_change_at_once() {
+    let app = spawn_app().await;
+    let admin = app.admin("admin").await;
+    let (amy, ben, thread, first) = setup_thread_in(&app, &admin).await;
+    let page = format!("/api/v1/threads/{thread}");
+    let read = |who| {
+        let (app, page) = (&app, &page);
+        async move { app.get(page, who).await.assert_status(200).clone() }
+    };
+    for who in [None, Some(&ben)] {
+        assert_eq!(ids(&read(who).await), vec![first], "read twice to fill the cache");
+        assert_eq!(ids(&read(who).await), vec![first]);
+    }
+    let reply = app.reply(&ben, thread, None, "A spacer, always.").await;
+    for who in [None, Some(&ben), Some(&amy)] {
+        assert_eq!(ids(&read(who).await), vec![first, reply]);
+    }
+    app.post(
+        "/api/v1/moderation/actions",
+        Some(&admin),
+        json!({ "action": "hide", "post_id": reply, "reason": "Off topic." }),
+    )
+    .await
+    .assert_status(201);
+    for who in [None, Some(&amy)] {
+        let shown = read(who).await;
+        assert!(shown["posts"][1]["body_html"].is_null(), "hidden at once: {shown}");
+    }
+}
+
 async fn setup_thread(app: &TestApp) -> (crate::helpers::Account, crate::helpers::Account, i64, i64) {
     let admin = app.admin("admin").await;
-    let slug = app.community(&admin, "copd", "public").await;
+    setup_thread_in(app, &admin).await
+}
+
+/// Amy's thread in a public community the admin made, with Amy and Ben members.
+async fn setup_thread_in(
+    app: &TestApp,
+    admin: &crate::helpers::Account,
+) -> (crate::helpers::Account, crate::helpers::Account, i64, i64) {
+    let slug = app.community(admin, "copd", "public").await;
     let amy = app.register("amy").await;
     let ben = app.register("ben").await;
     app.join(&amy, &slug).await;

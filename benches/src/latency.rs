@@ -1,0 +1,65 @@
+//! Sequential request latencies, and the table that sets each request
+//! beside the hello control measured in the same run, alternating A B A B.
+
+use std::time::Instant;
+
+use crate::stats::{median, percentile, spread};
+
+/// A request to time: its row name, its URL, and whether it is signed in.
+pub struct Case {
+    pub name: String,
+    pub url: String,
+    pub signed_in: bool,
+}
+
+/// (p50, p99) in milliseconds of `requests` sequential GETs of `url`.
+pub async fn measure(
+    client: &reqwest::Client,
+    url: &str,
+    token: Option<&str>,
+    requests: usize,
+) -> anyhow::Result<(f64, f64)> {
+    let mut samples = Vec::with_capacity(requests);
+    for _ in 0..requests {
+        let mut request = client.get(url);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let started = Instant::now();
+        let response = request.send().await?;
+        anyhow::ensure!(response.status().is_success(), "{url} answered {}", response.status());
+        response.bytes().await?;
+        samples.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    Ok((percentile(&samples, 50.0), percentile(&samples, 99.0)))
+}
+
+/// Prints one row per case: the control's and the case's p50 and p99 over
+/// `pairs` alternating measurements, with the p99s' spread and ratio.
+pub async fn compare(base: &str, token: &str, cases: &[Case], requests: usize, pairs: usize) -> anyhow::Result<()> {
+    let client = reqwest::Client::new();
+    let hello = format!("{base}/__bench/hello");
+    println!("| request | control p50 ms | control p99 ms | p50 ms | p99 ms (median, min-max) | p99 ratio |");
+    println!("| --- | --- | --- | --- | --- | --- |");
+    for case in cases {
+        let (mut control, mut scenario) = (Vec::new(), Vec::new());
+        for _ in 0..pairs {
+            control.push(measure(&client, &hello, None, requests).await?);
+            let token = case.signed_in.then_some(token);
+            scenario.push(measure(&client, &case.url, token, requests).await?);
+        }
+        let p50s = |runs: &[(f64, f64)]| median(&runs.iter().map(|run| run.0).collect::<Vec<_>>());
+        let p99s: Vec<f64> = scenario.iter().map(|run| run.1).collect();
+        let (low, high) = spread(&p99s);
+        let control_p99 = median(&control.iter().map(|run| run.1).collect::<Vec<_>>());
+        println!(
+            "| {} | {:.2} | {control_p99:.2} | {:.2} | {:.2} ({low:.2}-{high:.2}) | {:.1}x |",
+            case.name,
+            p50s(&control),
+            p50s(&scenario),
+            median(&p99s),
+            median(&p99s) / control_p99.max(f64::EPSILON),
+        );
+    }
+    Ok(())
+}

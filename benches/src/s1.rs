@@ -1,0 +1,92 @@
+//! S1: reading a thread page (the first 50 posts of a 200-reply thread, in
+//! tree order, rendered) signed out and signed in, on SQLite: throughput
+//! beside the hello control under `wrk`, then tail latency at half of the
+//! page's own saturation rate.
+
+use anyhow::Context;
+use serde_json::Value;
+
+use crate::server::{Placement, Server, Store, seed_command};
+use crate::stats::{median, spread};
+use crate::{paced, wrk};
+
+#[derive(clap::Args)]
+pub struct Options {
+    /// Replies in the thread read.
+    #[arg(long, default_value_t = 200)]
+    replies: u32,
+    /// Seconds per `wrk` measurement.
+    #[arg(long, default_value_t = 5)]
+    seconds: u32,
+    /// Connections `wrk` keeps open.
+    #[arg(long, default_value_t = 32)]
+    connections: u32,
+    /// Control and scenario measurements, alternating.
+    #[arg(long, default_value_t = 5)]
+    pairs: usize,
+    /// Seconds of paced load at half saturation.
+    #[arg(long, default_value_t = 10.0)]
+    paced_seconds: f64,
+    #[command(flatten)]
+    placement: Placement,
+    /// The core the load generator runs on.
+    #[arg(long, default_value_t = 0)]
+    load_core: u32,
+}
+
+pub async fn run(options: Options) -> anyhow::Result<()> {
+    let seed = seed_command(1, 1, options.replies, 50);
+    let seed: Vec<&str> = seed.iter().map(String::as_str).collect();
+    let server = Server::start_after(&options.placement, &[], &[&seed], &Store::Sqlite).await?;
+    let thread = server.seeded()?["reference_threads"][0].as_i64().context("the seeded thread")?;
+    let base = format!("http://{}", server.address);
+    let page = format!("{base}/api/v1/threads/{thread}?limit=50");
+    let shown: Value = reqwest::get(&page).await?.json().await?;
+    let posts = shown["posts"].as_array().map_or(0, Vec::len);
+    anyhow::ensure!(posts == 50, "the page shows {posts} posts, not 50");
+    let hello = format!("{base}/__bench/hello");
+    let requests =
+        [wrk::Request::get(&hello), wrk::Request::get(&page), wrk::Request::get(&page).bearer(&server.token)];
+    let mut loads: [Vec<wrk::Load>; 3] = Default::default();
+    for _ in 0..options.pairs {
+        for (request, runs) in requests.iter().zip(loads.iter_mut()) {
+            runs.push(wrk::run(request, options.connections, options.seconds, options.load_core)?);
+        }
+    }
+    println!(
+        "S1 thread page, SQLite: 50 of {} posts, wrk {} connections x {} s, {} rounds, server on core {}",
+        options.replies + 1,
+        options.connections,
+        options.seconds,
+        options.pairs,
+        options.placement.server_core
+    );
+    println!("| request | requests/s (median) | ratio to hello (median, min-max) | p99 ms at saturation | errors |");
+    println!("| --- | --- | --- | --- | --- |");
+    let [control, signed_out, signed_in] = &loads;
+    let mut rates = Vec::new();
+    for (name, runs) in [("hello control", control), ("page, signed out", signed_out), ("page, signed in", signed_in)] {
+        let ratios: Vec<f64> =
+            runs.iter().zip(control).map(|(run, hello)| run.requests_per_second / hello.requests_per_second).collect();
+        let (low, high) = spread(&ratios);
+        let rate = median(&runs.iter().map(|run| run.requests_per_second).collect::<Vec<_>>());
+        println!(
+            "| {name} | {rate:.0} | {:.3}x ({low:.3}-{high:.3}) | {:.2} | {} |",
+            median(&ratios),
+            median(&runs.iter().map(|run| run.p99_ms).collect::<Vec<_>>()),
+            runs.iter().map(|run| run.errors).sum::<u64>()
+        );
+        rates.push(rate);
+    }
+    println!();
+    println!("Paced at half of each one's saturation rate, {} s:", options.paced_seconds);
+    println!("| request | requests/s | p50 ms | p99 ms | errors |");
+    println!("| --- | --- | --- | --- | --- |");
+    for (name, url, token, rate) in
+        [("page, signed out", &page, None, rates[1]), ("page, signed in", &page, Some(server.token.as_str()), rates[2])]
+    {
+        let paced = paced::get(url, token, rate / 2.0, options.paced_seconds).await?;
+        println!("| {name} | {:.0} | {:.2} | {:.2} | {} |", rate / 2.0, paced.p50_ms, paced.p99_ms, paced.errors);
+    }
+    Ok(())
+}

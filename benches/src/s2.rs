@@ -1,0 +1,92 @@
+//! S2: creating replies through the whole pipeline (parse, render,
+//! sanitise, screen, store, notify) over HTTP under `wrk`, beside the same
+//! transaction looped inside the server, on SQLite and PostgreSQL.
+
+use anyhow::Context;
+use serde_json::{Value, json};
+
+use crate::server::{Placement, Server, Store, Stores, seed_command};
+use crate::stats::{median, spread};
+use crate::wrk;
+
+/// A reply of ordinary length and shape: a paragraph, some emphasis, a list.
+const REPLY: &str = "Thank you for sharing this. I had the same **tiredness** after the change of dose, \
+and it eased after about three weeks.\n\nWhat helped me:\n\n- writing down when it was worst\n\
+- a short walk after lunch\n- asking the nurse about timing\n\nI hope the next appointment goes well.";
+
+#[derive(clap::Args)]
+pub struct Options {
+    /// Seconds per `wrk` measurement.
+    #[arg(long, default_value_t = 5)]
+    seconds: u32,
+    /// Connections `wrk` keeps open.
+    #[arg(long, default_value_t = 16)]
+    connections: u32,
+    /// Replies the in-process loop stores per measurement.
+    #[arg(long, default_value_t = 2_000)]
+    loop_replies: u32,
+    /// Control and scenario measurements, alternating.
+    #[arg(long, default_value_t = 5)]
+    pairs: usize,
+    #[command(flatten)]
+    stores: Stores,
+    #[command(flatten)]
+    placement: Placement,
+    /// The core the load generator runs on.
+    #[arg(long, default_value_t = 0)]
+    load_core: u32,
+}
+
+pub async fn run(options: Options) -> anyhow::Result<()> {
+    println!(
+        "S2 replies: wrk {} connections x {} s against {} replies stored in-process, {} pairs, server on core {}",
+        options.connections, options.seconds, options.loop_replies, options.pairs, options.placement.server_core
+    );
+    println!("| database | in-process replies/s | HTTP replies/s | ratio (median, min-max) | HTTP p99 ms | errors |");
+    println!("| --- | --- | --- | --- | --- | --- |");
+    for store in &options.stores.all() {
+        run_on(&options, store).await?;
+    }
+    Ok(())
+}
+
+async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
+    let seed = seed_command(1, 1, 0, 10);
+    let seed: Vec<&str> = seed.iter().map(String::as_str).collect();
+    let unlimited = u32::MAX.to_string();
+    let settings = [("KINDRED_POSTS_PER_HOUR", unlimited.clone()), ("KINDRED_NEW_MEMBER_POSTS_PER_HOUR", unlimited)];
+    let server = Server::start_after(&options.placement, &settings, &[&seed], store).await?;
+    let thread = server.seeded()?["reference_threads"][0].as_i64().context("the seeded thread")?;
+    let base = format!("http://{}", server.address);
+    let client = reqwest::Client::new();
+    let reply = format!("{base}/api/v1/threads/{thread}/posts");
+    let request = wrk::Request::get(&reply).bearer(&server.token).post_json(json!({ "body": REPLY }).to_string());
+    let (mut in_process, mut over_http) = (Vec::new(), Vec::new());
+    for _ in 0..options.pairs {
+        let looped: Value = client
+            .post(format!("{base}/__bench/replies"))
+            .bearer_auth(&server.token)
+            .json(&json!({ "thread_id": thread, "body": REPLY, "count": options.loop_replies }))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let seconds = looped["seconds"].as_f64().context("the loop's time")?;
+        in_process.push(f64::from(options.loop_replies) / seconds);
+        over_http.push(wrk::run(&request, options.connections, options.seconds, options.load_core)?);
+    }
+    let ratios: Vec<f64> =
+        over_http.iter().zip(&in_process).map(|(http, looped)| http.requests_per_second / looped).collect();
+    let (low, high) = spread(&ratios);
+    println!(
+        "| {} | {:.0} | {:.0} | {:.2}x ({low:.2}-{high:.2}) | {:.2} | {} |",
+        store.name(),
+        median(&in_process),
+        median(&over_http.iter().map(|run| run.requests_per_second).collect::<Vec<_>>()),
+        median(&ratios),
+        median(&over_http.iter().map(|run| run.p99_ms).collect::<Vec<_>>()),
+        over_http.iter().map(|run| run.errors).sum::<u64>()
+    );
+    Ok(())
+}
