@@ -46,47 +46,79 @@ pub struct Hit {
     pub score: f64,
 }
 
-/// The SQL of one backend.
+/// How many of the newest matches of each kind (titles, posts, messages)
+/// a search ranks. A rare word has fewer and is ranked in full; a word in
+/// half of a million posts is ranked among its most recent uses, which
+/// keeps every search fast whatever it asks for.
+pub const RANKED_MATCHES: i64 = 1_000;
+
+/// One kind of match in one backend's SQL: the select with its joins and
+/// match condition, and the column that orders its matches newest first
+/// (one the full-text index can walk backwards).
+struct Part {
+    select: &'static str,
+    newest_first: &'static str,
+}
+
+/// The SQL of one backend: thread titles, posts and chat messages.
 struct Dialect {
-    posts: &'static str,
-    threads: &'static str,
-    messages: &'static str,
+    threads: Part,
+    posts: Part,
+    messages: Part,
     page: &'static str,
 }
 
 const SQLITE: Dialect = Dialect {
-    posts: "SELECT 'post' AS kind, p.id AS id, p.thread_id AS thread_id, NULL AS room_id, \
-            t.community_id AS community_id, p.author_id AS author_id, p.created_at AS created_at, \
-            -bm25(posts_search) AS score \
-            FROM posts_search JOIN posts p ON p.id = posts_search.rowid JOIN threads t ON t.id = p.thread_id \
-            WHERE posts_search MATCH ?1",
-    threads: "SELECT 'thread' AS kind, t.id AS id, t.id AS thread_id, NULL AS room_id, \
-              t.community_id AS community_id, t.author_id AS author_id, t.created_at AS created_at, \
-              -bm25(threads_search) AS score \
-              FROM threads_search JOIN threads t ON t.id = threads_search.rowid WHERE threads_search MATCH ?1",
-    messages: "SELECT 'message' AS kind, m.id AS id, NULL AS thread_id, m.room_id AS room_id, \
-               r.community_id AS community_id, m.author_id AS author_id, m.created_at AS created_at, \
-               -bm25(messages_search) AS score \
-               FROM messages_search JOIN chat_messages m ON m.id = messages_search.rowid \
-               JOIN rooms r ON r.id = m.room_id WHERE messages_search MATCH ?1",
+    posts: Part {
+        select: "SELECT 'post' AS kind, p.id AS id, p.thread_id AS thread_id, NULL AS room_id, \
+                 t.community_id AS community_id, p.author_id AS author_id, p.created_at AS created_at, \
+                 -bm25(posts_search) AS score \
+                 FROM posts_search JOIN posts p ON p.id = posts_search.rowid JOIN threads t ON t.id = p.thread_id \
+                 WHERE posts_search MATCH ?1",
+        newest_first: "posts_search.rowid",
+    },
+    threads: Part {
+        select: "SELECT 'thread' AS kind, t.id AS id, t.id AS thread_id, NULL AS room_id, \
+                 t.community_id AS community_id, t.author_id AS author_id, t.created_at AS created_at, \
+                 -bm25(threads_search) AS score \
+                 FROM threads_search JOIN threads t ON t.id = threads_search.rowid WHERE threads_search MATCH ?1",
+        newest_first: "threads_search.rowid",
+    },
+    messages: Part {
+        select: "SELECT 'message' AS kind, m.id AS id, NULL AS thread_id, m.room_id AS room_id, \
+                 r.community_id AS community_id, m.author_id AS author_id, m.created_at AS created_at, \
+                 -bm25(messages_search) AS score \
+                 FROM messages_search JOIN chat_messages m ON m.id = messages_search.rowid \
+                 JOIN rooms r ON r.id = m.room_id WHERE messages_search MATCH ?1",
+        newest_first: "messages_search.rowid",
+    },
     page: "LIMIT ?2 OFFSET ?3",
 };
 
 const POSTGRES: Dialect = Dialect {
-    posts: "SELECT 'post' AS kind, p.id AS id, p.thread_id AS thread_id, NULL::bigint AS room_id, \
-            t.community_id AS community_id, p.author_id AS author_id, p.created_at AS created_at, \
-            ts_rank(p.search_vector, to_tsquery('simple', $1))::float8 AS score \
-            FROM posts p JOIN threads t ON t.id = p.thread_id \
-            WHERE p.search_vector @@ to_tsquery('simple', $1)",
-    threads: "SELECT 'thread' AS kind, t.id AS id, t.id AS thread_id, NULL::bigint AS room_id, \
-              t.community_id AS community_id, t.author_id AS author_id, t.created_at AS created_at, \
-              ts_rank(t.search_vector, to_tsquery('simple', $1))::float8 AS score \
-              FROM threads t WHERE t.search_vector @@ to_tsquery('simple', $1)",
-    messages: "SELECT 'message' AS kind, m.id AS id, NULL::bigint AS thread_id, m.room_id AS room_id, \
-               r.community_id AS community_id, m.author_id AS author_id, m.created_at AS created_at, \
-               ts_rank(m.search_vector, to_tsquery('simple', $1))::float8 AS score \
-               FROM chat_messages m JOIN rooms r ON r.id = m.room_id \
-               WHERE m.search_vector @@ to_tsquery('simple', $1)",
+    posts: Part {
+        select: "SELECT 'post' AS kind, p.id AS id, p.thread_id AS thread_id, NULL::bigint AS room_id, \
+                 t.community_id AS community_id, p.author_id AS author_id, p.created_at AS created_at, \
+                 ts_rank(p.search_vector, to_tsquery('simple', $1))::float8 AS score \
+                 FROM posts p JOIN threads t ON t.id = p.thread_id \
+                 WHERE p.search_vector @@ to_tsquery('simple', $1)",
+        newest_first: "p.id",
+    },
+    threads: Part {
+        select: "SELECT 'thread' AS kind, t.id AS id, t.id AS thread_id, NULL::bigint AS room_id, \
+                 t.community_id AS community_id, t.author_id AS author_id, t.created_at AS created_at, \
+                 ts_rank(t.search_vector, to_tsquery('simple', $1))::float8 AS score \
+                 FROM threads t WHERE t.search_vector @@ to_tsquery('simple', $1)",
+        newest_first: "t.id",
+    },
+    messages: Part {
+        select: "SELECT 'message' AS kind, m.id AS id, NULL::bigint AS thread_id, m.room_id AS room_id, \
+                 r.community_id AS community_id, m.author_id AS author_id, m.created_at AS created_at, \
+                 ts_rank(m.search_vector, to_tsquery('simple', $1))::float8 AS score \
+                 FROM chat_messages m JOIN rooms r ON r.id = m.room_id \
+                 WHERE m.search_vector @@ to_tsquery('simple', $1)",
+        newest_first: "m.id",
+    },
     page: "LIMIT $2 OFFSET $3",
 };
 
@@ -107,27 +139,35 @@ fn narrowed(scope: &Scope, community: &str, author: &str) -> String {
     sql
 }
 
+/// A part's newest `RANKED_MATCHES` matches that pass `conditions`.
+fn newest(part: &Part, conditions: &str, name: &str) -> String {
+    format!(
+        "SELECT * FROM ({}{conditions} ORDER BY {} DESC LIMIT {RANKED_MATCHES}) {name}",
+        part.select, part.newest_first
+    )
+}
+
 fn statement(dialect: &Dialect, scope: &Scope) -> String {
     let posts = format!(
-        "{} AND p.moderation_state = 'visible' AND p.deleted_at IS NULL AND t.deleted_at IS NULL{}",
-        dialect.posts,
+        " AND p.moderation_state = 'visible' AND p.deleted_at IS NULL AND t.deleted_at IS NULL{}",
         narrowed(scope, "t.community_id", "p.author_id")
     );
     let threads = format!(
-        "{} AND t.deleted_at IS NULL AND EXISTS (SELECT 1 FROM posts f WHERE f.thread_id = t.id AND f.depth = 0 \
+        " AND t.deleted_at IS NULL AND EXISTS (SELECT 1 FROM posts f WHERE f.thread_id = t.id AND f.depth = 0 \
          AND f.moderation_state = 'visible' AND f.deleted_at IS NULL){}",
-        dialect.threads,
         narrowed(scope, "t.community_id", "t.author_id")
     );
     let messages = format!(
-        "{} AND m.moderation_state = 'visible' AND m.deleted_at IS NULL{}",
-        dialect.messages,
+        " AND m.moderation_state = 'visible' AND m.deleted_at IS NULL{}",
         narrowed(scope, "r.community_id", "m.author_id")
     );
     format!(
         "SELECT kind, id, thread_id, room_id, community_id, author_id, created_at, score FROM \
-         ({threads} UNION ALL {posts} UNION ALL {messages}) hits \
+         ({} UNION ALL {} UNION ALL {}) hits \
          ORDER BY score DESC, created_at DESC, kind, id DESC {}",
+        newest(&dialect.threads, &threads, "found_threads"),
+        newest(&dialect.posts, &posts, "found_posts"),
+        newest(&dialect.messages, &messages, "found_messages"),
         dialect.page
     )
 }

@@ -75,7 +75,8 @@ fn invalid_cursor() -> ApiError {
 
 #[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchParams),
     description = "Search thread titles, posts and chat messages you may see, best match first, then newest. \
-Every word must match; quote words to find them together. Anything else (`*`, `NEAR(`, `AND`, `OR`) is just text.",
+Every word must match; quote words to find them together. Anything else (`*`, `NEAR(`, `AND`, `OR`) is just text. \
+The newest 1,000 matches of each kind are ranked, so a very common word is ranked among its recent uses.",
     responses((status = 200, body = SearchResults), (status = 400, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody)))]
 pub async fn search(

@@ -224,3 +224,41 @@ async fn hostile_queries_get_results_or_a_clear_error_never_a_server_error() {
     let unicode = search(&app, None, &[("q", "頭痛")]).await;
     assert_eq!(unicode.assert_status(200)["results"].as_array().expect("results").len(), 1);
 }
+
+/// A word in more posts than a search ranks (`RANKED_MATCHES`) is ranked
+/// among its newest uses: the oldest post, though the best match, is left
+/// out, and what is shown starts with the newest.
+#[tokio::test]
+async fn a_very_common_word_is_ranked_among_its_newest_matches() {
+    use kindred::db::{posts, search::RANKED_MATCHES, users};
+    use kindred::domain::discussion::{PostBody, render};
+    use kindred::domain::moderation::ContentState;
+
+    let app = app().await;
+    let admin = app.admin("admin").await;
+    app.community(&admin, "open", "public").await;
+    let amy = app.register("amy").await;
+    app.join(&amy, "open").await.assert_status(200);
+    let (thread, _) = app.thread(&amy, "open", "Daily check-in", "How is everyone today?").await;
+    let mut connection = app.connect();
+    let author = users::id_by_username(&mut connection, "amy").expect("amy");
+    let parent = posts::first_of(&mut connection, thread).expect("the first post");
+    let mut store = |text: String| {
+        let body = PostBody::parse(text).expect("a body");
+        let html = render(body.as_str()).expect("rendered").html;
+        let content =
+            posts::NewContent { body, html, render_version: 1, content_warning: None, state: ContentState::Visible };
+        posts::insert(&mut connection, thread, Some(&parent), author, content).expect("stored").id
+    };
+    let oldest_and_best = store(format!("{WORD} {WORD} {WORD} {WORD}"));
+    let mut newest = oldest_and_best;
+    for n in 0..RANKED_MATCHES {
+        newest = store(format!("A {WORD} day, number {n}."));
+    }
+    let first_page = search(&app, None, &[("q", WORD), ("limit", "50")]).await;
+    let shown = found(&first_page);
+    assert_eq!(shown.first(), Some(&hit("post", newest)), "equal matches, newest first");
+    assert!(!shown.contains(&hit("post", oldest_and_best)));
+    let rare = search(&app, None, &[("q", "everyone")]).await;
+    assert_eq!(found(&rare).len(), 1, "a word with few uses is found wherever it is");
+}
