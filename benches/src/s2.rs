@@ -22,6 +22,9 @@ pub struct Options {
     /// Connections `wrk` keeps open.
     #[arg(long, default_value_t = 16)]
     connections: u32,
+    /// Members who reply, taking turns (each has an hourly allowance, as on a real instance).
+    #[arg(long, default_value_t = 50)]
+    authors: u32,
     /// Replies the in-process loop stores per measurement.
     #[arg(long, default_value_t = 2_000)]
     loop_replies: u32,
@@ -51,22 +54,35 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
 }
 
 async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
-    let seed = seed_command(1, 1, 0, 10);
+    let seed = seed_command(1, 1, 0, options.authors);
     let seed: Vec<&str> = seed.iter().map(String::as_str).collect();
-    let unlimited = u32::MAX.to_string();
-    let settings = [("KINDRED_POSTS_PER_HOUR", unlimited.clone()), ("KINDRED_NEW_MEMBER_POSTS_PER_HOUR", unlimited)];
+    let many = 1_000_000.to_string();
+    let settings = [("KINDRED_POSTS_PER_HOUR", many.clone()), ("KINDRED_NEW_MEMBER_POSTS_PER_HOUR", many)];
     let server = Server::start_after(&options.placement, &settings, &[&seed], store).await?;
-    let thread = server.seeded()?["reference_threads"][0].as_i64().context("the seeded thread")?;
+    let seeded = server.seeded()?;
+    let thread = seeded["reference_threads"][0].as_i64().context("the seeded thread")?;
+    let password = seeded["password"].as_str().context("the members' password")?;
     let base = format!("http://{}", server.address);
     let client = reqwest::Client::new();
+    let mut authors = Vec::new();
+    for number in 1..=options.authors {
+        let username = format!("member-{number}");
+        authors.push(server.sign_in(&username, password).await?);
+        client
+            .post(format!("{base}/api/v1/communities/seeded-1/membership"))
+            .bearer_auth(authors.last().context("a token")?)
+            .send()
+            .await?
+            .error_for_status()?;
+    }
     let reply = format!("{base}/api/v1/threads/{thread}/posts");
-    let request = wrk::Request::get(&reply).bearer(&server.token).post_json(json!({ "body": REPLY }).to_string());
+    let request =
+        wrk::Request::get(&reply).bearer_each(authors.clone()).post_json(json!({ "body": REPLY }).to_string());
     let (mut in_process, mut over_http) = (Vec::new(), Vec::new());
     for _ in 0..options.pairs {
         let looped: Value = client
             .post(format!("{base}/__bench/replies"))
-            .bearer_auth(&server.token)
-            .json(&json!({ "thread_id": thread, "body": REPLY, "count": options.loop_replies }))
+            .json(&json!({ "thread_id": thread, "body": REPLY, "count": options.loop_replies, "authors": authors }))
             .send()
             .await?
             .error_for_status()?

@@ -123,14 +123,7 @@ impl Server {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        let signed_in: Value = client
-            .post(format!("http://{address}/api/v1/sessions"))
-            .json(&json!({ "username": "bench", "password": PASSWORD }))
-            .send()
-            .await?
-            .json()
-            .await?;
-        let token = signed_in["token"].as_str().context("signing in")?.to_owned();
+        let token = sign_in(&address, "bench", PASSWORD).await?;
         accept_consents(&client, &address, &token).await?;
         Ok(Server { child, address, token, setup_output, _database: fresh })
     }
@@ -138,6 +131,11 @@ impl Server {
     /// What the first setup command, `kindred admin seed`, reported making.
     pub fn seeded(&self) -> anyhow::Result<Value> {
         Ok(serde_json::from_str(self.setup_output.first().context("no seed was run")?)?)
+    }
+
+    /// Signs `username` in; returns the session's token.
+    pub async fn sign_in(&self, username: &str, password: &str) -> anyhow::Result<String> {
+        sign_in(&self.address, username, password).await
     }
 
     /// The process id, for reading its memory.
@@ -163,6 +161,19 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+async fn sign_in(address: &str, username: &str, password: &str) -> anyhow::Result<String> {
+    let signed_in: Value = reqwest::Client::new()
+        .post(format!("http://{address}/api/v1/sessions"))
+        .json(&json!({ "username": username, "password": password }))
+        .send()
+        .await?
+        .error_for_status()
+        .with_context(|| format!("signing {username} in"))?
+        .json()
+        .await?;
+    Ok(signed_in["token"].as_str().context("a session token")?.to_owned())
 }
 
 /// Accepts the current guidelines and health-data consent, without which

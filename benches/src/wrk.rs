@@ -21,15 +21,23 @@ pub struct Request {
     pub url: String,
     pub headers: Vec<(String, String)>,
     pub json_body: Option<String>,
+    /// Bearer tokens taking turns, one request each.
+    pub bearers: Vec<String>,
 }
 
 impl Request {
     pub fn get(url: &str) -> Self {
-        Request { url: url.to_owned(), headers: Vec::new(), json_body: None }
+        Request { url: url.to_owned(), headers: Vec::new(), json_body: None, bearers: Vec::new() }
     }
 
     pub fn bearer(mut self, token: &str) -> Self {
         self.headers.push(("Authorization".into(), format!("Bearer {token}")));
+        self
+    }
+
+    /// Signs each request in with the next of `tokens`, in turn.
+    pub fn bearer_each(mut self, tokens: Vec<String>) -> Self {
+        self.bearers = tokens;
         self
     }
 
@@ -42,25 +50,37 @@ impl Request {
 /// Runs `wrk` for `seconds` with `connections` on `core`.
 pub fn run(request: &Request, connections: u32, seconds: u32, core: u32) -> anyhow::Result<Load> {
     let script = tempfile::Builder::new().suffix(".lua").tempfile()?;
-    if let Some(body) = &request.json_body {
-        let lua = format!(
-            "wrk.method = \"POST\"\nwrk.body = {}\nwrk.headers[\"Content-Type\"] = \"application/json\"\n",
-            lua_string(body)
-        );
-        std::fs::write(script.path(), lua)?;
-    }
+    std::fs::write(script.path(), lua_script(request))?;
     let mut command = Command::new("taskset");
     command.args(["-c", &core.to_string(), "wrk", "--latency", "-t1"]);
     command.args(["-c", &connections.to_string(), "-d", &format!("{seconds}s")]);
     for (name, value) in &request.headers {
         command.args(["-H", &format!("{name}: {value}")]);
     }
-    if request.json_body.is_some() {
-        command.arg("-s").arg(script.path());
-    }
+    command.arg("-s").arg(script.path());
     let output = command.arg(&request.url).output().context("running wrk (apt-get install wrk)")?;
     anyhow::ensure!(output.status.success(), "wrk failed: {}", String::from_utf8_lossy(&output.stderr));
     parse(&String::from_utf8(output.stdout)?)
+}
+
+/// The `wrk` script: the method and body, and tokens taking turns.
+fn lua_script(request: &Request) -> String {
+    let mut lua = String::new();
+    if let Some(body) = &request.json_body {
+        lua.push_str(&format!(
+            "wrk.method = \"POST\"\nwrk.body = {}\nwrk.headers[\"Content-Type\"] = \"application/json\"\n",
+            lua_string(body)
+        ));
+    }
+    if !request.bearers.is_empty() {
+        let tokens: Vec<String> = request.bearers.iter().map(|token| lua_string(&format!("Bearer {token}"))).collect();
+        lua.push_str(&format!(
+            "local tokens = {{{}}}\nlocal turn = 0\nrequest = function()\n  turn = turn % #tokens + 1\n  \
+             wrk.headers[\"Authorization\"] = tokens[turn]\n  return wrk.format()\nend\n",
+            tokens.join(", ")
+        ));
+    }
+    lua
 }
 
 /// A Lua string literal holding `text`.

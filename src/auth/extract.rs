@@ -59,6 +59,11 @@ async fn authenticate(request: HttpRequest) -> ApiResult<Member> {
         .clone();
     let token =
         request_token(&request).ok_or_else(|| ApiError::unauthorized("not_signed_in", "Please sign in to do that."))?;
+    member_of(&state, token).await
+}
+
+/// The member whose live session `token` is, sliding its expiry forward when due.
+pub async fn member_of(state: &AppState, token: Token) -> ApiResult<Member> {
     let ttl = state.settings.session_ttl_seconds;
     let found = state.db.read(move |connection| session::find(connection, &token)).await?;
     let user = match found {

@@ -12,8 +12,9 @@ use serde::Deserialize;
 use tokio::sync::broadcast;
 
 use super::threads::{PostDraft, store_reply};
-use crate::auth::extract::Member;
+use crate::auth::extract::member_of;
 use crate::auth::password::hash_blocking;
+use crate::auth::session::Token;
 use crate::domain::account::Password;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -31,15 +32,22 @@ struct ReplyLoop {
     thread_id: i64,
     body: String,
     count: u32,
+    /// Session tokens of the members who reply, in turn.
+    authors: Vec<String>,
 }
 
 /// Stores `count` replies one after another through the route's own path
-/// (parse, render, screen, store, notify) without HTTP; answers the time.
-async fn replies(state: web::Data<AppState>, member: Member, order: web::Json<ReplyLoop>) -> ApiResult<HttpResponse> {
+/// (parse, render, screen, store, notify) without HTTP, the authors taking
+/// turns; answers the time.
+async fn replies(state: web::Data<AppState>, order: web::Json<ReplyLoop>) -> ApiResult<HttpResponse> {
+    let mut authors = Vec::with_capacity(order.authors.len());
+    for token in &order.authors {
+        authors.push(member_of(&state, Token::from_client(token)).await?);
+    }
     let started = Instant::now();
-    for _ in 0..order.count {
+    for (_, author) in (0..order.count).zip(authors.iter().cycle()) {
         let content = PostDraft { body: order.body.clone(), content_warning: None }.parse()?;
-        store_reply(&state, member.clone(), order.thread_id, None, content).await?;
+        store_reply(&state, author.clone(), order.thread_id, None, content).await?;
     }
     Ok(HttpResponse::Ok()
         .json(serde_json::json!({ "replies": order.count, "seconds": started.elapsed().as_secs_f64() })))
