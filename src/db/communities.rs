@@ -133,6 +133,20 @@ pub fn requests_of(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Ha
     Ok(rows.into_iter().collect())
 }
 
+/// The roles in a community of those of `user_ids` who are members.
+pub fn roles_in(
+    connection: &mut AnyConnection,
+    community_id: i64,
+    user_ids: &[i64],
+) -> ApiResult<HashMap<i64, CommunityRole>> {
+    let rows: Vec<(i64, String)> = community_members::table
+        .filter(community_members::community_id.eq(community_id))
+        .filter(community_members::user_id.eq_any(user_ids))
+        .select((community_members::user_id, community_members::role))
+        .load(connection)?;
+    rows.into_iter().map(|(user_id, role)| Ok((user_id, CommunityRole::from_stored(&role)?))).collect()
+}
+
 pub fn role_of(connection: &mut AnyConnection, community_id: i64, user_id: i64) -> ApiResult<Option<CommunityRole>> {
     let role: Option<String> = community_members::table
         .find((community_id, user_id))

@@ -46,6 +46,36 @@ pub struct NewNotification {
     pub actor_id: Option<i64>,
 }
 
+/// Adds each event to its group's unread row, or opens one: one update
+/// for each group key, and an insert for each member who had no such row.
+pub fn add_all(connection: &mut AnyConnection, news: &[NewNotification]) -> ApiResult<()> {
+    let mut keys: Vec<&str> = news.iter().map(|new| new.group_key.as_str()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    for key in keys {
+        let group: Vec<&NewNotification> = news.iter().filter(|new| new.group_key == key).collect();
+        let Some(first) = group.first() else { continue };
+        let members: Vec<i64> = group.iter().map(|new| new.user_id).collect();
+        let bumped: Vec<i64> = diesel::update(
+            notifications::table
+                .filter(notifications::user_id.eq_any(&members))
+                .filter(notifications::group_key.eq(key))
+                .filter(notifications::read_at.is_null()),
+        )
+        .set((
+            notifications::count.eq(notifications::count + 1),
+            notifications::actor_id.eq(first.actor_id),
+            notifications::updated_at.eq(Timestamp::now().0),
+        ))
+        .returning(notifications::user_id)
+        .get_results(connection)?;
+        for new in group.into_iter().filter(|new| !bumped.contains(&new.user_id)) {
+            add(connection, new)?;
+        }
+    }
+    Ok(())
+}
+
 /// Adds the event to its group's unread row, or opens one.
 pub fn add(connection: &mut AnyConnection, new: &NewNotification) -> ApiResult<()> {
     if bump(connection, new)? {

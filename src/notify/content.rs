@@ -5,11 +5,12 @@
 //! on either side of a block, from a thread or community they muted, or
 //! from a community they may not read.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::db::communities::{self as community_store, CommunityRow};
 use crate::db::notifications::{self, NewNotification};
 use crate::db::{AnyConnection, blocks, chat, follows, posts as post_store, threads as thread_store, users};
+use crate::domain::community::{CommunityRole, Visibility};
 use crate::domain::following::{FollowLevel, NotificationKind, mentions};
 use crate::domain::moderation::ContentState;
 use crate::error::ApiResult;
@@ -35,23 +36,20 @@ pub fn post_published(connection: &mut AnyConnection, post_id: i64) -> ApiResult
         levels.iter().filter(|(_, level)| **level == FollowLevel::Watching).map(|(user_id, _)| *user_id).collect();
     watching.sort_unstable();
     why.extend(watching.into_iter().map(|user_id| (user_id, NotificationKind::NewPost)));
-    let mut told = Vec::new();
-    for (user_id, kind) in why {
-        if told.contains(&user_id) || !hears(connection, &community, &levels, post.author_id, user_id)? {
-            continue;
-        }
-        let new = NewNotification {
+    let audience = Audience::load(connection, &community, &levels, post.author_id, &why)?;
+    let told: Vec<NewNotification> = audience
+        .hearing(why)
+        .map(|(user_id, kind)| NewNotification {
             user_id,
             kind,
             group_key: format!("{}:thread:{}", kind.as_str(), thread.id),
             thread_id: Some(thread.id),
             subject_id: post.id,
             actor_id: Some(post.author_id),
-        };
-        notifications::add(connection, &new)?;
-        told.push(user_id);
-    }
-    Ok(told)
+        })
+        .collect();
+    notifications::add_all(connection, &told)?;
+    Ok(told.iter().map(|new| new.user_id).collect())
 }
 
 /// Tells the members a visible chat message mentions; returns who.
@@ -63,40 +61,67 @@ pub fn message_published(connection: &mut AnyConnection, message_id: i64) -> Api
     let room = chat::room(connection, message.room_id)?;
     let community = community_store::by_id(connection, room.community_id)?;
     let levels = follows::community_levels(connection, community.id)?;
-    let mut told = Vec::new();
-    for user_id in users::ids_by_keys(connection, &mentions(&message.body))? {
-        if !hears(connection, &community, &levels, message.author_id, user_id)? {
-            continue;
-        }
-        let new = NewNotification {
+    let why: Vec<(i64, NotificationKind)> = users::ids_by_keys(connection, &mentions(&message.body))?
+        .into_iter()
+        .map(|user_id| (user_id, NotificationKind::Mention))
+        .collect();
+    let audience = Audience::load(connection, &community, &levels, message.author_id, &why)?;
+    let told: Vec<NewNotification> = audience
+        .hearing(why)
+        .map(|(user_id, kind)| NewNotification {
             user_id,
-            kind: NotificationKind::Mention,
+            kind,
             group_key: format!("mention:room:{}", room.id),
             thread_id: None,
             subject_id: message.id,
             actor_id: Some(message.author_id),
-        };
-        notifications::add(connection, &new)?;
-        told.push(user_id);
-    }
-    Ok(told)
+        })
+        .collect();
+    notifications::add_all(connection, &told)?;
+    Ok(told.iter().map(|new| new.user_id).collect())
 }
 
-/// Whether `user_id` hears of what `author_id` wrote in `community`.
-fn hears(
-    connection: &mut AnyConnection,
-    community: &CommunityRow,
-    levels: &HashMap<i64, FollowLevel>,
-    author_id: i64,
-    user_id: i64,
-) -> ApiResult<bool> {
-    if user_id == author_id || levels.get(&user_id) == Some(&FollowLevel::Muted) {
-        return Ok(false);
+/// Who may hear of what `author` wrote in a community, read for all the
+/// members concerned at once: not the author, not those who muted it,
+/// nobody on either side of a block, only those who may read it.
+struct Audience<'a> {
+    visibility: Visibility,
+    levels: &'a HashMap<i64, FollowLevel>,
+    author: i64,
+    admins: HashSet<i64>,
+    roles: HashMap<i64, CommunityRole>,
+    blocked: HashSet<i64>,
+}
+
+impl<'a> Audience<'a> {
+    fn load(
+        connection: &mut AnyConnection,
+        community: &CommunityRow,
+        levels: &'a HashMap<i64, FollowLevel>,
+        author: i64,
+        why: &[(i64, NotificationKind)],
+    ) -> ApiResult<Self> {
+        let members: Vec<i64> = why.iter().map(|(user_id, _)| *user_id).collect();
+        Ok(Audience {
+            visibility: community.visibility()?,
+            levels,
+            author,
+            admins: users::admins_among(connection, &members)?,
+            roles: community_store::roles_in(connection, community.id, &members)?,
+            blocked: blocks::hidden_from(connection, author)?,
+        })
     }
-    let standing = Standing {
-        is_admin: users::is_admin(connection, user_id)?,
-        role: community_store::role_of(connection, community.id, user_id)?,
-    };
-    let blocked = blocks::between(connection, author_id, user_id)?;
-    Ok(policy::hear_of(community.visibility()?, standing, blocked))
+
+    fn hears(&self, user_id: i64) -> bool {
+        let standing = Standing { is_admin: self.admins.contains(&user_id), role: self.roles.get(&user_id).copied() };
+        user_id != self.author
+            && self.levels.get(&user_id) != Some(&FollowLevel::Muted)
+            && policy::hear_of(self.visibility, standing, self.blocked.contains(&user_id))
+    }
+
+    /// Each member who hears, once, for the first reason given.
+    fn hearing(&'a self, why: Vec<(i64, NotificationKind)>) -> impl Iterator<Item = (i64, NotificationKind)> + 'a {
+        let mut seen = HashSet::new();
+        why.into_iter().filter(move |(user_id, _)| seen.insert(*user_id) && self.hears(*user_id))
+    }
 }
