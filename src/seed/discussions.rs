@@ -2,6 +2,7 @@
 //! guidelines, threads with reply trees of a realistic shape, and posts in
 //! a Zipf vocabulary, for the read, write and search benchmarks.
 
+use diesel::RunQueryDsl;
 use serde::Serialize;
 
 use super::words::Vocabulary;
@@ -92,7 +93,18 @@ pub fn seed_discussions(
         }
         seeded.communities.push(slug);
     }
+    refresh_statistics(connection)?;
     Ok(seeded)
+}
+
+/// After a bulk load PostgreSQL's planner knows nothing of the new rows
+/// until autovacuum gets round to them; gather its statistics now, as an
+/// operator would after an import. (SQLite plans without them.)
+fn refresh_statistics(connection: &mut AnyConnection) -> anyhow::Result<()> {
+    if let AnyConnection::Postgres(_) = connection {
+        diesel::sql_query("ANALYZE").execute(connection)?;
+    }
+    Ok(())
 }
 
 /// Members `member-1` to `member-N` who accepted the current guidelines and
