@@ -2,13 +2,16 @@
 //! thread is served without the database. Any write in this process makes
 //! them stale at once (the database's write generation moves on), and none
 //! is served after `page_cache_seconds`, which bounds how long a write made
-//! by another process (or the command line) can go unseen.
+//! by another process (or the command line) can go unseen. A page is
+//! loaded by one request at a time: others asking for it meanwhile wait for
+//! that load rather than all going to the database at once.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use actix_web::web::Bytes;
+use tokio::sync::watch;
 
 /// Which page, for whom: a page differs by reader (their reactions, their
 /// blocks, what they may moderate).
@@ -28,20 +31,63 @@ struct Entry {
 
 pub struct PageCache {
     entries: Mutex<HashMap<PageKey, Entry>>,
+    /// Pages being loaded; each receiver learns when its load is over.
+    loading: Mutex<HashMap<PageKey, watch::Receiver<()>>>,
     capacity: usize,
     lifetime: Duration,
+}
+
+/// What to do for a page: send the stored one, wait for the load under
+/// way, or load it (and `put` it) while holding the guard.
+pub enum Lookup<'a> {
+    Hit(Bytes),
+    Wait(watch::Receiver<()>),
+    Load(LoadGuard<'a>),
+}
+
+/// One request's turn to load a page; dropping it, however the load ended,
+/// wakes whoever waits.
+pub struct LoadGuard<'a> {
+    cache: &'a PageCache,
+    key: PageKey,
+    _done: watch::Sender<()>,
+}
+
+impl Drop for LoadGuard<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut loading) = self.cache.loading.lock() {
+            loading.remove(&self.key);
+        }
+    }
 }
 
 impl PageCache {
     /// At most `capacity` pages, each served for at most `lifetime`; a zero
     /// lifetime or capacity turns the cache off.
     pub fn new(capacity: usize, lifetime: Duration) -> Self {
-        PageCache { entries: Mutex::new(HashMap::new()), capacity, lifetime }
+        PageCache { entries: Mutex::default(), loading: Mutex::default(), capacity, lifetime }
+    }
+
+    /// The stored page, or the load to wait for, or this caller's turn to load.
+    pub fn lookup(&self, key: &PageKey, generation: u64) -> Lookup<'_> {
+        if let Some(body) = self.get(key, generation) {
+            return Lookup::Hit(body);
+        }
+        let Ok(mut loading) = self.loading.lock() else {
+            let (done, _) = watch::channel(());
+            return Lookup::Load(LoadGuard { cache: self, key: key.clone(), _done: done });
+        };
+        if let Some(underway) = loading.get(key) {
+            return Lookup::Wait(underway.clone());
+        }
+        let (done, waiting) = watch::channel(());
+        loading.insert(key.clone(), waiting);
+        Lookup::Load(LoadGuard { cache: self, key: key.clone(), _done: done })
     }
 
     /// The page stored for `key`, if no write has happened since
     /// (`generation` is the database's current one) and it is fresh.
-    pub fn get(&self, key: &PageKey, generation: u64) -> Option<Bytes> {
+    fn get(&self, key: &PageKey, generation: u64) -> Option<Bytes> {
         let entries = self.entries.lock().ok()?;
         let entry = entries.get(key)?;
         (entry.generation == generation && entry.stored_at.elapsed() < self.lifetime).then(|| entry.body.clone())
@@ -79,6 +125,18 @@ mod tests {
         assert_eq!(cache.get(&key(1, None), 7), Some(Bytes::from_static(b"page")));
         assert_eq!(cache.get(&key(1, Some(3)), 7), None, "another reader has their own page");
         assert_eq!(cache.get(&key(1, None), 8), None, "a write made it stale");
+    }
+
+    #[tokio::test]
+    async fn one_request_loads_a_page_while_the_others_wait_for_it() {
+        let cache = PageCache::new(10, Duration::from_secs(60));
+        let Lookup::Load(turn) = cache.lookup(&key(1, None), 1) else { panic!("the first asks the database") };
+        let Lookup::Wait(mut waiting) = cache.lookup(&key(1, None), 1) else { panic!("the second waits") };
+        assert!(matches!(cache.lookup(&key(2, None), 1), Lookup::Load(_)), "another page loads beside it");
+        cache.put(key(1, None), 1, Bytes::from_static(b"page"));
+        drop(turn);
+        let _ = waiting.changed().await;
+        assert!(matches!(cache.lookup(&key(1, None), 1), Lookup::Hit(_)));
     }
 
     #[test]

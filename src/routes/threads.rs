@@ -21,7 +21,7 @@ use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::live::broker::Note;
 use crate::notify;
-use crate::pages::PageKey;
+use crate::pages::{Lookup, PageKey};
 use crate::policy;
 use crate::safety::writing::{self, Support};
 use crate::state::AppState;
@@ -254,17 +254,21 @@ pub async fn get(
     let limit = query.limit()?;
     let after = query.cursor.as_deref().map(parse_tree_cursor).transpose()?;
     let key = PageKey { thread_id: id.into_inner(), after, limit, reader: viewer.user_id() };
-    let generation = state.db.generation();
-    let body = match state.pages.get(&key, generation) {
-        Some(body) => body,
-        None => {
-            let page = load_page(&state, key.thread_id, key.after.clone(), limit, viewer.0).await?;
-            let body = Bytes::from(serde_json::to_vec(&page).map_err(ApiError::internal)?);
-            state.pages.put(key, generation, body.clone());
-            body
+    loop {
+        let generation = state.db.generation();
+        match state.pages.lookup(&key, generation) {
+            Lookup::Hit(body) => return Ok(HttpResponse::Ok().content_type(ContentType::json()).body(body)),
+            Lookup::Wait(mut underway) => {
+                let _ = underway.changed().await;
+            }
+            Lookup::Load(_turn) => {
+                let page = load_page(&state, key.thread_id, key.after.clone(), limit, viewer.0).await?;
+                let body = Bytes::from(serde_json::to_vec(&page).map_err(ApiError::internal)?);
+                state.pages.put(key, generation, body.clone());
+                return Ok(HttpResponse::Ok().content_type(ContentType::json()).body(body));
+            }
         }
-    };
-    Ok(HttpResponse::Ok().content_type(ContentType::json()).body(body))
+    }
 }
 
 /// A page of a thread, if the viewer may read it.
