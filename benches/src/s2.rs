@@ -57,7 +57,11 @@ async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
     let seed = seed_command(1, 1, 0, options.authors);
     let seed: Vec<&str> = seed.iter().map(String::as_str).collect();
     let many = 1_000_000.to_string();
-    let settings = [("KINDRED_POSTS_PER_HOUR", many.clone()), ("KINDRED_NEW_MEMBER_POSTS_PER_HOUR", many)];
+    let settings = [
+        ("KINDRED_POSTS_PER_HOUR", many.clone()),
+        ("KINDRED_NEW_MEMBER_POSTS_PER_HOUR", many.clone()),
+        ("KINDRED_SIGN_INS_PER_QUARTER_HOUR", many),
+    ];
     let server = Server::start_after(&options.placement, &settings, &[&seed], store).await?;
     let seeded = server.seeded()?;
     let thread = seeded["reference_threads"][0].as_i64().context("the seeded thread")?;

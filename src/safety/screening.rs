@@ -97,11 +97,12 @@ pub fn screen(
 /// Whether this is one of the first posts the instance or community holds.
 fn holds_first_posts(connection: &mut AnyConnection, writer: Writer) -> ApiResult<bool> {
     let (instance_hold, community_hold) = (i64::from(writer.holds_first.0), i64::from(writer.holds_first.1));
-    if instance_hold > 0 && trust::visible_posts(connection, writer.user_id, None)? < instance_hold {
+    if instance_hold > 0 && trust::visible_posts(connection, writer.user_id, None, instance_hold)? < instance_hold {
         return Ok(true);
     }
     Ok(community_hold > 0
-        && trust::visible_posts(connection, writer.user_id, Some(writer.community_id))? < community_hold)
+        && trust::visible_posts(connection, writer.user_id, Some(writer.community_id), community_hold)?
+            < community_hold)
 }
 
 fn check_new_member_text(text: &str, settings: &Settings) -> ApiResult<()> {

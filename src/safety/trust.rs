@@ -45,8 +45,15 @@ pub fn level(record: Record, settings: &Settings) -> TrustLevel {
         .map_or(TrustLevel::NEW, |(_, _, level)| TrustLevel(level))
 }
 
-/// A member's visible posts, optionally in one community.
-pub fn visible_posts(connection: &mut AnyConnection, user_id: i64, community_id: Option<i64>) -> ApiResult<i64> {
+/// A member's visible posts, optionally in one community, counted up to
+/// `enough`: every caller compares them with a threshold, and a prolific
+/// member's posts would otherwise be counted one by one on each new post.
+pub fn visible_posts(
+    connection: &mut AnyConnection,
+    user_id: i64,
+    community_id: Option<i64>,
+    enough: i64,
+) -> ApiResult<i64> {
     let mut query = posts::table
         .inner_join(crate::db::schema::threads::table)
         .filter(posts::author_id.eq(user_id))
@@ -56,7 +63,8 @@ pub fn visible_posts(connection: &mut AnyConnection, user_id: i64, community_id:
     if let Some(community_id) = community_id {
         query = query.filter(crate::db::schema::threads::community_id.eq(community_id));
     }
-    Ok(query.count().get_result(connection)?)
+    let counted: Vec<i64> = query.select(posts::id).limit(enough.max(0)).load(connection)?;
+    Ok(counted.len() as i64)
 }
 
 /// A member's trust level now.
@@ -65,10 +73,18 @@ pub fn of_member(connection: &mut AnyConnection, user_id: i64, settings: &Settin
     let joined: i64 = users::table.find(user_id).select(users::created_at).first(connection)?;
     let record = Record {
         days_since_joining: (now - joined) / DAY_MS,
-        posts: visible_posts(connection, user_id, None)?,
+        posts: visible_posts(connection, user_id, None, most_posts_asked(settings))?,
         days_since_sanction: sanctions::latest_at(connection, user_id)?.map(|at| (now - at) / DAY_MS),
     };
     Ok(level(record, settings))
+}
+
+/// The most posts any trust level asks for: counting further changes nothing.
+fn most_posts_asked(settings: &Settings) -> i64 {
+    [settings.trust_member_posts, settings.trust_regular_posts, settings.trust_trusted_posts]
+        .into_iter()
+        .max()
+        .map_or(0, i64::from)
 }
 
 #[cfg(test)]
