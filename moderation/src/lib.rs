@@ -11,6 +11,7 @@ pub mod crisis;
 pub mod decision;
 pub mod filters;
 pub mod helplines;
+pub mod mention;
 mod normalise;
 mod phrase;
 pub mod render;

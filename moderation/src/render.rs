@@ -4,17 +4,23 @@
 //! Two layers, so that a bug in one is caught by the other: the Markdown event
 //! stream is rewritten so raw HTML is only ever text, and the HTML produced from
 //! it is then passed through an allow-list sanitiser.
+//!
+//! `@username` mentions become links to the member's page, by the grammar in
+//! [`crate::mention`], except in code and inside links.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::LazyLock;
 
 use ammonia::{Builder, UrlRelative};
-use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, TextMergeStream};
+
+use crate::mention::{self, NAME_LENGTH, is_name_char};
 
 /// Stored beside rendered HTML; bump it whenever the output for some input
 /// changes, so the server knows which stored HTML to render again.
-pub const RENDER_POLICY_VERSION: i32 = 1;
+pub const RENDER_POLICY_VERSION: i32 = 2;
 
 /// How many block quotes, lists and emphasis-like spans (emphasis, strong,
 /// strikethrough) may enclose one another, counted together.
@@ -48,7 +54,8 @@ impl std::error::Error for RenderError {}
 /// Renders a member's Markdown as sanitised HTML.
 ///
 /// Raw HTML is shown as text, headings start at `<h3>`, images become links,
-/// and links get `rel="nofollow noopener noreferrer ugc"`.
+/// links get `rel="nofollow noopener noreferrer ugc"`, and each `@username`
+/// outside code and links becomes `<a href="/members/{username}" class="mention">`.
 ///
 /// # Errors
 ///
@@ -56,7 +63,9 @@ impl std::error::Error for RenderError {}
 /// than [`MAX_NESTING`] levels deep.
 pub fn render_markdown(source: &str) -> Result<Rendered, RenderError> {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    let events = rewrite(Parser::new_ext(source, options))?;
+    // Merged, so a mention is judged by the character before it even where
+    // the parser split the text (as it does around `_` and `*`).
+    let events = rewrite(TextMergeStream::new(Parser::new_ext(source, options)))?;
     let mut unsanitised = String::with_capacity(source.len() + source.len() / 2);
     pulldown_cmark::html::push_html(&mut unsanitised, events.into_iter());
     Ok(Rendered { html: SANITISER.clean(&unsanitised).to_string(), policy_version: RENDER_POLICY_VERSION })
@@ -74,15 +83,25 @@ static SANITISER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     builder
         .tags(HashSet::from(ALLOWED_TAGS))
         .tag_attributes(HashMap::from([("a", HashSet::from(["href", "title"])), ("ol", HashSet::from(["start"]))]))
+        .allowed_classes(HashMap::from([("a", HashSet::from(["mention"]))]))
         .generic_attributes(HashSet::new())
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
-        .url_relative(UrlRelative::Deny)
+        .url_relative(UrlRelative::Custom(Box::new(member_page_only)))
         .link_rel(Some("nofollow noopener noreferrer ugc"))
         .strip_comments(true);
     builder
 });
 
-fn rewrite(parser: Parser<'_>) -> Result<Vec<Event<'_>>, RenderError> {
+/// The one relative address allowed: a member's page, `/members/{username}`.
+fn member_page_only(url: &str) -> Option<Cow<'_, str>> {
+    let name = url.strip_prefix(MEMBER_PAGE)?;
+    (NAME_LENGTH.contains(&name.len()) && name.chars().all(is_name_char)).then_some(Cow::Borrowed(url))
+}
+
+/// Where a member's page is, before their username.
+const MEMBER_PAGE: &str = "/members/";
+
+fn rewrite<'a>(parser: impl Iterator<Item = Event<'a>>) -> Result<Vec<Event<'a>>, RenderError> {
     let mut rewriter = Rewriter::default();
     let mut events = parser.peekable();
     while let Some(event) = events.next() {
@@ -102,6 +121,8 @@ struct Rewriter<'a> {
     links: Vec<bool>,
     /// The raw HTML block being read; it is shown as one text paragraph.
     html_block: Option<String>,
+    /// Inside a code block, where `@name` is code, not a mention.
+    in_code_block: bool,
 }
 
 impl<'a> Rewriter<'a> {
@@ -141,6 +162,15 @@ impl<'a> Rewriter<'a> {
                     self.out.push(Event::End(TagEnd::Link));
                 }
             }
+            Event::Start(Tag::CodeBlock(_)) => {
+                self.in_code_block = true;
+                self.out.push(event);
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                self.in_code_block = false;
+                self.out.push(event);
+            }
+            Event::Text(text) if self.links.is_empty() && !self.in_code_block => self.push_text(text),
             other => self.out.push(other),
         }
         Ok(())
@@ -160,11 +190,33 @@ impl<'a> Rewriter<'a> {
 
     fn close_html_block(&mut self) {
         let block = self.html_block.take().unwrap_or_default();
-        self.out.extend([
-            Event::Start(Tag::Paragraph),
-            Event::Text(block.trim_end().to_owned().into()),
-            Event::End(TagEnd::Paragraph),
-        ]);
+        self.out.push(Event::Start(Tag::Paragraph));
+        self.push_text(block.trim_end().to_owned().into());
+        self.out.push(Event::End(TagEnd::Paragraph));
+    }
+
+    /// Writes text, each mention in it as a link to the member's page. The
+    /// link's tags are written as HTML because Markdown links carry no class;
+    /// the address holds only name characters, so it needs no escaping.
+    fn push_text(&mut self, text: CowStr<'a>) {
+        let mut written = 0;
+        for found in mention::scan(&text) {
+            if found.range.start > written {
+                self.out.push(Event::Text(text[written..found.range.start].to_owned().into()));
+            }
+            let page = format!(r#"<a href="{MEMBER_PAGE}{}" class="mention">"#, found.name.to_ascii_lowercase());
+            self.out.extend([
+                Event::InlineHtml(page.into()),
+                Event::Text(text[found.range.clone()].to_owned().into()),
+                Event::InlineHtml("</a>".into()),
+            ]);
+            written = found.range.end;
+        }
+        match written {
+            0 => self.out.push(Event::Text(text)),
+            _ if written < text.len() => self.out.push(Event::Text(text[written..].to_owned().into())),
+            _ => {}
+        }
     }
 
     /// Writes a link or image as a link, showing its URL when it has no text,
@@ -251,7 +303,7 @@ mod tests {
 
     #[test]
     fn empty_input_renders_as_empty_html() {
-        assert_eq!(render_markdown(""), Ok(Rendered { html: String::new(), policy_version: 1 }));
+        assert_eq!(render_markdown(""), Ok(Rendered { html: String::new(), policy_version: RENDER_POLICY_VERSION }));
     }
 
     #[test]
@@ -269,6 +321,77 @@ mod tests {
     fn too_deep_explains_itself_to_a_member() {
         let error = RenderError::TooDeep { max_depth: MAX_NESTING };
         assert_eq!(error.to_string(), "This text nests quotes, lists or emphasis too deeply (at most 16 levels).");
+    }
+
+    const MENTION_REL: &str = r#"rel="nofollow noopener noreferrer ugc""#;
+
+    fn mention_of(name: &str, written: &str) -> String {
+        format!(r#"<a href="/members/{name}" class="mention" {MENTION_REL}>{written}</a>"#)
+    }
+
+    #[test]
+    fn a_mention_becomes_a_link_to_the_members_page() {
+        assert_eq!(
+            html("Ask @Amy_B, or **@ben-**."),
+            format!(
+                "<p>Ask {}, or <strong>{}-</strong>.</p>\n",
+                mention_of("amy_b", "@Amy_B"),
+                mention_of("ben", "@ben")
+            )
+        );
+    }
+
+    #[test]
+    fn a_mention_in_code_is_code() {
+        assert_eq!(html("`@amy`"), "<p><code>@amy</code></p>\n");
+        assert_eq!(html("```\n@amy\n```"), "<pre><code>@amy\n</code></pre>\n");
+        assert_eq!(html("    @amy\n"), "<pre><code>@amy\n</code></pre>\n");
+    }
+
+    #[test]
+    fn an_email_address_is_never_a_mention() {
+        assert_eq!(
+            html("Write to amy@example.org or x_@example.org"),
+            "<p>Write to amy@example.org or x_@example.org</p>\n"
+        );
+    }
+
+    #[test]
+    fn a_mention_inside_a_link_stays_the_links_text() {
+        assert_eq!(
+            html("[ask @amy](https://x.test) ![@ben](https://y.test)"),
+            format!(
+                r#"<p><a href="https://x.test" {MENTION_REL}>ask @amy</a> <a href="https://y.test" {MENTION_REL}>@ben</a></p>"#
+            ) + "\n"
+        );
+    }
+
+    #[test]
+    fn hostile_text_after_an_at_sign_stays_text() {
+        assert_eq!(html("@<script>alert(1)</script>"), "<p>@&lt;script&gt;alert(1)&lt;/script&gt;</p>\n");
+        assert_eq!(
+            html(r#"@amy"><script>x</script> @amy" onclick="x"#),
+            format!(
+                "<p>{}\"&gt;&lt;script&gt;x&lt;/script&gt; {}\" onclick=\"x</p>\n",
+                mention_of("amy", "@amy"),
+                mention_of("amy", "@amy")
+            )
+        );
+    }
+
+    #[test]
+    fn a_mention_in_raw_html_shown_as_text_still_links() {
+        assert_eq!(html("<b>@amy</b>"), format!("<p>&lt;b&gt;{}&lt;/b&gt;</p>\n", mention_of("amy", "@amy")));
+    }
+
+    #[test]
+    fn relative_links_other_than_a_members_page_are_still_removed() {
+        assert_eq!(
+            html("[a](/admin) [b](/members/../admin) [c](//evil.test/members/amy) [d](/members/amy)"),
+            format!(
+                r#"<p><a {MENTION_REL}>a</a> <a {MENTION_REL}>b</a> <a {MENTION_REL}>c</a> <a href="/members/amy" {MENTION_REL}>d</a></p>"#
+            ) + "\n"
+        );
     }
 
     // The sanitiser only ever sees HTML written by the Markdown renderer, so
@@ -296,6 +419,16 @@ mod tests {
                 r#"<a href="javascript:alert(1)" onclick=x target=_blank rel=opener>j</a><a href=/rel>r</a><a href="https://x.test" title=t>h</a>"#
             ),
             r#"<a rel="nofollow noopener noreferrer ugc">j</a><a rel="nofollow noopener noreferrer ugc">r</a><a href="https://x.test" title="t" rel="nofollow noopener noreferrer ugc">h</a>"#
+        );
+    }
+
+    #[test]
+    fn the_sanitiser_keeps_only_the_mention_class_on_links() {
+        assert_eq!(
+            sanitised(
+                r#"<a href="/members/amy" class="mention other">m</a><p class="mention">p</p><a href="/members/a">s</a>"#
+            ),
+            r#"<a href="/members/amy" class="mention" rel="nofollow noopener noreferrer ugc">m</a><p>p</p><a rel="nofollow noopener noreferrer ugc">s</a>"#
         );
     }
 

@@ -174,6 +174,14 @@ pub fn names_of(connection: &mut AnyConnection, user_id: i64) -> ApiResult<(Stri
     Ok(users::table.find(user_id).select((users::username, users::display_name)).first(connection)?)
 }
 
+/// (username, display name, joined at) of an account: what other members may see.
+pub fn profile(connection: &mut AnyConnection, user_id: i64) -> ApiResult<(String, String, i64)> {
+    Ok(users::table
+        .find(user_id)
+        .select((users::username, users::display_name, users::created_at))
+        .first(connection)?)
+}
+
 pub fn is_admin(connection: &mut AnyConnection, user_id: i64) -> ApiResult<bool> {
     Ok(users::table.find(user_id).select(users::is_admin).first(connection)?)
 }

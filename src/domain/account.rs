@@ -1,6 +1,8 @@
 //! Who a member is: a username others can mention, a display name (a
 //! pseudonym is normal here) and a password that meets the minimum.
 
+use moderation::mention;
+
 use crate::error::ApiError;
 
 /// 3-32 ASCII letters, digits, `_` or `-`; unique ignoring case.
@@ -9,8 +11,8 @@ pub struct Username(String);
 
 impl Username {
     pub fn parse(text: &str) -> Result<Self, ApiError> {
-        let valid_chars = text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-        if !(3..=32).contains(&text.len()) || !valid_chars {
+        let valid_chars = text.chars().all(mention::is_name_char);
+        if !mention::NAME_LENGTH.contains(&text.len()) || !valid_chars {
             return Err(ApiError::invalid(
                 "invalid_username",
                 "A username must be 3 to 32 characters: letters, digits, '_' or '-'.",

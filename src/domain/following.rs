@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::account::key_of;
 use super::community::text_enum;
 use crate::error::ApiError;
 
@@ -49,21 +50,13 @@ text_enum!(NotificationKind {
 /// The most mentions in one text that notify anyone; the rest are just text.
 pub const MAX_NOTIFIED_MENTIONS: usize = 20;
 
-/// The usernames mentioned in `text` (`@name`, where `@` does not follow a
-/// name or address character), lower-cased, each once, in order.
+/// The usernames mentioned in `text` (by [`moderation::mention::scan`], the
+/// grammar the rendered links follow too), lower-cased, each once, in order.
 pub fn mentions(text: &str) -> Vec<String> {
-    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
     let mut found: Vec<String> = Vec::new();
-    let mut previous: Option<char> = None;
-    for (at, c) in text.char_indices() {
-        let starts = c == '@' && !previous.is_some_and(|p| is_name(p) || p == '.' || p == '@');
-        previous = Some(c);
-        if !starts {
-            continue;
-        }
-        let name: String = text[at + 1..].chars().take_while(|&c| is_name(c)).collect();
-        let name = name.trim_end_matches('-').to_ascii_lowercase();
-        if (3..=32).contains(&name.len()) && !found.contains(&name) {
+    for mention in moderation::mention::scan(text) {
+        let name = key_of(mention.name);
+        if !found.contains(&name) {
             found.push(name);
             if found.len() == MAX_NOTIFIED_MENTIONS {
                 break;

@@ -1,15 +1,17 @@
 //! The data export: one JSON document with everything Kindred holds about
 //! a member, built section by section. Each section is one function over
-//! one group of tables; a new kind of data (reports made, moderation
-//! actions and appeals, notifications) is one more entry in `SECTIONS`.
+//! one group of tables; a new kind of data (events, pledges) is one more
+//! entry in `SECTIONS`.
 
 use diesel::prelude::*;
 use serde_json::{Map, Value, json};
 
 use crate::db::AnyConnection;
+use crate::db::notifications::NotificationRow;
 use crate::db::schema::{
-    appeals, chat_messages, communities, community_members, consents, membership_requests, moderation_log,
-    post_reactions, post_revisions, posts, reports, rooms, sanctions, sessions, threads, users,
+    appeals, chat_messages, communities, community_follows, community_members, consents, membership_requests,
+    moderation_log, notifications, post_reactions, post_revisions, posts, reports, rooms, sanctions, sessions,
+    thread_follows, threads, users,
 };
 use crate::domain::device;
 use crate::domain::time::Timestamp;
@@ -19,7 +21,7 @@ use crate::error::ApiResult;
 type Section = fn(&mut AnyConnection, i64) -> ApiResult<Value>;
 
 /// The export's sections, in the order the document lists them.
-pub const SECTIONS: [(&str, Section); 13] = [
+pub const SECTIONS: [(&str, Section); 15] = [
     ("profile", profile),
     ("consents", consent_records),
     ("sessions", session_records),
@@ -33,6 +35,8 @@ pub const SECTIONS: [(&str, Section); 13] = [
     ("moderation_actions", moderation_received),
     ("reports", reports_made),
     ("appeals", appeals_made),
+    ("follows", follows_chosen),
+    ("notifications", notifications_received),
 ];
 
 /// The whole document, as JSON text.
@@ -352,6 +356,54 @@ fn appeals_made(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value
             json!({
                 "action": row.log_id, "body": row.body, "status": row.status, "decision_reason": row.decision_reason,
                 "created_at": at(row.created_at), "decided_at": maybe_at(row.decided_at),
+            })
+        })
+        .collect())
+}
+
+/// The levels the member chose for threads and communities (no row is `normal`).
+fn follows_chosen(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let in_threads: Vec<(i64, String, String, i64)> = thread_follows::table
+        .inner_join(threads::table)
+        .filter(thread_follows::user_id.eq(user_id))
+        .order(thread_follows::thread_id.asc())
+        .select((thread_follows::thread_id, threads::title, thread_follows::level, thread_follows::updated_at))
+        .load(connection)?;
+    let in_communities: Vec<(String, String, i64)> = community_follows::table
+        .inner_join(communities::table)
+        .filter(community_follows::user_id.eq(user_id))
+        .order(community_follows::community_id.asc())
+        .select((communities::slug, community_follows::level, community_follows::updated_at))
+        .load(connection)?;
+    Ok(json!({
+        "threads": in_threads
+            .into_iter()
+            .map(|(id, title, level, updated)| json!({
+                "thread_id": id, "title": title, "level": level, "updated_at": at(updated),
+            }))
+            .collect::<Vec<_>>(),
+        "communities": in_communities
+            .into_iter()
+            .map(|(slug, level, updated)| json!({ "community": slug, "level": level, "updated_at": at(updated) }))
+            .collect::<Vec<_>>(),
+    }))
+}
+
+/// The member's notifications, read or not, with who caused the latest event of each.
+fn notifications_received(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let rows: Vec<NotificationRow> = notifications::table
+        .filter(notifications::user_id.eq(user_id))
+        .order(notifications::id.asc())
+        .load(connection)?;
+    let actor_ids: Vec<i64> = rows.iter().filter_map(|row| row.actor_id).collect();
+    let actors = crate::db::users::usernames(connection, &actor_ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            json!({
+                "id": row.id, "kind": row.kind, "count": row.count, "thread_id": row.thread_id,
+                "subject_id": row.subject_id, "actor": row.actor_id.and_then(|id| actors.get(&id)),
+                "created_at": at(row.created_at), "updated_at": at(row.updated_at), "read_at": maybe_at(row.read_at),
             })
         })
         .collect())

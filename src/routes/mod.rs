@@ -14,6 +14,7 @@ pub mod follows;
 pub mod health;
 pub mod instance;
 pub mod live;
+pub mod members;
 pub mod moderation;
 pub mod moderation_log;
 pub mod notifications;
@@ -60,6 +61,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .configure(blocks::configure)
                 .configure(email::configure)
                 .configure(privacy::configure)
+                .configure(members::configure)
                 .configure(communities::configure)
                 .configure(threads::configure)
                 .service(web::resource("/live").route(web::get().to(live::upgrade)))

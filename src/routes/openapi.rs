@@ -4,8 +4,8 @@ use actix_web::HttpResponse;
 use utoipa::OpenApi;
 
 use super::{
-    accounts, blocks, communities, email, follows, instance, moderation, moderation_log, notifications, posts, privacy,
-    reports, rooms, safety_settings, search, sessions, threads,
+    accounts, blocks, communities, email, follows, instance, members, moderation, moderation_log, notifications, posts,
+    privacy, reports, rooms, safety_settings, search, sessions, threads,
 };
 
 #[derive(OpenApi)]
@@ -31,6 +31,7 @@ use super::{
         blocks::list,
         blocks::block,
         blocks::unblock,
+        members::get,
         email::set,
         email::remove,
         email::verify,

@@ -41,6 +41,9 @@ async fn seed(app: &TestApp, sink: &SmtpSink) -> Seeded {
     let token = sink.letter_to(EMAIL, 1).await.token();
     app.post(&format!("/api/v1/email-verifications/{token}"), None, json!({})).await.assert_status(204);
 
+    let watch = json!({ "level": "watching" });
+    let follow = app.send(reqwest::Method::PUT, "/api/v1/communities/copd/follow", Some(&member), Some(watch));
+    follow.await.assert_status(204);
     let (thread, first_post) = app.thread(&member, "copd", "Breathing exercises", "What helps you?").await;
     app.patch(&format!("/api/v1/posts/{first_post}"), Some(&member), json!({ "body": "What helps you most?" }))
         .await
@@ -134,6 +137,17 @@ async fn the_export_contains_every_kind_of_data_and_no_secrets() {
     assert_eq!(document["moderation_actions"][0]["action"], "mute");
     assert_eq!(document["reports"][0]["subject_id"], seeded.bens_reply);
     assert_eq!(document["appeals"][0]["status"], "open");
+    let follows = &document["follows"];
+    assert_eq!(follows["communities"][0]["community"], "copd");
+    assert_eq!(follows["communities"][0]["level"], "watching");
+    assert_eq!(follows["threads"][0]["thread_id"], seeded.thread, "starting a thread follows it");
+    assert_eq!(follows["threads"][0]["level"], "watching");
+    let reply = &document["notifications"][0];
+    assert_eq!(
+        (&reply["kind"], &reply["actor"], &reply["subject_id"]),
+        (&json!("reply"), &json!("ben"), &json!(seeded.bens_reply))
+    );
+    assert!(reply["read_at"].is_null());
     let text = document.to_string();
     for secret in ["token", "password", &seeded.member.token] {
         assert!(!text.contains(secret), "the export holds no {secret}");

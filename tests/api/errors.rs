@@ -115,6 +115,7 @@ async fn the_openapi_document_describes_every_route() {
         ("/api/v1/posts/{id}", "patch"),
         ("/api/v1/posts/{id}/revisions", "get"),
         ("/api/v1/posts/{id}/reactions/{kind}", "put"),
+        ("/api/v1/members/{username}", "get"),
     ] {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is documented");
     }

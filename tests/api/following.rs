@@ -156,6 +156,43 @@ async fn mentions_notify_and_respect_blocks_holds_and_who_may_read() {
 }
 
 #[tokio::test]
+async fn a_mention_in_a_post_or_chat_message_links_to_the_members_page() {
+    let app = app().await;
+    let (_, people) = community(&app, &["amy", "ben"]).await;
+    let [amy, ben] = &people[..] else { unreachable!() };
+    let (thread, first) = app.thread(amy, "copd", "Spacers", "Which one do you use?").await;
+    let body = "Ask @Amy, or write to ben@example.org. In code: `@amy`";
+    let path = format!("/api/v1/threads/{thread}/posts");
+    let reply = app.post(&path, Some(ben), json!({ "parent_id": first, "body": body })).await;
+    let html = reply.assert_status(201)["body_html"].as_str().expect("html");
+    assert!(html.contains(r#"<a href="/members/amy" class="mention""#) && html.contains(">@Amy</a>"), "{html}");
+    assert_eq!(html.matches("href=").count(), 1, "neither the address nor the code is a link: {html}");
+
+    let room = default_room(&app, ben, "copd").await;
+    let mut ben_live = LiveClient::connect(&app, ben).await;
+    ben_live.subscribe(room, None).await;
+    ben_live.say(room, "Morning @amy", "m-1").await;
+    ben_live.next_of("ack").await;
+    let history = app.get(&format!("/api/v1/rooms/{room}/messages"), Some(amy)).await;
+    let html = history.assert_status(200)[0]["body_html"].as_str().expect("html");
+    assert!(html.contains(r#"href="/members/amy""#), "{html}");
+}
+
+#[tokio::test]
+async fn a_members_page_shows_signed_in_members_who_someone_is() {
+    let app = app().await;
+    let amy = app.register("amy").await;
+    let ben = app.register("ben").await;
+    let page = app.get("/api/v1/members/AMY", Some(&ben)).await;
+    let page = page.assert_status(200);
+    assert_eq!((&page["username"], &page["display_name"]), (&json!("amy"), &json!("amy (they/them)")));
+    assert!(page["joined_at"].as_str().is_some_and(|at| at.ends_with('Z')), "{page}");
+    assert!(app.get("/api/v1/members/amy", Some(&amy)).await.status == 200, "a member sees their own page");
+    app.get("/api/v1/members/amy", None).await.assert_error(401, "not_signed_in");
+    app.get("/api/v1/members/nobody", Some(&ben)).await.assert_error(404, "not_found");
+}
+
+#[tokio::test]
 async fn moderation_actions_and_resolved_reports_are_notifications() {
     let app = app().await;
     let (admin, people) = community(&app, &["amy", "ben"]).await;

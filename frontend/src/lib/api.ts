@@ -26,6 +26,7 @@ import type {
   Community,
   Instance,
   Me,
+  MemberProfile,
   Membership,
   Post,
   PostDraft,
@@ -86,6 +87,7 @@ export const api = {
   register: (registration: Registration) => request<unknown>('POST', '/accounts', registration),
   signIn: (username: string, password: string) => request<unknown>('POST', '/sessions', { username, password }),
   signOut: () => request<void>('DELETE', '/sessions/current'),
+  member: (username: string) => request<MemberProfile>('GET', `/members/${at(username)}`),
 
   communities: () => request<Community[]>('GET', '/communities'),
   community: (slug: string) => request<Community>('GET', `/communities/${at(slug)}`),

@@ -4,8 +4,15 @@ const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', tim
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 
+const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
+
 export function formatDate(iso: string): string {
   return dateFormat.format(new Date(iso));
+}
+
+/** Just the day, for when a member joined. */
+export function formatDay(iso: string): string {
+  return dayFormat.format(new Date(iso));
 }
 
 /** Just the time, for chat messages. */

@@ -14,6 +14,8 @@ export type Route =
   /** A community's chat: its own room when `room` is null. */
   | { page: 'chat'; slug: string; room: number | null }
   | { page: 'help' }
+  /** A member's page, where an `@username` mention links. */
+  | { page: 'member'; username: string }
   | { page: 'account' }
   | { page: 'verify-email' }
   | { page: 'reset-password' }
@@ -56,6 +58,7 @@ export function match(path: string): Route {
   if (first === 'c' && third === 'chat' && parts.length === 4 && /^\d+$/.test(fourth))
     return { page: 'chat', slug: second, room: Number(fourth) };
   if (first === 't' && parts.length === 2 && /^\d+$/.test(second)) return { page: 'thread', id: Number(second) };
+  if (first === 'members' && parts.length === 2) return { page: 'member', username: second };
   return { page: 'not-found' };
 }
 

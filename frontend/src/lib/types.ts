@@ -82,6 +82,11 @@ export interface Author {
   display_name: string;
 }
 
+/** What a signed-in member may see of another: `GET /members/{username}`. */
+export interface MemberProfile extends Author {
+  joined_at: string;
+}
+
 export interface ThreadSummary {
   id: number;
   title: string;
