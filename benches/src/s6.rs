@@ -111,7 +111,8 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     let acks = {
         let (tally, pending) = (tally.clone(), pending.clone());
         tokio::spawn(async move {
-            while let Some(Ok(Message::Text(text))) = answers.next().await {
+            while let Some(Ok(frame)) = answers.next().await {
+                let Message::Text(text) = frame else { continue };
                 let Ok(frame) = serde_json::from_str::<Value>(&text) else { continue };
                 let due = frame["client_id"].as_str().and_then(|id| pending.lock().ok()?.remove(id));
                 match (frame["type"].as_str(), due) {
