@@ -54,23 +54,10 @@ pub fn add_all(connection: &mut AnyConnection, news: &[NewNotification]) -> ApiR
     keys.dedup();
     for key in keys {
         let group: Vec<&NewNotification> = news.iter().filter(|new| new.group_key == key).collect();
-        let Some(first) = group.first() else { continue };
         let members: Vec<i64> = group.iter().map(|new| new.user_id).collect();
-        let bumped: Vec<i64> = diesel::update(
-            notifications::table
-                .filter(notifications::user_id.eq_any(&members))
-                .filter(notifications::group_key.eq(key))
-                .filter(notifications::read_at.is_null()),
-        )
-        .set((
-            notifications::count.eq(notifications::count + 1),
-            notifications::actor_id.eq(first.actor_id),
-            notifications::updated_at.eq(Timestamp::now().0),
-        ))
-        .returning(notifications::user_id)
-        .get_results(connection)?;
+        let bumped = bump(connection, &members, group[0])?;
         for new in group.into_iter().filter(|new| !bumped.contains(&new.user_id)) {
-            add(connection, new)?;
+            open(connection, new)?;
         }
     }
     Ok(())
@@ -78,9 +65,11 @@ pub fn add_all(connection: &mut AnyConnection, news: &[NewNotification]) -> ApiR
 
 /// Adds the event to its group's unread row, or opens one.
 pub fn add(connection: &mut AnyConnection, new: &NewNotification) -> ApiResult<()> {
-    if bump(connection, new)? {
-        return Ok(());
-    }
+    add_all(connection, std::slice::from_ref(new))
+}
+
+/// Opens the member's unread row for the event's group.
+fn open(connection: &mut AnyConnection, new: &NewNotification) -> ApiResult<()> {
     let now = Timestamp::now().0;
     let inserted = super::recoverable(connection, |connection| {
         diesel::insert_into(notifications::table)
@@ -100,25 +89,27 @@ pub fn add(connection: &mut AnyConnection, new: &NewNotification) -> ApiResult<(
     match inserted {
         Ok(_) => Ok(()),
         // Another process opened the group first: add to theirs.
-        Err(error) if is_unique_violation(&error) => bump(connection, new).map(drop),
+        Err(error) if is_unique_violation(&error) => bump(connection, &[new.user_id], new).map(drop),
         Err(error) => Err(error.into()),
     }
 }
 
-fn bump(connection: &mut AnyConnection, new: &NewNotification) -> ApiResult<bool> {
-    let changed = diesel::update(
+/// Counts the event into the unread rows of its group that `members`
+/// have; returns whose rows there were.
+fn bump(connection: &mut AnyConnection, members: &[i64], event: &NewNotification) -> ApiResult<Vec<i64>> {
+    Ok(diesel::update(
         notifications::table
-            .filter(notifications::user_id.eq(new.user_id))
-            .filter(notifications::group_key.eq(&new.group_key))
+            .filter(notifications::user_id.eq_any(members))
+            .filter(notifications::group_key.eq(&event.group_key))
             .filter(notifications::read_at.is_null()),
     )
     .set((
         notifications::count.eq(notifications::count + 1),
-        notifications::actor_id.eq(new.actor_id),
+        notifications::actor_id.eq(event.actor_id),
         notifications::updated_at.eq(Timestamp::now().0),
     ))
-    .execute(connection)?;
-    Ok(changed > 0)
+    .returning(notifications::user_id)
+    .get_results(connection)?)
 }
 
 /// Where a page ends: the last row's update time and id.
