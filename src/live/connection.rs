@@ -384,21 +384,14 @@ impl Connection {
         let stored = self.store_message(room, body, &client_id).await;
         match stored {
             Ok(Sent { listing, held, support, told }) => {
-                let message = &listing.message;
+                let (id, seq) = (listing.message.id, listing.message.seq);
                 if !held {
-                    self.state.hub.deliver(&Note::Message { room, seq: message.seq });
+                    self.state.hub.deliver_stored(listing);
                 }
                 if let Some(note) = &told {
                     self.state.hub.deliver(note);
                 }
-                let ack = ServerFrame::Ack {
-                    room,
-                    client_id: &client_id,
-                    id: message.id,
-                    seq: message.seq,
-                    held,
-                    support: support.as_ref(),
-                };
+                let ack = ServerFrame::Ack { room, client_id: &client_id, id, seq, held, support: support.as_ref() };
                 self.send(&ack)
             }
             Err(error) => self.error(Some(&client_id), &error),

@@ -3,7 +3,7 @@
 //! per-member limits. Connections read from it; nothing here writes to a
 //! socket, so a slow client can only ever hurt itself.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 
@@ -15,7 +15,7 @@ use super::broker::Note;
 use super::protocol::{Present, ServerFrame};
 use crate::auth::Member;
 use crate::db::Db;
-use crate::db::chat::{self, Window};
+use crate::db::chat::{self, MessageListing, Window};
 use crate::live::protocol::MessageFrame;
 
 /// Messages a sequencer loads from the database at a time.
@@ -33,10 +33,18 @@ pub enum RoomEvent {
     Signal(ByteString),
 }
 
+/// What a room's sequencer hears of: how far the room's sequence has
+/// reached, or a message this process stored, in hand so that it need not
+/// be read back when it is the next in sequence.
+enum Announcement {
+    Reached(i64),
+    Stored(Box<MessageListing>),
+}
+
 struct ActiveRoom {
     events: broadcast::Sender<RoomEvent>,
-    /// Sequence numbers the room has reached; the sequencer broadcasts up to them.
-    announcements: mpsc::UnboundedSender<i64>,
+    /// The sequencer broadcasts up to what the room has reached.
+    announcements: mpsc::UnboundedSender<Announcement>,
     /// Who is here: member id -> (names, open subscriptions).
     present: HashMap<i64, (Present, usize)>,
 }
@@ -192,7 +200,7 @@ impl Hub {
         let Some(active) = note.room().and_then(|room| rooms.get(&room)) else { return };
         match note {
             Note::Message { seq, .. } => {
-                let _ = active.announcements.send(*seq);
+                let _ = active.announcements.send(Announcement::Reached(*seq));
             }
             Note::Deleted { room, id, seq, .. } => {
                 let frame = ServerFrame::Deleted { room: *room, id: *id, seq: *seq }.encode();
@@ -203,6 +211,15 @@ impl Hub {
                 let _ = active.events.send(RoomEvent::Signal(frame.into()));
             }
             Note::SessionsEnded { .. } | Note::BlocksChanged { .. } | Note::Notified { .. } => {}
+        }
+    }
+
+    /// Hands a visible message this process just stored to the room's
+    /// subscribers here (other processes hear of it through the broker).
+    pub fn deliver_stored(&self, listing: MessageListing) {
+        let rooms = self.rooms();
+        if let Some(active) = rooms.get(&listing.message.room_id) {
+            let _ = active.announcements.send(Announcement::Stored(Box::new(listing)));
         }
     }
 
@@ -221,32 +238,52 @@ fn presence_frame(room: i64, active: &ActiveRoom) -> ByteString {
     ServerFrame::Presence { room, members: &members }.encode().into()
 }
 
-/// Broadcasts a room's messages in sequence order as they are announced,
-/// loading each from the database once. Ends when the room is let go.
+/// Broadcasts a room's messages in sequence order as they are announced:
+/// the next one from hand when this process stored it, the rest loaded
+/// from the database once. Ends when the room is let go.
 async fn sequence(
     db: Db,
     room: i64,
-    mut announcements: mpsc::UnboundedReceiver<i64>,
+    mut announcements: mpsc::UnboundedReceiver<Announcement>,
     events: broadcast::Sender<RoomEvent>,
 ) {
     let mut delivered = db.read(move |connection| Ok(chat::room(connection, room)?.last_seq)).await.unwrap_or(0);
-    while let Some(mut reached) = announcements.recv().await {
-        while let Ok(more) = announcements.try_recv() {
-            reached = reached.max(more);
+    let mut in_hand: BTreeMap<i64, MessageListing> = BTreeMap::new();
+    while let Some(first) = announcements.recv().await {
+        let mut reached = delivered;
+        let mut heard = Some(first);
+        while let Some(announcement) = heard {
+            match announcement {
+                Announcement::Reached(seq) => reached = reached.max(seq),
+                Announcement::Stored(listing) => {
+                    reached = reached.max(listing.message.seq);
+                    in_hand.insert(listing.message.seq, *listing);
+                }
+            }
+            heard = announcements.try_recv().ok();
         }
         while delivered < reached {
-            let after = delivered;
-            let window = Window::After { after, upto: Some(reached) };
+            if let Some(listing) = in_hand.remove(&(delivered + 1)) {
+                broadcast(&events, &listing);
+                delivered += 1;
+                continue;
+            }
+            let window = Window::After { after: delivered, upto: Some(reached) };
             let batch = db.read(move |connection| chat::messages(connection, room, window, SEQUENCER_BATCH)).await;
             let Ok(listings) = batch else { break };
             let Some(last) = listings.last() else { break };
             delivered = last.message.seq;
-            for listing in &listings {
-                let frame = ServerFrame::Message(MessageFrame::of(listing, false)).encode();
-                let hidden = ServerFrame::Message(MessageFrame::of(listing, true)).encode();
-                let (seq, author) = (listing.message.seq, listing.message.author_id);
-                let _ = events.send(RoomEvent::Message { seq, author, frame: frame.into(), hidden: hidden.into() });
-            }
+            listings.iter().for_each(|listing| broadcast(&events, listing));
         }
+        in_hand = in_hand.split_off(&(delivered + 1));
     }
+}
+
+/// Sends a message to the room's subscribers, encoded once as shown and
+/// once as collapsed by a block.
+fn broadcast(events: &broadcast::Sender<RoomEvent>, listing: &MessageListing) {
+    let frame = ServerFrame::Message(MessageFrame::of(listing, false)).encode();
+    let hidden = ServerFrame::Message(MessageFrame::of(listing, true)).encode();
+    let (seq, author) = (listing.message.seq, listing.message.author_id);
+    let _ = events.send(RoomEvent::Message { seq, author, frame: frame.into(), hidden: hidden.into() });
 }

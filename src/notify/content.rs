@@ -55,13 +55,14 @@ pub fn post_published(connection: &mut AnyConnection, post_id: i64) -> ApiResult
 /// Tells the members a visible chat message mentions; returns who.
 pub fn message_published(connection: &mut AnyConnection, message_id: i64) -> ApiResult<Vec<i64>> {
     let message = chat::message(connection, message_id)?;
-    if !message.is_shown() {
+    let named = mentions(&message.body);
+    if !message.is_shown() || named.is_empty() {
         return Ok(Vec::new());
     }
     let room = chat::room(connection, message.room_id)?;
     let community = community_store::by_id(connection, room.community_id)?;
     let levels = follows::community_levels(connection, community.id)?;
-    let why: Vec<(i64, NotificationKind)> = users::ids_by_keys(connection, &mentions(&message.body))?
+    let why: Vec<(i64, NotificationKind)> = users::ids_by_keys(connection, &named)?
         .into_iter()
         .map(|user_id| (user_id, NotificationKind::Mention))
         .collect();

@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use sha2::{Digest, Sha256};
 
-use super::trust::TrustLevel;
+use super::trust::{self, TrustLevel};
 use crate::config::Settings;
 use crate::db::schema::{chat_messages, posts, reports};
 use crate::db::{AnyConnection, rate_limits};
@@ -23,15 +23,24 @@ const HOUR_MS: i64 = 60 * MINUTE_MS;
 const DAY_MS: i64 = 24 * HOUR_MS;
 const QUARTER_HOUR_MS: i64 = 15 * MINUTE_MS;
 
-/// Refuses a post or reply past the member's hourly allowance.
-pub fn posting(connection: &mut AnyConnection, settings: &Settings, user_id: i64, trust: TrustLevel) -> ApiResult<()> {
-    let limit = if trust == TrustLevel::NEW { settings.new_member_posts_per_hour } else { settings.posts_per_hour };
+/// Refuses a post or reply past the member's hourly allowance, a new
+/// member's being their own; their trust is worked out only once they
+/// reach the smaller of the two.
+pub fn posting(connection: &mut AnyConnection, settings: &Settings, user_id: i64) -> ApiResult<()> {
     let since = Timestamp::now().0 - HOUR_MS;
     let recent: i64 = posts::table
         .filter(posts::author_id.eq(user_id))
         .filter(posts::created_at.ge(since))
         .count()
         .get_result(connection)?;
+    if recent < i64::from(settings.new_member_posts_per_hour.min(settings.posts_per_hour)) {
+        return Ok(());
+    }
+    let limit = if trust::of_member(connection, user_id, settings)? == TrustLevel::NEW {
+        settings.new_member_posts_per_hour
+    } else {
+        settings.posts_per_hour
+    };
     if recent >= i64::from(limit) {
         return Err(ApiError::too_many(
             "posting_too_fast",

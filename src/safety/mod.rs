@@ -8,6 +8,9 @@ pub mod screening;
 pub mod trust;
 pub mod writing;
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
 use moderation::crisis::CrisisScreen;
 use moderation::decision::{Decision, screen};
 use moderation::filters::{FilterRule, WordFilter, default_filter_rules};
@@ -22,8 +25,14 @@ pub struct Safety {
     /// The helplines members in crisis are shown, for the instance's locale.
     pub helplines: Vec<Helpline>,
     shipped_rules: Vec<FilterRule>,
-    shipped_filter: WordFilter,
+    shipped_filter: Arc<WordFilter>,
+    /// Each community's filter, compiled once for the rules added through
+    /// the API it was built from: compiling is the costly part of screening.
+    compiled: Mutex<HashMap<i64, CompiledFilter>>,
 }
+
+/// A filter compiled from the shipped rules and the added rules it keeps.
+type CompiledFilter = (Vec<FilterRule>, Arc<WordFilter>);
 
 impl Safety {
     pub fn load(settings: &Settings) -> anyhow::Result<Self> {
@@ -40,17 +49,40 @@ impl Safety {
             }
         };
         let shipped_rules = default_filter_rules();
-        let shipped_filter = WordFilter::new(shipped_rules.clone())?;
-        Ok(Self { crisis, crisis_action: settings.crisis_action, helplines, shipped_rules, shipped_filter })
+        let shipped_filter = Arc::new(WordFilter::new(shipped_rules.clone())?);
+        Ok(Self {
+            crisis,
+            crisis_action: settings.crisis_action,
+            helplines,
+            shipped_rules,
+            shipped_filter,
+            compiled: Mutex::default(),
+        })
     }
 
-    /// Screens `text` with the shipped filters plus those added through the
-    /// API, and the crisis rules.
-    pub fn decide(&self, added: Vec<FilterRule>, text: &str) -> anyhow::Result<Decision> {
-        if added.is_empty() {
-            return Ok(screen(text, &self.shipped_filter, &self.crisis));
-        }
-        let filter = WordFilter::new(self.shipped_rules.iter().cloned().chain(added))?;
+    /// Screens `text` written in a community with the shipped filters plus
+    /// `added` (the instance's and the community's, as stored now), and the
+    /// crisis rules.
+    pub fn decide(&self, community_id: i64, added: Vec<FilterRule>, text: &str) -> anyhow::Result<Decision> {
+        let filter = self.filter_for(community_id, added)?;
         Ok(screen(text, &filter, &self.crisis))
+    }
+
+    /// The compiled filter for `added`, reused while a community's added
+    /// rules stay the same; whichever process changed them, the rules read
+    /// with the text decide.
+    fn filter_for(&self, community_id: i64, added: Vec<FilterRule>) -> anyhow::Result<Arc<WordFilter>> {
+        if added.is_empty() {
+            return Ok(self.shipped_filter.clone());
+        }
+        let compiled = || self.compiled.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((rules, filter)) = compiled().get(&community_id)
+            && *rules == added
+        {
+            return Ok(filter.clone());
+        }
+        let filter = Arc::new(WordFilter::new(self.shipped_rules.iter().cloned().chain(added.iter().cloned()))?);
+        compiled().insert(community_id, (added, filter.clone()));
+        Ok(filter)
     }
 }

@@ -37,7 +37,6 @@ pub struct Screened {
     pub queue: Option<Pressure>,
     /// Whether to show the author the instance's helplines now.
     pub show_helplines: bool,
-    pub trust: TrustLevel,
 }
 
 /// Screens `text` written by `writer`; a blocked text is refused with the
@@ -53,13 +52,16 @@ pub fn screen(
         .iter()
         .map(|row| row.rule())
         .collect::<ApiResult<Vec<_>>>()?;
-    let decision = safety.decide(added, text).map_err(ApiError::internal)?;
+    let decision = safety.decide(writer.community_id, added, text).map_err(ApiError::internal)?;
     if let Action::Block { message } = &decision.action {
         return Err(ApiError::invalid("blocked_by_filter", message.clone()));
     }
-    let trust = trust::of_member(connection, writer.user_id, settings)?;
-    if trust == TrustLevel::NEW && !writer.moderates_here {
-        check_new_member_text(text, settings)?;
+    // Trust is worked out only for a text past a new member's allowance.
+    if !writer.moderates_here
+        && let Some(refusal) = past_new_member_allowance(text, settings)
+        && trust::of_member(connection, writer.user_id, settings)? == TrustLevel::NEW
+    {
+        return Err(refusal);
     }
     let new_member_hold = !writer.moderates_here && holds_first_posts(connection, writer)?;
     let crisis = decision.crisis;
@@ -90,7 +92,6 @@ pub fn screen(
         state: if held { ContentState::Held } else { ContentState::Visible },
         queue,
         show_helplines: crisis.is_some(),
-        trust,
     })
 }
 
@@ -105,7 +106,9 @@ fn holds_first_posts(connection: &mut AnyConnection, writer: Writer) -> ApiResul
             < community_hold)
 }
 
-fn check_new_member_text(text: &str, settings: &Settings) -> ApiResult<()> {
+/// The refusal a new member gets for `text`, if it has more links or
+/// mentions than a new member may write.
+fn past_new_member_allowance(text: &str, settings: &Settings) -> Option<ApiError> {
     let limits = [
         ("too_many_links", "include up to {} links", count_links(text), settings.new_member_max_links),
         (
@@ -115,16 +118,13 @@ fn check_new_member_text(text: &str, settings: &Settings) -> ApiResult<()> {
             settings.new_member_max_mentions,
         ),
     ];
-    for (code, allowance, found, limit) in limits {
-        if found > limit {
-            let allowance = allowance.replace("{}", &limit.to_string());
-            return Err(ApiError::invalid(
-                code,
-                format!("New members can {allowance} in one post or message. The limit lifts as you take part."),
-            ));
-        }
-    }
-    Ok(())
+    limits.into_iter().find(|(_, _, found, limit)| found > limit).map(|(code, allowance, _, limit)| {
+        let allowance = allowance.replace("{}", &limit.to_string());
+        ApiError::invalid(
+            code,
+            format!("New members can {allowance} in one post or message. The limit lifts as you take part."),
+        )
+    })
 }
 
 /// Links a reader could follow: web addresses, with or without a scheme.

@@ -52,7 +52,7 @@ pub fn check(
     let writer = Writer { user_id: member.user_id, community_id, moderates_here, holds_first };
     let screened = screening::screen(connection, safety, settings, writer, text)?;
     match writing {
-        Writing::Post => limits::posting(connection, settings, member.user_id, screened.trust)?,
+        Writing::Post => limits::posting(connection, settings, member.user_id)?,
         Writing::Chat { .. } => limits::chatting(connection, settings, member.user_id)?,
     }
     Ok(screened)

@@ -774,6 +774,25 @@ async fn new_members_are_limited_in_links_and_everyone_in_pace() {
 }
 
 #[tokio::test]
+async fn a_member_past_the_new_member_level_has_the_wider_allowances() {
+    let cast = cast_with(|settings| {
+        // Everyone is a member (level 1) from the start.
+        (settings.trust_member_days, settings.trust_member_posts) = (0, 0);
+        (settings.new_member_posts_per_hour, settings.posts_per_hour) = (1, 3);
+        settings.new_member_max_links = 0;
+    })
+    .await;
+    let (thread, first) = cast.app.thread(&cast.amy, &cast.slug, "Links", "Share resources").await;
+    cast.app.reply(&cast.ben, thread, Some(first), "One link: https://nhs.uk").await;
+    cast.app.reply(&cast.ben, thread, Some(first), "Past a new member's one an hour").await;
+    cast.app.reply(&cast.ben, thread, Some(first), "And a third").await;
+    cast.app
+        .post(&format!("/api/v1/threads/{thread}/posts"), Some(&cast.ben), json!({ "body": "A fourth" }))
+        .await
+        .assert_error(429, "posting_too_fast");
+}
+
+#[tokio::test]
 async fn sign_ins_and_registrations_are_limited_across_the_database() {
     let app = spawn_app_with(|settings| {
         settings.sign_ins_per_quarter_hour = 3;
