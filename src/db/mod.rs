@@ -19,10 +19,11 @@ pub mod search;
 pub mod threads;
 pub mod users;
 pub mod word_filters;
+mod writer;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -30,6 +31,7 @@ use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
 use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use writer::Writer;
 
 use crate::error::{ApiError, ApiResult};
 
@@ -174,7 +176,7 @@ type Pool = r2d2::Pool<Manager>;
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
-    sqlite_writer: Option<Arc<Mutex<AnyConnection>>>,
+    sqlite_writer: Option<Writer>,
     /// Counts this process's committed writes, so what was read from the
     /// database can be known stale (see `pages`).
     generation: Arc<AtomicU64>,
@@ -193,8 +195,12 @@ impl Db {
             .connection_timeout(Duration::from_secs(10))
             .build(Manager(url.clone()))
             .map_err(|error| anyhow::anyhow!("cannot open the database pool: {error}"))?;
-        let sqlite_writer = url.is_sqlite().then(|| Arc::new(Mutex::new(first)));
-        Ok(Self { pool, sqlite_writer, generation: Arc::default() })
+        let generation = Arc::<AtomicU64>::default();
+        let sqlite_writer = match first {
+            AnyConnection::Sqlite(_) => Some(Writer::start(first, generation.clone())?),
+            AnyConnection::Postgres(_) => None,
+        };
+        Ok(Self { pool, sqlite_writer, generation })
     }
 
     /// Runs `query` on a pooled connection, off the async threads.
@@ -212,25 +218,22 @@ impl Db {
     }
 
     /// Runs `change` in one transaction that commits only if it returns Ok.
-    /// On SQLite it takes the writer lock up front (`BEGIN IMMEDIATE`), so a
-    /// transaction never fails half-way for want of the lock.
+    /// On SQLite the one writer thread runs it (see `writer`), so it never
+    /// fails half-way for want of the lock.
     pub async fn write<T, F>(&self, change: F) -> ApiResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut AnyConnection) -> ApiResult<T> + Send + 'static,
     {
+        if let Some(writer) = &self.sqlite_writer {
+            return writer.write(change).await;
+        }
         let pool = self.pool.clone();
-        let writer = self.sqlite_writer.clone();
         let generation = self.generation.clone();
         blocking(move || {
-            let written = match writer {
-                Some(writer) => immediate_transaction(&mut lock_writer(&writer), change),
-                None => {
-                    let mut pooled = pool.get().map_err(ApiError::unavailable)?;
-                    let connection: &mut AnyConnection = &mut pooled;
-                    connection.transaction(change)
-                }
-            };
+            let mut pooled = pool.get().map_err(ApiError::unavailable)?;
+            let connection: &mut AnyConnection = &mut pooled;
+            let written = connection.transaction(change);
             generation.fetch_add(1, Ordering::Release);
             written
         })
@@ -259,29 +262,4 @@ pub fn recoverable<T>(
 
 async fn blocking<T: Send + 'static>(work: impl FnOnce() -> ApiResult<T> + Send + 'static) -> ApiResult<T> {
     actix_web::web::block(work).await.map_err(ApiError::internal)?
-}
-
-/// Takes the writer; a panic in an earlier write left the lock poisoned and
-/// perhaps a transaction open, so that one is rolled back first.
-fn lock_writer(writer: &Mutex<AnyConnection>) -> MutexGuard<'_, AnyConnection> {
-    writer.lock().unwrap_or_else(|poisoned| {
-        let mut guard = poisoned.into_inner();
-        let _ = guard.batch_execute("ROLLBACK");
-        guard
-    })
-}
-
-fn immediate_transaction<T>(
-    connection: &mut AnyConnection,
-    change: impl FnOnce(&mut AnyConnection) -> ApiResult<T>,
-) -> ApiResult<T> {
-    connection.batch_execute("BEGIN IMMEDIATE")?;
-    let outcome = change(connection).and_then(|value| {
-        connection.batch_execute("COMMIT")?;
-        Ok(value)
-    });
-    if outcome.is_err() {
-        let _ = connection.batch_execute("ROLLBACK");
-    }
-    outcome
 }

@@ -93,48 +93,71 @@ pub fn post_views(
     };
     listings
         .into_iter()
-        .map(|PostListing { post, author_username, author_display_name }| {
-            let mine = reactions.mine.remove(&post.id).unwrap_or_default();
-            let counts = reactions.counts.remove(&post.id).unwrap_or_default();
-            let blocked = hidden.contains(&post.author_id);
-            let is_author = viewer_id == Some(post.author_id);
-            let state = post.state()?;
-            let sees_text = state.is_public() || is_author || reader.moderates;
-            // Taken-down content reads as a placeholder, like deleted content.
-            let deleted = post.deleted_at.is_some() || !sees_text;
-            let shown = !deleted && !blocked;
-            let moderation = (!state.is_public()).then(|| ModerationNotice {
-                state,
-                reason: post.moderation_reason.clone().filter(|_| is_author || reader.moderates),
-            });
-            Ok(PostView {
-                id: post.id,
-                thread_id: post.thread_id,
-                parent_id: post.parent_id,
-                depth: post.depth,
-                author: shown.then_some(AuthorView { username: author_username, display_name: author_display_name }),
-                body_html: shown.then_some(post.body_html),
-                body_markdown: (shown && is_author).then_some(post.body),
-                deleted,
-                blocked,
-                content_warning: post
-                    .content_warning
-                    .filter(|_| shown)
-                    .map(|label| ContentWarning { label, note: post.content_warning_note }),
-                created_at: Timestamp(post.created_at),
-                edited_at: post.edited_at.map(Timestamp),
-                reactions: ReactionKind::ALL
-                    .iter()
-                    .filter_map(|kind| {
-                        let (name, count) = counts.iter().find(|(name, _)| name == kind.as_str())?;
-                        Some(ReactionCount { mine: mine.contains(name), kind: name.clone(), count: *count })
-                    })
-                    .collect(),
-                moderation,
-                support: None,
-            })
+        .map(|listing| {
+            let id = listing.post.id;
+            let blocked = hidden.contains(&listing.post.author_id);
+            let counts = reactions.counts.remove(&id).unwrap_or_default();
+            view_of(listing, &counts, &reactions.mine.remove(&id).unwrap_or_default(), blocked, reader)
         })
         .collect()
+}
+
+/// A post its author has just written, as they see it: their own, so
+/// never blocked, and with no reactions yet (nothing is read back).
+pub fn new_post_view(post: PostRow, author: &Member, reader: Reader) -> ApiResult<PostView> {
+    let listing = PostListing {
+        post,
+        author_username: author.username.clone(),
+        author_display_name: author.display_name.clone(),
+    };
+    view_of(listing, &[], &[], false, reader)
+}
+
+/// How one post reads to `reader`, given its reaction counts, the
+/// reader's own reactions and whether the reader blocked its author.
+fn view_of(
+    PostListing { post, author_username, author_display_name }: PostListing,
+    counts: &[(String, i64)],
+    mine: &[String],
+    blocked: bool,
+    reader: Reader,
+) -> ApiResult<PostView> {
+    let is_author = reader.user_id == Some(post.author_id);
+    let state = post.state()?;
+    let sees_text = state.is_public() || is_author || reader.moderates;
+    // Taken-down content reads as a placeholder, like deleted content.
+    let deleted = post.deleted_at.is_some() || !sees_text;
+    let shown = !deleted && !blocked;
+    let moderation = (!state.is_public()).then(|| ModerationNotice {
+        state,
+        reason: post.moderation_reason.clone().filter(|_| is_author || reader.moderates),
+    });
+    Ok(PostView {
+        id: post.id,
+        thread_id: post.thread_id,
+        parent_id: post.parent_id,
+        depth: post.depth,
+        author: shown.then_some(AuthorView { username: author_username, display_name: author_display_name }),
+        body_html: shown.then_some(post.body_html),
+        body_markdown: (shown && is_author).then_some(post.body),
+        deleted,
+        blocked,
+        content_warning: post
+            .content_warning
+            .filter(|_| shown)
+            .map(|label| ContentWarning { label, note: post.content_warning_note }),
+        created_at: Timestamp(post.created_at),
+        edited_at: post.edited_at.map(Timestamp),
+        reactions: ReactionKind::ALL
+            .iter()
+            .filter_map(|kind| {
+                let (name, count) = counts.iter().find(|(name, _)| name == kind.as_str())?;
+                Some(ReactionCount { mine: mine.contains(name), kind: name.clone(), count: *count })
+            })
+            .collect(),
+        moderation,
+        support: None,
+    })
 }
 
 /// A live post with its community's visibility and the member's standing

@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::posts::{PostView, post_views, reader_of, screen_post, single_view};
+use super::posts::{PostView, new_post_view, post_views, reader_of, screen_post};
 use crate::auth::{Member, Viewer};
 use crate::db::communities as community_store;
 use crate::db::follows::{self, Followed};
@@ -388,10 +388,10 @@ pub async fn store_reply(
             }
             let (content, screened) =
                 screen_post(connection, &shared, &member, thread.community_id, standing, content)?;
-            let post_id = post_store::insert(connection, thread_id, Some(&parent), author_id, content)?.id;
-            writing::queue_if_asked(connection, &screened, Subject::Post, post_id, thread.community_id, author_id)?;
-            let told = published(connection, author_id, thread_id, post_id, origin)?;
-            let mut view = single_view(connection, post_id, reader)?;
+            let post = post_store::insert(connection, thread_id, Some(&parent), author_id, content)?;
+            writing::queue_if_asked(connection, &screened, Subject::Post, post.id, thread.community_id, author_id)?;
+            let told = published(connection, author_id, thread_id, post.id, origin)?;
+            let mut view = new_post_view(post, &member, reader)?;
             view.support = shared.safety.support_for(&screened);
             Ok((view, told))
         })

@@ -152,6 +152,13 @@ impl Reply {
     }
 }
 
+/// The tests' HTTP client. It drops an idle connection well before the
+/// server's keep-alive (5 s) closes it, so a request after a long pause
+/// (a test storing many rows directly) never goes out on a closed socket.
+fn http_client() -> reqwest::Client {
+    reqwest::Client::builder().pool_idle_timeout(std::time::Duration::from_secs(2)).build().expect("an HTTP client")
+}
+
 /// A signed-in member as the tests drive them.
 #[derive(Clone, Debug)]
 pub struct Account {
@@ -160,7 +167,7 @@ pub struct Account {
 
 impl Api {
     pub fn new(address: String, database_url: String) -> Self {
-        Api { address, database_url, client: reqwest::Client::builder().build().expect("an HTTP client") }
+        Api { address, database_url, client: http_client() }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -21,3 +21,4 @@ mod privacy;
 mod processes;
 mod search;
 mod smtp;
+mod writes;

@@ -1,0 +1,131 @@
+//! SQLite's one writer: a thread that commits the writes queued while it
+//! was busy together (group commit). Each write runs in a savepoint of its
+//! own inside one `BEGIN IMMEDIATE` transaction, so a write that fails
+//! undoes only its own changes, and a burst of writes pays for one commit.
+//! A write's caller hears of it only once its transaction has committed.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
+
+use diesel::connection::SimpleConnection;
+use tokio::sync::oneshot;
+
+use super::AnyConnection;
+use crate::error::{ApiError, ApiResult};
+
+/// At most this many writes share a commit, so none waits behind an
+/// endless stream of others.
+const MOST_WRITES_PER_COMMIT: usize = 64;
+
+/// A queued write: runs its change on the connection, says whether it
+/// succeeded, and hands back how to answer its caller once the commit's
+/// outcome is known.
+type Job = Box<dyn FnOnce(&mut AnyConnection) -> (bool, Answer) + Send>;
+
+/// Answers a write's caller with the commit's outcome (an error message if
+/// the transaction could not commit).
+type Answer = Box<dyn FnOnce(Result<(), &str>) + Send>;
+
+#[derive(Clone)]
+pub struct Writer {
+    jobs: Sender<Job>,
+}
+
+impl Writer {
+    /// Starts the writer thread on `connection`; `generation` moves on after
+    /// every commit or rollback.
+    pub fn start(connection: AnyConnection, generation: Arc<AtomicU64>) -> anyhow::Result<Self> {
+        let (jobs, queue) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("kindred-writer".to_owned())
+            .spawn(move || serve(connection, &queue, &generation))?;
+        Ok(Self { jobs })
+    }
+
+    /// Runs `change` in the next transaction; its changes commit only if it
+    /// returns Ok, and the result comes back after the commit.
+    pub async fn write<T, F>(&self, change: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> ApiResult<T> + Send + 'static,
+    {
+        let (answer, answered) = oneshot::channel();
+        let job: Job = Box::new(move |connection| {
+            let outcome = change(connection);
+            let succeeded = outcome.is_ok();
+            let reply: Answer = Box::new(move |committed| {
+                let result = match committed {
+                    Ok(()) => outcome,
+                    Err(message) => Err(ApiError::internal(message)),
+                };
+                let _ = answer.send(result);
+            });
+            (succeeded, reply)
+        });
+        self.jobs.send(job).map_err(|_| ApiError::internal("the database writer has stopped"))?;
+        answered.await.map_err(|_| ApiError::internal("the write stopped before it finished (see the server log)"))?
+    }
+}
+
+/// Commits batches of writes until every `Writer` handle is gone.
+fn serve(mut connection: AnyConnection, queue: &Receiver<Job>, generation: &AtomicU64) {
+    while let Ok(first) = queue.recv() {
+        commit_batch(&mut connection, first, queue, generation);
+    }
+}
+
+/// One transaction: `first`, then whatever else is queued, up to the limit.
+/// The generation moves on before any caller hears, so nothing they read
+/// next can come from a page cached before their write.
+fn commit_batch(connection: &mut AnyConnection, first: Job, queue: &Receiver<Job>, generation: &AtomicU64) {
+    if let Err(error) = connection.batch_execute("BEGIN IMMEDIATE") {
+        // Dropping the job tells its caller the write stopped.
+        tracing::error!(%error, "could not begin a write transaction");
+        return;
+    }
+    let mut answers = Vec::new();
+    let mut intact = Ok(());
+    let mut taken = 0;
+    let mut next = Some(first);
+    while let Some(job) = next {
+        let (answer, closed) = in_savepoint(connection, job);
+        answers.extend(answer);
+        taken += 1;
+        intact = closed;
+        next = if intact.is_ok() && taken < MOST_WRITES_PER_COMMIT { queue.try_recv().ok() } else { None };
+    }
+    let committed = intact.and_then(|()| connection.batch_execute("COMMIT")).map_err(|error| error.to_string());
+    if let Err(error) = &committed {
+        tracing::error!(%error, writes = answers.len(), "a write transaction could not commit");
+        let _ = connection.batch_execute("ROLLBACK");
+    }
+    generation.fetch_add(1, Ordering::Release);
+    for answer in answers {
+        answer(committed.as_ref().map(drop).map_err(String::as_str));
+    }
+}
+
+/// Runs one write in a savepoint, released if it succeeded and rolled back
+/// if it failed or panicked (a panicked write's caller is told it stopped).
+/// Fails if the savepoint could not be opened or closed: the transaction is
+/// then in an unknown state and must not commit.
+fn in_savepoint(connection: &mut AnyConnection, job: Job) -> (Option<Answer>, diesel::QueryResult<()>) {
+    if let Err(error) = connection.batch_execute("SAVEPOINT write") {
+        return (None, Err(error));
+    }
+    let (succeeded, answer) = match catch_unwind(AssertUnwindSafe(|| job(connection))) {
+        Ok((succeeded, answer)) => (succeeded, Some(answer)),
+        Err(_) => {
+            tracing::error!("a write panicked; its changes are rolled back");
+            (false, None)
+        }
+    };
+    let closed = if succeeded {
+        connection.batch_execute("RELEASE write")
+    } else {
+        connection.batch_execute("ROLLBACK TO write; RELEASE write")
+    };
+    (answer, closed)
+}
