@@ -1,5 +1,6 @@
 //! Writes on SQLite go through one writer that commits several queued
-//! writes together: each still commits or fails on its own.
+//! writes together, each committing or failing on its own; and SQLite is
+//! built so that the statements those writes cache stay prepared.
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -64,4 +65,22 @@ async fn writes_committed_together_succeed_or_fail_one_by_one() {
         .expect("the numbers");
     assert_eq!(stored, expected, "exactly the writes that succeeded are stored");
     assert_eq!(stored.len(), 300 - 300 / 7 - 300 / 13 + 300 / 91);
+}
+
+#[derive(QueryableByName)]
+struct CompileOption {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    compile_options: String,
+}
+
+/// `.cargo/config.toml` builds SQLite with the query planner stability
+/// guarantee; without it every `.first()` re-prepares its statement.
+#[tokio::test]
+async fn sqlite_is_built_so_cached_statements_stay_prepared() {
+    let folder = tempfile::tempdir().expect("a folder");
+    let url = DatabaseUrl::parse(&format!("sqlite://{}", folder.path().join("options.db").display())).expect("url");
+    let mut connection = url.connect().expect("a connection");
+    let options: Vec<CompileOption> =
+        diesel::sql_query("PRAGMA compile_options").load(&mut connection).expect("the compile options");
+    assert!(options.iter().any(|option| option.compile_options == "ENABLE_QPSG"));
 }
