@@ -133,18 +133,25 @@ pub fn requests_of(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Ha
     Ok(rows.into_iter().collect())
 }
 
-/// The roles in a community of those of `user_ids` who are members.
-pub fn roles_in(
+/// Each of `user_ids`'s standing in the community (admin, and role if a
+/// member), read in one query; ids that name nobody are left out.
+pub fn standings_in(
     connection: &mut AnyConnection,
     community_id: i64,
     user_ids: &[i64],
-) -> ApiResult<HashMap<i64, CommunityRole>> {
-    let rows: Vec<(i64, String)> = community_members::table
-        .filter(community_members::community_id.eq(community_id))
-        .filter(community_members::user_id.eq_any(user_ids))
-        .select((community_members::user_id, community_members::role))
+) -> ApiResult<HashMap<i64, Standing>> {
+    let membership = community_members::user_id.eq(users::id).and(community_members::community_id.eq(community_id));
+    let rows: Vec<(i64, bool, Option<String>)> = users::table
+        .left_join(community_members::table.on(membership))
+        .filter(users::id.eq_any(user_ids))
+        .select((users::id, users::is_admin, community_members::role.nullable()))
         .load(connection)?;
-    rows.into_iter().map(|(user_id, role)| Ok((user_id, CommunityRole::from_stored(&role)?))).collect()
+    rows.into_iter()
+        .map(|(user_id, is_admin, role)| {
+            let role = role.as_deref().map(CommunityRole::from_stored).transpose()?;
+            Ok((user_id, Standing { is_admin, role }))
+        })
+        .collect()
 }
 
 pub fn role_of(connection: &mut AnyConnection, community_id: i64, user_id: i64) -> ApiResult<Option<CommunityRole>> {

@@ -39,9 +39,10 @@ const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqli
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
 /// SQLite settings applied to every new connection; `busy_timeout` first so
-/// the others wait for a lock instead of failing.
+/// the others wait for a lock instead of failing. Temporary data (the undo
+/// copies each write's savepoint keeps) stays in memory, not in a file.
 const SQLITE_SETUP: &str = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
-     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;";
 
 #[derive(diesel::MultiConnection)]
 pub enum AnyConnection {

@@ -186,16 +186,6 @@ pub fn is_admin(connection: &mut AnyConnection, user_id: i64) -> ApiResult<bool>
     Ok(users::table.find(user_id).select(users::is_admin).first(connection)?)
 }
 
-/// Which of `ids` are instance admins.
-pub fn admins_among(connection: &mut AnyConnection, ids: &[i64]) -> ApiResult<std::collections::HashSet<i64>> {
-    let admins: Vec<i64> = users::table
-        .filter(users::id.eq_any(ids))
-        .filter(users::is_admin.eq(true))
-        .select(users::id)
-        .load(connection)?;
-    Ok(admins.into_iter().collect())
-}
-
 /// Appoints or stands down a safeguarding lead.
 pub fn set_safeguarding_lead(connection: &mut AnyConnection, user_id: i64, lead: bool) -> ApiResult<()> {
     diesel::update(users::table.find(user_id)).set(users::is_safeguarding_lead.eq(lead)).execute(connection)?;

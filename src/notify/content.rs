@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use crate::db::communities::{self as community_store, CommunityRow};
 use crate::db::notifications::{self, NewNotification};
 use crate::db::{AnyConnection, blocks, chat, follows, posts as post_store, threads as thread_store, users};
-use crate::domain::community::{CommunityRole, Visibility};
+use crate::domain::community::Visibility;
 use crate::domain::following::{FollowLevel, NotificationKind, mentions};
 use crate::domain::moderation::ContentState;
 use crate::error::ApiResult;
@@ -89,8 +89,7 @@ struct Audience<'a> {
     visibility: Visibility,
     levels: &'a HashMap<i64, FollowLevel>,
     author: i64,
-    admins: HashSet<i64>,
-    roles: HashMap<i64, CommunityRole>,
+    standings: HashMap<i64, Standing>,
     blocked: HashSet<i64>,
 }
 
@@ -107,14 +106,13 @@ impl<'a> Audience<'a> {
             visibility: community.visibility()?,
             levels,
             author,
-            admins: users::admins_among(connection, &members)?,
-            roles: community_store::roles_in(connection, community.id, &members)?,
+            standings: community_store::standings_in(connection, community.id, &members)?,
             blocked: blocks::hidden_from(connection, author)?,
         })
     }
 
     fn hears(&self, user_id: i64) -> bool {
-        let standing = Standing { is_admin: self.admins.contains(&user_id), role: self.roles.get(&user_id).copied() };
+        let standing = self.standings.get(&user_id).copied().unwrap_or(Standing::VISITOR);
         user_id != self.author
             && self.levels.get(&user_id) != Some(&FollowLevel::Muted)
             && policy::hear_of(self.visibility, standing, self.blocked.contains(&user_id))
