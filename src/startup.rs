@@ -16,6 +16,7 @@ use crate::db::{DatabaseUrl, Db};
 use crate::live::broker;
 use crate::live::hub::Hub;
 use crate::mail::Mailer;
+use crate::notify::notifier::Notifier;
 use crate::pages::PageCache;
 use crate::privacy::retention;
 use crate::routes::{self, errors};
@@ -50,11 +51,14 @@ impl Application {
         if let DatabaseUrl::Postgres(url) = &url {
             tokio::spawn(broker::listen(url.clone(), hub.clone()));
         }
+        let notifier = Notifier::new();
+        tokio::spawn(notifier.clone().run(db.clone(), hub.clone(), NOTIFIER_SWEEP));
         let purge_every = Duration::from_secs(settings.purge_interval_seconds.max(1));
         tokio::spawn(retention::run(db.clone(), settings.ip_retention_days, purge_every));
         let state = web::Data::new(AppState {
             db,
             hub,
+            notifier,
             passwords: Passwords::new(cores)?,
             mailer: Mailer::from_settings(&settings)?,
             instance: Instance::load(&settings)?,
@@ -111,6 +115,10 @@ fn access_log() -> middleware::Logger {
 }
 
 /// Paths whose last segment is a secret (an email link's token).
+/// How often the notifier looks for posts queued by other processes or
+/// left by one that stopped (its own posts it tells at once).
+const NOTIFIER_SWEEP: Duration = Duration::from_secs(1);
+
 const SECRET_PATHS: [&str; 2] = ["/api/v1/password-resets/", "/api/v1/email-verifications/"];
 
 fn logged_path(path: &str) -> String {

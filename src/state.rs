@@ -12,6 +12,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::live::hub::Hub;
 use crate::mail::Mailer;
+use crate::notify::notifier::Notifier;
 use crate::pages::PageCache;
 use crate::safety::Safety;
 use crate::safety::limits::LocalLimits;
@@ -19,6 +20,8 @@ use crate::safety::limits::LocalLimits;
 pub struct AppState {
     pub db: Db,
     pub hub: Arc<Hub>,
+    /// Tells readers of new posts, many at once, just after they commit.
+    pub notifier: Arc<Notifier>,
     pub passwords: Passwords,
     pub mailer: Mailer,
     pub settings: Settings,

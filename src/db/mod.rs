@@ -10,6 +10,7 @@ pub mod exports;
 pub mod follows;
 pub mod moderation_log;
 pub mod notifications;
+pub mod outbox;
 pub mod posts;
 pub mod queue;
 pub mod rate_limits;

@@ -2,6 +2,8 @@
 //! new posts in a watched thread) add to the group's one unread row rather
 //! than each making a row, so fifty replies are one line with a count.
 
+use std::collections::BTreeMap;
+
 use diesel::prelude::*;
 
 use super::AnyConnection;
@@ -46,18 +48,29 @@ pub struct NewNotification {
     pub actor_id: Option<i64>,
 }
 
-/// Adds each event to its group's unread row, or opens one: one update
-/// for each group key, and an insert for each member who had no such row.
+/// Adds each event to its group's unread row, or opens one. Several events
+/// for one member's group (many posts told at once) add as many to its
+/// count: one update for each group, count and latest actor, then an insert
+/// for each member who had no unread row.
 pub fn add_all(connection: &mut AnyConnection, news: &[NewNotification]) -> ApiResult<()> {
-    let mut keys: Vec<&str> = news.iter().map(|new| new.group_key.as_str()).collect();
-    keys.sort_unstable();
-    keys.dedup();
-    for key in keys {
-        let group: Vec<&NewNotification> = news.iter().filter(|new| new.group_key == key).collect();
-        let members: Vec<i64> = group.iter().map(|new| new.user_id).collect();
-        let bumped = bump(connection, &members, group[0])?;
-        for new in group.into_iter().filter(|new| !bumped.contains(&new.user_id)) {
-            open(connection, new)?;
+    let mut tallies: BTreeMap<(&str, i64), Tally> = BTreeMap::new();
+    for new in news {
+        let tally = tallies.entry((new.group_key.as_str(), new.user_id)).or_insert(Tally {
+            first: new,
+            count: 0,
+            actor_id: None,
+        });
+        tally.count += 1;
+        tally.actor_id = new.actor_id;
+    }
+    let mut alike: BTreeMap<(&str, i32, Option<i64>), Vec<i64>> = BTreeMap::new();
+    for ((key, user_id), tally) in &tallies {
+        alike.entry((key, tally.count, tally.actor_id)).or_default().push(*user_id);
+    }
+    for ((key, count, actor_id), members) in alike {
+        let bumped = bump(connection, &members, key, count, actor_id)?;
+        for user_id in members.into_iter().filter(|user_id| !bumped.contains(user_id)) {
+            open(connection, &tallies[&(key, user_id)])?;
         }
     }
     Ok(())
@@ -68,19 +81,28 @@ pub fn add(connection: &mut AnyConnection, new: &NewNotification) -> ApiResult<(
     add_all(connection, std::slice::from_ref(new))
 }
 
-/// Opens the member's unread row for the event's group.
-fn open(connection: &mut AnyConnection, new: &NewNotification) -> ApiResult<()> {
+/// One member's events in one group: where the first happened, how many
+/// there were and who caused the latest.
+struct Tally<'a> {
+    first: &'a NewNotification,
+    count: i32,
+    actor_id: Option<i64>,
+}
+
+/// Opens the member's unread row for the group.
+fn open(connection: &mut AnyConnection, tally: &Tally) -> ApiResult<()> {
     let now = Timestamp::now().0;
+    let new = tally.first;
     let inserted = super::recoverable(connection, |connection| {
         diesel::insert_into(notifications::table)
             .values((
                 notifications::user_id.eq(new.user_id),
                 notifications::kind.eq(new.kind.as_str()),
                 notifications::group_key.eq(&new.group_key),
-                notifications::count.eq(1),
+                notifications::count.eq(tally.count),
                 notifications::thread_id.eq(new.thread_id),
                 notifications::subject_id.eq(new.subject_id),
-                notifications::actor_id.eq(new.actor_id),
+                notifications::actor_id.eq(tally.actor_id),
                 notifications::created_at.eq(now),
                 notifications::updated_at.eq(now),
             ))
@@ -89,23 +111,31 @@ fn open(connection: &mut AnyConnection, new: &NewNotification) -> ApiResult<()> 
     match inserted {
         Ok(_) => Ok(()),
         // Another process opened the group first: add to theirs.
-        Err(error) if is_unique_violation(&error) => bump(connection, &[new.user_id], new).map(drop),
+        Err(error) if is_unique_violation(&error) => {
+            bump(connection, &[new.user_id], &new.group_key, tally.count, tally.actor_id).map(drop)
+        }
         Err(error) => Err(error.into()),
     }
 }
 
-/// Counts the event into the unread rows of its group that `members`
+/// Adds `count` events to the unread rows of the group that `members`
 /// have; returns whose rows there were.
-fn bump(connection: &mut AnyConnection, members: &[i64], event: &NewNotification) -> ApiResult<Vec<i64>> {
+fn bump(
+    connection: &mut AnyConnection,
+    members: &[i64],
+    group_key: &str,
+    count: i32,
+    actor_id: Option<i64>,
+) -> ApiResult<Vec<i64>> {
     Ok(diesel::update(
         notifications::table
             .filter(notifications::user_id.eq_any(members))
-            .filter(notifications::group_key.eq(&event.group_key))
+            .filter(notifications::group_key.eq(group_key))
             .filter(notifications::read_at.is_null()),
     )
     .set((
-        notifications::count.eq(notifications::count + 1),
-        notifications::actor_id.eq(event.actor_id),
+        notifications::count.eq(notifications::count + count),
+        notifications::actor_id.eq(actor_id),
         notifications::updated_at.eq(Timestamp::now().0),
     ))
     .returning(notifications::user_id)

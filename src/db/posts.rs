@@ -122,6 +122,11 @@ fn split_warning(warning: Option<ContentWarning>) -> (Option<String>, Option<Str
     }
 }
 
+/// The posts with these ids (those that still exist), oldest first.
+pub fn by_ids(connection: &mut AnyConnection, ids: &[i64]) -> ApiResult<Vec<PostRow>> {
+    Ok(posts::table.filter(posts::id.eq_any(ids)).order(posts::id).load(connection)?)
+}
+
 pub fn by_id(connection: &mut AnyConnection, id: i64) -> ApiResult<PostRow> {
     posts::table
         .find(id)

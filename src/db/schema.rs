@@ -181,7 +181,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     thread_follows,
     community_follows,
     notifications,
+    notification_outbox,
 );
+
+diesel::table! {
+    notification_outbox (post_id) {
+        post_id -> BigInt,
+        queued_at -> BigInt,
+    }
+}
 
 diesel::table! {
     rooms (id) {

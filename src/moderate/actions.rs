@@ -322,7 +322,7 @@ fn set_content_state(
     // Held content told nobody when it was written: it does now.
     if from == ContentState::Held && to == ContentState::Visible {
         told.extend(match content {
-            Content::Post { row, .. } => notify::content::post_published(connection, row.id)?,
+            Content::Post { row, .. } => notify::content::posts_published(connection, &[row.id])?,
             Content::Message { row, .. } => notify::content::message_published(connection, row.id)?,
         });
     }

@@ -5,51 +5,68 @@
 //! on either side of a block, from a thread or community they muted, or
 //! from a community they may not read.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::db::communities::{self as community_store, CommunityRow};
 use crate::db::notifications::{self, NewNotification};
-use crate::db::{AnyConnection, blocks, chat, follows, posts as post_store, threads as thread_store, users};
+use crate::db::posts::{self as post_store, PostRow};
+use crate::db::{AnyConnection, blocks, chat, follows, threads as thread_store, users};
 use crate::domain::community::Visibility;
 use crate::domain::following::{FollowLevel, NotificationKind, mentions};
 use crate::domain::moderation::ContentState;
 use crate::error::ApiResult;
 use crate::policy::{self, Standing};
 
-/// Tells whoever should hear of a post that is now visible; returns who.
-pub fn post_published(connection: &mut AnyConnection, post_id: i64) -> ApiResult<Vec<i64>> {
-    let post = post_store::by_id(connection, post_id)?;
-    if post.deleted_at.is_some() || post.state()? != ContentState::Visible {
-        return Ok(Vec::new());
+/// Tells whoever should hear of these posts, now visible, all at once:
+/// each thread's followers and who may hear are read once for its posts,
+/// and a watcher's line counts every post they hear of. Returns who heard.
+pub fn posts_published(connection: &mut AnyConnection, post_ids: &[i64]) -> ApiResult<Vec<i64>> {
+    let mut by_thread: BTreeMap<i64, Vec<PostRow>> = BTreeMap::new();
+    for post in post_store::by_ids(connection, post_ids)? {
+        if post.deleted_at.is_none() && post.state()? == ContentState::Visible {
+            by_thread.entry(post.thread_id).or_default().push(post);
+        }
     }
-    let thread = thread_store::by_id(connection, post.thread_id)?;
-    let community = community_store::by_id(connection, thread.community_id)?;
-    let levels = follows::levels_for(connection, thread.id, community.id)?;
-    let mut why: Vec<(i64, NotificationKind)> = Vec::new();
-    if let Some(parent_id) = post.parent_id {
-        why.push((post_store::by_id(connection, parent_id)?.author_id, NotificationKind::Reply));
+    let mut told = Vec::new();
+    for (thread_id, posts) in by_thread {
+        let thread = thread_store::by_id(connection, thread_id)?;
+        let community = community_store::by_id(connection, thread.community_id)?;
+        let levels = follows::levels_for(connection, thread.id, community.id)?;
+        let mut watching: Vec<i64> =
+            levels.iter().filter(|(_, level)| **level == FollowLevel::Watching).map(|(user_id, _)| *user_id).collect();
+        watching.sort_unstable();
+        let mut reasons = Vec::with_capacity(posts.len());
+        for post in &posts {
+            let mut why: Vec<(i64, NotificationKind)> = Vec::new();
+            if let Some(parent_id) = post.parent_id {
+                why.push((post_store::by_id(connection, parent_id)?.author_id, NotificationKind::Reply));
+            }
+            for user_id in users::ids_by_keys(connection, &mentions(&post.body))? {
+                why.push((user_id, NotificationKind::Mention));
+            }
+            why.extend(watching.iter().map(|user_id| (*user_id, NotificationKind::NewPost)));
+            reasons.push((post, why));
+        }
+        let authors: Vec<i64> = posts.iter().map(|post| post.author_id).collect();
+        let concerned: Vec<i64> = reasons.iter().flat_map(|(_, why)| why.iter().map(|(user_id, _)| *user_id)).collect();
+        let audience = Audience::load(connection, &community, &levels, &authors, &concerned)?;
+        let news: Vec<NewNotification> = reasons
+            .into_iter()
+            .flat_map(|(post, why)| {
+                audience.hearing(post.author_id, why).map(|(user_id, kind)| NewNotification {
+                    user_id,
+                    kind,
+                    group_key: format!("{}:thread:{}", kind.as_str(), thread.id),
+                    thread_id: Some(thread.id),
+                    subject_id: post.id,
+                    actor_id: Some(post.author_id),
+                })
+            })
+            .collect();
+        notifications::add_all(connection, &news)?;
+        told.extend(news.iter().map(|new| new.user_id));
     }
-    for user_id in users::ids_by_keys(connection, &mentions(&post.body))? {
-        why.push((user_id, NotificationKind::Mention));
-    }
-    let mut watching: Vec<i64> =
-        levels.iter().filter(|(_, level)| **level == FollowLevel::Watching).map(|(user_id, _)| *user_id).collect();
-    watching.sort_unstable();
-    why.extend(watching.into_iter().map(|user_id| (user_id, NotificationKind::NewPost)));
-    let audience = Audience::load(connection, &community, &levels, post.author_id, &why)?;
-    let told: Vec<NewNotification> = audience
-        .hearing(why)
-        .map(|(user_id, kind)| NewNotification {
-            user_id,
-            kind,
-            group_key: format!("{}:thread:{}", kind.as_str(), thread.id),
-            thread_id: Some(thread.id),
-            subject_id: post.id,
-            actor_id: Some(post.author_id),
-        })
-        .collect();
-    notifications::add_all(connection, &told)?;
-    Ok(told.iter().map(|new| new.user_id).collect())
+    Ok(told)
 }
 
 /// Tells the members a visible chat message mentions; returns who.
@@ -66,9 +83,10 @@ pub fn message_published(connection: &mut AnyConnection, message_id: i64) -> Api
         .into_iter()
         .map(|user_id| (user_id, NotificationKind::Mention))
         .collect();
-    let audience = Audience::load(connection, &community, &levels, message.author_id, &why)?;
+    let concerned: Vec<i64> = why.iter().map(|(user_id, _)| *user_id).collect();
+    let audience = Audience::load(connection, &community, &levels, &[message.author_id], &concerned)?;
     let told: Vec<NewNotification> = audience
-        .hearing(why)
+        .hearing(message.author_id, why)
         .map(|(user_id, kind)| NewNotification {
             user_id,
             kind,
@@ -82,15 +100,16 @@ pub fn message_published(connection: &mut AnyConnection, message_id: i64) -> Api
     Ok(told.iter().map(|new| new.user_id).collect())
 }
 
-/// Who may hear of what `author` wrote in a community, read for all the
+/// Who may hear of what its authors wrote in a community, read for all the
 /// members concerned at once: not the author, not those who muted it,
-/// nobody on either side of a block, only those who may read it.
+/// nobody on either side of a block with the author, only those who may
+/// read it.
 struct Audience<'a> {
     visibility: Visibility,
     levels: &'a HashMap<i64, FollowLevel>,
-    author: i64,
     standings: HashMap<i64, Standing>,
-    blocked: HashSet<i64>,
+    /// For each author, the members on the other side of a block.
+    blocked: HashMap<i64, HashSet<i64>>,
 }
 
 impl<'a> Audience<'a> {
@@ -98,29 +117,42 @@ impl<'a> Audience<'a> {
         connection: &mut AnyConnection,
         community: &CommunityRow,
         levels: &'a HashMap<i64, FollowLevel>,
-        author: i64,
-        why: &[(i64, NotificationKind)],
+        authors: &[i64],
+        concerned: &[i64],
     ) -> ApiResult<Self> {
-        let members: Vec<i64> = why.iter().map(|(user_id, _)| *user_id).collect();
+        let mut blocked = HashMap::new();
+        for author in authors {
+            if !blocked.contains_key(author) {
+                blocked.insert(*author, blocks::hidden_from(connection, *author)?);
+            }
+        }
+        let mut members = concerned.to_vec();
+        members.sort_unstable();
+        members.dedup();
         Ok(Audience {
             visibility: community.visibility()?,
             levels,
-            author,
             standings: community_store::standings_in(connection, community.id, &members)?,
-            blocked: blocks::hidden_from(connection, author)?,
+            blocked,
         })
     }
 
-    fn hears(&self, user_id: i64) -> bool {
+    fn hears(&self, user_id: i64, author: i64) -> bool {
         let standing = self.standings.get(&user_id).copied().unwrap_or(Standing::VISITOR);
-        user_id != self.author
+        let blocked = self.blocked.get(&author).is_some_and(|hidden| hidden.contains(&user_id));
+        user_id != author
             && self.levels.get(&user_id) != Some(&FollowLevel::Muted)
-            && policy::hear_of(self.visibility, standing, self.blocked.contains(&user_id))
+            && policy::hear_of(self.visibility, standing, blocked)
     }
 
-    /// Each member who hears, once, for the first reason given.
-    fn hearing(&'a self, why: Vec<(i64, NotificationKind)>) -> impl Iterator<Item = (i64, NotificationKind)> + 'a {
+    /// Each member who hears of what `author` wrote, once, for the first
+    /// reason given.
+    fn hearing(
+        &'a self,
+        author: i64,
+        why: Vec<(i64, NotificationKind)>,
+    ) -> impl Iterator<Item = (i64, NotificationKind)> + 'a {
         let mut seen = HashSet::new();
-        why.into_iter().filter(move |(user_id, _)| seen.insert(*user_id) && self.hears(*user_id))
+        why.into_iter().filter(move |(user_id, _)| seen.insert(*user_id) && self.hears(*user_id, author))
     }
 }

@@ -1,10 +1,12 @@
 //! Who hears about what. Notifications are written in the transaction of
-//! the change they tell of (a published post or message, a moderation
-//! action, a resolved report); `announce` then tells the members' live
-//! connections on every process once that transaction commits.
+//! the change they tell of (a chat message, a moderation action, a resolved
+//! report), except for posts: those are queued in their transaction and
+//! told together by the `notifier` just after. `announce` then tells the
+//! members' live connections on every process once the news commits.
 
 pub mod content;
 pub mod moderation;
+pub mod notifier;
 
 use crate::db::AnyConnection;
 use crate::error::ApiResult;

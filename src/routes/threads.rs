@@ -13,14 +13,12 @@ use crate::db::communities as community_store;
 use crate::db::follows::{self, Followed};
 use crate::db::posts::{self as post_store, NewContent, PATH_SEGMENT_LEN};
 use crate::db::threads::{self as thread_store, ListCursor, ThreadListing};
-use crate::db::{AnyConnection, blocks};
+use crate::db::{AnyConnection, blocks, outbox};
 use crate::domain::discussion::{ContentWarning, PostBody, parse_title, render};
 use crate::domain::following::FollowLevel;
 use crate::domain::moderation::{ContentState, Subject};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
-use crate::live::broker::Note;
-use crate::notify;
 use crate::pages::{Lookup, PageKey};
 use crate::policy;
 use crate::safety::writing::{self, Support};
@@ -222,22 +220,20 @@ pub async fn create(
     let content = PostDraft { body, content_warning }.parse()?;
     let author = member.clone();
     let shared = state.clone();
-    let origin = state.hub.process_id;
-    let (thread_id, support, told) = state
+    let (thread_id, support) = state
         .db
         .write(move |connection| {
             let (community, standing) = community_store::readable_by_slug(connection, &slug, Some(&author))?;
             policy::post(community.visibility()?, standing)?;
             let (content, screened) = screen_post(connection, &shared, &author, community.id, standing, content)?;
+            let state = content.state;
             let (thread_id, post_id) = thread_store::create(connection, community.id, author.user_id, title, content)?;
             writing::queue_if_asked(connection, &screened, Subject::Post, post_id, community.id, author.user_id)?;
-            let told = published(connection, author.user_id, thread_id, post_id, origin)?;
-            Ok((thread_id, shared.safety.support_for(&screened), told))
+            published(connection, author.user_id, thread_id, post_id, state)?;
+            Ok((thread_id, shared.safety.support_for(&screened)))
         })
         .await?;
-    if let Some(note) = &told {
-        state.hub.deliver(note);
-    }
+    state.notifier.flush().await;
     let mut page = load_page(&state, thread_id, None, DEFAULT_PAGE, Some(member)).await?;
     page.support = support;
     Ok(HttpResponse::Created().json(page))
@@ -351,8 +347,7 @@ pub async fn store_reply(
     let max_depth = state.settings.max_reply_depth;
     let author_id = member.user_id;
     let shared = state.clone();
-    let origin = state.hub.process_id;
-    let (view, told) = state
+    let view = state
         .db
         .write(move |connection| {
             let thread = thread_store::by_id(connection, thread_id)?;
@@ -390,29 +385,29 @@ pub async fn store_reply(
                 screen_post(connection, &shared, &member, thread.community_id, standing, content)?;
             let post = post_store::insert(connection, thread_id, Some(&parent), author_id, content)?;
             writing::queue_if_asked(connection, &screened, Subject::Post, post.id, thread.community_id, author_id)?;
-            let told = published(connection, author_id, thread_id, post.id, origin)?;
+            published(connection, author_id, thread_id, post.id, post.state()?)?;
             let mut view = new_post_view(post, &member, reader)?;
             view.support = shared.safety.support_for(&screened);
-            Ok((view, told))
+            Ok(view)
         })
         .await?;
-    if let Some(note) = &told {
-        state.hub.deliver(note);
-    }
+    state.notifier.flush().await;
     Ok(view)
 }
 
 /// After a post is stored: its author follows the thread (unless they chose
-/// a level before), and whoever should hear of it is notified (nobody yet
-/// when it is held). The note is for the hub once the write commits.
+/// a level before), and a visible post is queued for the notifier to tell
+/// whoever should hear of it (a held one tells nobody until approved).
 fn published(
     connection: &mut AnyConnection,
     author_id: i64,
     thread_id: i64,
     post_id: i64,
-    origin: u64,
-) -> ApiResult<Option<Note>> {
+    state: ContentState,
+) -> ApiResult<()> {
     follows::set(connection, author_id, Followed::Thread(thread_id), FollowLevel::Watching, true)?;
-    let told = notify::content::post_published(connection, post_id)?;
-    notify::announce(connection, told, origin)
+    if state == ContentState::Visible {
+        outbox::queue(connection, post_id)?;
+    }
+    Ok(())
 }

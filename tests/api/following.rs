@@ -234,3 +234,45 @@ async fn the_inbox_pages_with_a_cursor_and_refuses_a_bad_one() {
     app.get("/api/v1/notifications?cursor=nonsense", Some(amy)).await.assert_error(400, "invalid_cursor");
     app.get("/api/v1/notifications", None).await.assert_status(401);
 }
+
+#[tokio::test]
+async fn replies_arriving_together_are_each_told_once() {
+    let app = app().await;
+    let names: Vec<String> = (1..=12).map(|n| format!("member{n}")).collect();
+    let mut everyone = vec!["amy", "ben"];
+    everyone.extend(names.iter().map(String::as_str));
+    let (_, people) = community(&app, &everyone).await;
+    let (amy, ben, repliers) = (&people[0], &people[1], &people[2..]);
+    let (thread, first) = app.thread(amy, "copd", "Pacing", "How do you pace your day?").await;
+    follow(&app, ben, &format!("/api/v1/threads/{thread}/follow"), "watching").await;
+
+    let replies = repliers.iter().map(|replier| app.reply(replier, thread, Some(first), "Little and often"));
+    let stored = futures_util::future::join_all(replies).await;
+    assert_eq!(stored.len(), 12);
+    assert_eq!(lines(&app, amy).await, vec![line("reply", 12)], "every reply to amy, once");
+    assert_eq!(lines(&app, ben).await, vec![line("new_post", 12)], "every new post in the watched thread, once");
+}
+
+#[tokio::test]
+async fn posts_left_queued_are_told_together_without_anyone_asking() {
+    use kindred::db::outbox;
+
+    let app = app().await;
+    let (_, people) = community(&app, &["amy", "ben"]).await;
+    let [amy, ben] = &people[..] else { unreachable!() };
+    let (thread, _) = app.thread(amy, "copd", "Sleep", "Anyone else awake?").await;
+    // As a process that stopped before telling anyone would leave them.
+    let mut connection = app.connect();
+    for text in ["Yes, me too", "Since three", "Tea helps"] {
+        let post = app.store_reply(&mut connection, thread, "ben", text);
+        outbox::queue(&mut connection, post).expect("queued");
+    }
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while lines(&app, amy).await.is_empty() {
+        assert!(std::time::Instant::now() < deadline, "the queued posts were never told");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(lines(&app, amy).await, vec![line("reply", 3)], "three posts told at once count three");
+    assert_eq!(lines(&app, ben).await, vec![], "nobody hears of their own posts");
+}

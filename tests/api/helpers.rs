@@ -241,6 +241,22 @@ impl Api {
         Account { token: reply.assert_status(200)["token"].as_str().expect("token").into() }
     }
 
+    /// Stores a visible reply to the thread's first post as `author` would,
+    /// straight into the database: no request, no notifications, no limits.
+    pub fn store_reply(&self, connection: &mut AnyConnection, thread: i64, author: &str, text: &str) -> i64 {
+        use kindred::db::{posts, users};
+        use kindred::domain::discussion::{PostBody, render};
+        use kindred::domain::moderation::ContentState;
+
+        let author = users::id_by_username(connection, author).expect("the author");
+        let parent = posts::first_of(connection, thread).expect("the first post");
+        let body = PostBody::parse(text.to_owned()).expect("a body");
+        let html = render(body.as_str()).expect("rendered").html;
+        let content =
+            posts::NewContent { body, html, render_version: 1, content_warning: None, state: ContentState::Visible };
+        posts::insert(connection, thread, Some(&parent), author, content).expect("stored").id
+    }
+
     /// A direct connection to the test's database.
     pub fn connect(&self) -> AnyConnection {
         DatabaseUrl::parse(&self.database_url).expect("a valid URL").connect().expect("a connection")

@@ -230,9 +230,7 @@ async fn hostile_queries_get_results_or_a_clear_error_never_a_server_error() {
 /// out, and what is shown starts with the newest.
 #[tokio::test]
 async fn a_very_common_word_is_ranked_among_its_newest_matches() {
-    use kindred::db::{posts, search::RANKED_MATCHES, users};
-    use kindred::domain::discussion::{PostBody, render};
-    use kindred::domain::moderation::ContentState;
+    use kindred::db::search::RANKED_MATCHES;
 
     let app = app().await;
     let admin = app.admin("admin").await;
@@ -241,15 +239,7 @@ async fn a_very_common_word_is_ranked_among_its_newest_matches() {
     app.join(&amy, "open").await.assert_status(200);
     let (thread, _) = app.thread(&amy, "open", "Daily check-in", "How is everyone today?").await;
     let mut connection = app.connect();
-    let author = users::id_by_username(&mut connection, "amy").expect("amy");
-    let parent = posts::first_of(&mut connection, thread).expect("the first post");
-    let mut store = |text: String| {
-        let body = PostBody::parse(text).expect("a body");
-        let html = render(body.as_str()).expect("rendered").html;
-        let content =
-            posts::NewContent { body, html, render_version: 1, content_warning: None, state: ContentState::Visible };
-        posts::insert(&mut connection, thread, Some(&parent), author, content).expect("stored").id
-    };
+    let mut store = |text: String| app.store_reply(&mut connection, thread, "amy", &text);
     let oldest_and_best = store(format!("{WORD} {WORD} {WORD} {WORD}"));
     let mut newest = oldest_and_best;
     for n in 0..RANKED_MATCHES {
