@@ -92,6 +92,8 @@ pub struct Settings {
     pub registrations_per_hour: u32,
     /// Sign-in attempts per 15 minutes, per address and per account name.
     pub sign_ins_per_quarter_hour: u32,
+    /// Password-reset links asked for per hour for one email address.
+    pub password_resets_per_hour: u32,
     /// How long a claim on a queue item lasts, in minutes.
     pub claim_minutes: u32,
     /// Trust the proxy's `X-Forwarded-For` for a client's address (rate limits only).
@@ -192,6 +194,7 @@ impl Default for Settings {
             reports_per_day: 20,
             registrations_per_hour: 30,
             sign_ins_per_quarter_hour: 30,
+            password_resets_per_hour: 3,
             claim_minutes: 15,
             behind_proxy: false,
             smtp_url: None,

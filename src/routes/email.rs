@@ -4,7 +4,7 @@
 //! the address belongs to anyone, and the lookup and the mail happen after
 //! the answer, so neither the reply nor its timing tells.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -15,6 +15,7 @@ use crate::db::users;
 use crate::domain::account::{Email, Password};
 use crate::error::ApiResult;
 use crate::mail::Letter;
+use crate::safety::limits::{Counted, count_attempt};
 use crate::state::AppState;
 
 pub fn configure(config: &mut web::ServiceConfig) {
@@ -86,10 +87,17 @@ pub async fn verify(state: web::Data<AppState>, token: web::Path<String>) -> Api
 
 #[utoipa::path(post, path = "/api/v1/password-resets", tag = "email", request_body = EmailDraft,
     description = "Ask for a password-reset link. The answer is 202 whether or not the address belongs to an \\
-    account; only a verified address receives the link.",
-    responses((status = 202), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn request_reset(state: web::Data<AppState>, body: web::Json<EmailDraft>) -> ApiResult<HttpResponse> {
+    account; only a verified address receives the link. Each address may be asked about a few times an hour \\
+    (`password_resets_per_hour`), whether or not it belongs to an account.",
+    responses((status = 202), (status = 422, body = crate::error::ErrorBody),
+              (status = 429, body = crate::error::ErrorBody)))]
+pub async fn request_reset(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: web::Json<EmailDraft>,
+) -> ApiResult<HttpResponse> {
     let email = Email::parse(&body.email)?;
+    count_attempt(&state, &request, Counted::PasswordResetForEmail, Some(email.as_str())).await?;
     let state = state.into_inner();
     tokio::spawn(async move {
         if let Err(error) = send_reset(&state, email).await {

@@ -91,6 +91,7 @@ pub enum Counted {
     SignInFromAddress,
     SignInToAccount,
     RegistrationFromAddress,
+    PasswordResetForEmail,
 }
 
 impl Counted {
@@ -99,13 +100,14 @@ impl Counted {
             Self::SignInFromAddress => "sign_in_address",
             Self::SignInToAccount => "sign_in_account",
             Self::RegistrationFromAddress => "registration_address",
+            Self::PasswordResetForEmail => "password_reset_email",
         }
     }
 
     fn window_ms(self) -> i64 {
         match self {
             Self::SignInFromAddress | Self::SignInToAccount => QUARTER_HOUR_MS,
-            Self::RegistrationFromAddress => HOUR_MS,
+            Self::RegistrationFromAddress | Self::PasswordResetForEmail => HOUR_MS,
         }
     }
 
@@ -113,6 +115,7 @@ impl Counted {
         match self {
             Self::SignInFromAddress | Self::SignInToAccount => settings.sign_ins_per_quarter_hour,
             Self::RegistrationFromAddress => settings.registrations_per_hour,
+            Self::PasswordResetForEmail => settings.password_resets_per_hour,
         }
     }
 
@@ -126,6 +129,11 @@ impl Counted {
                 "too_many_registrations",
                 "Too many accounts have been created from here recently. Please try again in an hour.",
             ),
+            Self::PasswordResetForEmail => ApiError::too_many(
+                "too_many_password_resets",
+                "Several reset links have been sent to that address in the last hour. Please check your inbox \
+                 (and spam folder), or try again in an hour.",
+            ),
         }
     }
 }
@@ -137,7 +145,12 @@ pub struct LocalLimits {
 
 impl LocalLimits {
     pub fn new(settings: &Settings) -> Self {
-        let kinds = [Counted::SignInFromAddress, Counted::SignInToAccount, Counted::RegistrationFromAddress];
+        let kinds = [
+            Counted::SignInFromAddress,
+            Counted::SignInToAccount,
+            Counted::RegistrationFromAddress,
+            Counted::PasswordResetForEmail,
+        ];
         let limiters = kinds
             .into_iter()
             .map(|kind| {

@@ -125,3 +125,25 @@ async fn without_smtp_a_reset_request_is_still_accepted() {
     app.register("amy").await;
     app.post("/api/v1/password-resets", None, json!({ "email": "amy@example.org" })).await.assert_status(202);
 }
+
+#[tokio::test]
+async fn reset_links_for_one_address_are_limited_whether_or_not_it_has_an_account() {
+    let (app, sink) = app_with_mail(|settings| settings.password_resets_per_hour = 2).await;
+    let amy = app.register("amy").await;
+    verified(&app, &sink, &amy, "amy@example.org").await;
+    for email in ["amy@example.org", "nobody@example.org"] {
+        for _ in 0..2 {
+            app.post("/api/v1/password-resets", None, json!({ "email": email })).await.assert_status(202);
+        }
+        // Case and spaces do not make another address.
+        let again = format!(" {} ", email.to_uppercase());
+        let refused = app.post("/api/v1/password-resets", None, json!({ "email": again })).await;
+        refused.assert_error(429, "too_many_password_resets");
+        assert!(refused.body["error"]["message"].as_str().is_some_and(|text| text.contains("check your inbox")));
+    }
+    sink.letter_to("amy@example.org", 3).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let resets = sink.letters_to("amy@example.org").iter().filter(|letter| letter.data.contains("Reset your")).count();
+    assert_eq!(resets, 2, "only the allowed requests sent a link");
+    app.post("/api/v1/password-resets", None, json!({ "email": "ben@example.org" })).await.assert_status(202);
+}
