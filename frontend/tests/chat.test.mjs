@@ -1,9 +1,10 @@
 // Live chat in the browser: two members in two browsers talk in the same
 // room and see each other arrive and type, Enter and Shift+Enter, a draft
 // that survives a reload, a refused message shown with the server's reason
-// and sent again, and a server restart the chat rides out without losing or
-// repeating a message. The chat screen passes axe-core and is saved as a
-// screenshot at desktop and phone widths.
+// and sent again, a held message that appears once approved, and a server
+// restart the chat rides out without losing or repeating a message. The
+// chat screen passes axe-core and is saved as a screenshot at desktop and
+// phone widths.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -127,6 +128,26 @@ describe('chat in the browser', () => {
     await waiting.waitFor({ state: 'detached' });
     const history = await call(server, 'GET', `/rooms/${roomId}/messages`, server.admin);
     assert.equal(history.filter((message) => message.body_html.includes('Is anyone there?')).length, 1);
+    assertCalm(amy);
+    assertCalm(ben);
+  });
+
+  it('shows a held message to everyone once a moderator approves it', async () => {
+    const hold = { community: SLUG, term: 'crypto', action: 'hold' };
+    await call(server, 'POST', '/moderation/filters', server.admin, hold);
+    const box = ben.getByRole('textbox', { name: /^Message/ });
+    await box.fill('Is crypto worth a look?');
+    await box.press('Enter');
+    await ben.getByText('Waiting for a moderator.').waitFor();
+    const queue = await call(server, 'GET', '/moderation/queue', server.admin);
+    const held = queue.items.find((item) => item.subject === 'message' && item.held);
+    assert.ok(held, 'the held message is in the queue');
+    assert.equal(await amy.getByRole('log').getByText('Is crypto worth a look?').count(), 0);
+
+    await call(server, 'POST', '/moderation/actions', server.admin, { action: 'approve', message_id: held.subject_id });
+    await amy.getByRole('log').getByText('Is crypto worth a look?').waitFor();
+    await ben.getByRole('log').getByText('Is crypto worth a look?').waitFor();
+    await ben.getByText('Waiting for a moderator.').waitFor({ state: 'detached' });
     assertCalm(amy);
     assertCalm(ben);
   });

@@ -36,6 +36,13 @@ pub enum Note {
         seq: i64,
         origin: u64,
     },
+    /// A held or removed message became visible (approved, or a removal reversed).
+    Shown {
+        room: i64,
+        id: i64,
+        seq: i64,
+        origin: u64,
+    },
     Typing {
         room: i64,
         username: String,
@@ -63,7 +70,10 @@ impl Note {
     /// The room a note is about; account notes are about none.
     pub fn room(&self) -> Option<i64> {
         match self {
-            Note::Message { room, .. } | Note::Deleted { room, .. } | Note::Typing { room, .. } => Some(*room),
+            Note::Message { room, .. }
+            | Note::Deleted { room, .. }
+            | Note::Shown { room, .. }
+            | Note::Typing { room, .. } => Some(*room),
             Note::SessionsEnded { .. } | Note::BlocksChanged { .. } | Note::Notified { .. } => None,
         }
     }
@@ -72,6 +82,7 @@ impl Note {
         match self {
             Note::Message { .. } => None,
             Note::Deleted { origin, .. }
+            | Note::Shown { origin, .. }
             | Note::Typing { origin, .. }
             | Note::SessionsEnded { origin, .. }
             | Note::BlocksChanged { origin, .. }

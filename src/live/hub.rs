@@ -206,6 +206,10 @@ impl Hub {
                 let frame = ServerFrame::Deleted { room: *room, id: *id, seq: *seq }.encode();
                 let _ = active.events.send(RoomEvent::Signal(frame.into()));
             }
+            Note::Shown { room, id, seq, .. } => {
+                let frame = ServerFrame::Shown { room: *room, id: *id, seq: *seq }.encode();
+                let _ = active.events.send(RoomEvent::Signal(frame.into()));
+            }
             Note::Typing { room, username, display_name, .. } => {
                 let frame = ServerFrame::Typing { room: *room, username, display_name }.encode();
                 let _ = active.events.send(RoomEvent::Signal(frame.into()));

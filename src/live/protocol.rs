@@ -83,6 +83,12 @@ pub enum ServerFrame<'a> {
         id: i64,
         seq: i64,
     },
+    /// A held or removed message is now visible: the client fetches it.
+    Shown {
+        room: i64,
+        id: i64,
+        seq: i64,
+    },
     Resync {
         room: i64,
         after: i64,

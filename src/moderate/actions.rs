@@ -340,14 +340,21 @@ fn set_content_state(
             reverses_id: reverses,
         },
     )?;
+    // The room's clients see a message disappear, or appear once approved.
     let live = match content {
-        Content::Message { row, .. } if from.is_public() && !to.is_public() => {
-            let note = Note::Deleted { room: row.room_id, id: row.id, seq: row.seq, origin };
-            broker::notify(connection, &note)?;
-            vec![note]
+        Content::Message { row, .. } => {
+            let (room, id, seq) = (row.room_id, row.id, row.seq);
+            match (from.is_public(), to.is_public()) {
+                (true, false) => vec![Note::Deleted { room, id, seq, origin }],
+                (false, true) => vec![Note::Shown { room, id, seq, origin }],
+                _ => Vec::new(),
+            }
         }
-        _ => Vec::new(),
+        Content::Post { .. } => Vec::new(),
     };
+    for note in &live {
+        broker::notify(connection, note)?;
+    }
     Ok(Applied { log, live, told })
 }
 

@@ -923,3 +923,33 @@ async fn every_kind_of_action_reverses_with_its_own_logged_reversal() {
     cast.app.join(&ben, &cast.slug).await.assert_status(200);
     cast.app.reply(&ben, thread, Some(first), "Back again").await;
 }
+
+#[tokio::test]
+async fn an_approved_chat_message_appears_in_the_room_live() {
+    let cast = cast().await;
+    let hold = json!({ "community": cast.slug, "term": "crypto", "action": "hold" });
+    cast.app.post("/api/v1/moderation/filters", Some(&cast.moderator), hold).await.assert_status(201);
+    let rooms = cast.app.get(&format!("/api/v1/communities/{}/rooms", cast.slug), None).await;
+    let room = rooms.assert_status(200)[0]["id"].as_i64().expect("room");
+    let mut amy = crate::live_client::LiveClient::connect(&cast.app, &cast.amy).await;
+    amy.subscribe(room, None).await;
+    let mut ben = crate::live_client::LiveClient::connect(&cast.app, &cast.ben).await;
+    ben.subscribe(room, None).await;
+    ben.say(room, "Is crypto a good idea when money is tight?", "h1").await;
+    let ack = ben.next_of("ack").await;
+    assert_eq!(ack["held"], true);
+    let (id, seq) = (ack["id"].as_i64().expect("id"), ack["seq"].as_i64().expect("seq"));
+
+    cast.act(&cast.moderator, json!({ "action": "approve", "message_id": id })).await.assert_status(201);
+    let shown = amy.next_of("shown").await;
+    assert_eq!(
+        (shown["room"].as_i64(), shown["id"].as_i64(), shown["seq"].as_i64()),
+        (Some(room), Some(id), Some(seq))
+    );
+    let path = format!("/api/v1/rooms/{room}/messages?after={}&limit=1", seq - 1);
+    let fetched = cast.app.get(&path, Some(&cast.amy)).await;
+    let message = &fetched.assert_status(200)[0];
+    assert_eq!(message["id"], id);
+    assert_eq!(message["deleted"], false);
+    assert!(message["body_html"].as_str().expect("the text").contains("a good idea"));
+}

@@ -230,6 +230,9 @@ function receive(frame: any): void {
       }
       break;
     }
+    case 'shown':
+      if (room) void refresh(frame.room, frame.seq);
+      break;
     case 'resync':
       if (room) void fillGap(frame.room, frame.after);
       break;
@@ -280,6 +283,21 @@ function showTyping(room: Room, who: Author): void {
  * gap is filled, a reconnect resumes from where it starts. If fetching
  * fails, the gap is kept and the next reconnect asks the socket for it.
  */
+/** Loads a message that became visible (approved, or a removal reversed) and puts it in its place. */
+async function refresh(roomId: number, seq: number): Promise<void> {
+  try {
+    const [message] = await api.messagesAfter(roomId, seq - 1, 1);
+    const room = live.rooms[roomId];
+    if (!room || message?.seq !== seq) return;
+    const at = room.messages.findIndex((each) => each.seq === seq);
+    if (at >= 0) room.messages[at] = message;
+    else add(room, message);
+    settle(room);
+  } catch (error) {
+    live.notice = messageOf(error);
+  }
+}
+
 async function fillGap(roomId: number, after: number): Promise<void> {
   gaps.set(roomId, after);
   try {
