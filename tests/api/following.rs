@@ -255,24 +255,30 @@ async fn replies_arriving_together_are_each_told_once() {
 
 #[tokio::test]
 async fn posts_left_queued_are_told_together_without_anyone_asking() {
+    use diesel::Connection;
     use kindred::db::outbox;
 
     let app = app().await;
     let (_, people) = community(&app, &["amy", "ben"]).await;
     let [amy, ben] = &people[..] else { unreachable!() };
     let (thread, _) = app.thread(amy, "copd", "Sleep", "Anyone else awake?").await;
-    // As a process that stopped before telling anyone would leave them.
+    // As a process that stopped before telling anyone would leave them:
+    // more than one round of the notifier takes (256), all queued at once.
     let mut connection = app.connect();
-    for text in ["Yes, me too", "Since three", "Tea helps"] {
-        let post = app.store_reply(&mut connection, thread, "ben", text);
-        outbox::queue(&mut connection, post).expect("queued");
-    }
+    connection
+        .transaction::<_, diesel::result::Error, _>(|connection| {
+            for n in 0..300 {
+                let post = app.store_reply(connection, thread, "ben", &format!("Still awake, hour {n}"));
+                outbox::queue(connection, post).expect("queued");
+            }
+            Ok(())
+        })
+        .expect("stored and queued");
 
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while lines(&app, amy).await.is_empty() {
-        assert!(std::time::Instant::now() < deadline, "the queued posts were never told");
+    while lines(&app, amy).await != vec![line("reply", 300)] {
+        assert!(std::time::Instant::now() < deadline, "not every queued post was told: {:?}", lines(&app, amy).await);
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    assert_eq!(lines(&app, amy).await, vec![line("reply", 3)], "three posts told at once count three");
     assert_eq!(lines(&app, ben).await, vec![], "nobody hears of their own posts");
 }
