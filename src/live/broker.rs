@@ -45,6 +45,7 @@ pub enum Note {
     },
     Typing {
         room: i64,
+        user_id: i64,
         username: String,
         display_name: String,
         origin: u64,

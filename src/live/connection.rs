@@ -345,6 +345,12 @@ impl Connection {
     ) -> Result<(), Ending> {
         match event {
             Ok(RoomEvent::Signal(frame)) => self.push(Outgoing::Text(frame)),
+            Ok(RoomEvent::Typing { author, frame }) => {
+                if self.hides(room, author) {
+                    return Ok(());
+                }
+                self.push(Outgoing::Text(frame))
+            }
             Ok(RoomEvent::Message { seq, author, frame, hidden }) => {
                 let Some(last) = self.rooms.get(room).map(|subscription| subscription.last_seq) else {
                     return Ok(());
@@ -431,6 +437,7 @@ impl Connection {
         subscription.typed_at = Some(Instant::now());
         let note = Note::Typing {
             room,
+            user_id: self.member.user_id,
             username: self.member.username.clone(),
             display_name: self.member.display_name.clone(),
             origin: self.state.hub.process_id,

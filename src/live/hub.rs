@@ -29,7 +29,9 @@ pub enum RoomEvent {
     /// A stored message, with its place in the room's sequence, its author,
     /// and the collapsed placeholder shown where a block hides it.
     Message { seq: i64, author: i64, frame: ByteString, hidden: ByteString },
-    /// Anything without a place in the sequence (presence, typing, deletions).
+    /// A member is typing; not passed on across a block, like their messages.
+    Typing { author: i64, frame: ByteString },
+    /// Anything else without a place in the sequence (presence, deletions).
     Signal(ByteString),
 }
 
@@ -210,9 +212,9 @@ impl Hub {
                 let frame = ServerFrame::Shown { room: *room, id: *id, seq: *seq }.encode();
                 let _ = active.events.send(RoomEvent::Signal(frame.into()));
             }
-            Note::Typing { room, username, display_name, .. } => {
+            Note::Typing { room, user_id, username, display_name, .. } => {
                 let frame = ServerFrame::Typing { room: *room, username, display_name }.encode();
-                let _ = active.events.send(RoomEvent::Signal(frame.into()));
+                let _ = active.events.send(RoomEvent::Typing { author: *user_id, frame: frame.into() });
             }
             Note::SessionsEnded { .. } | Note::BlocksChanged { .. } | Note::Notified { .. } => {}
         }

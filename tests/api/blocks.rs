@@ -1,6 +1,7 @@
 //! Blocking: posts and chat messages collapse to placeholders both ways
-//! (thread pages, history and the live fan-out), replies across a block are
-//! refused, and moderators are never blocked out of moderation.
+//! (thread pages, history and the live fan-out), typing is not passed on,
+//! replies across a block are refused, and moderators are never blocked out
+//! of moderation.
 
 use serde_json::{Value, json};
 
@@ -154,4 +155,41 @@ async fn a_block_collapses_chat_messages_in_history_and_live_both_ways() {
     let backlog = ben_again.messages(3).await;
     let blocked: Vec<bool> = backlog.iter().map(|m| m["blocked"] == true).collect();
     assert_eq!(blocked, vec![false, false, true]);
+}
+
+/// The frames up to `live`'s next chat message: none may say someone is typing.
+async fn no_typing_before_the_next_message(live: &mut LiveClient) {
+    loop {
+        let frame = live.next().await.expect("a frame");
+        assert_ne!(frame["type"], "typing", "typing crossed a block: {frame}");
+        if frame["type"] == "message" {
+            return;
+        }
+    }
+}
+
+#[tokio::test]
+async fn typing_is_not_passed_on_across_a_block() {
+    let app = spawn_app().await;
+    let (_admin, amy, ben, cara) = setup(&app).await;
+    let room = default_room(&app, &amy, "copd").await;
+    app.put("/api/v1/blocks/ben", Some(&amy)).await.assert_status(204);
+    let mut amy_live = LiveClient::connect(&app, &amy).await;
+    let mut ben_live = LiveClient::connect(&app, &ben).await;
+    let mut cara_live = LiveClient::connect(&app, &cara).await;
+    for live in [&mut amy_live, &mut ben_live, &mut cara_live] {
+        live.subscribe(room, None).await;
+    }
+
+    ben_live.send(json!({ "type": "typing", "room": room })).await;
+    assert_eq!(cara_live.next_of("typing").await["username"], "ben", "others still see it");
+    ben_live.say(room, "hello all", "b-1").await;
+    no_typing_before_the_next_message(&mut amy_live).await;
+
+    // Both ways (ben's stream holds his own typing and message first).
+    message(&mut ben_live, 1).await;
+    amy_live.send(json!({ "type": "typing", "room": room })).await;
+    assert_eq!(cara_live.next_of("typing").await["username"], "amy");
+    amy_live.say(room, "morning", "a-1").await;
+    no_typing_before_the_next_message(&mut ben_live).await;
 }
