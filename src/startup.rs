@@ -135,16 +135,32 @@ fn origin_of(url: &str) -> anyhow::Result<String> {
     if scheme != "http" && scheme != "https" {
         anyhow::bail!("the public URL '{url}' must start with http:// or https://");
     }
-    let host = rest.split('/').next().unwrap_or_default();
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     if host.is_empty() {
         anyhow::bail!("the public URL '{url}' names no host");
+    }
+    // The web client, the API and the links in letters all live at the root.
+    if !path.is_empty() {
+        anyhow::bail!(
+            "the public URL '{url}' has a path; Kindred is served at the root of its host, e.g. {scheme}://{host}"
+        );
     }
     Ok(format!("{scheme}://{host}"))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::logged_path;
+    use super::{logged_path, origin_of};
+
+    #[test]
+    fn the_public_url_is_an_origin_at_the_root_of_its_host() {
+        assert_eq!(origin_of("https://community.example.org").ok().as_deref(), Some("https://community.example.org"));
+        assert_eq!(origin_of("http://127.0.0.1:8080/").ok().as_deref(), Some("http://127.0.0.1:8080"));
+        let refused = origin_of("https://example.org/kindred").err().map(|error| error.to_string());
+        assert!(refused.is_some_and(|message| message.contains("served at the root")));
+        assert!(origin_of("ftp://example.org").is_err());
+        assert!(origin_of("https://").is_err());
+    }
 
     #[test]
     fn the_access_log_never_shows_a_link_token() {
