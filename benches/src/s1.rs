@@ -48,9 +48,13 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     let posts = shown["posts"].as_array().map_or(0, Vec::len);
     anyhow::ensure!(posts == 50, "the page shows {posts} posts, not 50");
     let hello = format!("{base}/__bench/hello");
-    let requests =
-        [wrk::Request::get(&hello), wrk::Request::get(&page), wrk::Request::get(&page).bearer(&server.token)];
-    let mut loads: [Vec<wrk::Load>; 3] = Default::default();
+    let requests = [
+        wrk::Request::get(&hello),
+        wrk::Request::get(&page),
+        wrk::Request::get(&page).bearer(&server.token),
+        wrk::Request::get(&page).header("Accept-Encoding", "gzip"),
+    ];
+    let mut loads: [Vec<wrk::Load>; 4] = Default::default();
     for _ in 0..options.pairs {
         for (request, runs) in requests.iter().zip(loads.iter_mut()) {
             runs.push(wrk::run(request, options.connections, options.seconds, options.load_core)?);
@@ -66,9 +70,14 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     );
     println!("| request | requests/s (median) | ratio to hello (median, min-max) | p99 ms at saturation | errors |");
     println!("| --- | --- | --- | --- | --- |");
-    let [control, signed_out, signed_in] = &loads;
+    let [control, signed_out, signed_in, gzipped] = &loads;
     let mut rates = Vec::new();
-    for (name, runs) in [("hello control", control), ("page, signed out", signed_out), ("page, signed in", signed_in)] {
+    for (name, runs) in [
+        ("hello control", control),
+        ("page, signed out", signed_out),
+        ("page, signed in", signed_in),
+        ("page, signed out, gzip", gzipped),
+    ] {
         let ratios: Vec<f64> =
             runs.iter().zip(control).map(|(run, hello)| run.requests_per_second / hello.requests_per_second).collect();
         let (low, high) = spread(&ratios);

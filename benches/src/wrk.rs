@@ -30,8 +30,12 @@ impl Request {
         Request { url: url.to_owned(), headers: Vec::new(), json_body: None, bearers: Vec::new() }
     }
 
-    pub fn bearer(mut self, token: &str) -> Self {
-        self.headers.push(("Authorization".into(), format!("Bearer {token}")));
+    pub fn bearer(self, token: &str) -> Self {
+        self.header("Authorization", &format!("Bearer {token}"))
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
         self
     }
 

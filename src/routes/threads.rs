@@ -1,9 +1,9 @@
 //! Threads: listing a community's threads, starting one, reading a page of
 //! a thread's reply tree, and replying to any post in it.
 
-use actix_web::http::header::ContentType;
+use actix_web::http::header::{AcceptEncoding, CONTENT_ENCODING, ContentType, Encoding, Header, VARY};
 use actix_web::web::Bytes;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -19,7 +19,7 @@ use crate::domain::following::FollowLevel;
 use crate::domain::moderation::{ContentState, Subject};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
-use crate::pages::{Lookup, PageKey};
+use crate::pages::{Lookup, Page, PageKey};
 use crate::policy;
 use crate::safety::writing::{self, Support};
 use crate::state::AppState;
@@ -243,6 +243,7 @@ pub async fn create(
     responses((status = 200, body = ThreadPage), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     state: web::Data<AppState>,
+    request: HttpRequest,
     viewer: Viewer,
     id: web::Path<i64>,
     query: web::Query<PageQuery>,
@@ -250,20 +251,40 @@ pub async fn get(
     let limit = query.limit()?;
     let after = query.cursor.as_deref().map(parse_tree_cursor).transpose()?;
     let key = PageKey { thread_id: id.into_inner(), after, limit, reader: viewer.user_id() };
+    let gzip = accepts_gzip(&request);
     loop {
         let generation = state.db.generation();
         match state.pages.lookup(&key, generation) {
-            Lookup::Hit(body) => return Ok(HttpResponse::Ok().content_type(ContentType::json()).body(body)),
+            Lookup::Hit(page) => return Ok(send_page(&page, gzip)),
             Lookup::Wait(mut underway) => {
                 let _ = underway.changed().await;
             }
             Lookup::Load(_turn) => {
                 let page = load_page(&state, key.thread_id, key.after.clone(), limit, viewer.0).await?;
-                let body = Bytes::from(serde_json::to_vec(&page).map_err(ApiError::internal)?);
-                state.pages.put(key, generation, body.clone());
-                return Ok(HttpResponse::Ok().content_type(ContentType::json()).body(body));
+                let page = Page::new(Bytes::from(serde_json::to_vec(&page).map_err(ApiError::internal)?));
+                state.pages.put(key, generation, page.clone());
+                return Ok(send_page(&page, gzip));
             }
         }
+    }
+}
+
+/// Whether the client takes gzip (the one encoding pages are kept in).
+fn accepts_gzip(request: &HttpRequest) -> bool {
+    let gzip = Encoding::gzip();
+    let accepted = AcceptEncoding::parse(request).ok();
+    accepted.and_then(|accepted| accepted.negotiate([gzip.clone(), Encoding::identity()].iter())) == Some(gzip)
+}
+
+/// A thread page as JSON, gzipped when the client takes it (the compression
+/// middleware leaves an encoded body alone).
+fn send_page(page: &Page, gzip: bool) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    response.content_type(ContentType::json()).insert_header((VARY, "accept-encoding"));
+    if gzip {
+        response.insert_header((CONTENT_ENCODING, "gzip")).body(page.gzipped())
+    } else {
+        response.body(page.body.clone())
     }
 }
 

@@ -154,6 +154,34 @@ async fn a_thread_page_read_again_shows_every_change_at_once() {
     }
 }
 
+/// A client that takes gzip gets the page gzipped (made once, then served
+/// from memory), and it unzips to exactly what others are sent.
+#[tokio::test]
+async fn a_thread_page_is_gzipped_for_a_client_that_takes_it() {
+    use std::io::Read;
+
+    let app = spawn_app().await;
+    let (_, _, thread, _) = setup_thread(&app).await;
+    let url = app.url(&format!("/api/v1/threads/{thread}"));
+    let plain = app.client.get(&url).send().await.expect("a reply");
+    assert_eq!(plain.headers().get("content-encoding"), None);
+    let plain = plain.bytes().await.expect("a body");
+    for _ in 0..2 {
+        let zipped = app.client.get(&url).header("Accept-Encoding", "gzip, br;q=0.5").send().await.expect("a reply");
+        assert_eq!(zipped.status(), 200);
+        assert_eq!(zipped.headers().get("content-encoding").map(|value| value.as_bytes()), Some(&b"gzip"[..]));
+        assert!(
+            zipped.headers().get("vary").is_some_and(|vary| vary.as_bytes().eq_ignore_ascii_case(b"accept-encoding"))
+        );
+        let body = zipped.bytes().await.expect("a body");
+        let mut unzipped = Vec::new();
+        flate2::read::GzDecoder::new(&body[..]).read_to_end(&mut unzipped).expect("valid gzip");
+        assert_eq!(unzipped, plain, "the same page");
+    }
+    let refused = app.client.get(&url).header("Accept-Encoding", "gzip;q=0, identity").send().await.expect("a reply");
+    assert_eq!(refused.headers().get("content-encoding"), None, "gzip;q=0 means not gzip");
+}
+
 async fn setup_thread(app: &TestApp) -> (crate::helpers::Account, crate::helpers::Account, i64, i64) {
     let admin = app.admin("admin").await;
     setup_thread_in(app, &admin).await
