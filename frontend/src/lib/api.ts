@@ -12,6 +12,9 @@ import type {
   ExportStatus,
   Filter,
   FilterDraft,
+  FollowLevel,
+  Inbox,
+  SearchResults,
   ItemDetail,
   LogEntry,
   LogPage,
@@ -174,6 +177,25 @@ export const accountApi = {
 
   myModeration: () => request<MyModeration>('GET', '/me/moderation'),
   appeal: (log_id: number, body: string) => request<Appeal>('POST', '/appeals', { log_id, body }),
+};
+
+/** A thread (by id) or a community (by slug), as following names them. */
+export type Followed = { thread: number } | { community: string };
+
+function followPath(followed: Followed): string {
+  return 'thread' in followed ? `/threads/${followed.thread}/follow` : `/communities/${at(followed.community)}/follow`;
+}
+
+/** The inbox, following threads and communities, and search. */
+export const inboxApi = {
+  inbox: (cursor?: string | null, limit?: number) => request<Inbox>('GET', `/notifications${query({ cursor, limit })}`),
+  markRead: (id: number) => request<void>('POST', `/notifications/${id}/read`),
+  markAllRead: () => request<void>('POST', '/notifications/read-all'),
+
+  followLevel: (followed: Followed) => request<{ level: FollowLevel }>('GET', followPath(followed)),
+  follow: (followed: Followed, level: FollowLevel) => request<void>('PUT', followPath(followed), { level }),
+
+  search: (q: string, cursor?: string | null) => request<SearchResults>('GET', `/search${query({ q, cursor })}`),
 };
 
 /** The sentence to show for any failure. */

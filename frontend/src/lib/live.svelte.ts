@@ -6,12 +6,14 @@
  * server has stored them. A dropped connection is retried with backoff,
  * and every room resumes after the last message it holds, so nothing is
  * missed or shown twice; unsent messages are sent again with the same
- * `client_id`, which the server stores only once.
+ * `client_id`, which the server stores only once. Listeners (the inbox)
+ * keep the socket open while signed in, hear `notification` frames, and
+ * are told when it opens so they can catch up on what they missed.
  */
 import { api, messageOf } from './api';
-import { session } from './session.svelte';
+import { refreshMe, session } from './session.svelte';
 import { offerSupport } from './support.svelte';
-import type { Author, ChatMessage } from './types';
+import type { Author, ChatMessage, Notification } from './types';
 
 /** One of the member's messages, until it shows up in the room. */
 export interface Outgoing {
@@ -72,6 +74,26 @@ const typingSent = new Map<number, number>();
 /** Rooms being filled from the history endpoint after a `resync`: where the gap now starts. */
 const gaps = new Map<number, number>();
 
+/** What a listener hears: frames that belong to no room, and each (re)opening of the socket. */
+export interface Listener {
+  notification(frame: { notification: Notification; unread_count: number }): void;
+  opened(): void;
+}
+
+const listeners = new Set<Listener>();
+
+/** Keeps the socket open for a listener until the returned function is called. */
+export function listen(listener: Listener): () => void {
+  listeners.add(listener);
+  clearTimeout(closeTimer);
+  if (!socket) connect();
+  else if (socket.readyState === WebSocket.OPEN) listener.opened();
+  return () => {
+    listeners.delete(listener);
+    closeWhenUnused();
+  };
+}
+
 /** Joins a room (opening the socket if need be) and returns its live state. */
 export function join(roomId: number): Room {
   clearTimeout(closeTimer);
@@ -87,7 +109,12 @@ export function leave(roomId: number): void {
   delete live.rooms[roomId];
   gaps.delete(roomId);
   typingSent.delete(roomId);
-  if (Object.keys(live.rooms).length > 0) return;
+  closeWhenUnused();
+}
+
+/** Closes the socket soon once no room is joined and no one listens. */
+function closeWhenUnused(): void {
+  if (Object.keys(live.rooms).length > 0 || listeners.size > 0) return;
   clearTimeout(closeTimer);
   closeTimer = setTimeout(() => {
     clearTimeout(retryTimer);
@@ -169,11 +196,18 @@ function connect(): void {
       subscribe(Number(id));
       for (const message of room.outbox) if (message.seq === null && !message.error) sendMessage(Number(id), message);
     }
+    for (const listener of listeners) listener.opened();
   };
   opening.onmessage = (event) => receive(JSON.parse(event.data));
-  opening.onclose = () => {
+  opening.onclose = (event) => {
     if (socket !== opening) return; // closed on purpose
     socket = null;
+    if (event.reason === 'session ended') {
+      // Reconnecting would be refused: learn that the member is signed out instead.
+      live.status = 'idle';
+      void refreshMe().catch(() => {});
+      return;
+    }
     live.status = 'reconnecting';
     const delay = Math.min(RETRY_MOST, RETRY_FIRST * 2 ** failures) * (0.5 + Math.random() / 2);
     failures += 1;
@@ -235,6 +269,9 @@ function receive(frame: any): void {
       break;
     case 'resync':
       if (room) void fillGap(frame.room, frame.after);
+      break;
+    case 'notification':
+      for (const listener of listeners) listener.notification(frame);
       break;
   }
 }

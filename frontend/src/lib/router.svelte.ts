@@ -17,6 +17,10 @@ export type Route =
   /** A member's page, where an `@username` mention links. */
   | { page: 'member'; username: string }
   | { page: 'account' }
+  /** The member's notifications. */
+  | { page: 'notifications' }
+  /** Search results for `?q=`. */
+  | { page: 'search' }
   | { page: 'verify-email' }
   | { page: 'reset-password' }
   /** The moderators' screens: the queue, one item, the log, filters and appeals. */
@@ -30,6 +34,8 @@ const SIMPLE: Record<string, Route> = {
   'sign-in': { page: 'sign-in' },
   help: { page: 'help' },
   account: { page: 'account' },
+  notifications: { page: 'notifications' },
+  search: { page: 'search' },
   'verify-email': { page: 'verify-email' },
   'reset-password': { page: 'reset-password' },
   moderation: { page: 'moderation', view: 'queue' },

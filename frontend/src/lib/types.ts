@@ -412,3 +412,51 @@ export interface ExportStatus {
   created_at: string;
   expires_at: string;
 }
+
+/** How closely a member follows a thread or community. */
+export type FollowLevel = 'watching' | 'normal' | 'muted';
+
+export type NotificationKind = 'reply' | 'mention' | 'new_post' | 'report_resolved' | 'moderation';
+
+/** One line of the inbox, as `GET /notifications` and the live `notification` frame carry it. */
+export interface Notification {
+  id: number;
+  kind: NotificationKind;
+  count: number;
+  read: boolean;
+  /** Plain text, written by the server. */
+  summary: string;
+  thread?: { id: number; title: string };
+  room?: { id: number; name: string };
+  community?: string;
+  post_id?: number;
+  message_id?: number;
+  log_id?: number;
+  report_id?: number;
+  actor?: Author;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Inbox {
+  notifications: Notification[];
+  unread_count: number;
+  next_cursor: string | null;
+}
+
+export interface SearchResult {
+  kind: 'thread' | 'post' | 'message';
+  id: number;
+  thread?: { id: number; title: string };
+  room?: { id: number; name: string };
+  community: string;
+  author: Author;
+  created_at: string;
+  /** Escaped text with matched words in `<mark>`: rebuilt by lib/snippet.ts, never inserted as HTML. */
+  snippet_html: string;
+}
+
+export interface SearchResults {
+  results: SearchResult[];
+  next_cursor: string | null;
+}

@@ -1,0 +1,26 @@
+// Where a notification or a search hit takes the reader: one place decides the address of a post, thread or chat message.
+import type { Notification, SearchResult } from './types';
+
+/** A thread, at one post when given. */
+export function threadHref(threadId: number, postId?: number): string {
+  return postId ? `/t/${threadId}#post-${postId}` : `/t/${threadId}`;
+}
+
+/** A community's chat room. */
+export function roomHref(community: string, roomId: number): string {
+  return `/c/${encodeURIComponent(community)}/chat/${roomId}`;
+}
+
+/** What a notification is about; moderation news and reports live on the account page. */
+export function notificationHref(line: Notification): string {
+  if (line.thread) return threadHref(line.thread.id, line.post_id);
+  if (line.room && line.community) return roomHref(line.community, line.room.id);
+  if (line.kind === 'report_resolved') return '/account#reports';
+  return '/account#moderation';
+}
+
+export function resultHref(hit: SearchResult): string {
+  if (hit.kind === 'message' && hit.room) return roomHref(hit.community, hit.room.id);
+  if (hit.kind === 'post' && hit.thread) return threadHref(hit.thread.id, hit.id);
+  return threadHref(hit.thread?.id ?? hit.id);
+}
