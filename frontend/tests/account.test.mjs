@@ -67,6 +67,25 @@ describe('your account in the browser', () => {
     assertCalm(page);
   });
 
+  it('opens at the section a link within the app names, as the inbox’s links do', async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    // A link like the inbox's, followed by the client's router (no page load).
+    await page.evaluate(() => {
+      const link = document.createElement('a');
+      link.href = '/account#reports';
+      link.textContent = 'Your reports';
+      document.querySelector('main')?.append(link);
+      link.click();
+    });
+    await page.getByRole('heading', { level: 2, name: 'Your reports' }).waitFor();
+    await page.waitForFunction(() => {
+      const top = document.getElementById('reports')?.getBoundingClientRect().top ?? -1;
+      return top >= 0 && top < window.innerHeight / 2;
+    });
+    assertCalm(page);
+  });
+
   it('unblocks a blocked member', async () => {
     const token = await call(server, 'POST', '/sessions', undefined, { username: 'cara', password: PASSWORD });
     await call(server, 'PUT', '/blocks/dan', token.token);
