@@ -35,11 +35,17 @@ pub fn posts_published(connection: &mut AnyConnection, post_ids: &[i64]) -> ApiR
         let mut watching: Vec<i64> =
             levels.iter().filter(|(_, level)| **level == FollowLevel::Watching).map(|(user_id, _)| *user_id).collect();
         watching.sort_unstable();
+        // Replies in a burst mostly answer the same few posts: read each once.
+        let parent_ids: Vec<i64> = posts.iter().filter_map(|post| post.parent_id).collect();
+        let parent_authors: HashMap<i64, i64> = post_store::by_ids(connection, &parent_ids)?
+            .into_iter()
+            .map(|parent| (parent.id, parent.author_id))
+            .collect();
         let mut reasons = Vec::with_capacity(posts.len());
         for post in &posts {
             let mut why: Vec<(i64, NotificationKind)> = Vec::new();
-            if let Some(parent_id) = post.parent_id {
-                why.push((post_store::by_id(connection, parent_id)?.author_id, NotificationKind::Reply));
+            if let Some(author) = post.parent_id.and_then(|parent_id| parent_authors.get(&parent_id)) {
+                why.push((*author, NotificationKind::Reply));
             }
             for user_id in users::ids_by_keys(connection, &mentions(&post.body))? {
                 why.push((user_id, NotificationKind::Mention));
