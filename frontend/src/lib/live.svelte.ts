@@ -265,7 +265,7 @@ function receive(frame: any): void {
       break;
     }
     case 'shown':
-      if (room) void refresh(frame.room, frame.seq);
+      if (room) void showApproved(frame.room, frame.seq);
       break;
     case 'resync':
       if (room) void fillGap(frame.room, frame.after);
@@ -314,27 +314,27 @@ function showTyping(room: Room, who: Author): void {
   }, TYPING_SHOWN + 50);
 }
 
-/**
- * After a `resync`, fetches what the socket skipped, a page at a time; live
- * messages carry on meanwhile and duplicates are dropped by `seq`. Until the
- * gap is filled, a reconnect resumes from where it starts. If fetching
- * fails, the gap is kept and the next reconnect asks the socket for it.
- */
 /** Loads a message that became visible (approved, or a removal reversed) and puts it in its place. */
-async function refresh(roomId: number, seq: number): Promise<void> {
+async function showApproved(roomId: number, seq: number): Promise<void> {
   try {
     const [message] = await api.messagesAfter(roomId, seq - 1, 1);
     const room = live.rooms[roomId];
     if (!room || message?.seq !== seq) return;
     const at = room.messages.findIndex((each) => each.seq === seq);
-    if (at >= 0) room.messages[at] = message;
-    else add(room, message);
+    if (at < 0) return add(room, message);
+    room.messages[at] = message;
     settle(room);
   } catch (error) {
     live.notice = messageOf(error);
   }
 }
 
+/**
+ * After a `resync`, fetches what the socket skipped, a page at a time; live
+ * messages carry on meanwhile and duplicates are dropped by `seq`. Until the
+ * gap is filled, a reconnect resumes from where it starts. If fetching
+ * fails, the gap is kept and the next reconnect asks the socket for it.
+ */
 async function fillGap(roomId: number, after: number): Promise<void> {
   gaps.set(roomId, after);
   try {
