@@ -51,22 +51,32 @@ impl Writer {
         T: Send + 'static,
         F: FnOnce(&mut AnyConnection) -> ApiResult<T> + Send + 'static,
     {
-        let (answer, answered) = oneshot::channel();
-        let job: Job = Box::new(move |connection| {
-            let outcome = change(connection);
-            let succeeded = outcome.is_ok();
-            let reply: Answer = Box::new(move |committed| {
-                let result = match committed {
-                    Ok(()) => outcome,
-                    Err(message) => Err(ApiError::internal(message)),
-                };
-                let _ = answer.send(result);
-            });
-            (succeeded, reply)
-        });
+        let (job, answered) = job(change);
         self.jobs.send(job).map_err(|_| ApiError::internal("the database writer has stopped"))?;
         answered.await.map_err(|_| ApiError::internal("the write stopped before it finished (see the server log)"))?
     }
+}
+
+/// A write as the writer thread runs it, and where its answer arrives.
+fn job<T, F>(change: F) -> (Job, oneshot::Receiver<ApiResult<T>>)
+where
+    T: Send + 'static,
+    F: FnOnce(&mut AnyConnection) -> ApiResult<T> + Send + 'static,
+{
+    let (answer, answered) = oneshot::channel();
+    let job: Job = Box::new(move |connection| {
+        let outcome = change(connection);
+        let succeeded = outcome.is_ok();
+        let reply: Answer = Box::new(move |committed| {
+            let result = match committed {
+                Ok(()) => outcome,
+                Err(message) => Err(ApiError::internal(message)),
+            };
+            let _ = answer.send(result);
+        });
+        (succeeded, reply)
+    });
+    (job, answered)
 }
 
 /// Commits batches of writes until every `Writer` handle is gone.
@@ -76,14 +86,15 @@ fn serve(mut connection: AnyConnection, queue: &Receiver<Job>, generation: &Atom
     }
 }
 
-/// One transaction: `first`, then whatever else is queued, up to the limit.
-/// The generation moves on before any caller hears, so nothing they read
-/// next can come from a page cached before their write.
-fn commit_batch(connection: &mut AnyConnection, first: Job, queue: &Receiver<Job>, generation: &AtomicU64) {
+/// One transaction: `first`, then whatever else is queued, up to the limit;
+/// returns how many writes it took. The generation moves on before any
+/// caller hears, so nothing they read next can come from a page cached
+/// before their write.
+fn commit_batch(connection: &mut AnyConnection, first: Job, queue: &Receiver<Job>, generation: &AtomicU64) -> usize {
     if let Err(error) = connection.batch_execute("BEGIN IMMEDIATE") {
         // Dropping the job tells its caller the write stopped.
         tracing::error!(%error, "could not begin a write transaction");
-        return;
+        return 1;
     }
     let mut answers = Vec::new();
     let mut intact = Ok(());
@@ -98,13 +109,14 @@ fn commit_batch(connection: &mut AnyConnection, first: Job, queue: &Receiver<Job
     }
     let committed = intact.and_then(|()| connection.batch_execute("COMMIT")).map_err(|error| error.to_string());
     if let Err(error) = &committed {
-        tracing::error!(%error, writes = answers.len(), "a write transaction could not commit");
+        tracing::error!(%error, writes = taken, "a write transaction could not commit");
         let _ = connection.batch_execute("ROLLBACK");
     }
     generation.fetch_add(1, Ordering::Release);
     for answer in answers {
         answer(committed.as_ref().map(drop).map_err(String::as_str));
     }
+    taken
 }
 
 /// Runs one write in a savepoint, released if it succeeded and rolled back
@@ -128,4 +140,34 @@ fn in_savepoint(connection: &mut AnyConnection, job: Job) -> (Option<Answer>, di
         connection.batch_execute("ROLLBACK TO write; RELEASE write")
     };
     (answer, closed)
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::{Connection, SqliteConnection};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn one_commit_takes_at_most_its_share_of_a_long_queue() {
+        let Ok(sqlite) = SqliteConnection::establish(":memory:") else { panic!("an in-memory database") };
+        let mut connection = AnyConnection::Sqlite(sqlite);
+        let (jobs, queue) = mpsc::channel();
+        let mut answers = Vec::new();
+        for n in 0..MOST_WRITES_PER_COMMIT + 36 {
+            let (queued, answered) = job(move |_| Ok(n));
+            let _ = jobs.send(queued);
+            answers.push(answered);
+        }
+        let generation = AtomicU64::new(0);
+        let Ok(first) = queue.try_recv() else { panic!("a queued write") };
+        assert_eq!(commit_batch(&mut connection, first, &queue, &generation), MOST_WRITES_PER_COMMIT);
+        assert_eq!(queue.try_iter().count(), 36, "the rest wait for the next commit");
+        assert_eq!(generation.load(Ordering::Acquire), 1);
+        let mut answered = answers.into_iter();
+        for n in 0..MOST_WRITES_PER_COMMIT {
+            let answer = answered.next().map(|mut receiver| receiver.try_recv());
+            assert!(matches!(answer, Some(Ok(Ok(value))) if value == n), "write {n} answered after the commit");
+        }
+    }
 }
