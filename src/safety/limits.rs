@@ -131,7 +131,7 @@ impl Counted {
             ),
             Self::PasswordResetForEmail => ApiError::too_many(
                 "too_many_password_resets",
-                "Several reset links have been sent to that address in the last hour. Please check your inbox \
+                "Several reset links have been asked for that address in the last hour. Please check your inbox \
                  (and spam folder), or try again in an hour.",
             ),
         }
