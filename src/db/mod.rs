@@ -109,7 +109,7 @@ impl DatabaseUrl {
                 Ok(AnyConnection::Sqlite(connection))
             }
             Self::Postgres(url) => {
-                let connection = PgConnection::establish(url).map_err(|error| {
+                let connection = establish_postgres(url).map_err(|error| {
                     anyhow::anyhow!("cannot connect to PostgreSQL: {}", one_line(&error.to_string()))
                 })?;
                 Ok(AnyConnection::Postgres(connection))
@@ -120,6 +120,14 @@ impl DatabaseUrl {
     pub fn is_sqlite(&self) -> bool {
         matches!(self, Self::Sqlite(_))
     }
+}
+
+/// Connects to PostgreSQL. libpq's OpenSSL is first set up without its
+/// exit-time cleanup, which would free TLS state under pool threads still
+/// holding connections as the process exits and crash it (diesel#3441).
+pub fn establish_postgres(url: &str) -> ConnectionResult<PgConnection> {
+    openssl_sys::init();
+    PgConnection::establish(url)
 }
 
 /// libpq's messages span lines; a startup error should be one.

@@ -3,7 +3,6 @@
 //! `KINDRED_TEST_POSTGRES_URL` is set), and a small HTTP client for it.
 
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection};
 use kindred::config::Settings;
 use kindred::db::{AnyConnection, DatabaseUrl};
 use kindred::startup::Application;
@@ -45,7 +44,7 @@ pub enum TestDatabase {
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let TestDatabase::Postgres { admin_url, name } = self
-            && let Ok(mut connection) = PgConnection::establish(admin_url)
+            && let Ok(mut connection) = kindred::db::establish_postgres(admin_url)
         {
             let _ = connection.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
         }
@@ -62,7 +61,7 @@ pub fn fresh_database() -> (TestDatabase, String) {
     match postgres_admin_url() {
         Some(admin_url) => {
             let name = format!("kindred_test_{}", random_suffix());
-            let mut admin = PgConnection::establish(&admin_url).expect("connect to the test PostgreSQL server");
+            let mut admin = kindred::db::establish_postgres(&admin_url).expect("connect to the test PostgreSQL server");
             admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create a test database");
             let url = replace_database_name(&admin_url, &name);
             (TestDatabase::Postgres { admin_url, name }, url)

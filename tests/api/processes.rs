@@ -4,7 +4,7 @@
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use diesel::{Connection, PgConnection, RunQueryDsl};
+use diesel::RunQueryDsl;
 
 use crate::helpers::{Account, Api, TestDatabase, fresh_database, postgres_admin_url};
 use crate::live_client::{LiveClient, PATIENCE, default_room, seqs};
@@ -46,7 +46,7 @@ impl Drop for ServerProcess {
 
 /// Ends every process's LISTEN connection to the test database.
 fn terminate_listeners(database_url: &str) -> usize {
-    let mut connection = PgConnection::establish(database_url).expect("a connection");
+    let mut connection = kindred::db::establish_postgres(database_url).expect("a connection");
     #[derive(diesel::QueryableByName)]
     struct Ended {
         #[diesel(sql_type = diesel::sql_types::Bool)]
