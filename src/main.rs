@@ -1,10 +1,11 @@
-//! The `kindred` command: serve (the default), migrate, and admin tasks.
+//! The `kindred` command: serve (the default), migrate, backup, and admin tasks.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use kindred::config::Settings;
+use kindred::db::{self, DatabaseUrl};
 use kindred::domain::community::{CommunityKind, Place, Visibility};
 use kindred::routes::communities::CommunityDraft;
 use kindred::{admin, startup, telemetry};
@@ -25,6 +26,11 @@ enum Command {
     Serve,
     /// Bring the database schema up to date, then exit.
     Migrate,
+    /// Copy the SQLite database to a new file, checked, while the server runs (PostgreSQL: use pg_dump).
+    Backup {
+        /// The backup's file name; it must not exist yet.
+        to: PathBuf,
+    },
     /// Instance administration.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -100,7 +106,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("kindred: {error}");
+            eprintln!("kindred: {error:#}");
             ExitCode::FAILURE
         }
     }
@@ -112,6 +118,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings),
         Command::Migrate => admin::connect(&settings).map(drop),
+        Command::Backup { to } => {
+            let bytes = db::backup::back_up(&DatabaseUrl::parse(&settings.database_url)?, &to)?;
+            println!("Backed up the database to {} ({:.1} MiB, checked).", to.display(), bytes as f64 / 1_048_576.0);
+            Ok(())
+        }
         Command::Admin(command) => run_admin(&settings, command),
     }
 }

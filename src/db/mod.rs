@@ -2,6 +2,7 @@
 //! which backend a URL names, how connections are made and pooled, how
 //! writes are serialised, and which migrations run.
 
+pub mod backup;
 pub mod blocks;
 pub mod chat;
 pub mod communities;
