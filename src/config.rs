@@ -101,6 +101,9 @@ pub struct Settings {
     /// `smtp://host:port` (plain, for a relay on this machine), `smtp://host:port?tls=required`
     /// (STARTTLS) or `smtps://user:password@host` (TLS); no mail is sent without it.
     pub smtp_url: Option<String>,
+    /// A secret of 16 characters or more that Prometheus sends as a bearer
+    /// token to read `/metrics`; without it `/metrics` is off.
+    pub metrics_token: Option<String>,
     /// The sender of Kindred's mail, e.g. `Kindred <kindred@example.org>`.
     pub mail_from: String,
     /// How long a password-reset link works.
@@ -198,6 +201,7 @@ impl Default for Settings {
             claim_minutes: 15,
             behind_proxy: false,
             smtp_url: None,
+            metrics_token: None,
             mail_from: "Kindred <kindred@localhost>".into(),
             password_reset_ttl_seconds: 60 * 60,
             email_verification_ttl_seconds: 24 * 60 * 60,

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod live;
 pub mod mail;
+pub mod metrics;
 pub mod moderate;
 pub mod notify;
 pub mod pages;

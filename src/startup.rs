@@ -16,6 +16,7 @@ use crate::db::{DatabaseUrl, Db};
 use crate::live::broker;
 use crate::live::hub::Hub;
 use crate::mail::Mailer;
+use crate::metrics::{self, Metrics};
 use crate::notify::notifier::Notifier;
 use crate::pages::PageCache;
 use crate::privacy::retention;
@@ -41,6 +42,9 @@ impl Application {
         let local = listener.local_addr()?;
         let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{local}"));
         let public_origin = origin_of(&public_url)?;
+        if settings.metrics_token.as_ref().is_some_and(|token| token.trim().chars().count() < MIN_METRICS_TOKEN_CHARS) {
+            anyhow::bail!("the metrics_token must be at least {MIN_METRICS_TOKEN_CHARS} characters long");
+        }
         let cores = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
         let hub = Arc::new(Hub::new(
             db.clone(),
@@ -61,6 +65,7 @@ impl Application {
             notifier,
             passwords: Passwords::new(cores)?,
             mailer: Mailer::from_settings(&settings)?,
+            metrics: Metrics::default(),
             instance: Instance::load(&settings)?,
             pages: PageCache::new(settings.page_cache_entries, Duration::from_secs(settings.page_cache_seconds)),
             safety: Safety::load(&settings)?,
@@ -82,6 +87,7 @@ impl Application {
                 .wrap(middleware::from_fn(csrf::enforce))
                 .wrap(ErrorHandlers::new().default_handler(errors::to_json))
                 .wrap(middleware::Compress::default())
+                .wrap(middleware::from_fn(metrics::record))
                 .wrap(access_log())
                 .configure(routes::configure)
                 .default_service(web::to(routes::client::fallback))
@@ -112,12 +118,16 @@ fn access_log() -> middleware::Logger {
     middleware::Logger::new("%{request}xi %s %b %Dms")
         .custom_request_replace("request", |request| format!("{} {}", request.method(), logged_path(request.path())))
         .exclude("/healthz")
+        .exclude("/metrics")
 }
 
 /// Paths whose last segment is a secret (an email link's token).
 /// How often the notifier looks for posts queued by other processes or
 /// left by one that stopped (its own posts it tells at once).
 const NOTIFIER_SWEEP: Duration = Duration::from_secs(1);
+
+/// Shortest metrics token accepted: long enough not to be guessed.
+const MIN_METRICS_TOKEN_CHARS: usize = 16;
 
 const SECRET_PATHS: [&str; 2] = ["/api/v1/password-resets/", "/api/v1/email-verifications/"];
 

@@ -12,6 +12,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::live::hub::Hub;
 use crate::mail::Mailer;
+use crate::metrics::Metrics;
 use crate::notify::notifier::Notifier;
 use crate::pages::PageCache;
 use crate::safety::Safety;
@@ -24,6 +25,8 @@ pub struct AppState {
     pub notifier: Arc<Notifier>,
     pub passwords: Passwords,
     pub mailer: Mailer,
+    /// Counts and times requests; read at `/metrics`.
+    pub metrics: Metrics,
     pub settings: Settings,
     pub instance: Instance,
     /// Thread pages recently sent, per reader.

@@ -17,6 +17,11 @@ pub fn queue(connection: &mut AnyConnection, post_id: i64) -> ApiResult<()> {
     Ok(())
 }
 
+/// How many posts are waiting to be told.
+pub fn queued_count(connection: &mut AnyConnection) -> ApiResult<i64> {
+    Ok(notification_outbox::table.count().get_result(connection)?)
+}
+
 /// Whether any post is waiting to be told.
 pub fn any_queued(connection: &mut AnyConnection) -> ApiResult<bool> {
     let first: Option<i64> =

@@ -154,6 +154,19 @@ pub enum QueueScope {
     Communities { ids: Vec<i64>, urgent_everywhere: bool },
 }
 
+/// Unresolved items, instance-wide: how many, how many urgent, and when the
+/// oldest urgent one opened.
+pub fn backlog(connection: &mut AnyConnection) -> ApiResult<(i64, i64, Option<i64>)> {
+    use diesel::dsl::{count_star, min};
+    let open = moderation_items::table.filter(moderation_items::resolved_at.is_null());
+    let all: i64 = open.count().get_result(connection)?;
+    let (urgent, oldest_urgent): (i64, Option<i64>) = open
+        .filter(moderation_items::urgent.eq(true))
+        .select((count_star(), min(moderation_items::opened_at)))
+        .first(connection)?;
+    Ok((all, urgent, oldest_urgent))
+}
+
 /// A page of the open queue, most pressing first.
 pub fn open_items(
     connection: &mut AnyConnection,

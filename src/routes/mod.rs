@@ -15,6 +15,7 @@ pub mod health;
 pub mod instance;
 pub mod live;
 pub mod members;
+pub mod metrics;
 pub mod moderation;
 pub mod moderation_log;
 pub mod notifications;
@@ -36,6 +37,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
     config.configure(bench::configure);
     config
         .service(web::resource("/healthz").route(web::get().to(health::healthz)))
+        .service(web::resource("/metrics").route(web::get().to(metrics::read)))
         .service(web::resource("/").route(web::get().to(client::index)))
         .service(web::resource("/assets/{path:.*}").route(web::get().to(client::asset)))
         .service(

@@ -15,6 +15,7 @@ mod errors;
 mod following;
 mod helpers;
 mod live_client;
+mod metrics;
 mod migrations;
 mod moderation;
 mod privacy;

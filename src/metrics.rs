@@ -1,0 +1,155 @@
+//! What an instance admin's Prometheus reads at `/metrics`: requests by
+//! route and status, their durations, live connections, and the backlogs
+//! that show trouble early (moderation items waiting, urgent ones and how
+//! long the oldest has waited; posts whose readers are not yet told).
+
+use std::time::{Duration, Instant};
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{Error, web};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+use crate::state::AppState;
+
+/// A request's labels: the route's pattern (so `/threads/{id}` is one
+/// series, not one per thread), its method and its status class.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    method: String,
+    route: String,
+    status: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    route: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct UrgencyLabels {
+    urgency: &'static str,
+}
+
+/// How much is waiting, read from the database when metrics are asked for.
+pub struct Backlogs {
+    pub open_items: i64,
+    pub urgent_items: i64,
+    /// How long the oldest open urgent item has waited.
+    pub oldest_urgent_wait: Duration,
+    pub untold_posts: i64,
+}
+
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    durations: Family<RouteLabels, Histogram, fn() -> Histogram>,
+    live_connections: Gauge,
+    active_rooms: Gauge,
+    queue_items: Family<UrgencyLabels, Gauge>,
+    oldest_urgent_seconds: Gauge,
+    untold_posts: Gauge,
+}
+
+/// From 2 ms to about 8 s, doubling.
+fn duration_histogram() -> Histogram {
+    Histogram::new(exponential_buckets(0.002, 2.0, 13))
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut metrics = Metrics {
+            registry: Registry::with_prefix("kindred"),
+            requests: Family::default(),
+            durations: Family::new_with_constructor(duration_histogram),
+            live_connections: Gauge::default(),
+            active_rooms: Gauge::default(),
+            queue_items: Family::default(),
+            oldest_urgent_seconds: Gauge::default(),
+            untold_posts: Gauge::default(),
+        };
+        let registry = &mut metrics.registry;
+        registry.register("http_requests", "HTTP requests answered", metrics.requests.clone());
+        registry.register("http_request_duration_seconds", "Time to answer an HTTP request", metrics.durations.clone());
+        registry.register("live_connections", "Live websockets open in this process", metrics.live_connections.clone());
+        registry.register(
+            "live_rooms_active",
+            "Chat rooms with a subscriber in this process",
+            metrics.active_rooms.clone(),
+        );
+        registry.register(
+            "moderation_queue_open_items",
+            "Moderation queue items not yet resolved, instance-wide",
+            metrics.queue_items.clone(),
+        );
+        registry.register(
+            "moderation_queue_oldest_urgent_seconds",
+            "How long the oldest unresolved urgent item has waited (0 when none waits)",
+            metrics.oldest_urgent_seconds.clone(),
+        );
+        registry.register(
+            "notification_outbox_posts",
+            "Posts whose readers are not yet notified",
+            metrics.untold_posts.clone(),
+        );
+        metrics
+    }
+}
+
+impl Metrics {
+    fn observe(&self, method: &Method, route: Option<String>, status: StatusCode, took: Duration) {
+        let route = route.unwrap_or_else(|| "other".to_owned());
+        let status = match status.as_u16() {
+            100..=199 => "1xx",
+            200..=299 => "2xx",
+            300..=399 => "3xx",
+            400..=499 => "4xx",
+            _ => "5xx",
+        };
+        self.durations.get_or_create(&RouteLabels { route: route.clone() }).observe(took.as_secs_f64());
+        self.requests.get_or_create(&RequestLabels { method: method.as_str().to_owned(), route, status }).inc();
+    }
+
+    /// The text Prometheus reads (OpenMetrics), with the gauges set from
+    /// this moment's live connections and `backlogs`.
+    pub fn render(&self, state: &AppState, backlogs: &Backlogs) -> String {
+        self.live_connections.set(state.hub.connection_count() as i64);
+        self.active_rooms.set(state.hub.active_rooms().len() as i64);
+        let routine = backlogs.open_items - backlogs.urgent_items;
+        self.queue_items.get_or_create(&UrgencyLabels { urgency: "urgent" }).set(backlogs.urgent_items);
+        self.queue_items.get_or_create(&UrgencyLabels { urgency: "routine" }).set(routine);
+        self.oldest_urgent_seconds.set(backlogs.oldest_urgent_wait.as_secs() as i64);
+        self.untold_posts.set(backlogs.untold_posts);
+        let mut text = String::new();
+        // Writing to a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode(&mut text, &self.registry);
+        text
+    }
+}
+
+/// Counts and times every request by its route's pattern.
+pub async fn record(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let started = Instant::now();
+    let state = request.app_data::<web::Data<AppState>>().cloned();
+    // Read before the request moves on: an error answer no longer carries it.
+    let (method, route) = (request.method().clone(), request.match_pattern());
+    let answered = next.call(request).await;
+    if let Some(state) = state {
+        let status = match &answered {
+            Ok(response) => response.status(),
+            Err(error) => error.as_response_error().status_code(),
+        };
+        state.metrics.observe(&method, route, status, started.elapsed());
+    }
+    answered
+}
