@@ -1,8 +1,9 @@
 // Following, the inbox and search in the browser: a member watches a
 // thread and hears of a reply live in the header without reloading, reads
 // the line in the inbox, follows it to the post and marks everything read;
-// muting a thread silences it; search finds a post by a word and shows a
-// hostile post and query as text, never as HTML.
+// muting a thread silences it; a mention in chat opens the room at that
+// message; search finds a post by a word and shows a hostile post and
+// query as text, never as HTML.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -146,6 +147,71 @@ describe('following, the inbox and search', () => {
     await line.getByRole('button', { name: /^Mark as read/ }).click();
     await inboxLink(page, 'Inbox').waitFor();
     assert.equal((await call(server, 'GET', '/notifications', amy)).unread_count, 0);
+    assertCalm(page);
+    await page.context().close();
+  });
+
+  /** Ben says each of `bodies` in the room over his own websocket, one after another as the server allows. */
+  async function benSays(roomId, bodies) {
+    const page = await openPage(browser);
+    await signInWithForm(page, server, 'ben');
+    await page.evaluate(
+      async ({ roomId, bodies }) => {
+        const socket = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/api/v1/live`);
+        await new Promise((opened, failed) => {
+          socket.onopen = opened;
+          socket.onerror = failed;
+        });
+        for (const [index, body] of bodies.entries()) {
+          const clientId = `ben-${Date.now()}-${index}`;
+          const answer = new Promise((answered) => {
+            socket.addEventListener('message', function heard(event) {
+              const frame = JSON.parse(event.data);
+              if (frame.client_id !== clientId || !['ack', 'error'].includes(frame.type)) return;
+              socket.removeEventListener('message', heard);
+              answered(frame);
+            });
+          });
+          socket.send(JSON.stringify({ type: 'send', room: roomId, body, client_id: clientId }));
+          const frame = await answer;
+          if (frame.type === 'error') throw new Error(frame.message);
+          // Two messages a second is a member's pace.
+          await new Promise((wait) => setTimeout(wait, 550));
+        }
+        socket.close();
+      },
+      { roomId, bodies },
+    );
+    await page.context().close();
+  }
+
+  it('opens a mention in chat at the message, not at the end of the room', async () => {
+    const roomId = (await call(server, 'GET', '/communities/copd/rooms', amy)).find((room) => room.is_default).id;
+    const later = Array.from({ length: 14 }, (_, index) => `Later message ${index + 1},\n\nwith a second paragraph.`);
+    await benSays(roomId, ['@amy are you at the walk on Sunday?', ...later]);
+    const line = (await call(server, 'GET', '/notifications', amy)).notifications.find((news) => news.room);
+    assert.ok(line?.message_id, 'a mention in chat names its message');
+
+    const page = await openPage(browser, { viewport: PHONE });
+    await signInWithForm(page, server, 'amy');
+    await inboxLink(page, 'Inbox, 1 unread').click();
+    await page.getByRole('link', { name: line.summary }).click();
+    const mention = page.locator(`#message-${line.message_id}`);
+    await mention.and(page.locator('.linked')).waitFor();
+    await page.getByRole('log').getByText('Later message 14,').waitFor({ state: 'attached' });
+    await page.waitForTimeout(300);
+    assert.ok(await mention.isVisible());
+    const [box, log] = [await mention.boundingBox(), await page.getByRole('log').boundingBox()];
+    assert.ok(box.y >= log.y && box.y + box.height <= log.y + log.height, 'the mention is in view in the log');
+    const last = await page.getByRole('log').getByText('Later message 14,').boundingBox();
+    assert.ok(last.y > log.y + log.height, 'the log was not scrolled to its end');
+    await checkA11y(page, 'a chat room opened at a linked message');
+    await screenshot(page, 'phone-chat-linked');
+
+    // A link to a message the room no longer shows says so (loaded afresh: a new hash alone stays on the page).
+    await page.goto(`${server.url}/`);
+    await page.goto(`${server.url}/c/copd/chat/${roomId}#message-999999`);
+    await page.getByText('The message you followed is older than those shown here; search can find it.').waitFor();
     assertCalm(page);
     await page.context().close();
   });

@@ -6,21 +6,22 @@ export function threadHref(threadId: number, postId?: number): string {
   return postId ? `/t/${threadId}#post-${postId}` : `/t/${threadId}`;
 }
 
-/** A community's chat room. */
-export function roomHref(community: string, roomId: number): string {
-  return `/c/${encodeURIComponent(community)}/chat/${roomId}`;
+/** A community's chat room, at one message when given. */
+export function roomHref(community: string, roomId: number, messageId?: number): string {
+  const room = `/c/${encodeURIComponent(community)}/chat/${roomId}`;
+  return messageId ? `${room}#message-${messageId}` : room;
 }
 
 /** What a notification is about; moderation news and reports live on the account page. */
 export function notificationHref(line: Notification): string {
   if (line.thread) return threadHref(line.thread.id, line.post_id);
-  if (line.room && line.community) return roomHref(line.community, line.room.id);
+  if (line.room && line.community) return roomHref(line.community, line.room.id, line.message_id);
   if (line.kind === 'report_resolved') return '/account#reports';
   return '/account#moderation';
 }
 
 export function resultHref(hit: SearchResult): string {
-  if (hit.kind === 'message' && hit.room) return roomHref(hit.community, hit.room.id);
+  if (hit.kind === 'message' && hit.room) return roomHref(hit.community, hit.room.id, hit.id);
   if (hit.kind === 'post' && hit.thread) return threadHref(hit.thread.id, hit.id);
   return threadHref(hit.thread?.id ?? hit.id);
 }
