@@ -19,6 +19,11 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// The instance's name, shown to members.
     pub instance_name: String,
+    /// The header's wordmark (at most 40 characters); the instance's name when unset.
+    pub logo_text: Option<String>,
+    /// The brand's colour, `#rrggbb`: the accent on light screens, lightened
+    /// for dark ones. A colour too light to read stops the start.
+    pub brand_colour: Option<String>,
     /// A TOML file (`version`, `text`) replacing the shipped guidelines.
     pub guidelines_file: Option<PathBuf>,
     /// A TOML file (`version`, `text`) replacing the shipped consent text.
@@ -161,6 +166,8 @@ impl Default for Settings {
             database_url: "sqlite://./data/kindred.db".into(),
             public_url: None,
             instance_name: "Kindred".into(),
+            logo_text: None,
+            brand_colour: None,
             guidelines_file: None,
             health_data_consent_file: None,
             session_ttl_seconds: 30 * 24 * 60 * 60,

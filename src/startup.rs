@@ -59,6 +59,7 @@ impl Application {
         tokio::spawn(notifier.clone().run(db.clone(), hub.clone(), NOTIFIER_SWEEP));
         let purge_every = Duration::from_secs(settings.purge_interval_seconds.max(1));
         tokio::spawn(retention::run(db.clone(), settings.ip_retention_days, purge_every));
+        let instance = Instance::load(&settings)?;
         let state = web::Data::new(AppState {
             db,
             hub,
@@ -66,7 +67,8 @@ impl Application {
             passwords: Passwords::new(cores)?,
             mailer: Mailer::from_settings(&settings)?,
             metrics: Metrics::default(),
-            instance: Instance::load(&settings)?,
+            client_page: routes::client::page_with(instance.brand.style.as_deref()),
+            instance,
             pages: PageCache::new(settings.page_cache_entries, Duration::from_secs(settings.page_cache_seconds)),
             safety: Safety::load(&settings)?,
             local_limits: LocalLimits::new(&settings),

@@ -8,6 +8,7 @@ use moderation::render::render_markdown;
 use moderation::rules::Document;
 
 use crate::auth::password::Passwords;
+use crate::brand::Brand;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::live::hub::Hub;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub metrics: Metrics,
     pub settings: Settings,
     pub instance: Instance,
+    /// The web client's page, with the instance's colours in it.
+    pub client_page: Option<actix_web::web::Bytes>,
     /// Thread pages recently sent, per reader.
     pub pages: PageCache,
     pub safety: Safety,
@@ -46,6 +49,7 @@ pub struct AppState {
 /// The instance's texts, loaded and rendered once at start.
 pub struct Instance {
     pub name: String,
+    pub brand: Brand,
     pub guidelines: RenderedDocument,
     pub health_data_consent: RenderedDocument,
 }
@@ -62,7 +66,12 @@ impl Instance {
             settings.health_data_consent_file.as_deref(),
             moderation::rules::default_health_data_consent,
         )?;
-        Ok(Self { name: settings.instance_name.clone(), guidelines, health_data_consent: consent })
+        Ok(Self {
+            name: settings.instance_name.clone(),
+            brand: Brand::from_settings(settings)?,
+            guidelines,
+            health_data_consent: consent,
+        })
     }
 }
 

@@ -13,6 +13,7 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use rust_embed::RustEmbed;
 
 use crate::error::ApiError;
+use crate::state::AppState;
 
 #[derive(RustEmbed)]
 #[folder = "frontend/dist/"]
@@ -25,8 +26,8 @@ const PAGE_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'sel
      frame-ancestors 'none'";
 
 /// `GET /`: the client.
-pub async fn index() -> HttpResponse {
-    page()
+pub async fn index(state: web::Data<AppState>) -> HttpResponse {
+    page(&state)
 }
 
 /// `GET /assets/{path}`: a built file.
@@ -44,8 +45,8 @@ pub async fn asset(request: HttpRequest, path: web::Path<String>) -> HttpRespons
 /// Any address no route matches: a browser asking for a page gets the
 /// client, whose router decides what to show; anything else gets the
 /// API's JSON 404.
-pub async fn fallback(request: HttpRequest) -> HttpResponse {
-    if asks_for_page(&request) { page() } else { super::errors::not_found(request).await }
+pub async fn fallback(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    if asks_for_page(&request) { page(&state) } else { super::errors::not_found(request).await }
 }
 
 fn asks_for_page(request: &HttpRequest) -> bool {
@@ -58,16 +59,25 @@ fn asks_for_page(request: &HttpRequest) -> bool {
     request.method() == Method::GET && accepts_html && path != "/api" && !path.starts_with("/api/")
 }
 
-fn page() -> HttpResponse {
-    match Dist::get("index.html") {
-        Some(file) => HttpResponse::Ok()
+fn page(state: &AppState) -> HttpResponse {
+    match &state.client_page {
+        Some(page) => HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .insert_header((header::CACHE_CONTROL, "no-cache"))
             .insert_header((header::CONTENT_SECURITY_POLICY, PAGE_POLICY))
             .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-            .body(bytes(file.data)),
+            .body(page.clone()),
         None => ApiError::internal("frontend/dist/index.html was not embedded").error_response(),
     }
+}
+
+/// The client's page, with `style` (the instance's colours, made by
+/// `brand`, never from member input) last in its head so it wins.
+pub fn page_with(style: Option<&str>) -> Option<Bytes> {
+    let file = Dist::get("index.html")?;
+    let Some(style) = style else { return Some(bytes(file.data)) };
+    let html = String::from_utf8_lossy(&file.data).replacen("</head>", &format!("<style>{style}</style></head>"), 1);
+    Some(Bytes::from(html))
 }
 
 fn bytes(data: Cow<'static, [u8]>) -> Bytes {

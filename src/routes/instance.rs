@@ -12,6 +12,8 @@ use crate::state::AppState;
 #[derive(Serialize, ToSchema)]
 pub struct InstanceView {
     name: String,
+    /// The header's wordmark.
+    logo_text: String,
     guidelines: DocumentView,
     health_data_consent: DocumentView,
     content_warnings: Vec<ContentWarningView>,
@@ -48,6 +50,7 @@ pub async fn get(state: web::Data<AppState>) -> HttpResponse {
     let instance = &state.instance;
     HttpResponse::Ok().json(InstanceView {
         name: instance.name.clone(),
+        logo_text: instance.brand.logo_text.clone(),
         guidelines: DocumentView {
             version: instance.guidelines.version.clone(),
             html: instance.guidelines.html.clone(),

@@ -69,3 +69,37 @@ async fn hashed_assets_are_cached_for_a_year_typed_and_compressed() {
         assert_eq!(header_of(&asset, header::CONTENT_ENCODING), "gzip", "{path}");
     }
 }
+
+#[tokio::test]
+async fn the_instance_brand_colours_every_page_and_names_the_header() {
+    let app = crate::helpers::spawn_app_with(|settings| {
+        settings.brand_colour = Some("#6a1b9a".into());
+        settings.logo_text = Some("Walsall Walkers".into());
+    })
+    .await;
+    for path in ["/", "/c/walkers"] {
+        let html = get_html(&app, path).await.text().await.expect("text");
+        let style = html.find("<style>:root{--accent:#6a1b9a;").expect("the brand's colours in the page");
+        assert!(style < html.find("</head>").expect("a head"), "in the head");
+        assert!(html.contains("@media (prefers-color-scheme: dark)"), "a shade for dark screens too");
+    }
+    assert_eq!(app.get("/api/v1/instance", None).await.assert_status(200)["logo_text"], "Walsall Walkers");
+
+    let plain = spawn_app().await;
+    let html = get_html(&plain, "/").await.text().await.expect("text");
+    assert!(!html.contains("<style>"), "no brand colour, the shipped theme");
+    assert_eq!(plain.get("/api/v1/instance", None).await.body["logo_text"], "Kindred");
+}
+
+#[tokio::test]
+async fn a_brand_colour_too_light_to_read_stops_the_start() {
+    let (_database, database_url) = crate::helpers::fresh_database();
+    let settings = kindred::config::Settings {
+        addr: "127.0.0.1:0".into(),
+        database_url,
+        brand_colour: Some("#ffd54f".into()),
+        ..kindred::config::Settings::default()
+    };
+    let Err(error) = kindred::startup::Application::build(settings) else { panic!("a pale yellow is refused") };
+    assert!(error.to_string().contains("too light to read on a white page"), "{error}");
+}

@@ -11,6 +11,8 @@ export interface InstanceDocument {
 
 export interface Instance {
   name: string;
+  /** The header's wordmark (the name unless the instance sets one). */
+  logo_text: string;
   guidelines: InstanceDocument;
   health_data_consent: InstanceDocument;
   content_warnings: { id: string; label: string }[];
