@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use actix_web::web;
 use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason, Session};
+use bytestring::ByteString;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::sync::broadcast;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
@@ -191,10 +192,21 @@ impl Connection {
         }
     }
 
+    /// Loads who is hidden; when that changed, "here now" in each room is sent again to match.
     async fn reload_blocks(&mut self) -> Result<(), Ending> {
         let user_id = self.member.user_id;
         let hidden = self.state.db.read(move |connection| blocks::hidden_from(connection, user_id)).await;
-        self.hidden = hidden.map_err(|_| Ending::Unavailable)?;
+        let hidden = hidden.map_err(|_| Ending::Unavailable)?;
+        if hidden == self.hidden {
+            return Ok(());
+        }
+        self.hidden = hidden;
+        let rooms: Vec<i64> = self.rooms.rooms().collect();
+        for room in rooms {
+            if let Some(presence) = self.state.hub.presence(room, self.hidden_in(room)) {
+                self.push(Outgoing::Text(presence))?;
+            }
+        }
         Ok(())
     }
 
@@ -211,9 +223,21 @@ impl Connection {
         }
     }
 
+    /// Who a block hides from this member in `room`: no one where they moderate.
+    fn hidden_in(&self, room: i64) -> Option<&HashSet<i64>> {
+        let moderated = self.rooms.get(room).is_some_and(|subscription| subscription.moderated);
+        (!moderated && !self.hidden.is_empty()).then_some(&self.hidden)
+    }
+
     /// Whether a block collapses `author`'s messages in `room` for this member.
     fn hides(&self, room: i64, author: i64) -> bool {
-        self.hidden.contains(&author) && !self.rooms.get(room).is_some_and(|subscription| subscription.moderated)
+        self.hidden_in(room).is_some_and(|hidden| hidden.contains(&author))
+    }
+
+    /// "Here now" for this member: the frame everyone gets, unless someone
+    /// in the room is hidden from them.
+    fn presence_as_seen(&self, room: i64, everyone: ByteString) -> ByteString {
+        self.hidden_in(room).and_then(|hidden| self.state.hub.presence_hiding(room, hidden)).unwrap_or(everyone)
     }
 
     fn message(&mut self, listing: &MessageListing) -> Result<(), Ending> {
@@ -329,6 +353,7 @@ impl Connection {
             subscription.last_seq = last;
         }
         self.send(&ServerFrame::Subscribed { room, last_seq: last })?;
+        let presence = self.presence_as_seen(room, presence);
         self.push(Outgoing::Text(presence))?;
         Ok(())
     }
@@ -345,6 +370,10 @@ impl Connection {
     ) -> Result<(), Ending> {
         match event {
             Ok(RoomEvent::Signal(frame)) => self.push(Outgoing::Text(frame)),
+            Ok(RoomEvent::Presence(everyone)) => {
+                let frame = self.presence_as_seen(room, everyone);
+                self.push(Outgoing::Text(frame))
+            }
             Ok(RoomEvent::Typing { author, frame }) => {
                 if self.hides(room, author) {
                     return Ok(());

@@ -3,7 +3,7 @@
 //! per-member limits. Connections read from it; nothing here writes to a
 //! socket, so a slow client can only ever hurt itself.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 
@@ -31,7 +31,10 @@ pub enum RoomEvent {
     Message { seq: i64, author: i64, frame: ByteString, hidden: ByteString },
     /// A member is typing; not passed on across a block, like their messages.
     Typing { author: i64, frame: ByteString },
-    /// Anything else without a place in the sequence (presence, deletions).
+    /// Who is here now, everyone named; a reader with a block in the room
+    /// asks the hub for the list without the member hidden from them.
+    Presence(ByteString),
+    /// Anything else without a place in the sequence (deletions, approvals).
     Signal(ByteString),
 }
 
@@ -143,9 +146,9 @@ impl Hub {
         let connections = &mut active.present.entry(member.user_id).or_insert((names, 0)).1;
         *connections += 1;
         let arrived = *connections == 1;
-        let frame = presence_frame(room, active);
+        let frame = presence_frame(room, active, None);
         if arrived {
-            let _ = active.events.send(RoomEvent::Signal(frame.clone()));
+            let _ = active.events.send(RoomEvent::Presence(frame.clone()));
         }
         (active.events.subscribe(), frame)
     }
@@ -164,9 +167,24 @@ impl Hub {
         if active.present.is_empty() {
             rooms.remove(&room);
         } else {
-            let frame = presence_frame(room, active);
-            let _ = active.events.send(RoomEvent::Signal(frame));
+            let _ = active.events.send(RoomEvent::Presence(presence_frame(room, active, None)));
         }
+    }
+
+    /// Who is in `room` now, leaving out `hidden`, if anyone here follows it.
+    pub fn presence(&self, room: i64, hidden: Option<&HashSet<i64>>) -> Option<ByteString> {
+        self.rooms().get(&room).map(|active| presence_frame(room, active, hidden))
+    }
+
+    /// Who is in `room` now without `hidden`, when one of them is there;
+    /// otherwise the frame everyone is sent serves.
+    pub fn presence_hiding(&self, room: i64, hidden: &HashSet<i64>) -> Option<ByteString> {
+        let rooms = self.rooms();
+        let active = rooms.get(&room)?;
+        hidden
+            .iter()
+            .any(|user_id| active.present.contains_key(user_id))
+            .then(|| presence_frame(room, active, Some(hidden)))
     }
 
     /// Rooms with subscribers in this process.
@@ -237,9 +255,14 @@ impl Hub {
     }
 }
 
-/// Who is in the room, sorted by name, as one encoded frame.
-fn presence_frame(room: i64, active: &ActiveRoom) -> ByteString {
-    let mut members: Vec<&Present> = active.present.values().map(|(present, _)| present).collect();
+/// Who is in the room but `hidden`, sorted by name, as one encoded frame.
+fn presence_frame(room: i64, active: &ActiveRoom, hidden: Option<&HashSet<i64>>) -> ByteString {
+    let mut members: Vec<&Present> = active
+        .present
+        .iter()
+        .filter(|(user_id, _)| !hidden.is_some_and(|hidden| hidden.contains(user_id)))
+        .map(|(_, (present, _))| present)
+        .collect();
     members.sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.username.cmp(&b.username)));
     ServerFrame::Presence { room, members: &members }.encode().into()
 }

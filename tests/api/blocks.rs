@@ -1,5 +1,6 @@
 //! Blocking: posts and chat messages collapse to placeholders both ways
 //! (thread pages, history and the live fan-out), typing is not passed on,
+//! "here now" leaves the other member out,
 //! replies across a block are refused, and moderators are never blocked out
 //! of moderation.
 
@@ -192,4 +193,50 @@ async fn typing_is_not_passed_on_across_a_block() {
     assert_eq!(cara_live.next_of("typing").await["username"], "amy");
     amy_live.say(room, "morning", "a-1").await;
     no_typing_before_the_next_message(&mut ben_live).await;
+}
+
+/// The usernames a presence frame lists.
+fn present(frame: &Value) -> Vec<&str> {
+    frame["members"].as_array().expect("members").iter().filter_map(|member| member["username"].as_str()).collect()
+}
+
+#[tokio::test]
+async fn here_now_leaves_out_a_member_hidden_by_a_block_both_ways() {
+    let app = spawn_app().await;
+    let (admin, amy, ben, cara) = setup(&app).await;
+    let room = default_room(&app, &amy, "copd").await;
+    app.put("/api/v1/blocks/ben", Some(&amy)).await.assert_status(204);
+    let mut cara_live = LiveClient::connect(&app, &cara).await;
+    cara_live.subscribe(room, None).await;
+    assert_eq!(present(&cara_live.next_of("presence").await), ["cara"]);
+
+    let mut amy_live = LiveClient::connect(&app, &amy).await;
+    amy_live.subscribe(room, None).await;
+    assert_eq!(present(&amy_live.next_of("presence").await), ["amy", "cara"]);
+    assert_eq!(present(&cara_live.next_of("presence").await), ["amy", "cara"]);
+
+    let mut ben_live = LiveClient::connect(&app, &ben).await;
+    ben_live.subscribe(room, None).await;
+    assert_eq!(present(&ben_live.next_of("presence").await), ["ben", "cara"], "the blocker is hidden from ben");
+    assert_eq!(present(&amy_live.next_of("presence").await), ["amy", "cara"], "ben is hidden from amy");
+    assert_eq!(present(&cara_live.next_of("presence").await), ["amy", "ben", "cara"], "others see both");
+
+    // A moderator sees everyone present, as they see every message.
+    let mut admin_live = LiveClient::connect(&app, &admin).await;
+    admin_live.subscribe(room, None).await;
+    assert_eq!(present(&admin_live.next_of("presence").await), ["admin", "amy", "ben", "cara"]);
+    assert_eq!(present(&amy_live.next_of("presence").await), ["admin", "amy", "cara"]);
+    assert_eq!(present(&ben_live.next_of("presence").await), ["admin", "ben", "cara"]);
+    assert_eq!(present(&cara_live.next_of("presence").await), ["admin", "amy", "ben", "cara"]);
+
+    // Lifting the block shows each to the other at once; blocking again hides them again.
+    app.delete("/api/v1/blocks/ben", Some(&amy)).await.assert_status(204);
+    assert_eq!(present(&amy_live.next_of("presence").await), ["admin", "amy", "ben", "cara"]);
+    assert_eq!(present(&ben_live.next_of("presence").await), ["admin", "amy", "ben", "cara"]);
+    app.put("/api/v1/blocks/amy", Some(&ben)).await.assert_status(204);
+    assert_eq!(present(&amy_live.next_of("presence").await), ["admin", "amy", "cara"]);
+    assert_eq!(present(&ben_live.next_of("presence").await), ["admin", "ben", "cara"]);
+
+    ben_live.close().await;
+    assert_eq!(present(&cara_live.next_of("presence").await), ["admin", "amy", "cara"], "ben left");
 }
