@@ -193,6 +193,11 @@ pub fn messages(
     }
 }
 
+/// The messages with these ids (those that exist).
+pub fn messages_by_ids(connection: &mut AnyConnection, ids: &[i64]) -> ApiResult<Vec<MessageRow>> {
+    Ok(chat_messages::table.filter(chat_messages::id.eq_any(ids)).load(connection)?)
+}
+
 pub fn message(connection: &mut AnyConnection, id: i64) -> ApiResult<MessageRow> {
     chat_messages::table
         .find(id)

@@ -71,6 +71,16 @@ pub fn create(
     Ok((thread_id, first.id))
 }
 
+/// The titles of these threads (those not deleted), by id.
+pub fn titles(connection: &mut AnyConnection, ids: &[i64]) -> ApiResult<std::collections::HashMap<i64, String>> {
+    let rows: Vec<(i64, String)> = threads::table
+        .filter(threads::id.eq_any(ids))
+        .filter(threads::deleted_at.is_null())
+        .select((threads::id, threads::title))
+        .load(connection)?;
+    Ok(rows.into_iter().collect())
+}
+
 /// A thread that has not been deleted.
 pub fn by_id(connection: &mut AnyConnection, id: i64) -> ApiResult<ThreadRow> {
     threads::table

@@ -107,32 +107,48 @@ pub struct QueuePage {
     next_offset: Option<i64>,
 }
 
-fn content_of(connection: &mut AnyConnection, subject: Subject, id: i64) -> ApiResult<ContentView> {
-    Ok(match subject {
-        Subject::Post => {
-            let post = post_store::by_id(connection, id)?;
-            let thread = thread_store::by_id(connection, post.thread_id).ok();
-            ContentView {
-                state: Some(post.state()?),
-                body_html: Some(post.body_html),
-                thread_id: Some(post.thread_id),
-                thread_title: thread.map(|thread| thread.title),
-                created_at: Some(Timestamp(post.created_at)),
-                ..ContentView::default()
-            }
-        }
-        Subject::Message => {
-            let message = chat::message(connection, id)?;
-            ContentView {
-                state: Some(message.state()?),
-                body_html: Some(message.body_html),
-                room_id: Some(message.room_id),
-                created_at: Some(Timestamp(message.created_at)),
-                ..ContentView::default()
-            }
-        }
-        Subject::Thread | Subject::Member => ContentView::default(),
-    })
+/// What each of `rows` is about, in order, read in three queries however
+/// long the page (empty where the content is gone; items may share a thread).
+fn contents_of(connection: &mut AnyConnection, rows: &[ItemRow]) -> ApiResult<Vec<ContentView>> {
+    let ids_of = |kind: Subject| -> Vec<i64> {
+        rows.iter().filter(|row| row.subject().ok() == Some(kind)).map(|row| row.subject_id).collect()
+    };
+    let posts: HashMap<i64, _> =
+        post_store::by_ids(connection, &ids_of(Subject::Post))?.into_iter().map(|post| (post.id, post)).collect();
+    let thread_ids: Vec<i64> = posts.values().map(|post| post.thread_id).collect();
+    let titles = thread_store::titles(connection, &thread_ids)?;
+    let messages: HashMap<i64, _> = chat::messages_by_ids(connection, &ids_of(Subject::Message))?
+        .into_iter()
+        .map(|message| (message.id, message))
+        .collect();
+    rows.iter()
+        .map(|row| {
+            Ok(match row.subject()? {
+                Subject::Post => match posts.get(&row.subject_id) {
+                    Some(post) => ContentView {
+                        state: Some(post.state()?),
+                        thread_title: titles.get(&post.thread_id).cloned(),
+                        body_html: Some(post.body_html.clone()),
+                        thread_id: Some(post.thread_id),
+                        created_at: Some(Timestamp(post.created_at)),
+                        ..ContentView::default()
+                    },
+                    None => ContentView::default(),
+                },
+                Subject::Message => match messages.get(&row.subject_id) {
+                    Some(message) => ContentView {
+                        state: Some(message.state()?),
+                        body_html: Some(message.body_html.clone()),
+                        room_id: Some(message.room_id),
+                        created_at: Some(Timestamp(message.created_at)),
+                        ..ContentView::default()
+                    },
+                    None => ContentView::default(),
+                },
+                Subject::Thread | Subject::Member => ContentView::default(),
+            })
+        })
+        .collect()
 }
 
 fn item_views(connection: &mut AnyConnection, rows: Vec<ItemRow>) -> ApiResult<Vec<ItemView>> {
@@ -140,9 +156,11 @@ fn item_views(connection: &mut AnyConnection, rows: Vec<ItemRow>) -> ApiResult<V
     people.extend(rows.iter().filter_map(|row| row.claimed_by));
     let names = users::usernames(connection, &people)?;
     let slugs = community_slugs(connection)?;
+    let contents = contents_of(connection, &rows)?;
     let now = Timestamp::now();
     rows.into_iter()
-        .map(|row| {
+        .zip(contents)
+        .map(|(row, content)| {
             let subject = row.subject()?;
             let claimant = row.claimant(now);
             Ok(ItemView {
@@ -159,7 +177,7 @@ fn item_views(connection: &mut AnyConnection, rows: Vec<ItemRow>) -> ApiResult<V
                 opened_at: Timestamp(row.opened_at),
                 claimed_by: claimant.and_then(|id| names.get(&id).cloned()),
                 claim_expires_at: claimant.and(row.claim_expires_at).map(Timestamp),
-                content: content_of(connection, subject, row.subject_id)?,
+                content,
             })
         })
         .collect()

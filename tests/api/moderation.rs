@@ -638,6 +638,10 @@ async fn a_crisis_post_shows_its_author_helplines_and_tops_the_safeguarding_queu
     let moderators_view = cast.queue(&cast.moderator).await;
     assert_eq!(moderators_view[0]["subject_id"], reply["id"], "urgent first, before heavier reports");
     assert_eq!(moderators_view[1]["subject_id"], spammy);
+    for item in &moderators_view[..2] {
+        assert_eq!(item["content"]["thread_title"], "Evenings", "each item of a thread shows its title: {item}");
+        assert!(item["content"]["body_html"].is_string());
+    }
 
     // The lead claims it; another moderator sees who has it.
     let item_id = items[0]["id"].as_i64().expect("id");
