@@ -193,6 +193,26 @@ pub fn messages(
     }
 }
 
+/// Up to `limit` messages with a sequence number in (`above`, `upto`] that
+/// members no longer see (deleted, hidden or removed), newest first, as (id, seq).
+pub fn withdrawn(
+    connection: &mut AnyConnection,
+    room_id: i64,
+    above: i64,
+    upto: i64,
+    limit: i64,
+) -> ApiResult<Vec<(i64, i64)>> {
+    let taken_down = [ContentState::Hidden.as_str(), ContentState::Removed.as_str()];
+    Ok(chat_messages::table
+        .filter(chat_messages::room_id.eq(room_id))
+        .filter(chat_messages::seq.gt(above).and(chat_messages::seq.le(upto)))
+        .filter(chat_messages::deleted_at.is_not_null().or(chat_messages::moderation_state.eq_any(taken_down)))
+        .order(chat_messages::seq.desc())
+        .limit(limit)
+        .select((chat_messages::id, chat_messages::seq))
+        .load(connection)?)
+}
+
 /// The messages with these ids (those that exist).
 pub fn messages_by_ids(connection: &mut AnyConnection, ids: &[i64]) -> ApiResult<Vec<MessageRow>> {
     Ok(chat_messages::table.filter(chat_messages::id.eq_any(ids)).load(connection)?)

@@ -40,6 +40,12 @@ const HISTORY_ON_JOIN: i64 = 50;
 /// The most missed messages sent over the socket; past it the client is
 /// told to `resync` from the HTTP API.
 const MAX_CATCH_UP: i64 = 200;
+/// A client resuming with `after` is told of the messages it may hold that
+/// were withdrawn meanwhile: the newest this many among the
+/// `WITHDRAWALS_LOOK_BACK` before `after` (with a full catch-up, still
+/// within the outgoing queue).
+const MAX_WITHDRAWALS_REPLAYED: i64 = 50;
+const WITHDRAWALS_LOOK_BACK: i64 = 500;
 /// How often one member's typing in one room is passed on.
 const TYPING_INTERVAL: Duration = Duration::from_secs(2);
 
@@ -334,7 +340,26 @@ impl Connection {
             None => Window::Before { before: None },
         };
         let limit = if after.is_some() { MAX_CATCH_UP + 1 } else { HISTORY_ON_JOIN };
-        let backlog = self.state.db.read(move |connection| chat::messages(connection, room, window, limit)).await?;
+        let (backlog, withdrawn) = self
+            .state
+            .db
+            .read(move |connection| {
+                let withdrawn = match after {
+                    Some(after) if after > 0 => chat::withdrawn(
+                        connection,
+                        room,
+                        after - WITHDRAWALS_LOOK_BACK,
+                        after,
+                        MAX_WITHDRAWALS_REPLAYED,
+                    )?,
+                    _ => Vec::new(),
+                };
+                Ok((chat::messages(connection, room, window, limit)?, withdrawn))
+            })
+            .await?;
+        for (id, seq) in withdrawn {
+            self.send(&ServerFrame::Deleted { room, id, seq })?;
+        }
         let mut last = after.unwrap_or(0);
         if backlog.len() as i64 > MAX_CATCH_UP {
             self.send(&ServerFrame::Resync { room, after: last })?;

@@ -99,6 +99,74 @@ async fn a_client_that_reconnects_with_its_last_seq_misses_nothing() {
     assert_eq!(subscribed["last_seq"], last + 4);
 }
 
+/// The ids of the `deleted` frames before the first frame of `kind`, and that frame.
+async fn deletions_before(live: &mut LiveClient, kind: &str) -> (Vec<i64>, serde_json::Value) {
+    let mut told = Vec::new();
+    loop {
+        let frame = live.next().await.expect("a frame");
+        if frame["type"] == kind {
+            return (told, frame);
+        }
+        if frame["type"] == "deleted" {
+            told.push(frame["id"].as_i64().expect("id"));
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_client_that_reconnects_is_told_of_messages_taken_down_while_it_was_away() {
+    let app = spawn_app_with(|settings| settings.live_messages_per_second = 1000).await;
+    let (admin, amy, ben, room) = chat_setup(&app).await;
+    let mut amy_live = LiveClient::connect(&app, &amy).await;
+    amy_live.subscribe(room, None).await;
+    let mut ben_live = LiveClient::connect(&app, &ben).await;
+    ben_live.subscribe(room, None).await;
+    let mut ids = Vec::new();
+    for n in 0..4 {
+        amy_live.say(room, &format!("said {n}"), &format!("s-{n}")).await;
+        ids.push(amy_live.next_of("ack").await["id"].as_i64().expect("id"));
+    }
+    let last = seqs(&ben_live.messages(4).await)[3];
+    ben_live.close().await;
+
+    // While ben is away: one message deleted, one hidden by a moderator, one said.
+    app.delete(&format!("/api/v1/messages/{}", ids[1]), Some(&admin)).await.assert_status(204);
+    let hide = json!({ "action": "hide", "message_id": ids[3], "reason": "Unkind." });
+    app.post("/api/v1/moderation/actions", Some(&admin), hide).await.assert_status(201);
+    amy_live.say(room, "said while ben was away", "s-4").await;
+    amy_live.next_of("ack").await;
+
+    let mut ben_again = LiveClient::connect(&app, &ben).await;
+    ben_again.send(json!({ "type": "subscribe", "room": room, "after": last })).await;
+    let (told, first_new) = deletions_before(&mut ben_again, "message").await;
+    assert_eq!(told, [ids[3], ids[1]], "the taken-down messages ben holds, newest first, before anything new");
+    assert_eq!(first_new["seq"], last + 1, "then what was said meanwhile");
+}
+
+#[tokio::test]
+async fn a_reconnecting_client_is_told_of_the_newest_fifty_messages_taken_down() {
+    let app = spawn_app_with(|settings| settings.live_messages_per_second = 1000).await;
+    let (admin, amy, _ben, room) = chat_setup(&app).await;
+    let mut amy_live = LiveClient::connect(&app, &amy).await;
+    amy_live.subscribe(room, None).await;
+    let (mut ids, mut last) = (Vec::new(), 0);
+    for n in 0..52 {
+        amy_live.say(room, &format!("said {n}"), &format!("s-{n}")).await;
+        let ack = amy_live.next_of("ack").await;
+        ids.push(ack["id"].as_i64().expect("id"));
+        last = ack["seq"].as_i64().expect("seq");
+    }
+    for id in &ids[1..] {
+        app.delete(&format!("/api/v1/messages/{id}"), Some(&admin)).await.assert_status(204);
+    }
+
+    let mut again = LiveClient::connect(&app, &amy).await;
+    again.send(json!({ "type": "subscribe", "room": room, "after": last })).await;
+    let (told, _) = deletions_before(&mut again, "subscribed").await;
+    let newest: Vec<i64> = ids[2..].iter().rev().copied().collect();
+    assert_eq!(told, newest, "the newest 50 of the 51 taken down");
+}
+
 #[tokio::test]
 async fn a_resend_with_the_same_client_id_is_stored_once() {
     let app = spawn_app().await;
