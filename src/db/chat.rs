@@ -3,9 +3,9 @@
 use diesel::prelude::*;
 
 use super::AnyConnection;
-use super::schema::{chat_messages, rooms, users};
+use super::schema::{chat_messages, moderation_log, rooms, users};
 use crate::domain::chat::{ChatBody, ClientId};
-use crate::domain::moderation::ContentState;
+use crate::domain::moderation::{ContentState, Subject};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 
@@ -193,24 +193,46 @@ pub fn messages(
     }
 }
 
+/// How a message a client may hold has changed since it was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revision {
+    /// Deleted, hidden or removed: members no longer see it.
+    Withdrawn,
+    /// A moderator acted on it and members see it now (approved, or restored).
+    Shown,
+}
+
 /// Up to `limit` messages with a sequence number in (`above`, `upto`] that
-/// members no longer see (deleted, hidden or removed), newest first, as (id, seq).
-pub fn withdrawn(
+/// were withdrawn, or that a moderator acted on and members now see, newest
+/// first, as (id, seq, revision). Messages still held are not among them.
+pub fn revised(
     connection: &mut AnyConnection,
     room_id: i64,
     above: i64,
     upto: i64,
     limit: i64,
-) -> ApiResult<Vec<(i64, i64)>> {
+) -> ApiResult<Vec<(i64, i64, Revision)>> {
     let taken_down = [ContentState::Hidden.as_str(), ContentState::Removed.as_str()];
-    Ok(chat_messages::table
+    let moderated = moderation_log::table
+        .filter(moderation_log::subject_kind.eq(Subject::Message.as_str()))
+        .select(moderation_log::subject_id);
+    let rows: Vec<(i64, i64, Option<i64>, String)> = chat_messages::table
         .filter(chat_messages::room_id.eq(room_id))
         .filter(chat_messages::seq.gt(above).and(chat_messages::seq.le(upto)))
-        .filter(chat_messages::deleted_at.is_not_null().or(chat_messages::moderation_state.eq_any(taken_down)))
+        .filter(chat_messages::deleted_at.is_not_null().or(chat_messages::moderation_state.eq_any(taken_down)).or(
+            chat_messages::moderation_state.eq(ContentState::Visible.as_str()).and(chat_messages::id.eq_any(moderated)),
+        ))
         .order(chat_messages::seq.desc())
         .limit(limit)
-        .select((chat_messages::id, chat_messages::seq))
-        .load(connection)?)
+        .select((chat_messages::id, chat_messages::seq, chat_messages::deleted_at, chat_messages::moderation_state))
+        .load(connection)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, seq, deleted_at, state)| {
+            let shown = deleted_at.is_none() && state == ContentState::Visible.as_str();
+            (id, seq, if shown { Revision::Shown } else { Revision::Withdrawn })
+        })
+        .collect())
 }
 
 /// The messages with these ids (those that exist).

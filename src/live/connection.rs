@@ -25,7 +25,7 @@ use super::subscriptions::Subscriptions;
 use crate::auth::Member;
 use crate::auth::session;
 use crate::db::blocks;
-use crate::db::chat::{self, MessageListing, NewMessage, Window};
+use crate::db::chat::{self, MessageListing, NewMessage, Revision, Window};
 use crate::db::communities as community_store;
 use crate::domain::chat::{ChatBody, ClientId};
 use crate::domain::discussion::render;
@@ -40,12 +40,12 @@ const HISTORY_ON_JOIN: i64 = 50;
 /// The most missed messages sent over the socket; past it the client is
 /// told to `resync` from the HTTP API.
 const MAX_CATCH_UP: i64 = 200;
-/// A client resuming with `after` is told of the messages it may hold that
-/// were withdrawn meanwhile: the newest this many among the
-/// `WITHDRAWALS_LOOK_BACK` before `after` (with a full catch-up, still
-/// within the outgoing queue).
-const MAX_WITHDRAWALS_REPLAYED: i64 = 50;
-const WITHDRAWALS_LOOK_BACK: i64 = 500;
+/// A client resuming with `after` is told how the messages it may hold
+/// changed meanwhile (taken down, or approved or restored): the newest this
+/// many among the `REVISIONS_LOOK_BACK` before `after` (with a full
+/// catch-up, still within the outgoing queue).
+const MAX_REVISIONS_REPLAYED: i64 = 50;
+const REVISIONS_LOOK_BACK: i64 = 500;
 /// How often one member's typing in one room is passed on.
 const TYPING_INTERVAL: Duration = Duration::from_secs(2);
 
@@ -340,25 +340,24 @@ impl Connection {
             None => Window::Before { before: None },
         };
         let limit = if after.is_some() { MAX_CATCH_UP + 1 } else { HISTORY_ON_JOIN };
-        let (backlog, withdrawn) = self
+        let (backlog, revised) = self
             .state
             .db
             .read(move |connection| {
-                let withdrawn = match after {
-                    Some(after) if after > 0 => chat::withdrawn(
-                        connection,
-                        room,
-                        after - WITHDRAWALS_LOOK_BACK,
-                        after,
-                        MAX_WITHDRAWALS_REPLAYED,
-                    )?,
+                let revised = match after {
+                    Some(after) if after > 0 => {
+                        chat::revised(connection, room, after - REVISIONS_LOOK_BACK, after, MAX_REVISIONS_REPLAYED)?
+                    }
                     _ => Vec::new(),
                 };
-                Ok((chat::messages(connection, room, window, limit)?, withdrawn))
+                Ok((chat::messages(connection, room, window, limit)?, revised))
             })
             .await?;
-        for (id, seq) in withdrawn {
-            self.send(&ServerFrame::Deleted { room, id, seq })?;
+        for (id, seq, revision) in revised {
+            self.send(&match revision {
+                Revision::Withdrawn => ServerFrame::Deleted { room, id, seq },
+                Revision::Shown => ServerFrame::Shown { room, id, seq },
+            })?;
         }
         let mut last = after.unwrap_or(0);
         if backlog.len() as i64 > MAX_CATCH_UP {

@@ -6,6 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::helpers::{Account, TestApp, spawn_app_with};
+use crate::live_client::LiveClient;
 
 const CRISIS_TEXT: &str = "I can't go on any more, I want to end it all tonight.";
 
@@ -833,7 +834,7 @@ async fn a_moderator_removing_a_chat_message_is_logged_and_muting_in_a_room_is_a
     let cast = cast().await;
     let rooms = cast.app.get(&format!("/api/v1/communities/{}/rooms", cast.slug), None).await;
     let room = rooms.assert_status(200)[0]["id"].as_i64().expect("room");
-    let mut ben = crate::live_client::LiveClient::connect(&cast.app, &cast.ben).await;
+    let mut ben = LiveClient::connect(&cast.app, &cast.ben).await;
     ben.subscribe(room, None).await;
     ben.say(room, "you are all so rude", "m1").await;
     let ack = ben.next_of("ack").await;
@@ -928,20 +929,27 @@ async fn every_kind_of_action_reverses_with_its_own_logged_reversal() {
     cast.app.reply(&ben, thread, Some(first), "Back again").await;
 }
 
-#[tokio::test]
-async fn an_approved_chat_message_appears_in_the_room_live() {
-    let cast = cast().await;
+/// Amy and Ben in the community's room, and Ben's message held by a word
+/// filter: the room, both connections, and the held message's `ack`.
+async fn a_held_chat_message(cast: &Cast) -> (i64, LiveClient, LiveClient, Value) {
     let hold = json!({ "community": cast.slug, "term": "crypto", "action": "hold" });
     cast.app.post("/api/v1/moderation/filters", Some(&cast.moderator), hold).await.assert_status(201);
     let rooms = cast.app.get(&format!("/api/v1/communities/{}/rooms", cast.slug), None).await;
     let room = rooms.assert_status(200)[0]["id"].as_i64().expect("room");
-    let mut amy = crate::live_client::LiveClient::connect(&cast.app, &cast.amy).await;
+    let mut amy = LiveClient::connect(&cast.app, &cast.amy).await;
     amy.subscribe(room, None).await;
-    let mut ben = crate::live_client::LiveClient::connect(&cast.app, &cast.ben).await;
+    let mut ben = LiveClient::connect(&cast.app, &cast.ben).await;
     ben.subscribe(room, None).await;
     ben.say(room, "Is crypto a good idea when money is tight?", "h1").await;
     let ack = ben.next_of("ack").await;
     assert_eq!(ack["held"], true);
+    (room, amy, ben, ack)
+}
+
+#[tokio::test]
+async fn an_approved_chat_message_appears_in_the_room_live() {
+    let cast = cast().await;
+    let (room, mut amy, _ben, ack) = a_held_chat_message(&cast).await;
     let (id, seq) = (ack["id"].as_i64().expect("id"), ack["seq"].as_i64().expect("seq"));
 
     cast.act(&cast.moderator, json!({ "action": "approve", "message_id": id })).await.assert_status(201);
@@ -956,4 +964,22 @@ async fn an_approved_chat_message_appears_in_the_room_live() {
     assert_eq!(message["id"], id);
     assert_eq!(message["deleted"], false);
     assert!(message["body_html"].as_str().expect("the text").contains("a good idea"));
+}
+
+#[tokio::test]
+async fn a_chat_message_approved_while_a_client_was_away_is_shown_when_it_resumes() {
+    let cast = cast().await;
+    let (room, mut amy, mut ben, held) = a_held_chat_message(&cast).await;
+    ben.say(room, "Sorry, just wondering.", "h2").await;
+    let last = amy.next_of("message").await["seq"].as_i64().expect("seq");
+    assert_eq!(Some(last), held["seq"].as_i64().map(|seq| seq + 1), "amy sees the next message, not the held one");
+    amy.close().await;
+
+    let id = held["id"].as_i64().expect("id");
+    cast.act(&cast.moderator, json!({ "action": "approve", "message_id": id })).await.assert_status(201);
+    let mut again = LiveClient::connect(&cast.app, &cast.amy).await;
+    again.send(json!({ "type": "subscribe", "room": room, "after": last })).await;
+    let shown = again.next_of("shown").await;
+    assert_eq!((shown["id"].as_i64(), shown["seq"].as_i64()), (Some(id), held["seq"].as_i64()));
+    assert_eq!(again.next_of("subscribed").await["last_seq"], last, "shown before the resume completes");
 }
