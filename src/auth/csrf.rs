@@ -9,6 +9,7 @@ use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpRequest, web};
 
+use super::extract::bearer;
 use super::session::COOKIE_NAME;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -30,20 +31,12 @@ fn changes_state(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-fn has_bearer(request: &HttpRequest) -> bool {
-    request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("Bearer "))
-}
-
 /// Refuses a request a browser may have been tricked into sending: one
 /// from another origin, or one riding the session cookie that does not
 /// say where it came from. Bearer-token requests pass. The live websocket's
 /// upgrade is checked with the same rule.
 pub fn check(request: &HttpRequest, expected_origin: &str) -> Result<(), ApiError> {
-    if has_bearer(request) {
+    if bearer(request).is_some() {
         return Ok(());
     }
     let header_text = |name| request.headers().get(name).and_then(|value| value.to_str().ok());

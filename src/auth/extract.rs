@@ -36,16 +36,20 @@ impl Viewer {
     }
 }
 
-/// The token a request carries, if any: a bearer token wins over a cookie.
-pub fn request_token(request: &HttpRequest) -> Option<Token> {
-    let bearer = request
+/// The token of the request's `Authorization: Bearer` header, if it carries one.
+pub fn bearer(request: &HttpRequest) -> Option<&str> {
+    request
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.strip_prefix("Bearer "))
         .map(str::trim)
-        .filter(|token| !token.is_empty());
-    match bearer {
+        .filter(|token| !token.is_empty())
+}
+
+/// The token a request carries, if any: a bearer token wins over a cookie.
+pub fn request_token(request: &HttpRequest) -> Option<Token> {
+    match bearer(request) {
         Some(token) => Some(Token::from_client(token)),
         None => request.cookie(session::COOKIE_NAME).map(|cookie| Token::from_client(cookie.value())),
     }

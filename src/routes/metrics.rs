@@ -1,10 +1,10 @@
 //! `GET /metrics` for the instance admin's Prometheus, readable only with
 //! the `metrics_token` as a bearer token; off when no token is set.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use sha2::{Digest, Sha256};
 
+use crate::auth::extract::bearer;
 use crate::db::{outbox, queue};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
@@ -17,13 +17,8 @@ pub async fn read(request: HttpRequest, state: web::Data<AppState>) -> ApiResult
     let Some(token) = state.settings.metrics_token.as_deref() else {
         return Err(ApiError::not_found("Metrics are turned off on this instance (no metrics_token is set)."));
     };
-    let sent = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "));
     // Digests are compared, so the time taken says nothing about the token.
-    if sent.map(|sent| Sha256::digest(sent.trim())) != Some(Sha256::digest(token.trim())) {
+    if bearer(&request).map(Sha256::digest) != Some(Sha256::digest(token.trim())) {
         return Err(ApiError::unauthorized(
             "metrics_token_invalid",
             "Metrics are read with the instance's metrics token as a bearer token.",

@@ -193,6 +193,10 @@ async fn a_cookie_request_that_changes_state_must_come_from_our_origin() {
     let fetch_cross = browser.post(&join).header("sec-fetch-site", "cross-site").json(&json!({}));
     crate::helpers::read(fetch_cross.send().await.expect("answer")).await.assert_error(403, "csrf_refused");
 
+    // An empty bearer header is no bearer token: the cookie it rides on is checked as ever.
+    let empty_bearer = browser.post(&join).header(header::AUTHORIZATION, "Bearer ").json(&json!({}));
+    crate::helpers::read(empty_bearer.send().await.expect("answer")).await.assert_error(403, "csrf_refused");
+
     let same_origin = browser.post(&join).header(header::ORIGIN, &app.address).json(&json!({}));
     crate::helpers::read(same_origin.send().await.expect("answer")).await.assert_status(200);
 
