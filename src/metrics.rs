@@ -78,27 +78,24 @@ impl Default for Metrics {
         let registry = &mut metrics.registry;
         registry.register("http_requests", "HTTP requests answered", metrics.requests.clone());
         registry.register("http_request_duration_seconds", "Time to answer an HTTP request", metrics.durations.clone());
-        registry.register("live_connections", "Live websockets open in this process", metrics.live_connections.clone());
-        registry.register(
-            "live_rooms_active",
-            "Chat rooms with a subscriber in this process",
-            metrics.active_rooms.clone(),
-        );
         registry.register(
             "moderation_queue_open_items",
             "Moderation queue items not yet resolved, instance-wide",
             metrics.queue_items.clone(),
         );
-        registry.register(
-            "moderation_queue_oldest_urgent_seconds",
-            "How long the oldest unresolved urgent item has waited (0 when none waits)",
-            metrics.oldest_urgent_seconds.clone(),
-        );
-        registry.register(
-            "notification_outbox_posts",
-            "Posts whose readers are not yet notified",
-            metrics.untold_posts.clone(),
-        );
+        let gauges = [
+            ("live_connections", "Live websockets open in this process", &metrics.live_connections),
+            ("live_rooms_active", "Chat rooms with a subscriber in this process", &metrics.active_rooms),
+            (
+                "moderation_queue_oldest_urgent_seconds",
+                "How long the oldest unresolved urgent item has waited (0 when none waits)",
+                &metrics.oldest_urgent_seconds,
+            ),
+            ("notification_outbox_posts", "Posts whose readers are not yet notified", &metrics.untold_posts),
+        ];
+        for (name, help, gauge) in gauges {
+            registry.register(name, help, gauge.clone());
+        }
         metrics
     }
 }
