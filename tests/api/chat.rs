@@ -121,11 +121,7 @@ async fn a_client_that_reconnects_is_told_of_messages_taken_down_while_it_was_aw
     amy_live.subscribe(room, None).await;
     let mut ben_live = LiveClient::connect(&app, &ben).await;
     ben_live.subscribe(room, None).await;
-    let mut ids = Vec::new();
-    for n in 0..4 {
-        amy_live.say(room, &format!("said {n}"), &format!("s-{n}")).await;
-        ids.push(amy_live.next_of("ack").await["id"].as_i64().expect("id"));
-    }
+    let ids: Vec<i64> = says(&mut amy_live, room, 4).await.into_iter().map(|(id, _)| id).collect();
     let last = seqs(&ben_live.messages(4).await)[3];
     ben_live.close().await;
 
@@ -149,13 +145,8 @@ async fn a_reconnecting_client_is_told_of_the_newest_fifty_messages_taken_down()
     let (admin, amy, _ben, room) = chat_setup(&app).await;
     let mut amy_live = LiveClient::connect(&app, &amy).await;
     amy_live.subscribe(room, None).await;
-    let (mut ids, mut last) = (Vec::new(), 0);
-    for n in 0..52 {
-        amy_live.say(room, &format!("said {n}"), &format!("s-{n}")).await;
-        let ack = amy_live.next_of("ack").await;
-        ids.push(ack["id"].as_i64().expect("id"));
-        last = ack["seq"].as_i64().expect("seq");
-    }
+    let said = says(&mut amy_live, room, 52).await;
+    let (ids, last): (Vec<i64>, i64) = (said.iter().map(|(id, _)| *id).collect(), said[51].1);
     for id in &ids[1..] {
         app.delete(&format!("/api/v1/messages/{id}"), Some(&admin)).await.assert_status(204);
     }
@@ -165,6 +156,43 @@ async fn a_reconnecting_client_is_told_of_the_newest_fifty_messages_taken_down()
     let (told, _) = deletions_before(&mut again, "subscribed").await;
     let newest: Vec<i64> = ids[2..].iter().rev().copied().collect();
     assert_eq!(told, newest, "the newest 50 of the 51 taken down");
+}
+
+#[tokio::test]
+async fn a_reconnecting_client_is_told_only_of_the_500_messages_before_its_after() {
+    let app = spawn_app_with(|settings| {
+        settings.live_messages_per_second = 1000;
+        settings.live_frames_per_second = 1000;
+        settings.chat_messages_per_minute = 10_000;
+    })
+    .await;
+    let (admin, amy, _ben, room) = chat_setup(&app).await;
+    let mut amy_live = LiveClient::connect(&app, &amy).await;
+    amy_live.subscribe(room, None).await;
+    let said = says(&mut amy_live, room, 502).await;
+    let last = said[501].1;
+    let id_at = |seq: i64| said.iter().find(|(_, said_seq)| *said_seq == seq).map(|(id, _)| *id).expect("said");
+    // The look-back reaches `last - 499`; the message just before it is out of reach.
+    let (reached, beyond) = (id_at(last - 499), id_at(last - 500));
+    for id in [beyond, reached] {
+        app.delete(&format!("/api/v1/messages/{id}"), Some(&admin)).await.assert_status(204);
+    }
+
+    let mut again = LiveClient::connect(&app, &amy).await;
+    again.send(json!({ "type": "subscribe", "room": room, "after": last })).await;
+    let (told, _) = deletions_before(&mut again, "subscribed").await;
+    assert_eq!(told, [reached], "the 500 messages before `after`, and no older");
+}
+
+/// Sends `count` messages in turn, each once the last is acknowledged; their (id, seq).
+async fn says(live: &mut LiveClient, room: i64, count: usize) -> Vec<(i64, i64)> {
+    let mut said = Vec::with_capacity(count);
+    for n in 0..count {
+        live.say(room, &format!("said {n}"), &format!("s-{n}")).await;
+        let ack = live.next_of("ack").await;
+        said.push((ack["id"].as_i64().expect("id"), ack["seq"].as_i64().expect("seq")));
+    }
+    said
 }
 
 #[tokio::test]

@@ -44,16 +44,17 @@ async fn metrics_are_refused_without_the_token() {
 }
 
 #[tokio::test]
-async fn a_short_metrics_token_stops_the_server_from_starting() {
+async fn a_metrics_token_under_16_characters_stops_the_server_from_starting() {
     let (_database, database_url) = fresh_database();
-    let settings = Settings {
+    let with_token = |token: &str| Settings {
         addr: "127.0.0.1:0".into(),
-        database_url,
-        metrics_token: Some("too short".into()),
+        database_url: database_url.clone(),
+        metrics_token: Some(token.into()),
         ..Settings::default()
     };
-    let Err(error) = Application::build(settings) else { panic!("a short token is refused") };
+    let Err(error) = Application::build(with_token("fifteen chars!!")) else { panic!("a short token is refused") };
     assert!(error.to_string().contains("at least 16 characters"), "{error}");
+    assert!(Application::build(with_token("sixteen chars!!!")).is_ok(), "16 characters are enough");
 }
 
 #[tokio::test]
