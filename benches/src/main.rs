@@ -12,6 +12,7 @@ mod s3;
 mod s4;
 mod s5;
 mod s6;
+mod screening;
 mod server;
 mod socket;
 mod stats;
@@ -42,6 +43,8 @@ enum Scenario {
     S6(s6::Options),
     /// The moderation queue with many open items, against the hello control.
     Queue(queue::Options),
+    /// Crisis screening per post, beside storing a reply.
+    Screening(screening::Options),
 }
 
 #[tokio::main]
@@ -54,5 +57,6 @@ async fn main() -> anyhow::Result<()> {
         Scenario::S5(options) => s5::run(options).await,
         Scenario::S6(options) => s6::run(options).await,
         Scenario::Queue(options) => queue::run(options).await,
+        Scenario::Screening(options) => screening::run(options).await,
     }
 }
