@@ -352,6 +352,7 @@ pub async fn decide(
                 authority,
                 required_for(entry.action()?, entry.community_id),
                 entry.actor_id,
+                appeal.appellant_id,
             )?;
             let (status, live) = match outcome {
                 Outcome::Uphold => (AppealStatus::Upheld, Vec::new()),

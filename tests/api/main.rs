@@ -4,6 +4,7 @@
 
 mod accounts;
 mod blocks;
+mod boundaries;
 mod chat;
 mod cli;
 mod client;
