@@ -529,7 +529,7 @@ impl Sanction {
         let live = match (self.kind, self.community_id) {
             (SanctionKind::Ban, Some(community_id)) => {
                 community_store::leave(connection, community_id, target)?;
-                Vec::new()
+                vec![broker::membership_changed(connection, target, origin)?]
             }
             (SanctionKind::Ban, None) => vec![session::end(connection, target, session::Which::All, origin)?],
             _ => Vec::new(),
@@ -644,8 +644,11 @@ fn undo(connection: &mut AnyConnection, actor: &Member, log_id: i64, reason: &st
             let sanction_id =
                 details["sanction_id"].as_i64().ok_or_else(|| ApiError::internal("sanction id missing"))?;
             sanctions::lift(connection, sanction_id, actor.user_id)?;
-            if let (Ban, Some(community_id), Some(user_id)) = (action, entry.community_id, entry.target_user_id) {
-                restore_membership(connection, community_id, user_id, &details)?;
+            let mut live = Vec::new();
+            if let (Ban, Some(community_id), Some(user_id)) = (action, entry.community_id, entry.target_user_id)
+                && restore_membership(connection, community_id, user_id, &details)?
+            {
+                live.push(broker::membership_changed(connection, user_id, origin)?);
             }
             let log = moderation_log::record(
                 connection,
@@ -661,7 +664,7 @@ fn undo(connection: &mut AnyConnection, actor: &Member, log_id: i64, reason: &st
                     reverses_id: reverses,
                 },
             )?;
-            Ok(Applied::logged(log))
+            Ok(Applied { live, ..Applied::logged(log) })
         }
         Dismiss => {
             let item_id = details["item_id"].as_i64().ok_or_else(|| ApiError::internal("item id missing"))?;
@@ -689,23 +692,25 @@ fn undo(connection: &mut AnyConnection, actor: &Member, log_id: i64, reason: &st
 }
 
 /// After a community ban is lifted, gives the member back the role the ban
-/// took (recorded in its log entry), unless another ban there still stands.
+/// took (recorded in its log entry), unless another ban there still stands;
+/// true when it did.
 fn restore_membership(
     connection: &mut AnyConnection,
     community_id: i64,
     user_id: i64,
     details: &serde_json::Value,
-) -> ApiResult<()> {
+) -> ApiResult<bool> {
     let Some(role) = details["role"].as_str().map(CommunityRole::from_stored).transpose()? else {
-        return Ok(());
+        return Ok(false);
     };
     let still_banned = sanctions::in_force(connection, user_id)?
         .into_iter()
         .any(|row| row.kind == SanctionKind::Ban.as_str() && row.community_id.is_none_or(|id| id == community_id));
-    if !still_banned && community_store::role_of(connection, community_id, user_id)?.is_none() {
+    let restore = !still_banned && community_store::role_of(connection, community_id, user_id)?.is_none();
+    if restore {
         community_store::set_role(connection, community_id, user_id, role)?;
     }
-    Ok(())
+    Ok(restore)
 }
 
 /// Lifts a member's mutes in one room, each as the reversal of its logged

@@ -240,3 +240,64 @@ async fn moderators_do_not_sanction_each_other_and_lifting_a_ban_restores_the_ro
     let community = world.app.get(&format!("/api/v1/communities/{}", world.a), Some(&world.ben)).await;
     assert_eq!(community.assert_status(200)["membership"], "member");
 }
+
+/// Reads frames until `marker` arrives in `room`, failing on any message from `gone` meanwhile.
+async fn nothing_from_until(client: &mut LiveClient, gone: i64, room: i64, marker: &str) {
+    loop {
+        let frame = client.next().await.expect("the connection stays open");
+        if frame["type"] != "message" {
+            continue;
+        }
+        assert_ne!(frame["room"], gone, "a message from a room the member may no longer read: {frame}");
+        if frame["room"] == room && frame["body_html"].as_str().is_some_and(|html| html.contains(marker)) {
+            return;
+        }
+    }
+}
+
+#[tokio::test]
+async fn live_chat_stops_at_once_for_a_member_banned_from_the_community_or_leaving_it() {
+    let world = world().await;
+    // On PostgreSQL Ben and Amy listen on a second server, so the change crosses processes.
+    let second = crate::helpers::postgres_admin_url().map(|_| world.app.beside(|_| {}));
+    let listening = second.as_ref().unwrap_or(&world.app.api);
+    let private = default_room(&world.app, &world.amy, &world.b).await;
+    let public = default_room(&world.app, &world.amy, &world.a).await;
+    let mut ben = LiveClient::connect(listening, &world.ben).await;
+    let mut amy = LiveClient::connect(listening, &world.amy).await;
+    for client in [&mut ben, &mut amy] {
+        client.subscribe(private, None).await;
+        client.subscribe(public, None).await;
+    }
+    let sam = world.app.register("sam").await;
+    world.app.join(&sam, &world.a).await.assert_status(200);
+    world.app.join(&sam, &world.b).await.assert_status(200);
+    let mut speaker = LiveClient::connect(&world.app, &sam).await;
+    speaker.subscribe(private, None).await;
+    speaker.subscribe(public, None).await;
+    speaker.say(private, "Before anything changed", "before").await;
+    speaker.next_of("ack").await;
+    nothing_from_until(&mut ben, -1, private, "Before anything").await;
+
+    // A community ban takes Ben out of the members-only room at once.
+    let ban = json!({ "action": "ban", "member": "ben", "community": world.b, "reason": "Abuse." });
+    world.act(&world.admin, ban).await.assert_status(201);
+    assert_eq!(ben.next_of("unsubscribed").await["room"], private);
+    speaker.say(private, "Said after the ban", "after-ban").await;
+    speaker.next_of("ack").await;
+    speaker.say(public, "Marker one", "marker-1").await;
+    speaker.next_of("ack").await;
+    nothing_from_until(&mut ben, private, public, "Marker one").await;
+
+    // Leaving does the same for Amy.
+    world.app.delete(&format!("/api/v1/communities/{}/membership", world.b), Some(&world.amy)).await.assert_status(204);
+    assert_eq!(amy.next_of("unsubscribed").await["room"], private);
+    speaker.say(private, "Said after she left", "after-leave").await;
+    speaker.next_of("ack").await;
+    speaker.say(public, "Marker two", "marker-2").await;
+    speaker.next_of("ack").await;
+    nothing_from_until(&mut amy, private, public, "Marker two").await;
+    // Nor can she follow it again.
+    amy.send(json!({ "type": "subscribe", "room": private })).await;
+    assert_eq!(amy.next_of("error").await["code"], "not_found");
+}
