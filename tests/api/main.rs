@@ -3,6 +3,7 @@
 //! the same tests run against PostgreSQL.
 
 mod accounts;
+mod authorization;
 mod blocks;
 mod boundaries;
 mod chat;
