@@ -42,6 +42,15 @@ async fn world() -> World {
 }
 
 impl World {
+    /// Sasha, a second moderator of community A.
+    async fn second_moderator(&self) -> Account {
+        let sasha = self.app.register("sasha").await;
+        self.app.join(&sasha, &self.a).await.assert_status(200);
+        let appoint = format!("/api/v1/communities/{}/moderators/sasha", self.a);
+        self.app.put(&appoint, Some(&self.admin)).await.assert_status(204);
+        sasha
+    }
+
     async fn act(&self, who: &Account, command: Value) -> Reply {
         self.app.post("/api/v1/moderation/actions", Some(who), command).await
     }
@@ -173,9 +182,7 @@ async fn a_member_blocked_by_an_author_cannot_react_to_their_posts() {
 #[tokio::test]
 async fn nobody_lifts_their_own_sanction_or_decides_their_own_appeal() {
     let world = world().await;
-    let sasha = world.app.register("sasha").await;
-    world.app.join(&sasha, &world.a).await.assert_status(200);
-    world.app.put(&format!("/api/v1/communities/{}/moderators/sasha", world.a), Some(&world.admin)).await;
+    let sasha = world.second_moderator().await;
 
     // The admin mutes Moira in A; she may not lift it, appeal or no appeal.
     let mute =
@@ -203,9 +210,7 @@ async fn nobody_lifts_their_own_sanction_or_decides_their_own_appeal() {
 #[tokio::test]
 async fn moderators_do_not_sanction_each_other_and_lifting_a_ban_restores_the_role() {
     let world = world().await;
-    let sasha = world.app.register("sasha").await;
-    world.app.join(&sasha, &world.a).await.assert_status(200);
-    world.app.put(&format!("/api/v1/communities/{}/moderators/sasha", world.a), Some(&world.admin)).await;
+    let sasha = world.second_moderator().await;
 
     for command in [
         json!({ "action": "ban", "member": "moira", "community": world.a, "reason": "Rival." }),
@@ -255,6 +260,16 @@ async fn nothing_from_until(client: &mut LiveClient, gone: i64, room: i64, marke
     }
 }
 
+/// The speaker says something in `gone`, then `marker` in `open`: the
+/// listener hears the marker and nothing from `gone` before it.
+async fn nothing_more_from(speaker: &mut LiveClient, listener: &mut LiveClient, gone: i64, open: i64, marker: &str) {
+    for (room, text, id) in [(gone, "Said afterwards", format!("{marker}-gone")), (open, marker, marker.to_owned())] {
+        speaker.say(room, text, &id).await;
+        speaker.next_of("ack").await;
+    }
+    nothing_from_until(listener, gone, open, marker).await;
+}
+
 #[tokio::test]
 async fn live_chat_stops_at_once_for_a_member_banned_from_the_community_or_leaving_it() {
     let world = world().await;
@@ -283,20 +298,12 @@ async fn live_chat_stops_at_once_for_a_member_banned_from_the_community_or_leavi
     let ban = json!({ "action": "ban", "member": "ben", "community": world.b, "reason": "Abuse." });
     world.act(&world.admin, ban).await.assert_status(201);
     assert_eq!(ben.next_of("unsubscribed").await["room"], private);
-    speaker.say(private, "Said after the ban", "after-ban").await;
-    speaker.next_of("ack").await;
-    speaker.say(public, "Marker one", "marker-1").await;
-    speaker.next_of("ack").await;
-    nothing_from_until(&mut ben, private, public, "Marker one").await;
+    nothing_more_from(&mut speaker, &mut ben, private, public, "marker-1").await;
 
     // Leaving does the same for Amy.
     world.app.delete(&format!("/api/v1/communities/{}/membership", world.b), Some(&world.amy)).await.assert_status(204);
     assert_eq!(amy.next_of("unsubscribed").await["room"], private);
-    speaker.say(private, "Said after she left", "after-leave").await;
-    speaker.next_of("ack").await;
-    speaker.say(public, "Marker two", "marker-2").await;
-    speaker.next_of("ack").await;
-    nothing_from_until(&mut amy, private, public, "Marker two").await;
+    nothing_more_from(&mut speaker, &mut amy, private, public, "marker-2").await;
     // Nor can she follow it again.
     amy.send(json!({ "type": "subscribe", "room": private })).await;
     assert_eq!(amy.next_of("error").await["code"], "not_found");
