@@ -368,6 +368,8 @@ pub async fn appoint(
         .write(move |connection| {
             let (community, standing, user_id) = community_and_member(connection, &slug, &member, &username)?;
             policy::moderate(standing)?;
+            // Appointing makes a member of someone who is not one: never past a ban.
+            participation::ensure_may_join(connection, user_id, community.id)?;
             store::set_role(connection, community.id, user_id, CommunityRole::Moderator)?;
             broker::membership_changed(connection, user_id, origin)
         })

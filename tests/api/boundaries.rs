@@ -237,6 +237,14 @@ async fn moderators_do_not_sanction_each_other_and_lifting_a_ban_restores_the_ro
     assert_eq!(community.assert_status(200)["membership"], "moderator", "lifting the ban restores the role");
     world.app.get("/api/v1/moderation/queue", Some(&world.moira)).await.assert_status(200);
 
+    // Nor does appointing a banned member bring them back in.
+    let ban = json!({ "action": "ban", "member": "amy", "community": world.a, "reason": "Abuse." });
+    world.act(&world.admin, ban).await.assert_status(201);
+    let appoint = format!("/api/v1/communities/{}/moderators/amy", world.a);
+    world.app.put(&appoint, Some(&sasha)).await.assert_error(403, "banned");
+    let community = world.app.get(&format!("/api/v1/communities/{}", world.a), Some(&world.amy)).await;
+    assert_eq!(community.assert_status(200)["membership"], "none");
+
     // A member's lifted ban makes them a member again.
     let ban = json!({ "action": "ban", "member": "ben", "community": world.a, "reason": "Abuse." });
     let log_id = world.act(&sasha, ban).await.assert_status(201)["id"].as_i64().expect("log id");
