@@ -153,9 +153,6 @@ fn take(connection: &mut AnyConnection, actor: &Member, command: Command, origin
         Command::Approve { post_id, message_id, reason } => {
             let content = Content::load(connection, post_id, message_id)?;
             let reason = reason.map(|reason| parse_reason(&reason)).transpose()?.unwrap_or_default();
-            if content.state()? != ContentState::Held {
-                return Err(ApiError::conflict("not_held", "That is not waiting for approval."));
-            }
             change_content(connection, actor, &content, LogAction::Approve, ContentState::Visible, &reason, origin)
         }
         Command::Hide { post_id, message_id, reason } => {
@@ -184,9 +181,6 @@ fn take(connection: &mut AnyConnection, actor: &Member, command: Command, origin
         }
         Command::Restore { post_id, message_id, reason } => {
             let content = Content::load(connection, post_id, message_id)?;
-            if !matches!(content.state()?, ContentState::Hidden | ContentState::Removed) {
-                return Err(ApiError::conflict("not_taken_down", "That is not hidden or removed."));
-            }
             change_content(
                 connection,
                 actor,
@@ -299,8 +293,16 @@ fn change_content(
     };
     allow(connection, actor, required, Some(community_id))?;
     policy::own_case(actor, required, Some(content.author_id()))?;
-    if from == to {
-        return Err(ApiError::conflict("no_change", "That is already so."));
+    // Only someone who may act learns what state the content is in.
+    match action {
+        LogAction::Approve if from != ContentState::Held => {
+            return Err(ApiError::conflict("not_held", "That is not waiting for approval."));
+        }
+        LogAction::Restore if !matches!(from, ContentState::Hidden | ContentState::Removed) => {
+            return Err(ApiError::conflict("not_taken_down", "That is not hidden or removed."));
+        }
+        _ if from == to => return Err(ApiError::conflict("no_change", "That is already so.")),
+        _ => {}
     }
     set_content_state(connection, actor, content, action, from, to, reason, origin, None)
 }

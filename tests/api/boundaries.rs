@@ -316,3 +316,17 @@ async fn live_chat_stops_at_once_for_a_member_banned_from_the_community_or_leavi
     amy.send(json!({ "type": "subscribe", "room": private })).await;
     assert_eq!(amy.next_of("error").await["code"], "not_found");
 }
+
+#[tokio::test]
+async fn a_moderation_action_tells_someone_who_may_not_take_it_nothing_about_the_content() {
+    let world = world().await;
+    let (_, private_post) = world.app.thread(&world.amy, &world.b, "Private", "Only for members").await;
+    // Ben may not moderate: approving or restoring a post says no, not what state it is in.
+    for action in ["approve", "restore"] {
+        let command = json!({ "action": action, "post_id": private_post, "reason": "Checking." });
+        world.act(&world.ben, command.clone()).await.assert_error(403, "forbidden");
+        world.act(&world.moira, command).await.assert_error(403, "forbidden");
+    }
+    let approve = json!({ "action": "approve", "post_id": private_post });
+    world.act(&world.admin, approve).await.assert_error(409, "not_held");
+}
