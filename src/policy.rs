@@ -48,9 +48,14 @@ pub fn post(visibility: Visibility, standing: Standing) -> Result<(), ApiError> 
     }
 }
 
-/// Reacting to a post: anyone who may post there.
-pub fn react(visibility: Visibility, standing: Standing) -> Result<(), ApiError> {
-    post(visibility, standing)
+/// Reacting to a post: anyone who may post there, unless a block stands
+/// between them and its author (as for replies).
+pub fn react(visibility: Visibility, standing: Standing, blocked: bool) -> Result<(), ApiError> {
+    post(visibility, standing)?;
+    if blocked && block_hides(standing) {
+        return Err(ApiError::forbidden("You can't react to this member's post."));
+    }
+    Ok(())
 }
 
 /// Deciding join requests and appointing moderators.
@@ -154,15 +159,55 @@ pub fn moderation(action: ModerationAction, authority: Authority) -> Result<(), 
     }))
 }
 
+/// Whether a member reviews in every community, as admins and the
+/// safeguarding lead do; anyone else reviews only where they moderate.
+pub fn reviews_everywhere(member: &Member) -> bool {
+    moderation(ModerationAction::Review, Authority::of(member, None)).is_ok()
+}
+
+/// Sanctioning a member (a warning, a mute, a ban) whose standing where the
+/// sanction applies is `target`: admins and moderators are sanctioned only
+/// by instance admins. Moderators never sanction one another, so no
+/// moderator can strip a fellow moderator's role with a community ban;
+/// only admins remove moderators.
+pub fn sanction(actor: &Member, target: Standing) -> Result<(), ApiError> {
+    if actor.is_admin {
+        Ok(())
+    } else if target.is_admin {
+        Err(ApiError::forbidden("Only an instance admin can take this action on an admin."))
+    } else if target.is_moderator() {
+        Err(ApiError::forbidden("Only an instance admin can take this action on a moderator."))
+    } else {
+        Ok(())
+    }
+}
+
+/// Nobody acts as a moderator on what concerns themselves (their content,
+/// their account, reports about them, their appeal): lifting their own
+/// sanction, restoring or approving their own post, dismissing reports on
+/// it, deciding their own appeal. Another moderator does. Managing threads
+/// (lock, pin, move) is housekeeping, so a moderator may pin their own notice.
+pub fn own_case(member: &Member, action: ModerationAction, concerns: Option<i64>) -> Result<(), ApiError> {
+    if action != ModerationAction::ManageThreads && concerns == Some(member.user_id) {
+        return Err(ApiError::forbidden_because(
+            "own_case",
+            "This concerns you, so another moderator must deal with it.",
+        ));
+    }
+    Ok(())
+}
+
 /// Deciding an appeal: someone who could have taken the action, other than
-/// whoever took it.
+/// whoever took it, and never the member who appealed.
 pub fn decide_appeal(
     member: &Member,
     authority: Authority,
     action: ModerationAction,
     actor_id: i64,
+    appellant_id: i64,
 ) -> Result<(), ApiError> {
     moderation(action, authority)?;
+    own_case(member, action, Some(appellant_id))?;
     if member.user_id == actor_id {
         return Err(ApiError::forbidden("An appeal must be decided by someone other than the moderator who acted."));
     }
@@ -301,6 +346,11 @@ mod tests {
             assert_eq!(block_hides(standing), hides, "{standing:?}");
             assert_eq!(reply_to(true, standing).is_ok(), !hides, "{standing:?} reply across a block");
             assert!(reply_to(false, standing).is_ok());
+            assert_eq!(
+                react(Public, standing, true).is_ok(),
+                !hides && (standing.is_member() || standing.is_admin),
+                "{standing:?} react"
+            );
         }
     }
 
@@ -391,8 +441,46 @@ mod tests {
             is_safeguarding_lead: false,
             session_id: 1,
         };
-        assert!(decide_appeal(&member, Authority::Moderator, ModerationAction::Remove, 7).is_err());
-        assert!(decide_appeal(&member, Authority::Moderator, ModerationAction::Remove, 8).is_ok());
-        assert!(decide_appeal(&member, Authority::Member, ModerationAction::Remove, 8).is_err());
+        assert!(decide_appeal(&member, Authority::Moderator, ModerationAction::Remove, 7, 9).is_err());
+        assert!(decide_appeal(&member, Authority::Moderator, ModerationAction::Remove, 8, 9).is_ok());
+        assert!(decide_appeal(&member, Authority::Member, ModerationAction::Remove, 8, 9).is_err());
+        // Nor the member who appealed, even as an admin.
+        assert!(decide_appeal(&member, Authority::Admin, ModerationAction::Remove, 8, 7).is_err());
+    }
+
+    #[test]
+    fn only_admins_sanction_moderators_and_admins() {
+        let mut actor = Member {
+            user_id: 1,
+            username: "mo".into(),
+            display_name: "Mo".into(),
+            is_admin: false,
+            is_safeguarding_lead: false,
+            session_id: 1,
+        };
+        for (target, allowed) in [(MEMBER, true), (OUTSIDER, true), (MODERATOR, false), (ADMIN, false)] {
+            assert_eq!(sanction(&actor, target).is_ok(), allowed, "{target:?}");
+        }
+        actor.is_admin = true;
+        assert!([MEMBER, MODERATOR, ADMIN].into_iter().all(|target| sanction(&actor, target).is_ok()));
+    }
+
+    #[test]
+    fn nobody_moderates_their_own_case_but_may_tidy_their_own_threads() {
+        let member = Member {
+            user_id: 7,
+            username: "mo".into(),
+            display_name: "Mo".into(),
+            is_admin: true,
+            is_safeguarding_lead: false,
+            session_id: 1,
+        };
+        use ModerationAction::*;
+        for action in [Review, Remove, RestrictInCommunity, RunInstance] {
+            assert_eq!(own_case(&member, action, Some(7)).err().map(|error| error.code()), Some("own_case"));
+            assert!(own_case(&member, action, Some(8)).is_ok());
+            assert!(own_case(&member, action, None).is_ok());
+        }
+        assert!(own_case(&member, ManageThreads, Some(7)).is_ok());
     }
 }

@@ -46,6 +46,14 @@ impl MessageRow {
     pub fn is_shown(&self) -> bool {
         self.deleted_at.is_none() && self.moderation_state == ContentState::Visible.as_str()
     }
+
+    /// Whether `reader` may know the message exists: a held one is known
+    /// only to its author and moderators (taken-down ones show as deleted).
+    pub fn is_listed_for(&self, reader: super::posts::Reader) -> bool {
+        reader.moderates
+            || self.moderation_state != ContentState::Held.as_str()
+            || reader.user_id == Some(self.author_id)
+    }
 }
 
 /// A message with its author's names, as clients see it.

@@ -93,6 +93,8 @@ pub enum LogScope {
     Communities(Vec<i64>),
     /// Actions on one member's content and account.
     Target(i64),
+    /// Actions on one member's content and account in these communities.
+    TargetIn(i64, Vec<i64>),
 }
 
 /// Entries newest first, before the entry `before` when given.
@@ -107,6 +109,9 @@ pub fn entries(
         LogScope::Everything => query,
         LogScope::Communities(ids) => query.filter(moderation_log::community_id.eq_any(ids.clone())),
         LogScope::Target(user_id) => query.filter(moderation_log::target_user_id.eq(*user_id)),
+        LogScope::TargetIn(user_id, ids) => query
+            .filter(moderation_log::target_user_id.eq(*user_id))
+            .filter(moderation_log::community_id.eq_any(ids.clone())),
     };
     if let Some(before) = before {
         query = query.filter(moderation_log::id.lt(before));
@@ -197,6 +202,9 @@ pub fn appeals_with_entries(
         LogScope::Everything => query,
         LogScope::Communities(ids) => query.filter(moderation_log::community_id.eq_any(ids.clone())),
         LogScope::Target(user_id) => query.filter(appeals::appellant_id.eq(*user_id)),
+        LogScope::TargetIn(user_id, ids) => {
+            query.filter(appeals::appellant_id.eq(*user_id)).filter(moderation_log::community_id.eq_any(ids.clone()))
+        }
     };
     if open_only {
         query = query.filter(appeals::status.eq(AppealStatus::Open.as_str()));

@@ -60,6 +60,14 @@ impl PostRow {
             || self.moderation_state != ContentState::Held.as_str()
             || reader.user_id == Some(self.author_id)
     }
+
+    /// Whether `reader` may read this post's text: public posts, and held or
+    /// taken-down ones for their author and moderators.
+    pub fn is_readable_by(&self, reader: Reader) -> bool {
+        reader.moderates
+            || self.moderation_state == ContentState::Visible.as_str()
+            || reader.user_id == Some(self.author_id)
+    }
 }
 
 /// A post on a thread page, with its author's names.

@@ -167,15 +167,18 @@ pub fn backlog(connection: &mut AnyConnection) -> ApiResult<(i64, i64, Option<i6
     Ok((all, urgent, oldest_urgent))
 }
 
-/// A page of the open queue, most pressing first.
+/// A page of the open queue, most pressing first, leaving out items about
+/// the member `not_about` (the reader).
 pub fn open_items(
     connection: &mut AnyConnection,
     scope: &QueueScope,
+    not_about: i64,
     offset: i64,
     limit: i64,
 ) -> ApiResult<Vec<ItemRow>> {
     let mut query = moderation_items::table
         .filter(moderation_items::resolved_at.is_null())
+        .filter(moderation_items::subject_author_id.ne(not_about))
         .order((
             moderation_items::urgent.desc(),
             moderation_items::report_weight.desc(),

@@ -92,8 +92,9 @@ pub fn by_id(connection: &mut AnyConnection, id: i64) -> ApiResult<ThreadRow> {
 }
 
 /// One page of a community's threads, most recently active first: the
-/// pinned ones (`pinned`) or the rest. A thread whose first post is held is
-/// listed only for its author and moderators.
+/// pinned ones (`pinned`) or the rest. A thread whose first post is not
+/// public (held, hidden, removed) is listed only for its author and
+/// moderators, as `PostRow::is_readable_by` says of the post.
 pub fn list(
     connection: &mut AnyConnection,
     community_id: i64,
@@ -126,12 +127,12 @@ pub fn list(
         query.filter(threads::pinned_at.is_null())
     };
     if !reader.moderates {
-        let held_first_post = post_rows::table
+        let unreadable_first_post = post_rows::table
             .filter(post_rows::thread_id.eq(threads::id))
             .filter(post_rows::depth.eq(0))
-            .filter(post_rows::moderation_state.eq(ContentState::Held.as_str()));
+            .filter(post_rows::moderation_state.ne(ContentState::Visible.as_str()));
         query = query.filter(
-            diesel::dsl::not(diesel::dsl::exists(held_first_post))
+            diesel::dsl::not(diesel::dsl::exists(unreadable_first_post))
                 .or(threads::author_id.eq(reader.user_id.unwrap_or(0))),
         );
     }

@@ -65,6 +65,13 @@ pub enum Note {
         users: Vec<i64>,
         origin: u64,
     },
+    /// A member's place in a community changed (left, banned, a role given,
+    /// taken or restored): their connections check again which rooms they
+    /// may follow, and how blocks apply there.
+    MembershipChanged {
+        user: i64,
+        origin: u64,
+    },
 }
 
 impl Note {
@@ -75,7 +82,10 @@ impl Note {
             | Note::Deleted { room, .. }
             | Note::Shown { room, .. }
             | Note::Typing { room, .. } => Some(*room),
-            Note::SessionsEnded { .. } | Note::BlocksChanged { .. } | Note::Notified { .. } => None,
+            Note::SessionsEnded { .. }
+            | Note::BlocksChanged { .. }
+            | Note::Notified { .. }
+            | Note::MembershipChanged { .. } => None,
         }
     }
 
@@ -87,7 +97,8 @@ impl Note {
             | Note::Typing { origin, .. }
             | Note::SessionsEnded { origin, .. }
             | Note::BlocksChanged { origin, .. }
-            | Note::Notified { origin, .. } => Some(*origin),
+            | Note::Notified { origin, .. }
+            | Note::MembershipChanged { origin, .. } => Some(*origin),
         }
     }
 }
@@ -107,6 +118,14 @@ pub fn notify(connection: &mut AnyConnection, note: &Note) -> ApiResult<()> {
             .execute(connection)?;
     }
     Ok(())
+}
+
+/// Tells every process, once the transaction commits, that `user`'s
+/// membership changed; returns the note for this process's hub.
+pub fn membership_changed(connection: &mut AnyConnection, user: i64, origin: u64) -> ApiResult<Note> {
+    let note = Note::MembershipChanged { user, origin };
+    notify(connection, &note)?;
+    Ok(note)
 }
 
 /// Keeps a LISTEN connection open for the life of the process.

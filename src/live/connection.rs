@@ -181,21 +181,71 @@ impl Connection {
             }
             Ok(Control::BlocksChanged(users)) if users.contains(&self.member.user_id) => self.reload_blocks().await,
             Ok(Control::Notified(users)) if users.contains(&self.member.user_id) => self.notified().await,
+            Ok(Control::MembershipChanged(user)) if user == self.member.user_id => self.recheck_rooms().await,
             Ok(Control::Recheck) | Err(broadcast::error::RecvError::Lagged(_)) => self.recheck().await,
             Ok(_) | Err(broadcast::error::RecvError::Closed) => Ok(()),
         }
     }
 
-    /// Checks the session is still open and loads who is hidden: at the
-    /// start, and whenever account notes may have been missed.
+    /// Checks the session is still open, loads who is hidden and checks the
+    /// rooms followed: at the start, and whenever account notes may have
+    /// been missed.
     async fn recheck(&mut self) -> Result<(), Ending> {
         let session_id = self.member.session_id;
         let open = self.state.db.read(move |connection| session::is_open(connection, session_id)).await;
         match open {
-            Ok(true) => self.reload_blocks().await,
+            Ok(true) => {
+                self.reload_blocks().await?;
+                self.recheck_rooms().await
+            }
             Ok(false) => Err(Ending::SessionEnded),
             Err(_) => Err(Ending::Unavailable),
         }
+    }
+
+    /// Checks again that the member may read each room followed, as on
+    /// subscribing: a room they may no longer read (they left the community
+    /// or were banned from it) is left at once and the client is told
+    /// `unsubscribed`; where they came to moderate, or stopped, blocks apply
+    /// accordingly.
+    async fn recheck_rooms(&mut self) -> Result<(), Ending> {
+        if self.rooms.count() == 0 {
+            return Ok(());
+        }
+        let rooms: Vec<i64> = self.rooms.rooms().collect();
+        let member = self.member.clone();
+        let standings = self
+            .state
+            .db
+            .read(move |connection| {
+                let mut standings = Vec::with_capacity(rooms.len());
+                for room in rooms {
+                    let standing = match readable_room(connection, room, Some(&member)) {
+                        Ok((_, standing)) => Some(standing),
+                        Err(error) if error.code() == "not_found" => None,
+                        Err(error) => return Err(error),
+                    };
+                    standings.push((room, standing));
+                }
+                Ok(standings)
+            })
+            .await
+            .map_err(|_| Ending::Unavailable)?;
+        for (room, standing) in standings {
+            match standing {
+                Some(standing) => {
+                    if let Some(subscription) = self.rooms.get_mut(room) {
+                        subscription.moderated = !policy::block_hides(standing);
+                    }
+                }
+                None => {
+                    self.rooms.remove(room);
+                    self.state.hub.leave(room, self.member.user_id);
+                    self.send(&ServerFrame::Unsubscribed { room })?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Loads who is hidden; when that changed, "here now" in each room is sent again to match.

@@ -63,6 +63,8 @@ pub enum Control {
     BlocksChanged([i64; 2]),
     /// These members have new notifications.
     Notified(Arc<[i64]>),
+    /// This member's membership of a community changed.
+    MembershipChanged(i64),
     /// Notes may have been missed: every connection checks its session and blocks again.
     Recheck,
 }
@@ -210,6 +212,7 @@ impl Hub {
             Note::SessionsEnded { sessions, .. } => Some(Control::SessionsEnded(sessions.as_slice().into())),
             Note::BlocksChanged { users, .. } => Some(Control::BlocksChanged(*users)),
             Note::Notified { users, .. } => Some(Control::Notified(users.as_slice().into())),
+            Note::MembershipChanged { user, .. } => Some(Control::MembershipChanged(*user)),
             _ => None,
         };
         if let Some(control) = control {
@@ -234,7 +237,10 @@ impl Hub {
                 let frame = ServerFrame::Typing { room: *room, username, display_name }.encode();
                 let _ = active.events.send(RoomEvent::Typing { author: *user_id, frame: frame.into() });
             }
-            Note::SessionsEnded { .. } | Note::BlocksChanged { .. } | Note::Notified { .. } => {}
+            Note::SessionsEnded { .. }
+            | Note::BlocksChanged { .. }
+            | Note::Notified { .. }
+            | Note::MembershipChanged { .. } => {}
         }
     }
 

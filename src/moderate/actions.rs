@@ -15,6 +15,7 @@ use crate::db::posts as post_store;
 use crate::db::sanctions::{self, NewSanction};
 use crate::db::threads as thread_store;
 use crate::db::{AnyConnection, chat, queue, users};
+use crate::domain::community::CommunityRole;
 use crate::domain::moderation::{ContentState, LogAction, SanctionKind, Subject, parse_reason};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
@@ -152,9 +153,6 @@ fn take(connection: &mut AnyConnection, actor: &Member, command: Command, origin
         Command::Approve { post_id, message_id, reason } => {
             let content = Content::load(connection, post_id, message_id)?;
             let reason = reason.map(|reason| parse_reason(&reason)).transpose()?.unwrap_or_default();
-            if content.state()? != ContentState::Held {
-                return Err(ApiError::conflict("not_held", "That is not waiting for approval."));
-            }
             change_content(connection, actor, &content, LogAction::Approve, ContentState::Visible, &reason, origin)
         }
         Command::Hide { post_id, message_id, reason } => {
@@ -183,9 +181,6 @@ fn take(connection: &mut AnyConnection, actor: &Member, command: Command, origin
         }
         Command::Restore { post_id, message_id, reason } => {
             let content = Content::load(connection, post_id, message_id)?;
-            if !matches!(content.state()?, ContentState::Hidden | ContentState::Removed) {
-                return Err(ApiError::conflict("not_taken_down", "That is not hidden or removed."));
-            }
             change_content(
                 connection,
                 actor,
@@ -297,8 +292,17 @@ fn change_content(
         required_for(action, Some(community_id))
     };
     allow(connection, actor, required, Some(community_id))?;
-    if from == to {
-        return Err(ApiError::conflict("no_change", "That is already so."));
+    policy::own_case(actor, required, Some(content.author_id()))?;
+    // Only someone who may act learns what state the content is in.
+    match action {
+        LogAction::Approve if from != ContentState::Held => {
+            return Err(ApiError::conflict("not_held", "That is not waiting for approval."));
+        }
+        LogAction::Restore if !matches!(from, ContentState::Hidden | ContentState::Removed) => {
+            return Err(ApiError::conflict("not_taken_down", "That is not hidden or removed."));
+        }
+        _ if from == to => return Err(ApiError::conflict("no_change", "That is already so.")),
+        _ => {}
     }
     set_content_state(connection, actor, content, action, from, to, reason, origin, None)
 }
@@ -369,6 +373,7 @@ fn edit_post(
     let post = post_store::by_id(connection, post_id)?;
     let thread = thread_store::by_id(connection, post.thread_id)?;
     allow(connection, actor, ModerationAction::Remove, Some(thread.community_id))?;
+    policy::own_case(actor, ModerationAction::Remove, Some(post.author_id))?;
     let warning = post
         .content_warning
         .clone()
@@ -493,9 +498,13 @@ impl Sanction {
         if target == actor.user_id {
             return Err(ApiError::invalid("cannot_sanction_self", "You can't take this action on yourself."));
         }
-        if users::is_admin(connection, target)? && !actor.is_admin {
-            return Err(ApiError::forbidden("Only an instance admin can take this action on an admin."));
-        }
+        let standing = match self.community_id {
+            Some(community_id) => community_store::standings_in(connection, community_id, &[target])?
+                .remove(&target)
+                .ok_or_else(|| ApiError::not_found("We couldn't find that member."))?,
+            None => policy::Standing { is_admin: users::is_admin(connection, target)?, role: None },
+        };
+        policy::sanction(actor, standing)?;
         let ends_at = match self.minutes {
             Some(minutes) if (1..=MAX_MINUTES).contains(&minutes) => {
                 Some(Timestamp::now().plus_seconds(u64::from(minutes) * 60))
@@ -517,10 +526,12 @@ impl Sanction {
                 created_by: actor.user_id,
             },
         )?;
+        // A community ban takes the member out; the log keeps their role, so
+        // lifting the ban puts it back.
         let live = match (self.kind, self.community_id) {
             (SanctionKind::Ban, Some(community_id)) => {
                 community_store::leave(connection, community_id, target)?;
-                Vec::new()
+                vec![broker::membership_changed(connection, target, origin)?]
             }
             (SanctionKind::Ban, None) => vec![session::end(connection, target, session::Which::All, origin)?],
             _ => Vec::new(),
@@ -535,7 +546,12 @@ impl Sanction {
                 subject_id: target,
                 target_user_id: Some(target),
                 reason,
-                details: json!({ "sanction_id": sanction_id, "room_id": self.room_id, "ends_at": ends_at.map(|at| at.0) }),
+                details: json!({
+                    "sanction_id": sanction_id,
+                    "room_id": self.room_id,
+                    "ends_at": ends_at.map(|at| at.0),
+                    "role": standing.role.map(CommunityRole::as_str),
+                }),
                 reverses_id: None,
             },
         )?;
@@ -546,6 +562,7 @@ impl Sanction {
 fn dismiss(connection: &mut AnyConnection, actor: &Member, item_id: i64, reason: &str) -> ApiResult<Applied> {
     let item = queue::by_id(connection, item_id)?;
     allow(connection, actor, ModerationAction::Review, item.community_id)?;
+    policy::own_case(actor, ModerationAction::Review, Some(item.subject_author_id))?;
     let reports = queue::resolve(connection, item.id, actor.user_id, LogAction::Dismiss.as_str())?;
     let told = notify::moderation::reports_resolved(connection, &reports, actor.user_id)?;
     let log = moderation_log::record(
@@ -582,7 +599,9 @@ pub fn reverse(
 fn undo(connection: &mut AnyConnection, actor: &Member, log_id: i64, reason: &str, origin: u64) -> ApiResult<Applied> {
     let entry = moderation_log::by_id(connection, log_id)?;
     let action = entry.action()?;
-    allow(connection, actor, required_for(action, entry.community_id), entry.community_id)?;
+    let required = required_for(action, entry.community_id);
+    allow(connection, actor, required, entry.community_id)?;
+    policy::own_case(actor, required, entry.target_user_id)?;
     if entry.reverses_id.is_some() {
         return Err(ApiError::conflict(
             "is_a_reversal",
@@ -627,6 +646,12 @@ fn undo(connection: &mut AnyConnection, actor: &Member, log_id: i64, reason: &st
             let sanction_id =
                 details["sanction_id"].as_i64().ok_or_else(|| ApiError::internal("sanction id missing"))?;
             sanctions::lift(connection, sanction_id, actor.user_id)?;
+            let mut live = Vec::new();
+            if let (Ban, Some(community_id), Some(user_id)) = (action, entry.community_id, entry.target_user_id)
+                && restore_membership(connection, community_id, user_id, &details)?
+            {
+                live.push(broker::membership_changed(connection, user_id, origin)?);
+            }
             let log = moderation_log::record(
                 connection,
                 Entry {
@@ -641,7 +666,7 @@ fn undo(connection: &mut AnyConnection, actor: &Member, log_id: i64, reason: &st
                     reverses_id: reverses,
                 },
             )?;
-            Ok(Applied::logged(log))
+            Ok(Applied { live, ..Applied::logged(log) })
         }
         Dismiss => {
             let item_id = details["item_id"].as_i64().ok_or_else(|| ApiError::internal("item id missing"))?;
@@ -666,6 +691,28 @@ fn undo(connection: &mut AnyConnection, actor: &Member, log_id: i64, reason: &st
             Err(ApiError::conflict("is_a_reversal", "This entry already reverses another; take a new action instead."))
         }
     }
+}
+
+/// After a community ban is lifted, gives the member back the role the ban
+/// took (recorded in its log entry), unless another ban there still stands;
+/// true when it did.
+fn restore_membership(
+    connection: &mut AnyConnection,
+    community_id: i64,
+    user_id: i64,
+    details: &serde_json::Value,
+) -> ApiResult<bool> {
+    let Some(role) = details["role"].as_str().map(CommunityRole::from_stored).transpose()? else {
+        return Ok(false);
+    };
+    let still_banned = sanctions::in_force(connection, user_id)?
+        .into_iter()
+        .any(|row| row.kind == SanctionKind::Ban.as_str() && row.community_id.is_none_or(|id| id == community_id));
+    let restore = !still_banned && community_store::role_of(connection, community_id, user_id)?.is_none();
+    if restore {
+        community_store::set_role(connection, community_id, user_id, role)?;
+    }
+    Ok(restore)
 }
 
 /// Lifts a member's mutes in one room, each as the reversal of its logged

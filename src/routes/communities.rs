@@ -17,6 +17,7 @@ use crate::domain::community::{
 use crate::domain::discussion::render;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
+use crate::live::broker;
 use crate::policy::{self, Standing};
 use crate::safety::participation;
 use crate::state::AppState;
@@ -261,13 +262,16 @@ pub async fn join(state: web::Data<AppState>, member: Member, slug: web::Path<St
     responses((status = 204), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn leave(state: web::Data<AppState>, member: Member, slug: web::Path<String>) -> ApiResult<HttpResponse> {
     let user_id = member.user_id;
-    state
+    let origin = state.hub.process_id;
+    let note = state
         .db
         .write(move |connection| {
             let community = store::by_slug(connection, &slug)?;
-            store::leave(connection, community.id, user_id)
+            store::leave(connection, community.id, user_id)?;
+            broker::membership_changed(connection, user_id, origin)
         })
         .await?;
+    state.hub.deliver(&note);
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -358,14 +362,19 @@ pub async fn appoint(
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (slug, username) = path.into_inner();
-    state
+    let origin = state.hub.process_id;
+    let note = state
         .db
         .write(move |connection| {
             let (community, standing, user_id) = community_and_member(connection, &slug, &member, &username)?;
             policy::moderate(standing)?;
-            store::set_role(connection, community.id, user_id, CommunityRole::Moderator)
+            // Appointing makes a member of someone who is not one: never past a ban.
+            participation::ensure_may_join(connection, user_id, community.id)?;
+            store::set_role(connection, community.id, user_id, CommunityRole::Moderator)?;
+            broker::membership_changed(connection, user_id, origin)
         })
         .await?;
+    state.hub.deliver(&note);
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -378,7 +387,8 @@ pub async fn dismiss(
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (slug, username) = path.into_inner();
-    state
+    let origin = state.hub.process_id;
+    let note = state
         .db
         .write(move |connection| {
             let (community, standing, user_id) = community_and_member(connection, &slug, &member, &username)?;
@@ -386,8 +396,10 @@ pub async fn dismiss(
             if store::role_of(connection, community.id, user_id)? != Some(CommunityRole::Moderator) {
                 return Err(ApiError::not_found("That member is not a moderator here."));
             }
-            store::set_role(connection, community.id, user_id, CommunityRole::Member)
+            store::set_role(connection, community.id, user_id, CommunityRole::Member)?;
+            broker::membership_changed(connection, user_id, origin)
         })
         .await?;
+    state.hub.deliver(&note);
     Ok(HttpResponse::NoContent().finish())
 }

@@ -8,10 +8,11 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::posts::thread_in_context;
 use crate::auth::Member;
+use crate::db::AnyConnection;
 use crate::db::communities::{self as community_store, CommunityRow};
 use crate::db::follows::{self, Followed};
-use crate::db::{AnyConnection, threads as thread_store};
 use crate::domain::following::FollowLevel;
 use crate::error::ApiResult;
 use crate::policy::{self, Standing};
@@ -43,8 +44,8 @@ pub struct FollowDraft {
 fn followable(connection: &mut AnyConnection, member: &Member, followed: &Place) -> ApiResult<Followed> {
     let (community, standing): (CommunityRow, Standing) = match followed {
         Place::Thread(id) => {
-            let thread = thread_store::by_id(connection, *id)?;
-            community_store::readable_by_id(connection, thread.community_id, Some(member))?
+            let (_, community, standing) = thread_in_context(connection, *id, Some(member))?;
+            (community, standing)
         }
         Place::Community(slug) => community_store::readable_by_slug(connection, slug, Some(member))?,
     };

@@ -15,7 +15,7 @@ use crate::db::chat::{self, Window};
 use crate::db::communities as community_store;
 use crate::db::moderation_log::{self, LogScope, NoteRow};
 use crate::db::queue::{self, ItemRow, QueueScope};
-use crate::db::schema::{chat_messages, posts};
+use crate::db::schema::{chat_messages, posts, rooms, threads};
 use crate::db::{AnyConnection, posts as post_store, threads as thread_store, users};
 use crate::domain::moderation::{ContentState, Subject, parse_free_text, parse_reason};
 use crate::domain::time::Timestamp;
@@ -52,6 +52,12 @@ pub fn moderated_communities(connection: &mut AnyConnection, member: &Member) ->
             .map(|(id, _)| id)
             .collect(),
     ))
+}
+
+/// Communities whose content a member reviews: everywhere (`None`) for
+/// those the policy lets review anywhere, else the ones they moderate.
+fn reviewed_communities(connection: &mut AnyConnection, member: &Member) -> ApiResult<Option<Vec<i64>>> {
+    if policy::reviews_everywhere(member) { Ok(None) } else { moderated_communities(connection, member) }
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -219,7 +225,8 @@ pub async fn queue_page(
         .db
         .read(move |connection| {
             let scope = scope_for(connection, &member, community.as_deref())?;
-            let rows = queue::open_items(connection, &scope, offset, limit)?;
+            // Items about the reader are for other moderators (`policy::own_case`).
+            let rows = queue::open_items(connection, &scope, member.user_id, offset, limit)?;
             item_views(connection, rows)
         })
         .await?;
@@ -270,10 +277,12 @@ pub struct NoteView {
 const CONTEXT_MESSAGES: i64 = 5;
 const HISTORY_LINES: i64 = 10;
 
-/// The item and the item's community, if the member may review it.
+/// The item and the item's community, if the member may review it (never
+/// one about themselves, whose reports name who reported them).
 fn reviewable_item(connection: &mut AnyConnection, member: &Member, id: i64) -> ApiResult<ItemRow> {
     let item = queue::by_id(connection, id)?;
     policy::moderation(ModerationAction::Review, authority_in(connection, member, item.community_id)?)?;
+    policy::own_case(member, ModerationAction::Review, Some(item.subject_author_id))?;
     Ok(item)
 }
 
@@ -325,19 +334,33 @@ fn context_of(connection: &mut AnyConnection, item: &ItemRow) -> ApiResult<Vec<C
         .collect()
 }
 
-fn history_of(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Vec<ContextLine>> {
+/// The author's latest posts and messages in `communities` (everywhere for `None`).
+fn history_of(
+    connection: &mut AnyConnection,
+    user_id: i64,
+    communities: Option<&[i64]>,
+) -> ApiResult<Vec<ContextLine>> {
     use diesel::prelude::*;
     let author = users::names_of(connection, user_id)?.0;
-    let recent_posts: Vec<(i64, String, String, i64)> = posts::table
+    let mut post_query = posts::table
+        .inner_join(threads::table)
         .filter(posts::author_id.eq(user_id))
         .order(posts::created_at.desc())
         .limit(HISTORY_LINES)
         .select((posts::id, posts::body_html, posts::moderation_state, posts::created_at))
-        .load(connection)?;
-    let recent_messages: Vec<(i64, String, String, i64)> = chat_messages::table
+        .into_boxed();
+    let mut message_query = chat_messages::table
+        .inner_join(rooms::table)
         .filter(chat_messages::author_id.eq(user_id))
         .order(chat_messages::created_at.desc())
         .limit(HISTORY_LINES)
+        .into_boxed();
+    if let Some(ids) = communities {
+        post_query = post_query.filter(threads::community_id.eq_any(ids.to_vec()));
+        message_query = message_query.filter(rooms::community_id.eq_any(ids.to_vec()));
+    }
+    let recent_posts: Vec<(i64, String, String, i64)> = post_query.load(connection)?;
+    let recent_messages: Vec<(i64, String, String, i64)> = message_query
         .select((
             chat_messages::id,
             chat_messages::body_html,
@@ -403,10 +426,16 @@ pub async fn item(state: web::Data<AppState>, member: Member, id: web::Path<i64>
                 })
                 .collect();
             let context = context_of(connection, &row)?;
-            let history = history_of(connection, author_id)?;
-            let visible_communities = moderated_communities(connection, &member)?;
-            let log_rows = moderation_log::entries(connection, &LogScope::Target(author_id), None, HISTORY_LINES)?;
+            // The author's history and the actions on them, only where the reader reviews.
+            let reviewed = reviewed_communities(connection, &member)?;
+            let history = history_of(connection, author_id, reviewed.as_deref())?;
+            let scope = match reviewed {
+                None => LogScope::Target(author_id),
+                Some(ids) => LogScope::TargetIn(author_id, ids),
+            };
+            let log_rows = moderation_log::entries(connection, &scope, None, HISTORY_LINES)?;
             let actions = entry_views(connection, log_rows, true)?;
+            let visible_communities = moderated_communities(connection, &member)?;
             let note_rows = moderation_log::notes_on(connection, author_id, visible_communities.as_deref())?;
             let notes = note_views(connection, note_rows)?;
             let item =

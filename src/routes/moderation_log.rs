@@ -342,17 +342,19 @@ pub async fn decide(
         .db
         .write(move |connection| {
             let appeal = moderation_log::appeal_by_id(connection, appeal_id)?;
-            if appeal.status != AppealStatus::Open.as_str() {
-                return Err(ApiError::conflict("already_decided", "That appeal has already been decided."));
-            }
             let entry = moderation_log::by_id(connection, appeal.log_id)?;
             let authority = authority_in(connection, &member, entry.community_id)?;
+            // Who may decide comes first: whether it was decided is theirs to know.
             policy::decide_appeal(
                 &member,
                 authority,
                 required_for(entry.action()?, entry.community_id),
                 entry.actor_id,
+                appeal.appellant_id,
             )?;
+            if appeal.status != AppealStatus::Open.as_str() {
+                return Err(ApiError::conflict("already_decided", "That appeal has already been decided."));
+            }
             let (status, live) = match outcome {
                 Outcome::Uphold => (AppealStatus::Upheld, Vec::new()),
                 Outcome::Overturn => {

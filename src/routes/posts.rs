@@ -10,8 +10,9 @@ use crate::auth::Member;
 use crate::db::AnyConnection;
 use crate::db::blocks;
 use crate::db::communities as community_store;
+use crate::db::communities::CommunityRow;
 use crate::db::posts::{self as store, NewContent, PostListing, PostRow, Reader};
-use crate::db::threads as thread_store;
+use crate::db::threads::{self as thread_store, ThreadRow};
 use crate::domain::community::Visibility;
 use crate::domain::discussion::{ContentWarning, PostBody, ReactionKind, render};
 use crate::domain::moderation::{ContentState, Subject};
@@ -124,7 +125,7 @@ fn view_of(
 ) -> ApiResult<PostView> {
     let is_author = reader.user_id == Some(post.author_id);
     let state = post.state()?;
-    let sees_text = state.is_public() || is_author || reader.moderates;
+    let sees_text = post.is_readable_by(reader);
     // Taken-down content reads as a placeholder, like deleted content.
     let deleted = post.deleted_at.is_some() || !sees_text;
     let shown = !deleted && !blocked;
@@ -160,16 +161,33 @@ fn view_of(
     })
 }
 
+/// A thread the viewer may read, with its community and their standing
+/// there. A thread whose first post is not public (held, hidden, removed)
+/// is found only by those who may read that post: to anyone else it is a
+/// 404, as if there were no thread, so its title and author stay unknown.
+pub fn thread_in_context(
+    connection: &mut AnyConnection,
+    thread_id: i64,
+    viewer: Option<&Member>,
+) -> ApiResult<(ThreadRow, CommunityRow, Standing)> {
+    let thread = thread_store::by_id(connection, thread_id)?;
+    let (community, standing) = community_store::readable_by_id(connection, thread.community_id, viewer)?;
+    if !store::first_of(connection, thread_id)?.is_readable_by(reader_of(viewer, standing)) {
+        return Err(ApiError::not_found("We couldn't find that thread."));
+    }
+    Ok((thread, community, standing))
+}
+
 /// A live post with its community's visibility and the member's standing
-/// there; a post the member may not read (or see, while held) is a 404.
+/// there; a post the member may not read (or see, while held), or one in a
+/// thread they may not find, is a 404.
 pub fn post_in_context(
     connection: &mut AnyConnection,
     post_id: i64,
     member: &Member,
 ) -> ApiResult<(PostRow, Visibility, Standing)> {
     let post = store::by_id(connection, post_id)?;
-    let thread = thread_store::by_id(connection, post.thread_id)?;
-    let (community, standing) = community_store::readable_by_id(connection, thread.community_id, Some(member))?;
+    let (_, community, standing) = thread_in_context(connection, post.thread_id, Some(member))?;
     if !post.is_listed_for(reader_of(Some(member), standing)) {
         return Err(ApiError::not_found("We couldn't find that post."));
     }
@@ -330,7 +348,9 @@ async fn change_reaction(
         .db
         .write(move |connection| {
             let (post, visibility, standing) = post_in_context(connection, post_id, &member)?;
-            policy::react(visibility, standing)?;
+            // Taking a reaction back is always allowed; leaving one is not across a block.
+            let blocked = add && blocks::between(connection, member.user_id, post.author_id)?;
+            policy::react(visibility, standing, blocked)?;
             refuse_deleted(&post)?;
             let community_id = thread_store::by_id(connection, post.thread_id)?.community_id;
             participation::ensure_may_write(connection, member.user_id, Place { community_id, room_id: None })?;

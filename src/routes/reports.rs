@@ -6,13 +6,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::posts::post_in_context;
+use super::rooms::readable_message;
 use crate::auth::Member;
 use crate::db::queue::{self, ItemSubject, Pressure, ReportRow};
 use crate::db::{AnyConnection, chat, users};
 use crate::domain::moderation::{ReportReason, Subject, parse_free_text};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
-use crate::live::connection::readable_room;
 use crate::safety::{limits, participation};
 use crate::state::AppState;
 
@@ -71,8 +71,7 @@ fn reported_subject(connection: &mut AnyConnection, member: &Member, draft: &Rep
             })
         }
         (None, Some(message_id), None) => {
-            let message = chat::message(connection, message_id)?;
-            readable_room(connection, message.room_id, Some(member))?;
+            let message = readable_message(connection, message_id, member)?;
             let community_id = chat::room(connection, message.room_id)?.community_id;
             Ok(ItemSubject {
                 kind: Subject::Message,

@@ -6,10 +6,11 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::posts::reader_of;
 use super::threads::{AuthorView, page_limit};
 use crate::auth::{Member, Viewer};
 use crate::db::blocks;
-use crate::db::chat::{self, MessageListing, RoomRow, Window};
+use crate::db::chat::{self, MessageListing, MessageRow, RoomRow, Window};
 use crate::db::communities as community_store;
 use crate::db::users;
 use crate::domain::chat::parse_room_name;
@@ -95,6 +96,22 @@ pub async fn create(
         })
         .await?;
     Ok(HttpResponse::Created().json(room_view(row)))
+}
+
+/// A chat message the member may find: in a room they may read and, while
+/// held, only for its author and moderators; to anyone else it is a 404,
+/// exactly as a message that never existed.
+pub fn readable_message(
+    connection: &mut crate::db::AnyConnection,
+    message_id: i64,
+    member: &Member,
+) -> ApiResult<MessageRow> {
+    let message = chat::message(connection, message_id)?;
+    let (_, standing) = readable_room(connection, message.room_id, Some(member))?;
+    if !message.is_listed_for(reader_of(Some(member), standing)) {
+        return Err(ApiError::not_found("We couldn't find that message."));
+    }
+    Ok(message)
 }
 
 /// The room, after checking the member moderates its community.
@@ -215,8 +232,7 @@ pub async fn delete_message(state: web::Data<AppState>, member: Member, id: web:
     let live = state
         .db
         .write(move |connection| {
-            let message = chat::message(connection, message_id)?;
-            readable_room(connection, message.room_id, Some(&member))?;
+            let message = readable_message(connection, message_id, &member)?;
             if !message.is_shown() {
                 return Err(ApiError::conflict("message_deleted", "That message was already deleted."));
             }

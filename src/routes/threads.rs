@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::posts::{PostView, new_post_view, post_views, reader_of, screen_post};
+use super::posts::{PostView, new_post_view, post_views, reader_of, screen_post, thread_in_context};
 use crate::auth::{Member, Viewer};
 use crate::db::communities as community_store;
 use crate::db::follows::{self, Followed};
@@ -299,9 +299,7 @@ async fn load_page(
     state
         .db
         .read(move |connection| {
-            let thread = thread_store::by_id(connection, thread_id)?;
-            let (community, standing) =
-                community_store::readable_by_id(connection, thread.community_id, viewer.as_ref())?;
+            let (thread, community, standing) = thread_in_context(connection, thread_id, viewer.as_ref())?;
             let reader = reader_of(viewer.as_ref(), standing);
             let author = crate::db::users::names_of(connection, thread.author_id)?;
             let listings = post_store::page(connection, thread_id, after, limit, reader)?;
@@ -371,9 +369,7 @@ pub async fn store_reply(
     let view = state
         .db
         .write(move |connection| {
-            let thread = thread_store::by_id(connection, thread_id)?;
-            let (community, standing) =
-                community_store::readable_by_id(connection, thread.community_id, Some(&member))?;
+            let (thread, community, standing) = thread_in_context(connection, thread_id, Some(&member))?;
             policy::post(community.visibility()?, standing)?;
             let reader = reader_of(Some(&member), standing);
             if thread.locked_at.is_some() && !reader.moderates {

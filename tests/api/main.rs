@@ -3,7 +3,9 @@
 //! the same tests run against PostgreSQL.
 
 mod accounts;
+mod authorization;
 mod blocks;
+mod boundaries;
 mod chat;
 mod cli;
 mod client;
