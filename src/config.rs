@@ -101,6 +101,12 @@ pub struct Settings {
     pub password_resets_per_hour: u32,
     /// How long a claim on a queue item lasts, in minutes.
     pub claim_minutes: u32,
+    /// Minutes an urgent item may wait unclaimed before the instance's admins are told too.
+    pub safeguarding_escalate_minutes: u32,
+    /// Where to POST a signed JSON alert for each urgent item (a charity's on-call system).
+    pub safeguarding_webhook_url: Option<String>,
+    /// The HMAC-SHA256 key the webhook is signed with; 16 characters or more, needed with the URL.
+    pub safeguarding_webhook_secret: Option<String>,
     /// Trust the proxy's `X-Forwarded-For` for a client's address (rate limits only).
     pub behind_proxy: bool,
     /// `smtp://host:port` (plain, for a relay on this machine), `smtp://host:port?tls=required`
@@ -206,6 +212,9 @@ impl Default for Settings {
             sign_ins_per_quarter_hour: 30,
             password_resets_per_hour: 3,
             claim_minutes: 15,
+            safeguarding_escalate_minutes: 10,
+            safeguarding_webhook_url: None,
+            safeguarding_webhook_secret: None,
             behind_proxy: false,
             smtp_url: None,
             metrics_token: None,
@@ -221,6 +230,12 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// The safeguarding webhook's URL and signing secret, when one is set.
+    pub fn safeguarding_webhook(&self) -> Option<(&str, &str)> {
+        let url = self.safeguarding_webhook_url.as_deref().filter(|url| !url.is_empty())?;
+        Some((url, self.safeguarding_webhook_secret.as_deref().map(str::trim).unwrap_or_default()))
+    }
+
     /// Loads the settings; `config_file` overrides the default `kindred.toml`
     /// (a named file must exist; the default one is optional).
     pub fn load(config_file: Option<&Path>) -> anyhow::Result<Self> {

@@ -115,6 +115,12 @@ impl Authority {
             Self::Member
         }
     }
+
+    /// A member appointed safeguarding lead of the community an action is
+    /// in reviews there, as the instance's leads do everywhere.
+    pub fn leading_here(self, leads_here: bool) -> Self {
+        if leads_here && self == Self::Member { Self::SafeguardingLead } else { self }
+    }
 }
 
 /// The kinds of moderation action, grouped by who may take them.
@@ -377,6 +383,10 @@ mod tests {
         member.is_safeguarding_lead = true;
         assert_eq!(Authority::of(&member, Some(MEMBER)), Authority::SafeguardingLead);
         assert_eq!(Authority::of(&member, Some(MODERATOR)), Authority::Moderator);
+        assert_eq!(Authority::of(&member, Some(MODERATOR)).leading_here(true), Authority::Moderator);
+        member.is_safeguarding_lead = false;
+        assert_eq!(Authority::of(&member, Some(MEMBER)).leading_here(true), Authority::SafeguardingLead);
+        assert_eq!(Authority::of(&member, Some(MEMBER)).leading_here(false), Authority::Member);
         member.is_admin = true;
         assert_eq!(Authority::of(&member, None), Authority::Admin);
     }

@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod posts;
 pub mod queue;
 pub mod rate_limits;
+pub mod safeguarding;
 pub mod sanctions;
 pub mod schema;
 pub mod search;

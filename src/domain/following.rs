@@ -37,6 +37,10 @@ pub enum NotificationKind {
     ReportResolved,
     /// A moderator acted on the member's content or account.
     Moderation,
+    /// An urgent item is waiting for a safeguarding lead.
+    SafeguardingAlert,
+    /// An urgent item waited too long unclaimed (told to admins).
+    SafeguardingEscalation,
 }
 
 text_enum!(NotificationKind {
@@ -45,6 +49,8 @@ text_enum!(NotificationKind {
     NewPost => "new_post",
     ReportResolved => "report_resolved",
     Moderation => "moderation",
+    SafeguardingAlert => "safeguarding_alert",
+    SafeguardingEscalation => "safeguarding_escalation",
 });
 
 /// The most mentions in one text that notify anyone; the rest are just text.

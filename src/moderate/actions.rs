@@ -14,7 +14,7 @@ use crate::db::moderation_log::{self, Entry, LogRow};
 use crate::db::posts as post_store;
 use crate::db::sanctions::{self, NewSanction};
 use crate::db::threads as thread_store;
-use crate::db::{AnyConnection, chat, queue, users};
+use crate::db::{AnyConnection, chat, queue, safeguarding, users};
 use crate::domain::moderation::{ContentState, LogAction, SanctionKind, Subject, parse_reason};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
@@ -254,7 +254,12 @@ fn take(connection: &mut AnyConnection, actor: &Member, command: Command, origin
 /// The authority of `actor` in a community (or instance-wide for `None`).
 pub fn authority_in(connection: &mut AnyConnection, actor: &Member, community_id: Option<i64>) -> ApiResult<Authority> {
     let standing = community_id.map(|id| community_store::standing(connection, id, Some(actor))).transpose()?;
-    Ok(Authority::of(actor, standing))
+    let authority = Authority::of(actor, standing);
+    let leads_here = match community_id {
+        Some(id) if authority == Authority::Member => safeguarding::leads_community(connection, id, actor.user_id)?,
+        _ => false,
+    };
+    Ok(authority.leading_here(leads_here))
 }
 
 /// What taking `action` requires (and reversing it).

@@ -16,7 +16,7 @@ use crate::db::communities as community_store;
 use crate::db::moderation_log::{self, LogScope, NoteRow};
 use crate::db::queue::{self, ItemRow, QueueScope};
 use crate::db::schema::{chat_messages, posts};
-use crate::db::{AnyConnection, posts as post_store, threads as thread_store, users};
+use crate::db::{AnyConnection, posts as post_store, safeguarding, threads as thread_store, users};
 use crate::domain::moderation::{ContentState, Subject, parse_free_text, parse_reason};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
@@ -193,15 +193,15 @@ fn scope_for(connection: &mut AnyConnection, member: &Member, community: Option<
     if let Some(slug) = community {
         let community_id = community_store::by_slug(connection, slug)?.id;
         policy::moderation(ModerationAction::Review, authority_in(connection, member, Some(community_id))?)?;
-        return Ok(QueueScope::Communities { ids: vec![community_id], urgent_everywhere: false });
+        let urgent_in = Vec::new();
+        return Ok(QueueScope::Communities { ids: vec![community_id], urgent_everywhere: false, urgent_in });
     }
-    match moderated_communities(connection, member)? {
-        None => Ok(QueueScope::Everything),
-        Some(ids) if ids.is_empty() && !member.is_safeguarding_lead => {
-            Err(ApiError::forbidden("Only moderators can see the moderation queue."))
-        }
-        Some(ids) => Ok(QueueScope::Communities { ids, urgent_everywhere: member.is_safeguarding_lead }),
+    let Some(ids) = moderated_communities(connection, member)? else { return Ok(QueueScope::Everything) };
+    let urgent_in = safeguarding::communities_led_by(connection, member.user_id)?;
+    if ids.is_empty() && urgent_in.is_empty() && !member.is_safeguarding_lead {
+        return Err(ApiError::forbidden("Only moderators can see the moderation queue."));
     }
+    Ok(QueueScope::Communities { ids, urgent_everywhere: member.is_safeguarding_lead, urgent_in })
 }
 
 #[utoipa::path(get, path = "/api/v1/moderation/queue", tag = "moderation", params(QueueQuery),

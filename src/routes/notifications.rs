@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::threads::AuthorView;
 use crate::auth::Member;
 use crate::db::notifications::{self, NotificationRow, PageCursor};
-use crate::db::{AnyConnection, moderation_log, users};
+use crate::db::{AnyConnection, communities, moderation_log, queue, users};
 use crate::domain::following::NotificationKind;
 use crate::domain::moderation::LogAction;
 use crate::domain::time::Timestamp;
@@ -49,6 +49,9 @@ pub struct NotificationView {
     log_id: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     report_id: Option<i64>,
+    /// The urgent moderation queue item (`/api/v1/moderation/items/{id}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    item_id: Option<i64>,
     /// Who wrote the latest post or message of the line.
     #[serde(skip_serializing_if = "Option::is_none")]
     actor: Option<AuthorView>,
@@ -85,6 +88,7 @@ fn view(connection: &mut AnyConnection, row: NotificationRow) -> ApiResult<Notif
         (None, None) => String::from("a conversation"),
     };
     let mut ids = (None, None, None, None);
+    let mut item = None;
     let summary = match kind {
         NotificationKind::Reply if count == 1 => format!("{name} replied to you in {at}."),
         NotificationKind::Reply => format!("{count} new replies to you in {at}."),
@@ -101,6 +105,18 @@ fn view(connection: &mut AnyConnection, row: NotificationRow) -> ApiResult<Notif
             let entry = moderation_log::by_id(connection, subject)?;
             format!("A moderator {}. Reason: {}", what_was_done(entry.action()?, &entry.subject_kind), entry.reason)
         }
+        NotificationKind::SafeguardingAlert => {
+            item = Some(queue::by_id(connection, subject)?);
+            String::from("An urgent safeguarding item is waiting. Please open it and claim it.")
+        }
+        NotificationKind::SafeguardingEscalation => {
+            item = Some(queue::by_id(connection, subject)?);
+            String::from("An urgent safeguarding item has not been claimed in time. Please make sure someone has it.")
+        }
+    };
+    let community = match item.as_ref().and_then(|item| item.community_id) {
+        Some(id) => Some(communities::by_id(connection, id)?.slug),
+        None => place.community,
     };
     if matches!(kind, NotificationKind::Reply | NotificationKind::Mention | NotificationKind::NewPost) {
         if place.room.is_some() { ids.1 = Some(subject) } else { ids.0 = Some(subject) }
@@ -113,11 +129,12 @@ fn view(connection: &mut AnyConnection, row: NotificationRow) -> ApiResult<Notif
         summary,
         thread: place.thread.map(|(id, title)| ThreadRef { id, title }),
         room: place.room.map(|(id, name)| RoomRef { id, name }),
-        community: place.community,
+        community,
         post_id: ids.0,
         message_id: ids.1,
         log_id: ids.2,
         report_id: ids.3,
+        item_id: item.map(|item| item.id),
         actor,
         created_at: Timestamp(row.created_at),
         updated_at: Timestamp(row.updated_at),

@@ -11,10 +11,11 @@ use crate::db::AnyConnection;
 use crate::db::blocks;
 use crate::db::communities as community_store;
 use crate::db::posts::{self as store, NewContent, PostListing, PostRow, Reader};
+use crate::db::queue::ItemSubject;
 use crate::db::threads as thread_store;
 use crate::domain::community::Visibility;
 use crate::domain::discussion::{ContentWarning, PostBody, ReactionKind, render};
-use crate::domain::moderation::{ContentState, Subject};
+use crate::domain::moderation::ContentState;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::policy::{self, Authority, Standing};
@@ -216,7 +217,7 @@ pub async fn edit(
     let content = body.into_inner().parse()?;
     let post_id = id.into_inner();
     let shared = state.clone();
-    let view = state
+    let (view, raised) = state
         .db
         .write(move |connection| {
             let (post, _, standing) = post_in_context(connection, post_id, &member)?;
@@ -225,12 +226,14 @@ pub async fn edit(
             let community_id = thread_store::by_id(connection, post.thread_id)?.community_id;
             let (content, screened) = screen_post(connection, &shared, &member, community_id, standing, content)?;
             store::edit(connection, &post, member.user_id, content)?;
-            writing::queue_if_asked(connection, &screened, Subject::Post, post_id, community_id, member.user_id)?;
+            let subject = ItemSubject::post(post_id, community_id, member.user_id);
+            let raised = writing::queue_if_asked(connection, &shared, &screened, subject)?;
             let mut view = single_view(connection, post_id, reader_of(Some(&member), standing))?;
             view.support = shared.safety.support_for(&screened);
-            Ok(view)
+            Ok((view, raised))
         })
         .await?;
+    state.deliver_alert(raised);
     Ok(web::Json(view))
 }
 

@@ -13,6 +13,7 @@ use crate::domain::moderation::{ReportReason, Subject, parse_free_text};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::live::connection::readable_room;
+use crate::safeguarding::{self, Risk};
 use crate::safety::{limits, participation};
 use crate::state::AppState;
 
@@ -97,7 +98,7 @@ pub async fn file(state: web::Data<AppState>, member: Member, body: web::Json<Re
     let draft = body.into_inner();
     let details = parse_free_text(&draft.details, "Report details", 0)?;
     let shared = state.clone();
-    let view = state
+    let (view, raised) = state
         .db
         .write(move |connection| {
             participation::ensure_active(connection, member.user_id)?;
@@ -112,19 +113,20 @@ pub async fn file(state: web::Data<AppState>, member: Member, body: web::Json<Re
                 weight: draft.reason.weight(),
                 ..Pressure::default()
             };
-            let item_id = queue::raise(connection, subject, pressure)?;
+            let raised = safeguarding::raise(connection, &shared, subject, pressure, Risk::Reported)?;
             let row = queue::file_report(
                 connection,
-                item_id,
+                raised.item_id,
                 member.user_id,
                 subject.kind,
                 subject.id,
                 draft.reason,
                 &details,
             )?;
-            report_view(row)
+            Ok((report_view(row)?, raised))
         })
         .await?;
+    state.deliver_alert(Some(raised));
     Ok(HttpResponse::Created().json(view))
 }
 

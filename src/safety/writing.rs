@@ -10,12 +10,13 @@ use super::screening::{self, Screened, Writer};
 use super::{Safety, limits};
 use crate::auth::Member;
 use crate::db::communities as community_store;
-use crate::db::queue::{self, ItemSubject};
+use crate::db::queue::ItemSubject;
 use crate::db::{AnyConnection, users};
-use crate::domain::moderation::Subject;
 use crate::error::ApiResult;
 use crate::policy::{Authority, Standing};
+use crate::safeguarding::{self, Raised, Risk};
 use crate::state::AppState;
+use moderation::crisis::RiskLevel;
 
 /// What a member is writing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,20 +59,21 @@ pub fn check(
     Ok(screened)
 }
 
-/// Raises the queue item screening asked for, once the content is stored.
+/// Raises the queue item screening asked for, once the content is stored;
+/// an urgent one is told to the safeguarding leads (see `safeguarding`).
 pub fn queue_if_asked(
     connection: &mut AnyConnection,
+    state: &AppState,
     screened: &Screened,
-    subject: Subject,
-    subject_id: i64,
-    community_id: i64,
-    author_id: i64,
-) -> ApiResult<()> {
-    if let Some(pressure) = screened.queue.clone() {
-        let subject = ItemSubject { kind: subject, id: subject_id, community_id: Some(community_id), author_id };
-        queue::raise(connection, subject, pressure)?;
-    }
-    Ok(())
+    subject: ItemSubject,
+) -> ApiResult<Option<Raised>> {
+    let Some(pressure) = screened.queue.clone() else { return Ok(None) };
+    let risk = match screened.crisis {
+        Some(RiskLevel::High) => Risk::High,
+        Some(RiskLevel::Medium) => Risk::Medium,
+        None => Risk::Reported,
+    };
+    safeguarding::raise(connection, state, subject, pressure, risk).map(Some)
 }
 
 /// Shown to an author whose text suggests they may be at risk.

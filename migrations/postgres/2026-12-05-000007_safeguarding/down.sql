@@ -1,0 +1,2 @@
+DROP TABLE safeguarding_alerts;
+DROP TABLE community_safeguarding_leads;

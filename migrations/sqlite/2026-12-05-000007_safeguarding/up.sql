@@ -1,0 +1,25 @@
+-- Safeguarding leads appointed for one community (the instance's own leads
+-- are users.is_safeguarding_lead).
+CREATE TABLE community_safeguarding_leads (
+    community_id BIGINT NOT NULL REFERENCES communities (id) ON DELETE CASCADE,
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    appointed_by BIGINT NOT NULL REFERENCES users (id),
+    appointed_at BIGINT NOT NULL,
+    PRIMARY KEY (community_id, user_id)
+);
+CREATE INDEX community_safeguarding_leads_user ON community_safeguarding_leads (user_id);
+
+-- One row per urgent queue item: what is still to be done about telling
+-- people of it outside the inbox (mail, the webhook) and whether the
+-- instance's admins were told because nobody claimed it in time. Every
+-- process's sweeper takes work by marking it in the statement that picks it.
+CREATE TABLE safeguarding_alerts (
+    item_id BIGINT PRIMARY KEY REFERENCES moderation_items (id) ON DELETE CASCADE,
+    risk TEXT NOT NULL,
+    raised_at BIGINT NOT NULL,
+    mail_due BOOLEAN NOT NULL,
+    webhook_due_at BIGINT,
+    webhook_attempts INTEGER NOT NULL DEFAULT 0,
+    escalated_at BIGINT
+);
+CREATE INDEX safeguarding_alerts_waiting ON safeguarding_alerts (raised_at) WHERE escalated_at IS NULL;
