@@ -246,6 +246,24 @@ pub fn hear_of(visibility: Visibility, standing: Standing, blocked: bool) -> boo
     !blocked && read_threads(visibility, standing).is_ok()
 }
 
+/// Opening a private support conversation with a member: the safeguarding
+/// leads for the community (`leads_it`: the instance's leads, and the
+/// community's own).
+pub fn open_support_conversation(leads_it: bool) -> Result<(), ApiError> {
+    if leads_it {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Only a safeguarding lead for this community can open a support conversation."))
+    }
+}
+
+/// Reading and writing in a support conversation: the member it is with
+/// and the safeguarding leads for its community. Anyone else, moderators
+/// and admins included, gets 404: it is not even confirmed to exist.
+pub fn support_conversation(viewer_id: i64, member_id: i64, leads_it: bool) -> Result<(), ApiError> {
+    if viewer_id == member_id || leads_it { Ok(()) } else { Err(hidden()) }
+}
+
 /// Erasing someone else's account: instance admins.
 pub fn erase_account(member: &Member) -> Result<(), ApiError> {
     if member.is_admin { Ok(()) } else { Err(ApiError::forbidden("Only an instance admin can erase an account.")) }
@@ -338,6 +356,15 @@ mod tests {
         assert!(block(&member, 2).is_ok());
         assert!(erase_account(&member).is_err());
         assert!(erase_account(&Member { is_admin: true, ..member }).is_ok());
+    }
+
+    #[test]
+    fn a_support_conversation_is_for_its_member_and_the_leads_only() {
+        assert!(support_conversation(1, 1, false).is_ok());
+        assert!(support_conversation(2, 1, true).is_ok());
+        assert_eq!(support_conversation(2, 1, false).err().map(|error| error.code()), Some("not_found"));
+        assert!(open_support_conversation(true).is_ok());
+        assert!(open_support_conversation(false).is_err());
     }
 
     #[test]

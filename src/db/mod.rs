@@ -19,6 +19,7 @@ pub mod safeguarding;
 pub mod sanctions;
 pub mod schema;
 pub mod search;
+pub mod support;
 pub mod threads;
 pub mod users;
 pub mod word_filters;

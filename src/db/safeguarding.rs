@@ -9,6 +9,7 @@ use diesel::prelude::*;
 
 use super::AnyConnection;
 use super::schema::{community_safeguarding_leads as leads, moderation_items, safeguarding_alerts as alerts, users};
+use crate::auth::Member;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiResult, is_unique_violation};
 
@@ -50,6 +51,18 @@ pub fn leads_community(connection: &mut AnyConnection, community_id: i64, user_i
         .count()
         .get_result(connection)?;
     Ok(found > 0)
+}
+
+/// Whether a member is a safeguarding lead for a community (the instance's
+/// leads are, for every one).
+pub fn is_lead_for(connection: &mut AnyConnection, member: &Member, community_id: Option<i64>) -> ApiResult<bool> {
+    if member.is_safeguarding_lead {
+        return Ok(true);
+    }
+    match community_id {
+        Some(id) => leads_community(connection, id, member.user_id),
+        None => Ok(false),
+    }
 }
 
 /// The communities a member is a safeguarding lead of.

@@ -184,6 +184,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_outbox,
     community_safeguarding_leads,
     safeguarding_alerts,
+    support_conversations,
+    support_messages,
 );
 
 diesel::table! {
@@ -452,3 +454,26 @@ diesel::table! {
 }
 diesel::joinable!(community_safeguarding_leads -> communities (community_id));
 diesel::joinable!(safeguarding_alerts -> moderation_items (item_id));
+
+diesel::table! {
+    support_conversations (id) {
+        id -> BigInt,
+        member_id -> BigInt,
+        community_id -> Nullable<BigInt>,
+        item_id -> Nullable<BigInt>,
+        opened_by -> BigInt,
+        opened_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    support_messages (id) {
+        id -> BigInt,
+        conversation_id -> BigInt,
+        author_id -> BigInt,
+        body -> Text,
+        body_html -> Text,
+        created_at -> BigInt,
+    }
+}
+diesel::joinable!(support_messages -> support_conversations (conversation_id));

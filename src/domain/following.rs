@@ -41,6 +41,8 @@ pub enum NotificationKind {
     SafeguardingAlert,
     /// An urgent item waited too long unclaimed (told to admins).
     SafeguardingEscalation,
+    /// A new message in a private support conversation.
+    SupportMessage,
 }
 
 text_enum!(NotificationKind {
@@ -51,6 +53,7 @@ text_enum!(NotificationKind {
     Moderation => "moderation",
     SafeguardingAlert => "safeguarding_alert",
     SafeguardingEscalation => "safeguarding_escalation",
+    SupportMessage => "support_message",
 });
 
 /// The most mentions in one text that notify anyone; the rest are just text.

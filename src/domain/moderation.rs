@@ -117,8 +117,15 @@ pub enum LogAction {
     Dismiss,
     /// Puts approved content back in the queue (reverses `approve`).
     Hold,
-    /// Reopens a dismissed item (reverses `dismiss`).
+    /// Reopens a dismissed item (reverses `dismiss` and the supportive outcomes).
     Reopen,
+    /// Supportive outcomes of an urgent (crisis) item, each closing it:
+    /// a safeguarding lead reached out to the member,
+    ReachedOut,
+    /// asked the emergency services to help,
+    EscalatedToEmergencyServices,
+    /// or found no risk on review.
+    NoRiskOnReview,
 }
 
 text_enum!(LogAction {
@@ -140,7 +147,16 @@ text_enum!(LogAction {
     Dismiss => "dismiss",
     Hold => "hold",
     Reopen => "reopen",
+    ReachedOut => "reached_out",
+    EscalatedToEmergencyServices => "escalated_to_emergency_services",
+    NoRiskOnReview => "no_risk_on_review",
 });
+
+impl LogAction {
+    /// The outcomes offered on an urgent item instead of warnings and mutes.
+    pub const SUPPORTIVE: [LogAction; 3] =
+        [LogAction::ReachedOut, LogAction::EscalatedToEmergencyServices, LogAction::NoRiskOnReview];
+}
 
 /// What became of an appeal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -17,7 +17,7 @@ use crate::db::moderation_log::{self, LogScope, NoteRow};
 use crate::db::queue::{self, ItemRow, QueueScope};
 use crate::db::schema::{chat_messages, posts};
 use crate::db::{AnyConnection, posts as post_store, safeguarding, threads as thread_store, users};
-use crate::domain::moderation::{ContentState, Subject, parse_free_text, parse_reason};
+use crate::domain::moderation::{ContentState, LogAction, Subject, parse_free_text, parse_reason};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::moderate::actions::{self, Applied, Command, authority_in};
@@ -86,6 +86,32 @@ pub struct ItemView {
     claimed_by: Option<String>,
     claim_expires_at: Option<Timestamp>,
     content: ContentView,
+    /// The actions offered on this item (`action` values for
+    /// `POST /api/v1/moderation/actions`, plus `support_conversation`). An
+    /// urgent item offers supportive outcomes instead of warnings and mutes.
+    offered: Vec<&'static str>,
+}
+
+/// What a moderator is offered on an item about content in `state`.
+fn offered(urgent: bool, subject: Subject, state: Option<ContentState>) -> Vec<&'static str> {
+    let mut offered: Vec<&'static str> = Vec::new();
+    if urgent {
+        offered.extend(LogAction::SUPPORTIVE.map(LogAction::as_str));
+        offered.push("support_conversation");
+    }
+    offered.extend(match state {
+        Some(ContentState::Held) => vec!["approve", "hide", "remove"],
+        Some(ContentState::Visible) => vec!["hide", "remove"],
+        Some(ContentState::Hidden | ContentState::Removed) => vec!["restore"],
+        None => Vec::new(),
+    });
+    if subject == Subject::Post && state.is_some() {
+        offered.push("edit");
+    }
+    if !urgent {
+        offered.extend(["warn", "mute", "dismiss"]);
+    }
+    offered
 }
 
 /// The thing an item is about, as moderators see it (held and removed text included).
@@ -177,6 +203,7 @@ fn item_views(connection: &mut AnyConnection, rows: Vec<ItemRow>) -> ApiResult<V
                 opened_at: Timestamp(row.opened_at),
                 claimed_by: claimant.and_then(|id| names.get(&id).cloned()),
                 claim_expires_at: claimant.and(row.claim_expires_at).map(Timestamp),
+                offered: offered(row.urgent, subject, content.state),
                 content,
             })
         })

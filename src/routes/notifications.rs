@@ -49,6 +49,9 @@ pub struct NotificationView {
     log_id: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     report_id: Option<i64>,
+    /// The private support conversation (`/api/v1/support-conversations/{id}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    conversation_id: Option<i64>,
     /// The urgent moderation queue item (`/api/v1/moderation/items/{id}`).
     #[serde(skip_serializing_if = "Option::is_none")]
     item_id: Option<i64>,
@@ -89,6 +92,7 @@ fn view(connection: &mut AnyConnection, row: NotificationRow) -> ApiResult<Notif
     };
     let mut ids = (None, None, None, None);
     let mut item = None;
+    let mut conversation_id = None;
     let summary = match kind {
         NotificationKind::Reply if count == 1 => format!("{name} replied to you in {at}."),
         NotificationKind::Reply => format!("{count} new replies to you in {at}."),
@@ -113,6 +117,14 @@ fn view(connection: &mut AnyConnection, row: NotificationRow) -> ApiResult<Notif
             item = Some(queue::by_id(connection, subject)?);
             String::from("An urgent safeguarding item has not been claimed in time. Please make sure someone has it.")
         }
+        NotificationKind::SupportMessage => {
+            conversation_id = Some(subject);
+            if count == 1 {
+                format!("{name} wrote in your private support conversation.")
+            } else {
+                format!("{count} new messages in your private support conversation.")
+            }
+        }
     };
     let community = match item.as_ref().and_then(|item| item.community_id) {
         Some(id) => Some(communities::by_id(connection, id)?.slug),
@@ -135,6 +147,7 @@ fn view(connection: &mut AnyConnection, row: NotificationRow) -> ApiResult<Notif
         log_id: ids.2,
         report_id: ids.3,
         item_id: item.map(|item| item.id),
+        conversation_id,
         actor,
         created_at: Timestamp(row.created_at),
         updated_at: Timestamp(row.updated_at),
@@ -166,7 +179,9 @@ fn what_was_done(action: LogAction, subject_kind: &str) -> String {
         Suspend => String::from("suspended your account"),
         Ban => String::from("banned you"),
         Lift => String::from("lifted a restriction on you"),
-        Dismiss | Reopen => String::from("reviewed a report"),
+        Dismiss | Reopen | ReachedOut | EscalatedToEmergencyServices | NoRiskOnReview => {
+            String::from("reviewed a report")
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 
 use super::{
     accounts, blocks, communities, email, follows, instance, members, moderation, moderation_log, notifications, posts,
-    privacy, reports, rooms, safety_settings, search, sessions, threads,
+    privacy, reports, rooms, safety_settings, search, sessions, support, threads,
 };
 
 #[derive(OpenApi)]
@@ -91,6 +91,10 @@ use super::{
         safety_settings::appoint_community_lead,
         safety_settings::stand_down_community_lead,
         safety_settings::community_leads,
+        support::open,
+        support::list,
+        support::show,
+        support::write,
         follows::thread_level,
         follows::follow_thread,
         follows::unfollow_thread,

@@ -8,9 +8,9 @@
 pub mod sweeper;
 pub mod webhook;
 
+use crate::db::AnyConnection;
 use crate::db::queue::{self, ItemSubject, Pressure};
 use crate::db::safeguarding::{self as store, NewAlert};
-use crate::db::{AnyConnection, notifications};
 use crate::domain::following::NotificationKind;
 use crate::error::ApiResult;
 use crate::live::broker::Note;
@@ -77,26 +77,10 @@ pub fn raise(
     if !store::raise(connection, &alert)? {
         return Ok(outcome);
     }
-    tell(connection, &leads, NotificationKind::SafeguardingAlert, raised.id)?;
+    notify::tell_each(connection, &leads, NotificationKind::SafeguardingAlert, raised.id, None)?;
     outcome.leads_told = leads.len();
     outcome.live = notify::announce(connection, leads, state.hub.process_id)?;
     Ok(outcome)
-}
-
-/// Adds an inbox line about an urgent item for each of `people`.
-pub fn tell(connection: &mut AnyConnection, people: &[i64], kind: NotificationKind, item_id: i64) -> ApiResult<()> {
-    let news: Vec<_> = people
-        .iter()
-        .map(|user_id| notifications::NewNotification {
-            user_id: *user_id,
-            kind,
-            group_key: format!("{}:{item_id}", kind.as_str()),
-            thread_id: None,
-            subject_id: item_id,
-            actor_id: None,
-        })
-        .collect();
-    notifications::add_all(connection, &news)
 }
 
 /// Where a lead opens an item in the web client.

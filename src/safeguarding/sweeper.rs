@@ -8,8 +8,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::item_link;
 use super::webhook::{self, Payload};
-use super::{item_link, tell};
 use crate::db::communities as community_store;
 use crate::db::safeguarding::{self as store, Delivery};
 use crate::domain::following::NotificationKind;
@@ -101,7 +101,7 @@ async fn escalate(state: &Arc<AppState>, before: i64) -> ApiResult<()> {
             let emails = store::verified_emails(connection, &admins)?;
             let mut letters = Vec::new();
             for (item_id, _) in &taken {
-                tell(connection, &admins, NotificationKind::SafeguardingEscalation, *item_id)?;
+                notify::tell_each(connection, &admins, NotificationKind::SafeguardingEscalation, *item_id, None)?;
                 letters.extend(emails.iter().map(|to| (to.clone(), *item_id)));
             }
             Ok((notify::announce(connection, admins, origin)?, letters))

@@ -23,3 +23,25 @@ CREATE TABLE safeguarding_alerts (
     escalated_at BIGINT
 );
 CREATE INDEX safeguarding_alerts_waiting ON safeguarding_alerts (raised_at) WHERE escalated_at IS NULL;
+
+-- Private support conversations a safeguarding lead opens with a member:
+-- seen only by that member and the safeguarding leads for its community.
+CREATE TABLE support_conversations (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    member_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    community_id BIGINT REFERENCES communities (id) ON DELETE CASCADE,
+    item_id BIGINT REFERENCES moderation_items (id) ON DELETE SET NULL,
+    opened_by BIGINT NOT NULL REFERENCES users (id),
+    opened_at BIGINT NOT NULL
+);
+CREATE INDEX support_conversations_member ON support_conversations (member_id, community_id);
+
+CREATE TABLE support_messages (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    conversation_id BIGINT NOT NULL REFERENCES support_conversations (id) ON DELETE CASCADE,
+    author_id BIGINT NOT NULL REFERENCES users (id),
+    body TEXT NOT NULL,
+    body_html TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX support_messages_conversation ON support_messages (conversation_id, id);

@@ -1,2 +1,4 @@
+DROP TABLE support_messages;
+DROP TABLE support_conversations;
 DROP TABLE safeguarding_alerts;
 DROP TABLE community_safeguarding_leads;
