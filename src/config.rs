@@ -63,6 +63,10 @@ pub struct Settings {
     /// (queue an urgent item only for high risk), `flag` (publish and queue an
     /// urgent item) or `hold` (keep it back until reviewed, urgently).
     pub crisis_action: CrisisAction,
+    /// Who reads a post whose words screened as a crisis, in a public
+    /// community: `members` (signed-in readers; visitors get a placeholder)
+    /// or `public` (everyone who may read the community).
+    pub crisis_post_visibility: CrisisPostVisibility,
     /// A helplines TOML file (shape of `moderation/rules/helplines.toml`)
     /// replacing the shipped list.
     pub helplines_file: Option<PathBuf>,
@@ -139,6 +143,13 @@ pub enum CrisisAction {
     Hold,
 }
 
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CrisisPostVisibility {
+    Members,
+    Public,
+}
+
 /// The instance's policy for an erased member's content.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -192,6 +203,7 @@ impl Default for Settings {
             live_rooms_per_connection: 20,
             live_connections_per_member: 8,
             crisis_action: CrisisAction::Flag,
+            crisis_post_visibility: CrisisPostVisibility::Members,
             helplines_file: None,
             helplines_locale: "en".into(),
             hold_first_posts: 0,

@@ -186,6 +186,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     safeguarding_alerts,
     support_conversations,
     support_messages,
+    crisis_posts,
 );
 
 diesel::table! {
@@ -477,3 +478,11 @@ diesel::table! {
     }
 }
 diesel::joinable!(support_messages -> support_conversations (conversation_id));
+
+diesel::table! {
+    crisis_posts (post_id) {
+        post_id -> BigInt,
+        marked_at -> BigInt,
+    }
+}
+diesel::joinable!(crisis_posts -> posts (post_id));

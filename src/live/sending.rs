@@ -66,5 +66,11 @@ pub fn store(
     }
     let told = notify::content::message_published(connection, message.id)?;
     let told = notify::announce(connection, told, state.hub.process_id)?;
-    Ok(Sent { listing: listing(message), held, support: state.safety.support_for(&screened), told, raised })
+    Ok(Sent {
+        listing: listing(message),
+        held,
+        support: state.safety.support_for(&screened, raised.as_ref()),
+        told,
+        raised,
+    })
 }

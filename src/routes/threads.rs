@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::posts::{PostView, new_post_view, post_views, reader_of, screen_post};
 use crate::auth::{Member, Viewer};
+use crate::config::CrisisPostVisibility;
 use crate::db::communities as community_store;
 use crate::db::follows::{self, Followed};
 use crate::db::posts::{self as post_store, NewContent, PATH_SEGMENT_LEN};
@@ -232,7 +233,7 @@ pub async fn create(
             let subject = ItemSubject::post(post_id, community.id, author.user_id);
             let raised = writing::queue_if_asked(connection, &shared, &screened, subject)?;
             published(connection, author.user_id, thread_id, post_id, state)?;
-            Ok((thread_id, shared.safety.support_for(&screened), raised))
+            Ok((thread_id, shared.safety.support_for(&screened, raised.as_ref()), raised))
         })
         .await?;
     state.deliver_alert(raised);
@@ -299,13 +300,15 @@ async fn load_page(
     limit: i64,
     viewer: Option<Member>,
 ) -> ApiResult<ThreadPage> {
+    let crisis_posts_public = state.settings.crisis_post_visibility == CrisisPostVisibility::Public;
     state
         .db
         .read(move |connection| {
             let thread = thread_store::by_id(connection, thread_id)?;
             let (community, standing) =
                 community_store::readable_by_id(connection, thread.community_id, viewer.as_ref())?;
-            let reader = reader_of(viewer.as_ref(), standing);
+            let mut reader = reader_of(viewer.as_ref(), standing);
+            reader.sees_crisis |= crisis_posts_public;
             let author = crate::db::users::names_of(connection, thread.author_id)?;
             let listings = post_store::page(connection, thread_id, after, limit, reader)?;
             let next_cursor = (listings.len() as i64 == limit)
@@ -412,7 +415,7 @@ pub async fn store_reply(
             let raised = writing::queue_if_asked(connection, &shared, &screened, subject)?;
             published(connection, author_id, thread_id, post.id, post.state()?)?;
             let mut view = new_post_view(post, &member, reader)?;
-            view.support = shared.safety.support_for(&screened);
+            view.support = shared.safety.support_for(&screened, raised.as_ref());
             Ok((view, raised))
         })
         .await?;

@@ -59,12 +59,17 @@ pub fn raise(
     pressure: Pressure,
     risk: Risk,
 ) -> ApiResult<Raised> {
+    let urgent = pressure.urgent;
     let raised = queue::raise(connection, subject, pressure)?;
+    let mut outcome = Raised { item_id: raised.id, ..Raised::default() };
+    if !urgent {
+        return Ok(outcome);
+    }
     let leads: Vec<i64> = store::leads_for(connection, subject.community_id)?
         .into_iter()
         .filter(|lead| *lead != subject.author_id)
         .collect();
-    let mut outcome = Raised { item_id: raised.id, lead_exists: !leads.is_empty(), ..Raised::default() };
+    outcome.lead_exists = !leads.is_empty();
     if !raised.became_urgent {
         return Ok(outcome);
     }

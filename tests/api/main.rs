@@ -8,6 +8,7 @@ mod chat;
 mod cli;
 mod client;
 mod communities;
+mod crisis_author;
 mod crisis_workflow;
 mod discussions;
 mod email;

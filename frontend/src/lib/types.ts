@@ -31,11 +31,19 @@ export interface Helpline {
   hours: string;
   url: string;
   description: string;
+  /** A `tel:` link that calls `phone`. */
+  phone_link: string | null;
+  /** An `sms:` link that starts the text message `text` describes. */
+  text_link: string | null;
 }
 
 export interface Support {
   message: string;
   helplines: Helpline[];
+  /** After a crisis post or message: whether a trained safeguarding lead was told. */
+  alerted?: boolean;
+  /** After a crisis post or message: what happens next, for its author. */
+  what_happens_next?: string;
 }
 
 export interface Consent {

@@ -1,3 +1,4 @@
+DROP TABLE crisis_posts;
 DROP TABLE support_messages;
 DROP TABLE support_conversations;
 DROP TABLE safeguarding_alerts;

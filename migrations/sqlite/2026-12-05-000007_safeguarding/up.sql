@@ -45,3 +45,10 @@ CREATE TABLE support_messages (
     created_at BIGINT NOT NULL
 );
 CREATE INDEX support_messages_conversation ON support_messages (conversation_id, id);
+
+-- Posts whose words screened as a crisis: withheld from signed-out visitors
+-- when crisis_post_visibility is `members`.
+CREATE TABLE crisis_posts (
+    post_id BIGINT PRIMARY KEY REFERENCES posts (id) ON DELETE CASCADE,
+    marked_at BIGINT NOT NULL
+);
