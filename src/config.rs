@@ -105,6 +105,10 @@ pub struct Settings {
     pub password_resets_per_hour: u32,
     /// How long a claim on a queue item lasts, in minutes.
     pub claim_minutes: u32,
+    /// Reports from this many different members of one post or chat message
+    /// within `auto_hide_minutes`, while no moderator has it, hide it pending review (0: never).
+    pub auto_hide_reports: u32,
+    pub auto_hide_minutes: u32,
     /// Minutes an urgent item may wait unclaimed before the instance's admins are told too.
     pub safeguarding_escalate_minutes: u32,
     /// Where to POST a signed JSON alert for each urgent item (a charity's on-call system).
@@ -224,6 +228,8 @@ impl Default for Settings {
             sign_ins_per_quarter_hour: 30,
             password_resets_per_hour: 3,
             claim_minutes: 15,
+            auto_hide_reports: 3,
+            auto_hide_minutes: 60,
             safeguarding_escalate_minutes: 10,
             safeguarding_webhook_url: None,
             safeguarding_webhook_secret: None,

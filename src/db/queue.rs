@@ -362,6 +362,15 @@ pub fn file_report(
     }
 }
 
+/// How many members reported an item since `since` (one report each at most).
+pub fn reporters_since(connection: &mut AnyConnection, item_id: i64, since: i64) -> ApiResult<i64> {
+    Ok(reports::table
+        .filter(reports::item_id.eq(item_id))
+        .filter(reports::created_at.ge(since))
+        .count()
+        .get_result(connection)?)
+}
+
 /// How many reports a member filed since `since`.
 pub fn reports_since(connection: &mut AnyConnection, reporter_id: i64, since: i64) -> ApiResult<i64> {
     Ok(reports::table

@@ -28,6 +28,8 @@ pub enum ReportReason {
     Harassment,
     Misinformation,
     RiskOfHarm,
+    /// "I'm worried about this person": an urgent safeguarding item.
+    WorriedAboutPerson,
     Other,
 }
 
@@ -36,6 +38,7 @@ text_enum!(ReportReason {
     Harassment => "harassment",
     Misinformation => "misinformation",
     RiskOfHarm => "risk_of_harm",
+    WorriedAboutPerson => "worried_about_person",
     Other => "other",
 });
 
@@ -43,7 +46,7 @@ impl ReportReason {
     /// How much one report of this kind moves an item up the queue.
     pub fn weight(self) -> i32 {
         match self {
-            Self::RiskOfHarm => 5,
+            Self::RiskOfHarm | Self::WorriedAboutPerson => 5,
             Self::Harassment => 3,
             Self::Misinformation | Self::Spam => 2,
             Self::Other => 1,
@@ -52,7 +55,7 @@ impl ReportReason {
 
     /// Whether it goes to the top of the queue and to the safeguarding lead.
     pub fn is_urgent(self) -> bool {
-        self == Self::RiskOfHarm
+        matches!(self, Self::RiskOfHarm | Self::WorriedAboutPerson)
     }
 }
 

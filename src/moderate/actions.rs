@@ -625,6 +625,45 @@ fn close_item(
     Ok(Applied { told, ..Applied::logged(log) })
 }
 
+/// Hides content that `reporters` members reported within `minutes` while
+/// no moderator had it, pending review: logged as done by the automatic
+/// account, the item left open for a moderator, its author told.
+pub fn hide_for_review(
+    connection: &mut AnyConnection,
+    content: &Content,
+    reporters: i64,
+    minutes: u32,
+    origin: u64,
+) -> ApiResult<Applied> {
+    let automatic = users::automatic_id(connection)?;
+    let reason = format!(
+        "Hidden automatically: {reporters} members reported it within {minutes} minutes. A moderator will review it."
+    );
+    content.set_state(connection, ContentState::Hidden, Some(&reason))?;
+    let log = moderation_log::record(
+        connection,
+        Entry {
+            actor_id: automatic,
+            action: LogAction::Hide,
+            community_id: Some(content.community_id()),
+            subject: content.subject(),
+            subject_id: content.id(),
+            target_user_id: Some(content.author_id()),
+            reason: &reason,
+            details: json!({ "from": ContentState::Visible, "to": ContentState::Hidden, "reports": reporters }),
+            reverses_id: None,
+        },
+    )?;
+    let live = match content {
+        Content::Message { row, .. } => vec![Note::Deleted { room: row.room_id, id: row.id, seq: row.seq, origin }],
+        Content::Post { .. } => Vec::new(),
+    };
+    for note in &live {
+        broker::notify(connection, note)?;
+    }
+    tell(connection, Applied { log, live, told: Vec::new() }, origin)
+}
+
 /// Reverses a logged action, logging the reversal, and notifies whoever it
 /// concerns. A reversal is not itself reversed (take a new action instead),
 /// and nothing is reversed twice.

@@ -107,7 +107,8 @@ fn view(connection: &mut AnyConnection, row: NotificationRow) -> ApiResult<Notif
         NotificationKind::Moderation => {
             ids.2 = Some(subject);
             let entry = moderation_log::by_id(connection, subject)?;
-            format!("A moderator {}. Reason: {}", what_was_done(entry.action()?, &entry.subject_kind), entry.reason)
+            let who = if entry.actor_id == users::automatic_id(connection)? { "Kindred" } else { "A moderator" };
+            format!("{who} {}. Reason: {}", what_was_done(entry.action()?, &entry.subject_kind), entry.reason)
         }
         NotificationKind::SafeguardingAlert => {
             item = Some(queue::by_id(connection, subject)?);

@@ -23,6 +23,7 @@ mod moderation;
 mod privacy;
 mod processes;
 mod safeguarding;
+mod safety_net;
 mod search;
 mod smtp;
 mod writes;

@@ -37,6 +37,7 @@ export function stateAfter(action: LogAction, before: ContentState): ContentStat
 }
 
 export const REPORT_REASONS: { id: ReportReason; label: string; hint: string }[] = [
+  { id: 'worried_about_person', label: 'I’m worried about this person', hint: 'They may not be safe. A safeguarding lead is told at once.' },
   { id: 'risk_of_harm', label: 'Someone may be at risk', hint: 'They may harm themselves or someone else.' },
   { id: 'harassment', label: 'Harassment or bullying', hint: 'Unkind, threatening or targeting someone.' },
   { id: 'misinformation', label: 'Harmful health misinformation', hint: 'Advice that could hurt someone who follows it.' },

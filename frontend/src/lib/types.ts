@@ -219,7 +219,7 @@ export interface Registration {
 
 // Reports, moderation and the member's own account.
 
-export type ReportReason = 'spam' | 'harassment' | 'misinformation' | 'risk_of_harm' | 'other';
+export type ReportReason = 'spam' | 'harassment' | 'misinformation' | 'risk_of_harm' | 'worried_about_person' | 'other';
 
 /** Exactly one of `post_id`, `message_id` and `member`. */
 export interface ReportDraft {

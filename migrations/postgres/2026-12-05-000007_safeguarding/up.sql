@@ -52,3 +52,11 @@ CREATE TABLE crisis_posts (
     post_id BIGINT PRIMARY KEY REFERENCES posts (id) ON DELETE CASCADE,
     marked_at BIGINT NOT NULL
 );
+
+-- The account the moderation log names for what Kindred does by itself
+-- (hiding content many members reported while no moderator had acted).
+-- Its name has a space and brackets, so nobody can register it, and its
+-- password hash matches no password.
+INSERT INTO users (username, username_key, display_name, password_hash, is_admin, created_at)
+VALUES ('Kindred (automatic)', 'kindred (automatic)', 'Kindred (automatic)',
+        '$argon2id$v=19$m=19456,t=2,p=1$bm8tc2lnbi1pbi1oZXJl$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', FALSE, 0);
