@@ -169,6 +169,8 @@ async fn only_admins_appoint_a_communitys_safeguarding_leads() {
     cast.app.get(&path, Some(&cast.moira)).await.assert_error(403, "forbidden");
     cast.app.put(&format!("{path}/nobody"), Some(&cast.admin)).await.assert_error(404, "not_found");
     assert_eq!(cast.app.get(&path, Some(&cast.admin)).await.assert_status(200), &json!(["cara"]));
+    let me = cast.app.get("/api/v1/me", Some(&cast.cara)).await;
+    assert_eq!(me.assert_status(200)["safeguards"], json!([cast.slug]), "a client knows to offer the desk");
     cast.app.delete(&format!("{path}/cara"), Some(&cast.admin)).await.assert_status(204);
     assert_eq!(cast.app.get(&path, Some(&cast.admin)).await.assert_status(200), &json!([]));
     // Stood down, cara no longer hears of urgent items there.

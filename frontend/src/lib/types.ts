@@ -60,6 +60,8 @@ export interface Me {
   is_safeguarding_lead: boolean;
   /** Slugs of the communities the member moderates. */
   moderates: string[];
+  /** Slugs of the communities the member is safeguarding lead of. */
+  safeguards?: string[];
   email: string | null;
   email_verified: boolean;
   consents: Consent[];
@@ -271,6 +273,8 @@ export interface QueueItem {
     room_id: number | null;
     created_at: string | null;
   };
+  /** The actions offered: an urgent item offers supportive outcomes instead of warnings and mutes. */
+  offered?: string[];
 }
 
 export interface QueuePage {
@@ -313,7 +317,10 @@ export type LogAction =
   | 'lift'
   | 'dismiss'
   | 'hold'
-  | 'reopen';
+  | 'reopen'
+  | 'reached_out'
+  | 'escalated_to_emergency_services'
+  | 'no_risk_on_review';
 
 export interface LogEntry {
   id: number;
@@ -357,7 +364,10 @@ export type ModerationCommand =
   | { action: 'mute'; member: string; community: string; room_id?: number; minutes: number; reason: string }
   | { action: 'suspend'; member: string; minutes: number; reason: string }
   | { action: 'ban'; member: string; community?: string; minutes?: number; reason: string }
-  | { action: 'dismiss'; item_id: number; reason: string };
+  | { action: 'dismiss' | SupportiveOutcome; item_id: number; reason: string };
+
+/** The outcomes of an urgent (crisis) item. */
+export type SupportiveOutcome = 'reached_out' | 'escalated_to_emergency_services' | 'no_risk_on_review';
 
 export type AppealStatus = 'open' | 'upheld' | 'overturned';
 
@@ -426,7 +436,15 @@ export interface ExportStatus {
 /** How closely a member follows a thread or community. */
 export type FollowLevel = 'watching' | 'normal' | 'muted';
 
-export type NotificationKind = 'reply' | 'mention' | 'new_post' | 'report_resolved' | 'moderation';
+export type NotificationKind =
+  | 'reply'
+  | 'mention'
+  | 'new_post'
+  | 'report_resolved'
+  | 'moderation'
+  | 'safeguarding_alert'
+  | 'safeguarding_escalation'
+  | 'support_message';
 
 /** One line of the inbox, as `GET /notifications` and the live `notification` frame carry it. */
 export interface Notification {
@@ -443,6 +461,10 @@ export interface Notification {
   message_id?: number;
   log_id?: number;
   report_id?: number;
+  /** The urgent queue item a safeguarding alert is about. */
+  item_id?: number;
+  /** The private support conversation a message is in. */
+  conversation_id?: number;
   actor?: Author;
   created_at: string;
   updated_at: string;
