@@ -86,6 +86,25 @@ describe('safeguarding in the browser', () => {
     assert.equal(await decide.getByRole('button', { name: 'Dismiss' }).count(), 0);
     assert.equal(await lead.getByRole('button', { name: 'Warn @ben' }).count(), 0);
     await checkA11y(lead, 'an urgent item with supportive outcomes');
+    const itemUrl = lead.url();
+
+    // The lead talks with Ben privately; Ben hears of it live and answers.
+    await lead.getByRole('button', { name: 'Talk with @ben privately' }).click();
+    await lead.getByRole('heading', { level: 1, name: 'A private conversation' }).waitFor();
+    await lead.getByLabel('Your message').fill('Hi Ben, I’m Lee from the safeguarding team. Are you safe right now?');
+    await lead.getByRole('button', { name: 'Send' }).click();
+    await lead.getByText('Are you safe right now?').waitFor();
+    await checkA11y(lead, 'a private support conversation');
+    await ben.getByRole('banner').getByRole('link', { name: /Inbox, 1 unread/ }).click();
+    await ben.getByRole('link', { name: /wrote in your private support conversation/ }).click();
+    await ben.getByText('Only you and the safeguarding team can see this conversation.').waitFor();
+    await ben.getByText('Are you safe right now?').waitFor();
+    await ben.getByLabel('Your message').fill('Yes. My sister is coming over.');
+    await ben.getByRole('button', { name: 'Send' }).click();
+    await lead.getByText('My sister is coming over.').waitFor();
+    await screenshot(ben, 'desktop-support-conversation');
+
+    await lead.goto(itemUrl);
     await decide.getByLabel('Reason (the member sees it)').fill('Called Ben; he is with his sister tonight.');
     await decide.getByRole('button', { name: 'Reached out' }).click();
     await lead.getByRole('status').filter({ hasText: 'Reached out, with your reason logged.' }).waitFor();

@@ -171,8 +171,16 @@ pub fn any_due(connection: &mut AnyConnection, now: i64, escalate_before: i64) -
     Ok(due > 0)
 }
 
-/// Takes the alerts whose mail is still to be sent: (item id, community id).
-pub fn take_mail(connection: &mut AnyConnection) -> ApiResult<Vec<(i64, Option<i64>)>> {
+/// An alerted item: where it is and whose content it is about.
+#[derive(Debug, Clone, Copy, Queryable)]
+pub struct Alerted {
+    pub item_id: i64,
+    pub community_id: Option<i64>,
+    pub author_id: i64,
+}
+
+/// Takes the alerts whose mail is still to be sent.
+pub fn take_mail(connection: &mut AnyConnection) -> ApiResult<Vec<Alerted>> {
     let taken: Vec<i64> = diesel::update(alerts::table.filter(alerts::mail_due.eq(true)))
         .set(alerts::mail_due.eq(false))
         .returning(alerts::item_id)
@@ -181,8 +189,8 @@ pub fn take_mail(connection: &mut AnyConnection) -> ApiResult<Vec<(i64, Option<i
 }
 
 /// Takes the unclaimed items raised before `before` that the admins have
-/// not been told of, marking them told: (item id, community id).
-pub fn take_escalations(connection: &mut AnyConnection, before: i64) -> ApiResult<Vec<(i64, Option<i64>)>> {
+/// not been told of, marking them told.
+pub fn take_escalations(connection: &mut AnyConnection, before: i64) -> ApiResult<Vec<Alerted>> {
     let now = Timestamp::now().0;
     let taken: Vec<i64> = diesel::update(
         alerts::table
@@ -196,14 +204,14 @@ pub fn take_escalations(connection: &mut AnyConnection, before: i64) -> ApiResul
     communities_of(connection, taken)
 }
 
-fn communities_of(connection: &mut AnyConnection, items: Vec<i64>) -> ApiResult<Vec<(i64, Option<i64>)>> {
+fn communities_of(connection: &mut AnyConnection, items: Vec<i64>) -> ApiResult<Vec<Alerted>> {
     if items.is_empty() {
         return Ok(Vec::new());
     }
     Ok(moderation_items::table
         .filter(moderation_items::id.eq_any(items))
         .order(moderation_items::id.asc())
-        .select((moderation_items::id, moderation_items::community_id))
+        .select((moderation_items::id, moderation_items::community_id, moderation_items::subject_author_id))
         .load(connection)?)
 }
 
@@ -229,7 +237,7 @@ pub fn take_webhooks(connection: &mut AnyConnection, now: i64, lease_until: i64)
         .into_iter()
         .map(|(item_id, risk, attempts)| Delivery {
             item_id,
-            community_id: places.iter().find(|(id, _)| *id == item_id).and_then(|(_, community)| *community),
+            community_id: places.iter().find(|place| place.item_id == item_id).and_then(|place| place.community_id),
             risk,
             attempts,
         })

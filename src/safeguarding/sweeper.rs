@@ -67,10 +67,11 @@ async fn mail_leads(state: &Arc<AppState>) -> ApiResult<()> {
         .db
         .write(|connection| {
             let mut letters = Vec::new();
-            for (item_id, community_id) in store::take_mail(connection)? {
-                let leads = store::leads_for(connection, community_id)?;
+            for alerted in store::take_mail(connection)? {
+                let mut leads = store::leads_for(connection, alerted.community_id)?;
+                leads.retain(|lead| *lead != alerted.author_id);
                 for to in store::verified_emails(connection, &leads)? {
-                    letters.push((to, item_id));
+                    letters.push((to, alerted.item_id));
                 }
             }
             Ok(letters)
@@ -98,13 +99,23 @@ async fn escalate(state: &Arc<AppState>, before: i64) -> ApiResult<()> {
                 return Ok((None, Vec::new()));
             }
             let admins = store::admins(connection)?;
-            let emails = store::verified_emails(connection, &admins)?;
             let mut letters = Vec::new();
-            for (item_id, _) in &taken {
-                notify::tell_each(connection, &admins, NotificationKind::SafeguardingEscalation, *item_id, None)?;
-                letters.extend(emails.iter().map(|to| (to.clone(), *item_id)));
+            let mut told = Vec::new();
+            for alerted in &taken {
+                let mut people = admins.clone();
+                people.retain(|admin| *admin != alerted.author_id);
+                notify::tell_each(
+                    connection,
+                    &people,
+                    NotificationKind::SafeguardingEscalation,
+                    alerted.item_id,
+                    None,
+                )?;
+                let emails = store::verified_emails(connection, &people)?;
+                letters.extend(emails.into_iter().map(|to| (to, alerted.item_id)));
+                told.extend(people);
             }
-            Ok((notify::announce(connection, admins, origin)?, letters))
+            Ok((notify::announce(connection, told, origin)?, letters))
         })
         .await?;
     if let Some(note) = &note {

@@ -492,3 +492,23 @@ export interface SearchResults {
   results: SearchResult[];
   next_cursor: string | null;
 }
+
+/** A message in a private support conversation. */
+export interface SupportMessage {
+  id: number;
+  author: string;
+  author_display_name: string;
+  /** Written by a safeguarding lead rather than the member. */
+  from_lead: boolean;
+  body_html: string;
+  created_at: string;
+}
+
+/** A private support conversation: seen only by its member and the safeguarding leads. */
+export interface SupportConversation {
+  id: number;
+  member: string;
+  community: string | null;
+  opened_at: string;
+  messages: SupportMessage[];
+}
