@@ -158,17 +158,31 @@ fn unclaimed_open() -> _ {
 
 /// Whether any alert has work to do now: mail to send, a webhook delivery
 /// due, or an unclaimed item raised before `escalate_before`.
+///
+/// It runs every second in every process, so the escalation part starts
+/// from the open items (the queue's partial index) rather than every alert
+/// ever raised, and a waiting delivery is found through its partial index.
 pub fn any_due(connection: &mut AnyConnection, now: i64, escalate_before: i64) -> ApiResult<bool> {
-    let due: i64 = alerts::table
-        .filter(
-            alerts::mail_due.eq(true).or(alerts::webhook_due_at.le(now)).or(alerts::escalated_at
-                .is_null()
-                .and(alerts::raised_at.le(escalate_before))
-                .and(alerts::item_id.eq_any(unclaimed_open()))),
-        )
-        .count()
-        .get_result(connection)?;
-    Ok(due > 0)
+    let mail: Option<i64> =
+        alerts::table.filter(alerts::mail_due.eq(true)).select(alerts::item_id).first(connection).optional()?;
+    if mail.is_some() {
+        return Ok(true);
+    }
+    let delivery: Option<i64> =
+        alerts::table.filter(alerts::webhook_due_at.le(now)).select(alerts::item_id).first(connection).optional()?;
+    if delivery.is_some() {
+        return Ok(true);
+    }
+    let waiting: Option<i64> = moderation_items::table
+        .inner_join(alerts::table)
+        .filter(moderation_items::resolved_at.is_null())
+        .filter(moderation_items::claimed_by.is_null())
+        .filter(alerts::escalated_at.is_null())
+        .filter(alerts::raised_at.le(escalate_before))
+        .select(alerts::item_id)
+        .first(connection)
+        .optional()?;
+    Ok(waiting.is_some())
 }
 
 /// An alerted item: where it is and whose content it is about.

@@ -23,6 +23,7 @@ CREATE TABLE safeguarding_alerts (
     escalated_at BIGINT
 );
 CREATE INDEX safeguarding_alerts_waiting ON safeguarding_alerts (raised_at) WHERE escalated_at IS NULL;
+CREATE INDEX safeguarding_alerts_webhook ON safeguarding_alerts (webhook_due_at) WHERE webhook_due_at IS NOT NULL;
 
 -- Private support conversations a safeguarding lead opens with a member:
 -- seen only by that member and the safeguarding leads for its community.
