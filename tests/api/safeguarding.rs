@@ -358,3 +358,29 @@ async fn a_webhook_without_a_long_enough_secret_stops_the_start() {
     }
     assert!(kindred::startup::Application::build(settings(Some("sixteen chars!!!"))).is_ok());
 }
+
+#[tokio::test]
+async fn with_two_processes_sweeping_an_item_is_escalated_once() {
+    let cast = cast_with(|_| {}).await;
+    // A second server on the same database: its sweeper runs too.
+    let _second = cast.app.beside(|_| {});
+    let (_, first_post, _) = cast.crisis_reply().await;
+    let first = cast.item_about(first_post).await["id"].as_i64().expect("item id");
+    age_alerts(&cast.app, 11);
+    until("the first item is escalated", || async {
+        let lines = cast.lines_of(&cast.admin, "safeguarding_escalation").await;
+        lines.iter().any(|line| line["item_id"] == first).then_some(())
+    })
+    .await;
+    // Both processes go on sweeping: a later item escalates after more sweeps, and the first still once.
+    let (_, second_post, _) = cast.crisis_reply().await;
+    let second = cast.item_about(second_post).await["id"].as_i64().expect("item id");
+    age_alerts(&cast.app, 11);
+    let lines = until("the second item is escalated", || async {
+        let lines = cast.lines_of(&cast.admin, "safeguarding_escalation").await;
+        lines.iter().any(|line| line["item_id"] == second).then_some(lines)
+    })
+    .await;
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines.iter().all(|line| line["count"] == 1), "each escalated once: {lines:?}");
+}
