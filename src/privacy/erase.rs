@@ -15,7 +15,7 @@ use crate::db::schema::{
 };
 use crate::domain::account::ERASED_PREFIX;
 use crate::domain::time::Timestamp;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::live::broker::Note;
 
 /// The name an erased member's content is shown under.
@@ -48,6 +48,12 @@ pub fn erase(
     requested_by: RequestedBy,
     origin: u64,
 ) -> ApiResult<Note> {
+    if user_id == crate::db::users::automatic_id(connection)? {
+        return Err(ApiError::conflict(
+            "automatic_account",
+            "That is Kindred's own account for what it does by itself, so it can't be erased.",
+        ));
+    }
     let ended = session::end(connection, user_id, Which::All, origin)?;
     links_and_exports(connection, user_id)?;
     consents_given(connection, user_id)?;

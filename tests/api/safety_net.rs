@@ -63,6 +63,10 @@ async fn three_members_reporting_a_post_within_the_hour_hide_it_pending_review_l
     assert_eq!(item["content"]["state"], "hidden");
     let told = cast.lines_of(&cast.ben, "moderation").await;
     assert!(told[0]["summary"].as_str().expect("summary").starts_with("Kindred hid your post"), "{told:?}");
+    // The automatic account can't be erased (nor signed in to).
+    let erase = cast.app.delete("/api/v1/admin/users/Kindred%20(automatic)", Some(&cast.admin)).await;
+    erase.assert_error(409, "automatic_account");
+    cast.app.sign_in(AUTOMATIC, "a calm long password").await.assert_error(401, "invalid_credentials");
     // A moderator restores it, which closes the item; the author may appeal as usual.
     let restore = json!({ "action": "restore", "post_id": spam, "reason": "Checked: a member's own shop." });
     cast.app.post("/api/v1/moderation/actions", Some(&cast.moira), restore).await.assert_status(201);
