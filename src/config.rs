@@ -248,6 +248,11 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// Whether signed-out visitors read posts that screened as a crisis.
+    pub fn crisis_posts_public(&self) -> bool {
+        self.crisis_post_visibility == CrisisPostVisibility::Public
+    }
+
     /// The safeguarding webhook's URL and signing secret, when one is set.
     pub fn safeguarding_webhook(&self) -> Option<(&str, &str)> {
         let url = self.safeguarding_webhook_url.as_deref().filter(|url| !url.is_empty())?;

@@ -11,7 +11,6 @@ use utoipa::{IntoParams, ToSchema};
 use super::notifications::{RoomRef, ThreadRef};
 use super::threads::AuthorView;
 use crate::auth::{Member, Viewer};
-use crate::config::CrisisPostVisibility;
 use crate::db::communities as community_store;
 use crate::db::search::{self, Hit, Scope};
 use crate::db::{AnyConnection, blocks, chat, threads as thread_store, users};
@@ -100,7 +99,7 @@ pub async fn search(
             text.parse::<i64>().ok().filter(|offset| (1..MAX_OFFSET).contains(offset)).ok_or_else(invalid_cursor)?
         }
     };
-    let crisis_posts_public = state.settings.crisis_post_visibility == CrisisPostVisibility::Public;
+    let crisis_posts_public = state.settings.crisis_posts_public();
     let results = state
         .db
         .read(move |connection| {

@@ -9,7 +9,6 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::posts::{PostView, new_post_view, post_views, reader_of, screen_post};
 use crate::auth::{Member, Viewer};
-use crate::config::CrisisPostVisibility;
 use crate::db::communities as community_store;
 use crate::db::follows::{self, Followed};
 use crate::db::posts::{self as post_store, NewContent, PATH_SEGMENT_LEN};
@@ -129,11 +128,13 @@ pub async fn list(
 ) -> ApiResult<web::Json<ThreadList>> {
     let limit = query.limit()?;
     let after = query.cursor.as_deref().map(parse_list_cursor).transpose()?;
+    let crisis_posts_public = state.settings.crisis_posts_public();
     let (pinned, listings) = state
         .db
         .read(move |connection| {
             let (community, standing) = community_store::readable_by_slug(connection, &slug, viewer.0.as_ref())?;
-            let reader = reader_of(viewer.0.as_ref(), standing);
+            let mut reader = reader_of(viewer.0.as_ref(), standing);
+            reader.sees_crisis |= crisis_posts_public;
             let pinned = match after {
                 None => thread_store::list(connection, community.id, None, MAX_PAGE, true, reader)?,
                 Some(_) => Vec::new(),
@@ -300,7 +301,7 @@ async fn load_page(
     limit: i64,
     viewer: Option<Member>,
 ) -> ApiResult<ThreadPage> {
-    let crisis_posts_public = state.settings.crisis_post_visibility == CrisisPostVisibility::Public;
+    let crisis_posts_public = state.settings.crisis_posts_public();
     state
         .db
         .read(move |connection| {
@@ -309,6 +310,13 @@ async fn load_page(
                 community_store::readable_by_id(connection, thread.community_id, viewer.as_ref())?;
             let mut reader = reader_of(viewer.as_ref(), standing);
             reader.sees_crisis |= crisis_posts_public;
+            // A thread a crisis post starts is not shown to whoever may not read that post.
+            if !reader.sees_crisis {
+                let first = post_store::first_of(connection, thread_id)?.id;
+                if !post_store::crisis_among(connection, &[first])?.is_empty() {
+                    return Err(ApiError::not_found("We couldn't find that thread."));
+                }
+            }
             let author = crate::db::users::names_of(connection, thread.author_id)?;
             let listings = post_store::page(connection, thread_id, after, limit, reader)?;
             let next_cursor = (listings.len() as i64 == limit)

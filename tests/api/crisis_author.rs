@@ -114,3 +114,21 @@ async fn a_crisis_post_in_a_public_community_is_withheld_from_signed_out_visitor
     let shown = as_seen_by(visitor.assert_status(200));
     assert!(shown["body_html"].as_str().expect("html").contains("end it all"), "{shown}");
 }
+
+#[tokio::test]
+async fn a_thread_a_crisis_post_starts_is_not_listed_or_shown_to_signed_out_visitors() {
+    let cast = cast_with(|_| {}).await;
+    let (crisis, _) = cast.app.thread(&cast.ben, &cast.slug, "Tonight", CRISIS_TEXT).await;
+    let (calm, _) = cast.app.thread(&cast.amy, &cast.slug, "Walks", "Who is walking on Sunday?").await;
+    let path = format!("/api/v1/communities/{}/threads", cast.slug);
+    let ids = |list: &Value| -> Vec<i64> {
+        let threads = list["threads"].as_array().expect("threads");
+        threads.iter().filter_map(|thread| thread["id"].as_i64()).collect()
+    };
+    assert_eq!(ids(cast.app.get(&path, None).await.assert_status(200)), [calm], "a visitor's list leaves it out");
+    assert_eq!(ids(cast.app.get(&path, Some(&cast.amy)).await.assert_status(200)), [calm, crisis]);
+    cast.app.get(&format!("/api/v1/threads/{crisis}"), None).await.assert_error(404, "not_found");
+    cast.app.get(&format!("/api/v1/threads/{crisis}"), Some(&cast.amy)).await.assert_status(200);
+    let search = cast.app.get("/api/v1/search?q=Tonight", None).await;
+    assert!(search.assert_status(200)["results"].as_array().expect("results").is_empty());
+}
