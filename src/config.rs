@@ -63,6 +63,10 @@ pub struct Settings {
     /// (queue an urgent item only for high risk), `flag` (publish and queue an
     /// urgent item) or `hold` (keep it back until reviewed, urgently).
     pub crisis_action: CrisisAction,
+    /// Who reads a post whose words screened as a crisis, in a public
+    /// community: `members` (signed-in readers; visitors get a placeholder)
+    /// or `public` (everyone who may read the community).
+    pub crisis_post_visibility: CrisisPostVisibility,
     /// A helplines TOML file (shape of `moderation/rules/helplines.toml`)
     /// replacing the shipped list.
     pub helplines_file: Option<PathBuf>,
@@ -101,6 +105,16 @@ pub struct Settings {
     pub password_resets_per_hour: u32,
     /// How long a claim on a queue item lasts, in minutes.
     pub claim_minutes: u32,
+    /// Reports from this many different members of one post or chat message
+    /// within `auto_hide_minutes`, while no moderator has it, hide it pending review (0: never).
+    pub auto_hide_reports: u32,
+    pub auto_hide_minutes: u32,
+    /// Minutes an urgent item may wait unclaimed before the instance's admins are told too.
+    pub safeguarding_escalate_minutes: u32,
+    /// Where to POST a signed JSON alert for each urgent item (a charity's on-call system).
+    pub safeguarding_webhook_url: Option<String>,
+    /// The HMAC-SHA256 key the webhook is signed with; 16 characters or more, needed with the URL.
+    pub safeguarding_webhook_secret: Option<String>,
     /// Trust the proxy's `X-Forwarded-For` for a client's address (rate limits only).
     pub behind_proxy: bool,
     /// `smtp://host:port` (plain, for a relay on this machine), `smtp://host:port?tls=required`
@@ -131,6 +145,13 @@ pub enum CrisisAction {
     Publish,
     Flag,
     Hold,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CrisisPostVisibility {
+    Members,
+    Public,
 }
 
 /// The instance's policy for an erased member's content.
@@ -186,6 +207,7 @@ impl Default for Settings {
             live_rooms_per_connection: 20,
             live_connections_per_member: 8,
             crisis_action: CrisisAction::Flag,
+            crisis_post_visibility: CrisisPostVisibility::Members,
             helplines_file: None,
             helplines_locale: "en".into(),
             hold_first_posts: 0,
@@ -206,6 +228,11 @@ impl Default for Settings {
             sign_ins_per_quarter_hour: 30,
             password_resets_per_hour: 3,
             claim_minutes: 15,
+            auto_hide_reports: 3,
+            auto_hide_minutes: 60,
+            safeguarding_escalate_minutes: 10,
+            safeguarding_webhook_url: None,
+            safeguarding_webhook_secret: None,
             behind_proxy: false,
             smtp_url: None,
             metrics_token: None,
@@ -221,6 +248,17 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// Whether signed-out visitors read posts that screened as a crisis.
+    pub fn crisis_posts_public(&self) -> bool {
+        self.crisis_post_visibility == CrisisPostVisibility::Public
+    }
+
+    /// The safeguarding webhook's URL and signing secret, when one is set.
+    pub fn safeguarding_webhook(&self) -> Option<(&str, &str)> {
+        let url = self.safeguarding_webhook_url.as_deref().filter(|url| !url.is_empty())?;
+        Some((url, self.safeguarding_webhook_secret.as_deref().map(str::trim).unwrap_or_default()))
+    }
+
     /// Loads the settings; `config_file` overrides the default `kindred.toml`
     /// (a named file must exist; the default one is optional).
     pub fn load(config_file: Option<&Path>) -> anyhow::Result<Self> {

@@ -18,6 +18,7 @@ pub mod pages;
 pub mod policy;
 pub mod privacy;
 pub mod routes;
+pub mod safeguarding;
 pub mod safety;
 #[cfg(feature = "bench")]
 pub mod seed;

@@ -40,6 +40,11 @@ impl Mailer {
         Ok(Self { transport, from })
     }
 
+    /// Whether `smtp_url` is set, so letters go out.
+    pub fn is_configured(&self) -> bool {
+        self.transport.is_some()
+    }
+
     /// Sends in the background; failures are logged without the address or the text.
     pub fn send(&self, letter: Letter) {
         let Some(transport) = self.transport.clone() else {

@@ -120,6 +120,12 @@ impl Authority {
             Self::Member
         }
     }
+
+    /// A member appointed safeguarding lead of the community an action is
+    /// in reviews there, as the instance's leads do everywhere.
+    pub fn leading_here(self, leads_here: bool) -> Self {
+        if leads_here && self == Self::Member { Self::SafeguardingLead } else { self }
+    }
 }
 
 /// The kinds of moderation action, grouped by who may take them.
@@ -285,6 +291,24 @@ pub fn hear_of(visibility: Visibility, standing: Standing, blocked: bool) -> boo
     !blocked && read_threads(visibility, standing).is_ok()
 }
 
+/// Opening a private support conversation with a member: the safeguarding
+/// leads for the community (`leads_it`: the instance's leads, and the
+/// community's own).
+pub fn open_support_conversation(leads_it: bool) -> Result<(), ApiError> {
+    if leads_it {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Only a safeguarding lead for this community can open a support conversation."))
+    }
+}
+
+/// Reading and writing in a support conversation: the member it is with
+/// and the safeguarding leads for its community. Anyone else, moderators
+/// and admins included, gets 404: it is not even confirmed to exist.
+pub fn support_conversation(viewer_id: i64, member_id: i64, leads_it: bool) -> Result<(), ApiError> {
+    if viewer_id == member_id || leads_it { Ok(()) } else { Err(hidden()) }
+}
+
 /// Erasing someone else's account: instance admins.
 pub fn erase_account(member: &Member) -> Result<(), ApiError> {
     if member.is_admin { Ok(()) } else { Err(ApiError::forbidden("Only an instance admin can erase an account.")) }
@@ -385,6 +409,15 @@ mod tests {
     }
 
     #[test]
+    fn a_support_conversation_is_for_its_member_and_the_leads_only() {
+        assert!(support_conversation(1, 1, false).is_ok());
+        assert!(support_conversation(2, 1, true).is_ok());
+        assert_eq!(support_conversation(2, 1, false).err().map(|error| error.code()), Some("not_found"));
+        assert!(open_support_conversation(true).is_ok());
+        assert!(open_support_conversation(false).is_err());
+    }
+
+    #[test]
     fn only_moderators_and_admins_moderate() {
         assert!(moderate(MODERATOR).is_ok());
         assert!(moderate(ADMIN).is_ok());
@@ -427,6 +460,10 @@ mod tests {
         member.is_safeguarding_lead = true;
         assert_eq!(Authority::of(&member, Some(MEMBER)), Authority::SafeguardingLead);
         assert_eq!(Authority::of(&member, Some(MODERATOR)), Authority::Moderator);
+        assert_eq!(Authority::of(&member, Some(MODERATOR)).leading_here(true), Authority::Moderator);
+        member.is_safeguarding_lead = false;
+        assert_eq!(Authority::of(&member, Some(MEMBER)).leading_here(true), Authority::SafeguardingLead);
+        assert_eq!(Authority::of(&member, Some(MEMBER)).leading_here(false), Authority::Member);
         member.is_admin = true;
         assert_eq!(Authority::of(&member, None), Authority::Admin);
     }

@@ -21,6 +21,7 @@ use crate::notify::notifier::Notifier;
 use crate::pages::PageCache;
 use crate::privacy::retention;
 use crate::routes::{self, errors};
+use crate::safeguarding;
 use crate::safety::Safety;
 use crate::safety::limits::{self, LocalLimits};
 use crate::state::{AppState, Instance};
@@ -45,6 +46,7 @@ impl Application {
         if settings.metrics_token.as_ref().is_some_and(|token| token.trim().chars().count() < MIN_METRICS_TOKEN_CHARS) {
             anyhow::bail!("the metrics_token must be at least {MIN_METRICS_TOKEN_CHARS} characters long");
         }
+        check_webhook(&settings)?;
         let cores = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
         let hub = Arc::new(Hub::new(
             db.clone(),
@@ -79,6 +81,7 @@ impl Application {
             settings,
         });
         tokio::spawn(limits::housekeeping(state.clone().into_inner()));
+        tokio::spawn(safeguarding::sweeper::run(state.clone().into_inner()));
         let app_state = state.clone();
         let server = HttpServer::new(move || {
             App::new()
@@ -128,7 +131,7 @@ fn access_log() -> middleware::Logger {
 /// left by one that stopped (its own posts it tells at once).
 const NOTIFIER_SWEEP: Duration = Duration::from_secs(1);
 
-/// Shortest metrics token accepted: long enough not to be guessed.
+/// Shortest metrics token (and webhook secret) accepted: long enough not to be guessed.
 const MIN_METRICS_TOKEN_CHARS: usize = 16;
 
 const SECRET_PATHS: [&str; 2] = ["/api/v1/password-resets/", "/api/v1/email-verifications/"];
@@ -137,6 +140,21 @@ fn logged_path(path: &str) -> String {
     match SECRET_PATHS.iter().find(|prefix| path.starts_with(*prefix)) {
         Some(prefix) => format!("{prefix}<token>"),
         None => path.to_owned(),
+    }
+}
+
+/// The safeguarding webhook needs an http(s) URL and a secret long enough
+/// not to be guessed; one without the other stops the start.
+fn check_webhook(settings: &Settings) -> anyhow::Result<()> {
+    match settings.safeguarding_webhook() {
+        None => Ok(()),
+        Some((url, _)) if !(url.starts_with("https://") || url.starts_with("http://")) => {
+            anyhow::bail!("the safeguarding_webhook_url must start with https:// (or http://)")
+        }
+        Some((_, secret)) if secret.chars().count() < MIN_METRICS_TOKEN_CHARS => anyhow::bail!(
+            "the safeguarding_webhook_url needs a safeguarding_webhook_secret of at least {MIN_METRICS_TOKEN_CHARS} characters"
+        ),
+        Some(_) => Ok(()),
     }
 }
 

@@ -46,6 +46,16 @@ pub struct AppState {
     pub bench_hub: tokio::sync::broadcast::Sender<bytestring::ByteString>,
 }
 
+impl AppState {
+    /// Tells the safeguarding leads' live connections in this process of
+    /// an urgent item, once the write that raised it has committed.
+    pub fn deliver_alert(&self, raised: Option<crate::safeguarding::Raised>) {
+        if let Some(note) = raised.and_then(|raised| raised.live) {
+            self.hub.deliver(&note);
+        }
+    }
+}
+
 /// The instance's texts, loaded and rendered once at start.
 pub struct Instance {
     pub name: String,

@@ -66,8 +66,8 @@ async function cli(server, args, input = '') {
   assert.equal(code, 0, `kindred ${args.join(' ')} failed: ${stderr}`);
 }
 
-/** A running server with its own database, an admin, and the given communities. */
-export async function startServer(communities) {
+/** A running server with its own database, an admin, and the given communities; `settings` are more KINDRED_* variables. */
+export async function startServer(communities, settings = {}) {
   const folder = await mkdtemp(join(tmpdir(), 'kindred-browser-'));
   const port = await freePort();
   // Only our settings: none inherited from the caller's KINDRED_* variables.
@@ -80,6 +80,7 @@ export async function startServer(communities) {
     // The tests seed long threads from one new member within seconds.
     KINDRED_POSTS_PER_HOUR: '1000',
     KINDRED_NEW_MEMBER_POSTS_PER_HOUR: '1000',
+    ...settings,
   };
   // The folder is also the working directory, so no kindred.toml is picked up.
   const server = { url: `http://127.0.0.1:${port}`, env, folder };

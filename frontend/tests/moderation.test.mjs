@@ -183,7 +183,10 @@ describe('safety and moderation in the browser', () => {
     await screenshot(mo, 'desktop-moderation-item');
     const decide = mo.getByRole('group', { name: 'Decide this item' });
     await decide.getByLabel('Reason (the member sees it)').fill('The safeguarding lead has reached out to Amy.');
-    await decide.getByRole('button', { name: 'Dismiss' }).click();
+    // An urgent item offers supportive outcomes, not dismissal or warnings.
+    assert.equal(await decide.getByRole('button', { name: 'Dismiss' }).count(), 0);
+    assert.equal(await mo.getByRole('button', { name: 'Warn @amy' }).count(), 0);
+    await decide.getByRole('button', { name: 'Reached out' }).click();
     await mo.getByRole('status').filter({ hasText: 'This item is dealt with.' }).waitFor();
 
     await mo.getByRole('link', { name: 'Back to the queue' }).first().click();

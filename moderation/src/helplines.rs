@@ -25,11 +25,71 @@ pub struct Helpline {
     /// How to reach the service by text message, such as "Text SHOUT to 85258".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// The number to text (what `text` says in words), such as "85258".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sms: Option<String>,
+    /// The words to start the text message with, such as "SHOUT".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sms_body: Option<String>,
     /// When it is open, in words.
     pub hours: String,
     /// An `https://` (or `http://`) address.
     pub url: String,
     pub description: String,
+}
+
+impl Helpline {
+    /// A `tel:` link that calls `phone` (its digits and a leading `+`).
+    pub fn call_link(&self) -> Option<String> {
+        self.phone.as_deref().map(dialled).filter(|number| !number.is_empty()).map(|number| format!("tel:{number}"))
+    }
+
+    /// An `sms:` link (RFC 5724) that opens a text to `sms`, starting with `sms_body`.
+    pub fn text_link(&self) -> Option<String> {
+        let number = self.sms.as_deref().map(dialled).filter(|number| !number.is_empty())?;
+        Some(match self.sms_body.as_deref().map(str::trim).filter(|body| !body.is_empty()) {
+            Some(body) => format!("sms:{number}?body={}", percent_encoded(body)),
+            None => format!("sms:{number}"),
+        })
+    }
+
+    /// What makes two entries the same service: the name, the number
+    /// called or the number texted.
+    fn same_service(&self, other: &Helpline) -> bool {
+        let same = |a: Option<String>, b: Option<String>| a.is_some() && a == b;
+        self.name.trim().eq_ignore_ascii_case(other.name.trim())
+            || same(self.call_link(), other.call_link())
+            || same(self.sms.as_deref().map(dialled), other.sms.as_deref().map(dialled))
+    }
+}
+
+/// A phone number as dialled: digits, and a `+` only at the start.
+fn dialled(number: &str) -> String {
+    let trimmed = number.trim();
+    let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
+    if trimmed.starts_with('+') { format!("+{digits}") } else { digits }
+}
+
+/// `text` with everything but unreserved characters percent-encoded.
+fn percent_encoded(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (byte as char).to_string(),
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
+
+/// The helplines in order, each service once: a later entry with the same
+/// name, number to call or number to text as an earlier one is left out.
+pub fn distinct(helplines: &[Helpline]) -> Vec<Helpline> {
+    let mut kept: Vec<Helpline> = Vec::with_capacity(helplines.len());
+    for helpline in helplines {
+        if !kept.iter().any(|earlier| earlier.same_service(helpline)) {
+            kept.push(helpline.clone());
+        }
+    }
+    kept
 }
 
 /// Helplines for every configured locale.
@@ -132,7 +192,12 @@ fn check_list(locale: &str, helplines: &[Helpline]) -> Result<(), HelplineError>
             ("url", &helpline.url),
             ("description", &helpline.description),
         ];
-        let optional = [("phone", &helpline.phone), ("text", &helpline.text)];
+        let optional = [
+            ("phone", &helpline.phone),
+            ("text", &helpline.text),
+            ("sms", &helpline.sms),
+            ("sms_body", &helpline.sms_body),
+        ];
         let empty = required
             .into_iter()
             .chain(optional.into_iter().filter_map(|(field, value)| Some(field).zip(value.as_ref())))
@@ -162,6 +227,34 @@ mod tests {
         assert_eq!(uk[1].phone.as_deref(), Some("116 123"));
         assert_eq!(uk[2].text.as_deref(), Some("Text SHOUT to 85258"));
         assert!(uk[3].description.contains("option 2"));
+    }
+
+    #[test]
+    fn numbers_become_call_and_text_links() {
+        let uk = helplines("en-GB");
+        assert_eq!(uk[0].call_link().as_deref(), Some("tel:999"));
+        assert_eq!(uk[1].call_link().as_deref(), Some("tel:116123"));
+        assert_eq!(uk[2].text_link().as_deref(), Some("sms:85258?body=SHOUT"));
+        assert_eq!(uk[2].call_link(), None);
+        let abroad = Helpline {
+            phone: Some("+44 (0)20 7946 0000".into()),
+            sms: Some("+1 741-741".into()),
+            sms_body: Some("HOME & safe".into()),
+            ..uk[1].clone()
+        };
+        assert_eq!(abroad.call_link().as_deref(), Some("tel:+4402079460000"));
+        assert_eq!(abroad.text_link().as_deref(), Some("sms:+1741741?body=HOME%20%26%20safe"));
+    }
+
+    #[test]
+    fn a_service_listed_twice_is_shown_once() {
+        let uk = helplines("en-GB");
+        let renamed = Helpline { name: "Samaritans (free)".into(), ..uk[1].clone() };
+        let shouting = Helpline { name: "Shout 85258".into(), text: None, ..uk[2].clone() };
+        let doubled: Vec<Helpline> =
+            uk.iter().cloned().chain([uk[0].clone(), renamed, shouting, uk[3].clone()]).collect();
+        assert_eq!(distinct(&doubled), uk.to_vec());
+        assert_eq!(distinct(uk), uk.to_vec(), "a list without repeats is kept as it is");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
-use super::schema::{post_reactions, post_revisions, posts, threads, users};
+use super::schema::{crisis_posts, post_reactions, post_revisions, posts, threads, users};
 use super::{AnyConnection, on_each_backend};
 use crate::domain::discussion::{ContentWarning, PostBody, ReactionKind};
 use crate::domain::moderation::ContentState;
@@ -154,6 +154,27 @@ pub struct Reader {
     pub user_id: Option<i64>,
     /// Moderators (and the safeguarding lead) see everything.
     pub moderates: bool,
+    /// Reads the text of posts that screened as a crisis (everyone signed
+    /// in; visitors only when `crisis_post_visibility` is `public`).
+    pub sees_crisis: bool,
+}
+
+/// Marks a post whose words screened as a crisis (once).
+pub fn mark_crisis(connection: &mut AnyConnection, post_id: i64) -> ApiResult<()> {
+    let marked: i64 = crisis_posts::table.find(post_id).count().get_result(connection)?;
+    if marked == 0 {
+        diesel::insert_into(crisis_posts::table)
+            .values((crisis_posts::post_id.eq(post_id), crisis_posts::marked_at.eq(Timestamp::now().0)))
+            .execute(connection)?;
+    }
+    Ok(())
+}
+
+/// Which of these posts screened as a crisis.
+pub fn crisis_among(connection: &mut AnyConnection, ids: &[i64]) -> ApiResult<std::collections::HashSet<i64>> {
+    let marked: Vec<i64> =
+        crisis_posts::table.filter(crisis_posts::post_id.eq_any(ids)).select(crisis_posts::post_id).load(connection)?;
+    Ok(marked.into_iter().collect())
 }
 
 /// Up to `limit` posts of a thread in tree order, after `after_path`;

@@ -51,6 +51,16 @@ pub struct ItemSubject {
     pub author_id: i64,
 }
 
+impl ItemSubject {
+    pub fn post(id: i64, community_id: i64, author_id: i64) -> Self {
+        Self { kind: Subject::Post, id, community_id: Some(community_id), author_id }
+    }
+
+    pub fn message(id: i64, community_id: i64, author_id: i64) -> Self {
+        Self { kind: Subject::Message, id, community_id: Some(community_id), author_id }
+    }
+}
+
 /// What makes an item more pressing.
 #[derive(Debug, Clone, Default)]
 pub struct Pressure {
@@ -66,10 +76,18 @@ pub struct Pressure {
 pub const HELD_WEIGHT: i32 = 2;
 pub const FLAGGED_WEIGHT: i32 = 1;
 
+/// The item `raise` opened or added to.
+#[derive(Debug, Clone, Copy)]
+pub struct Raised {
+    pub id: i64,
+    /// The item was not urgent before (or did not exist) and is now.
+    pub became_urgent: bool,
+}
+
 /// Opens an item for `subject`, or adds `pressure` to its open one.
-pub fn raise(connection: &mut AnyConnection, subject: ItemSubject, pressure: Pressure) -> ApiResult<i64> {
-    if let Some(id) = bump(connection, subject, &pressure)? {
-        return Ok(id);
+pub fn raise(connection: &mut AnyConnection, subject: ItemSubject, pressure: Pressure) -> ApiResult<Raised> {
+    if let Some(raised) = bump(connection, subject, &pressure)? {
+        return Ok(raised);
     }
     let inserted = super::recoverable(connection, |connection| {
         diesel::insert_into(moderation_items::table)
@@ -89,7 +107,7 @@ pub fn raise(connection: &mut AnyConnection, subject: ItemSubject, pressure: Pre
             .get_result::<i64>(connection)
     });
     match inserted {
-        Ok(id) => Ok(id),
+        Ok(id) => Ok(Raised { id, became_urgent: pressure.urgent }),
         // Another process opened it first: add to theirs.
         Err(error) if is_unique_violation(&error) => {
             bump(connection, subject, &pressure)?.ok_or_else(|| ApiError::internal("queue item vanished"))
@@ -98,12 +116,14 @@ pub fn raise(connection: &mut AnyConnection, subject: ItemSubject, pressure: Pre
     }
 }
 
-fn bump(connection: &mut AnyConnection, subject: ItemSubject, pressure: &Pressure) -> ApiResult<Option<i64>> {
+fn bump(connection: &mut AnyConnection, subject: ItemSubject, pressure: &Pressure) -> ApiResult<Option<Raised>> {
     let open = moderation_items::table
         .filter(moderation_items::subject_kind.eq(subject.kind.as_str()))
         .filter(moderation_items::subject_id.eq(subject.id))
         .filter(moderation_items::resolved_at.is_null());
-    let Some(id) = open.select(moderation_items::id).first::<i64>(connection).optional()? else {
+    let Some((id, was_urgent)) =
+        open.select((moderation_items::id, moderation_items::urgent)).first::<(i64, bool)>(connection).optional()?
+    else {
         return Ok(None);
     };
     diesel::update(moderation_items::table.find(id))
@@ -123,7 +143,7 @@ fn bump(connection: &mut AnyConnection, subject: ItemSubject, pressure: &Pressur
             .set(moderation_items::screening.eq(screening))
             .execute(connection)?;
     }
-    Ok(Some(id))
+    Ok(Some(Raised { id, became_urgent: pressure.urgent && !was_urgent }))
 }
 
 pub fn by_id(connection: &mut AnyConnection, id: i64) -> ApiResult<ItemRow> {
@@ -144,14 +164,30 @@ pub fn open_for(connection: &mut AnyConnection, kind: Subject, id: i64) -> ApiRe
         .optional()?)
 }
 
+/// Whether an urgent item about a member's content is open, in a community
+/// (or anywhere, for `None`).
+pub fn open_urgent_about(connection: &mut AnyConnection, author_id: i64, community_id: Option<i64>) -> ApiResult<bool> {
+    let mut query = moderation_items::table
+        .filter(moderation_items::subject_author_id.eq(author_id))
+        .filter(moderation_items::urgent.eq(true))
+        .filter(moderation_items::resolved_at.is_null())
+        .into_boxed();
+    if let Some(community_id) = community_id {
+        query = query.filter(moderation_items::community_id.eq(community_id));
+    }
+    let open: i64 = query.count().get_result(connection)?;
+    Ok(open > 0)
+}
+
 /// Which open items a queue shows.
 #[derive(Debug, Clone)]
 pub enum QueueScope {
     /// Every open item (instance admins).
     Everything,
-    /// Items in these communities, and urgent ones anywhere when `urgent_everywhere`
-    /// (the safeguarding lead's view).
-    Communities { ids: Vec<i64>, urgent_everywhere: bool },
+    /// Items in these communities, and urgent ones anywhere when
+    /// `urgent_everywhere` (the instance's safeguarding leads' view) or in
+    /// `urgent_in` (the communities a member is safeguarding lead of).
+    Communities { ids: Vec<i64>, urgent_everywhere: bool, urgent_in: Vec<i64> },
 }
 
 /// Unresolved items, instance-wide: how many, how many urgent, and when the
@@ -188,11 +224,14 @@ pub fn open_items(
         .offset(offset)
         .limit(limit)
         .into_boxed();
-    if let QueueScope::Communities { ids, urgent_everywhere } = scope {
+    if let QueueScope::Communities { ids, urgent_everywhere, urgent_in } = scope {
+        let in_theirs = moderation_items::community_id.eq_any(ids.clone());
         query = if *urgent_everywhere {
-            query.filter(moderation_items::community_id.eq_any(ids.clone()).or(moderation_items::urgent.eq(true)))
+            query.filter(in_theirs.or(moderation_items::urgent.eq(true)))
         } else {
-            query.filter(moderation_items::community_id.eq_any(ids.clone()))
+            let urgent_there =
+                moderation_items::urgent.eq(true).and(moderation_items::community_id.eq_any(urgent_in.clone()));
+            query.filter(in_theirs.or(urgent_there))
         };
     }
     Ok(query.load::<ItemRow>(connection)?)
@@ -324,6 +363,15 @@ pub fn file_report(
         }
         Err(error) => Err(error.into()),
     }
+}
+
+/// How many members reported an item since `since` (one report each at most).
+pub fn reporters_since(connection: &mut AnyConnection, item_id: i64, since: i64) -> ApiResult<i64> {
+    Ok(reports::table
+        .filter(reports::item_id.eq(item_id))
+        .filter(reports::created_at.ge(since))
+        .count()
+        .get_result(connection)?)
 }
 
 /// How many reports a member filed since `since`.

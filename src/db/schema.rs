@@ -182,6 +182,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     community_follows,
     notifications,
     notification_outbox,
+    community_safeguarding_leads,
+    safeguarding_alerts,
+    support_conversations,
+    support_messages,
+    crisis_posts,
 );
 
 diesel::table! {
@@ -427,3 +432,57 @@ diesel::table! {
 diesel::joinable!(thread_follows -> threads (thread_id));
 diesel::joinable!(community_follows -> communities (community_id));
 diesel::joinable!(notifications -> users (user_id));
+
+diesel::table! {
+    community_safeguarding_leads (community_id, user_id) {
+        community_id -> BigInt,
+        user_id -> BigInt,
+        appointed_by -> BigInt,
+        appointed_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    safeguarding_alerts (item_id) {
+        item_id -> BigInt,
+        risk -> Text,
+        raised_at -> BigInt,
+        mail_due -> Bool,
+        webhook_due_at -> Nullable<BigInt>,
+        webhook_attempts -> Integer,
+        escalated_at -> Nullable<BigInt>,
+    }
+}
+diesel::joinable!(community_safeguarding_leads -> communities (community_id));
+diesel::joinable!(safeguarding_alerts -> moderation_items (item_id));
+
+diesel::table! {
+    support_conversations (id) {
+        id -> BigInt,
+        member_id -> BigInt,
+        community_id -> Nullable<BigInt>,
+        item_id -> Nullable<BigInt>,
+        opened_by -> BigInt,
+        opened_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    support_messages (id) {
+        id -> BigInt,
+        conversation_id -> BigInt,
+        author_id -> BigInt,
+        body -> Text,
+        body_html -> Text,
+        created_at -> BigInt,
+    }
+}
+diesel::joinable!(support_messages -> support_conversations (conversation_id));
+
+diesel::table! {
+    crisis_posts (post_id) {
+        post_id -> BigInt,
+        marked_at -> BigInt,
+    }
+}
+diesel::joinable!(crisis_posts -> posts (post_id));

@@ -22,6 +22,9 @@ pub struct Scope {
     pub author: Option<i64>,
     /// Authors a block hides from the reader.
     pub hidden_authors: Vec<i64>,
+    /// Leave out posts that screened as a crisis, and threads they start
+    /// (a signed-out visitor, under `crisis_post_visibility = "members"`).
+    pub without_crisis: bool,
 }
 
 /// One match: a thread title, a post or a chat message.
@@ -147,14 +150,22 @@ fn newest(part: &Part, conditions: &str, name: &str) -> String {
     )
 }
 
+/// Leaves out a post (`{post}`: its alias) that screened as a crisis.
+const WITHOUT_CRISIS: &str = " AND NOT EXISTS (SELECT 1 FROM crisis_posts c WHERE c.post_id = {post}.id)";
+
 fn statement(dialect: &Dialect, scope: &Scope) -> String {
+    let (post_crisis, first_crisis) = if scope.without_crisis {
+        (WITHOUT_CRISIS.replace("{post}", "p"), WITHOUT_CRISIS.replace("{post}", "f"))
+    } else {
+        Default::default()
+    };
     let posts = format!(
-        " AND p.moderation_state = 'visible' AND p.deleted_at IS NULL AND t.deleted_at IS NULL{}",
+        " AND p.moderation_state = 'visible' AND p.deleted_at IS NULL AND t.deleted_at IS NULL{post_crisis}{}",
         narrowed(scope, "t.community_id", "p.author_id")
     );
     let threads = format!(
         " AND t.deleted_at IS NULL AND EXISTS (SELECT 1 FROM posts f WHERE f.thread_id = t.id AND f.depth = 0 \
-         AND f.moderation_state = 'visible' AND f.deleted_at IS NULL){}",
+         AND f.moderation_state = 'visible' AND f.deleted_at IS NULL{first_crisis}){}",
         narrowed(scope, "t.community_id", "t.author_id")
     );
     let messages = format!(

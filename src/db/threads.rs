@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::AnyConnection;
 use super::posts::{self, NewContent, Reader};
-use super::schema::{posts as post_rows, threads, users};
+use super::schema::{crisis_posts, posts as post_rows, threads, users};
 use crate::domain::moderation::ContentState;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
@@ -135,6 +135,13 @@ pub fn list(
             diesel::dsl::not(diesel::dsl::exists(unreadable_first_post))
                 .or(threads::author_id.eq(reader.user_id.unwrap_or(0))),
         );
+    }
+    if !reader.sees_crisis {
+        let crisis_first_post = post_rows::table
+            .filter(post_rows::thread_id.eq(threads::id))
+            .filter(post_rows::depth.eq(0))
+            .filter(post_rows::id.eq_any(crisis_posts::table.select(crisis_posts::post_id)));
+        query = query.filter(diesel::dsl::not(diesel::dsl::exists(crisis_first_post)));
     }
     if let Some(cursor) = after {
         query = query.filter(

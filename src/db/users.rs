@@ -210,3 +210,12 @@ pub fn ids_by_keys(connection: &mut AnyConnection, keys: &[String]) -> ApiResult
         .select(users::id)
         .load(connection)?)
 }
+
+/// The username key of the account the moderation log names for what
+/// Kindred does by itself (made by a migration; nobody can register it).
+pub const AUTOMATIC_KEY: &str = "kindred (automatic)";
+
+/// The automatic account's id.
+pub fn automatic_id(connection: &mut AnyConnection) -> ApiResult<i64> {
+    Ok(users::table.filter(users::username_key.eq(AUTOMATIC_KEY)).select(users::id).first(connection)?)
+}

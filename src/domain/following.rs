@@ -37,6 +37,12 @@ pub enum NotificationKind {
     ReportResolved,
     /// A moderator acted on the member's content or account.
     Moderation,
+    /// An urgent item is waiting for a safeguarding lead.
+    SafeguardingAlert,
+    /// An urgent item waited too long unclaimed (told to admins).
+    SafeguardingEscalation,
+    /// A new message in a private support conversation.
+    SupportMessage,
 }
 
 text_enum!(NotificationKind {
@@ -45,6 +51,9 @@ text_enum!(NotificationKind {
     NewPost => "new_post",
     ReportResolved => "report_resolved",
     Moderation => "moderation",
+    SafeguardingAlert => "safeguarding_alert",
+    SafeguardingEscalation => "safeguarding_escalation",
+    SupportMessage => "support_message",
 });
 
 /// The most mentions in one text that notify anyone; the rest are just text.

@@ -28,6 +28,8 @@ pub enum ReportReason {
     Harassment,
     Misinformation,
     RiskOfHarm,
+    /// "I'm worried about this person": an urgent safeguarding item.
+    WorriedAboutPerson,
     Other,
 }
 
@@ -36,6 +38,7 @@ text_enum!(ReportReason {
     Harassment => "harassment",
     Misinformation => "misinformation",
     RiskOfHarm => "risk_of_harm",
+    WorriedAboutPerson => "worried_about_person",
     Other => "other",
 });
 
@@ -43,7 +46,7 @@ impl ReportReason {
     /// How much one report of this kind moves an item up the queue.
     pub fn weight(self) -> i32 {
         match self {
-            Self::RiskOfHarm => 5,
+            Self::RiskOfHarm | Self::WorriedAboutPerson => 5,
             Self::Harassment => 3,
             Self::Misinformation | Self::Spam => 2,
             Self::Other => 1,
@@ -52,7 +55,7 @@ impl ReportReason {
 
     /// Whether it goes to the top of the queue and to the safeguarding lead.
     pub fn is_urgent(self) -> bool {
-        self == Self::RiskOfHarm
+        matches!(self, Self::RiskOfHarm | Self::WorriedAboutPerson)
     }
 }
 
@@ -117,8 +120,15 @@ pub enum LogAction {
     Dismiss,
     /// Puts approved content back in the queue (reverses `approve`).
     Hold,
-    /// Reopens a dismissed item (reverses `dismiss`).
+    /// Reopens a dismissed item (reverses `dismiss` and the supportive outcomes).
     Reopen,
+    /// Supportive outcomes of an urgent (crisis) item, each closing it:
+    /// a safeguarding lead reached out to the member,
+    ReachedOut,
+    /// asked the emergency services to help,
+    EscalatedToEmergencyServices,
+    /// or found no risk on review.
+    NoRiskOnReview,
 }
 
 text_enum!(LogAction {
@@ -140,7 +150,16 @@ text_enum!(LogAction {
     Dismiss => "dismiss",
     Hold => "hold",
     Reopen => "reopen",
+    ReachedOut => "reached_out",
+    EscalatedToEmergencyServices => "escalated_to_emergency_services",
+    NoRiskOnReview => "no_risk_on_review",
 });
+
+impl LogAction {
+    /// The outcomes offered on an urgent item instead of warnings and mutes.
+    pub const SUPPORTIVE: [LogAction; 3] =
+        [LogAction::ReachedOut, LogAction::EscalatedToEmergencyServices, LogAction::NoRiskOnReview];
+}
 
 /// What became of an appeal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

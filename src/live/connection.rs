@@ -492,7 +492,7 @@ impl Connection {
     async fn send_message(&mut self, room: i64, body: String, client_id: String) -> Result<(), Ending> {
         let stored = self.store_message(room, body, &client_id).await;
         match stored {
-            Ok(Sent { listing, held, support, told }) => {
+            Ok(Sent { listing, held, support, told, raised }) => {
                 let (id, seq) = (listing.message.id, listing.message.seq);
                 if !held {
                     self.state.hub.deliver_stored(listing);
@@ -500,6 +500,7 @@ impl Connection {
                 if let Some(note) = &told {
                     self.state.hub.deliver(note);
                 }
+                self.state.deliver_alert(raised);
                 let ack = ServerFrame::Ack { room, client_id: &client_id, id, seq, held, support: support.as_ref() };
                 self.send(&ack)
             }

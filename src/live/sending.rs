@@ -7,12 +7,14 @@ use super::connection::readable_room;
 use crate::auth::Member;
 use crate::db::AnyConnection;
 use crate::db::chat::{self, MessageListing, NewMessage};
+use crate::db::queue::ItemSubject;
 use crate::domain::chat::ChatBody;
 use crate::domain::discussion::render;
-use crate::domain::moderation::{ContentState, Subject};
+use crate::domain::moderation::ContentState;
 use crate::error::ApiResult;
 use crate::notify;
 use crate::policy;
+use crate::safeguarding::Raised;
 use crate::safety::writing::{self, Support, Writing};
 use crate::state::AppState;
 
@@ -24,6 +26,8 @@ pub struct Sent {
     pub support: Option<Support>,
     /// Tells the members it mentions, once the write commits.
     pub told: Option<Note>,
+    /// The urgent item it raised, for the safeguarding leads' live connections.
+    pub raised: Option<Raised>,
 }
 
 pub fn store(
@@ -43,7 +47,7 @@ pub fn store(
     };
     if let Some(earlier) = chat::resent(connection, room, member.user_id, &new.client_id)? {
         let held = earlier.state()? == ContentState::Held;
-        return Ok(Sent { listing: listing(earlier), held, support: None, told: None });
+        return Ok(Sent { listing: listing(earlier), held, support: None, told: None, raised: None });
     }
     let writing = Writing::Chat { room_id: room };
     let screened = writing::check(connection, state, member, community_id, standing, writing, new.body.as_str())?;
@@ -54,12 +58,19 @@ pub fn store(
     }
     new.state = screened.state;
     let message = chat::insert_message(connection, room, member.user_id, new)?;
-    writing::queue_if_asked(connection, &screened, Subject::Message, message.id, community_id, member.user_id)?;
+    let subject = ItemSubject::message(message.id, community_id, member.user_id);
+    let raised = writing::queue_if_asked(connection, state, &screened, subject)?;
     let held = screened.state == ContentState::Held;
     if !held {
         broker::notify(connection, &Note::Message { room, seq: message.seq })?;
     }
     let told = notify::content::message_published(connection, message.id)?;
     let told = notify::announce(connection, told, state.hub.process_id)?;
-    Ok(Sent { listing: listing(message), held, support: state.safety.support_for(&screened), told })
+    Ok(Sent {
+        listing: listing(message),
+        held,
+        support: state.safety.support_for(&screened, raised.as_ref()),
+        told,
+        raised,
+    })
 }

@@ -14,7 +14,7 @@ use crate::db::moderation_log::{self, Entry, LogRow};
 use crate::db::posts as post_store;
 use crate::db::sanctions::{self, NewSanction};
 use crate::db::threads as thread_store;
-use crate::db::{AnyConnection, chat, queue, users};
+use crate::db::{AnyConnection, chat, queue, safeguarding, users};
 use crate::domain::community::CommunityRole;
 use crate::domain::moderation::{ContentState, LogAction, SanctionKind, Subject, parse_reason};
 use crate::domain::time::Timestamp;
@@ -112,6 +112,21 @@ pub enum Command {
     },
     /// Close a queue item without acting on its subject.
     Dismiss {
+        item_id: i64,
+        reason: String,
+    },
+    /// On an urgent (crisis) item: a safeguarding lead reached out to the member. Closes the item.
+    ReachedOut {
+        item_id: i64,
+        reason: String,
+    },
+    /// On an urgent item: the emergency services were asked to help. Closes the item.
+    EscalatedToEmergencyServices {
+        item_id: i64,
+        reason: String,
+    },
+    /// On an urgent item: no risk found on review. Closes the item.
+    NoRiskOnReview {
         item_id: i64,
         reason: String,
     },
@@ -242,14 +257,31 @@ fn take(connection: &mut AnyConnection, actor: &Member, command: Command, origin
             let sanction = Sanction { kind: SanctionKind::Ban, community_id, room_id: None, minutes };
             sanction.impose(connection, actor, &member, &parse_reason(&reason)?, origin)
         }
-        Command::Dismiss { item_id, reason } => dismiss(connection, actor, item_id, &parse_reason(&reason)?),
+        Command::Dismiss { item_id, reason } => {
+            close_item(connection, actor, item_id, LogAction::Dismiss, &parse_reason(&reason)?)
+        }
+        Command::ReachedOut { item_id, reason } => {
+            close_item(connection, actor, item_id, LogAction::ReachedOut, &parse_reason(&reason)?)
+        }
+        Command::EscalatedToEmergencyServices { item_id, reason } => {
+            let reason = parse_reason(&reason)?;
+            close_item(connection, actor, item_id, LogAction::EscalatedToEmergencyServices, &reason)
+        }
+        Command::NoRiskOnReview { item_id, reason } => {
+            close_item(connection, actor, item_id, LogAction::NoRiskOnReview, &parse_reason(&reason)?)
+        }
     }
 }
 
 /// The authority of `actor` in a community (or instance-wide for `None`).
 pub fn authority_in(connection: &mut AnyConnection, actor: &Member, community_id: Option<i64>) -> ApiResult<Authority> {
     let standing = community_id.map(|id| community_store::standing(connection, id, Some(actor))).transpose()?;
-    Ok(Authority::of(actor, standing))
+    let authority = Authority::of(actor, standing);
+    let leads_here = match community_id {
+        Some(id) if authority == Authority::Member => safeguarding::leads_community(connection, id, actor.user_id)?,
+        _ => false,
+    };
+    Ok(authority.leading_here(leads_here))
 }
 
 /// What taking `action` requires (and reversing it).
@@ -257,6 +289,7 @@ pub fn required_for(action: LogAction, community_id: Option<i64>) -> ModerationA
     use LogAction::*;
     match action {
         Approve | Hide | Dismiss | Hold | Reopen | Warn => ModerationAction::Review,
+        ReachedOut | EscalatedToEmergencyServices | NoRiskOnReview => ModerationAction::Review,
         Remove | Restore | Edit => ModerationAction::Remove,
         Lock | Unlock | Pin | Unpin | Move => ModerationAction::ManageThreads,
         Mute | Lift => ModerationAction::RestrictInCommunity,
@@ -495,6 +528,15 @@ impl Sanction {
         let action = self.log_action();
         allow(connection, actor, required_for(action, self.community_id), self.community_id)?;
         let target = users::id_by_username(connection, username)?;
+        if matches!(self.kind, SanctionKind::Warning | SanctionKind::Mute)
+            && queue::open_urgent_about(connection, target, self.community_id)?
+        {
+            return Err(ApiError::conflict(
+                "member_may_be_at_risk",
+                "This member has an urgent safeguarding item open. Choose a supportive outcome on it first: \
+                 warnings and mutes are not used on someone who may be at risk.",
+            ));
+        }
         if target == actor.user_id {
             return Err(ApiError::invalid("cannot_sanction_self", "You can't take this action on yourself."));
         }
@@ -559,27 +601,84 @@ impl Sanction {
     }
 }
 
-fn dismiss(connection: &mut AnyConnection, actor: &Member, item_id: i64, reason: &str) -> ApiResult<Applied> {
+/// Closes a queue item without acting on its subject: a dismissal, or one
+/// of the supportive outcomes, which only an urgent item takes. A
+/// supportive outcome is a safeguarding record, not an action on the
+/// member: it names no target, so it neither notifies them nor appears in
+/// their own log (the item, its subject and the lead who acted are kept).
+fn close_item(
+    connection: &mut AnyConnection,
+    actor: &Member,
+    item_id: i64,
+    action: LogAction,
+    reason: &str,
+) -> ApiResult<Applied> {
     let item = queue::by_id(connection, item_id)?;
     allow(connection, actor, ModerationAction::Review, item.community_id)?;
     policy::own_case(actor, ModerationAction::Review, Some(item.subject_author_id))?;
-    let reports = queue::resolve(connection, item.id, actor.user_id, LogAction::Dismiss.as_str())?;
+    let supportive = LogAction::SUPPORTIVE.contains(&action);
+    if supportive && !item.urgent {
+        return Err(ApiError::conflict(
+            "not_urgent",
+            "Supportive outcomes are for urgent safeguarding items; dismiss this one or act on its content.",
+        ));
+    }
+    let reports = queue::resolve(connection, item.id, actor.user_id, action.as_str())?;
     let told = notify::moderation::reports_resolved(connection, &reports, actor.user_id)?;
     let log = moderation_log::record(
         connection,
         Entry {
             actor_id: actor.user_id,
-            action: LogAction::Dismiss,
+            action,
             community_id: item.community_id,
             subject: item.subject()?,
             subject_id: item.subject_id,
-            target_user_id: Some(item.subject_author_id),
+            target_user_id: (!supportive).then_some(item.subject_author_id),
             reason,
             details: json!({ "item_id": item.id }),
             reverses_id: None,
         },
     )?;
     Ok(Applied { told, ..Applied::logged(log) })
+}
+
+/// Hides content that `reporters` members reported within `minutes` while
+/// no moderator had it, pending review: logged as done by the automatic
+/// account, the item left open for a moderator, its author told.
+pub fn hide_for_review(
+    connection: &mut AnyConnection,
+    content: &Content,
+    reporters: i64,
+    minutes: u32,
+    origin: u64,
+) -> ApiResult<Applied> {
+    let automatic = users::automatic_id(connection)?;
+    let reason = format!(
+        "Hidden automatically: {reporters} members reported it within {minutes} minutes. A moderator will review it."
+    );
+    content.set_state(connection, ContentState::Hidden, Some(&reason))?;
+    let log = moderation_log::record(
+        connection,
+        Entry {
+            actor_id: automatic,
+            action: LogAction::Hide,
+            community_id: Some(content.community_id()),
+            subject: content.subject(),
+            subject_id: content.id(),
+            target_user_id: Some(content.author_id()),
+            reason: &reason,
+            details: json!({ "from": ContentState::Visible, "to": ContentState::Hidden, "reports": reporters }),
+            reverses_id: None,
+        },
+    )?;
+    let live = match content {
+        Content::Message { row, .. } => vec![Note::Deleted { room: row.room_id, id: row.id, seq: row.seq, origin }],
+        Content::Post { .. } => Vec::new(),
+    };
+    for note in &live {
+        broker::notify(connection, note)?;
+    }
+    tell(connection, Applied { log, live, told: Vec::new() }, origin)
 }
 
 /// Reverses a logged action, logging the reversal, and notifies whoever it
@@ -668,7 +767,7 @@ fn undo(connection: &mut AnyConnection, actor: &Member, log_id: i64, reason: &st
             )?;
             Ok(Applied { live, ..Applied::logged(log) })
         }
-        Dismiss => {
+        Dismiss | ReachedOut | EscalatedToEmergencyServices | NoRiskOnReview => {
             let item_id = details["item_id"].as_i64().ok_or_else(|| ApiError::internal("item id missing"))?;
             queue::reopen(connection, item_id)?;
             let log = moderation_log::record(

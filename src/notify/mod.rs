@@ -9,6 +9,8 @@ pub mod moderation;
 pub mod notifier;
 
 use crate::db::AnyConnection;
+use crate::db::notifications::{self, NewNotification};
+use crate::domain::following::NotificationKind;
 use crate::error::ApiResult;
 use crate::live::broker::{self, Note};
 
@@ -23,4 +25,27 @@ pub fn announce(connection: &mut AnyConnection, mut users: Vec<i64>, origin: u64
     let note = Note::Notified { users, origin };
     broker::notify(connection, &note)?;
     Ok(Some(note))
+}
+
+/// Adds one event about `subject_id` (an item, a conversation) to each of
+/// `people`'s inbox, one line per subject while unread.
+pub fn tell_each(
+    connection: &mut AnyConnection,
+    people: &[i64],
+    kind: NotificationKind,
+    subject_id: i64,
+    actor_id: Option<i64>,
+) -> ApiResult<()> {
+    let news: Vec<_> = people
+        .iter()
+        .map(|user_id| NewNotification {
+            user_id: *user_id,
+            kind,
+            group_key: format!("{}:{subject_id}", kind.as_str()),
+            thread_id: None,
+            subject_id,
+            actor_id,
+        })
+        .collect();
+    notifications::add_all(connection, &news)
 }

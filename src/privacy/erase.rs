@@ -15,7 +15,7 @@ use crate::db::schema::{
 };
 use crate::domain::account::ERASED_PREFIX;
 use crate::domain::time::Timestamp;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::live::broker::Note;
 
 /// The name an erased member's content is shown under.
@@ -48,6 +48,12 @@ pub fn erase(
     requested_by: RequestedBy,
     origin: u64,
 ) -> ApiResult<Note> {
+    if user_id == crate::db::users::automatic_id(connection)? {
+        return Err(ApiError::conflict(
+            "automatic_account",
+            "That is Kindred's own account for what it does by itself, so it can't be erased.",
+        ));
+    }
     let ended = session::end(connection, user_id, Which::All, origin)?;
     links_and_exports(connection, user_id)?;
     consents_given(connection, user_id)?;
@@ -89,9 +95,12 @@ fn blocks_either_way(connection: &mut AnyConnection, user_id: i64) -> ApiResult<
     Ok(())
 }
 
-/// Memberships, join requests, what the member followed and their notifications.
+/// Memberships (and safeguarding appointments), join requests, what the
+/// member followed and their notifications.
 fn memberships(connection: &mut AnyConnection, user_id: i64) -> ApiResult<()> {
     diesel::delete(community_members::table.filter(community_members::user_id.eq(user_id))).execute(connection)?;
+    crate::db::safeguarding::stand_down(connection, None, user_id)?;
+    crate::db::support::delete_member(connection, user_id)?;
     diesel::delete(thread_follows::table.filter(thread_follows::user_id.eq(user_id))).execute(connection)?;
     diesel::delete(community_follows::table.filter(community_follows::user_id.eq(user_id))).execute(connection)?;
     diesel::delete(notifications::table.filter(notifications::user_id.eq(user_id))).execute(connection)?;

@@ -21,7 +21,7 @@ use crate::error::ApiResult;
 type Section = fn(&mut AnyConnection, i64) -> ApiResult<Value>;
 
 /// The export's sections, in the order the document lists them.
-pub const SECTIONS: [(&str, Section); 15] = [
+pub const SECTIONS: [(&str, Section); 16] = [
     ("profile", profile),
     ("consents", consent_records),
     ("sessions", session_records),
@@ -37,6 +37,7 @@ pub const SECTIONS: [(&str, Section); 15] = [
     ("appeals", appeals_made),
     ("follows", follows_chosen),
     ("notifications", notifications_received),
+    ("support_conversations", support_conversations),
 ];
 
 /// The whole document, as JSON text.
@@ -407,4 +408,27 @@ fn notifications_received(connection: &mut AnyConnection, user_id: i64) -> ApiRe
             })
         })
         .collect())
+}
+
+/// Private support conversations with the member, every message in them
+/// (the leads' replies too: they were written to the member).
+fn support_conversations(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let conversations = crate::db::support::of_member(connection, user_id)?;
+    Ok(Value::Array(
+        conversations
+            .into_iter()
+            .map(|(conversation, messages)| {
+                json!({
+                    "id": conversation.id,
+                    "opened_at": at(conversation.opened_at),
+                    "messages": messages.into_iter().map(|(message, author, _)| json!({
+                        "author": author,
+                        "mine": message.author_id == user_id,
+                        "body": message.body,
+                        "created_at": at(message.created_at),
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect(),
+    ))
 }

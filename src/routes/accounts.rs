@@ -42,6 +42,8 @@ pub struct MeView {
     /// The communities the member moderates (their slugs), so a client knows
     /// whether to offer the moderation screens.
     moderates: Vec<String>,
+    /// The communities the member is a safeguarding lead of (their slugs).
+    safeguards: Vec<String>,
     /// The member's email, if they gave one (needed for password resets once verified).
     email: Option<String>,
     email_verified: bool,
@@ -107,7 +109,7 @@ pub async fn register(
     responses((status = 200, body = MeView), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn me(state: web::Data<AppState>, member: Member) -> ApiResult<web::Json<MeView>> {
     let user_id = member.user_id;
-    let (consents, (email, verified_at), (guidelines, health_data), moderates) = state
+    let (consents, (email, verified_at), (guidelines, health_data), (moderates, safeguards)) = state
         .db
         .read(move |connection| {
             Ok((
@@ -131,6 +133,7 @@ pub async fn me(state: web::Data<AppState>, member: Member) -> ApiResult<web::Js
         is_admin: member.is_admin,
         is_safeguarding_lead: member.is_safeguarding_lead,
         moderates,
+        safeguards,
         email,
         email_verified: verified_at.is_some(),
         needs_acceptance,
@@ -142,13 +145,14 @@ pub async fn me(state: web::Data<AppState>, member: Member) -> ApiResult<web::Js
 }
 
 /// The slugs of the communities a member moderates, in name order.
-fn moderated_slugs(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Vec<String>> {
+/// Slugs of the communities a member moderates, and of those they are safeguarding lead of.
+fn moderated_slugs(connection: &mut AnyConnection, user_id: i64) -> ApiResult<(Vec<String>, Vec<String>)> {
     let roles = communities::roles_of(connection, user_id)?;
-    Ok(communities::all(connection)?
-        .into_iter()
-        .filter(|row| roles.get(&row.id) == Some(&CommunityRole::Moderator))
-        .map(|row| row.slug)
-        .collect())
+    let led = crate::db::safeguarding::communities_led_by(connection, user_id)?;
+    let all = communities::all(connection)?;
+    let slugs =
+        |keep: &dyn Fn(i64) -> bool| all.iter().filter(|row| keep(row.id)).map(|row| row.slug.clone()).collect();
+    Ok((slugs(&|id| roles.get(&id) == Some(&CommunityRole::Moderator)), slugs(&|id| led.contains(&id))))
 }
 
 #[derive(Deserialize, ToSchema)]

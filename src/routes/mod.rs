@@ -27,6 +27,7 @@ pub mod rooms;
 pub mod safety_settings;
 pub mod search;
 pub mod sessions;
+pub mod support;
 pub mod threads;
 
 use actix_web::web;
@@ -73,6 +74,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .configure(moderation::configure)
                 .configure(moderation_log::configure)
                 .configure(safety_settings::configure)
+                .configure(support::configure)
                 .configure(follows::configure)
                 .configure(notifications::configure)
                 .configure(search::configure),

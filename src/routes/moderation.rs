@@ -16,8 +16,8 @@ use crate::db::communities as community_store;
 use crate::db::moderation_log::{self, LogScope, NoteRow};
 use crate::db::queue::{self, ItemRow, QueueScope};
 use crate::db::schema::{chat_messages, posts, rooms, threads};
-use crate::db::{AnyConnection, posts as post_store, threads as thread_store, users};
-use crate::domain::moderation::{ContentState, Subject, parse_free_text, parse_reason};
+use crate::db::{AnyConnection, posts as post_store, safeguarding, threads as thread_store, users};
+use crate::domain::moderation::{ContentState, LogAction, Subject, parse_free_text, parse_reason};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::moderate::actions::{self, Applied, Command, authority_in};
@@ -92,6 +92,32 @@ pub struct ItemView {
     claimed_by: Option<String>,
     claim_expires_at: Option<Timestamp>,
     content: ContentView,
+    /// The actions offered on this item (`action` values for
+    /// `POST /api/v1/moderation/actions`, plus `support_conversation`). An
+    /// urgent item offers supportive outcomes instead of warnings and mutes.
+    offered: Vec<&'static str>,
+}
+
+/// What a moderator is offered on an item about content in `state`.
+fn offered(urgent: bool, subject: Subject, state: Option<ContentState>) -> Vec<&'static str> {
+    let mut offered: Vec<&'static str> = Vec::new();
+    if urgent {
+        offered.extend(LogAction::SUPPORTIVE.map(LogAction::as_str));
+        offered.push("support_conversation");
+    }
+    offered.extend(match state {
+        Some(ContentState::Held) => vec!["approve", "hide", "remove"],
+        Some(ContentState::Visible) => vec!["hide", "remove"],
+        Some(ContentState::Hidden | ContentState::Removed) => vec!["restore"],
+        None => Vec::new(),
+    });
+    if subject == Subject::Post && state.is_some() {
+        offered.push("edit");
+    }
+    if !urgent {
+        offered.extend(["warn", "mute", "dismiss"]);
+    }
+    offered
 }
 
 /// The thing an item is about, as moderators see it (held and removed text included).
@@ -183,6 +209,7 @@ fn item_views(connection: &mut AnyConnection, rows: Vec<ItemRow>) -> ApiResult<V
                 opened_at: Timestamp(row.opened_at),
                 claimed_by: claimant.and_then(|id| names.get(&id).cloned()),
                 claim_expires_at: claimant.and(row.claim_expires_at).map(Timestamp),
+                offered: offered(row.urgent, subject, content.state),
                 content,
             })
         })
@@ -199,15 +226,15 @@ fn scope_for(connection: &mut AnyConnection, member: &Member, community: Option<
     if let Some(slug) = community {
         let community_id = community_store::by_slug(connection, slug)?.id;
         policy::moderation(ModerationAction::Review, authority_in(connection, member, Some(community_id))?)?;
-        return Ok(QueueScope::Communities { ids: vec![community_id], urgent_everywhere: false });
+        let urgent_in = Vec::new();
+        return Ok(QueueScope::Communities { ids: vec![community_id], urgent_everywhere: false, urgent_in });
     }
-    match moderated_communities(connection, member)? {
-        None => Ok(QueueScope::Everything),
-        Some(ids) if ids.is_empty() && !member.is_safeguarding_lead => {
-            Err(ApiError::forbidden("Only moderators can see the moderation queue."))
-        }
-        Some(ids) => Ok(QueueScope::Communities { ids, urgent_everywhere: member.is_safeguarding_lead }),
+    let Some(ids) = moderated_communities(connection, member)? else { return Ok(QueueScope::Everything) };
+    let urgent_in = safeguarding::communities_led_by(connection, member.user_id)?;
+    if ids.is_empty() && urgent_in.is_empty() && !member.is_safeguarding_lead {
+        return Err(ApiError::forbidden("Only moderators can see the moderation queue."));
     }
+    Ok(QueueScope::Communities { ids, urgent_everywhere: member.is_safeguarding_lead, urgent_in })
 }
 
 #[utoipa::path(get, path = "/api/v1/moderation/queue", tag = "moderation", params(QueueQuery),

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::threads::AuthorView;
 use crate::auth::Member;
 use crate::db::notifications::{self, NotificationRow, PageCursor};
-use crate::db::{AnyConnection, moderation_log, users};
+use crate::db::{AnyConnection, communities, moderation_log, queue, users};
 use crate::domain::following::NotificationKind;
 use crate::domain::moderation::LogAction;
 use crate::domain::time::Timestamp;
@@ -49,6 +49,12 @@ pub struct NotificationView {
     log_id: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     report_id: Option<i64>,
+    /// The private support conversation (`/api/v1/support-conversations/{id}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    conversation_id: Option<i64>,
+    /// The urgent moderation queue item (`/api/v1/moderation/items/{id}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    item_id: Option<i64>,
     /// Who wrote the latest post or message of the line.
     #[serde(skip_serializing_if = "Option::is_none")]
     actor: Option<AuthorView>,
@@ -85,6 +91,8 @@ fn view(connection: &mut AnyConnection, row: NotificationRow) -> ApiResult<Notif
         (None, None) => String::from("a conversation"),
     };
     let mut ids = (None, None, None, None);
+    let mut item = None;
+    let mut conversation_id = None;
     let summary = match kind {
         NotificationKind::Reply if count == 1 => format!("{name} replied to you in {at}."),
         NotificationKind::Reply => format!("{count} new replies to you in {at}."),
@@ -99,8 +107,29 @@ fn view(connection: &mut AnyConnection, row: NotificationRow) -> ApiResult<Notif
         NotificationKind::Moderation => {
             ids.2 = Some(subject);
             let entry = moderation_log::by_id(connection, subject)?;
-            format!("A moderator {}. Reason: {}", what_was_done(entry.action()?, &entry.subject_kind), entry.reason)
+            let who = if entry.actor_id == users::automatic_id(connection)? { "Kindred" } else { "A moderator" };
+            format!("{who} {}. Reason: {}", what_was_done(entry.action()?, &entry.subject_kind), entry.reason)
         }
+        NotificationKind::SafeguardingAlert => {
+            item = Some(queue::by_id(connection, subject)?);
+            String::from("An urgent safeguarding item is waiting. Please open it and claim it.")
+        }
+        NotificationKind::SafeguardingEscalation => {
+            item = Some(queue::by_id(connection, subject)?);
+            String::from("An urgent safeguarding item has not been claimed in time. Please make sure someone has it.")
+        }
+        NotificationKind::SupportMessage => {
+            conversation_id = Some(subject);
+            if count == 1 {
+                format!("{name} wrote in your private support conversation.")
+            } else {
+                format!("{count} new messages in your private support conversation.")
+            }
+        }
+    };
+    let community = match item.as_ref().and_then(|item| item.community_id) {
+        Some(id) => Some(communities::by_id(connection, id)?.slug),
+        None => place.community,
     };
     if matches!(kind, NotificationKind::Reply | NotificationKind::Mention | NotificationKind::NewPost) {
         if place.room.is_some() { ids.1 = Some(subject) } else { ids.0 = Some(subject) }
@@ -113,11 +142,13 @@ fn view(connection: &mut AnyConnection, row: NotificationRow) -> ApiResult<Notif
         summary,
         thread: place.thread.map(|(id, title)| ThreadRef { id, title }),
         room: place.room.map(|(id, name)| RoomRef { id, name }),
-        community: place.community,
+        community,
         post_id: ids.0,
         message_id: ids.1,
         log_id: ids.2,
         report_id: ids.3,
+        item_id: item.map(|item| item.id),
+        conversation_id,
         actor,
         created_at: Timestamp(row.created_at),
         updated_at: Timestamp(row.updated_at),
@@ -149,7 +180,9 @@ fn what_was_done(action: LogAction, subject_kind: &str) -> String {
         Suspend => String::from("suspended your account"),
         Ban => String::from("banned you"),
         Lift => String::from("lifted a restriction on you"),
-        Dismiss | Reopen => String::from("reviewed a report"),
+        Dismiss | Reopen | ReachedOut | EscalatedToEmergencyServices | NoRiskOnReview => {
+            String::from("reviewed a report")
+        }
     }
 }
 

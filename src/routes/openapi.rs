@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 
 use super::{
     accounts, blocks, communities, email, follows, instance, members, moderation, moderation_log, notifications, posts,
-    privacy, reports, rooms, safety_settings, search, sessions, threads,
+    privacy, reports, rooms, safety_settings, search, sessions, support, threads,
 };
 
 #[derive(OpenApi)]
@@ -88,6 +88,13 @@ use super::{
         safety_settings::set_community_safety,
         safety_settings::appoint_lead,
         safety_settings::stand_down_lead,
+        safety_settings::appoint_community_lead,
+        safety_settings::stand_down_community_lead,
+        safety_settings::community_leads,
+        support::open,
+        support::list,
+        support::show,
+        support::write,
         follows::thread_level,
         follows::follow_thread,
         follows::unfollow_thread,

@@ -12,10 +12,11 @@ use crate::db::blocks;
 use crate::db::communities as community_store;
 use crate::db::communities::CommunityRow;
 use crate::db::posts::{self as store, NewContent, PostListing, PostRow, Reader};
+use crate::db::queue::ItemSubject;
 use crate::db::threads::{self as thread_store, ThreadRow};
 use crate::domain::community::Visibility;
 use crate::domain::discussion::{ContentWarning, PostBody, ReactionKind, render};
-use crate::domain::moderation::{ContentState, Subject};
+use crate::domain::moderation::ContentState;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::policy::{self, Authority, Standing};
@@ -50,6 +51,10 @@ pub struct PostView {
     deleted: bool,
     /// A collapsed placeholder: the viewer blocked the author, or the author blocked them.
     blocked: bool,
+    /// A placeholder for signed-out visitors: the post's words suggest its
+    /// author may be at risk, so only signed-in readers see it
+    /// (`crisis_post_visibility`).
+    members_only: bool,
     content_warning: Option<ContentWarning>,
     created_at: Timestamp,
     edited_at: Option<Timestamp>,
@@ -92,13 +97,15 @@ pub fn post_views(
         Some(viewer) if !reader.moderates => blocks::hidden_from(connection, viewer)?,
         _ => Default::default(),
     };
+    let withheld = if reader.sees_crisis { Default::default() } else { store::crisis_among(connection, &ids)? };
     listings
         .into_iter()
         .map(|listing| {
             let id = listing.post.id;
             let blocked = hidden.contains(&listing.post.author_id);
             let counts = reactions.counts.remove(&id).unwrap_or_default();
-            view_of(listing, &counts, &reactions.mine.remove(&id).unwrap_or_default(), blocked, reader)
+            let mine = reactions.mine.remove(&id).unwrap_or_default();
+            view_of(listing, &counts, &mine, (blocked, withheld.contains(&id)), reader)
         })
         .collect()
 }
@@ -111,16 +118,17 @@ pub fn new_post_view(post: PostRow, author: &Member, reader: Reader) -> ApiResul
         author_username: author.username.clone(),
         author_display_name: author.display_name.clone(),
     };
-    view_of(listing, &[], &[], false, reader)
+    view_of(listing, &[], &[], (false, false), reader)
 }
 
 /// How one post reads to `reader`, given its reaction counts, the
-/// reader's own reactions and whether the reader blocked its author.
+/// reader's own reactions, whether a block hides its author and whether it
+/// is a crisis post withheld from this reader.
 fn view_of(
     PostListing { post, author_username, author_display_name }: PostListing,
     counts: &[(String, i64)],
     mine: &[String],
-    blocked: bool,
+    (blocked, withheld): (bool, bool),
     reader: Reader,
 ) -> ApiResult<PostView> {
     let is_author = reader.user_id == Some(post.author_id);
@@ -128,7 +136,8 @@ fn view_of(
     let sees_text = post.is_readable_by(reader);
     // Taken-down content reads as a placeholder, like deleted content.
     let deleted = post.deleted_at.is_some() || !sees_text;
-    let shown = !deleted && !blocked;
+    let withheld = withheld && !deleted;
+    let shown = !deleted && !blocked && !withheld;
     let moderation = (!state.is_public()).then(|| ModerationNotice {
         state,
         reason: post.moderation_reason.clone().filter(|_| is_author || reader.moderates),
@@ -143,6 +152,7 @@ fn view_of(
         body_markdown: (shown && is_author).then_some(post.body),
         deleted,
         blocked,
+        members_only: withheld,
         content_warning: post
             .content_warning
             .filter(|_| shown)
@@ -199,6 +209,7 @@ pub fn reader_of(member: Option<&Member>, standing: Standing) -> Reader {
     Reader {
         user_id: member.map(|member| member.user_id),
         moderates: member.is_some_and(|member| Authority::of(member, Some(standing)) != Authority::Member),
+        sees_crisis: member.is_some(),
     }
 }
 
@@ -234,7 +245,7 @@ pub async fn edit(
     let content = body.into_inner().parse()?;
     let post_id = id.into_inner();
     let shared = state.clone();
-    let view = state
+    let (view, raised) = state
         .db
         .write(move |connection| {
             let (post, _, standing) = post_in_context(connection, post_id, &member)?;
@@ -243,12 +254,14 @@ pub async fn edit(
             let community_id = thread_store::by_id(connection, post.thread_id)?.community_id;
             let (content, screened) = screen_post(connection, &shared, &member, community_id, standing, content)?;
             store::edit(connection, &post, member.user_id, content)?;
-            writing::queue_if_asked(connection, &screened, Subject::Post, post_id, community_id, member.user_id)?;
+            let subject = ItemSubject::post(post_id, community_id, member.user_id);
+            let raised = writing::queue_if_asked(connection, &shared, &screened, subject)?;
             let mut view = single_view(connection, post_id, reader_of(Some(&member), standing))?;
-            view.support = shared.safety.support_for(&screened);
-            Ok(view)
+            view.support = shared.safety.support_for(&screened, raised.as_ref());
+            Ok((view, raised))
         })
         .await?;
+    state.deliver_alert(raised);
     Ok(web::Json(view))
 }
 

@@ -10,9 +10,13 @@ use super::rooms::readable_message;
 use crate::auth::Member;
 use crate::db::queue::{self, ItemSubject, Pressure, ReportRow};
 use crate::db::{AnyConnection, chat, users};
-use crate::domain::moderation::{ReportReason, Subject, parse_free_text};
+use crate::domain::moderation::{ContentState, ReportReason, Subject, parse_free_text};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
+use crate::live::broker::Note;
+use crate::moderate::actions;
+use crate::moderate::subjects::Content;
+use crate::safeguarding::{self, Risk};
 use crate::safety::{limits, participation};
 use crate::state::AppState;
 
@@ -96,7 +100,7 @@ pub async fn file(state: web::Data<AppState>, member: Member, body: web::Json<Re
     let draft = body.into_inner();
     let details = parse_free_text(&draft.details, "Report details", 0)?;
     let shared = state.clone();
-    let view = state
+    let (view, raised, live_notes) = state
         .db
         .write(move |connection| {
             participation::ensure_active(connection, member.user_id)?;
@@ -111,20 +115,60 @@ pub async fn file(state: web::Data<AppState>, member: Member, body: web::Json<Re
                 weight: draft.reason.weight(),
                 ..Pressure::default()
             };
-            let item_id = queue::raise(connection, subject, pressure)?;
+            let raised = safeguarding::raise(connection, &shared, subject, pressure, Risk::Reported)?;
             let row = queue::file_report(
                 connection,
-                item_id,
+                raised.item_id,
                 member.user_id,
                 subject.kind,
                 subject.id,
                 draft.reason,
                 &details,
             )?;
-            report_view(row)
+            let hidden = hide_if_many_reported(connection, &shared, subject, raised.item_id)?;
+            Ok((report_view(row)?, raised, hidden))
         })
         .await?;
+    state.deliver_alert(Some(raised));
+    for note in &live_notes {
+        state.hub.deliver(note);
+    }
     Ok(HttpResponse::Created().json(view))
+}
+
+/// The safety net while volunteers sleep: content that `auto_hide_reports`
+/// members reported within `auto_hide_minutes`, while its item is unclaimed
+/// (any moderator's action closes the item, so none has acted), is hidden
+/// pending review; returns what live clients must be told.
+fn hide_if_many_reported(
+    connection: &mut AnyConnection,
+    state: &AppState,
+    subject: ItemSubject,
+    item_id: i64,
+) -> ApiResult<Vec<Note>> {
+    let (needed, minutes) = (state.settings.auto_hide_reports, state.settings.auto_hide_minutes);
+    let (post_id, message_id) = match subject.kind {
+        Subject::Post => (Some(subject.id), None),
+        Subject::Message => (None, Some(subject.id)),
+        Subject::Thread | Subject::Member => return Ok(Vec::new()),
+    };
+    if needed == 0 {
+        return Ok(Vec::new());
+    }
+    let item = queue::by_id(connection, item_id)?;
+    if item.claimant(Timestamp::now()).is_some() {
+        return Ok(Vec::new());
+    }
+    let since = Timestamp::now().0 - i64::from(minutes) * 60_000;
+    let reporters = queue::reporters_since(connection, item_id, since)?;
+    if reporters < i64::from(needed) {
+        return Ok(Vec::new());
+    }
+    let content = Content::load(connection, post_id, message_id)?;
+    if content.state()? != ContentState::Visible {
+        return Ok(Vec::new());
+    }
+    Ok(actions::hide_for_review(connection, &content, reporters, minutes, state.hub.process_id)?.live)
 }
 
 #[utoipa::path(get, path = "/api/v1/me/reports", tag = "moderation",

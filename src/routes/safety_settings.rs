@@ -9,8 +9,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Member;
 use crate::db::communities as community_store;
+use crate::db::safeguarding;
 use crate::db::word_filters::{self, FilterRow};
 use crate::db::{AnyConnection, users};
+use crate::domain::community::CommunityRole;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::moderate::actions::authority_in;
@@ -26,6 +28,12 @@ pub fn configure(config: &mut web::ServiceConfig) {
             web::resource("/admin/safeguarding-leads/{username}")
                 .route(web::put().to(appoint_lead))
                 .route(web::delete().to(stand_down_lead)),
+        )
+        .service(web::resource("/admin/communities/{slug}/safeguarding-leads").route(web::get().to(community_leads)))
+        .service(
+            web::resource("/admin/communities/{slug}/safeguarding-leads/{username}")
+                .route(web::put().to(appoint_community_lead))
+                .route(web::delete().to(stand_down_community_lead)),
         );
 }
 
@@ -210,4 +218,72 @@ pub async fn stand_down_lead(
     username: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     set_lead(state, member, username.into_inner(), false).await
+}
+
+/// Appoints or stands down a community's safeguarding lead (admins); a new
+/// lead becomes a member of the community if they were not one, so they can
+/// read what they are alerted to.
+async fn set_community_lead(
+    state: web::Data<AppState>,
+    member: Member,
+    (slug, username): (String, String),
+    lead: bool,
+) -> ApiResult<HttpResponse> {
+    state
+        .db
+        .write(move |connection| {
+            policy::moderation(ModerationAction::RunInstance, authority_in(connection, &member, None)?)?;
+            let community_id = community_store::by_slug(connection, &slug)?.id;
+            let user_id = users::id_by_username(connection, &username)?;
+            if !lead {
+                return safeguarding::stand_down(connection, Some(community_id), user_id);
+            }
+            if community_store::role_of(connection, community_id, user_id)?.is_none() {
+                community_store::set_role(connection, community_id, user_id, CommunityRole::Member)?;
+            }
+            safeguarding::appoint(connection, community_id, user_id, member.user_id)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(put, path = "/api/v1/admin/communities/{slug}/safeguarding-leads/{username}", tag = "moderation",
+    description = "Appoint a community's safeguarding lead (admins): they are alerted at once to urgent items there \
+and review them. Makes them a member of the community if they are not one.",
+    responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn appoint_community_lead(
+    state: web::Data<AppState>,
+    member: Member,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    set_community_lead(state, member, path.into_inner(), true).await
+}
+
+#[utoipa::path(delete, path = "/api/v1/admin/communities/{slug}/safeguarding-leads/{username}", tag = "moderation",
+    responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn stand_down_community_lead(
+    state: web::Data<AppState>,
+    member: Member,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    set_community_lead(state, member, path.into_inner(), false).await
+}
+
+#[utoipa::path(get, path = "/api/v1/admin/communities/{slug}/safeguarding-leads", tag = "moderation",
+    description = "A community's own safeguarding leads (usernames); the instance's leads cover it too.",
+    responses((status = 200, body = Vec<String>), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn community_leads(
+    state: web::Data<AppState>,
+    member: Member,
+    slug: web::Path<String>,
+) -> ApiResult<web::Json<Vec<String>>> {
+    let names = state
+        .db
+        .read(move |connection| {
+            policy::moderation(ModerationAction::RunInstance, authority_in(connection, &member, None)?)?;
+            let community_id = community_store::by_slug(connection, &slug)?.id;
+            safeguarding::leads_of_community(connection, community_id)
+        })
+        .await?;
+    Ok(web::Json(names))
 }

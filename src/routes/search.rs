@@ -99,11 +99,13 @@ pub async fn search(
             text.parse::<i64>().ok().filter(|offset| (1..MAX_OFFSET).contains(offset)).ok_or_else(invalid_cursor)?
         }
     };
+    let crisis_posts_public = state.settings.crisis_posts_public();
     let results = state
         .db
         .read(move |connection| {
             let reader = viewer.0;
-            let scope = scope_for(connection, reader.as_ref(), community.as_deref(), author.as_deref())?;
+            let mut scope = scope_for(connection, reader.as_ref(), community.as_deref(), author.as_deref())?;
+            scope.without_crisis = reader.is_none() && !crisis_posts_public;
             let hits = search::search(connection, &query, &scope, offset, limit)?;
             let mut texts = search::texts(connection, &hits)?;
             let more = hits.len() as i64 == limit && offset + limit < MAX_OFFSET;
@@ -151,7 +153,7 @@ fn scope_for(
         Some(member) => blocks::hidden_from(connection, member.user_id)?.into_iter().collect(),
         None => Vec::new(),
     };
-    Ok(Scope { communities, author, hidden_authors })
+    Ok(Scope { communities, author, hidden_authors, without_crisis: false })
 }
 
 fn result(connection: &mut AnyConnection, hit: Hit, snippet_html: String) -> ApiResult<SearchResult> {

@@ -12,11 +12,12 @@ use crate::auth::{Member, Viewer};
 use crate::db::communities as community_store;
 use crate::db::follows::{self, Followed};
 use crate::db::posts::{self as post_store, NewContent, PATH_SEGMENT_LEN};
+use crate::db::queue::ItemSubject;
 use crate::db::threads::{self as thread_store, ListCursor, ThreadListing};
 use crate::db::{AnyConnection, blocks, outbox};
 use crate::domain::discussion::{ContentWarning, PostBody, parse_title, render};
 use crate::domain::following::FollowLevel;
-use crate::domain::moderation::{ContentState, Subject};
+use crate::domain::moderation::ContentState;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::pages::{Lookup, Page, PageKey};
@@ -127,11 +128,13 @@ pub async fn list(
 ) -> ApiResult<web::Json<ThreadList>> {
     let limit = query.limit()?;
     let after = query.cursor.as_deref().map(parse_list_cursor).transpose()?;
+    let crisis_posts_public = state.settings.crisis_posts_public();
     let (pinned, listings) = state
         .db
         .read(move |connection| {
             let (community, standing) = community_store::readable_by_slug(connection, &slug, viewer.0.as_ref())?;
-            let reader = reader_of(viewer.0.as_ref(), standing);
+            let mut reader = reader_of(viewer.0.as_ref(), standing);
+            reader.sees_crisis |= crisis_posts_public;
             let pinned = match after {
                 None => thread_store::list(connection, community.id, None, MAX_PAGE, true, reader)?,
                 Some(_) => Vec::new(),
@@ -220,7 +223,7 @@ pub async fn create(
     let content = PostDraft { body, content_warning }.parse()?;
     let author = member.clone();
     let shared = state.clone();
-    let (thread_id, support) = state
+    let (thread_id, support, raised) = state
         .db
         .write(move |connection| {
             let (community, standing) = community_store::readable_by_slug(connection, &slug, Some(&author))?;
@@ -228,11 +231,13 @@ pub async fn create(
             let (content, screened) = screen_post(connection, &shared, &author, community.id, standing, content)?;
             let state = content.state;
             let (thread_id, post_id) = thread_store::create(connection, community.id, author.user_id, title, content)?;
-            writing::queue_if_asked(connection, &screened, Subject::Post, post_id, community.id, author.user_id)?;
+            let subject = ItemSubject::post(post_id, community.id, author.user_id);
+            let raised = writing::queue_if_asked(connection, &shared, &screened, subject)?;
             published(connection, author.user_id, thread_id, post_id, state)?;
-            Ok((thread_id, shared.safety.support_for(&screened)))
+            Ok((thread_id, shared.safety.support_for(&screened, raised.as_ref()), raised))
         })
         .await?;
+    state.deliver_alert(raised);
     state.notifier.flush().await;
     let mut page = load_page(&state, thread_id, None, DEFAULT_PAGE, Some(member)).await?;
     page.support = support;
@@ -296,11 +301,20 @@ async fn load_page(
     limit: i64,
     viewer: Option<Member>,
 ) -> ApiResult<ThreadPage> {
+    let crisis_posts_public = state.settings.crisis_posts_public();
     state
         .db
         .read(move |connection| {
             let (thread, community, standing) = thread_in_context(connection, thread_id, viewer.as_ref())?;
-            let reader = reader_of(viewer.as_ref(), standing);
+            let mut reader = reader_of(viewer.as_ref(), standing);
+            reader.sees_crisis |= crisis_posts_public;
+            // A thread a crisis post starts is not shown to whoever may not read that post.
+            if !reader.sees_crisis {
+                let first = post_store::first_of(connection, thread_id)?.id;
+                if !post_store::crisis_among(connection, &[first])?.is_empty() {
+                    return Err(ApiError::not_found("We couldn't find that thread."));
+                }
+            }
             let author = crate::db::users::names_of(connection, thread.author_id)?;
             let listings = post_store::page(connection, thread_id, after, limit, reader)?;
             let next_cursor = (listings.len() as i64 == limit)
@@ -366,7 +380,7 @@ pub async fn store_reply(
     let max_depth = state.settings.max_reply_depth;
     let author_id = member.user_id;
     let shared = state.clone();
-    let view = state
+    let (view, raised) = state
         .db
         .write(move |connection| {
             let (thread, community, standing) = thread_in_context(connection, thread_id, Some(&member))?;
@@ -401,13 +415,15 @@ pub async fn store_reply(
             let (content, screened) =
                 screen_post(connection, &shared, &member, thread.community_id, standing, content)?;
             let post = post_store::insert(connection, thread_id, Some(&parent), author_id, content)?;
-            writing::queue_if_asked(connection, &screened, Subject::Post, post.id, thread.community_id, author_id)?;
+            let subject = ItemSubject::post(post.id, thread.community_id, author_id);
+            let raised = writing::queue_if_asked(connection, &shared, &screened, subject)?;
             published(connection, author_id, thread_id, post.id, post.state()?)?;
             let mut view = new_post_view(post, &member, reader)?;
-            view.support = shared.safety.support_for(&screened);
-            Ok(view)
+            view.support = shared.safety.support_for(&screened, raised.as_ref());
+            Ok((view, raised))
         })
         .await?;
+    state.deliver_alert(raised);
     state.notifier.flush().await;
     Ok(view)
 }

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use moderation::crisis::CrisisScreen;
 use moderation::decision::{Decision, screen};
 use moderation::filters::{FilterRule, WordFilter, default_filter_rules};
-use moderation::helplines::{Helpline, Helplines};
+use moderation::helplines::{Helpline, Helplines, distinct};
 
 use crate::config::{CrisisAction, Settings};
 
@@ -22,7 +22,8 @@ use crate::config::{CrisisAction, Settings};
 pub struct Safety {
     pub crisis: CrisisScreen,
     pub crisis_action: CrisisAction,
-    /// The helplines members in crisis are shown, for the instance's locale.
+    /// The helplines members in crisis are shown, for the instance's locale,
+    /// each service once.
     pub helplines: Vec<Helpline>,
     shipped_rules: Vec<FilterRule>,
     shipped_filter: Arc<WordFilter>,
@@ -38,14 +39,15 @@ impl Safety {
     pub fn load(settings: &Settings) -> anyhow::Result<Self> {
         let crisis = CrisisScreen::shipped("en").map_err(|error| anyhow::anyhow!("crisis rules: {error}"))?;
         let helplines = match &settings.helplines_file {
-            None => moderation::helplines::helplines(&settings.helplines_locale).to_vec(),
+            None => distinct(moderation::helplines::helplines(&settings.helplines_locale)),
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .map_err(|error| anyhow::anyhow!("cannot read {}: {error}", path.display()))?;
-                Helplines::from_toml(&text)
-                    .map_err(|error| anyhow::anyhow!("{} is not valid: {error}", path.display()))?
-                    .for_locale(&settings.helplines_locale)
-                    .to_vec()
+                distinct(
+                    Helplines::from_toml(&text)
+                        .map_err(|error| anyhow::anyhow!("{} is not valid: {error}", path.display()))?
+                        .for_locale(&settings.helplines_locale),
+                )
             }
         };
         let shipped_rules = default_filter_rules();

@@ -37,6 +37,8 @@ pub struct Screened {
     pub queue: Option<Pressure>,
     /// Whether to show the author the instance's helplines now.
     pub show_helplines: bool,
+    /// The risk crisis screening found, if any.
+    pub crisis: Option<RiskLevel>,
 }
 
 /// Screens `text` written by `writer`; a blocked text is refused with the
@@ -92,6 +94,7 @@ pub fn screen(
         state: if held { ContentState::Held } else { ContentState::Visible },
         queue,
         show_helplines: crisis.is_some(),
+        crisis,
     })
 }
 

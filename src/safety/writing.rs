@@ -10,12 +10,14 @@ use super::screening::{self, Screened, Writer};
 use super::{Safety, limits};
 use crate::auth::Member;
 use crate::db::communities as community_store;
-use crate::db::queue::{self, ItemSubject};
-use crate::db::{AnyConnection, users};
+use crate::db::queue::ItemSubject;
+use crate::db::{AnyConnection, posts, users};
 use crate::domain::moderation::Subject;
 use crate::error::ApiResult;
 use crate::policy::{Authority, Standing};
+use crate::safeguarding::{self, Raised, Risk};
 use crate::state::AppState;
+use moderation::crisis::RiskLevel;
 
 /// What a member is writing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,20 +60,26 @@ pub fn check(
     Ok(screened)
 }
 
-/// Raises the queue item screening asked for, once the content is stored.
+/// Once the content is stored: marks a post whose words screened as a
+/// crisis (an edit that no longer does keeps the mark: it stays withheld
+/// from visitors), and raises the queue item screening asked for; an urgent
+/// one is told to the safeguarding leads (see `safeguarding`).
 pub fn queue_if_asked(
     connection: &mut AnyConnection,
+    state: &AppState,
     screened: &Screened,
-    subject: Subject,
-    subject_id: i64,
-    community_id: i64,
-    author_id: i64,
-) -> ApiResult<()> {
-    if let Some(pressure) = screened.queue.clone() {
-        let subject = ItemSubject { kind: subject, id: subject_id, community_id: Some(community_id), author_id };
-        queue::raise(connection, subject, pressure)?;
+    subject: ItemSubject,
+) -> ApiResult<Option<Raised>> {
+    if screened.crisis.is_some() && subject.kind == Subject::Post {
+        posts::mark_crisis(connection, subject.id)?;
     }
-    Ok(())
+    let Some(pressure) = screened.queue.clone() else { return Ok(None) };
+    let risk = match screened.crisis {
+        Some(RiskLevel::High) => Risk::High,
+        Some(RiskLevel::Medium) => Risk::Medium,
+        None => Risk::Reported,
+    };
+    safeguarding::raise(connection, state, subject, pressure, risk).map(Some)
 }
 
 /// Shown to an author whose text suggests they may be at risk.
@@ -79,6 +87,13 @@ pub fn queue_if_asked(
 pub struct Support {
     pub message: &'static str,
     pub helplines: Vec<HelplineView>,
+    /// On a crisis post or message: whether a trained person (a safeguarding
+    /// lead for the community or the instance) has been told of it now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alerted: Option<bool>,
+    /// On a crisis post or message: what happens next, in words for its author.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub what_happens_next: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -90,15 +105,44 @@ pub struct HelplineView {
     pub hours: String,
     pub url: String,
     pub description: String,
+    /// A `tel:` link that calls `phone`.
+    pub phone_link: Option<String>,
+    /// An `sms:` link that starts the text message `text` describes.
+    pub text_link: Option<String>,
 }
 
 pub const SUPPORT_MESSAGE: &str = "It sounds like things may be really hard right now. You don't have to face this \
 alone: these services are free, confidential and there to listen.";
 
+/// What happens next when a safeguarding lead was told.
+pub const LEAD_ALERTED: &str = "A trained safeguarding lead has been told and will look at what you wrote as soon as \
+they can. They may reach out to you here, in a private conversation only you and they can see. If you might act \
+on these feelings now, please call one of the services below or your local emergency number.";
+
+/// What happens next when the moderators were told but no lead is appointed.
+pub const MODERATORS_TOLD: &str = "The moderators will see what you wrote. They are volunteers, not a crisis service: \
+if you might act on these feelings now, please call one of the services below or your local emergency number.";
+
+/// What happens next when nobody was told (the instance publishes medium-risk words unqueued).
+pub const NOBODY_TOLD: &str = "These services are free, confidential and there for you. If you might act on these \
+feelings now, please call one of them or your local emergency number.";
+
 impl Safety {
-    /// The helplines to show an author now, if screening asked for them.
-    pub fn support_for(&self, screened: &Screened) -> Option<Support> {
-        screened.show_helplines.then(|| self.support())
+    /// The helplines to show an author now, if screening asked for them,
+    /// with whether a safeguarding lead was told (`raised`: the queue item
+    /// the text raised, if any) and what happens next.
+    pub fn support_for(&self, screened: &Screened, raised: Option<&Raised>) -> Option<Support> {
+        if !screened.show_helplines {
+            return None;
+        }
+        let queued_urgently = raised.is_some() && screened.queue.as_ref().is_some_and(|pressure| pressure.urgent);
+        let alerted = queued_urgently && raised.is_some_and(|raised| raised.lead_exists);
+        let next = match (alerted, queued_urgently) {
+            (true, _) => LEAD_ALERTED,
+            (false, true) => MODERATORS_TOLD,
+            (false, false) => NOBODY_TOLD,
+        };
+        Some(Support { alerted: Some(alerted), what_happens_next: Some(next), ..self.support() })
     }
 
     pub fn support(&self) -> Support {
@@ -114,8 +158,12 @@ impl Safety {
                     hours: helpline.hours.clone(),
                     url: helpline.url.clone(),
                     description: helpline.description.clone(),
+                    phone_link: helpline.call_link(),
+                    text_link: helpline.text_link(),
                 })
                 .collect(),
+            alerted: None,
+            what_happens_next: None,
         }
     }
 }

@@ -86,7 +86,7 @@ async fn app_with(content: ErasureContent) -> (TestApp, SmtpSink) {
 }
 
 /// Polls the export until the document is ready, and returns it.
-async fn download(app: &TestApp, who: &Account) -> Value {
+pub async fn download(app: &TestApp, who: &Account) -> Value {
     let mut document = Value::Null;
     for _ in 0..200 {
         let response =

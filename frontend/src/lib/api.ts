@@ -34,6 +34,8 @@ import type {
   Post,
   PostDraft,
   Registration,
+  SupportConversation,
+  SupportMessage,
   ThreadList,
   ThreadPage,
 } from './types';
@@ -123,6 +125,14 @@ function query(params: Record<string, string | number | null | undefined>): stri
   const text = search.toString();
   return text ? `?${text}` : '';
 }
+
+/** Private support conversations between a member and the safeguarding leads. */
+export const supportApi = {
+  open: (item_id: number) => request<SupportConversation>('POST', '/support-conversations', { item_id }),
+  get: (id: number) => request<SupportConversation>('GET', `/support-conversations/${id}`),
+  write: (id: number, body: string) =>
+    request<SupportMessage>('POST', `/support-conversations/${id}/messages`, { body }),
+};
 
 /** Reporting, and the moderators' desk. */
 export const moderationApi = {

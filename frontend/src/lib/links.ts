@@ -16,6 +16,9 @@ export function roomHref(community: string, roomId: number, messageId?: number):
 export function notificationHref(line: Notification): string {
   if (line.thread) return threadHref(line.thread.id, line.post_id);
   if (line.room && line.community) return roomHref(line.community, line.room.id, line.message_id);
+  if ((line.kind === 'safeguarding_alert' || line.kind === 'safeguarding_escalation') && line.item_id)
+    return `/moderation/items/${line.item_id}`;
+  if (line.kind === 'support_message' && line.conversation_id) return `/support/${line.conversation_id}`;
   if (line.kind === 'report_resolved') return '/account#reports';
   return '/account#moderation';
 }

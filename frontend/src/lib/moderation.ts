@@ -1,5 +1,5 @@
 // Words for moderation: report reasons, actions and states, as members and moderators read them.
-import type { ContentState, LogAction, ModerationCommand, ReportReason } from './types';
+import type { ContentState, LogAction, ModerationCommand, ReportReason, SupportiveOutcome } from './types';
 
 /** One button of a moderation form. */
 export interface Choice {
@@ -37,6 +37,7 @@ export function stateAfter(action: LogAction, before: ContentState): ContentStat
 }
 
 export const REPORT_REASONS: { id: ReportReason; label: string; hint: string }[] = [
+  { id: 'worried_about_person', label: 'I’m worried about this person', hint: 'They may not be safe. A safeguarding lead is told at once.' },
   { id: 'risk_of_harm', label: 'Someone may be at risk', hint: 'They may harm themselves or someone else.' },
   { id: 'harassment', label: 'Harassment or bullying', hint: 'Unkind, threatening or targeting someone.' },
   { id: 'misinformation', label: 'Harmful health misinformation', hint: 'Advice that could hurt someone who follows it.' },
@@ -67,7 +68,23 @@ const ACTIONS: Record<LogAction, string> = {
   dismiss: 'Dismissed',
   hold: 'Held again',
   reopen: 'Reopened',
+  reached_out: 'Reached out',
+  escalated_to_emergency_services: 'Escalated to emergency services',
+  no_risk_on_review: 'No risk on review',
 };
+
+/** The supportive outcomes of an urgent item, each closing it. */
+export function supportiveChoices(item_id: number): Choice[] {
+  const outcome = (action: SupportiveOutcome, label: string): Choice => ({
+    label,
+    command: (reason) => ({ action, item_id, reason }),
+  });
+  return [
+    outcome('reached_out', 'Reached out'),
+    outcome('escalated_to_emergency_services', 'Escalated to emergency services'),
+    outcome('no_risk_on_review', 'No risk on review'),
+  ];
+}
 
 export function actionLabel(action: LogAction): string {
   return ACTIONS[action] ?? action;

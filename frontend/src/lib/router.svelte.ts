@@ -26,6 +26,8 @@ export type Route =
   /** The moderators' screens: the queue, one item, the log, filters and appeals. */
   | { page: 'moderation'; view: 'queue' | 'log' | 'filters' | 'appeals' }
   | { page: 'moderation-item'; id: number }
+  /** A private support conversation between a member and the safeguarding leads. */
+  | { page: 'support'; id: number }
   | { page: 'not-found' };
 
 /** Single-word addresses and their pages. */
@@ -64,6 +66,7 @@ export function match(path: string): Route {
   if (first === 'c' && third === 'chat' && parts.length === 4 && /^\d+$/.test(fourth))
     return { page: 'chat', slug: second, room: Number(fourth) };
   if (first === 't' && parts.length === 2 && /^\d+$/.test(second)) return { page: 'thread', id: Number(second) };
+  if (first === 'support' && parts.length === 2 && /^\d+$/.test(second)) return { page: 'support', id: Number(second) };
   if (first === 'members' && parts.length === 2) return { page: 'member', username: second };
   return { page: 'not-found' };
 }

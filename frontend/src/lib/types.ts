@@ -31,11 +31,19 @@ export interface Helpline {
   hours: string;
   url: string;
   description: string;
+  /** A `tel:` link that calls `phone`. */
+  phone_link: string | null;
+  /** An `sms:` link that starts the text message `text` describes. */
+  text_link: string | null;
 }
 
 export interface Support {
   message: string;
   helplines: Helpline[];
+  /** After a crisis post or message: whether a trained safeguarding lead was told. */
+  alerted?: boolean;
+  /** After a crisis post or message: what happens next, for its author. */
+  what_happens_next?: string;
 }
 
 export interface Consent {
@@ -52,6 +60,8 @@ export interface Me {
   is_safeguarding_lead: boolean;
   /** Slugs of the communities the member moderates. */
   moderates: string[];
+  /** Slugs of the communities the member is safeguarding lead of. */
+  safeguards?: string[];
   email: string | null;
   email_verified: boolean;
   consents: Consent[];
@@ -211,7 +221,7 @@ export interface Registration {
 
 // Reports, moderation and the member's own account.
 
-export type ReportReason = 'spam' | 'harassment' | 'misinformation' | 'risk_of_harm' | 'other';
+export type ReportReason = 'spam' | 'harassment' | 'misinformation' | 'risk_of_harm' | 'worried_about_person' | 'other';
 
 /** Exactly one of `post_id`, `message_id` and `member`. */
 export interface ReportDraft {
@@ -263,6 +273,8 @@ export interface QueueItem {
     room_id: number | null;
     created_at: string | null;
   };
+  /** The actions offered: an urgent item offers supportive outcomes instead of warnings and mutes. */
+  offered?: string[];
 }
 
 export interface QueuePage {
@@ -305,7 +317,10 @@ export type LogAction =
   | 'lift'
   | 'dismiss'
   | 'hold'
-  | 'reopen';
+  | 'reopen'
+  | 'reached_out'
+  | 'escalated_to_emergency_services'
+  | 'no_risk_on_review';
 
 export interface LogEntry {
   id: number;
@@ -349,7 +364,10 @@ export type ModerationCommand =
   | { action: 'mute'; member: string; community: string; room_id?: number; minutes: number; reason: string }
   | { action: 'suspend'; member: string; minutes: number; reason: string }
   | { action: 'ban'; member: string; community?: string; minutes?: number; reason: string }
-  | { action: 'dismiss'; item_id: number; reason: string };
+  | { action: 'dismiss' | SupportiveOutcome; item_id: number; reason: string };
+
+/** The outcomes of an urgent (crisis) item. */
+export type SupportiveOutcome = 'reached_out' | 'escalated_to_emergency_services' | 'no_risk_on_review';
 
 export type AppealStatus = 'open' | 'upheld' | 'overturned';
 
@@ -418,7 +436,15 @@ export interface ExportStatus {
 /** How closely a member follows a thread or community. */
 export type FollowLevel = 'watching' | 'normal' | 'muted';
 
-export type NotificationKind = 'reply' | 'mention' | 'new_post' | 'report_resolved' | 'moderation';
+export type NotificationKind =
+  | 'reply'
+  | 'mention'
+  | 'new_post'
+  | 'report_resolved'
+  | 'moderation'
+  | 'safeguarding_alert'
+  | 'safeguarding_escalation'
+  | 'support_message';
 
 /** One line of the inbox, as `GET /notifications` and the live `notification` frame carry it. */
 export interface Notification {
@@ -435,6 +461,10 @@ export interface Notification {
   message_id?: number;
   log_id?: number;
   report_id?: number;
+  /** The urgent queue item a safeguarding alert is about. */
+  item_id?: number;
+  /** The private support conversation a message is in. */
+  conversation_id?: number;
   actor?: Author;
   created_at: string;
   updated_at: string;
@@ -461,4 +491,24 @@ export interface SearchResult {
 export interface SearchResults {
   results: SearchResult[];
   next_cursor: string | null;
+}
+
+/** A message in a private support conversation. */
+export interface SupportMessage {
+  id: number;
+  author: string;
+  author_display_name: string;
+  /** Written by a safeguarding lead rather than the member. */
+  from_lead: boolean;
+  body_html: string;
+  created_at: string;
+}
+
+/** A private support conversation: seen only by its member and the safeguarding leads. */
+export interface SupportConversation {
+  id: number;
+  member: string;
+  community: string | null;
+  opened_at: string;
+  messages: SupportMessage[];
 }
