@@ -15,7 +15,7 @@ use crate::db::users;
 use crate::domain::device;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
-use crate::safety::limits::{Counted, count_attempt};
+use crate::safety::limits::{Counted, count_attempt, count_failed_sign_in, slow_down_guessed_account};
 use crate::safety::participation;
 use crate::state::AppState;
 
@@ -46,8 +46,10 @@ pub async fn sign_in(
     body: web::Json<SignIn>,
 ) -> ApiResult<HttpResponse> {
     let SignIn { username, password } = body.into_inner();
+    let account = username.to_lowercase();
     count_attempt(&state, &request, Counted::SignInFromAddress, None).await?;
-    count_attempt(&state, &request, Counted::SignInToAccount, Some(&username.to_lowercase())).await?;
+    count_attempt(&state, &request, Counted::SignInToAccountFromAddress, Some(&account)).await?;
+    slow_down_guessed_account(&state, &account).await?;
     let found = state.db.read(move |connection| users::credentials(connection, &username)).await?;
     let (user_id, stored_hash) = match found {
         Some((id, hash)) => (Some(id), Some(hash)),
@@ -59,7 +61,10 @@ pub async fn sign_in(
             state.db.read(move |connection| participation::ensure_may_sign_in(connection, user_id)).await?;
             start_session(&state, &request, user_id, StatusCode::OK).await
         }
-        _ => Err(ApiError::unauthorized("invalid_credentials", "That username and password don't match an account.")),
+        _ => {
+            count_failed_sign_in(&state, &account).await?;
+            Err(ApiError::unauthorized("invalid_credentials", "That username and password don't match an account."))
+        }
     }
 }
 

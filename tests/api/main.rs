@@ -21,5 +21,6 @@ mod moderation;
 mod privacy;
 mod processes;
 mod search;
+mod sign_in;
 mod smtp;
 mod writes;
