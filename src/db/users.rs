@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 
 use super::AnyConnection;
+use super::email_tokens::{self, Purpose};
 use super::schema::{consents, users};
 use crate::domain::account::{DisplayName, Email, Username, key_of};
 use crate::domain::time::Timestamp;
@@ -91,12 +92,15 @@ pub fn email_of(connection: &mut AnyConnection, user_id: i64) -> ApiResult<(Opti
     Ok(users::table.find(user_id).select((users::email, users::email_verified_at)).first(connection)?)
 }
 
-/// Sets (or clears) a member's email; a new address is unverified until its link is used.
+/// Sets (or clears) a member's email; a new address is unverified until its
+/// link is used, and links mailed to the old one are void.
 pub fn set_email(connection: &mut AnyConnection, user_id: i64, email: Option<&Email>) -> ApiResult<()> {
     diesel::update(users::table.find(user_id))
         .set((users::email.eq(email.map(Email::as_str)), users::email_verified_at.eq(None::<i64>)))
         .execute(connection)?;
-    Ok(())
+    // A link mailed to the old address must not outlive it.
+    email_tokens::void(connection, user_id, Purpose::ResetPassword)?;
+    email_tokens::void(connection, user_id, Purpose::VerifyEmail)
 }
 
 /// Marks the member's current email verified; another account already
@@ -155,9 +159,10 @@ pub fn id_by_username(connection: &mut AnyConnection, username: &str) -> ApiResu
         .ok_or_else(|| ApiError::not_found("There is no member with that username."))
 }
 
+/// Replaces a member's password hash and voids outstanding reset links.
 pub fn set_password(connection: &mut AnyConnection, user_id: i64, password_hash: String) -> ApiResult<()> {
     diesel::update(users::table.find(user_id)).set(users::password_hash.eq(password_hash)).execute(connection)?;
-    Ok(())
+    email_tokens::void(connection, user_id, Purpose::ResetPassword)
 }
 
 /// The latest version of each consent a member gave.
