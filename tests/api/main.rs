@@ -8,6 +8,7 @@ mod chat;
 mod cli;
 mod client;
 mod communities;
+mod content_limits;
 mod discussions;
 mod email;
 mod erasure;
