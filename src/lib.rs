@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod headers;
 pub mod live;
 pub mod mail;
 pub mod metrics;

@@ -13,6 +13,7 @@ use crate::auth::csrf;
 use crate::auth::password::Passwords;
 use crate::config::Settings;
 use crate::db::{DatabaseUrl, Db};
+use crate::headers;
 use crate::live::broker;
 use crate::live::hub::Hub;
 use crate::mail::Mailer;
@@ -88,6 +89,7 @@ impl Application {
                 .app_data(errors::query_config())
                 .wrap(middleware::from_fn(csrf::enforce))
                 .wrap(ErrorHandlers::new().default_handler(errors::to_json))
+                .wrap(middleware::from_fn(headers::secure))
                 .wrap(middleware::Compress::default())
                 .wrap(middleware::from_fn(metrics::record))
                 .wrap(access_log())

@@ -14,6 +14,7 @@ mod email;
 mod erasure;
 mod errors;
 mod following;
+mod headers;
 mod helpers;
 mod live_client;
 mod metrics;
