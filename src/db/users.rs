@@ -150,13 +150,17 @@ pub fn credentials(connection: &mut AnyConnection, username: &str) -> ApiResult<
 }
 
 pub fn id_by_username(connection: &mut AnyConnection, username: &str) -> ApiResult<i64> {
-    users::table
+    find_by_username(connection, username)?.ok_or_else(|| ApiError::not_found("There is no member with that username."))
+}
+
+/// The id of the (not erased) member with this username, if there is one.
+pub fn find_by_username(connection: &mut AnyConnection, username: &str) -> ApiResult<Option<i64>> {
+    Ok(users::table
         .filter(users::username_key.eq(key_of(username)))
         .filter(users::erased_at.is_null())
         .select(users::id)
         .first(connection)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("There is no member with that username."))
+        .optional()?)
 }
 
 /// Replaces a member's password hash and voids outstanding reset links.
