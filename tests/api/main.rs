@@ -20,6 +20,7 @@ mod live_client;
 mod metrics;
 mod migrations;
 mod moderation;
+mod names;
 mod privacy;
 mod processes;
 mod search;
