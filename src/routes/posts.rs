@@ -13,7 +13,7 @@ use crate::db::communities as community_store;
 use crate::db::posts::{self as store, NewContent, PostListing, PostRow, Reader};
 use crate::db::threads as thread_store;
 use crate::domain::community::Visibility;
-use crate::domain::discussion::{ContentWarning, PostBody, ReactionKind, render};
+use crate::domain::discussion::{ContentWarning, PostBody, ReactionKind, parse_title, render};
 use crate::domain::moderation::{ContentState, Subject};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
@@ -353,15 +353,62 @@ pub fn screen_post(
     member: &Member,
     community_id: i64,
     standing: Standing,
-    mut content: NewContent,
+    content: NewContent,
 ) -> ApiResult<(NewContent, Screened)> {
-    let screened =
-        writing::check(connection, state, member, community_id, standing, Writing::Post, content.body.as_str())?;
+    let (_, content, screened) = screen_titled(connection, state, member, community_id, standing, None, content)?;
+    Ok((content, screened))
+}
+
+/// Screens a new thread's title and first post as one text, so a title
+/// meets the same filters and crisis screening as a body; returns the
+/// title to store (with replaced words) beside the content.
+pub fn screen_thread(
+    connection: &mut AnyConnection,
+    state: &AppState,
+    member: &Member,
+    community_id: i64,
+    standing: Standing,
+    title: String,
+    content: NewContent,
+) -> ApiResult<(String, NewContent, Screened)> {
+    let (title, content, screened) =
+        screen_titled(connection, state, member, community_id, standing, Some(title), content)?;
+    Ok((title.unwrap_or_default(), content, screened))
+}
+
+/// Between a title and its post when they are screened as one text; a
+/// title has no line breaks, so the first one is where the post begins.
+const TITLE_BREAK: &str = "\n\n";
+
+fn screen_titled(
+    connection: &mut AnyConnection,
+    state: &AppState,
+    member: &Member,
+    community_id: i64,
+    standing: Standing,
+    mut title: Option<String>,
+    mut content: NewContent,
+) -> ApiResult<(Option<String>, NewContent, Screened)> {
+    let text = match &title {
+        Some(title) => format!("{title}{TITLE_BREAK}{}", content.body.as_str()),
+        None => content.body.as_str().to_owned(),
+    };
+    let screened = writing::check(connection, state, member, community_id, standing, Writing::Post, &text)?;
     if let Some(replaced) = &screened.replaced_text {
-        content.body = PostBody::parse(replaced.clone())?;
+        let body = match title.as_mut() {
+            Some(title) => {
+                let (new_title, body) = replaced.split_once(TITLE_BREAK).ok_or_else(|| {
+                    ApiError::invalid("invalid_title", "A word filter changed the title too much; please reword it.")
+                })?;
+                *title = parse_title(new_title)?;
+                body
+            }
+            None => replaced.as_str(),
+        };
+        content.body = PostBody::parse(body.to_owned())?;
         let rendered = render(content.body.as_str())?;
         (content.html, content.render_version) = (rendered.html, rendered.policy_version);
     }
     content.state = screened.state;
-    Ok((content, screened))
+    Ok((title, content, screened))
 }

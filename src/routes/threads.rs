@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::posts::{PostView, new_post_view, post_views, reader_of, screen_post};
+use super::posts::{PostView, new_post_view, post_views, reader_of, screen_post, screen_thread};
 use crate::auth::{Member, Viewer};
 use crate::db::communities as community_store;
 use crate::db::follows::{self, Followed};
@@ -225,7 +225,8 @@ pub async fn create(
         .write(move |connection| {
             let (community, standing) = community_store::readable_by_slug(connection, &slug, Some(&author))?;
             policy::post(community.visibility()?, standing)?;
-            let (content, screened) = screen_post(connection, &shared, &author, community.id, standing, content)?;
+            let (title, content, screened) =
+                screen_thread(connection, &shared, &author, community.id, standing, title, content)?;
             let state = content.state;
             let (thread_id, post_id) = thread_store::create(connection, community.id, author.user_id, title, content)?;
             writing::queue_if_asked(connection, &screened, Subject::Post, post_id, community.id, author.user_id)?;

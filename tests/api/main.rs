@@ -26,4 +26,5 @@ mod processes;
 mod search;
 mod sign_in;
 mod smtp;
+mod titles;
 mod writes;
