@@ -17,6 +17,7 @@ use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::safety::limits::{Counted, count_attempt, count_failed_sign_in, slow_down_guessed_account};
 use crate::safety::participation;
+use crate::safety::writing::Support;
 use crate::state::AppState;
 
 /// How long the browser keeps the cookie; the server's sliding expiry is
@@ -36,6 +37,9 @@ pub struct SignedIn {
     /// The session token, for `Authorization: Bearer`; browsers can rely on the cookie.
     token: String,
     username: String,
+    /// Helplines, when the display name given at registration suggests the member may be at risk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    support: Option<Support>,
 }
 
 #[utoipa::path(post, path = "/api/v1/sessions", tag = "sessions", request_body = SignIn,
@@ -59,7 +63,7 @@ pub async fn sign_in(
     match user_id {
         Some(user_id) if matched => {
             state.db.read(move |connection| participation::ensure_may_sign_in(connection, user_id)).await?;
-            start_session(&state, &request, user_id, StatusCode::OK).await
+            start_session(&state, &request, user_id, StatusCode::OK, None).await
         }
         _ => {
             count_failed_sign_in(&state, &account).await?;
@@ -83,6 +87,7 @@ pub async fn start_session(
     request: &HttpRequest,
     user_id: i64,
     status: StatusCode,
+    support: Option<Support>,
 ) -> ApiResult<HttpResponse> {
     let user_agent = request
         .headers()
@@ -101,7 +106,11 @@ pub async fn start_session(
             Ok((token.expose().to_owned(), username))
         })
         .await?;
-    Ok(HttpResponse::build(status).cookie(session_cookie(token.clone(), state)).json(SignedIn { token, username }))
+    Ok(HttpResponse::build(status).cookie(session_cookie(token.clone(), state)).json(SignedIn {
+        token,
+        username,
+        support,
+    }))
 }
 
 fn session_cookie(token: String, state: &AppState) -> Cookie<'static> {

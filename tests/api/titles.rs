@@ -96,7 +96,8 @@ async fn a_display_name_passes_the_word_filters_and_crisis_screening() {
     assert!(!crisis.assert_status(201)["support"]["helplines"].as_array().expect("helplines").is_empty());
     let items = queue(&app, &admin).await;
     assert_eq!(items[0]["urgent"], true);
-    assert_eq!(items[0]["subject_kind"], "member", "{items:?}");
+    assert_eq!(items[0]["subject"], "member", "{items:?}");
+    assert_eq!(items[0]["screening"]["display_name"], true);
 }
 
 #[tokio::test]
