@@ -109,6 +109,8 @@ pub enum LogAction {
     Pin,
     Unpin,
     Move,
+    /// A new title for a thread (its old one is kept in the log).
+    Retitle,
     Warn,
     Mute,
     Suspend,
@@ -132,6 +134,7 @@ text_enum!(LogAction {
     Pin => "pin",
     Unpin => "unpin",
     Move => "move",
+    Retitle => "retitle",
     Warn => "warn",
     Mute => "mute",
     Suspend => "suspend",

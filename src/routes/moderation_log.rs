@@ -243,7 +243,7 @@ pub struct AppealDraft {
 /// Actions a member may appeal: those that took something away.
 fn appealable(action: LogAction) -> bool {
     use LogAction::*;
-    matches!(action, Hide | Remove | Edit | Lock | Move | Warn | Mute | Suspend | Ban)
+    matches!(action, Hide | Remove | Edit | Lock | Move | Retitle | Warn | Mute | Suspend | Ban)
 }
 
 #[utoipa::path(post, path = "/api/v1/appeals", tag = "moderation", request_body = AppealDraft,

@@ -144,6 +144,7 @@ fn what_was_done(action: LogAction, subject_kind: &str) -> String {
         Pin => format!("pinned {yours}"),
         Unpin => format!("unpinned {yours}"),
         Move => format!("moved {yours}"),
+        Retitle => format!("retitled {yours}"),
         Warn => String::from("warned you"),
         Mute => String::from("muted you"),
         Suspend => String::from("suspended your account"),
