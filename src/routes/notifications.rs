@@ -162,6 +162,7 @@ pub fn latest(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Option<
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct InboxQuery {
     /// From a previous page's `next_cursor`.
@@ -214,7 +215,8 @@ pub async fn list(
     Ok(web::Json(inbox))
 }
 
-#[utoipa::path(post, path = "/api/v1/notifications/{id}/read", tag = "notifications",
+#[utoipa::path(post, path = "/api/v1/notifications/{id}/read",
+    params(("id" = i64, Path, description = "The notification's id.")), tag = "notifications",
     description = "Mark one notification read; the next event of its group starts a new line.",
     responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn read_one(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {

@@ -203,7 +203,8 @@ pub fn single_view(connection: &mut AnyConnection, post_id: i64, reader: Reader)
     post_views(connection, vec![listing], reader)?.pop().ok_or_else(|| ApiError::internal("post view missing"))
 }
 
-#[utoipa::path(patch, path = "/api/v1/posts/{id}", tag = "posts", request_body = PostDraft,
+#[utoipa::path(patch, path = "/api/v1/posts/{id}",
+    params(("id" = i64, Path, description = "The post's id.")), tag = "posts", request_body = PostDraft,
     description = "Replace a post's text and content warning; the earlier version is kept.",
     responses((status = 200, body = PostView), (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody)))]
@@ -234,7 +235,8 @@ pub async fn edit(
     Ok(web::Json(view))
 }
 
-#[utoipa::path(delete, path = "/api/v1/posts/{id}", tag = "posts",
+#[utoipa::path(delete, path = "/api/v1/posts/{id}",
+    params(("id" = i64, Path, description = "The post's id.")), tag = "posts",
     description = "Delete your post. Replies stay, under a placeholder; a first post with no replies takes its thread.",
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn delete(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {
@@ -261,7 +263,8 @@ pub struct RevisionView {
     replaced_at: Option<Timestamp>,
 }
 
-#[utoipa::path(get, path = "/api/v1/posts/{id}/revisions", tag = "posts",
+#[utoipa::path(get, path = "/api/v1/posts/{id}/revisions",
+    params(("id" = i64, Path, description = "The post's id.")), tag = "posts",
     description = "Every version of a post, oldest first, the current one last. For the author and moderators.",
     responses((status = 200, body = Vec<RevisionView>), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn revisions(
@@ -298,7 +301,8 @@ pub async fn revisions(
     Ok(web::Json(versions))
 }
 
-#[utoipa::path(put, path = "/api/v1/posts/{id}/reactions/{kind}", tag = "posts",
+#[utoipa::path(put, path = "/api/v1/posts/{id}/reactions/{kind}",
+    params(("id" = i64, Path, description = "The post's id."), ("kind" = String, Path, description = "The reaction (one the instance lists).")), tag = "posts",
     description = "Leave a supportive reaction (`hug`, `me_too`, `thank_you`, `strength`); leaving it twice changes nothing.",
     responses((status = 200, body = PostView), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn react(
@@ -309,7 +313,8 @@ pub async fn react(
     change_reaction(state, member, path.into_inner(), true).await
 }
 
-#[utoipa::path(delete, path = "/api/v1/posts/{id}/reactions/{kind}", tag = "posts",
+#[utoipa::path(delete, path = "/api/v1/posts/{id}/reactions/{kind}",
+    params(("id" = i64, Path, description = "The post's id."), ("kind" = String, Path, description = "The reaction (one the instance lists).")), tag = "posts",
     responses((status = 200, body = PostView), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn unreact(
     state: web::Data<AppState>,

@@ -30,6 +30,7 @@ const MAX_LIMIT: i64 = 50;
 const MAX_OFFSET: i64 = 1000;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
     /// Words to find (all of them); "quoted words" must appear together. At most 200 characters.

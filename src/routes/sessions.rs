@@ -162,7 +162,8 @@ pub async fn list(state: web::Data<AppState>, member: Member) -> ApiResult<web::
     ))
 }
 
-#[utoipa::path(delete, path = "/api/v1/me/sessions/{id}", tag = "sessions",
+#[utoipa::path(delete, path = "/api/v1/me/sessions/{id}",
+    params(("id" = i64, Path, description = "The session's id.")), tag = "sessions",
     description = "End one of the member's sessions; its device is signed out at once, live connection included.",
     responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn end_one(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {

@@ -35,6 +35,7 @@ pub const DEFAULT_PAGE: i64 = 50;
 pub const MAX_PAGE: i64 = 200;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     /// From a previous page's `next_cursor`.
@@ -117,7 +118,8 @@ fn summary(listing: ThreadListing) -> ThreadSummary {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/communities/{slug}/threads", tag = "threads", params(PageQuery),
+#[utoipa::path(get, path = "/api/v1/communities/{slug}/threads", tag = "threads",
+    params(("slug" = String, Path, description = "The community's slug."), PageQuery),
     responses((status = 200, body = ThreadList), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn list(
     state: web::Data<AppState>,
@@ -206,7 +208,8 @@ pub struct ThreadPage {
     support: Option<Support>,
 }
 
-#[utoipa::path(post, path = "/api/v1/communities/{slug}/threads", tag = "threads", request_body = ThreadDraft,
+#[utoipa::path(post, path = "/api/v1/communities/{slug}/threads",
+    params(("slug" = String, Path, description = "The community's slug.")), tag = "threads", request_body = ThreadDraft,
     responses((status = 201, body = ThreadPage), (status = 403, body = crate::error::ErrorBody),
               (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
@@ -240,7 +243,8 @@ pub async fn create(
     Ok(HttpResponse::Created().json(page))
 }
 
-#[utoipa::path(get, path = "/api/v1/threads/{id}", tag = "threads", params(PageQuery),
+#[utoipa::path(get, path = "/api/v1/threads/{id}", tag = "threads",
+    params(("id" = i64, Path, description = "The thread's id."), PageQuery),
     responses((status = 200, body = ThreadPage), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     state: web::Data<AppState>,
@@ -340,7 +344,8 @@ pub struct ReplyDraft {
     content_warning: Option<ContentWarning>,
 }
 
-#[utoipa::path(post, path = "/api/v1/threads/{id}/posts", tag = "threads", request_body = ReplyDraft,
+#[utoipa::path(post, path = "/api/v1/threads/{id}/posts",
+    params(("id" = i64, Path, description = "The thread's id.")), tag = "threads", request_body = ReplyDraft,
     responses((status = 201, body = PostView), (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn reply(

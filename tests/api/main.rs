@@ -9,6 +9,7 @@ mod cli;
 mod client;
 mod communities;
 mod content_limits;
+mod contract;
 mod discussions;
 mod email;
 mod erasure;
