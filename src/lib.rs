@@ -18,6 +18,7 @@ pub mod notify;
 pub mod pages;
 pub mod policy;
 pub mod privacy;
+pub mod refuse;
 pub mod routes;
 pub mod safety;
 #[cfg(feature = "bench")]

@@ -21,6 +21,7 @@ use crate::metrics::{self, Metrics};
 use crate::notify::notifier::Notifier;
 use crate::pages::PageCache;
 use crate::privacy::retention;
+use crate::refuse;
 use crate::routes::{self, errors};
 use crate::safety::Safety;
 use crate::safety::limits::{self, LocalLimits};
@@ -88,6 +89,7 @@ impl Application {
                 .app_data(errors::path_config())
                 .app_data(errors::query_config())
                 .wrap(middleware::from_fn(csrf::enforce))
+                .wrap(middleware::from_fn(refuse::nul_in_address))
                 .wrap(ErrorHandlers::new().default_handler(errors::to_json))
                 .wrap(middleware::from_fn(headers::secure))
                 .wrap(middleware::Compress::default())

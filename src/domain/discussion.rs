@@ -23,6 +23,7 @@ impl PostBody {
         if text.trim().is_empty() {
             return Err(ApiError::invalid("empty_post", "A post cannot be empty."));
         }
+        super::refuse_nul(&text, "invalid_post", "A post")?;
         if text.chars().count() > MAX_POST_CHARS {
             return Err(ApiError::invalid(
                 "post_too_long",

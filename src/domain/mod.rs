@@ -40,3 +40,12 @@ fn checked_text(
     }
     Ok(trimmed.to_owned())
 }
+
+/// Refuses a NUL in a longer text (a post, a message, a note): it has no
+/// meaning in writing, and PostgreSQL cannot store one.
+fn refuse_nul(text: &str, code: &'static str, what: &str) -> Result<(), crate::error::ApiError> {
+    if text.contains('\0') {
+        return Err(crate::error::ApiError::invalid(code, format!("{what} cannot contain a NUL character.")));
+    }
+    Ok(())
+}

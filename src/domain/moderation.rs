@@ -172,5 +172,6 @@ pub fn parse_free_text(text: &str, what: &str, min: usize) -> Result<String, Api
             format!("{what} must be between {min} and 2000 characters long."),
         ));
     }
+    super::refuse_nul(trimmed, "invalid_text", what)?;
     Ok(trimmed.to_owned())
 }

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use crate::auth::Member;
 use crate::auth::session::{self, COOKIE_NAME, Origin, Which};
 use crate::db::users;
+use crate::domain::account::Username;
 use crate::domain::device;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
@@ -54,7 +55,12 @@ pub async fn sign_in(
     count_attempt(&state, &request, Counted::SignInFromAddress, None).await?;
     count_attempt(&state, &request, Counted::SignInToAccountFromAddress, Some(&account)).await?;
     slow_down_guessed_account(&state, &account).await?;
-    let found = state.db.read(move |connection| users::credentials(connection, &username)).await?;
+    // A name no account could have (PostgreSQL refuses a NUL in text) is
+    // looked up nowhere and answered like any unknown user.
+    let found = match Username::parse(&username) {
+        Ok(username) => state.db.read(move |connection| users::credentials(connection, username.as_str())).await?,
+        Err(_) => None,
+    };
     let (user_id, stored_hash) = match found {
         Some((id, hash)) => (Some(id), Some(hash)),
         None => (None, None),

@@ -58,3 +58,24 @@ async fn every_path_and_query_parameter_is_declared_where_it_is() {
     assert_eq!(query, ["q", "community", "author", "cursor", "limit"], "search takes a query string");
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
 }
+
+#[tokio::test]
+async fn a_nul_anywhere_in_the_address_or_a_text_is_a_clear_error_on_both_databases() {
+    let app = spawn_app().await;
+    let admin = app.admin("admin").await;
+    app.community(&admin, "copd", "public").await;
+    let amy = app.register("amy").await;
+    app.join(&amy, "copd").await.assert_status(200);
+    for path in [
+        "/api/v1/moderation/members/amy/notes?community=%00x",
+        "/api/v1/communities/co%00pd/threads",
+        "/api/v1/search?q=a%00b",
+        "/api/v1/members/a%00my",
+    ] {
+        app.get(path, Some(&admin)).await.assert_error(400, "invalid_address");
+    }
+    let thread = serde_json::json!({ "title": "A\u{0}title", "body": "Hello" });
+    app.post("/api/v1/communities/copd/threads", Some(&amy), thread).await.assert_error(422, "invalid_title");
+    let body = serde_json::json!({ "title": "A title", "body": "Hel\u{0}lo" });
+    app.post("/api/v1/communities/copd/threads", Some(&amy), body).await.assert_error(422, "invalid_post");
+}

@@ -48,3 +48,11 @@ async fn guesses_spread_over_many_addresses_never_lock_the_account() {
     }
     sign_in_from(&app, "198.51.100.20", "lead", PASSWORD).await.assert_status(200);
 }
+
+#[tokio::test]
+async fn a_username_no_account_could_have_is_answered_like_a_wrong_password() {
+    let app = app_with_limit(30).await;
+    for username in ["0\u{0}W", "ü\u{6}]", "", &"x".repeat(5_000)] {
+        app.sign_in(username, "whatever it is").await.assert_error(401, "invalid_credentials");
+    }
+}
