@@ -24,6 +24,7 @@ pub use filters::{
     MAX_MESSAGE_CHARS, MAX_REPLACEMENT_CHARS, MAX_TERM_CHARS, WordFilter, default_filter_rules,
 };
 pub use helplines::{FALLBACK_LOCALE, Helpline, HelplineError, Helplines, helplines};
+pub use normalise::canonical;
 pub use render::{
     MAX_NESTING, MAX_RENDERED_BYTES, MAX_TABLE_CELLS, MAX_TABLE_COLUMNS, RENDER_POLICY_VERSION, RenderError, Rendered,
     render_markdown,
