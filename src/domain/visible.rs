@@ -61,7 +61,7 @@ fn is_hidden(c: char) -> bool {
         '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}' | '\u{180B}'..='\u{180F}'
         | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FEFF}'
         | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
-        | '\u{E0000}'..='\u{E0FFF}')
+        | '\u{E0000}'..='\u{E00FF}' | '\u{E01F0}'..='\u{E0FFF}')
 }
 
 /// Characters that show nothing on their own.
@@ -118,5 +118,6 @@ mod tests {
         assert_eq!(problem(&format!("a{}b{}", "\u{0301}".repeat(4), "\u{0301}".repeat(4))), None);
         assert!(problem(&format!("a{}", "\u{0301}".repeat(5))).is_some());
         assert!(problem("\u{0301}").is_some(), "a mark alone shows nothing");
+        assert_eq!(problem("\u{845B}\u{E0100}"), None, "an ideographic variation selector is a mark");
     }
 }
