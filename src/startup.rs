@@ -13,6 +13,7 @@ use crate::auth::csrf;
 use crate::auth::password::Passwords;
 use crate::config::Settings;
 use crate::db::{DatabaseUrl, Db};
+use crate::headers;
 use crate::live::broker;
 use crate::live::hub::Hub;
 use crate::mail::Mailer;
@@ -20,6 +21,7 @@ use crate::metrics::{self, Metrics};
 use crate::notify::notifier::Notifier;
 use crate::pages::PageCache;
 use crate::privacy::retention;
+use crate::refuse;
 use crate::routes::{self, errors};
 use crate::safeguarding;
 use crate::safety::Safety;
@@ -90,7 +92,9 @@ impl Application {
                 .app_data(errors::path_config())
                 .app_data(errors::query_config())
                 .wrap(middleware::from_fn(csrf::enforce))
+                .wrap(middleware::from_fn(refuse::nul_in_address))
                 .wrap(ErrorHandlers::new().default_handler(errors::to_json))
+                .wrap(middleware::from_fn(headers::secure))
                 .wrap(middleware::Compress::default())
                 .wrap(middleware::from_fn(metrics::record))
                 .wrap(access_log())

@@ -24,7 +24,11 @@ pub use filters::{
     MAX_MESSAGE_CHARS, MAX_REPLACEMENT_CHARS, MAX_TERM_CHARS, WordFilter, default_filter_rules,
 };
 pub use helplines::{FALLBACK_LOCALE, Helpline, HelplineError, Helplines, helplines};
-pub use render::{MAX_NESTING, RENDER_POLICY_VERSION, RenderError, Rendered, render_markdown};
+pub use normalise::canonical;
+pub use render::{
+    MAX_NESTING, MAX_RENDERED_BYTES, MAX_TABLE_CELLS, MAX_TABLE_COLUMNS, RENDER_POLICY_VERSION, RenderError, Rendered,
+    render_markdown,
+};
 pub use rules::{
     ContentWarningLabel, Document, content_warning_labels, default_guidelines, default_health_data_consent,
 };

@@ -77,6 +77,12 @@ pub(crate) struct Reading<'a> {
     pub(crate) rejoined: bool,
 }
 
+/// A text's words in canonical form, one space apart: what word filters
+/// and crisis screening compare (for tools and tests that need to see it).
+pub fn canonical(text: &str) -> String {
+    NormalisedText::new(text).words.iter().map(|word| word.folded.as_str()).collect::<Vec<_>>().join(" ")
+}
+
 impl NormalisedText {
     pub(crate) fn new(text: &str) -> NormalisedText {
         let characters = fold(text);

@@ -26,6 +26,17 @@ pub const RENDER_POLICY_VERSION: i32 = 2;
 /// strikethrough) may enclose one another, counted together.
 pub const MAX_NESTING: usize = 16;
 
+/// The most columns a table may have: wider tables are unreadable on a
+/// phone, and the parser gives every row as many cells as the header.
+pub const MAX_TABLE_COLUMNS: usize = 20;
+
+/// The most table cells (headers included) one text may hold, over all its tables.
+pub const MAX_TABLE_CELLS: usize = 2_000;
+
+/// The most bytes of HTML one text may render to, so that a short source
+/// that expands a great deal cannot make a page heavy for every reader.
+pub const MAX_RENDERED_BYTES: usize = 128 * 1024;
+
 /// HTML that is safe to put into a page, and the policy that produced it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
@@ -37,6 +48,21 @@ pub struct Rendered {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RenderError {
     TooDeep { max_depth: usize },
+    TableTooWide { max_columns: usize },
+    TooManyTableCells { max_cells: usize },
+    TooLarge { max_bytes: usize },
+}
+
+impl RenderError {
+    /// A stable code for the refusal, as the API names it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RenderError::TooDeep { .. } => "too_deeply_nested",
+            RenderError::TableTooWide { .. } => "table_too_wide",
+            RenderError::TooManyTableCells { .. } => "table_too_large",
+            RenderError::TooLarge { .. } => "rendered_too_large",
+        }
+    }
 }
 
 impl fmt::Display for RenderError {
@@ -45,6 +71,17 @@ impl fmt::Display for RenderError {
             RenderError::TooDeep { max_depth } => {
                 write!(f, "This text nests quotes, lists or emphasis too deeply (at most {max_depth} levels).")
             }
+            RenderError::TableTooWide { max_columns } => {
+                write!(f, "A table can have at most {max_columns} columns.")
+            }
+            RenderError::TooManyTableCells { max_cells } => {
+                write!(f, "Tables in one text can have at most {max_cells} cells in all.")
+            }
+            RenderError::TooLarge { max_bytes } => write!(
+                f,
+                "This text would be too large once formatted (at most {} KB); please shorten it or use less formatting.",
+                max_bytes / 1024
+            ),
         }
     }
 }
@@ -60,7 +97,10 @@ impl std::error::Error for RenderError {}
 /// # Errors
 ///
 /// [`RenderError::TooDeep`] when quotes, lists and emphasis are nested more
-/// than [`MAX_NESTING`] levels deep.
+/// than [`MAX_NESTING`] levels deep; [`RenderError::TableTooWide`] and
+/// [`RenderError::TooManyTableCells`] past [`MAX_TABLE_COLUMNS`] and
+/// [`MAX_TABLE_CELLS`]; [`RenderError::TooLarge`] when the HTML would be
+/// more than [`MAX_RENDERED_BYTES`].
 pub fn render_markdown(source: &str) -> Result<Rendered, RenderError> {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     // Merged, so a mention is judged by the character before it even where
@@ -68,7 +108,11 @@ pub fn render_markdown(source: &str) -> Result<Rendered, RenderError> {
     let events = rewrite(TextMergeStream::new(Parser::new_ext(source, options)))?;
     let mut unsanitised = String::with_capacity(source.len() + source.len() / 2);
     pulldown_cmark::html::push_html(&mut unsanitised, events.into_iter());
-    Ok(Rendered { html: SANITISER.clean(&unsanitised).to_string(), policy_version: RENDER_POLICY_VERSION })
+    let html = SANITISER.clean(&unsanitised).to_string();
+    if html.len() > MAX_RENDERED_BYTES {
+        return Err(RenderError::TooLarge { max_bytes: MAX_RENDERED_BYTES });
+    }
+    Ok(Rendered { html, policy_version: RENDER_POLICY_VERSION })
 }
 
 #[rustfmt::skip]
@@ -123,6 +167,8 @@ struct Rewriter<'a> {
     html_block: Option<String>,
     /// Inside a code block, where `@name` is code, not a mention.
     in_code_block: bool,
+    /// Table cells so far, over every table.
+    table_cells: usize,
 }
 
 impl<'a> Rewriter<'a> {
@@ -146,7 +192,17 @@ impl<'a> Rewriter<'a> {
             Event::End(TagEnd::Heading(level)) => self.out.push(Event::End(TagEnd::Heading(shifted(level)))),
             // Alignment would be written as a style attribute, which is not allowed.
             Event::Start(Tag::Table(columns)) => {
+                if columns.len() > MAX_TABLE_COLUMNS {
+                    return Err(RenderError::TableTooWide { max_columns: MAX_TABLE_COLUMNS });
+                }
                 self.out.push(Event::Start(Tag::Table(vec![Alignment::None; columns.len()])));
+            }
+            Event::Start(Tag::TableCell) => {
+                self.table_cells += 1;
+                if self.table_cells > MAX_TABLE_CELLS {
+                    return Err(RenderError::TooManyTableCells { max_cells: MAX_TABLE_CELLS });
+                }
+                self.out.push(event);
             }
             Event::Start(Tag::HtmlBlock) => self.html_block = Some(String::new()),
             Event::End(TagEnd::HtmlBlock) => self.close_html_block(),

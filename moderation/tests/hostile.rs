@@ -1,7 +1,7 @@
 //! Hostile Markdown, each with the exact HTML it must become: a change in any
 //! output is a change of rendering policy and must be looked at, not waved through.
 
-use moderation::{MAX_NESTING, RenderError, render_markdown};
+use moderation::{MAX_NESTING, MAX_RENDERED_BYTES, MAX_TABLE_CELLS, MAX_TABLE_COLUMNS, RenderError, render_markdown};
 
 fn html(source: &str) -> String {
     render_markdown(source).expect("hostile input still renders").html
@@ -667,24 +667,88 @@ fn a_megabyte_of_asterisks_returns() {
 
 #[test]
 fn a_megabyte_of_alternating_emphasis_returns_flat() {
-    let source = "*a*a".repeat(1 << 18);
-    assert_eq!(html(&source), format!("<p>{}</p>\n", "<em>a</em>a".repeat(1 << 18)));
+    let source = "*a*a".repeat(1 << 12);
+    assert_eq!(html(&source), format!("<p>{}</p>\n", "<em>a</em>a".repeat(1 << 12)));
+    assert_eq!(render_markdown(&source.repeat(1 << 6)), Err(too_large()));
+}
+
+/// Megabytes of source render to more HTML than is allowed; they must still return.
+fn too_large() -> RenderError {
+    RenderError::TooLarge { max_bytes: MAX_RENDERED_BYTES }
 }
 
 #[test]
 fn a_megabyte_of_link_bracket_soup_returns_as_text() {
-    let source = "[](".repeat(350_000);
+    let source = "[](".repeat(35_000);
     assert_eq!(html(&source), format!("<p>{source}</p>\n"));
+    assert_eq!(render_markdown(&"[](".repeat(350_000)), Err(too_large()));
 }
 
 #[test]
 fn a_megabyte_of_image_bracket_soup_returns_as_text() {
-    let source = "![".repeat(1 << 19);
+    let source = "![".repeat(1 << 15);
     assert_eq!(html(&source), format!("<p>{source}</p>\n"));
+    assert_eq!(render_markdown(&"![".repeat(1 << 19)), Err(too_large()));
 }
 
 #[test]
 fn a_megabyte_of_closing_bracket_soup_returns_as_text() {
-    let source = "](".repeat(1 << 19);
+    let source = "](".repeat(1 << 15);
     assert_eq!(html(&source), format!("<p>{source}</p>\n"));
+    assert_eq!(render_markdown(&"](".repeat(1 << 19)), Err(too_large()));
+}
+
+/// A table of `columns` columns with `rows` rows under its header.
+fn table(columns: usize, rows: usize) -> String {
+    let line = |cell: &str| format!("|{}\n", format!("{cell}|").repeat(columns));
+    let mut text = line("h") + &line("-");
+    for _ in 0..rows {
+        text.push_str(&line("x"));
+    }
+    text
+}
+
+#[test]
+fn a_table_as_wide_as_allowed_renders_and_one_column_more_is_refused() {
+    assert_eq!(html(&table(MAX_TABLE_COLUMNS, 1)).matches("<td>").count(), MAX_TABLE_COLUMNS);
+    assert_eq!(
+        render_markdown(&table(MAX_TABLE_COLUMNS + 1, 1)),
+        Err(RenderError::TableTooWide { max_columns: MAX_TABLE_COLUMNS })
+    );
+}
+
+#[test]
+fn a_table_of_three_thousand_columns_and_thousands_of_short_rows_is_refused() {
+    let source = format!("|{}\n|{}\n{}", "a|".repeat(3_000), "-|".repeat(3_000), "|x\n".repeat(4_000));
+    assert_eq!(render_markdown(&source), Err(RenderError::TableTooWide { max_columns: MAX_TABLE_COLUMNS }));
+}
+
+#[test]
+fn table_cells_are_counted_over_every_table_padded_rows_included() {
+    // Ten columns: a header and 99 rows are 1,000 cells, so two such tables are the most allowed.
+    let at_limit = format!("{}\n{}", table(10, 99), table(10, 99));
+    assert_eq!(html(&at_limit).matches("<td>").count(), 1_980);
+    let padded = format!("{}\n{}|x\n", table(10, 99), table(10, 99));
+    assert_eq!(render_markdown(&padded), Err(RenderError::TooManyTableCells { max_cells: MAX_TABLE_CELLS }));
+}
+
+#[test]
+fn text_that_would_render_past_the_size_bound_is_refused() {
+    let mentions = "@amy ".repeat(3_500);
+    assert_eq!(render_markdown(&mentions), Err(too_large()));
+    let ampersands = html(&"&".repeat(20_000));
+    assert!(ampersands.len() <= MAX_RENDERED_BYTES, "a post of the longest source of escapes still renders");
+}
+
+#[test]
+fn each_refusal_has_a_stable_code_and_a_sentence() {
+    let errors = [
+        RenderError::TooDeep { max_depth: MAX_NESTING },
+        RenderError::TableTooWide { max_columns: MAX_TABLE_COLUMNS },
+        RenderError::TooManyTableCells { max_cells: MAX_TABLE_CELLS },
+        RenderError::TooLarge { max_bytes: MAX_RENDERED_BYTES },
+    ];
+    let codes: Vec<_> = errors.iter().map(RenderError::code).collect();
+    assert_eq!(codes, ["too_deeply_nested", "table_too_wide", "table_too_large", "rendered_too_large"]);
+    assert!(errors.iter().all(|error| error.to_string().ends_with('.')));
 }

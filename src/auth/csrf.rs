@@ -3,7 +3,7 @@
 //! from another origin) must come from Kindred's own origin. Requests with
 //! a bearer token are not at risk and pass.
 
-use actix_web::body::MessageBody;
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
@@ -16,15 +16,16 @@ use crate::state::AppState;
 
 pub async fn enforce(
     request: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
     if changes_state(request.method()) {
         let origin = request.app_data::<web::Data<AppState>>().map(|state| state.public_origin.clone());
-        if let Some(expected) = origin {
-            check(request.request(), &expected)?;
+        if let Some(Err(refusal)) = origin.map(|expected| check(request.request(), &expected)) {
+            // An answer rather than an `Err`, so the outer middleware add their headers to it.
+            return Ok(request.error_response(refusal));
         }
     }
-    next.call(request).await
+    Ok(next.call(request).await?.map_into_boxed_body())
 }
 
 fn changes_state(method: &Method) -> bool {

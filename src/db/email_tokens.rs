@@ -1,6 +1,7 @@
 //! Single-use links sent by email (verifying an address, resetting a
 //! password). Only a token's hash is stored; a new link replaces any
-//! earlier one of the same purpose, and using a link deletes it.
+//! earlier one of the same purpose, using a link deletes it, and changing
+//! the password or the email voids reset links (see `db::users`).
 
 use diesel::prelude::*;
 
@@ -30,12 +31,7 @@ impl Purpose {
 pub fn issue(connection: &mut AnyConnection, user_id: i64, purpose: Purpose, ttl_seconds: u64) -> ApiResult<Token> {
     let token = Token::generate()?;
     let now = Timestamp::now();
-    diesel::delete(
-        email_tokens::table
-            .filter(email_tokens::user_id.eq(user_id))
-            .filter(email_tokens::purpose.eq(purpose.as_str())),
-    )
-    .execute(connection)?;
+    void(connection, user_id, purpose)?;
     diesel::insert_into(email_tokens::table)
         .values((
             email_tokens::user_id.eq(user_id),
@@ -67,6 +63,17 @@ pub fn consume(connection: &mut AnyConnection, token: &Token, purpose: Purpose) 
             "This link has expired or was already used. Please ask for a new one.",
         )),
     }
+}
+
+/// Voids every outstanding link of `purpose` for `user_id`.
+pub fn void(connection: &mut AnyConnection, user_id: i64, purpose: Purpose) -> ApiResult<()> {
+    diesel::delete(
+        email_tokens::table
+            .filter(email_tokens::user_id.eq(user_id))
+            .filter(email_tokens::purpose.eq(purpose.as_str())),
+    )
+    .execute(connection)?;
+    Ok(())
 }
 
 /// Deletes links past their expiry (the retention job).

@@ -22,6 +22,17 @@ pub fn hit(connection: &mut AnyConnection, key: &str, window_start: i64) -> ApiR
     })?)
 }
 
+/// The hits of `key` so far in the window starting at `window_start`.
+pub fn hits(connection: &mut AnyConnection, key: &str, window_start: i64) -> ApiResult<i32> {
+    Ok(rate_limits::table
+        .filter(rate_limits::key.eq(key))
+        .filter(rate_limits::window_start.eq(window_start))
+        .select(rate_limits::hits)
+        .first::<i32>(connection)
+        .optional()?
+        .unwrap_or(0))
+}
+
 /// Forgets windows that started before `before`.
 pub fn purge(connection: &mut AnyConnection, before: i64) -> ApiResult<usize> {
     Ok(diesel::delete(rate_limits::table.filter(rate_limits::window_start.lt(before))).execute(connection)?)

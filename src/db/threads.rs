@@ -190,6 +190,12 @@ pub fn set_flag(connection: &mut AnyConnection, thread_id: i64, flag: Flag, on: 
     Ok(changed == 1)
 }
 
+/// Gives a thread a new title (the search index follows it).
+pub fn retitle(connection: &mut AnyConnection, thread_id: i64, title: &str) -> ApiResult<()> {
+    diesel::update(threads::table.find(thread_id)).set(threads::title.eq(title)).execute(connection)?;
+    Ok(())
+}
+
 pub fn move_to(connection: &mut AnyConnection, thread_id: i64, community_id: i64) -> ApiResult<()> {
     diesel::update(threads::table.find(thread_id)).set(threads::community_id.eq(community_id)).execute(connection)?;
     Ok(())

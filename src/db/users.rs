@@ -3,9 +3,12 @@
 use diesel::prelude::*;
 
 use super::AnyConnection;
-use super::schema::{consents, users};
+use super::email_tokens::{self, Purpose};
+use super::schema::{community_members, consents, users};
 use crate::domain::account::{DisplayName, Email, Username, key_of};
+use crate::domain::community::CommunityRole;
 use crate::domain::time::Timestamp;
+use crate::domain::visible::lookalike_key;
 use crate::error::{ApiError, ApiResult, is_unique_violation};
 use crate::policy::{self, Acceptance};
 
@@ -26,8 +29,10 @@ pub struct NewUser<'a> {
     pub consents: &'a [Consent<'a>],
 }
 
-/// Inserts the account and its consents; a taken username is a 409.
+/// Inserts the account and its consents; a taken username, or a display
+/// name that looks like someone else's name, is a 409.
 pub fn create(connection: &mut AnyConnection, new: NewUser<'_>) -> ApiResult<i64> {
+    refuse_lookalike(connection, &new.display_name)?;
     let now = Timestamp::now().0;
     let inserted = diesel::insert_into(users::table)
         .values((
@@ -51,6 +56,36 @@ pub fn create(connection: &mut AnyConnection, new: NewUser<'_>) -> ApiResult<i64
         record_consent(connection, user_id, consent)?;
     }
     Ok(user_id)
+}
+
+/// Refuses a display name that looks like (has the same TR39 skeleton as)
+/// another member's username, or the display name of an admin, a
+/// safeguarding lead or a community moderator. Ordinary members may share
+/// an ordinary pseudonym; their usernames tell them apart. Reads every
+/// member's names, which registration (rate-limited) can afford.
+fn refuse_lookalike(connection: &mut AnyConnection, display_name: &DisplayName) -> ApiResult<()> {
+    let key = lookalike_key(display_name.as_str());
+    let moderators = community_members::table
+        .filter(community_members::role.eq(CommunityRole::Moderator.as_str()))
+        .select(community_members::user_id);
+    let names: Vec<(String, String, bool)> = users::table
+        .filter(users::erased_at.is_null())
+        .select((
+            users::username,
+            users::display_name,
+            users::is_admin.or(users::is_safeguarding_lead).or(users::id.eq_any(moderators)),
+        ))
+        .load(connection)?;
+    let taken = names.iter().any(|(username, shown, is_staff)| {
+        lookalike_key(username) == key || (*is_staff && lookalike_key(shown) == key)
+    });
+    if taken {
+        return Err(ApiError::conflict(
+            "display_name_taken",
+            "That display name looks too much like another member's name. Please choose another.",
+        ));
+    }
+    Ok(())
 }
 
 pub fn record_consent(connection: &mut AnyConnection, user_id: i64, consent: &Consent<'_>) -> ApiResult<()> {
@@ -91,12 +126,15 @@ pub fn email_of(connection: &mut AnyConnection, user_id: i64) -> ApiResult<(Opti
     Ok(users::table.find(user_id).select((users::email, users::email_verified_at)).first(connection)?)
 }
 
-/// Sets (or clears) a member's email; a new address is unverified until its link is used.
+/// Sets (or clears) a member's email; a new address is unverified until its
+/// link is used, and links mailed to the old one are void.
 pub fn set_email(connection: &mut AnyConnection, user_id: i64, email: Option<&Email>) -> ApiResult<()> {
     diesel::update(users::table.find(user_id))
         .set((users::email.eq(email.map(Email::as_str)), users::email_verified_at.eq(None::<i64>)))
         .execute(connection)?;
-    Ok(())
+    // A link mailed to the old address must not outlive it.
+    email_tokens::void(connection, user_id, Purpose::ResetPassword)?;
+    email_tokens::void(connection, user_id, Purpose::VerifyEmail)
 }
 
 /// Marks the member's current email verified; another account already
@@ -146,18 +184,23 @@ pub fn credentials(connection: &mut AnyConnection, username: &str) -> ApiResult<
 }
 
 pub fn id_by_username(connection: &mut AnyConnection, username: &str) -> ApiResult<i64> {
-    users::table
+    find_by_username(connection, username)?.ok_or_else(|| ApiError::not_found("There is no member with that username."))
+}
+
+/// The id of the (not erased) member with this username, if there is one.
+pub fn find_by_username(connection: &mut AnyConnection, username: &str) -> ApiResult<Option<i64>> {
+    Ok(users::table
         .filter(users::username_key.eq(key_of(username)))
         .filter(users::erased_at.is_null())
         .select(users::id)
         .first(connection)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("There is no member with that username."))
+        .optional()?)
 }
 
+/// Replaces a member's password hash and voids outstanding reset links.
 pub fn set_password(connection: &mut AnyConnection, user_id: i64, password_hash: String) -> ApiResult<()> {
     diesel::update(users::table.find(user_id)).set(users::password_hash.eq(password_hash)).execute(connection)?;
-    Ok(())
+    email_tokens::void(connection, user_id, Purpose::ResetPassword)
 }
 
 /// The latest version of each consent a member gave.

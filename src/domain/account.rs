@@ -45,13 +45,18 @@ pub fn key_of(username: &str) -> String {
     username.to_ascii_lowercase()
 }
 
-/// Up to 64 graphemes, no control characters.
+/// Up to 64 graphemes, no control characters, nothing hidden (see
+/// `domain::visible`); checked against look-alikes when stored.
 #[derive(Debug, Clone)]
 pub struct DisplayName(String);
 
 impl DisplayName {
     pub fn parse(text: &str) -> Result<Self, ApiError> {
         super::checked_text(text, "invalid_display_name", "A display name", 1, 64).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 
     pub fn into_inner(self) -> String {

@@ -14,6 +14,7 @@ impl ChatBody {
         if text.trim().is_empty() {
             return Err(ApiError::invalid("empty_message", "A message cannot be empty."));
         }
+        super::refuse_nul(&text, "invalid_message", "A message")?;
         if text.chars().count() > MAX_CHAT_CHARS {
             return Err(ApiError::invalid(
                 "message_too_long",

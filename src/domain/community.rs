@@ -46,7 +46,7 @@ pub fn check_about(text: &str, what: &str) -> Result<(), ApiError> {
     if text.chars().count() > MAX_ABOUT_CHARS {
         return Err(ApiError::invalid("too_long", format!("{what} can be at most {MAX_ABOUT_CHARS} characters long.")));
     }
-    Ok(())
+    super::refuse_nul(text, "invalid_text", what)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -23,6 +23,7 @@ impl PostBody {
         if text.trim().is_empty() {
             return Err(ApiError::invalid("empty_post", "A post cannot be empty."));
         }
+        super::refuse_nul(&text, "invalid_post", "A post")?;
         if text.chars().count() > MAX_POST_CHARS {
             return Err(ApiError::invalid(
                 "post_too_long",
@@ -102,9 +103,9 @@ impl ReactionKind {
     }
 }
 
-/// Renders Markdown through the safety pipeline; text too deeply nested to
-/// render safely is refused with the pipeline's own sentence.
+/// Renders Markdown through the safety pipeline; text past one of its
+/// limits (nesting, table shape, rendered size) is refused with the
+/// pipeline's own code and sentence.
 pub fn render(markdown: &str) -> Result<moderation::render::Rendered, ApiError> {
-    moderation::render::render_markdown(markdown)
-        .map_err(|error| ApiError::invalid("too_deeply_nested", error.to_string()))
+    moderation::render::render_markdown(markdown).map_err(|error| ApiError::invalid(error.code(), error.to_string()))
 }

@@ -10,11 +10,13 @@ pub mod following;
 pub mod moderation;
 pub mod search;
 pub mod time;
+pub mod visible;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-/// Trims `text` and checks it has `min..=max` graphemes and no control
-/// characters; `what` names the field in the error sentence.
+/// Trims `text` and checks it has `min..=max` graphemes, no control
+/// characters and nothing that hides what it shows (see [`visible`]);
+/// `what` names the field in the error sentence.
 fn checked_text(
     text: &str,
     code: &'static str,
@@ -33,5 +35,17 @@ fn checked_text(
     if trimmed.chars().any(char::is_control) {
         return Err(crate::error::ApiError::invalid(code, format!("{what} cannot contain control characters.")));
     }
+    if let Some(problem) = visible::problem(trimmed) {
+        return Err(crate::error::ApiError::invalid(code, format!("{what} {problem}")));
+    }
     Ok(trimmed.to_owned())
+}
+
+/// Refuses a NUL in a longer text (a post, a message, a note): it has no
+/// meaning in writing, and PostgreSQL cannot store one.
+fn refuse_nul(text: &str, code: &'static str, what: &str) -> Result<(), crate::error::ApiError> {
+    if text.contains('\0') {
+        return Err(crate::error::ApiError::invalid(code, format!("{what} cannot contain a NUL character.")));
+    }
+    Ok(())
 }

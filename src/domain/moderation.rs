@@ -112,6 +112,8 @@ pub enum LogAction {
     Pin,
     Unpin,
     Move,
+    /// A new title for a thread (its old one is kept in the log).
+    Retitle,
     Warn,
     Mute,
     Suspend,
@@ -142,6 +144,7 @@ text_enum!(LogAction {
     Pin => "pin",
     Unpin => "unpin",
     Move => "move",
+    Retitle => "retitle",
     Warn => "warn",
     Mute => "mute",
     Suspend => "suspend",
@@ -188,5 +191,6 @@ pub fn parse_free_text(text: &str, what: &str, min: usize) -> Result<String, Api
             format!("{what} must be between {min} and 2000 characters long."),
         ));
     }
+    super::refuse_nul(trimmed, "invalid_text", what)?;
     Ok(trimmed.to_owned())
 }

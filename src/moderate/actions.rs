@@ -16,6 +16,7 @@ use crate::db::sanctions::{self, NewSanction};
 use crate::db::threads as thread_store;
 use crate::db::{AnyConnection, chat, queue, safeguarding, users};
 use crate::domain::community::CommunityRole;
+use crate::domain::discussion::parse_title;
 use crate::domain::moderation::{ContentState, LogAction, SanctionKind, Subject, parse_reason};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
@@ -81,6 +82,12 @@ pub enum Command {
     Move {
         thread_id: i64,
         to_community: String,
+        reason: String,
+    },
+    /// Give a thread a new title (3 to 200 characters), for one that harms or exposes someone.
+    Retitle {
+        thread_id: i64,
+        title: String,
         reason: String,
     },
     /// A recorded warning, in a community (its slug) or instance-wide.
@@ -225,6 +232,9 @@ fn take(connection: &mut AnyConnection, actor: &Member, command: Command, origin
             let destination = community_store::by_slug(connection, &to_community)?;
             move_thread(connection, actor, thread_id, destination.id, &parse_reason(&reason)?, None)
         }
+        Command::Retitle { thread_id, title, reason } => {
+            retitle(connection, actor, thread_id, &parse_title(&title)?, &parse_reason(&reason)?, None)
+        }
         Command::Warn { member, community, reason } => {
             let community_id =
                 community.map(|slug| community_store::by_slug(connection, &slug)).transpose()?.map(|row| row.id);
@@ -291,7 +301,7 @@ pub fn required_for(action: LogAction, community_id: Option<i64>) -> ModerationA
         Approve | Hide | Dismiss | Hold | Reopen | Warn => ModerationAction::Review,
         ReachedOut | EscalatedToEmergencyServices | NoRiskOnReview => ModerationAction::Review,
         Remove | Restore | Edit => ModerationAction::Remove,
-        Lock | Unlock | Pin | Unpin | Move => ModerationAction::ManageThreads,
+        Lock | Unlock | Pin | Unpin | Move | Retitle => ModerationAction::ManageThreads,
         Mute | Lift => ModerationAction::RestrictInCommunity,
         Ban if community_id.is_some() => ModerationAction::RestrictInCommunity,
         Suspend | Ban => ModerationAction::RunInstance,
@@ -471,6 +481,25 @@ fn move_thread(
     subjects::move_thread_items(connection, thread_id, to)?;
     let details = json!({ "from": thread.community_id, "to": to });
     let log = log_thread(connection, actor, &thread, LogAction::Move, reason, details, reverses)?;
+    Ok(Applied::logged(log))
+}
+
+fn retitle(
+    connection: &mut AnyConnection,
+    actor: &Member,
+    thread_id: i64,
+    title: &str,
+    reason: &str,
+    reverses: Option<i64>,
+) -> ApiResult<Applied> {
+    let thread = thread_store::by_id(connection, thread_id)?;
+    allow(connection, actor, ModerationAction::ManageThreads, Some(thread.community_id))?;
+    if thread.title == title {
+        return Err(ApiError::conflict("no_change", "The thread already has that title."));
+    }
+    thread_store::retitle(connection, thread_id, title)?;
+    let details = json!({ "previous_title": thread.title, "title": title });
+    let log = log_thread(connection, actor, &thread, LogAction::Retitle, reason, details, reverses)?;
     Ok(Applied::logged(log))
 }
 
@@ -740,6 +769,11 @@ fn undo(connection: &mut AnyConnection, actor: &Member, log_id: i64, reason: &st
         Move => {
             let from = details["from"].as_i64().ok_or_else(|| ApiError::internal("move without a source"))?;
             move_thread(connection, actor, entry.subject_id, from, reason, reverses)
+        }
+        Retitle => {
+            let title =
+                details["previous_title"].as_str().ok_or_else(|| ApiError::internal("retitle without a title"))?;
+            retitle(connection, actor, entry.subject_id, title, reason, reverses)
         }
         Warn | Mute | Suspend | Ban => {
             let sanction_id =

@@ -15,6 +15,7 @@ use crate::domain::community::CommunityRole;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::safety::limits::{Counted, count_attempt};
+use crate::safety::names;
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -89,20 +90,25 @@ pub async fn register(
     let password_hash = state.passwords.hash(&password).await?;
     let guidelines_version = state.instance.guidelines.version.clone();
     let consent_version = state.instance.health_data_consent.version.clone();
-    let user_id = state
+    let shared = state.clone();
+    let (user_id, support) = state
         .db
         .write(move |connection| {
+            let screened = names::screen(connection, &shared.safety, display_name)?;
             let consents = [
                 Consent { kind: GUIDELINES, version: &guidelines_version },
                 Consent { kind: HEALTH_DATA, version: &consent_version },
             ];
-            users::create(
+            let display_name = screened.name.clone();
+            let user_id = users::create(
                 connection,
                 NewUser { username: &username, display_name, password_hash, is_admin: false, consents: &consents },
-            )
+            )?;
+            screened.queue_if_asked(connection, user_id)?;
+            Ok((user_id, screened.show_helplines.then(|| shared.safety.support())))
         })
         .await?;
-    start_session(&state, &request, user_id, actix_web::http::StatusCode::CREATED).await
+    start_session(&state, &request, user_id, actix_web::http::StatusCode::CREATED, support).await
 }
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts",

@@ -42,14 +42,16 @@ pub async fn list(state: web::Data<AppState>, member: Member) -> ApiResult<web::
     ))
 }
 
-#[utoipa::path(put, path = "/api/v1/blocks/{username}", tag = "blocks",
+#[utoipa::path(put, path = "/api/v1/blocks/{username}",
+    params(("username" = String, Path, description = "The member's username.")), tag = "blocks",
     description = "Block a member (both ways: neither sees the other's posts and messages). Blocking twice changes nothing.",
     responses((status = 204), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn block(state: web::Data<AppState>, member: Member, username: web::Path<String>) -> ApiResult<HttpResponse> {
     change(&state, member, username.into_inner(), true).await
 }
 
-#[utoipa::path(delete, path = "/api/v1/blocks/{username}", tag = "blocks",
+#[utoipa::path(delete, path = "/api/v1/blocks/{username}",
+    params(("username" = String, Path, description = "The member's username.")), tag = "blocks",
     responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn unblock(
     state: web::Data<AppState>,

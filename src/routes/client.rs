@@ -36,7 +36,6 @@ pub async fn asset(request: HttpRequest, path: web::Path<String>) -> HttpRespons
         Some(file) => HttpResponse::Ok()
             .content_type(file.metadata.mimetype())
             .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
-            .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
             .body(bytes(file.data)),
         None => super::errors::not_found(request).await,
     }
@@ -65,7 +64,6 @@ fn page(state: &AppState) -> HttpResponse {
             .content_type("text/html; charset=utf-8")
             .insert_header((header::CACHE_CONTROL, "no-cache"))
             .insert_header((header::CONTENT_SECURITY_POLICY, PAGE_POLICY))
-            .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
             .body(page.clone()),
         None => ApiError::internal("frontend/dist/index.html was not embedded").error_response(),
     }

@@ -205,7 +205,8 @@ pub async fn create(
     Ok(HttpResponse::Created().json(view(row, 0, Some(Membership::None))?))
 }
 
-#[utoipa::path(get, path = "/api/v1/communities/{slug}", tag = "communities",
+#[utoipa::path(get, path = "/api/v1/communities/{slug}",
+    params(("slug" = String, Path, description = "The community's slug.")), tag = "communities",
     responses((status = 200, body = CommunityView), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     state: web::Data<AppState>,
@@ -228,7 +229,8 @@ pub struct MembershipView {
     membership: Membership,
 }
 
-#[utoipa::path(post, path = "/api/v1/communities/{slug}/membership", tag = "communities",
+#[utoipa::path(post, path = "/api/v1/communities/{slug}/membership",
+    params(("slug" = String, Path, description = "The community's slug.")), tag = "communities",
     description = "Join (public and members-only communities) or ask to join (approval communities).",
     responses((status = 200, body = MembershipView), (status = 202, body = MembershipView),
               (status = 401, body = crate::error::ErrorBody)))]
@@ -257,7 +259,8 @@ pub async fn join(state: web::Data<AppState>, member: Member, slug: web::Path<St
     Ok(HttpResponse::build(status).json(MembershipView { membership }))
 }
 
-#[utoipa::path(delete, path = "/api/v1/communities/{slug}/membership", tag = "communities",
+#[utoipa::path(delete, path = "/api/v1/communities/{slug}/membership",
+    params(("slug" = String, Path, description = "The community's slug.")), tag = "communities",
     description = "Leave a community, or withdraw a request to join it.",
     responses((status = 204), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn leave(state: web::Data<AppState>, member: Member, slug: web::Path<String>) -> ApiResult<HttpResponse> {
@@ -282,7 +285,8 @@ pub struct JoinRequestView {
     requested_at: Timestamp,
 }
 
-#[utoipa::path(get, path = "/api/v1/communities/{slug}/membership-requests", tag = "communities",
+#[utoipa::path(get, path = "/api/v1/communities/{slug}/membership-requests",
+    params(("slug" = String, Path, description = "The community's slug.")), tag = "communities",
     responses((status = 200, body = Vec<JoinRequestView>), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn requests(
     state: web::Data<AppState>,
@@ -331,7 +335,8 @@ pub enum DecisionKind {
     Refuse,
 }
 
-#[utoipa::path(post, path = "/api/v1/communities/{slug}/membership-requests/{username}", tag = "communities",
+#[utoipa::path(post, path = "/api/v1/communities/{slug}/membership-requests/{username}",
+    params(("slug" = String, Path, description = "The community's slug."), ("username" = String, Path, description = "The member's username.")), tag = "communities",
     request_body = Decision,
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn decide(
@@ -353,7 +358,8 @@ pub async fn decide(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[utoipa::path(put, path = "/api/v1/communities/{slug}/moderators/{username}", tag = "communities",
+#[utoipa::path(put, path = "/api/v1/communities/{slug}/moderators/{username}",
+    params(("slug" = String, Path, description = "The community's slug."), ("username" = String, Path, description = "The member's username.")), tag = "communities",
     description = "Appoint a moderator (making them a member if they are not one).",
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn appoint(
@@ -378,7 +384,8 @@ pub async fn appoint(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[utoipa::path(delete, path = "/api/v1/communities/{slug}/moderators/{username}", tag = "communities",
+#[utoipa::path(delete, path = "/api/v1/communities/{slug}/moderators/{username}",
+    params(("slug" = String, Path, description = "The community's slug."), ("username" = String, Path, description = "The member's username.")), tag = "communities",
     description = "Return a moderator to ordinary membership: admins, or a moderator stepping down.",
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn dismiss(

@@ -70,7 +70,8 @@ pub async fn remove(state: web::Data<AppState>, member: Member) -> ApiResult<Htt
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[utoipa::path(post, path = "/api/v1/email-verifications/{token}", tag = "email",
+#[utoipa::path(post, path = "/api/v1/email-verifications/{token}",
+    params(("token" = String, Path, description = "The token from the link in the letter.")), tag = "email",
     description = "Use a verification link (once, before it expires).",
     responses((status = 204), (status = 409, body = crate::error::ErrorBody), (status = 410, body = crate::error::ErrorBody)))]
 pub async fn verify(state: web::Data<AppState>, token: web::Path<String>) -> ApiResult<HttpResponse> {
@@ -140,7 +141,8 @@ pub struct NewPassword {
     password: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/password-resets/{token}", tag = "email", request_body = NewPassword,
+#[utoipa::path(post, path = "/api/v1/password-resets/{token}",
+    params(("token" = String, Path, description = "The token from the link in the letter.")), tag = "email", request_body = NewPassword,
     description = "Use a reset link (once, before it expires) to set a new password; every session of the account ends.",
     responses((status = 204), (status = 410, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn reset(

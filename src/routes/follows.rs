@@ -93,7 +93,8 @@ async fn change(state: &AppState, member: Member, place: Place, level: Option<Fo
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[utoipa::path(get, path = "/api/v1/threads/{id}/follow", tag = "following",
+#[utoipa::path(get, path = "/api/v1/threads/{id}/follow",
+    params(("id" = i64, Path, description = "The thread's id.")), tag = "following",
     description = "How closely you follow a thread (`normal` when you never chose).",
     responses((status = 200, body = FollowDraft), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn thread_level(
@@ -104,7 +105,8 @@ pub async fn thread_level(
     level(&state, member, Place::Thread(id.into_inner())).await
 }
 
-#[utoipa::path(put, path = "/api/v1/threads/{id}/follow", tag = "following", request_body = FollowDraft,
+#[utoipa::path(put, path = "/api/v1/threads/{id}/follow",
+    params(("id" = i64, Path, description = "The thread's id.")), tag = "following", request_body = FollowDraft,
     description = "Follow a thread: `watching` (every new post), `normal` (replies to you and mentions) or `muted` (nothing).",
     responses((status = 204), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn follow_thread(
@@ -116,7 +118,8 @@ pub async fn follow_thread(
     change(&state, member, Place::Thread(id.into_inner()), Some(body.into_inner().level)).await
 }
 
-#[utoipa::path(delete, path = "/api/v1/threads/{id}/follow", tag = "following",
+#[utoipa::path(delete, path = "/api/v1/threads/{id}/follow",
+    params(("id" = i64, Path, description = "The thread's id.")), tag = "following",
     description = "Stop following a thread: back to `normal`, and replying will not start watching it again.",
     responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn unfollow_thread(
@@ -127,7 +130,8 @@ pub async fn unfollow_thread(
     change(&state, member, Place::Thread(id.into_inner()), None).await
 }
 
-#[utoipa::path(get, path = "/api/v1/communities/{slug}/follow", tag = "following",
+#[utoipa::path(get, path = "/api/v1/communities/{slug}/follow",
+    params(("slug" = String, Path, description = "The community's slug.")), tag = "following",
     description = "How closely you follow a community (`normal` when you never chose).",
     responses((status = 200, body = FollowDraft), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn community_level(
@@ -138,7 +142,8 @@ pub async fn community_level(
     level(&state, member, Place::Community(slug.into_inner())).await
 }
 
-#[utoipa::path(put, path = "/api/v1/communities/{slug}/follow", tag = "following", request_body = FollowDraft,
+#[utoipa::path(put, path = "/api/v1/communities/{slug}/follow",
+    params(("slug" = String, Path, description = "The community's slug.")), tag = "following", request_body = FollowDraft,
     description = "Follow a community: `watching` (every new post in every thread), `normal` or `muted` (nothing from it, \
 not even mentions). A thread's own level wins.",
     responses((status = 204), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
@@ -151,7 +156,8 @@ pub async fn follow_community(
     change(&state, member, Place::Community(slug.into_inner()), Some(body.into_inner().level)).await
 }
 
-#[utoipa::path(delete, path = "/api/v1/communities/{slug}/follow", tag = "following",
+#[utoipa::path(delete, path = "/api/v1/communities/{slug}/follow",
+    params(("slug" = String, Path, description = "The community's slug.")), tag = "following",
     description = "Stop following a community: back to `normal`.",
     responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn unfollow_community(

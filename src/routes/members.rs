@@ -23,7 +23,8 @@ pub struct MemberView {
     joined_at: Timestamp,
 }
 
-#[utoipa::path(get, path = "/api/v1/members/{username}", tag = "members",
+#[utoipa::path(get, path = "/api/v1/members/{username}",
+    params(("username" = String, Path, description = "The member's username.")), tag = "members",
     description = "A member's username, display name and when they joined, by username in any case. Signed-in members only.",
     responses((status = 200, body = MemberView), (status = 401, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody)))]

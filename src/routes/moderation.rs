@@ -61,6 +61,7 @@ fn reviewed_communities(connection: &mut AnyConnection, member: &Member) -> ApiR
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct QueueQuery {
     /// One community's items (its slug); all you may see when absent.
@@ -430,7 +431,8 @@ fn note_views(connection: &mut AnyConnection, rows: Vec<NoteRow>) -> ApiResult<V
         .collect())
 }
 
-#[utoipa::path(get, path = "/api/v1/moderation/items/{id}", tag = "moderation",
+#[utoipa::path(get, path = "/api/v1/moderation/items/{id}",
+    params(("id" = i64, Path, description = "The queue item's id.")), tag = "moderation",
     description = "One queue item with its reports, context, the author's recent history, actions on them and notes.",
     responses((status = 200, body = ItemDetail), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn item(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<web::Json<ItemDetail>> {
@@ -473,7 +475,8 @@ pub async fn item(state: web::Data<AppState>, member: Member, id: web::Path<i64>
     Ok(web::Json(detail))
 }
 
-#[utoipa::path(put, path = "/api/v1/moderation/items/{id}/claim", tag = "moderation",
+#[utoipa::path(put, path = "/api/v1/moderation/items/{id}/claim",
+    params(("id" = i64, Path, description = "The queue item's id.")), tag = "moderation",
     description = "Claim an item so other moderators see you have it; the claim lapses after a while.",
     responses((status = 204), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn claim(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {
@@ -492,7 +495,8 @@ pub async fn claim(state: web::Data<AppState>, member: Member, id: web::Path<i64
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[utoipa::path(delete, path = "/api/v1/moderation/items/{id}/claim", tag = "moderation",
+#[utoipa::path(delete, path = "/api/v1/moderation/items/{id}/claim",
+    params(("id" = i64, Path, description = "The queue item's id.")), tag = "moderation",
     description = "Let go of your claim on an item.",
     responses((status = 204), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn unclaim(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {
@@ -547,7 +551,8 @@ pub struct ReasonDraft {
     reason: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/moderation/log/{id}/reversal", tag = "moderation", request_body = ReasonDraft,
+#[utoipa::path(post, path = "/api/v1/moderation/log/{id}/reversal",
+    params(("id" = i64, Path, description = "The log entry's id.")), tag = "moderation", request_body = ReasonDraft,
     description = "Reverse a logged action (a hidden post restored, a thread unlocked, a ban lifted); the reversal is logged too.",
     responses((status = 201, body = LogEntryView), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn reverse(
@@ -562,6 +567,7 @@ pub async fn reverse(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct NoteQuery {
     /// The community the note belongs to (its slug); an instance-wide note when absent (admins, safeguarding lead).
@@ -576,7 +582,8 @@ pub struct NoteDraft {
     community: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/moderation/members/{username}/notes", tag = "moderation", params(NoteQuery),
+#[utoipa::path(get, path = "/api/v1/moderation/members/{username}/notes", tag = "moderation",
+    params(("username" = String, Path, description = "The member's username."), NoteQuery),
     description = "Moderators' notes on a member: instance-wide ones and those of communities you moderate.",
     responses((status = 200, body = Vec<NoteView>), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn notes(
@@ -601,7 +608,8 @@ pub async fn notes(
     Ok(web::Json(views))
 }
 
-#[utoipa::path(post, path = "/api/v1/moderation/members/{username}/notes", tag = "moderation", request_body = NoteDraft,
+#[utoipa::path(post, path = "/api/v1/moderation/members/{username}/notes",
+    params(("username" = String, Path, description = "The member's username.")), tag = "moderation", request_body = NoteDraft,
     responses((status = 201, body = NoteView), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn add_note(
     state: web::Data<AppState>,

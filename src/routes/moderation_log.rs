@@ -83,6 +83,7 @@ pub fn entry_views(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct LogQuery {
     /// One community's entries (its slug).
@@ -136,6 +137,7 @@ pub async fn log_page(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     community: Option<String>,
@@ -243,7 +245,7 @@ pub struct AppealDraft {
 /// Actions a member may appeal: those that took something away.
 fn appealable(action: LogAction) -> bool {
     use LogAction::*;
-    matches!(action, Hide | Remove | Edit | Lock | Move | Warn | Mute | Suspend | Ban)
+    matches!(action, Hide | Remove | Edit | Lock | Move | Retitle | Warn | Mute | Suspend | Ban)
 }
 
 #[utoipa::path(post, path = "/api/v1/appeals", tag = "moderation", request_body = AppealDraft,
@@ -324,7 +326,8 @@ pub struct DecisionDraft {
     reason: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/appeals/{id}/decision", tag = "moderation", request_body = DecisionDraft,
+#[utoipa::path(post, path = "/api/v1/appeals/{id}/decision",
+    params(("id" = i64, Path, description = "The appeal's id.")), tag = "moderation", request_body = DecisionDraft,
     description = "Decide an appeal (not the moderator who acted). Overturning reverses the action; both are logged.",
     responses((status = 200, body = AppealView), (status = 403, body = crate::error::ErrorBody),
               (status = 409, body = crate::error::ErrorBody)))]

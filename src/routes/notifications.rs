@@ -175,6 +175,7 @@ fn what_was_done(action: LogAction, subject_kind: &str) -> String {
         Pin => format!("pinned {yours}"),
         Unpin => format!("unpinned {yours}"),
         Move => format!("moved {yours}"),
+        Retitle => format!("retitled {yours}"),
         Warn => String::from("warned you"),
         Mute => String::from("muted you"),
         Suspend => String::from("suspended your account"),
@@ -194,6 +195,7 @@ pub fn latest(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Option<
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct InboxQuery {
     /// From a previous page's `next_cursor`.
@@ -246,7 +248,8 @@ pub async fn list(
     Ok(web::Json(inbox))
 }
 
-#[utoipa::path(post, path = "/api/v1/notifications/{id}/read", tag = "notifications",
+#[utoipa::path(post, path = "/api/v1/notifications/{id}/read",
+    params(("id" = i64, Path, description = "The notification's id.")), tag = "notifications",
     description = "Mark one notification read; the next event of its group starts a new line.",
     responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn read_one(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {

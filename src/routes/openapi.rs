@@ -1,7 +1,8 @@
 //! The OpenAPI description of the JSON API, served at `/api/v1/openapi.json`.
 
 use actix_web::HttpResponse;
-use utoipa::OpenApi;
+use utoipa::openapi::{Content, Ref, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
 
 use super::{
     accounts, blocks, communities, email, follows, instance, members, moderation, moderation_log, notifications, posts,
@@ -106,9 +107,31 @@ use super::{
         notifications::read_all,
         search::search,
     ),
-    components(schemas(crate::error::ErrorBody))
+    components(schemas(crate::error::ErrorBody)),
+    modifiers(&EveryErrorDocumented)
 )]
 struct ApiDoc;
+
+/// Any operation can also answer with an error the handler does not name
+/// (a malformed body or parameter, a missing session, a rate limit, a
+/// body too large): each in the one error shape, documented once for all as
+/// the `default` response, so a client or fuzzer knows what to expect.
+struct EveryErrorDocumented;
+
+impl Modify for EveryErrorDocumented {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let error = ResponseBuilder::new()
+            .description("An error: `{\"error\": {\"code\", \"message\"}}` with the status that fits it.")
+            .content("application/json", Content::new(Some(Ref::from_schema_name("ErrorBody"))))
+            .build();
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for operation in operations.into_iter().flatten() {
+                operation.responses.responses.entry("default".into()).or_insert_with(|| error.clone().into());
+            }
+        }
+    }
+}
 
 pub async fn document() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())

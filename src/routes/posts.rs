@@ -15,7 +15,7 @@ use crate::db::posts::{self as store, NewContent, PostListing, PostRow, Reader};
 use crate::db::queue::ItemSubject;
 use crate::db::threads::{self as thread_store, ThreadRow};
 use crate::domain::community::Visibility;
-use crate::domain::discussion::{ContentWarning, PostBody, ReactionKind, render};
+use crate::domain::discussion::{ContentWarning, PostBody, ReactionKind, parse_title, render};
 use crate::domain::moderation::ContentState;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
@@ -232,7 +232,8 @@ pub fn single_view(connection: &mut AnyConnection, post_id: i64, reader: Reader)
     post_views(connection, vec![listing], reader)?.pop().ok_or_else(|| ApiError::internal("post view missing"))
 }
 
-#[utoipa::path(patch, path = "/api/v1/posts/{id}", tag = "posts", request_body = PostDraft,
+#[utoipa::path(patch, path = "/api/v1/posts/{id}",
+    params(("id" = i64, Path, description = "The post's id.")), tag = "posts", request_body = PostDraft,
     description = "Replace a post's text and content warning; the earlier version is kept.",
     responses((status = 200, body = PostView), (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody)))]
@@ -265,7 +266,8 @@ pub async fn edit(
     Ok(web::Json(view))
 }
 
-#[utoipa::path(delete, path = "/api/v1/posts/{id}", tag = "posts",
+#[utoipa::path(delete, path = "/api/v1/posts/{id}",
+    params(("id" = i64, Path, description = "The post's id.")), tag = "posts",
     description = "Delete your post. Replies stay, under a placeholder; a first post with no replies takes its thread.",
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn delete(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {
@@ -292,7 +294,8 @@ pub struct RevisionView {
     replaced_at: Option<Timestamp>,
 }
 
-#[utoipa::path(get, path = "/api/v1/posts/{id}/revisions", tag = "posts",
+#[utoipa::path(get, path = "/api/v1/posts/{id}/revisions",
+    params(("id" = i64, Path, description = "The post's id.")), tag = "posts",
     description = "Every version of a post, oldest first, the current one last. For the author and moderators.",
     responses((status = 200, body = Vec<RevisionView>), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn revisions(
@@ -329,7 +332,8 @@ pub async fn revisions(
     Ok(web::Json(versions))
 }
 
-#[utoipa::path(put, path = "/api/v1/posts/{id}/reactions/{kind}", tag = "posts",
+#[utoipa::path(put, path = "/api/v1/posts/{id}/reactions/{kind}",
+    params(("id" = i64, Path, description = "The post's id."), ("kind" = String, Path, description = "The reaction (one the instance lists).")), tag = "posts",
     description = "Leave a supportive reaction (`hug`, `me_too`, `thank_you`, `strength`); leaving it twice changes nothing.",
     responses((status = 200, body = PostView), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn react(
@@ -340,7 +344,8 @@ pub async fn react(
     change_reaction(state, member, path.into_inner(), true).await
 }
 
-#[utoipa::path(delete, path = "/api/v1/posts/{id}/reactions/{kind}", tag = "posts",
+#[utoipa::path(delete, path = "/api/v1/posts/{id}/reactions/{kind}",
+    params(("id" = i64, Path, description = "The post's id."), ("kind" = String, Path, description = "The reaction (one the instance lists).")), tag = "posts",
     responses((status = 200, body = PostView), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn unreact(
     state: web::Data<AppState>,
@@ -386,15 +391,62 @@ pub fn screen_post(
     member: &Member,
     community_id: i64,
     standing: Standing,
-    mut content: NewContent,
+    content: NewContent,
 ) -> ApiResult<(NewContent, Screened)> {
-    let screened =
-        writing::check(connection, state, member, community_id, standing, Writing::Post, content.body.as_str())?;
+    let (_, content, screened) = screen_titled(connection, state, member, community_id, standing, None, content)?;
+    Ok((content, screened))
+}
+
+/// Screens a new thread's title and first post as one text, so a title
+/// meets the same filters and crisis screening as a body; returns the
+/// title to store (with replaced words) beside the content.
+pub fn screen_thread(
+    connection: &mut AnyConnection,
+    state: &AppState,
+    member: &Member,
+    community_id: i64,
+    standing: Standing,
+    title: String,
+    content: NewContent,
+) -> ApiResult<(String, NewContent, Screened)> {
+    let (title, content, screened) =
+        screen_titled(connection, state, member, community_id, standing, Some(title), content)?;
+    Ok((title.unwrap_or_default(), content, screened))
+}
+
+/// Between a title and its post when they are screened as one text; a
+/// title has no line breaks, so the first one is where the post begins.
+const TITLE_BREAK: &str = "\n\n";
+
+fn screen_titled(
+    connection: &mut AnyConnection,
+    state: &AppState,
+    member: &Member,
+    community_id: i64,
+    standing: Standing,
+    mut title: Option<String>,
+    mut content: NewContent,
+) -> ApiResult<(Option<String>, NewContent, Screened)> {
+    let text = match &title {
+        Some(title) => format!("{title}{TITLE_BREAK}{}", content.body.as_str()),
+        None => content.body.as_str().to_owned(),
+    };
+    let screened = writing::check(connection, state, member, community_id, standing, Writing::Post, &text)?;
     if let Some(replaced) = &screened.replaced_text {
-        content.body = PostBody::parse(replaced.clone())?;
+        let body = match title.as_mut() {
+            Some(title) => {
+                let (new_title, body) = replaced.split_once(TITLE_BREAK).ok_or_else(|| {
+                    ApiError::invalid("invalid_title", "A word filter changed the title too much; please reword it.")
+                })?;
+                *title = parse_title(new_title)?;
+                body
+            }
+            None => replaced.as_str(),
+        };
+        content.body = PostBody::parse(body.to_owned())?;
         let rendered = render(content.body.as_str())?;
         (content.html, content.render_version) = (rendered.html, rendered.policy_version);
     }
     content.state = screened.state;
-    Ok((content, screened))
+    Ok((title, content, screened))
 }

@@ -105,7 +105,8 @@ pub async fn erase_self(
     erase_account(&state, member.user_id, RequestedBy::Member).await
 }
 
-#[utoipa::path(delete, path = "/api/v1/admin/users/{username}", tag = "privacy",
+#[utoipa::path(delete, path = "/api/v1/admin/users/{username}",
+    params(("username" = String, Path, description = "The member's username.")), tag = "privacy",
     description = "Erase a member's account on their request (instance admins).",
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn erase_member(

@@ -54,7 +54,8 @@ fn room_view(row: RoomRow) -> RoomView {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/communities/{slug}/rooms", tag = "chat",
+#[utoipa::path(get, path = "/api/v1/communities/{slug}/rooms",
+    params(("slug" = String, Path, description = "The community's slug.")), tag = "chat",
     responses((status = 200, body = Vec<RoomView>), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn list(
     state: web::Data<AppState>,
@@ -78,7 +79,8 @@ pub struct RoomDraft {
     name: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/communities/{slug}/rooms", tag = "chat", request_body = RoomDraft,
+#[utoipa::path(post, path = "/api/v1/communities/{slug}/rooms",
+    params(("slug" = String, Path, description = "The community's slug.")), tag = "chat", request_body = RoomDraft,
     responses((status = 201, body = RoomView), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn create(
     state: web::Data<AppState>,
@@ -122,7 +124,8 @@ fn moderated_room(connection: &mut crate::db::AnyConnection, room: i64, member: 
     Ok(row)
 }
 
-#[utoipa::path(delete, path = "/api/v1/rooms/{id}", tag = "chat",
+#[utoipa::path(delete, path = "/api/v1/rooms/{id}",
+    params(("id" = i64, Path, description = "The room's id.")), tag = "chat",
     description = "Archive a room (moderators). Its history stays; the community's own room cannot be archived.",
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn archive(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {
@@ -141,6 +144,7 @@ pub async fn archive(state: web::Data<AppState>, member: Member, id: web::Path<i
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryQuery {
     /// Messages after this sequence number, oldest first.
@@ -182,7 +186,8 @@ fn message_view(listing: MessageListing, blocked: bool) -> MessageView {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/rooms/{id}/messages", tag = "chat", params(HistoryQuery),
+#[utoipa::path(get, path = "/api/v1/rooms/{id}/messages", tag = "chat",
+    params(("id" = i64, Path, description = "The room's id."), HistoryQuery),
     description = "A page of a room's messages in sequence order: after `after`, before `before`, or the newest.",
     responses((status = 200, body = Vec<MessageView>), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn history(
@@ -222,7 +227,8 @@ pub async fn history(
     ))
 }
 
-#[utoipa::path(delete, path = "/api/v1/messages/{id}", tag = "chat",
+#[utoipa::path(delete, path = "/api/v1/messages/{id}",
+    params(("id" = i64, Path, description = "The chat message's id.")), tag = "chat",
     description = "Delete a chat message: its author deletes it; a moderator's delete is the logged `remove` action. \
 Every client in the room is told.",
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
@@ -265,7 +271,8 @@ pub struct MuteDraft {
     reason: Option<String>,
 }
 
-#[utoipa::path(put, path = "/api/v1/rooms/{id}/mutes/{username}", tag = "chat", request_body = MuteDraft,
+#[utoipa::path(put, path = "/api/v1/rooms/{id}/mutes/{username}",
+    params(("id" = i64, Path, description = "The room's id."), ("username" = String, Path, description = "The member's username.")), tag = "chat", request_body = MuteDraft,
     description = "Mute a member in a room for a time (moderators): the logged `mute` action for one room.",
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn mute(
@@ -293,7 +300,8 @@ pub async fn mute(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[utoipa::path(delete, path = "/api/v1/rooms/{id}/mutes/{username}", tag = "chat",
+#[utoipa::path(delete, path = "/api/v1/rooms/{id}/mutes/{username}",
+    params(("id" = i64, Path, description = "The room's id."), ("username" = String, Path, description = "The member's username.")), tag = "chat",
     description = "Lift a member's mutes in a room (moderators), each logged as the reversal of its mute.",
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn unmute(

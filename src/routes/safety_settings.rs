@@ -38,6 +38,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FilterQuery {
     /// A community's own filters (its slug); the instance's when absent.
@@ -136,7 +137,8 @@ pub async fn create(
     Ok(HttpResponse::Created().json(view))
 }
 
-#[utoipa::path(delete, path = "/api/v1/moderation/filters/{id}", tag = "moderation",
+#[utoipa::path(delete, path = "/api/v1/moderation/filters/{id}",
+    params(("id" = i64, Path, description = "The word filter's id.")), tag = "moderation",
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn delete(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let filter_id = id.into_inner();
@@ -160,7 +162,8 @@ pub struct CommunitySafety {
     hold_first_posts: i32,
 }
 
-#[utoipa::path(put, path = "/api/v1/communities/{slug}/safety", tag = "moderation", request_body = CommunitySafety,
+#[utoipa::path(put, path = "/api/v1/communities/{slug}/safety",
+    params(("slug" = String, Path, description = "The community's slug.")), tag = "moderation", request_body = CommunitySafety,
     responses((status = 200, body = CommunitySafety), (status = 403, body = crate::error::ErrorBody),
               (status = 422, body = crate::error::ErrorBody)))]
 pub async fn set_community_safety(
@@ -199,7 +202,8 @@ async fn set_lead(state: web::Data<AppState>, member: Member, username: String, 
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[utoipa::path(put, path = "/api/v1/admin/safeguarding-leads/{username}", tag = "moderation",
+#[utoipa::path(put, path = "/api/v1/admin/safeguarding-leads/{username}",
+    params(("username" = String, Path, description = "The member's username.")), tag = "moderation",
     description = "Appoint a safeguarding lead (admins): they receive urgent items from every community.",
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn appoint_lead(
@@ -210,7 +214,8 @@ pub async fn appoint_lead(
     set_lead(state, member, username.into_inner(), true).await
 }
 
-#[utoipa::path(delete, path = "/api/v1/admin/safeguarding-leads/{username}", tag = "moderation",
+#[utoipa::path(delete, path = "/api/v1/admin/safeguarding-leads/{username}",
+    params(("username" = String, Path, description = "The member's username.")), tag = "moderation",
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn stand_down_lead(
     state: web::Data<AppState>,

@@ -30,6 +30,7 @@ const MAX_LIMIT: i64 = 50;
 const MAX_OFFSET: i64 = 1000;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
     /// Words to find (all of them); "quoted words" must appear together. At most 200 characters.
@@ -123,7 +124,8 @@ pub async fn search(
 }
 
 /// Where a reader's search may look: the communities they may read (or the
-/// one they named, if they may), without authors a block hides from them.
+/// one they named, if they may), without authors a block hides from them;
+/// nowhere, for an author who does not exist.
 fn scope_for(
     connection: &mut AnyConnection,
     reader: Option<&Member>,
@@ -148,7 +150,22 @@ fn scope_for(
             readable
         }
     };
-    let author = author.map(|username| users::id_by_username(connection, username)).transpose()?;
+    let author = match author {
+        Some(username) => match users::find_by_username(connection, username)? {
+            Some(id) => Some(id),
+            // Nowhere to look: answered like an author with no visible
+            // posts, so search does not tell whether a username exists.
+            None => {
+                return Ok(Scope {
+                    communities: Vec::new(),
+                    author: None,
+                    hidden_authors: Vec::new(),
+                    without_crisis: false,
+                });
+            }
+        },
+        None => None,
+    };
     let hidden_authors = match reader {
         Some(member) => blocks::hidden_from(connection, member.user_id)?.into_iter().collect(),
         None => Vec::new(),

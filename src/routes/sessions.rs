@@ -12,11 +12,13 @@ use utoipa::ToSchema;
 use crate::auth::Member;
 use crate::auth::session::{self, COOKIE_NAME, Origin, Which};
 use crate::db::users;
+use crate::domain::account::Username;
 use crate::domain::device;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
-use crate::safety::limits::{Counted, count_attempt};
+use crate::safety::limits::{Counted, count_attempt, count_failed_sign_in, slow_down_guessed_account};
 use crate::safety::participation;
+use crate::safety::writing::Support;
 use crate::state::AppState;
 
 /// How long the browser keeps the cookie; the server's sliding expiry is
@@ -36,6 +38,9 @@ pub struct SignedIn {
     /// The session token, for `Authorization: Bearer`; browsers can rely on the cookie.
     token: String,
     username: String,
+    /// Helplines, when the display name given at registration suggests the member may be at risk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    support: Option<Support>,
 }
 
 #[utoipa::path(post, path = "/api/v1/sessions", tag = "sessions", request_body = SignIn,
@@ -46,9 +51,16 @@ pub async fn sign_in(
     body: web::Json<SignIn>,
 ) -> ApiResult<HttpResponse> {
     let SignIn { username, password } = body.into_inner();
+    let account = username.to_lowercase();
     count_attempt(&state, &request, Counted::SignInFromAddress, None).await?;
-    count_attempt(&state, &request, Counted::SignInToAccount, Some(&username.to_lowercase())).await?;
-    let found = state.db.read(move |connection| users::credentials(connection, &username)).await?;
+    count_attempt(&state, &request, Counted::SignInToAccountFromAddress, Some(&account)).await?;
+    slow_down_guessed_account(&state, &account).await?;
+    // A name no account could have (PostgreSQL refuses a NUL in text) is
+    // looked up nowhere and answered like any unknown user.
+    let found = match Username::parse(&username) {
+        Ok(username) => state.db.read(move |connection| users::credentials(connection, username.as_str())).await?,
+        Err(_) => None,
+    };
     let (user_id, stored_hash) = match found {
         Some((id, hash)) => (Some(id), Some(hash)),
         None => (None, None),
@@ -57,9 +69,12 @@ pub async fn sign_in(
     match user_id {
         Some(user_id) if matched => {
             state.db.read(move |connection| participation::ensure_may_sign_in(connection, user_id)).await?;
-            start_session(&state, &request, user_id, StatusCode::OK).await
+            start_session(&state, &request, user_id, StatusCode::OK, None).await
         }
-        _ => Err(ApiError::unauthorized("invalid_credentials", "That username and password don't match an account.")),
+        _ => {
+            count_failed_sign_in(&state, &account).await?;
+            Err(ApiError::unauthorized("invalid_credentials", "That username and password don't match an account."))
+        }
     }
 }
 
@@ -78,6 +93,7 @@ pub async fn start_session(
     request: &HttpRequest,
     user_id: i64,
     status: StatusCode,
+    support: Option<Support>,
 ) -> ApiResult<HttpResponse> {
     let user_agent = request
         .headers()
@@ -96,7 +112,11 @@ pub async fn start_session(
             Ok((token.expose().to_owned(), username))
         })
         .await?;
-    Ok(HttpResponse::build(status).cookie(session_cookie(token.clone(), state)).json(SignedIn { token, username }))
+    Ok(HttpResponse::build(status).cookie(session_cookie(token.clone(), state)).json(SignedIn {
+        token,
+        username,
+        support,
+    }))
 }
 
 fn session_cookie(token: String, state: &AppState) -> Cookie<'static> {
@@ -148,7 +168,8 @@ pub async fn list(state: web::Data<AppState>, member: Member) -> ApiResult<web::
     ))
 }
 
-#[utoipa::path(delete, path = "/api/v1/me/sessions/{id}", tag = "sessions",
+#[utoipa::path(delete, path = "/api/v1/me/sessions/{id}",
+    params(("id" = i64, Path, description = "The session's id.")), tag = "sessions",
     description = "End one of the member's sessions; its device is signed out at once, live connection included.",
     responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn end_one(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {

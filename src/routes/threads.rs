@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::posts::{PostView, new_post_view, post_views, reader_of, screen_post, thread_in_context};
+use super::posts::{PostView, new_post_view, post_views, reader_of, screen_post, screen_thread, thread_in_context};
 use crate::auth::{Member, Viewer};
 use crate::db::communities as community_store;
 use crate::db::follows::{self, Followed};
@@ -36,6 +36,7 @@ pub const DEFAULT_PAGE: i64 = 50;
 pub const MAX_PAGE: i64 = 200;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     /// From a previous page's `next_cursor`.
@@ -118,7 +119,8 @@ fn summary(listing: ThreadListing) -> ThreadSummary {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/communities/{slug}/threads", tag = "threads", params(PageQuery),
+#[utoipa::path(get, path = "/api/v1/communities/{slug}/threads", tag = "threads",
+    params(("slug" = String, Path, description = "The community's slug."), PageQuery),
     responses((status = 200, body = ThreadList), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn list(
     state: web::Data<AppState>,
@@ -209,7 +211,8 @@ pub struct ThreadPage {
     support: Option<Support>,
 }
 
-#[utoipa::path(post, path = "/api/v1/communities/{slug}/threads", tag = "threads", request_body = ThreadDraft,
+#[utoipa::path(post, path = "/api/v1/communities/{slug}/threads",
+    params(("slug" = String, Path, description = "The community's slug.")), tag = "threads", request_body = ThreadDraft,
     responses((status = 201, body = ThreadPage), (status = 403, body = crate::error::ErrorBody),
               (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
@@ -228,7 +231,8 @@ pub async fn create(
         .write(move |connection| {
             let (community, standing) = community_store::readable_by_slug(connection, &slug, Some(&author))?;
             policy::post(community.visibility()?, standing)?;
-            let (content, screened) = screen_post(connection, &shared, &author, community.id, standing, content)?;
+            let (title, content, screened) =
+                screen_thread(connection, &shared, &author, community.id, standing, title, content)?;
             let state = content.state;
             let (thread_id, post_id) = thread_store::create(connection, community.id, author.user_id, title, content)?;
             let subject = ItemSubject::post(post_id, community.id, author.user_id);
@@ -244,7 +248,8 @@ pub async fn create(
     Ok(HttpResponse::Created().json(page))
 }
 
-#[utoipa::path(get, path = "/api/v1/threads/{id}", tag = "threads", params(PageQuery),
+#[utoipa::path(get, path = "/api/v1/threads/{id}", tag = "threads",
+    params(("id" = i64, Path, description = "The thread's id."), PageQuery),
     responses((status = 200, body = ThreadPage), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     state: web::Data<AppState>,
@@ -351,7 +356,8 @@ pub struct ReplyDraft {
     content_warning: Option<ContentWarning>,
 }
 
-#[utoipa::path(post, path = "/api/v1/threads/{id}/posts", tag = "threads", request_body = ReplyDraft,
+#[utoipa::path(post, path = "/api/v1/threads/{id}/posts",
+    params(("id" = i64, Path, description = "The thread's id.")), tag = "threads", request_body = ReplyDraft,
     responses((status = 201, body = PostView), (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn reply(

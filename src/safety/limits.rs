@@ -3,6 +3,10 @@
 //! which leave no row when refused, from counters in `rate_limits` keyed by
 //! a hash of the address or name (never the address itself). A per-process
 //! limiter in front turns a flood away before it reaches the database.
+//!
+//! Sign-in guesses are refused per account and address together, never per
+//! account alone, so nobody can lock the owner out; an account guessed at
+//! from many addresses answers more slowly instead.
 
 use std::num::NonZeroU32;
 use std::time::Duration;
@@ -22,6 +26,8 @@ const MINUTE_MS: i64 = 60 * 1000;
 const HOUR_MS: i64 = 60 * MINUTE_MS;
 const DAY_MS: i64 = 24 * HOUR_MS;
 const QUARTER_HOUR_MS: i64 = 15 * MINUTE_MS;
+/// The longest an answer to a much-guessed account is held back.
+const MAX_SIGN_IN_DELAY_SECONDS: u64 = 10;
 
 /// Refuses a post or reply past the member's hourly allowance, a new
 /// member's being their own; their trust is worked out only once they
@@ -89,7 +95,10 @@ pub fn reporting(connection: &mut AnyConnection, settings: &Settings, user_id: i
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Counted {
     SignInFromAddress,
-    SignInToAccount,
+    /// Attempts on one account from one address: refused past the allowance.
+    SignInToAccountFromAddress,
+    /// Failed attempts on one account from anywhere: slowed past the allowance, never refused.
+    FailedSignInToAccount,
     RegistrationFromAddress,
     PasswordResetForEmail,
 }
@@ -98,7 +107,8 @@ impl Counted {
     fn prefix(self) -> &'static str {
         match self {
             Self::SignInFromAddress => "sign_in_address",
-            Self::SignInToAccount => "sign_in_account",
+            Self::SignInToAccountFromAddress => "sign_in_account_address",
+            Self::FailedSignInToAccount => "failed_sign_in_account",
             Self::RegistrationFromAddress => "registration_address",
             Self::PasswordResetForEmail => "password_reset_email",
         }
@@ -106,25 +116,38 @@ impl Counted {
 
     fn window_ms(self) -> i64 {
         match self {
-            Self::SignInFromAddress | Self::SignInToAccount => QUARTER_HOUR_MS,
+            Self::SignInFromAddress | Self::SignInToAccountFromAddress | Self::FailedSignInToAccount => QUARTER_HOUR_MS,
             Self::RegistrationFromAddress | Self::PasswordResetForEmail => HOUR_MS,
         }
     }
 
     fn limit(self, settings: &Settings) -> u32 {
         match self {
-            Self::SignInFromAddress | Self::SignInToAccount => settings.sign_ins_per_quarter_hour,
+            Self::SignInFromAddress | Self::SignInToAccountFromAddress | Self::FailedSignInToAccount => {
+                settings.sign_ins_per_quarter_hour
+            }
             Self::RegistrationFromAddress => settings.registrations_per_hour,
             Self::PasswordResetForEmail => settings.password_resets_per_hour,
         }
     }
 
+    /// Whether the request's address is part of what is counted.
+    fn counts_address(self) -> bool {
+        matches!(self, Self::SignInFromAddress | Self::SignInToAccountFromAddress | Self::RegistrationFromAddress)
+    }
+
+    fn window_start(self, now: i64) -> i64 {
+        now - now.rem_euclid(self.window_ms())
+    }
+
     fn refusal(self) -> ApiError {
         match self {
-            Self::SignInFromAddress | Self::SignInToAccount => ApiError::too_many(
-                "too_many_sign_ins",
-                "Too many sign-in attempts. Please wait 15 minutes and try again.",
-            ),
+            Self::SignInFromAddress | Self::SignInToAccountFromAddress | Self::FailedSignInToAccount => {
+                ApiError::too_many(
+                    "too_many_sign_ins",
+                    "Too many sign-in attempts. Please wait 15 minutes and try again.",
+                )
+            }
             Self::RegistrationFromAddress => ApiError::too_many(
                 "too_many_registrations",
                 "Too many accounts have been created from here recently. Please try again in an hour.",
@@ -147,7 +170,7 @@ impl LocalLimits {
     pub fn new(settings: &Settings) -> Self {
         let kinds = [
             Counted::SignInFromAddress,
-            Counted::SignInToAccount,
+            Counted::SignInToAccountFromAddress,
             Counted::RegistrationFromAddress,
             Counted::PasswordResetForEmail,
         ];
@@ -189,33 +212,75 @@ fn key_for(kind: Counted, value: &str) -> String {
 /// Counts one attempt in the shared counters; refuses it when the
 /// window's allowance is spent in any process.
 fn count_in_database(connection: &mut AnyConnection, settings: &Settings, kind: Counted, key: &str) -> ApiResult<()> {
-    let now = Timestamp::now().0;
-    let window_start = now - now.rem_euclid(kind.window_ms());
-    let hits = rate_limits::hit(connection, key, window_start)?;
+    let hits = rate_limits::hit(connection, key, kind.window_start(Timestamp::now().0))?;
     if i64::from(hits) > i64::from(kind.limit(settings)) {
         return Err(kind.refusal());
     }
     Ok(())
 }
 
-/// Counts one attempt from the request's address, or at `name` when given.
+/// What `kind` counts for this request: `name` when given, the request's
+/// address when the kind counts it, or both together.
+fn counted_value(kind: Counted, request: &actix_web::HttpRequest, behind_proxy: bool, name: Option<&str>) -> String {
+    let address = kind.counts_address().then(|| client_address(request, behind_proxy));
+    match (name, address) {
+        (Some(name), Some(address)) => format!("{name}\u{0}{address}"),
+        (Some(name), None) => name.to_owned(),
+        (None, address) => address.unwrap_or_default(),
+    }
+}
+
+/// Counts one attempt of `kind` (see [`counted_value`]) and refuses it past the allowance.
 pub async fn count_attempt(
     state: &crate::state::AppState,
     request: &actix_web::HttpRequest,
     kind: Counted,
     name: Option<&str>,
 ) -> ApiResult<()> {
-    let value = match name {
-        Some(name) => name.to_owned(),
-        None => client_address(request, state.settings.behind_proxy),
-    };
     let settings = state.settings.clone();
     let local = &state.local_limits;
-    let key = key_for(kind, &value);
+    let key = key_for(kind, &counted_value(kind, request, settings.behind_proxy, name));
     if !local.allows(kind, &key) {
         return Err(kind.refusal());
     }
     state.db.write(move |connection| count_in_database(connection, &settings, kind, &key)).await
+}
+
+/// Counts a failed sign-in to `account` (a lower-case name), from any address.
+pub async fn count_failed_sign_in(state: &crate::state::AppState, account: &str) -> ApiResult<()> {
+    let kind = Counted::FailedSignInToAccount;
+    let key = key_for(kind, account);
+    state
+        .db
+        .write(move |connection| {
+            rate_limits::hit(connection, &key, kind.window_start(Timestamp::now().0))?;
+            Ok(())
+        })
+        .await
+}
+
+/// Holds back a sign-in to `account` for as long as its failures in this
+/// window call for: guessing from many addresses gets slower and slower,
+/// while the owner, with the right password, still gets in.
+pub async fn slow_down_guessed_account(state: &crate::state::AppState, account: &str) -> ApiResult<()> {
+    let kind = Counted::FailedSignInToAccount;
+    let key = key_for(kind, account);
+    let failures = state
+        .db
+        .read(move |connection| rate_limits::hits(connection, &key, kind.window_start(Timestamp::now().0)))
+        .await?;
+    let delay = sign_in_delay(failures, state.settings.sign_ins_per_quarter_hour);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    Ok(())
+}
+
+/// One second per failure beyond the allowance, up to a bound.
+fn sign_in_delay(failures: i32, allowance: u32) -> Duration {
+    let beyond = i64::from(failures) - i64::from(allowance);
+    let seconds = u64::try_from(beyond).unwrap_or(0).min(MAX_SIGN_IN_DELAY_SECONDS);
+    Duration::from_secs(seconds)
 }
 
 /// The address a request came from: the proxy's `X-Forwarded-For` when the
@@ -241,5 +306,19 @@ pub async fn housekeeping(state: std::sync::Arc<crate::state::AppState>) {
         if let Err(error) = state.db.write(purge_counters).await {
             tracing::warn!(code = error.code(), "could not purge old rate-limit counters");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_guessed_account_slows_down_only_past_its_allowance_and_within_a_bound() {
+        assert_eq!(sign_in_delay(0, 30), Duration::ZERO);
+        assert_eq!(sign_in_delay(30, 30), Duration::ZERO);
+        assert_eq!(sign_in_delay(31, 30), Duration::from_secs(1));
+        assert_eq!(sign_in_delay(35, 30), Duration::from_secs(5));
+        assert_eq!(sign_in_delay(10_000, 30), Duration::from_secs(MAX_SIGN_IN_DELAY_SECONDS));
     }
 }

@@ -3,6 +3,7 @@
 //! chat message passes before it is stored.
 
 pub mod limits;
+pub mod names;
 pub mod participation;
 pub mod screening;
 pub mod trust;

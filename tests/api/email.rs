@@ -147,3 +147,48 @@ async fn reset_links_for_one_address_are_limited_whether_or_not_it_has_an_accoun
     assert_eq!(resets, 2, "only the allowed requests sent a link");
     app.post("/api/v1/password-resets", None, json!({ "email": "ben@example.org" })).await.assert_status(202);
 }
+
+/// Asks for a reset link for `email` and returns its token, the `nth` letter to that address.
+async fn reset_token(app: &TestApp, sink: &SmtpSink, email: &str, nth: usize) -> String {
+    app.post("/api/v1/password-resets", None, json!({ "email": email })).await.assert_status(202);
+    let letter = sink.letter_to(email, nth).await;
+    assert!(letter.data.contains("Subject: Reset your Kindred password"), "{}", letter.data);
+    letter.token()
+}
+
+async fn use_reset(app: &TestApp, token: &str) -> crate::helpers::Reply {
+    app.post(&format!("/api/v1/password-resets/{token}"), None, json!({ "password": "a brand new password" })).await
+}
+
+#[tokio::test]
+async fn a_password_change_voids_outstanding_reset_links() {
+    let (app, sink) = app_with_mail(|_| {}).await;
+    let amy = app.register("amy").await;
+    verified(&app, &sink, &amy, "amy@example.org").await;
+    let token = reset_token(&app, &sink, "amy@example.org", 2).await;
+    let change = json!({ "current_password": PASSWORD, "new_password": "a changed long password" });
+    app.send(reqwest::Method::PUT, "/api/v1/me/password", Some(&amy), Some(change)).await.assert_status(204);
+    use_reset(&app, &token).await.assert_error(410, "link_expired");
+    app.sign_in("amy", "a changed long password").await.assert_status(200);
+
+    // A password set from the command line voids them too.
+    let token = reset_token(&app, &sink, "amy@example.org", 3).await;
+    let password = kindred::domain::account::Password::parse("set by the admin".into()).expect("a password");
+    kindred::admin::reset_password(&mut app.connect(), "amy", &password).expect("reset");
+    use_reset(&app, &token).await.assert_error(410, "link_expired");
+}
+
+#[tokio::test]
+async fn an_email_change_or_removal_voids_outstanding_reset_links() {
+    let (app, sink) = app_with_mail(|_| {}).await;
+    let amy = app.register("amy").await;
+    verified(&app, &sink, &amy, "amy@example.org").await;
+    let token = reset_token(&app, &sink, "amy@example.org", 2).await;
+    verified(&app, &sink, &amy, "amy@elsewhere.org").await;
+    use_reset(&app, &token).await.assert_error(410, "link_expired");
+
+    let token = reset_token(&app, &sink, "amy@elsewhere.org", 2).await;
+    app.delete("/api/v1/me/email", Some(&amy)).await.assert_status(204);
+    use_reset(&app, &token).await.assert_error(410, "link_expired");
+    app.sign_in("amy", PASSWORD).await.assert_status(200);
+}

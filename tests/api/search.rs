@@ -252,3 +252,22 @@ async fn a_very_common_word_is_ranked_among_its_newest_matches() {
     let rare = search(&app, None, &[("q", "everyone")]).await;
     assert_eq!(found(&rare).len(), 1, "a word with few uses is found wherever it is");
 }
+
+#[tokio::test]
+async fn an_unknown_author_is_answered_like_an_author_with_no_visible_posts() {
+    let app = app().await;
+    let admin = app.admin("admin").await;
+    app.community(&admin, "open", "public").await;
+    let amy = app.register("amy").await;
+    app.join(&amy, "open").await.assert_status(200);
+    app.thread(&amy, "open", "Breathing", &format!("A {WORD} at the window")).await;
+    app.register("quiet").await;
+
+    let quiet = search(&app, None, &[("q", WORD), ("author", "quiet")]).await;
+    let nobody = search(&app, None, &[("q", WORD), ("author", "nobody_here")]).await;
+    quiet.assert_status(200);
+    nobody.assert_status(200);
+    assert_eq!(quiet.body, nobody.body, "the answer does not tell whether the username exists");
+    assert_eq!(found(&nobody), Vec::new());
+    assert_eq!(found(&search(&app, None, &[("q", WORD), ("author", "amy")]).await).len(), 1, "her first post");
+}

@@ -60,6 +60,7 @@ const ACTIONS: Record<LogAction, string> = {
   pin: 'Thread pinned',
   unpin: 'Thread unpinned',
   move: 'Thread moved',
+  retitle: 'Thread retitled',
   warn: 'Warning',
   mute: 'Muted',
   suspend: 'Suspended',

@@ -310,6 +310,7 @@ export type LogAction =
   | 'pin'
   | 'unpin'
   | 'move'
+  | 'retitle'
   | 'warn'
   | 'mute'
   | 'suspend'
@@ -360,6 +361,7 @@ export type ModerationCommand =
   | { action: 'edit'; post_id: number; body: string; reason: string }
   | { action: 'lock' | 'unlock' | 'pin' | 'unpin'; thread_id: number; reason: string }
   | { action: 'move'; thread_id: number; to_community: string; reason: string }
+  | { action: 'retitle'; thread_id: number; title: string; reason: string }
   | { action: 'warn'; member: string; community?: string; reason: string }
   | { action: 'mute'; member: string; community: string; room_id?: number; minutes: number; reason: string }
   | { action: 'suspend'; member: string; minutes: number; reason: string }
