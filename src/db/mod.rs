@@ -161,22 +161,54 @@ pub fn revert_all_migrations(connection: &mut AnyConnection) -> anyhow::Result<(
 /// Makes pooled connections from a parsed URL.
 struct Manager(DatabaseUrl);
 
+/// A pooled connection and whether its last use failed. A connection the
+/// database server ended (a restart, `pg_terminate_backend`) fails every
+/// query yet looks whole; the pool checks one that failed before taking it
+/// back, so a dead connection is replaced at once instead of when it ages out.
+pub struct Pooled {
+    connection: AnyConnection,
+    failed: bool,
+}
+
+impl std::ops::Deref for Pooled {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        &self.connection
+    }
+}
+
+impl std::ops::DerefMut for Pooled {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.connection
+    }
+}
+
 impl ManageConnection for Manager {
-    type Connection = AnyConnection;
+    type Connection = Pooled;
     type Error = r2d2::Error;
 
-    fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
-        self.0
+    fn connect(&self) -> Result<Pooled, r2d2::Error> {
+        let connection = self
+            .0
             .connect()
-            .map_err(|error| r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(error.to_string())))
+            .map_err(|error| r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(error.to_string())))?;
+        Ok(Pooled { connection, failed: false })
     }
 
-    fn is_valid(&self, connection: &mut AnyConnection) -> Result<(), r2d2::Error> {
-        connection.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+    fn is_valid(&self, pooled: &mut Pooled) -> Result<(), r2d2::Error> {
+        pooled.connection.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _: &mut AnyConnection) -> bool {
-        false
+    /// A connection left in a transaction is broken; one whose last use
+    /// failed is broken if it cannot answer `SELECT 1` (a round trip only
+    /// after a failure, so the common path pays nothing).
+    fn has_broken(&self, pooled: &mut Pooled) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        if pooled.connection.is_broken() {
+            return true;
+        }
+        std::mem::take(&mut pooled.failed) && self.is_valid(pooled).is_err()
     }
 }
 
@@ -222,8 +254,10 @@ impl Db {
     {
         let pool = self.pool.clone();
         blocking(move || {
-            let mut connection = pool.get().map_err(ApiError::unavailable)?;
-            query(&mut connection)
+            let mut pooled = pool.get().map_err(ApiError::unavailable)?;
+            let result = query(&mut pooled);
+            pooled.failed = result.is_err();
+            result
         })
         .await
     }
@@ -246,6 +280,7 @@ impl Db {
             let connection: &mut AnyConnection = &mut pooled;
             let written = connection.transaction(change);
             generation.fetch_add(1, Ordering::Release);
+            pooled.failed = written.is_err();
             written
         })
         .await

@@ -20,6 +20,7 @@ mod migrations;
 mod moderation;
 mod privacy;
 mod processes;
+mod recovery;
 mod search;
 mod smtp;
 mod writes;
