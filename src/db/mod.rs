@@ -9,6 +9,7 @@ pub mod communities;
 pub mod email_tokens;
 pub mod exports;
 pub mod follows;
+mod health;
 pub mod moderation_log;
 pub mod notifications;
 pub mod outbox;
@@ -33,6 +34,7 @@ use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
 use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use health::WriteProbe;
 use writer::Writer;
 
 use crate::error::{ApiError, ApiResult};
@@ -223,6 +225,7 @@ pub struct Db {
     /// Counts this process's committed writes, so what was read from the
     /// database can be known stale (see `pages`).
     generation: Arc<AtomicU64>,
+    probe: WriteProbe,
 }
 
 impl Db {
@@ -243,7 +246,7 @@ impl Db {
             AnyConnection::Sqlite(_) => Some(Writer::start(first, generation.clone())?),
             AnyConnection::Postgres(_) => None,
         };
-        Ok(Self { pool, sqlite_writer, generation })
+        Ok(Self { pool, sqlite_writer, generation, probe: WriteProbe::default() })
     }
 
     /// Runs `query` on a pooled connection, off the async threads.
@@ -284,6 +287,11 @@ impl Db {
             written
         })
         .await
+    }
+
+    /// Whether a small write commits now (the health check asks).
+    pub async fn writes_commit(&self) -> bool {
+        self.probe.writes_commit(self).await
     }
 
     /// Moves on with every write this process makes (committed or not).

@@ -427,3 +427,10 @@ diesel::table! {
 diesel::joinable!(thread_follows -> threads (thread_id));
 diesel::joinable!(community_follows -> communities (community_id));
 diesel::joinable!(notifications -> users (user_id));
+
+diesel::table! {
+    health_probe (id) {
+        id -> BigInt,
+        probes -> BigInt,
+    }
+}

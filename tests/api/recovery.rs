@@ -1,15 +1,18 @@
-//! Database blips: when PostgreSQL ends every connection (a restart, a
+//! Database trouble: when PostgreSQL ends every connection (a restart, a
 //! failover, `pg_terminate_backend`), the server replaces its connections
-//! and serves again within seconds (writes, `/healthz`, new websockets).
+//! and serves again within seconds (writes, `/healthz`, new websockets);
+//! when writes fail (a full disk), `/healthz` says so.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use diesel::RunQueryDsl;
+use diesel::connection::SimpleConnection;
+use kindred::db::AnyConnection;
 use serde_json::json;
 
-use crate::helpers::{Account, Api, postgres_admin_url, spawn_app_with};
+use crate::helpers::{Account, Api, postgres_admin_url, spawn_app, spawn_app_with};
 
 /// How long service may take to return after the connections are ended.
 const RECOVERY: Duration = Duration::from_secs(5);
@@ -101,4 +104,55 @@ async fn writes_and_health_return_within_seconds_after_postgres_ends_every_conne
     for task in load {
         task.await.expect("a load task ends");
     }
+}
+
+/// Makes every update of the health check's row fail as a full disk would.
+fn fail_probe_writes(connection: &mut AnyConnection) {
+    let sql = match connection {
+        AnyConnection::Sqlite(_) => {
+            "CREATE TRIGGER disk_full BEFORE UPDATE ON health_probe \
+             BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;"
+        }
+        AnyConnection::Postgres(_) => {
+            "CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device'; END $$; \
+             CREATE TRIGGER disk_full BEFORE UPDATE ON health_probe FOR EACH ROW EXECUTE FUNCTION disk_full();"
+        }
+    };
+    connection.batch_execute(sql).expect("the failing trigger is made");
+}
+
+fn mend_probe_writes(connection: &mut AnyConnection) {
+    let sql = match connection {
+        AnyConnection::Sqlite(_) => "DROP TRIGGER disk_full;",
+        AnyConnection::Postgres(_) => "DROP TRIGGER disk_full ON health_probe;",
+    };
+    connection.batch_execute(sql).expect("the failing trigger is dropped");
+}
+
+/// Polls `/healthz` until it answers `status`, within a generous bound.
+async fn health_becomes(api: &Api, status: u16) -> serde_json::Value {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let reply = api.get("/healthz", None).await;
+        if reply.status == status {
+            return reply.body;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "/healthz never answered {status}; last: {reply:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn health_reports_a_failing_write_path_as_unavailable_while_reads_still_work() {
+    let app = spawn_app().await;
+    assert_eq!(health_becomes(&app, 200).await["status"], "ok");
+
+    let mut connection = app.connect();
+    fail_probe_writes(&mut connection);
+    assert_eq!(health_becomes(&app, 503).await["status"], "database not writable");
+    app.get("/api/v1/instance", None).await.assert_status(200);
+
+    mend_probe_writes(&mut connection);
+    assert_eq!(health_becomes(&app, 200).await["status"], "ok");
 }
