@@ -8,6 +8,7 @@ pub mod chat;
 pub mod communities;
 pub mod email_tokens;
 pub mod exports;
+mod files;
 pub mod follows;
 mod health;
 pub mod moderation_log;
@@ -96,19 +97,18 @@ impl DatabaseUrl {
         Ok(Self::Sqlite(PathBuf::from(url)))
     }
 
-    /// Opens one connection, set up for use; a SQLite file's folder is created.
+    /// Opens one connection, set up for use; a SQLite file and its folder
+    /// are created private to this account (see `files`).
     pub fn connect(&self) -> anyhow::Result<AnyConnection> {
         match self {
             Self::Sqlite(path) => {
-                if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(folder).map_err(|error| {
-                        anyhow::anyhow!("cannot create the database folder {}: {error}", folder.display())
-                    })?;
-                }
+                files::make_private(path)?;
                 let path_text = path.to_str().ok_or_else(|| anyhow::anyhow!("the SQLite path is not UTF-8"))?;
                 let mut connection = SqliteConnection::establish(path_text)
                     .map_err(|error| anyhow::anyhow!("cannot open SQLite database {}: {error}", path.display()))?;
-                connection.batch_execute(SQLITE_SETUP)?;
+                connection
+                    .batch_execute(SQLITE_SETUP)
+                    .map_err(|error| anyhow::anyhow!("cannot use {} as a SQLite database: {error}", path.display()))?;
                 Ok(AnyConnection::Sqlite(connection))
             }
             Self::Postgres(url) => {

@@ -8,6 +8,7 @@ mod chat;
 mod cli;
 mod client;
 mod communities;
+mod data_files;
 mod discussions;
 mod email;
 mod erasure;
