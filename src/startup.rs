@@ -94,6 +94,8 @@ impl Application {
                 .configure(routes::configure)
                 .default_service(web::to(routes::client::fallback))
         })
+        .disable_signals()
+        .shutdown_timeout(SHUTDOWN_GRACE.as_secs())
         .listen(listener)?
         .run();
         tracing::info!(address = %local, "Kindred is listening");
@@ -109,8 +111,44 @@ impl Application {
         self.state.clone().into_inner()
     }
 
+    /// Serves until SIGTERM or SIGINT, then stops gracefully: websockets
+    /// close with 1012 (service restart) so clients reconnect, requests in
+    /// flight get `SHUTDOWN_GRACE` to finish, and SQLite's write-ahead log is
+    /// merged and emptied, so a cold copy of the database file is whole.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let Self { mut server, state, .. } = self;
+        let handle = server.handle();
+        tokio::select! {
+            stopped = &mut server => return stopped,
+            () = stop_signal() => {}
+        }
+        tracing::info!("stopping: closing live connections and finishing requests in flight");
+        state.hub.shut_down();
+        // The server's own future carries out the stop, so both are awaited.
+        let ((), served) = tokio::join!(handle.stop(true), server);
+        served?;
+        if let Err(error) = state.db.empty_the_log().await {
+            tracing::warn!(error = error.message(), "the database's write-ahead log was left as it was");
+        }
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Resolves on the first SIGTERM (a service manager stopping us) or SIGINT (Ctrl-C).
+async fn stop_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
+        (Ok(mut terminate), Ok(mut interrupt)) => {
+            tokio::select! {
+                _ = terminate.recv() => {}
+                _ = interrupt.recv() => {}
+            }
+        }
+        (Err(error), _) | (_, Err(error)) => {
+            tracing::error!(%error, "cannot listen for stop signals; stop the server with SIGKILL");
+            std::future::pending::<()>().await;
+        }
     }
 }
 
@@ -127,6 +165,10 @@ fn access_log() -> middleware::Logger {
 /// How often the notifier looks for posts queued by other processes or
 /// left by one that stopped (its own posts it tells at once).
 const NOTIFIER_SWEEP: Duration = Duration::from_secs(1);
+
+/// How long requests in flight get to finish once the server is told to
+/// stop; with the log merged after, the process is gone within 5 seconds.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 
 /// Shortest metrics token accepted: long enough not to be guessed.
 const MIN_METRICS_TOKEN_CHARS: usize = 16;

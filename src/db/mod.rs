@@ -294,6 +294,19 @@ impl Db {
         self.probe.writes_commit(self).await
     }
 
+    /// On SQLite, merges the write-ahead log into the database file and
+    /// empties it (see `files::empty_the_log`); nothing to do on PostgreSQL.
+    pub async fn empty_the_log(&self) -> ApiResult<()> {
+        if self.sqlite_writer.is_none() {
+            return Ok(());
+        }
+        self.read(|connection| match connection {
+            AnyConnection::Sqlite(sqlite) => files::empty_the_log(sqlite).map_err(ApiError::internal),
+            AnyConnection::Postgres(_) => Ok(()),
+        })
+        .await
+    }
+
     /// Moves on with every write this process makes (committed or not).
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)

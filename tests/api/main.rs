@@ -23,5 +23,6 @@ mod privacy;
 mod processes;
 mod recovery;
 mod search;
+mod shutdown;
 mod smtp;
 mod writes;

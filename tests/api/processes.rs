@@ -10,13 +10,13 @@ use crate::helpers::{Account, Api, TestDatabase, fresh_database, postgres_admin_
 use crate::live_client::{LiveClient, PATIENCE, default_room, seqs};
 
 /// A `kindred` server running as its own process; killed when dropped.
-struct ServerProcess {
-    child: Child,
-    api: Api,
+pub struct ServerProcess {
+    pub child: Child,
+    pub api: Api,
 }
 
 impl ServerProcess {
-    async fn start(database_url: &str) -> ServerProcess {
+    pub async fn start(database_url: &str) -> ServerProcess {
         let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("addr").port();
         let child = Command::new(env!("CARGO_BIN_EXE_kindred"))
             .env("KINDRED_DATABASE_URL", database_url)
