@@ -89,6 +89,7 @@ impl Application {
                 .wrap(middleware::from_fn(csrf::enforce))
                 .wrap(ErrorHandlers::new().default_handler(errors::to_json))
                 .wrap(middleware::Compress::default())
+                .wrap(middleware::from_fn(routes::live::uncompressed_upgrades))
                 .wrap(middleware::from_fn(metrics::record))
                 .wrap(access_log())
                 .configure(routes::configure)

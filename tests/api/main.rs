@@ -25,4 +25,5 @@ mod recovery;
 mod search;
 mod shutdown;
 mod smtp;
+mod upgrade_refusals;
 mod writes;
