@@ -19,6 +19,7 @@ mod live_client;
 mod metrics;
 mod migrations;
 mod moderation;
+mod password_memory;
 mod privacy;
 mod processes;
 mod recovery;
