@@ -35,6 +35,9 @@ impl Application {
     /// Opens everything the settings name; an error says what is wrong in
     /// one sentence (a bad database URL, a port in use).
     pub fn build(settings: Settings) -> anyhow::Result<Self> {
+        if settings.database_pool_size == 0 {
+            anyhow::bail!("database_pool_size must be at least 1: the server reads through that many connections");
+        }
         let url = DatabaseUrl::parse(&settings.database_url)?;
         let db = Db::open(&url, settings.database_pool_size)?;
         let listener = TcpListener::bind(&settings.addr)

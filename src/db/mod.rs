@@ -138,17 +138,22 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Runs every pending migration of the connection's backend.
-pub fn run_migrations(connection: &mut AnyConnection) -> anyhow::Result<()> {
+/// Runs every pending migration of the connection's backend; returns the
+/// versions applied, oldest first.
+pub fn run_migrations(connection: &mut AnyConnection) -> anyhow::Result<Vec<String>> {
     let applied = match connection {
-        AnyConnection::Sqlite(inner) => inner.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-        AnyConnection::Postgres(inner) => inner.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+        AnyConnection::Sqlite(inner) => inner
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|versions| versions.iter().map(ToString::to_string).collect::<Vec<_>>()),
+        AnyConnection::Postgres(inner) => inner
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|versions| versions.iter().map(ToString::to_string).collect::<Vec<_>>()),
     }
     .map_err(|error| anyhow::anyhow!("migration failed: {error}"))?;
-    if applied > 0 {
-        tracing::info!(applied, "database migrations applied");
+    if !applied.is_empty() {
+        tracing::info!(applied = applied.len(), "database migrations applied");
     }
-    Ok(())
+    Ok(applied)
 }
 
 /// Reverts every applied migration (used by the migration round-trip test).

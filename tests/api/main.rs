@@ -8,6 +8,7 @@ mod chat;
 mod cli;
 mod client;
 mod communities;
+mod configuration;
 mod data_files;
 mod discussions;
 mod email;
