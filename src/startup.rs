@@ -157,10 +157,15 @@ async fn stop_signal() {
 }
 
 /// One line per request: method, path, status, size and time. Never the
-/// query string or a body; a path that carries a token is logged without it.
+/// query string or a body; a path that carries a token is logged without
+/// it, and one that names a member as its route's pattern (`{username}`),
+/// so the log holds no member's name (an erasure could not reach it there).
 fn access_log() -> middleware::Logger {
     middleware::Logger::new("%{request}xi %s %b %Dms")
-        .custom_request_replace("request", |request| format!("{} {}", request.method(), logged_path(request.path())))
+        .custom_request_replace("request", |request| {
+            let pattern = request.match_pattern();
+            format!("{} {}", request.method(), logged_path(request.path(), pattern.as_deref()))
+        })
         .exclude("/healthz")
         .exclude("/metrics")
 }
@@ -179,7 +184,10 @@ const MIN_METRICS_TOKEN_CHARS: usize = 16;
 
 const SECRET_PATHS: [&str; 2] = ["/api/v1/password-resets/", "/api/v1/email-verifications/"];
 
-fn logged_path(path: &str) -> String {
+fn logged_path(path: &str, pattern: Option<&str>) -> String {
+    if let Some(pattern) = pattern.filter(|pattern| pattern.contains("{username}")) {
+        return pattern.to_owned();
+    }
     match SECRET_PATHS.iter().find(|prefix| path.starts_with(*prefix)) {
         Some(prefix) => format!("{prefix}<token>"),
         None => path.to_owned(),
@@ -222,9 +230,17 @@ mod tests {
 
     #[test]
     fn the_access_log_never_shows_a_link_token() {
-        assert_eq!(logged_path("/api/v1/password-resets/abc123"), "/api/v1/password-resets/<token>");
-        assert_eq!(logged_path("/api/v1/email-verifications/abc123"), "/api/v1/email-verifications/<token>");
-        assert_eq!(logged_path("/api/v1/password-resets"), "/api/v1/password-resets");
-        assert_eq!(logged_path("/api/v1/threads/7"), "/api/v1/threads/7");
+        assert_eq!(logged_path("/api/v1/password-resets/abc123", None), "/api/v1/password-resets/<token>");
+        assert_eq!(logged_path("/api/v1/email-verifications/abc123", None), "/api/v1/email-verifications/<token>");
+        assert_eq!(logged_path("/api/v1/password-resets", None), "/api/v1/password-resets");
+        assert_eq!(logged_path("/api/v1/threads/7", Some("/api/v1/threads/{id}")), "/api/v1/threads/7");
+    }
+
+    #[test]
+    fn the_access_log_never_names_a_member() {
+        let pattern = Some("/api/v1/members/{username}");
+        assert_eq!(logged_path("/api/v1/members/quinn", pattern), "/api/v1/members/{username}");
+        let blocks = Some("/api/v1/blocks/{username}");
+        assert_eq!(logged_path("/api/v1/blocks/quinn", blocks), "/api/v1/blocks/{username}");
     }
 }

@@ -46,8 +46,11 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 /// SQLite settings applied to every new connection; `busy_timeout` first so
 /// the others wait for a lock instead of failing. Temporary data (the undo
 /// copies each write's savepoint keeps) stays in memory, not in a file.
+/// Deleted content is overwritten with zeros (`secure_delete`), so an
+/// erased member's bytes do not linger in freed pages.
 const SQLITE_SETUP: &str = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
-     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;";
+     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; \
+     PRAGMA secure_delete = ON;";
 
 #[derive(diesel::MultiConnection)]
 pub enum AnyConnection {
@@ -136,6 +139,15 @@ pub fn establish_postgres(url: &str) -> ConnectionResult<PgConnection> {
 /// libpq's messages span lines; a startup error should be one.
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// On SQLite, merges the write-ahead log into the database file and
+/// empties it (see `files::empty_the_log`); nothing to do on PostgreSQL.
+pub fn empty_the_log(connection: &mut AnyConnection) -> anyhow::Result<()> {
+    match connection {
+        AnyConnection::Sqlite(sqlite) => files::empty_the_log(sqlite),
+        AnyConnection::Postgres(_) => Ok(()),
+    }
 }
 
 /// Runs every pending migration of the connection's backend; returns the
@@ -305,11 +317,7 @@ impl Db {
         if self.sqlite_writer.is_none() {
             return Ok(());
         }
-        self.read(|connection| match connection {
-            AnyConnection::Sqlite(sqlite) => files::empty_the_log(sqlite).map_err(ApiError::internal),
-            AnyConnection::Postgres(_) => Ok(()),
-        })
-        .await
+        self.read(|connection| empty_the_log(connection).map_err(ApiError::internal)).await
     }
 
     /// Moves on with every write this process makes (committed or not).
