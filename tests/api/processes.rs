@@ -46,18 +46,24 @@ impl Drop for ServerProcess {
 
 /// Ends every process's LISTEN connection to the test database.
 fn terminate_listeners(database_url: &str) -> usize {
+    terminate_backends(database_url, "application_name = 'kindred-live'")
+}
+
+/// Ends the connections to the test database that `condition` (SQL on
+/// `pg_stat_activity`) picks, never the caller's own; returns how many.
+pub fn terminate_backends(database_url: &str, condition: &str) -> usize {
     let mut connection = kindred::db::establish_postgres(database_url).expect("a connection");
     #[derive(diesel::QueryableByName)]
     struct Ended {
         #[diesel(sql_type = diesel::sql_types::Bool)]
         ended: bool,
     }
-    let ended: Vec<Ended> = diesel::sql_query(
+    let ended: Vec<Ended> = diesel::sql_query(format!(
         "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity \
-         WHERE application_name = 'kindred-live' AND datname = current_database()",
-    )
+         WHERE datname = current_database() AND pid <> pg_backend_pid() AND {condition}"
+    ))
     .load(&mut connection)
-    .expect("the listeners are found");
+    .expect("the connections are found");
     ended.iter().filter(|row| row.ended).count()
 }
 

@@ -7,33 +7,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use diesel::RunQueryDsl;
 use diesel::connection::SimpleConnection;
 use kindred::db::AnyConnection;
 use serde_json::json;
 
 use crate::helpers::{Account, Api, postgres_admin_url, spawn_app, spawn_app_with};
+use crate::processes::terminate_backends;
 
 /// How long service may take to return after the connections are ended.
 const RECOVERY: Duration = Duration::from_secs(5);
-
-/// Ends every connection to the test's database except the caller's own;
-/// returns how many it ended.
-pub fn terminate_all_backends(database_url: &str) -> usize {
-    let mut connection = kindred::db::establish_postgres(database_url).expect("a connection");
-    #[derive(diesel::QueryableByName)]
-    struct Ended {
-        #[diesel(sql_type = diesel::sql_types::Bool)]
-        ended: bool,
-    }
-    let ended: Vec<Ended> = diesel::sql_query(
-        "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity \
-         WHERE datname = current_database() AND pid <> pg_backend_pid()",
-    )
-    .load(&mut connection)
-    .expect("the connections are found");
-    ended.iter().filter(|row| row.ended).count()
-}
 
 async fn reply_status(api: &Api, who: &Account, thread: i64, body: &str) -> u16 {
     let path = format!("/api/v1/threads/{thread}/posts");
@@ -79,7 +61,7 @@ async fn writes_and_health_return_within_seconds_after_postgres_ends_every_conne
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
-    assert!(terminate_all_backends(&app.database_url) >= 1, "the server had connections to end");
+    assert!(terminate_backends(&app.database_url, "true") >= 1, "the server had connections to end");
 
     // Service returns within the bound: a write and the health check both succeed.
     let ended_at = tokio::time::Instant::now();
