@@ -13,6 +13,7 @@ mod s4;
 mod s5;
 mod s6;
 mod s7;
+mod screening;
 mod server;
 mod socket;
 mod stats;
@@ -45,6 +46,8 @@ enum Scenario {
     S7(s7::Options),
     /// The moderation queue with many open items, against the hello control.
     Queue(queue::Options),
+    /// Crisis screening per post, beside storing a reply.
+    Screening(screening::Options),
 }
 
 #[tokio::main]
@@ -58,5 +61,6 @@ async fn main() -> anyhow::Result<()> {
         Scenario::S6(options) => s6::run(options).await,
         Scenario::S7(options) => s7::run(options).await,
         Scenario::Queue(options) => queue::run(options).await,
+        Scenario::Screening(options) => screening::run(options).await,
     }
 }

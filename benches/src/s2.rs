@@ -10,7 +10,7 @@ use crate::stats::{median, spread};
 use crate::wrk;
 
 /// A reply of ordinary length and shape: a paragraph, some emphasis, a list.
-const REPLY: &str = "Thank you for sharing this. I had the same **tiredness** after the change of dose, \
+pub const REPLY: &str = "Thank you for sharing this. I had the same **tiredness** after the change of dose, \
 and it eased after about three weeks.\n\nWhat helped me:\n\n- writing down when it was worst\n\
 - a short walk after lunch\n- asking the nurse about timing\n\nI hope the next appointment goes well.";
 
@@ -53,8 +53,14 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
-    let seed = seed_command(1, 1, 0, options.authors);
+/// A server with one seeded thread and `authors` members of its community,
+/// signed in (their tokens), allowed to post as often as a benchmark asks.
+pub async fn start_for_replies(
+    placement: &Placement,
+    store: &Store,
+    authors: u32,
+) -> anyhow::Result<(Server, i64, Vec<String>)> {
+    let seed = seed_command(1, 1, 0, authors);
     let seed: Vec<&str> = seed.iter().map(String::as_str).collect();
     let many = 1_000_000.to_string();
     let settings = [
@@ -62,37 +68,56 @@ async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
         ("KINDRED_NEW_MEMBER_POSTS_PER_HOUR", many.clone()),
         ("KINDRED_SIGN_INS_PER_QUARTER_HOUR", many),
     ];
-    let server = Server::start_after(&options.placement, &settings, &[&seed], store).await?;
+    let server = Server::start_after(placement, &settings, &[&seed], store).await?;
     let seeded = server.seeded()?;
     let thread = seeded["reference_threads"][0].as_i64().context("the seeded thread")?;
-    let password = seeded["password"].as_str().context("the members' password")?;
+    let password = seeded["password"].as_str().context("the members' password")?.to_owned();
     let base = format!("http://{}", server.address);
     let client = reqwest::Client::new();
-    let mut authors = Vec::new();
-    for number in 1..=options.authors {
-        let username = format!("member-{number}");
-        authors.push(server.sign_in(&username, password).await?);
+    let mut tokens = Vec::new();
+    for number in 1..=authors {
+        let token = server.sign_in(&format!("member-{number}"), &password).await?;
         client
             .post(format!("{base}/api/v1/communities/seeded-1/membership"))
-            .bearer_auth(authors.last().context("a token")?)
+            .bearer_auth(&token)
             .send()
             .await?
             .error_for_status()?;
+        tokens.push(token);
     }
+    Ok((server, thread, tokens))
+}
+
+/// Seconds the server takes to store `count` replies of `body` in one loop
+/// inside it (the whole pipeline, without HTTP).
+pub async fn store_in_process(
+    server: &Server,
+    thread: i64,
+    authors: &[String],
+    body: &str,
+    count: u32,
+) -> anyhow::Result<f64> {
+    let looped: Value = reqwest::Client::new()
+        .post(format!("http://{}/__bench/replies", server.address))
+        .json(&json!({ "thread_id": thread, "body": body, "count": count, "authors": authors }))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    looped["seconds"].as_f64().context("the loop's time")
+}
+
+async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
+    let (server, thread, authors) = start_for_replies(&options.placement, store, options.authors).await?;
+    let base = format!("http://{}", server.address);
+    let client = reqwest::Client::new();
     let reply = format!("{base}/api/v1/threads/{thread}/posts");
     let request =
         wrk::Request::get(&reply).bearer_each(authors.clone()).post_json(json!({ "body": REPLY }).to_string());
     let (mut in_process, mut over_http) = (Vec::new(), Vec::new());
     for _ in 0..options.pairs {
-        let looped: Value = client
-            .post(format!("{base}/__bench/replies"))
-            .json(&json!({ "thread_id": thread, "body": REPLY, "count": options.loop_replies, "authors": authors }))
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        let seconds = looped["seconds"].as_f64().context("the loop's time")?;
+        let seconds = store_in_process(&server, thread, &authors, REPLY, options.loop_replies).await?;
         in_process.push(f64::from(options.loop_replies) / seconds);
         over_http.push(wrk::run(&request, options.connections, options.seconds, options.load_core)?);
     }

@@ -149,7 +149,7 @@ const LOWERED_TO_MEDIUM: &[&str] = &[
 
 #[test]
 fn the_english_rules_catch_every_risk_text_and_no_safe_one() {
-    let screen = CrisisScreen::shipped("en").expect("the English rules load");
+    let screen = CrisisScreen::shipped_rules("en").expect("the English rules load");
     let wrong_level: Vec<(&str, RiskLevel, Option<RiskLevel>)> = AT_RISK
         .iter()
         .map(|&(text, expected)| (text, expected, screen.screen(text).risk))
@@ -177,7 +177,7 @@ fn the_english_rules_catch_every_risk_text_and_no_safe_one() {
 
 #[test]
 fn past_crises_safety_plans_and_quotes_are_flagged_at_medium() {
-    let screen = CrisisScreen::shipped("en").expect("the English rules load");
+    let screen = CrisisScreen::shipped_rules("en").expect("the English rules load");
     let wrong: Vec<(&str, Option<RiskLevel>)> = LOWERED_TO_MEDIUM
         .iter()
         .map(|text| (*text, screen.screen(text).risk))

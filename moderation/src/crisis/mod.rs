@@ -1,26 +1,43 @@
-//! Crisis screening: does a text suggest its writer (or someone they mention)
-//! is at risk of suicide or self-harm?
+//! Crisis screening: does a text suggest its writer is at risk of suicide
+//! or self-harm?
 //!
 //! A match shows the author helpline information at once and puts an urgent
-//! item in front of the safeguarding lead, so the screen leans towards
-//! catching. It stays explainable: phrase lists in `rules/crisis/<language>.toml`,
-//! with a few simple checks around each match (negation, who the sentence is
-//! about, safe contexts such as news or clinical teaching, talk of the past),
-//! all described in that file. Every result names the patterns that matched.
+//! item in front of the safeguarding leads, so the screen leans towards
+//! catching. Two opinions are combined:
+//! - phrase rules in `rules/crisis/<language>.toml`, with a few checks
+//!   around each match (negation, who the sentence is about, safe contexts
+//!   such as news or clinical teaching, talk of the past), all described in
+//!   that file: explainable, and sure of what they name;
+//! - a learned model (`model.rs`) over the text's words, letter groups and
+//!   clause signals (`features.rs`), trained on the development corpus in
+//!   `corpus/crisis/`, which generalises to wordings no rule lists.
+//!
+//! A rule match is a feature of the model too, so the model learns how far
+//! to trust each rule. Every result names the patterns that matched, and
+//! `learned_model` when the model's score raised the level.
 
-use std::collections::HashSet;
+mod features;
+pub mod model;
+
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use self::features::Signals;
+use self::model::{LinearModel, Training};
 use crate::normalise::{NormalisedText, Word};
 use crate::phrase::{Phrase, PhraseSet};
 
 /// How many words before a match are read for negation and for who it is about.
 const WORDS_BEFORE: usize = 3;
 
-/// The crisis rules shipped with the crate, by language.
-const SHIPPED: [(&str, &str); 1] = [("en", include_str!("../rules/crisis/en.toml"))];
+/// The pattern id reported when the learned model raised a text's level.
+pub const LEARNED_MODEL: &str = "learned_model";
+
+/// The crisis rules and learned model shipped with the crate, by language.
+const SHIPPED: [(&str, &str, &str); 1] =
+    [("en", include_str!("../../rules/crisis/en.toml"), include_str!("../../rules/crisis/en.model.tsv"))];
 
 /// How urgent a match is, lowest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -52,6 +69,7 @@ pub enum CrisisError {
     NoPhrases { id: String },
     InvalidPhrase { id: String, phrase: String, reason: String },
     NotOneWord { list: &'static str, entry: String },
+    Model { message: String },
 }
 
 impl fmt::Display for CrisisError {
@@ -72,6 +90,7 @@ impl fmt::Display for CrisisError {
                 write!(f, "The phrase {phrase:?} of crisis pattern {id:?} is invalid: {reason}.")
             }
             CrisisError::NotOneWord { list, entry } => write!(f, "{entry:?} in `{list}` must be a single word."),
+            CrisisError::Model { message } => write!(f, "The crisis model's weights file is invalid: {message}."),
         }
     }
 }
@@ -92,6 +111,8 @@ pub struct CrisisScreen {
     writer: HashSet<String>,
     reader: HashSet<String>,
     others: HashSet<String>,
+    signals: Signals,
+    model: Option<LinearModel>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -134,6 +155,8 @@ struct File {
     others: Vec<String>,
     safe_contexts: Vec<String>,
     recovery_contexts: Vec<String>,
+    #[serde(default)]
+    signals: BTreeMap<String, Vec<String>>,
     patterns: Vec<PatternEntry>,
 }
 
@@ -163,12 +186,53 @@ impl CrisisScreen {
     ///
     /// [`CrisisError::UnknownLanguage`] when none are shipped for it.
     pub fn shipped(language: &str) -> Result<CrisisScreen, CrisisError> {
-        let primary = language.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
-        let (_, source) = SHIPPED
-            .iter()
-            .find(|(shipped, _)| *shipped == primary)
-            .ok_or_else(|| CrisisError::UnknownLanguage { language: language.to_owned() })?;
-        CrisisScreen::from_toml(source)
+        let (rules, model) = shipped_sources(language)?;
+        let model = LinearModel::from_text(model).map_err(|error| CrisisError::Model { message: error.to_string() })?;
+        Ok(CrisisScreen::from_toml(rules)?.with_model(model))
+    }
+
+    /// The shipped rules for a language without their learned model: what
+    /// a model for them is trained on top of.
+    ///
+    /// # Errors
+    ///
+    /// As [`CrisisScreen::shipped`].
+    pub fn shipped_rules(language: &str) -> Result<CrisisScreen, CrisisError> {
+        CrisisScreen::from_toml(shipped_sources(language)?.0)
+    }
+
+    /// These rules with a learned model as their second opinion.
+    pub fn with_model(mut self, model: LinearModel) -> CrisisScreen {
+        self.model = Some(model);
+        self
+    }
+
+    /// Trains a learned model for these rules on labelled texts, with both
+    /// thresholds at 0.5 (see [`LinearModel::with_thresholds`]).
+    pub fn train<'a>(&self, corpus: impl IntoIterator<Item = (&'a str, bool)>, training: Training) -> LinearModel {
+        let examples: Vec<model::Example> = corpus
+            .into_iter()
+            .map(|(text, at_risk)| model::Example { features: self.features(text), at_risk })
+            .collect();
+        LinearModel::train(&examples, training)
+    }
+
+    /// What the learned model reads in a text.
+    pub fn features(&self, text: &str) -> Vec<String> {
+        let normalised = NormalisedText::new(text);
+        let rules = self.screen_by_rules(&normalised).matched;
+        let mut found = Vec::new();
+        features::each_feature(&normalised, &self.signals, &self.negations, &rules, |feature| {
+            found.push(feature.to_owned());
+        });
+        found
+    }
+
+    /// The learned model's probability that a text is at risk, when there is a model.
+    pub fn model_probability(&self, text: &str) -> Option<f64> {
+        let normalised = NormalisedText::new(text);
+        let rules = self.screen_by_rules(&normalised);
+        self.model.as_ref().map(|model| self.probability(model, &normalised, &rules))
     }
 
     /// Reads crisis rules of the shape of `rules/crisis/en.toml`, such as an
@@ -217,6 +281,8 @@ impl CrisisScreen {
             writer: word_list("writer", &file.writer)?,
             reader: word_list("reader", &file.reader)?,
             others: word_list("others", &file.others)?,
+            signals: Signals::from_table(&file.signals)?,
+            model: None,
         })
     }
 
@@ -231,6 +297,39 @@ impl CrisisScreen {
     }
 
     pub(crate) fn screen_normalised(&self, text: &NormalisedText) -> ScreeningOutcome {
+        let mut outcome = self.screen_by_rules(text);
+        let Some(model) = &self.model else {
+            return outcome;
+        };
+        let probability = self.probability(model, text, &outcome);
+        let learned = if probability >= model.high {
+            Some(RiskLevel::High)
+        } else if probability >= model.medium {
+            Some(RiskLevel::Medium)
+        } else {
+            None
+        };
+        // A high rule match stands on its own; a medium one (someone else,
+        // the past, quoted words) is only a feature, which the model weighs.
+        let by_rules = outcome.risk.filter(|risk| *risk == RiskLevel::High);
+        outcome.risk = by_rules.max(learned);
+        if learned > by_rules {
+            outcome.matched.push(LEARNED_MODEL.to_owned());
+        }
+        if outcome.risk.is_none() {
+            outcome.matched.clear();
+        }
+        outcome
+    }
+
+    fn probability(&self, model: &LinearModel, text: &NormalisedText, rules: &ScreeningOutcome) -> f64 {
+        let mut score = model.score();
+        features::each_feature(text, &self.signals, &self.negations, &rules.matched, |feature| score.add(feature));
+        score.probability()
+    }
+
+    /// What the phrase rules alone find.
+    fn screen_by_rules(&self, text: &NormalisedText) -> ScreeningOutcome {
         let words = text.words();
         let mut risks = Vec::new();
         let mut safe_sentences = HashSet::new();
@@ -302,6 +401,16 @@ impl CrisisScreen {
     }
 }
 
+/// The shipped rules and model weights of a language ("en-GB" is "en").
+fn shipped_sources(language: &str) -> Result<(&'static str, &'static str), CrisisError> {
+    let primary = language.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+    SHIPPED
+        .iter()
+        .find(|(shipped, ..)| *shipped == primary)
+        .map(|(_, rules, model)| (*rules, *model))
+        .ok_or_else(|| CrisisError::UnknownLanguage { language: language.to_owned() })
+}
+
 fn is_in(word: &Word, list: &HashSet<String>) -> bool {
     word.readings.iter().any(|reading| list.contains(reading))
 }
@@ -341,8 +450,9 @@ fn word_list(list: &'static str, entries: &[String]) -> Result<HashSet<String>, 
 mod tests {
     use super::*;
 
+    /// The rules alone: these tests are about what the rules say.
     fn screen(text: &str) -> ScreeningOutcome {
-        CrisisScreen::shipped("en").expect("the English rules load").screen(text)
+        CrisisScreen::shipped_rules("en").expect("the English rules load").screen(text)
     }
 
     fn risk(text: &str) -> Option<RiskLevel> {
@@ -367,7 +477,7 @@ phrases = ["want to die"]
 
     #[test]
     fn every_shipped_language_loads_and_names_itself() {
-        for (language, _) in SHIPPED {
+        for (language, ..) in SHIPPED {
             assert_eq!(CrisisScreen::shipped(language).expect("shipped rules load").language(), language);
         }
     }

@@ -1,0 +1,74 @@
+//! Crisis screening's cost: every post of the crisis corpus screened
+//! in-process (word filters, rules and the learned model, as the server
+//! runs them), per post, beside the time the server takes to store a reply
+//! through its whole pipeline (which includes screening), on SQLite.
+
+use std::time::Instant;
+
+use anyhow::Context;
+use moderation::{CrisisScreen, WordFilter};
+
+use crate::s2::{REPLY, start_for_replies, store_in_process};
+use crate::server::{Placement, Store};
+use crate::stats::{median, percentile};
+
+#[derive(clap::Args)]
+pub struct Options {
+    /// Times each corpus post is screened.
+    #[arg(long, default_value_t = 5)]
+    rounds: u32,
+    /// Replies the in-process loop stores per measurement.
+    #[arg(long, default_value_t = 2_000)]
+    loop_replies: u32,
+    /// Measurements of the reply loop.
+    #[arg(long, default_value_t = 5)]
+    pairs: usize,
+    #[command(flatten)]
+    placement: Placement,
+}
+
+/// The crisis corpus's posts (both parts: only their texts matter here).
+fn corpus() -> anyhow::Result<Vec<String>> {
+    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/../moderation/corpus/crisis/en");
+    let mut texts = Vec::new();
+    for part in ["dev", "heldout"] {
+        let path = format!("{folder}/{part}.jsonl");
+        for line in std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?.lines() {
+            let post: serde_json::Value = serde_json::from_str(line)?;
+            texts.push(post["text"].as_str().context("a post's text")?.to_owned());
+        }
+    }
+    Ok(texts)
+}
+
+pub async fn run(options: Options) -> anyhow::Result<()> {
+    let texts = corpus()?;
+    let filters = WordFilter::shipped();
+    let crisis = CrisisScreen::shipped("en")?;
+    let mut micros = Vec::with_capacity(texts.len() * options.rounds as usize);
+    for _ in 0..options.rounds {
+        for text in &texts {
+            let started = Instant::now();
+            std::hint::black_box(moderation::screen(text, &filters, &crisis));
+            micros.push(started.elapsed().as_secs_f64() * 1e6);
+        }
+    }
+    let (server, thread, authors) = start_for_replies(&options.placement, &Store::Sqlite, 1).await?;
+    let mut reply_micros = Vec::new();
+    for _ in 0..options.pairs {
+        let seconds = store_in_process(&server, thread, &authors, REPLY, options.loop_replies).await?;
+        reply_micros.push(seconds * 1e6 / f64::from(options.loop_replies));
+    }
+    let (p50, p99, reply) = (percentile(&micros, 50.0), percentile(&micros, 99.0), median(&reply_micros));
+    println!(
+        "Screening {} corpus posts x {} rounds in-process, beside storing a reply in-process on SQLite ({} x {})",
+        texts.len(),
+        options.rounds,
+        options.pairs,
+        options.loop_replies
+    );
+    println!("| screening p50 µs | screening p99 µs | store a reply µs (median) | p50 share | p99 share |");
+    println!("| --- | --- | --- | --- | --- |");
+    println!("| {p50:.1} | {p99:.1} | {reply:.1} | {:.1}% | {:.1}% |", 100.0 * p50 / reply, 100.0 * p99 / reply);
+    Ok(())
+}

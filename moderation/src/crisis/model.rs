@@ -1,0 +1,353 @@
+//! The learned second opinion of crisis screening: a logistic regression
+//! over the features of `features.rs`, trained on the development part of
+//! the corpus by `train-crisis-model` and shipped as a plain weights file
+//! (`rules/crisis/<language>.model.tsv`) beside the rules.
+//!
+//! Phrase rules are explainable but brittle: people in crisis rarely use the
+//! words a list expects. A linear model over words, word pairs, letter
+//! groups and clause signals generalises to wordings nobody listed, and stays
+//! small, fast and inspectable (every weight is a line of the file).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+
+/// A trained model: a weight per feature and the thresholds chosen for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinearModel {
+    bias: f64,
+    /// By the feature's [`key`], so scoring a text allocates no strings.
+    weights: HashMap<u64, Weight>,
+    /// At or above this probability a text is at least a medium risk.
+    pub medium: f64,
+    /// At or above this probability a text is a high risk.
+    pub high: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Weight {
+    feature: String,
+    value: f64,
+    /// Inverse document frequency: how much a feature counts in a text is
+    /// this, over the length of the text's vector of them (TF-IDF).
+    idf: f64,
+}
+
+/// A text's score under a model, built up one feature at a time: each
+/// distinct feature counts once.
+#[derive(Debug)]
+pub struct Score<'m> {
+    model: &'m LinearModel,
+    seen: HashSet<u64>,
+    weighted: f64,
+    squares: f64,
+}
+
+impl Score<'_> {
+    pub fn add(&mut self, feature: &str) {
+        let key = key(feature);
+        if self.seen.insert(key)
+            && let Some(weight) = self.model.weights.get(&key)
+        {
+            self.weighted += weight.value * weight.idf;
+            self.squares += weight.idf * weight.idf;
+        }
+    }
+
+    /// The probability that the text is at risk. Its features' vector is
+    /// scaled to length one, so long posts are not judged by their length.
+    pub fn probability(&self) -> f64 {
+        let length = self.squares.sqrt();
+        sigmoid(self.model.bias + if length > 0.0 { self.weighted / length } else { 0.0 })
+    }
+}
+
+/// One labelled text, as its features.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub features: Vec<String>,
+    pub at_risk: bool,
+}
+
+/// How a model is trained; the defaults are the shipped model's.
+#[derive(Debug, Clone, Copy)]
+pub struct Training {
+    /// Passes of full-batch gradient descent.
+    pub epochs: usize,
+    pub learning_rate: f64,
+    /// L2 penalty on the weights, per example.
+    pub l2: f64,
+    /// A feature seen in fewer training texts than this is left out.
+    pub min_count: usize,
+}
+
+impl Default for Training {
+    fn default() -> Training {
+        Training { epochs: 600, learning_rate: 0.05, l2: 3e-5, min_count: 2 }
+    }
+}
+
+/// Why a weights file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelError {
+    pub line: usize,
+    pub reason: String,
+}
+
+impl std::fmt::Display for ModelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.reason)
+    }
+}
+
+impl LinearModel {
+    /// Starts scoring a text.
+    pub fn score(&self) -> Score<'_> {
+        Score { model: self, seen: HashSet::new(), weighted: 0.0, squares: 0.0 }
+    }
+
+    /// The probability that a text with these features is at risk.
+    pub fn probability<'a>(&self, features: impl IntoIterator<Item = &'a str>) -> f64 {
+        let mut score = self.score();
+        features.into_iter().for_each(|feature| score.add(feature));
+        score.probability()
+    }
+
+    /// The features that raise this text's score most, strongest first.
+    pub fn strongest<'a>(&self, features: impl IntoIterator<Item = &'a str>, count: usize) -> Vec<(&'a str, f64)> {
+        let mut seen = HashSet::new();
+        let mut found: Vec<(&str, f64)> = features
+            .into_iter()
+            .filter(|feature| seen.insert(*feature))
+            .filter_map(|feature| self.weights.get(&key(feature)).map(|weight| (feature, weight.value)))
+            .filter(|(_, value)| *value > 0.0)
+            .collect();
+        found.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        found.truncate(count);
+        found
+    }
+
+    /// Trains a model by gradient descent on the regularised log loss over
+    /// TF-IDF vectors of length one, with both classes weighted equally
+    /// whatever their sizes. Deterministic: the same examples give the same
+    /// weights.
+    pub fn train(examples: &[Example], training: Training) -> LinearModel {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for example in examples {
+            for feature in distinct(&example.features) {
+                *counts.entry(feature).or_default() += 1;
+            }
+        }
+        let texts = examples.len() as f64;
+        let vocabulary: Vec<(&str, f64)> = counts
+            .into_iter()
+            .filter(|(_, count)| *count >= training.min_count)
+            .map(|(feature, count)| (feature, ((1.0 + texts) / (1.0 + count as f64)).ln() + 1.0))
+            .collect();
+        let index: HashMap<&str, usize> =
+            vocabulary.iter().enumerate().map(|(i, (feature, _))| (*feature, i)).collect();
+        let rows: Vec<(Vec<(usize, f64)>, f64)> = examples
+            .iter()
+            .map(|example| {
+                let columns: Vec<usize> =
+                    distinct(&example.features).iter().filter_map(|feature| index.get(*feature).copied()).collect();
+                let length =
+                    columns.iter().map(|&c| vocabulary[c].1.powi(2)).sum::<f64>().sqrt().max(f64::MIN_POSITIVE);
+                let values = columns.into_iter().map(|c| (c, vocabulary[c].1 / length)).collect();
+                (values, if example.at_risk { 1.0 } else { 0.0 })
+            })
+            .collect();
+        let positives = rows.iter().filter(|row| row.1 > 0.5).count().max(1) as f64;
+        let negatives = (rows.len() as f64 - positives).max(1.0);
+        let class_weight = |label: f64| if label > 0.5 { 0.5 / positives } else { 0.5 / negatives };
+
+        let mut weights = vec![0.0; vocabulary.len()];
+        let mut bias = 0.0;
+        // Adam, whose step sizes suit sparse features of very different frequencies.
+        let (beta1, beta2, epsilon) = (0.9, 0.999, 1e-8);
+        let mut moment = vec![0.0; vocabulary.len() + 1];
+        let mut velocity = vec![0.0; vocabulary.len() + 1];
+        for epoch in 1..=training.epochs {
+            let mut gradient: Vec<f64> = weights.iter().map(|w| training.l2 * w).collect();
+            let mut bias_gradient = 0.0;
+            for (values, label) in &rows {
+                let sum: f64 = values.iter().map(|&(column, value)| weights[column] * value).sum();
+                let error = (sigmoid(bias + sum) - label) * class_weight(*label);
+                for &(column, value) in values {
+                    gradient[column] += error * value;
+                }
+                bias_gradient += error;
+            }
+            gradient.push(bias_gradient);
+            let correction1 = 1.0 - power(beta1, epoch);
+            let correction2 = 1.0 - power(beta2, epoch);
+            for (i, g) in gradient.iter().enumerate() {
+                moment[i] = beta1 * moment[i] + (1.0 - beta1) * g;
+                velocity[i] = beta2 * velocity[i] + (1.0 - beta2) * g * g;
+                let step =
+                    training.learning_rate * (moment[i] / correction1) / ((velocity[i] / correction2).sqrt() + epsilon);
+                if i < weights.len() {
+                    weights[i] -= step;
+                } else {
+                    bias -= step;
+                }
+            }
+        }
+        LinearModel {
+            bias,
+            weights: vocabulary
+                .into_iter()
+                .zip(weights)
+                .map(|((feature, idf), value)| (key(feature), Weight { feature: feature.to_owned(), value, idf }))
+                .collect(),
+            medium: 0.5,
+            high: 0.5,
+        }
+    }
+
+    /// The model as its weights file: a header, the bias and thresholds,
+    /// then one `weight<TAB>idf<TAB>feature` line per feature, sorted by feature.
+    pub fn to_text(&self, header: &str) -> String {
+        let mut text = String::new();
+        for line in header.lines() {
+            let _ = writeln!(text, "# {line}");
+        }
+        let _ = writeln!(text, "bias\t{:.6}", self.bias);
+        let _ = writeln!(text, "medium\t{:.4}", self.medium);
+        let _ = writeln!(text, "high\t{:.4}", self.high);
+        let sorted: BTreeMap<&str, &Weight> =
+            self.weights.values().map(|weight| (weight.feature.as_str(), weight)).collect();
+        for (feature, weight) in sorted {
+            let _ = writeln!(text, "{:.4}\t{:.4}\t{feature}", weight.value, weight.idf);
+        }
+        text
+    }
+
+    /// Reads a weights file written by [`LinearModel::to_text`].
+    ///
+    /// # Errors
+    ///
+    /// A [`ModelError`] naming the first line that is not of that shape.
+    pub fn from_text(text: &str) -> Result<LinearModel, ModelError> {
+        let mut model = LinearModel { bias: 0.0, weights: HashMap::new(), medium: f64::NAN, high: f64::NAN };
+        for (number, line) in text.lines().enumerate() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let error = |reason: &str| ModelError { line: number + 1, reason: reason.to_owned() };
+            let (first, second) =
+                line.split_once('\t').ok_or_else(|| error("expected two fields separated by a tab"))?;
+            let number_in = |field: &str| field.parse::<f64>().ok().filter(|value| value.is_finite());
+            match first {
+                "bias" => model.bias = number_in(second).ok_or_else(|| error("the bias is not a number"))?,
+                "medium" | "high" => {
+                    let threshold = number_in(second)
+                        .filter(|value| (0.0..=1.0).contains(value))
+                        .ok_or_else(|| error("a threshold must be a number from 0 to 1"))?;
+                    if first == "medium" { model.medium = threshold } else { model.high = threshold }
+                }
+                weight => {
+                    let value = number_in(weight).ok_or_else(|| error("the weight is not a number"))?;
+                    let (idf, feature) =
+                        second.split_once('\t').ok_or_else(|| error("expected weight, idf and feature"))?;
+                    let idf = number_in(idf)
+                        .filter(|idf| *idf > 0.0)
+                        .ok_or_else(|| error("the idf is not a positive number"))?;
+                    model.weights.insert(key(feature), Weight { feature: feature.to_owned(), value, idf });
+                }
+            }
+        }
+        if model.medium.is_nan() || model.high.is_nan() || model.medium > model.high {
+            return Err(ModelError {
+                line: 0,
+                reason: "the file needs medium and high thresholds, medium <= high".into(),
+            });
+        }
+        Ok(model)
+    }
+
+    /// Sets the thresholds: `medium` <= `high`, both probabilities.
+    pub fn with_thresholds(mut self, medium: f64, high: f64) -> LinearModel {
+        self.medium = medium.min(high);
+        self.high = high;
+        self
+    }
+}
+
+/// A feature's key: 64-bit FNV-1a, fixed so that it never changes between builds.
+fn key(feature: &str) -> u64 {
+    feature.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
+}
+
+fn distinct(features: &[String]) -> Vec<&str> {
+    let mut distinct: Vec<&str> = features.iter().map(String::as_str).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    distinct
+}
+
+fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+fn power(beta: f64, epoch: usize) -> f64 {
+    beta.powi(i32::try_from(epoch).unwrap_or(i32::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example(words: &str, at_risk: bool) -> Example {
+        Example { features: words.split(' ').map(str::to_owned).collect(), at_risk }
+    }
+
+    fn toy() -> Vec<Example> {
+        vec![
+            example("alarm red loud", true),
+            example("alarm red quiet", true),
+            example("alarm blue loud", true),
+            example("calm blue quiet", false),
+            example("calm green quiet", false),
+            example("calm red loud", false),
+        ]
+    }
+
+    #[test]
+    fn training_separates_what_it_was_shown() {
+        let model = LinearModel::train(&toy(), Training { min_count: 1, ..Training::default() });
+        let at = |words: &str| model.probability(words.split(' '));
+        assert!(at("alarm green") > 0.7, "{}", at("alarm green"));
+        assert!(at("calm green") < 0.3, "{}", at("calm green"));
+        assert_eq!(model.strongest("calm alarm alarm".split(' '), 2), [("alarm", model.weights[&key("alarm")].value)]);
+    }
+
+    #[test]
+    fn training_is_deterministic_and_the_weights_file_round_trips() {
+        let training = Training { min_count: 1, ..Training::default() };
+        let model = LinearModel::train(&toy(), training).with_thresholds(0.3, 0.7);
+        assert_eq!(model, LinearModel::train(&toy(), training).with_thresholds(0.3, 0.7));
+        let read = LinearModel::from_text(&model.to_text("a toy\nmodel")).expect("reads back");
+        assert_eq!((read.medium, read.high), (0.3, 0.7));
+        let features = ["alarm", "red", "red"];
+        assert!((read.probability(features) - model.probability(features)).abs() < 1e-3);
+    }
+
+    #[test]
+    fn rare_features_are_left_out() {
+        let model = LinearModel::train(&toy(), Training { min_count: 2, ..Training::default() });
+        assert!(!model.weights.contains_key(&key("green")));
+        assert!(model.weights.contains_key(&key("alarm")));
+    }
+
+    #[test]
+    fn a_malformed_weights_file_names_its_line() {
+        let error = |text: &str| LinearModel::from_text(text).expect_err("malformed");
+        assert_eq!(error("bias\t0\nmedium\t0.2\nhigh\t0.9\nx\t1\tfeature").line, 4);
+        assert_eq!(error("bias\t0\nmedium\t0.2\nhigh\t0.9\n0.5\tfeature").line, 4);
+        assert_eq!(error("bias\t0\nmedium\t0.2\nhigh\t0.9\n0.5\t-1\tfeature").line, 4);
+        assert_eq!(error("bias 0").line, 1);
+        assert_eq!(error("bias\t0\nmedium\t1.5\nhigh\t0.9").line, 2);
+        assert_eq!(error("bias\t0\nmedium\t0.9\nhigh\t0.2").line, 0);
+        assert_eq!(error("bias\t0").line, 0);
+    }
+}
