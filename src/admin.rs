@@ -91,5 +91,6 @@ pub fn erase_user(connection: &mut AnyConnection, settings: &Settings, username:
     in_transaction(connection, |connection| {
         let user_id = db::users::id_by_username(connection, username)?;
         erase::erase(connection, user_id, settings.erasure_content, RequestedBy::Admin, NO_PROCESS).map(drop)
-    })
+    })?;
+    db::empty_the_log(connection)
 }

@@ -8,7 +8,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// Address to listen on, e.g. `127.0.0.1:8080`.
     pub addr: String,
@@ -270,7 +270,30 @@ impl Settings {
             Some(path) => figment = figment.merge(Toml::file(path)),
             None => figment = figment.merge(Toml::file("kindred.toml")),
         }
-        figment = figment.merge(Env::prefixed("KINDRED_").ignore(&["config", "test_postgres_url"]));
-        figment.extract().map_err(|error| anyhow::anyhow!("invalid configuration: {error}"))
+        figment = figment.merge(Env::prefixed("KINDRED_").ignore(&NOT_SETTINGS));
+        figment.extract().map_err(unknown_setting_named)
+    }
+}
+
+/// `KINDRED_` variables that are not settings: the configuration file's
+/// name, and the test suite's and browser tests' own.
+const NOT_SETTINGS: [&str; 3] = ["config", "test_postgres_url", "bin"];
+
+/// A misspelt setting would otherwise be ignored and its default used; the
+/// error names the variable or the file's key, so it can be put right.
+fn unknown_setting_named(error: figment::Error) -> anyhow::Error {
+    let figment::error::Kind::UnknownField(field, _) = &error.kind else {
+        return anyhow::anyhow!("invalid configuration: {error}");
+    };
+    let source = error.metadata.as_ref().and_then(|metadata| metadata.source.as_ref());
+    match source {
+        Some(figment::Source::File(path)) => anyhow::anyhow!(
+            "invalid configuration: {} has a key '{field}' that is no setting (docs/configuration.md lists them)",
+            path.display()
+        ),
+        _ => anyhow::anyhow!(
+            "invalid configuration: the environment variable KINDRED_{} is no setting (docs/configuration.md lists them)",
+            field.to_uppercase()
+        ),
     }
 }

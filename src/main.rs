@@ -117,7 +117,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     telemetry::init(settings.log_format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings),
-        Command::Migrate => admin::connect(&settings).map(drop),
+        Command::Migrate => migrate(&settings),
         Command::Backup { to } => {
             let bytes = db::backup::back_up(&DatabaseUrl::parse(&settings.database_url)?, &to)?;
             println!("Backed up the database to {} ({:.1} MiB, checked).", to.display(), bytes as f64 / 1_048_576.0);
@@ -125,6 +125,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Admin(command) => run_admin(&settings, command),
     }
+}
+
+/// Brings the database's schema up to date and says what that took.
+fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    let mut connection = DatabaseUrl::parse(&settings.database_url)?.connect()?;
+    let applied = db::run_migrations(&mut connection)?;
+    match applied.as_slice() {
+        [] => println!("The database is up to date: no migrations to apply."),
+        [only] => println!("Applied 1 migration ({only}); the database is up to date."),
+        [first, .., last] => {
+            println!("Applied {} migrations ({first} to {last}); the database is up to date.", applied.len())
+        }
+    }
+    Ok(())
 }
 
 fn serve(settings: Settings) -> anyhow::Result<()> {

@@ -3,6 +3,7 @@
 //! that show trouble early (moderation items waiting, urgent ones and how
 //! long the oldest has waited; posts whose readers are not yet told).
 
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use actix_web::body::MessageBody;
@@ -131,6 +132,24 @@ impl Metrics {
     }
 }
 
+/// The classic Prometheus text format (0.0.4) of OpenMetrics text: there a
+/// counter's family is named with its `_total` (as its samples are), and
+/// there is no `# EOF`.
+pub fn classic_text(open_metrics: &str) -> String {
+    let counters: HashSet<&str> =
+        open_metrics.lines().filter_map(|line| line.strip_prefix("# TYPE ")?.strip_suffix(" counter")).collect();
+    let mut text = String::with_capacity(open_metrics.len());
+    for line in open_metrics.lines().filter(|line| *line != "# EOF") {
+        let renamed = ["# HELP ", "# TYPE "].iter().find_map(|prefix| {
+            let (name, rest) = line.strip_prefix(prefix)?.split_once(' ')?;
+            counters.contains(name).then(|| format!("{prefix}{name}_total {rest}"))
+        });
+        text.push_str(renamed.as_deref().unwrap_or(line));
+        text.push('\n');
+    }
+    text
+}
+
 /// Counts and times every request by its route's pattern.
 pub async fn record(
     request: ServiceRequest,
@@ -149,4 +168,20 @@ pub async fn record(
         state.metrics.observe(&method, route, status, started.elapsed());
     }
     answered
+}
+
+#[cfg(test)]
+mod tests {
+    use super::classic_text;
+
+    #[test]
+    fn the_classic_text_names_a_counter_family_with_its_total_and_has_no_eof() {
+        let open = "# HELP k_requests Requests.\n# TYPE k_requests counter\nk_requests_total 3\n\
+                    # HELP k_open Open.\n# TYPE k_open gauge\nk_open 1\n# EOF\n";
+        assert_eq!(
+            classic_text(open),
+            "# HELP k_requests_total Requests.\n# TYPE k_requests_total counter\nk_requests_total 3\n\
+             # HELP k_open Open.\n# TYPE k_open gauge\nk_open 1\n"
+        );
+    }
 }

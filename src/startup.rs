@@ -38,6 +38,9 @@ impl Application {
     /// Opens everything the settings name; an error says what is wrong in
     /// one sentence (a bad database URL, a port in use).
     pub fn build(settings: Settings) -> anyhow::Result<Self> {
+        if settings.database_pool_size == 0 {
+            anyhow::bail!("database_pool_size must be at least 1: the server reads through that many connections");
+        }
         let url = DatabaseUrl::parse(&settings.database_url)?;
         let db = Db::open(&url, settings.database_pool_size)?;
         let listener = TcpListener::bind(&settings.addr)
@@ -96,11 +99,14 @@ impl Application {
                 .wrap(ErrorHandlers::new().default_handler(errors::to_json))
                 .wrap(middleware::from_fn(headers::secure))
                 .wrap(middleware::Compress::default())
+                .wrap(middleware::from_fn(routes::live::uncompressed_upgrades))
                 .wrap(middleware::from_fn(metrics::record))
                 .wrap(access_log())
                 .configure(routes::configure)
                 .default_service(web::to(routes::client::fallback))
         })
+        .disable_signals()
+        .shutdown_timeout(SHUTDOWN_GRACE.as_secs())
         .listen(listener)?
         .run();
         tracing::info!(address = %local, "Kindred is listening");
@@ -116,16 +122,57 @@ impl Application {
         self.state.clone().into_inner()
     }
 
+    /// Serves until SIGTERM or SIGINT, then stops gracefully: websockets
+    /// close with 1012 (service restart) so clients reconnect, requests in
+    /// flight get `SHUTDOWN_GRACE` to finish, and SQLite's write-ahead log is
+    /// merged and emptied, so a cold copy of the database file is whole.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let Self { mut server, state, .. } = self;
+        let handle = server.handle();
+        tokio::select! {
+            stopped = &mut server => return stopped,
+            () = stop_signal() => {}
+        }
+        tracing::info!("stopping: closing live connections and finishing requests in flight");
+        state.hub.shut_down();
+        // The server's own future carries out the stop, so both are awaited.
+        let ((), served) = tokio::join!(handle.stop(true), server);
+        served?;
+        if let Err(error) = state.db.empty_the_log().await {
+            tracing::warn!(error = error.message(), "the database's write-ahead log was left as it was");
+        }
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Resolves on the first SIGTERM (a service manager stopping us) or SIGINT (Ctrl-C).
+async fn stop_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
+        (Ok(mut terminate), Ok(mut interrupt)) => {
+            tokio::select! {
+                _ = terminate.recv() => {}
+                _ = interrupt.recv() => {}
+            }
+        }
+        (Err(error), _) | (_, Err(error)) => {
+            tracing::error!(%error, "cannot listen for stop signals; stop the server with SIGKILL");
+            std::future::pending::<()>().await;
+        }
     }
 }
 
 /// One line per request: method, path, status, size and time. Never the
-/// query string or a body; a path that carries a token is logged without it.
+/// query string or a body; a path that carries a token is logged without
+/// it, and one that names a member as its route's pattern (`{username}`),
+/// so the log holds no member's name (an erasure could not reach it there).
 fn access_log() -> middleware::Logger {
     middleware::Logger::new("%{request}xi %s %b %Dms")
-        .custom_request_replace("request", |request| format!("{} {}", request.method(), logged_path(request.path())))
+        .custom_request_replace("request", |request| {
+            let pattern = request.match_pattern();
+            format!("{} {}", request.method(), logged_path(request.path(), pattern.as_deref()))
+        })
         .exclude("/healthz")
         .exclude("/metrics")
 }
@@ -135,12 +182,19 @@ fn access_log() -> middleware::Logger {
 /// left by one that stopped (its own posts it tells at once).
 const NOTIFIER_SWEEP: Duration = Duration::from_secs(1);
 
+/// How long requests in flight get to finish once the server is told to
+/// stop; with the log merged after, the process is gone within 5 seconds.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+
 /// Shortest metrics token (and webhook secret) accepted: long enough not to be guessed.
 const MIN_METRICS_TOKEN_CHARS: usize = 16;
 
 const SECRET_PATHS: [&str; 2] = ["/api/v1/password-resets/", "/api/v1/email-verifications/"];
 
-fn logged_path(path: &str) -> String {
+fn logged_path(path: &str, pattern: Option<&str>) -> String {
+    if let Some(pattern) = pattern.filter(|pattern| pattern.contains("{username}")) {
+        return pattern.to_owned();
+    }
     match SECRET_PATHS.iter().find(|prefix| path.starts_with(*prefix)) {
         Some(prefix) => format!("{prefix}<token>"),
         None => path.to_owned(),
@@ -198,9 +252,17 @@ mod tests {
 
     #[test]
     fn the_access_log_never_shows_a_link_token() {
-        assert_eq!(logged_path("/api/v1/password-resets/abc123"), "/api/v1/password-resets/<token>");
-        assert_eq!(logged_path("/api/v1/email-verifications/abc123"), "/api/v1/email-verifications/<token>");
-        assert_eq!(logged_path("/api/v1/password-resets"), "/api/v1/password-resets");
-        assert_eq!(logged_path("/api/v1/threads/7"), "/api/v1/threads/7");
+        assert_eq!(logged_path("/api/v1/password-resets/abc123", None), "/api/v1/password-resets/<token>");
+        assert_eq!(logged_path("/api/v1/email-verifications/abc123", None), "/api/v1/email-verifications/<token>");
+        assert_eq!(logged_path("/api/v1/password-resets", None), "/api/v1/password-resets");
+        assert_eq!(logged_path("/api/v1/threads/7", Some("/api/v1/threads/{id}")), "/api/v1/threads/7");
+    }
+
+    #[test]
+    fn the_access_log_never_names_a_member() {
+        let pattern = Some("/api/v1/members/{username}");
+        assert_eq!(logged_path("/api/v1/members/quinn", pattern), "/api/v1/members/{username}");
+        let blocks = Some("/api/v1/blocks/{username}");
+        assert_eq!(logged_path("/api/v1/blocks/quinn", blocks), "/api/v1/blocks/{username}");
     }
 }

@@ -8,7 +8,9 @@ pub mod chat;
 pub mod communities;
 pub mod email_tokens;
 pub mod exports;
+mod files;
 pub mod follows;
+mod health;
 pub mod moderation_log;
 pub mod notifications;
 pub mod outbox;
@@ -35,6 +37,7 @@ use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
 use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use health::WriteProbe;
 use writer::Writer;
 
 use crate::error::{ApiError, ApiResult};
@@ -45,8 +48,11 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 /// SQLite settings applied to every new connection; `busy_timeout` first so
 /// the others wait for a lock instead of failing. Temporary data (the undo
 /// copies each write's savepoint keeps) stays in memory, not in a file.
+/// Deleted content is overwritten with zeros (`secure_delete`), so an
+/// erased member's bytes do not linger in freed pages.
 const SQLITE_SETUP: &str = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
-     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;";
+     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; \
+     PRAGMA secure_delete = ON;";
 
 #[derive(diesel::MultiConnection)]
 pub enum AnyConnection {
@@ -96,19 +102,18 @@ impl DatabaseUrl {
         Ok(Self::Sqlite(PathBuf::from(url)))
     }
 
-    /// Opens one connection, set up for use; a SQLite file's folder is created.
+    /// Opens one connection, set up for use; a SQLite file and its folder
+    /// are created private to this account (see `files`).
     pub fn connect(&self) -> anyhow::Result<AnyConnection> {
         match self {
             Self::Sqlite(path) => {
-                if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(folder).map_err(|error| {
-                        anyhow::anyhow!("cannot create the database folder {}: {error}", folder.display())
-                    })?;
-                }
+                files::make_private(path)?;
                 let path_text = path.to_str().ok_or_else(|| anyhow::anyhow!("the SQLite path is not UTF-8"))?;
                 let mut connection = SqliteConnection::establish(path_text)
                     .map_err(|error| anyhow::anyhow!("cannot open SQLite database {}: {error}", path.display()))?;
-                connection.batch_execute(SQLITE_SETUP)?;
+                connection
+                    .batch_execute(SQLITE_SETUP)
+                    .map_err(|error| anyhow::anyhow!("cannot use {} as a SQLite database: {error}", path.display()))?;
                 Ok(AnyConnection::Sqlite(connection))
             }
             Self::Postgres(url) => {
@@ -138,17 +143,31 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Runs every pending migration of the connection's backend.
-pub fn run_migrations(connection: &mut AnyConnection) -> anyhow::Result<()> {
+/// On SQLite, merges the write-ahead log into the database file and
+/// empties it (see `files::empty_the_log`); nothing to do on PostgreSQL.
+pub fn empty_the_log(connection: &mut AnyConnection) -> anyhow::Result<()> {
+    match connection {
+        AnyConnection::Sqlite(sqlite) => files::empty_the_log(sqlite),
+        AnyConnection::Postgres(_) => Ok(()),
+    }
+}
+
+/// Runs every pending migration of the connection's backend; returns the
+/// versions applied, oldest first.
+pub fn run_migrations(connection: &mut AnyConnection) -> anyhow::Result<Vec<String>> {
     let applied = match connection {
-        AnyConnection::Sqlite(inner) => inner.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-        AnyConnection::Postgres(inner) => inner.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+        AnyConnection::Sqlite(inner) => inner
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|versions| versions.iter().map(ToString::to_string).collect::<Vec<_>>()),
+        AnyConnection::Postgres(inner) => inner
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|versions| versions.iter().map(ToString::to_string).collect::<Vec<_>>()),
     }
     .map_err(|error| anyhow::anyhow!("migration failed: {error}"))?;
-    if applied > 0 {
-        tracing::info!(applied, "database migrations applied");
+    if !applied.is_empty() {
+        tracing::info!(applied = applied.len(), "database migrations applied");
     }
-    Ok(())
+    Ok(applied)
 }
 
 /// Reverts every applied migration (used by the migration round-trip test).
@@ -163,22 +182,54 @@ pub fn revert_all_migrations(connection: &mut AnyConnection) -> anyhow::Result<(
 /// Makes pooled connections from a parsed URL.
 struct Manager(DatabaseUrl);
 
+/// A pooled connection and whether its last use failed. A connection the
+/// database server ended (a restart, `pg_terminate_backend`) fails every
+/// query yet looks whole; the pool checks one that failed before taking it
+/// back, so a dead connection is replaced at once instead of when it ages out.
+pub struct Pooled {
+    connection: AnyConnection,
+    failed: bool,
+}
+
+impl std::ops::Deref for Pooled {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        &self.connection
+    }
+}
+
+impl std::ops::DerefMut for Pooled {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.connection
+    }
+}
+
 impl ManageConnection for Manager {
-    type Connection = AnyConnection;
+    type Connection = Pooled;
     type Error = r2d2::Error;
 
-    fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
-        self.0
+    fn connect(&self) -> Result<Pooled, r2d2::Error> {
+        let connection = self
+            .0
             .connect()
-            .map_err(|error| r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(error.to_string())))
+            .map_err(|error| r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(error.to_string())))?;
+        Ok(Pooled { connection, failed: false })
     }
 
-    fn is_valid(&self, connection: &mut AnyConnection) -> Result<(), r2d2::Error> {
-        connection.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+    fn is_valid(&self, pooled: &mut Pooled) -> Result<(), r2d2::Error> {
+        pooled.connection.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _: &mut AnyConnection) -> bool {
-        false
+    /// A connection left in a transaction is broken; one whose last use
+    /// failed is broken if it cannot answer `SELECT 1` (a round trip only
+    /// after a failure, so the common path pays nothing).
+    fn has_broken(&self, pooled: &mut Pooled) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        if pooled.connection.is_broken() {
+            return true;
+        }
+        std::mem::take(&mut pooled.failed) && self.is_valid(pooled).is_err()
     }
 }
 
@@ -193,6 +244,7 @@ pub struct Db {
     /// Counts this process's committed writes, so what was read from the
     /// database can be known stale (see `pages`).
     generation: Arc<AtomicU64>,
+    probe: WriteProbe,
 }
 
 impl Db {
@@ -213,7 +265,7 @@ impl Db {
             AnyConnection::Sqlite(_) => Some(Writer::start(first, generation.clone())?),
             AnyConnection::Postgres(_) => None,
         };
-        Ok(Self { pool, sqlite_writer, generation })
+        Ok(Self { pool, sqlite_writer, generation, probe: WriteProbe::default() })
     }
 
     /// Runs `query` on a pooled connection, off the async threads.
@@ -224,8 +276,10 @@ impl Db {
     {
         let pool = self.pool.clone();
         blocking(move || {
-            let mut connection = pool.get().map_err(ApiError::unavailable)?;
-            query(&mut connection)
+            let mut pooled = pool.get().map_err(ApiError::unavailable)?;
+            let result = query(&mut pooled);
+            pooled.failed = result.is_err();
+            result
         })
         .await
     }
@@ -248,9 +302,24 @@ impl Db {
             let connection: &mut AnyConnection = &mut pooled;
             let written = connection.transaction(change);
             generation.fetch_add(1, Ordering::Release);
+            pooled.failed = written.is_err();
             written
         })
         .await
+    }
+
+    /// Whether a small write commits now (the health check asks).
+    pub async fn writes_commit(&self) -> bool {
+        self.probe.writes_commit(self).await
+    }
+
+    /// On SQLite, merges the write-ahead log into the database file and
+    /// empties it (see `files::empty_the_log`); nothing to do on PostgreSQL.
+    pub async fn empty_the_log(&self) -> ApiResult<()> {
+        if self.sqlite_writer.is_none() {
+            return Ok(());
+        }
+        self.read(|connection| empty_the_log(connection).map_err(ApiError::internal)).await
     }
 
     /// Moves on with every write this process makes (committed or not).

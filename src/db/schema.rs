@@ -486,3 +486,10 @@ diesel::table! {
     }
 }
 diesel::joinable!(crisis_posts -> posts (post_id));
+
+diesel::table! {
+    health_probe (id) {
+        id -> BigInt,
+        probes -> BigInt,
+    }
+}

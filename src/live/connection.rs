@@ -59,6 +59,8 @@ enum Ending {
     SessionEnded,
     /// The database could not say what the connection may see.
     Unavailable,
+    /// The server is stopping; the client should reconnect shortly.
+    ShuttingDown,
 }
 
 pub struct Connection {
@@ -166,6 +168,10 @@ impl Connection {
             Ending::Unavailable => {
                 ("database unavailable", Some(CloseReason { code: CloseCode::Again, description: None }))
             }
+            Ending::ShuttingDown => (
+                "server stopping",
+                Some(CloseReason { code: CloseCode::Restart, description: Some("server restarting".into()) }),
+            ),
         };
         tracing::debug!(user = self.member.user_id, why, "live connection ended");
         if let Some(reason) = reason {
@@ -182,6 +188,7 @@ impl Connection {
             Ok(Control::BlocksChanged(users)) if users.contains(&self.member.user_id) => self.reload_blocks().await,
             Ok(Control::Notified(users)) if users.contains(&self.member.user_id) => self.notified().await,
             Ok(Control::MembershipChanged(user)) if user == self.member.user_id => self.recheck_rooms().await,
+            Ok(Control::ShuttingDown) => Err(Ending::ShuttingDown),
             Ok(Control::Recheck) | Err(broadcast::error::RecvError::Lagged(_)) => self.recheck().await,
             Ok(_) | Err(broadcast::error::RecvError::Closed) => Ok(()),
         }

@@ -67,6 +67,8 @@ pub enum Control {
     MembershipChanged(i64),
     /// Notes may have been missed: every connection checks its session and blocks again.
     Recheck,
+    /// The server is stopping: every connection closes, telling its client to reconnect.
+    ShuttingDown,
 }
 
 pub struct Hub {
@@ -202,6 +204,12 @@ impl Hub {
     /// Asks every connection to check its session and blocks again.
     pub fn recheck_connections(&self) {
         let _ = self.controls.send(Control::Recheck);
+    }
+
+    /// Closes every connection of this process, telling clients to come back
+    /// (the server is stopping for a restart or an upgrade).
+    pub fn shut_down(&self) {
+        let _ = self.controls.send(Control::ShuttingDown);
     }
 
     /// Hands a note to this process's connections: account notes (sessions,

@@ -2,6 +2,9 @@
 //! removed as the instance's `erasure_content` says, and threads keep their
 //! shape. Each table group has its own function; `erase` runs them all in
 //! the caller's transaction and records the erasure without personal data.
+//! Others' mentions of the member become "a former member" (`mentions`).
+//! On SQLite, `secure_delete` zeroes what is deleted, and the caller empties
+//! the write-ahead log after the commit, so the old bytes leave the disk.
 
 use diesel::prelude::*;
 
@@ -65,6 +68,8 @@ pub fn erase(
     // Moderation data joins here after the merge: reports the member made,
     // moderation actions on them, appeals, and notes about them (kept for
     // the admin's retention period, then deleted by the retention job).
+    let username_key: String = users::table.find(user_id).select(users::username_key).first(connection)?;
+    super::mentions::forget(connection, &username_key)?;
     profile(connection, user_id)?;
     diesel::insert_into(account_erasures::table)
         .values((

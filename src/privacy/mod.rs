@@ -5,4 +5,5 @@
 
 pub mod erase;
 pub mod export;
+mod mentions;
 pub mod retention;

@@ -1,4 +1,5 @@
-//! The health check: whether the server can reach its database.
+//! The health check: whether the server can read from and write to its
+//! database (a full disk fails writes while reads still work).
 
 use actix_web::HttpResponse;
 use actix_web::web;
@@ -13,8 +14,11 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
             connection.batch_execute("SELECT 1").map_err(Into::into)
         })
         .await;
-    match reachable {
-        Ok(()) => HttpResponse::Ok().json(serde_json::json!({ "status": "ok" })),
-        Err(_) => HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "database unreachable" })),
+    if reachable.is_err() {
+        return HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "database unreachable" }));
     }
+    if !state.db.writes_commit().await {
+        return HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "database not writable" }));
+    }
+    HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
 }

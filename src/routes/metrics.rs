@@ -1,5 +1,7 @@
 //! `GET /metrics` for the instance admin's Prometheus, readable only with
 //! the `metrics_token` as a bearer token; off when no token is set.
+//! OpenMetrics for a scraper that asks for it (Prometheus does), the
+//! classic text format otherwise (curl, `promtool check metrics`).
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use sha2::{Digest, Sha256};
@@ -8,10 +10,11 @@ use crate::auth::extract::bearer;
 use crate::db::{outbox, queue};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
-use crate::metrics::Backlogs;
+use crate::metrics::{Backlogs, classic_text};
 use crate::state::AppState;
 
 const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+const CLASSIC: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 pub async fn read(request: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let Some(token) = state.settings.metrics_token.as_deref() else {
@@ -37,5 +40,11 @@ pub async fn read(request: HttpRequest, state: web::Data<AppState>) -> ApiResult
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().content_type(OPENMETRICS).body(state.metrics.render(&state, &backlogs)))
+    let text = state.metrics.render(&state, &backlogs);
+    let accepts = request.headers().get(actix_web::http::header::ACCEPT).and_then(|value| value.to_str().ok());
+    if accepts.is_some_and(|accepts| accepts.contains("application/openmetrics-text")) {
+        Ok(HttpResponse::Ok().content_type(OPENMETRICS).body(text))
+    } else {
+        Ok(HttpResponse::Ok().content_type(CLASSIC).body(classic_text(&text)))
+    }
 }

@@ -124,5 +124,8 @@ async fn erase_account(state: &AppState, user_id: i64, requested_by: RequestedBy
     let ended =
         state.db.write(move |connection| erase::erase(connection, user_id, content, requested_by, origin)).await?;
     state.hub.deliver(&ended);
+    if let Err(error) = state.db.empty_the_log().await {
+        tracing::warn!(error = error.message(), "after an erasure the write-ahead log was left as it was");
+    }
     Ok(HttpResponse::NoContent().finish())
 }

@@ -8,7 +8,7 @@ use kindred::db::DatabaseUrl;
 
 use crate::helpers::{Api, PASSWORD, spawn_app};
 
-fn kindred() -> Command {
+pub fn kindred() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_kindred"));
     command.env_remove("KINDRED_CONFIG").env("RUST_LOG", "warn");
     command

@@ -302,3 +302,55 @@ async fn the_command_line_erases_an_account() {
         assert_eq!(traces(&mut connection, needle), Vec::<String>::new(), "{needle}");
     }
 }
+
+/// Whether the file at `path` holds `needle` in any case, as raw bytes.
+fn file_holds(path: &std::path::Path, needle: &str) -> bool {
+    let Ok(bytes) = std::fs::read(path) else { return false };
+    let (haystack, needle) = (bytes.to_ascii_lowercase(), needle.to_ascii_lowercase().into_bytes());
+    haystack.windows(needle.len()).any(|window| window == needle.as_slice())
+}
+
+#[tokio::test]
+async fn after_erasure_others_mentions_say_a_former_member_and_no_database_file_holds_the_member() {
+    let (app, sink) = app_with(ErasureContent::Remove).await;
+    let seeded = seed(&app, &sink).await;
+    let mention =
+        app.reply(&seeded.ben, seeded.thread, Some(seeded.bens_reply), "Thanks @Quillon7, that helped.").await;
+    let room = default_room(&app, &seeded.ben, "copd").await;
+    let mut live = LiveClient::connect(&app, &seeded.ben).await;
+    live.subscribe(room, None).await;
+    live.say(room, "Good to see you @quillon7", "ben-1").await;
+    live.next_of("ack").await;
+    let files = app.database_url.strip_prefix("sqlite://").map(|path| {
+        let main = std::path::PathBuf::from(path);
+        let wal = std::path::PathBuf::from(format!("{path}-wal"));
+        [main, wal]
+    });
+    if let Some(files) = &files {
+        assert!(files.iter().any(|file| file_holds(file, USERNAME)), "the scan finds the member before erasure");
+    }
+
+    let erased =
+        app.send(reqwest::Method::DELETE, "/api/v1/me", Some(&seeded.member), Some(json!({ "password": PASSWORD })));
+    erased.await.assert_status(204);
+
+    let page = app.get(&format!("/api/v1/threads/{}", seeded.thread), Some(&seeded.ben)).await;
+    let posts = page.assert_status(200)["posts"].as_array().expect("posts").clone();
+    let reply = posts.iter().find(|post| post["id"] == mention).expect("ben's reply");
+    assert_eq!(reply["body_html"], "<p>Thanks a former member, that helped.</p>\n", "no link, no name");
+    let messages = app.get(&format!("/api/v1/rooms/{room}/messages?limit=5"), Some(&seeded.ben)).await;
+    let messages = messages.assert_status(200).to_string();
+    assert!(messages.contains("Good to see you a former member") && !messages.contains("/members/"), "{messages}");
+
+    let mut connection = app.connect();
+    for needle in [USERNAME, EMAIL] {
+        assert_eq!(traces(&mut connection, needle), Vec::<String>::new(), "{needle}");
+    }
+    // On SQLite the raw files (the database and its write-ahead log, freed
+    // pages included) hold no byte of the name, the display name or the email.
+    for file in files.iter().flatten() {
+        for needle in [USERNAME, EMAIL, &format!("{USERNAME} (they/them)")] {
+            assert!(!file_holds(file, needle), "{} holds {needle}", file.display());
+        }
+    }
+}

@@ -29,6 +29,7 @@ impl std::ops::Deref for TestApp {
 }
 
 /// Talks HTTP to a server and reaches its database directly.
+#[derive(Clone)]
 pub struct Api {
     pub address: String,
     pub database_url: String,

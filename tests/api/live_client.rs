@@ -84,6 +84,21 @@ impl LiveClient {
         messages
     }
 
+    /// The code of the close frame the server sends, skipping any other
+    /// frames before it; None when the connection ends without one.
+    pub async fn close_code(&mut self) -> Option<u16> {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        loop {
+            let frame =
+                tokio::time::timeout_at(deadline, self.socket.next()).await.expect("the connection ends in time");
+            match frame {
+                Some(Ok(Message::Close(close))) => return close.map(|close| u16::from(close.code)),
+                None | Some(Err(_)) => return None,
+                Some(Ok(_)) => continue,
+            }
+        }
+    }
+
     pub async fn close(mut self) {
         let _ = self.socket.close(None).await;
     }

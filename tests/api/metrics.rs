@@ -15,9 +15,13 @@ async fn with_metrics() -> TestApp {
     spawn_app_with(|settings| settings.metrics_token = Some(TOKEN.into())).await
 }
 
+/// What Prometheus sends in `Accept` when it scrapes.
+const PROMETHEUS_ACCEPT: &str = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+
 /// The metrics text as Prometheus reads it with `token`.
 async fn scrape(app: &TestApp, token: &str) -> String {
-    let response = app.client.get(app.url("/metrics")).bearer_auth(token).send().await.expect("answers");
+    let request = app.client.get(app.url("/metrics")).bearer_auth(token).header("accept", PROMETHEUS_ACCEPT);
+    let response = request.send().await.expect("answers");
     assert_eq!(response.status(), 200);
     let kind = response.headers()["content-type"].to_str().expect("text").to_owned();
     assert!(kind.starts_with("application/openmetrics-text"), "{kind}");
@@ -108,4 +112,35 @@ async fn the_backlogs_and_live_connections_are_read_when_scraped() {
     assert!(waited >= 0.0);
     assert_eq!(value_of(&after, "kindred_live_connections"), Some(1.0));
     assert!(value_of(&after, "kindred_notification_outbox_posts").is_some());
+}
+
+#[tokio::test]
+async fn without_asking_for_openmetrics_every_metric_has_help_and_type_in_the_classic_format() {
+    let app = with_metrics().await;
+    app.get("/api/v1/instance", None).await.assert_status(200);
+    let response = app.client.get(app.url("/metrics")).bearer_auth(TOKEN).send().await.expect("answers");
+    let kind = response.headers()["content-type"].to_str().expect("text").to_owned();
+    assert!(kind.starts_with("text/plain; version=0.0.4"), "{kind}");
+    let text = response.text().await.expect("a body");
+
+    let declared = |prefix: &str| -> std::collections::HashMap<String, String> {
+        text.lines()
+            .filter_map(|line| line.strip_prefix(prefix)?.split_once(' '))
+            .map(|(name, rest)| (name.to_owned(), rest.to_owned()))
+            .collect()
+    };
+    let (help, types) = (declared("# HELP "), declared("# TYPE "));
+    let samples: Vec<&str> = text.lines().filter(|line| !line.starts_with('#') && !line.is_empty()).collect();
+    assert!(samples.len() >= 5, "there are samples: {text}");
+    for sample in samples {
+        let name = sample.split(['{', ' ']).next().unwrap_or_default();
+        let family = if types.contains_key(name) {
+            name
+        } else {
+            ["_bucket", "_sum", "_count"].iter().find_map(|suffix| name.strip_suffix(suffix)).unwrap_or(name)
+        };
+        assert!(types.contains_key(family), "{name} has a # TYPE line");
+        assert!(help.get(family).is_some_and(|text| !text.trim().is_empty()), "{name} has # HELP text");
+    }
+    assert!(!text.contains("# EOF"), "the classic format has no EOF marker");
 }

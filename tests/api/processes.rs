@@ -10,13 +10,13 @@ use crate::helpers::{Account, Api, TestDatabase, fresh_database, postgres_admin_
 use crate::live_client::{LiveClient, PATIENCE, default_room, seqs};
 
 /// A `kindred` server running as its own process; killed when dropped.
-struct ServerProcess {
-    child: Child,
-    api: Api,
+pub struct ServerProcess {
+    pub child: Child,
+    pub api: Api,
 }
 
 impl ServerProcess {
-    async fn start(database_url: &str) -> ServerProcess {
+    pub async fn start(database_url: &str) -> ServerProcess {
         let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("addr").port();
         let child = Command::new(env!("CARGO_BIN_EXE_kindred"))
             .env("KINDRED_DATABASE_URL", database_url)
@@ -46,18 +46,24 @@ impl Drop for ServerProcess {
 
 /// Ends every process's LISTEN connection to the test database.
 fn terminate_listeners(database_url: &str) -> usize {
+    terminate_backends(database_url, "application_name = 'kindred-live'")
+}
+
+/// Ends the connections to the test database that `condition` (SQL on
+/// `pg_stat_activity`) picks, never the caller's own; returns how many.
+pub fn terminate_backends(database_url: &str, condition: &str) -> usize {
     let mut connection = kindred::db::establish_postgres(database_url).expect("a connection");
     #[derive(diesel::QueryableByName)]
     struct Ended {
         #[diesel(sql_type = diesel::sql_types::Bool)]
         ended: bool,
     }
-    let ended: Vec<Ended> = diesel::sql_query(
+    let ended: Vec<Ended> = diesel::sql_query(format!(
         "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity \
-         WHERE application_name = 'kindred-live' AND datname = current_database()",
-    )
+         WHERE datname = current_database() AND pid <> pg_backend_pid() AND {condition}"
+    ))
     .load(&mut connection)
-    .expect("the listeners are found");
+    .expect("the connections are found");
     ended.iter().filter(|row| row.ended).count()
 }
 
