@@ -111,7 +111,6 @@ pub async fn store_in_process(
 async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
     let (server, thread, authors) = start_for_replies(&options.placement, store, options.authors).await?;
     let base = format!("http://{}", server.address);
-    let client = reqwest::Client::new();
     let reply = format!("{base}/api/v1/threads/{thread}/posts");
     let request =
         wrk::Request::get(&reply).bearer_each(authors.clone()).post_json(json!({ "body": REPLY }).to_string());

@@ -14,7 +14,7 @@ use crate::stats::{median, percentile};
 
 #[derive(clap::Args)]
 pub struct Options {
-    /// Times each corpus post is screened.
+    /// Times each corpus post is screened (its fastest time is kept).
     #[arg(long, default_value_t = 5)]
     rounds: u32,
     /// Replies the in-process loop stores per measurement.
@@ -45,12 +45,14 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     let texts = corpus()?;
     let filters = WordFilter::shipped();
     let crisis = CrisisScreen::shipped("en")?;
-    let mut micros = Vec::with_capacity(texts.len() * options.rounds as usize);
+    // Each post's fastest round: screening is deterministic, so slower
+    // rounds measure only the scheduler of a shared machine.
+    let mut micros = vec![f64::MAX; texts.len()];
     for _ in 0..options.rounds {
-        for text in &texts {
+        for (text, fastest) in texts.iter().zip(&mut micros) {
             let started = Instant::now();
             std::hint::black_box(moderation::screen(text, &filters, &crisis));
-            micros.push(started.elapsed().as_secs_f64() * 1e6);
+            *fastest = fastest.min(started.elapsed().as_secs_f64() * 1e6);
         }
     }
     let (server, thread, authors) = start_for_replies(&options.placement, &Store::Sqlite, 1).await?;
@@ -61,7 +63,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     }
     let (p50, p99, reply) = (percentile(&micros, 50.0), percentile(&micros, 99.0), median(&reply_micros));
     println!(
-        "Screening {} corpus posts x {} rounds in-process, beside storing a reply in-process on SQLite ({} x {})",
+        "Screening {} corpus posts (fastest of {} rounds each) in-process, beside storing a reply in-process on SQLite ({} x {})",
         texts.len(),
         options.rounds,
         options.pairs,

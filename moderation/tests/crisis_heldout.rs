@@ -15,6 +15,7 @@ struct Post {
     label: String,
     kind: String,
     level: String,
+    source: String,
 }
 
 fn corpus(part: &str) -> Vec<Post> {
@@ -35,6 +36,7 @@ struct Figures {
     safe: usize,
     false_alarms: usize,
     missed_by_kind: BTreeMap<String, usize>,
+    false_alarms_by_batch: BTreeMap<String, (usize, usize)>,
 }
 
 impl Figures {
@@ -47,6 +49,7 @@ impl Figures {
             safe: 0,
             false_alarms: 0,
             missed_by_kind: BTreeMap::new(),
+            false_alarms_by_batch: BTreeMap::new(),
         };
         for post in posts {
             let risk = screen.screen(&post.text).risk;
@@ -63,6 +66,8 @@ impl Figures {
             } else {
                 figures.safe += 1;
                 figures.false_alarms += usize::from(risk.is_some());
+                let batch = figures.false_alarms_by_batch.entry(post.source.clone()).or_default();
+                *batch = (batch.0 + usize::from(risk.is_some()), batch.1 + 1);
             }
         }
         figures
@@ -90,6 +95,7 @@ impl Figures {
             self.urgent,
         );
         println!("{part}: missed by kind: {:?}", self.missed_by_kind);
+        println!("{part}: false alarms by safe batch (alarms, posts): {:?}", self.false_alarms_by_batch);
     }
 }
 
