@@ -15,6 +15,10 @@ use std::fmt::Write as _;
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinearModel {
     bias: f64,
+    /// The weight in a text's length of a feature the model does not know
+    /// (the inverse document frequency of one seen once in training), so a
+    /// text's known words count for less beside words the model never saw.
+    unknown_idf: f64,
     /// By the feature's [`key`], so scoring a text allocates no strings.
     weights: HashMap<u64, Weight>,
     /// At or above this probability a text is at least a medium risk.
@@ -45,11 +49,15 @@ pub struct Score<'m> {
 impl Score<'_> {
     pub fn add(&mut self, feature: &str) {
         let key = key(feature);
-        if self.seen.insert(key)
-            && let Some(weight) = self.model.weights.get(&key)
-        {
-            self.weighted += weight.value * weight.idf;
-            self.squares += weight.idf * weight.idf;
+        if !self.seen.insert(key) {
+            return;
+        }
+        match self.model.weights.get(&key) {
+            Some(weight) => {
+                self.weighted += weight.value * weight.idf;
+                self.squares += weight.idf * weight.idf;
+            }
+            None => self.squares += self.model.unknown_idf * self.model.unknown_idf,
         }
     }
 
@@ -138,6 +146,7 @@ impl LinearModel {
             }
         }
         let texts = examples.len() as f64;
+        let unknown_idf = ((1.0 + texts) / 2.0).ln() + 1.0;
         let vocabulary: Vec<(&str, f64)> = counts
             .into_iter()
             .filter(|(_, count)| *count >= training.min_count)
@@ -194,6 +203,7 @@ impl LinearModel {
         }
         LinearModel {
             bias,
+            unknown_idf,
             weights: vocabulary
                 .into_iter()
                 .zip(weights)
@@ -212,6 +222,7 @@ impl LinearModel {
             let _ = writeln!(text, "# {line}");
         }
         let _ = writeln!(text, "bias\t{:.6}", self.bias);
+        let _ = writeln!(text, "unknown\t{:.4}", self.unknown_idf);
         let _ = writeln!(text, "medium\t{:.4}", self.medium);
         let _ = writeln!(text, "high\t{:.4}", self.high);
         let sorted: BTreeMap<&str, &Weight> =
@@ -228,7 +239,8 @@ impl LinearModel {
     ///
     /// A [`ModelError`] naming the first line that is not of that shape.
     pub fn from_text(text: &str) -> Result<LinearModel, ModelError> {
-        let mut model = LinearModel { bias: 0.0, weights: HashMap::new(), medium: f64::NAN, high: f64::NAN };
+        let mut model =
+            LinearModel { bias: 0.0, unknown_idf: f64::NAN, weights: HashMap::new(), medium: f64::NAN, high: f64::NAN };
         for (number, line) in text.lines().enumerate() {
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
@@ -239,6 +251,11 @@ impl LinearModel {
             let number_in = |field: &str| field.parse::<f64>().ok().filter(|value| value.is_finite());
             match first {
                 "bias" => model.bias = number_in(second).ok_or_else(|| error("the bias is not a number"))?,
+                "unknown" => {
+                    model.unknown_idf = number_in(second)
+                        .filter(|idf| *idf > 0.0)
+                        .ok_or_else(|| error("the unknown features' idf is not a positive number"))?;
+                }
                 "medium" | "high" => {
                     let threshold = number_in(second)
                         .filter(|value| (0.0..=1.0).contains(value))
@@ -261,6 +278,9 @@ impl LinearModel {
                 line: 0,
                 reason: "the file needs medium and high thresholds, medium <= high".into(),
             });
+        }
+        if model.unknown_idf.is_nan() {
+            return Err(ModelError { line: 0, reason: "the file needs the unknown features' idf".into() });
         }
         Ok(model)
     }
@@ -333,6 +353,13 @@ mod tests {
     }
 
     #[test]
+    fn words_the_model_never_saw_weaken_the_ones_it_knows() {
+        let model = LinearModel::train(&toy(), Training { min_count: 1, ..Training::default() });
+        assert!(model.probability(["alarm", "crypto", "banana"]) < model.probability(["alarm"]));
+        assert!(model.probability(["alarm", "crypto", "banana"]) > 0.5);
+    }
+
+    #[test]
     fn rare_features_are_left_out() {
         let model = LinearModel::train(&toy(), Training { min_count: 2, ..Training::default() });
         assert!(!model.weights.contains_key(&key("green")));
@@ -345,6 +372,8 @@ mod tests {
         assert_eq!(error("bias\t0\nmedium\t0.2\nhigh\t0.9\nx\t1\tfeature").line, 4);
         assert_eq!(error("bias\t0\nmedium\t0.2\nhigh\t0.9\n0.5\tfeature").line, 4);
         assert_eq!(error("bias\t0\nmedium\t0.2\nhigh\t0.9\n0.5\t-1\tfeature").line, 4);
+        assert_eq!(error("bias\t0\nunknown\t0\nmedium\t0.2\nhigh\t0.9").line, 2);
+        assert_eq!(error("bias\t0\nmedium\t0.2\nhigh\t0.9").line, 0);
         assert_eq!(error("bias 0").line, 1);
         assert_eq!(error("bias\t0\nmedium\t1.5\nhigh\t0.9").line, 2);
         assert_eq!(error("bias\t0\nmedium\t0.9\nhigh\t0.2").line, 0);
