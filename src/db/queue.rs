@@ -164,21 +164,6 @@ pub fn open_for(connection: &mut AnyConnection, kind: Subject, id: i64) -> ApiRe
         .optional()?)
 }
 
-/// Whether an urgent item about a member's content is open, in a community
-/// (or anywhere, for `None`).
-pub fn open_urgent_about(connection: &mut AnyConnection, author_id: i64, community_id: Option<i64>) -> ApiResult<bool> {
-    let mut query = moderation_items::table
-        .filter(moderation_items::subject_author_id.eq(author_id))
-        .filter(moderation_items::urgent.eq(true))
-        .filter(moderation_items::resolved_at.is_null())
-        .into_boxed();
-    if let Some(community_id) = community_id {
-        query = query.filter(moderation_items::community_id.eq(community_id));
-    }
-    let open: i64 = query.count().get_result(connection)?;
-    Ok(open > 0)
-}
-
 /// Which open items a queue shows.
 #[derive(Debug, Clone)]
 pub enum QueueScope {

@@ -91,16 +91,20 @@ pub enum Command {
         reason: String,
     },
     /// A recorded warning, in a community (its slug) or instance-wide.
+    /// `item_id`: the queue item it is taken from, if any; an urgent one refuses it.
     Warn {
         member: String,
         community: Option<String>,
+        item_id: Option<i64>,
         reason: String,
     },
     /// No posting, reacting or chatting in a community, or in one of its rooms, for `minutes`.
+    /// `item_id`: the queue item it is taken from, if any; an urgent one refuses it.
     Mute {
         member: String,
         community: String,
         room_id: Option<i64>,
+        item_id: Option<i64>,
         minutes: u32,
         reason: String,
     },
@@ -235,13 +239,15 @@ fn take(connection: &mut AnyConnection, actor: &Member, command: Command, origin
         Command::Retitle { thread_id, title, reason } => {
             retitle(connection, actor, thread_id, &parse_title(&title)?, &parse_reason(&reason)?, None)
         }
-        Command::Warn { member, community, reason } => {
+        Command::Warn { member, community, item_id, reason } => {
             let community_id =
                 community.map(|slug| community_store::by_slug(connection, &slug)).transpose()?.map(|row| row.id);
+            refuse_on_urgent_item(connection, item_id)?;
             let sanction = Sanction { kind: SanctionKind::Warning, community_id, room_id: None, minutes: None };
             sanction.impose(connection, actor, &member, &parse_reason(&reason)?, origin)
         }
-        Command::Mute { member, community, room_id, minutes, reason } => {
+        Command::Mute { member, community, room_id, item_id, minutes, reason } => {
+            refuse_on_urgent_item(connection, item_id)?;
             let community_id = community_store::by_slug(connection, &community)?.id;
             if let Some(room_id) = room_id
                 && chat::room(connection, room_id)?.community_id != community_id
@@ -528,6 +534,19 @@ fn log_thread(
     )
 }
 
+/// An urgent (crisis) item offers supportive outcomes: a warning or a mute
+/// taken from one is refused.
+fn refuse_on_urgent_item(connection: &mut AnyConnection, item_id: Option<i64>) -> ApiResult<()> {
+    match item_id {
+        Some(id) if queue::by_id(connection, id)?.urgent => Err(ApiError::conflict(
+            "member_may_be_at_risk",
+            "This is an urgent safeguarding item: choose a supportive outcome. Warnings and mutes are not used \
+             on someone who may be at risk.",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// A sanction about to be imposed.
 struct Sanction {
     kind: SanctionKind,
@@ -557,15 +576,6 @@ impl Sanction {
         let action = self.log_action();
         allow(connection, actor, required_for(action, self.community_id), self.community_id)?;
         let target = users::id_by_username(connection, username)?;
-        if matches!(self.kind, SanctionKind::Warning | SanctionKind::Mute)
-            && queue::open_urgent_about(connection, target, self.community_id)?
-        {
-            return Err(ApiError::conflict(
-                "member_may_be_at_risk",
-                "This member has an urgent safeguarding item open. Choose a supportive outcome on it first: \
-                 warnings and mutes are not used on someone who may be at risk.",
-            ));
-        }
         if target == actor.user_id {
             return Err(ApiError::invalid("cannot_sanction_self", "You can't take this action on yourself."));
         }

@@ -290,7 +290,8 @@ pub async fn mute(
             let row = moderated_room(connection, room, &member)?;
             let community = community_store::by_id(connection, row.community_id)?.slug;
             let reason = reason.unwrap_or_else(|| MUTED_IN_CHAT.to_owned());
-            let command = Command::Mute { member: username, community, room_id: Some(room), minutes, reason };
+            let command =
+                Command::Mute { member: username, community, room_id: Some(room), item_id: None, minutes, reason };
             Ok(actions::apply(connection, &member, command, origin)?.live)
         })
         .await?;

@@ -61,8 +61,9 @@ pub fn check(
 }
 
 /// Once the content is stored: marks a post whose words screened as a
-/// crisis (an edit that no longer does keeps the mark: it stays withheld
-/// from visitors), and raises the queue item screening asked for; an urgent
+/// high-risk crisis (medium risk is signposting on words that are often
+/// ordinary, so it does not hide a post; an edit that no longer screens
+/// keeps the mark: it stays withheld from visitors), and raises the queue item screening asked for; an urgent
 /// one is told to the safeguarding leads (see `safeguarding`).
 pub fn queue_if_asked(
     connection: &mut AnyConnection,
@@ -70,7 +71,7 @@ pub fn queue_if_asked(
     screened: &Screened,
     subject: ItemSubject,
 ) -> ApiResult<Option<Raised>> {
-    if screened.crisis.is_some() && subject.kind == Subject::Post {
+    if screened.crisis == Some(RiskLevel::High) && subject.kind == Subject::Post {
         posts::mark_crisis(connection, subject.id)?;
     }
     let Some(pressure) = screened.queue.clone() else { return Ok(None) };

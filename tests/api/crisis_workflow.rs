@@ -85,20 +85,35 @@ async fn an_urgent_item_offers_supportive_outcomes_each_logged_and_closing_it() 
 }
 
 #[tokio::test]
-async fn warning_or_muting_a_member_with_an_urgent_item_open_is_refused() {
+async fn warning_or_muting_the_author_from_an_urgent_item_is_refused() {
     let cast = cast_with(|_| {}).await;
     let item_id = cast.urgent_item().await;
-    let warn = json!({ "action": "warn", "member": "ben", "community": cast.slug, "reason": "Tone it down." });
-    let mute =
-        json!({ "action": "mute", "member": "ben", "community": cast.slug, "minutes": 60, "reason": "Cool off." });
+    let (community, reason) = (&cast.slug, "Tone it down.");
+    let warn =
+        json!({ "action": "warn", "member": "ben", "community": community, "item_id": item_id, "reason": reason });
+    let mute = json!({
+        "action": "mute", "member": "ben", "community": community, "item_id": item_id, "minutes": 60, "reason": reason,
+    });
     for command in [&warn, &mute] {
         cast.act(&cast.moira, command.clone()).await.assert_error(409, "member_may_be_at_risk");
         cast.act(&cast.admin, command.clone()).await.assert_error(409, "member_may_be_at_risk");
     }
-    // Once the item has its supportive outcome, the ordinary tools are back.
-    cast.act(&cast.cara, json!({ "action": "no_risk_on_review", "item_id": item_id, "reason": "Spoke with them." }))
+    assert!(
+        cast.app.get("/api/v1/me/moderation", Some(&cast.ben)).await.body["entries"]
+            .as_array()
+            .expect("entries")
+            .is_empty()
+    );
+    // From an ordinary item the same warning is taken.
+    let (thread, first) = cast.app.thread(&cast.amy, &cast.slug, "Walks", "Who is walking on Sunday?").await;
+    let rude = cast.app.reply(&cast.ben, thread, Some(first), "Nobody asked you.").await;
+    cast.app
+        .post("/api/v1/reports", Some(&cast.amy), json!({ "post_id": rude, "reason": "harassment" }))
         .await
         .assert_status(201);
+    let routine = cast.item_about(rude).await["id"].clone();
+    let warn =
+        json!({ "action": "warn", "member": "ben", "community": community, "item_id": routine, "reason": reason });
     cast.act(&cast.moira, warn).await.assert_status(201);
 }
 

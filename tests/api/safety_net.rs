@@ -44,7 +44,8 @@ async fn three_members_reporting_a_post_within_the_hour_hide_it_pending_review_l
     let cast = cast_with(|_| {}).await;
     let dee = cast.app.register("dee").await;
     let (thread, first) = cast.app.thread(&cast.amy, &cast.slug, "Walks", "Who is walking Sunday?").await;
-    let spam = cast.app.reply(&cast.ben, thread, Some(first), "Cheap pills at my shop, message me").await;
+    let spam =
+        cast.app.reply(&cast.ben, thread, Some(first), "Discount trainers at my shop, message me for a code").await;
     cast.report(&cast.amy, json!({ "post_id": spam })).await;
     cast.report(&cast.otto, json!({ "post_id": spam })).await;
     assert!(cast.shows(None, thread, spam).await, "two reports are not enough");
@@ -101,7 +102,7 @@ async fn three_reports_of_a_chat_message_take_it_out_of_the_room() {
     let room = default_room(&cast.app, &cast.ben, &cast.slug).await;
     let mut ben = LiveClient::connect(&cast.app, &cast.ben).await;
     ben.subscribe(room, None).await;
-    ben.say(room, "Cheap pills, message me", "s1").await;
+    ben.say(room, "Discount trainers, message me for a code", "s1").await;
     let message = ben.next_of("ack").await["id"].as_i64().expect("id");
     for reporter in [&cast.amy, &cast.otto, &dee] {
         cast.report(reporter, json!({ "message_id": message })).await;

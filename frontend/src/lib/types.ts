@@ -362,8 +362,16 @@ export type ModerationCommand =
   | { action: 'lock' | 'unlock' | 'pin' | 'unpin'; thread_id: number; reason: string }
   | { action: 'move'; thread_id: number; to_community: string; reason: string }
   | { action: 'retitle'; thread_id: number; title: string; reason: string }
-  | { action: 'warn'; member: string; community?: string; reason: string }
-  | { action: 'mute'; member: string; community: string; room_id?: number; minutes: number; reason: string }
+  | { action: 'warn'; member: string; community?: string; item_id?: number; reason: string }
+  | {
+      action: 'mute';
+      member: string;
+      community: string;
+      room_id?: number;
+      item_id?: number;
+      minutes: number;
+      reason: string;
+    }
   | { action: 'suspend'; member: string; minutes: number; reason: string }
   | { action: 'ban'; member: string; community?: string; minutes?: number; reason: string }
   | { action: 'dismiss' | SupportiveOutcome; item_id: number; reason: string };
