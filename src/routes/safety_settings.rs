@@ -253,6 +253,8 @@ async fn set_community_lead(
 }
 
 #[utoipa::path(put, path = "/api/v1/admin/communities/{slug}/safeguarding-leads/{username}", tag = "moderation",
+    params(("slug" = String, Path, description = "The community's slug."),
+           ("username" = String, Path, description = "The member's username.")),
     description = "Appoint a community's safeguarding lead (admins): they are alerted at once to urgent items there \
 and review them. Makes them a member of the community if they are not one.",
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
@@ -265,6 +267,8 @@ pub async fn appoint_community_lead(
 }
 
 #[utoipa::path(delete, path = "/api/v1/admin/communities/{slug}/safeguarding-leads/{username}", tag = "moderation",
+    params(("slug" = String, Path, description = "The community's slug."),
+           ("username" = String, Path, description = "The member's username.")),
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn stand_down_community_lead(
     state: web::Data<AppState>,
@@ -275,6 +279,7 @@ pub async fn stand_down_community_lead(
 }
 
 #[utoipa::path(get, path = "/api/v1/admin/communities/{slug}/safeguarding-leads", tag = "moderation",
+    params(("slug" = String, Path, description = "The community's slug.")),
     description = "A community's own safeguarding leads (usernames); the instance's leads cover it too.",
     responses((status = 200, body = Vec<String>), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn community_leads(

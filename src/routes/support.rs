@@ -138,6 +138,7 @@ pub async fn list(state: web::Data<AppState>, member: Member) -> ApiResult<web::
 }
 
 #[utoipa::path(get, path = "/api/v1/support-conversations/{id}", tag = "safeguarding",
+    params(("id" = i64, Path, description = "The conversation's id.")),
     description = "One support conversation with its latest messages; for its member and the safeguarding leads only.",
     responses((status = 200, body = ConversationView), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn show(
@@ -157,6 +158,7 @@ pub async fn show(
 }
 
 #[utoipa::path(post, path = "/api/v1/support-conversations/{id}/messages", tag = "safeguarding",
+    params(("id" = i64, Path, description = "The conversation's id.")),
     request_body = MessageDraft,
     description = "Write in a support conversation; the other side hears of it in the inbox and live.",
     responses((status = 201, body = SupportMessageView), (status = 404, body = crate::error::ErrorBody),

@@ -69,6 +69,10 @@ struct World {
     elsewhere: Place,
     ava_session: i64,
     ava_notification: i64,
+    /// An urgent item about ava ("I'm worried about this person") and the
+    /// support conversation the instance's safeguarding lead opened from it.
+    urgent_item: i64,
+    support: i64,
 }
 
 async fn sign_in(app: &TestApp, username: &str) -> Account {
@@ -152,6 +156,9 @@ async fn build() -> World {
         settings.sign_ins_per_quarter_hour = 10_000;
         settings.password_resets_per_hour = 10_000;
         settings.live_messages_per_second = 1000;
+        // The probes report the same posts from many roles: the safety net
+        // (tested in safety_net.rs) would hide them after the third.
+        settings.auto_hide_reports = 0;
     })
     .await;
     let admin = app.admin("admin").await;
@@ -219,6 +226,18 @@ async fn build() -> World {
     let suspend = json!({ "action": "suspend", "member": "sue", "minutes": 600, "reason": "Cool off." });
     app.post("/api/v1/moderation/actions", Some(&admin), suspend).await.assert_status(201);
 
+    let worried = json!({ "post_id": places[0].first, "reason": "worried_about_person", "details": "Not like her." });
+    app.post("/api/v1/reports", Some(&account("signer")), worried).await.assert_status(201);
+    let queue = app.get("/api/v1/moderation/queue", Some(&account("lee"))).await;
+    let urgent_item = queue.assert_status(200)["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|item| item["urgent"] == true))
+        .and_then(|item| item["id"].as_i64())
+        .expect("an urgent item");
+    let opened =
+        app.post("/api/v1/support-conversations", Some(&account("lee")), json!({ "item_id": urgent_item })).await;
+    let support = opened.assert_status(201)["id"].as_i64().expect("a conversation id");
+
     let ava = account("ava");
     let sessions = app.get("/api/v1/me/sessions", Some(&ava)).await;
     let ava_session = sessions.assert_status(200)[0]["id"].as_i64().expect("a session id");
@@ -229,7 +248,7 @@ async fn build() -> World {
         spares.push(if name.is_empty() { None } else { Some(sign_in(&app, name).await) });
     }
     let sessions = NAMES.iter().map(|name| (!name.is_empty()).then(|| account(name))).collect();
-    World { app, sessions, spares, ava, places, elsewhere, ava_session, ava_notification }
+    World { app, sessions, spares, ava, places, elsewhere, ava_session, ava_notification, urgent_item, support }
 }
 
 /// One request each role makes.
@@ -271,6 +290,19 @@ fn probes(world: &World) -> Vec<Probe> {
         probe("GET /api/v1/moderation/log/export", "all", "/api/v1/moderation/log/export".into(), None),
         probe("GET /api/v1/moderation/appeals", "open", "/api/v1/moderation/appeals".into(), None),
         probe("GET /api/v1/moderation/filters", "instance", "/api/v1/moderation/filters".into(), None),
+        probe("GET /api/v1/support-conversations", "mine", "/api/v1/support-conversations".into(), None),
+        probe(
+            "GET /api/v1/support-conversations/{id}",
+            "ava's",
+            format!("/api/v1/support-conversations/{}", world.support),
+            None,
+        ),
+        probe(
+            "GET /api/v1/admin/communities/{slug}/safeguarding-leads",
+            "open-c",
+            "/api/v1/admin/communities/open-c/safeguarding-leads".into(),
+            None,
+        ),
         probe("GET /api/v1/communities/{slug}", "elsewhere", format!("/api/v1/communities/{ELSEWHERE}"), None),
         probe("GET /api/v1/threads/{id}", "elsewhere", format!("/api/v1/threads/{}", world.elsewhere.thread), None),
         probe(
@@ -651,6 +683,30 @@ fn probes(world: &World) -> Vec<Probe> {
             "new",
             "/api/v1/communities".into(),
             Some(json!({ "slug": "made-here", "name": "Made here", "kind": "condition", "visibility": "public" })),
+        ),
+        probe(
+            "POST /api/v1/support-conversations/{id}/messages",
+            "ava's",
+            format!("/api/v1/support-conversations/{}/messages", world.support),
+            Some(json!({ "body": "Thank you for checking in." })),
+        ),
+        probe(
+            "POST /api/v1/support-conversations",
+            "about ava's urgent item",
+            "/api/v1/support-conversations".into(),
+            Some(json!({ "item_id": world.urgent_item })),
+        ),
+        probe(
+            "PUT /api/v1/admin/communities/{slug}/safeguarding-leads/{username}",
+            "target | open-c",
+            "/api/v1/admin/communities/open-c/safeguarding-leads/target".into(),
+            None,
+        ),
+        probe(
+            "DELETE /api/v1/admin/communities/{slug}/safeguarding-leads/{username}",
+            "target | open-c",
+            "/api/v1/admin/communities/open-c/safeguarding-leads/target".into(),
+            None,
         ),
         probe(
             "PUT /api/v1/admin/safeguarding-leads/{username}",
@@ -1046,6 +1102,13 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("POST /api/v1/notifications/{id}/read | ava's", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("POST /api/v1/notifications/read-all | mine", [401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
     ("POST /api/v1/communities | new", [401, 403, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403]),
+    ("GET /api/v1/support-conversations | mine", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET /api/v1/support-conversations/{id} | ava's", [401, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404]),
+    ("GET /api/v1/admin/communities/{slug}/safeguarding-leads | open-c", [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
+    ("POST /api/v1/support-conversations/{id}/messages | ava's", [401, 404, 404, 404, 404, 404, 201, 404, 404, 404, 404, 404]),
+    ("POST /api/v1/support-conversations | about ava's urgent item", [401, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403]),
+    ("PUT /api/v1/admin/communities/{slug}/safeguarding-leads/{username} | target | open-c", [401, 403, 403, 403, 403, 403, 403, 204, 403, 403, 403, 403]),
+    ("DELETE /api/v1/admin/communities/{slug}/safeguarding-leads/{username} | target | open-c", [401, 403, 403, 403, 403, 403, 403, 204, 403, 403, 403, 403]),
     ("PUT /api/v1/admin/safeguarding-leads/{username} | target", [401, 403, 403, 403, 403, 403, 403, 204, 403, 403, 403, 403]),
     ("DELETE /api/v1/admin/safeguarding-leads/{username} | target", [401, 403, 403, 403, 403, 403, 403, 204, 403, 403, 403, 403]),
     ("POST /api/v1/moderation/actions | suspend target", [401, 403, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403]),
