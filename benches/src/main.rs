@@ -12,9 +12,9 @@ mod s3;
 mod s4;
 mod s5;
 mod s6;
-mod s7;
 mod screening;
 mod server;
+mod signin_memory;
 mod socket;
 mod stats;
 mod wrk;
@@ -42,8 +42,8 @@ enum Scenario {
     S5(s5::Options),
     /// S6: a mixed soak of reads, replies and chat, with memory watched.
     S6(s6::Options),
-    /// S7: resident memory after a flood of sign-ins, against the idle server.
-    S7(s7::Options),
+    /// Resident memory after a flood of sign-ins, against the idle server (issue 21).
+    SigninMemory(signin_memory::Options),
     /// The moderation queue with many open items, against the hello control.
     Queue(queue::Options),
     /// Crisis screening per post, beside storing a reply.
@@ -59,7 +59,7 @@ async fn main() -> anyhow::Result<()> {
         Scenario::S4(options) => s4::run(options).await,
         Scenario::S5(options) => s5::run(options).await,
         Scenario::S6(options) => s6::run(options).await,
-        Scenario::S7(options) => s7::run(options).await,
+        Scenario::SigninMemory(options) => signin_memory::run(options).await,
         Scenario::Queue(options) => queue::run(options).await,
         Scenario::Screening(options) => screening::run(options).await,
     }

@@ -1,4 +1,4 @@
-//! S7: memory under a sign-in flood. Each argon2id hash needs 19 MiB; the
+//! Sign-in memory: resident memory under a sign-in flood. Each argon2id hash needs 19 MiB; the
 //! server's resident memory is read idle, after a few sign-ins, and after a
 //! flood of them (wrong passwords and unknown names cost the same as right
 //! ones), and compared with the idle figure: the target is within 2x.
@@ -34,7 +34,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     let mib = |kib: u64| kib as f64 / 1024.0;
     let ratio = flooded as f64 / idle.max(1) as f64;
     println!(
-        "S7 sign-in flood, SQLite: {} sign-ins, {} at a time, server on core {}",
+        "Sign-in flood, SQLite: {} sign-ins, {} at a time, server on core {}",
         options.sign_ins, options.concurrency, options.placement.server_core
     );
     println!("| RSS idle MiB | after {warm_up} sign-ins MiB | after the flood MiB | flood / idle | within 2x |");
