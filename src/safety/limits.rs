@@ -283,13 +283,26 @@ fn sign_in_delay(failures: i32, allowance: u32) -> Duration {
     Duration::from_secs(seconds)
 }
 
-/// The address a request came from: the proxy's `X-Forwarded-For` when the
-/// instance says it runs behind one, else the peer.
+/// The address a request came from: when the instance says it runs behind
+/// a proxy, the last address of `X-Forwarded-For`, the one that proxy added
+/// (a proxy that appends keeps whatever the client wrote before it, so an
+/// earlier address is the client's to choose); else the peer.
 fn client_address(request: &actix_web::HttpRequest, behind_proxy: bool) -> String {
-    if behind_proxy && let Some(address) = request.connection_info().realip_remote_addr() {
-        return address.to_owned();
+    if behind_proxy && let Some(address) = last_forwarded_for(request.headers()) {
+        return address;
     }
     request.peer_addr().map(|address| address.ip().to_string()).unwrap_or_default()
+}
+
+fn last_forwarded_for(headers: &actix_web::http::header::HeaderMap) -> Option<String> {
+    headers
+        .get_all("x-forwarded-for")
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .filter(|address| !address.is_empty())
+        .last()
+        .map(str::to_owned)
 }
 
 /// Drops counters of windows long past.
@@ -312,6 +325,20 @@ pub async fn housekeeping(state: std::sync::Arc<crate::state::AppState>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn behind_a_proxy_the_address_it_added_counts_not_what_the_client_wrote() {
+        let request = actix_web::test::TestRequest::default()
+            .insert_header(("x-forwarded-for", "6.6.6.6, 203.0.113.7"))
+            .peer_addr("127.0.0.1:9000".parse().expect("an address"))
+            .to_http_request();
+        assert_eq!(client_address(&request, true), "203.0.113.7");
+        assert_eq!(client_address(&request, false), "127.0.0.1");
+        let replaced = actix_web::test::TestRequest::default()
+            .insert_header(("x-forwarded-for", "198.51.100.2"))
+            .to_http_request();
+        assert_eq!(client_address(&replaced, true), "198.51.100.2");
+    }
 
     #[test]
     fn a_guessed_account_slows_down_only_past_its_allowance_and_within_a_bound() {
