@@ -120,20 +120,6 @@ impl LinearModel {
         score.probability()
     }
 
-    /// The features that raise this text's score most, strongest first.
-    pub fn strongest<'a>(&self, features: impl IntoIterator<Item = &'a str>, count: usize) -> Vec<(&'a str, f64)> {
-        let mut seen = HashSet::new();
-        let mut found: Vec<(&str, f64)> = features
-            .into_iter()
-            .filter(|feature| seen.insert(*feature))
-            .filter_map(|feature| self.weights.get(&key(feature)).map(|weight| (feature, weight.value)))
-            .filter(|(_, value)| *value > 0.0)
-            .collect();
-        found.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-        found.truncate(count);
-        found
-    }
-
     /// Trains a model by gradient descent on the regularised log loss over
     /// TF-IDF vectors of length one, with both classes weighted equally
     /// whatever their sizes. Deterministic: the same examples give the same
@@ -338,7 +324,7 @@ mod tests {
         let at = |words: &str| model.probability(words.split(' '));
         assert!(at("alarm green") > 0.7, "{}", at("alarm green"));
         assert!(at("calm green") < 0.3, "{}", at("calm green"));
-        assert_eq!(model.strongest("calm alarm alarm".split(' '), 2), [("alarm", model.weights[&key("alarm")].value)]);
+        assert!(model.weights[&key("alarm")].value > 0.0 && model.weights[&key("calm")].value < 0.0);
     }
 
     #[test]
