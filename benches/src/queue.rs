@@ -6,7 +6,7 @@ use anyhow::Context;
 use serde_json::Value;
 
 use crate::latency::{Case, compare};
-use crate::server::{Placement, Server, Store};
+use crate::server::{Placement, Server, Store, seed_command};
 
 #[derive(clap::Args)]
 pub struct Options {
@@ -25,8 +25,12 @@ pub struct Options {
 
 pub async fn run(options: Options) -> anyhow::Result<()> {
     let items = options.items.to_string();
-    let seed: &[&str] = &["admin", "seed-queue", "--community", "bench", "--author", "bench", "--items", &items];
-    let server = Server::start_after(&options.placement, &[], &[seed], &Store::Sqlite).await?;
+    // The items are about a member's posts, not the admin's own: nobody
+    // reviews items about themselves, so the admin's queue would leave those out.
+    let member = seed_command(1, 1, 0, 1);
+    let member: Vec<&str> = member.iter().map(String::as_str).collect();
+    let seed: &[&str] = &["admin", "seed-queue", "--community", "bench", "--author", "member-1", "--items", &items];
+    let server = Server::start_after(&options.placement, &[], &[&member, seed], &Store::Sqlite).await?;
     let client = reqwest::Client::new();
     let base = format!("http://{}", server.address);
     let first_page: Value = client
