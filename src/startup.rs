@@ -53,12 +53,13 @@ impl Application {
         }
         check_webhook(&settings)?;
         let cores = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
-        let hub = Arc::new(Hub::new(
+        let hub = Hub::new(
             db.clone(),
             settings.live_queue_capacity,
             settings.live_connections_per_member,
             settings.live_messages_per_second,
-        ));
+            !url.is_sqlite(),
+        );
         if let DatabaseUrl::Postgres(url) = &url {
             tokio::spawn(broker::listen(url.clone(), hub.clone()));
         }
@@ -138,6 +139,7 @@ impl Application {
         // The server's own future carries out the stop, so both are awaited.
         let ((), served) = tokio::join!(handle.stop(true), server);
         served?;
+        state.hub.forget_presence().await;
         if let Err(error) = state.db.empty_the_log().await {
             tracing::warn!(error = error.message(), "the database's write-ahead log was left as it was");
         }

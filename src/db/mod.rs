@@ -15,6 +15,7 @@ pub mod moderation_log;
 pub mod notifications;
 pub mod outbox;
 pub mod posts;
+pub mod presence;
 pub mod queue;
 pub mod rate_limits;
 pub mod safeguarding;

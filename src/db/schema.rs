@@ -187,6 +187,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     support_conversations,
     support_messages,
     crisis_posts,
+    live_presence,
 );
 
 diesel::table! {
@@ -493,3 +494,13 @@ diesel::table! {
         probes -> BigInt,
     }
 }
+
+diesel::table! {
+    live_presence (room_id, user_id, process_id) {
+        room_id -> BigInt,
+        user_id -> BigInt,
+        process_id -> BigInt,
+        seen_at -> BigInt,
+    }
+}
+diesel::joinable!(live_presence -> users (user_id));
