@@ -271,3 +271,30 @@ async fn an_unknown_author_is_answered_like_an_author_with_no_visible_posts() {
     assert_eq!(found(&nobody), Vec::new());
     assert_eq!(found(&search(&app, None, &[("q", WORD), ("author", "amy")]).await).len(), 1, "her first post");
 }
+
+#[tokio::test]
+async fn a_moved_thread_is_found_where_it_now_lives_and_not_where_it_was() {
+    let app = app().await;
+    let admin = app.admin("admin").await;
+    app.community(&admin, "open", "public").await;
+    app.community(&admin, "closed", "members").await;
+    let amy = app.register("amy").await;
+    app.join(&amy, "closed").await.assert_status(200);
+    let (thread, first) = app.thread(&amy, "closed", &format!("A {WORD} nest"), "Seen by the pond").await;
+    let reply = app.reply(&amy, thread, Some(first), &format!("The {WORD} came back")).await;
+    let everything = vec![("post".to_owned(), reply), ("thread".to_owned(), thread)];
+    assert!(found(&search(&app, None, &[("q", WORD)]).await).is_empty(), "not while members-only");
+
+    let move_it = json!({ "action": "move", "thread_id": thread, "to_community": "open", "reason": "For everyone." });
+    app.post("/api/v1/moderation/actions", Some(&admin), move_it).await.assert_status(201);
+    let mut seen = found(&search(&app, None, &[("q", WORD)]).await);
+    seen.sort();
+    assert_eq!(seen, everything, "a visitor finds the title and the reply in the public community");
+
+    let back = json!({ "action": "move", "thread_id": thread, "to_community": "closed", "reason": "Back again." });
+    app.post("/api/v1/moderation/actions", Some(&admin), back).await.assert_status(201);
+    assert!(found(&search(&app, None, &[("q", WORD)]).await).is_empty(), "members-only again");
+    let mut seen = found(&search(&app, Some(&amy), &[("q", WORD)]).await);
+    seen.sort();
+    assert_eq!(seen, everything, "a member still finds it");
+}
