@@ -188,6 +188,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     support_messages,
     crisis_posts,
     live_presence,
+    crisis_messages,
 );
 
 diesel::table! {
@@ -504,3 +505,11 @@ diesel::table! {
     }
 }
 diesel::joinable!(live_presence -> users (user_id));
+
+diesel::table! {
+    crisis_messages (message_id) {
+        message_id -> BigInt,
+        marked_at -> BigInt,
+    }
+}
+diesel::joinable!(crisis_messages -> chat_messages (message_id));

@@ -23,8 +23,9 @@ pub struct Scope {
     pub author: Option<i64>,
     /// Authors a block hides from the reader.
     pub hidden_authors: Vec<i64>,
-    /// Leave out posts that screened as a crisis, and threads they start
-    /// (a signed-out visitor, under `crisis_post_visibility = "members"`).
+    /// Leave out posts and chat messages that screened as a crisis, and
+    /// threads such posts start (a signed-out visitor, under
+    /// `crisis_post_visibility = "members"`).
     pub without_crisis: bool,
 }
 
@@ -160,10 +161,12 @@ fn newest(dialect: &Dialect, part: &Part, conditions: &str, name: &str) -> Strin
 
 /// Leaves out a post (`{post}`: its alias) that screened as a crisis.
 const WITHOUT_CRISIS: &str = " AND NOT EXISTS (SELECT 1 FROM crisis_posts c WHERE c.post_id = {post}.id)";
+/// Leaves out a chat message that screened as a crisis.
+const WITHOUT_CRISIS_MESSAGE: &str = " AND NOT EXISTS (SELECT 1 FROM crisis_messages c WHERE c.message_id = m.id)";
 
 fn statement(dialect: &Dialect, scope: &Scope) -> String {
-    let (post_crisis, first_crisis) = if scope.without_crisis {
-        (WITHOUT_CRISIS.replace("{post}", "p"), WITHOUT_CRISIS.replace("{post}", "f"))
+    let (post_crisis, first_crisis, message_crisis) = if scope.without_crisis {
+        (WITHOUT_CRISIS.replace("{post}", "p"), WITHOUT_CRISIS.replace("{post}", "f"), WITHOUT_CRISIS_MESSAGE)
     } else {
         Default::default()
     };
@@ -177,7 +180,7 @@ fn statement(dialect: &Dialect, scope: &Scope) -> String {
         narrowed(scope, "t.community_id", "t.author_id")
     );
     let messages = format!(
-        " AND m.moderation_state = 'visible' AND m.deleted_at IS NULL{}",
+        " AND m.moderation_state = 'visible' AND m.deleted_at IS NULL{message_crisis}{}",
         narrowed(scope, "r.community_id", "m.author_id")
     );
     format!(
