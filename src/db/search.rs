@@ -170,15 +170,17 @@ fn statement(dialect: &Dialect, scope: &Scope) -> String {
     } else {
         Default::default()
     };
+    // A thread is found, title or replies, only while its first post is public.
+    let first_public = format!(
+        " AND EXISTS (SELECT 1 FROM posts f WHERE f.thread_id = t.id AND f.depth = 0 \
+         AND f.moderation_state = 'visible' AND f.deleted_at IS NULL{first_crisis})"
+    );
     let posts = format!(
-        " AND p.moderation_state = 'visible' AND p.deleted_at IS NULL AND t.deleted_at IS NULL{post_crisis}{}",
+        " AND p.moderation_state = 'visible' AND p.deleted_at IS NULL AND t.deleted_at IS NULL{post_crisis}{first_public}{}",
         narrowed(scope, "t.community_id", "p.author_id")
     );
-    let threads = format!(
-        " AND t.deleted_at IS NULL AND EXISTS (SELECT 1 FROM posts f WHERE f.thread_id = t.id AND f.depth = 0 \
-         AND f.moderation_state = 'visible' AND f.deleted_at IS NULL{first_crisis}){}",
-        narrowed(scope, "t.community_id", "t.author_id")
-    );
+    let threads =
+        format!(" AND t.deleted_at IS NULL{first_public}{}", narrowed(scope, "t.community_id", "t.author_id"));
     let messages = format!(
         " AND m.moderation_state = 'visible' AND m.deleted_at IS NULL{message_crisis}{}",
         narrowed(scope, "r.community_id", "m.author_id")
