@@ -68,16 +68,19 @@ impl Application {
         let purge_every = Duration::from_secs(settings.purge_interval_seconds.max(1));
         tokio::spawn(retention::run(db.clone(), settings.ip_retention_days, purge_every));
         let instance = Instance::load(&settings)?;
+        let pages = PageCache::new(settings.page_cache_entries, Duration::from_secs(settings.page_cache_seconds));
+        let mut metrics = Metrics::default();
+        metrics.count_pages(&pages);
         let state = web::Data::new(AppState {
             db,
             hub,
             notifier,
             passwords: Passwords::new(cores)?,
             mailer: Mailer::from_settings(&settings)?,
-            metrics: Metrics::default(),
+            metrics,
             client_page: routes::client::page_with(instance.brand.style.as_deref()),
             instance,
-            pages: PageCache::new(settings.page_cache_entries, Duration::from_secs(settings.page_cache_seconds)),
+            pages,
             safety: Safety::load(&settings)?,
             local_limits: LocalLimits::new(&settings),
             secure_cookies: public_origin.starts_with("https://"),

@@ -46,23 +46,25 @@ pub async fn write_in_order(db: Db, process: u64, mut writes: mpsc::UnboundedRec
     while let Some(write) = writes.recv().await {
         let written = match write {
             Write::Arrive { room, user } => {
-                db.write(move |connection| {
+                db.write_unseen(move |connection| {
                     presence::arrive(connection, room, user, process)?;
                     broker::notify(connection, &Note::PresenceChanged { room, origin })
                 })
                 .await
             }
             Write::Leave { room, user } => {
-                db.write(move |connection| {
+                db.write_unseen(move |connection| {
                     presence::leave(connection, room, user, process)?;
                     broker::notify(connection, &Note::PresenceChanged { room, origin })
                 })
                 .await
             }
-            Write::Renew => db.write(move |connection| presence::renew(connection, process, lease_start())).await,
+            Write::Renew => {
+                db.write_unseen(move |connection| presence::renew(connection, process, lease_start())).await
+            }
             Write::Forget(done) => {
                 let forgotten = db
-                    .write(move |connection| {
+                    .write_unseen(move |connection| {
                         for room in presence::forget(connection, process)? {
                             broker::notify(connection, &Note::PresenceChanged { room, origin })?;
                         }
