@@ -302,6 +302,15 @@ pub fn open_support_conversation(leads_it: bool) -> Result<(), ApiError> {
     }
 }
 
+/// Closing a support conversation: the safeguarding leads for its community.
+pub fn close_support_conversation(leads_it: bool) -> Result<(), ApiError> {
+    if leads_it {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Only the safeguarding team closes a support conversation."))
+    }
+}
+
 /// Reading and writing in a support conversation: the member it is with
 /// and the safeguarding leads for its community. Anyone else, moderators
 /// and admins included, gets 404: it is not even confirmed to exist.

@@ -103,6 +103,12 @@ describe('safeguarding in the browser', () => {
     await ben.getByRole('button', { name: 'Send' }).click();
     await lead.getByText('My sister is coming over.').waitFor();
     await screenshot(ben, 'desktop-support-conversation');
+    // The case is done for now: the lead closes it; Ben can still write.
+    await lead.getByRole('button', { name: 'Close the conversation' }).click();
+    await lead.getByText(/The safeguarding team closed this conversation/).waitFor();
+    await ben.reload();
+    await ben.getByText(/your message opens it again/).waitFor();
+    await checkA11y(ben, 'a closed support conversation');
 
     await lead.goto(itemUrl);
     await decide.getByLabel('Reason (the member sees it)').fill('Called Ben; he is with his sister tonight.');

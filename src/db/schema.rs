@@ -466,6 +466,8 @@ diesel::table! {
         item_id -> Nullable<BigInt>,
         opened_by -> BigInt,
         opened_at -> BigInt,
+        closed_at -> Nullable<BigInt>,
+        closed_by -> Nullable<BigInt>,
     }
 }
 

@@ -17,6 +17,9 @@ pub struct ConversationRow {
     pub item_id: Option<i64>,
     pub opened_by: i64,
     pub opened_at: i64,
+    /// When a lead closed it; a new message opens it again.
+    pub closed_at: Option<i64>,
+    pub closed_by: Option<i64>,
 }
 
 #[derive(Debug, Clone, Queryable)]
@@ -101,6 +104,15 @@ pub fn messages_of(connection: &mut AnyConnection, conversation_id: i64, limit: 
     Ok(rows)
 }
 
+/// Closes a conversation (a lead's "case done").
+pub fn close(connection: &mut AnyConnection, conversation_id: i64, lead: i64) -> ApiResult<()> {
+    diesel::update(conversations::table.find(conversation_id))
+        .set((conversations::closed_at.eq(Some(Timestamp::now().0)), conversations::closed_by.eq(Some(lead))))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// Adds a message, opening the conversation again if a lead had closed it.
 pub fn add_message(
     connection: &mut AnyConnection,
     conversation_id: i64,
@@ -108,6 +120,9 @@ pub fn add_message(
     body: &str,
     body_html: &str,
 ) -> ApiResult<MessageRow> {
+    diesel::update(conversations::table.find(conversation_id).filter(conversations::closed_at.is_not_null()))
+        .set((conversations::closed_at.eq(None::<i64>), conversations::closed_by.eq(None::<i64>)))
+        .execute(connection)?;
     Ok(diesel::insert_into(messages::table)
         .values((
             messages::conversation_id.eq(conversation_id),

@@ -96,6 +96,7 @@ use super::{
         support::list,
         support::show,
         support::write,
+        support::close,
         follows::thread_level,
         follows::follow_thread,
         follows::unfollow_thread,

@@ -33,7 +33,8 @@ pub fn configure(config: &mut web::ServiceConfig) {
     config
         .service(web::resource("/support-conversations").route(web::get().to(list)).route(web::post().to(open)))
         .service(web::resource("/support-conversations/{id}").route(web::get().to(show)))
-        .service(web::resource("/support-conversations/{id}/messages").route(web::post().to(write)));
+        .service(web::resource("/support-conversations/{id}/messages").route(web::post().to(write)))
+        .service(web::resource("/support-conversations/{id}/close").route(web::post().to(close)));
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -58,6 +59,9 @@ pub struct ConversationView {
     /// The community's slug.
     community: Option<String>,
     opened_at: Timestamp,
+    /// When a safeguarding lead closed it (the case is done); the next
+    /// message, from either side, opens it again.
+    closed_at: Option<Timestamp>,
     /// Oldest first: the latest 200.
     messages: Vec<SupportMessageView>,
 }
@@ -98,16 +102,17 @@ fn view(connection: &mut AnyConnection, row: ConversationRow, with_messages: boo
         member,
         community,
         opened_at: Timestamp(row.opened_at),
+        closed_at: row.closed_at.map(Timestamp),
         messages: messages.into_iter().map(|listing| message_view(row.member_id, listing)).collect(),
     })
 }
 
-/// The conversation, if `member` may read it.
-fn readable(connection: &mut AnyConnection, member: &Member, id: i64) -> ApiResult<ConversationRow> {
+/// The conversation, if `member` may read it, and whether they lead it.
+fn readable(connection: &mut AnyConnection, member: &Member, id: i64) -> ApiResult<(ConversationRow, bool)> {
     let row = support::by_id(connection, id)?;
     let leads_it = safeguarding::is_lead_for(connection, member, row.community_id)?;
     policy::support_conversation(member.user_id, row.member_id, leads_it)?;
-    Ok(row)
+    Ok((row, leads_it))
 }
 
 #[utoipa::path(post, path = "/api/v1/support-conversations", tag = "safeguarding", request_body = OpenDraft,
@@ -162,7 +167,7 @@ pub async fn show(
     let view = state
         .db
         .read(move |connection| {
-            let row = readable(connection, &member, id)?;
+            let (row, _) = readable(connection, &member, id)?;
             view(connection, row, true)
         })
         .await?;
@@ -192,7 +197,7 @@ pub async fn write(
     let (view, note, raised) = state
         .db
         .write(move |connection| {
-            let row = readable(connection, &member, id)?;
+            let (row, _) = readable(connection, &member, id)?;
             let message = support::add_message(connection, row.id, member.user_id, body.as_str(), &html)?;
             let from_member = row.member_id == member.user_id;
             let raised = match risk.filter(|_| from_member) {
@@ -217,6 +222,27 @@ pub async fn write(
     }
     state.deliver_alert(raised);
     Ok(HttpResponse::Created().json(view))
+}
+
+#[utoipa::path(post, path = "/api/v1/support-conversations/{id}/close", tag = "safeguarding",
+    params(("id" = i64, Path, description = "The conversation's id.")),
+    description = "Close a support conversation when the case is done (safeguarding leads only). It leaves the \
+open list; the next message, from either side, opens it again, so the member can always write to the team.",
+    responses((status = 200, body = ConversationView), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody)))]
+pub async fn close(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let view = state
+        .db
+        .write_unseen(move |connection| {
+            let (row, leads_it) = readable(connection, &member, id)?;
+            policy::close_support_conversation(leads_it)?;
+            support::close(connection, row.id, member.user_id)?;
+            let closed = support::by_id(connection, row.id)?;
+            view(connection, closed, true)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
 }
 
 /// Raises an urgent item about the member of a support conversation whose

@@ -691,6 +691,12 @@ fn probes(world: &World) -> Vec<Probe> {
             Some(json!({ "body": "Thank you for checking in." })),
         ),
         probe(
+            "POST /api/v1/support-conversations/{id}/close",
+            "ava's",
+            format!("/api/v1/support-conversations/{}/close", world.support),
+            None,
+        ),
+        probe(
             "POST /api/v1/support-conversations",
             "about ava's urgent item",
             "/api/v1/support-conversations".into(),
@@ -1106,6 +1112,7 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("GET /api/v1/support-conversations/{id} | ava's", [401, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404]),
     ("GET /api/v1/admin/communities/{slug}/safeguarding-leads | open-c", [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
     ("POST /api/v1/support-conversations/{id}/messages | ava's", [401, 404, 404, 404, 404, 404, 201, 404, 404, 404, 404, 404]),
+    ("POST /api/v1/support-conversations/{id}/close | ava's", [401, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404]),
     ("POST /api/v1/support-conversations | about ava's urgent item", [401, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403]),
     ("PUT /api/v1/admin/communities/{slug}/safeguarding-leads/{username} | target | open-c", [401, 403, 403, 403, 403, 403, 403, 204, 403, 403, 403, 403]),
     ("DELETE /api/v1/admin/communities/{slug}/safeguarding-leads/{username} | target | open-c", [401, 403, 403, 403, 403, 403, 403, 204, 403, 403, 403, 403]),

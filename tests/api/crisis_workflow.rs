@@ -220,3 +220,26 @@ async fn crisis_words_in_a_support_conversation_alert_the_leads_and_show_the_mem
         .unwrap_or_else(|| panic!("an item about ben: {}", queue.body));
     assert_eq!(about_ben["urgent"], true, "{about_ben}");
 }
+
+#[tokio::test]
+async fn a_lead_closes_a_support_conversation_and_the_members_next_message_opens_it_again() {
+    let cast = cast_with(|_| {}).await;
+    let item_id = cast.urgent_item().await;
+    let opened = cast.app.post("/api/v1/support-conversations", Some(&cast.cara), json!({ "item_id": item_id })).await;
+    let conversation = opened.assert_status(201)["id"].as_i64().expect("conversation id");
+    assert!(opened.body["closed_at"].is_null());
+    let close = format!("/api/v1/support-conversations/{conversation}/close");
+    cast.app.post(&close, Some(&cast.ben), json!({})).await.assert_error(403, "forbidden");
+    cast.app.post(&close, Some(&cast.moira), json!({})).await.assert_error(404, "not_found");
+    let closed = cast.app.post(&close, Some(&cast.cara), json!({})).await;
+    assert!(closed.assert_status(200)["closed_at"].is_string(), "{}", closed.body);
+    let seen = cast.app.get(&format!("/api/v1/support-conversations/{conversation}"), Some(&cast.ben)).await;
+    assert!(seen.assert_status(200)["closed_at"].is_string(), "the member sees it is closed");
+
+    // Closing never stops the member writing to the team: their message opens it again.
+    let path = format!("/api/v1/support-conversations/{conversation}/messages");
+    cast.app.post(&path, Some(&cast.ben), json!({ "body": "Can I talk to someone again?" })).await.assert_status(201);
+    let seen = cast.app.get(&format!("/api/v1/support-conversations/{conversation}"), Some(&cast.cara)).await;
+    assert!(seen.assert_status(200)["closed_at"].is_null(), "{}", seen.body);
+    assert_eq!(cast.lines_of(&cast.cara, "support_message").await.len(), 1, "and the lead hears of it");
+}

@@ -132,6 +132,7 @@ export const supportApi = {
   get: (id: number) => request<SupportConversation>('GET', `/support-conversations/${id}`),
   write: (id: number, body: string) =>
     request<SupportMessage>('POST', `/support-conversations/${id}/messages`, { body }),
+  close: (id: number) => request<SupportConversation>('POST', `/support-conversations/${id}/close`),
 };
 
 /** Reporting, and the moderators' desk. */

@@ -526,5 +526,7 @@ export interface SupportConversation {
   member: string;
   community: string | null;
   opened_at: string;
+  /** When a safeguarding lead closed it; the next message opens it again. */
+  closed_at: string | null;
   messages: SupportMessage[];
 }

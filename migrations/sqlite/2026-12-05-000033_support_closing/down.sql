@@ -1,0 +1,2 @@
+ALTER TABLE support_conversations DROP COLUMN closed_by;
+ALTER TABLE support_conversations DROP COLUMN closed_at;
