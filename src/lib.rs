@@ -7,6 +7,7 @@ pub mod auth;
 pub mod brand;
 pub mod config;
 pub mod db;
+pub mod discussion;
 pub mod domain;
 pub mod error;
 pub mod headers;

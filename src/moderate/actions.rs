@@ -15,6 +15,7 @@ use crate::db::posts as post_store;
 use crate::db::sanctions::{self, NewSanction};
 use crate::db::threads as thread_store;
 use crate::db::{AnyConnection, chat, queue, safeguarding, users};
+use crate::discussion::draft::PostDraft;
 use crate::domain::community::CommunityRole;
 use crate::domain::discussion::parse_title;
 use crate::domain::moderation::{ContentState, LogAction, SanctionKind, Subject, parse_reason};
@@ -23,7 +24,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::live::broker::{self, Note};
 use crate::notify;
 use crate::policy::{self, Authority, ModerationAction};
-use crate::routes::threads::PostDraft;
 
 /// Longest timed sanction: a year, in minutes.
 pub const MAX_MINUTES: u32 = 525_600;

@@ -11,10 +11,11 @@ use bytestring::ByteString;
 use serde::Deserialize;
 use tokio::sync::broadcast;
 
-use super::threads::{PostDraft, store_reply};
 use crate::auth::extract::member_of;
 use crate::auth::password::hash_blocking;
 use crate::auth::session::Token;
+use crate::discussion::draft::PostDraft;
+use crate::discussion::reply::store_reply;
 use crate::domain::account::Password;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;

@@ -6,9 +6,9 @@ use actix_web::{HttpResponse, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::threads::AuthorView;
 use crate::auth::Member;
 use crate::db::{blocks, users};
+use crate::discussion::view::AuthorView;
 use crate::domain::time::Timestamp;
 use crate::error::ApiResult;
 use crate::live::broker::{self, Note};

@@ -8,11 +8,11 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::posts::thread_in_context;
 use crate::auth::Member;
 use crate::db::AnyConnection;
 use crate::db::communities::{self as community_store, CommunityRow};
 use crate::db::follows::{self, Followed};
+use crate::discussion::context::thread_in_context;
 use crate::domain::following::FollowLevel;
 use crate::error::ApiResult;
 use crate::policy::{self, Standing};

@@ -6,10 +6,10 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::threads::AuthorView;
 use crate::auth::Member;
 use crate::db::notifications::{self, NotificationRow, PageCursor};
 use crate::db::{AnyConnection, communities, moderation_log, queue, users};
+use crate::discussion::view::AuthorView;
 use crate::domain::following::NotificationKind;
 use crate::domain::moderation::LogAction;
 use crate::domain::time::Timestamp;

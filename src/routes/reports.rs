@@ -5,11 +5,11 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::posts::post_in_context;
 use super::rooms::readable_message;
 use crate::auth::Member;
 use crate::db::queue::{self, ItemSubject, Pressure, ReportRow};
 use crate::db::{AnyConnection, chat, users};
+use crate::discussion::context::post_in_context;
 use crate::domain::moderation::{ContentState, ReportReason, Subject, parse_free_text};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};

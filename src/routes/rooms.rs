@@ -6,13 +6,14 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::posts::reader_of;
-use super::threads::{AuthorView, page_limit};
+use super::threads::page_limit;
 use crate::auth::{Member, Viewer};
 use crate::db::blocks;
 use crate::db::chat::{self, MessageListing, MessageRow, RoomRow, Window};
 use crate::db::communities as community_store;
 use crate::db::users;
+use crate::discussion::context::reader_of;
+use crate::discussion::view::AuthorView;
 use crate::domain::chat::parse_room_name;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};

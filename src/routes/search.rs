@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::notifications::{RoomRef, ThreadRef};
-use super::threads::AuthorView;
 use crate::auth::{Member, Viewer};
 use crate::db::communities as community_store;
 use crate::db::search::{self, Hit, Scope};
 use crate::db::{AnyConnection, blocks, chat, threads as thread_store, users};
+use crate::discussion::view::AuthorView;
 use crate::domain::search::SearchQuery;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};

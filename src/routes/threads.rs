@@ -7,17 +7,17 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::posts::{PostView, new_post_view, post_views, reader_of, screen_post, screen_thread, thread_in_context};
 use crate::auth::{Member, Viewer};
 use crate::db::communities as community_store;
-use crate::db::follows::{self, Followed};
-use crate::db::posts::{self as post_store, NewContent, PATH_SEGMENT_LEN};
+use crate::db::posts::{self as post_store, PATH_SEGMENT_LEN};
 use crate::db::queue::ItemSubject;
 use crate::db::threads::{self as thread_store, ListCursor, ThreadListing};
-use crate::db::{AnyConnection, blocks, outbox};
-use crate::domain::discussion::{ContentWarning, PostBody, parse_title, render};
-use crate::domain::following::FollowLevel;
-use crate::domain::moderation::ContentState;
+use crate::discussion::context::{reader_of, thread_in_context};
+use crate::discussion::draft::PostDraft;
+use crate::discussion::reply::{published, store_reply};
+use crate::discussion::screen::screen_thread;
+use crate::discussion::view::{AuthorView, PostView, post_views};
+use crate::domain::discussion::{ContentWarning, parse_title};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::pages::{Lookup, Page, PageKey};
@@ -78,12 +78,6 @@ fn parse_tree_cursor(text: &str) -> ApiResult<String> {
         && text.len() <= PATH_SEGMENT_LEN * 64
         && text.bytes().all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte));
     if well_formed { Ok(text.to_owned()) } else { Err(invalid_cursor()) }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuthorView {
-    pub username: String,
-    pub display_name: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -149,30 +143,6 @@ pub async fn list(
         .flatten();
     let threads = pinned.into_iter().chain(listings).map(summary).collect();
     Ok(web::Json(ThreadList { threads, next_cursor }))
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PostDraft {
-    /// Markdown, at most 20,000 characters.
-    pub body: String,
-    pub content_warning: Option<ContentWarning>,
-}
-
-impl PostDraft {
-    /// Checks and renders the draft through the safety pipeline.
-    pub fn parse(self) -> ApiResult<NewContent> {
-        let body = PostBody::parse(self.body)?;
-        let content_warning = self.content_warning.map(ContentWarning::parse).transpose()?;
-        let rendered = render(body.as_str())?;
-        Ok(NewContent {
-            body,
-            html: rendered.html,
-            render_version: rendered.policy_version,
-            content_warning,
-            state: ContentState::Visible,
-        })
-    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -369,82 +339,4 @@ pub async fn reply(
     let content = PostDraft { body, content_warning }.parse()?;
     let view = store_reply(&state, member, id.into_inner(), parent_id, content).await?;
     Ok(HttpResponse::Created().json(view))
-}
-
-/// Stores a parsed reply to `parent_id` (or the first post) in one
-/// transaction: every check, the safety pipeline, the follow and the
-/// notifications, which go out once it commits. The route and the
-/// benchmarks' in-process loop share it.
-pub async fn store_reply(
-    state: &web::Data<AppState>,
-    member: Member,
-    thread_id: i64,
-    parent_id: Option<i64>,
-    content: NewContent,
-) -> ApiResult<PostView> {
-    let max_depth = state.settings.max_reply_depth;
-    let author_id = member.user_id;
-    let shared = state.clone();
-    let (view, raised) = state
-        .write_thread(move |connection| {
-            let (thread, community, standing) = thread_in_context(connection, thread_id, Some(&member))?;
-            policy::post(community.visibility()?, standing)?;
-            let reader = reader_of(Some(&member), standing);
-            if thread.locked_at.is_some() && !reader.moderates {
-                return Err(ApiError::conflict("thread_locked", "This thread is locked, so it can't be replied to."));
-            }
-            let parent = match parent_id {
-                Some(parent_id) => post_store::by_id(connection, parent_id)?,
-                None => post_store::first_of(connection, thread_id)?,
-            };
-            if parent.thread_id != thread_id || !parent.is_listed_for(reader) {
-                return Err(ApiError::not_found("That post is not in this thread."));
-            }
-            if parent.deleted_at.is_some() {
-                return Err(ApiError::conflict("post_deleted", "That post was deleted, so it can't be replied to."));
-            }
-            if !parent.state()?.is_public() {
-                return Err(ApiError::conflict(
-                    "post_unavailable",
-                    "That post isn't public, so it can't be replied to yet.",
-                ));
-            }
-            policy::reply_to(blocks::between(connection, author_id, parent.author_id)?, standing)?;
-            if parent.depth >= max_depth {
-                return Err(ApiError::invalid(
-                    "reply_too_deep",
-                    format!("Replies can nest at most {max_depth} levels deep. Please reply further up the thread."),
-                ));
-            }
-            let (content, screened) =
-                screen_post(connection, &shared, &member, thread.community_id, standing, content)?;
-            let post = post_store::insert(connection, thread_id, Some(&parent), author_id, content)?;
-            let subject = ItemSubject::post(post.id, thread.community_id, author_id);
-            let raised = writing::queue_if_asked(connection, &shared, &screened, subject)?;
-            published(connection, author_id, thread_id, post.id, post.state()?)?;
-            let mut view = new_post_view(post, &member, reader)?;
-            view.support = shared.safety.support_for(&screened, raised.as_ref());
-            Ok((thread_id, (view, raised)))
-        })
-        .await?;
-    state.deliver_alert(raised);
-    state.notifier.flush().await;
-    Ok(view)
-}
-
-/// After a post is stored: its author follows the thread (unless they chose
-/// a level before), and a visible post is queued for the notifier to tell
-/// whoever should hear of it (a held one tells nobody until approved).
-fn published(
-    connection: &mut AnyConnection,
-    author_id: i64,
-    thread_id: i64,
-    post_id: i64,
-    state: ContentState,
-) -> ApiResult<()> {
-    follows::set(connection, author_id, Followed::Thread(thread_id), FollowLevel::Watching, true)?;
-    if state == ContentState::Visible {
-        outbox::queue(connection, post_id)?;
-    }
-    Ok(())
 }

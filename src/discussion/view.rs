@@ -1,0 +1,164 @@
+//! How posts read to whoever asks: placeholders for deleted, blocked and
+//! withheld posts, reaction counts, the moderation notice; shared by the
+//! thread page, a single post and search.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::auth::Member;
+use crate::db::posts::{self as store, PostListing, PostRow, Reader};
+use crate::db::{AnyConnection, blocks};
+use crate::domain::discussion::{ContentWarning, ReactionKind};
+use crate::domain::moderation::ContentState;
+use crate::domain::time::Timestamp;
+use crate::error::{ApiError, ApiResult};
+use crate::safety::writing::Support;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuthorView {
+    pub username: String,
+    pub display_name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PostView {
+    id: i64,
+    thread_id: i64,
+    /// Absent for a thread's first post.
+    parent_id: Option<i64>,
+    /// 0 for the first post.
+    depth: i32,
+    /// Absent when the post is deleted or a block hides it.
+    author: Option<AuthorView>,
+    /// Sanitised HTML; absent when the post is deleted or a block hides it.
+    body_html: Option<String>,
+    /// The Markdown source, shown only to the author (for editing).
+    body_markdown: Option<String>,
+    deleted: bool,
+    /// A collapsed placeholder: the viewer blocked the author, or the author blocked them.
+    blocked: bool,
+    /// A placeholder for signed-out visitors: the post's words suggest its
+    /// author may be at risk, so only signed-in readers see it
+    /// (`crisis_post_visibility`).
+    members_only: bool,
+    content_warning: Option<ContentWarning>,
+    created_at: Timestamp,
+    edited_at: Option<Timestamp>,
+    reactions: Vec<ReactionCount>,
+    /// Present when moderators have held, hidden or removed the post; the
+    /// reason is shown to its author and moderators only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    moderation: Option<ModerationNotice>,
+    /// Helplines for the author, when what they just wrote suggests they may be at risk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support: Option<Support>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ModerationNotice {
+    state: ContentState,
+    reason: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReactionCount {
+    kind: String,
+    count: i64,
+    /// Whether the viewer left this reaction.
+    mine: bool,
+}
+
+/// Turns stored posts into what the viewer sees, with reaction counts in
+/// the instance's order of kinds; a block collapses a post to a placeholder
+/// unless the viewer's standing says blocks hide nothing from them.
+pub fn post_views(
+    connection: &mut AnyConnection,
+    listings: Vec<PostListing>,
+    reader: Reader,
+) -> ApiResult<Vec<PostView>> {
+    let viewer_id = reader.user_id;
+    let ids: Vec<i64> = listings.iter().map(|listing| listing.post.id).collect();
+    let mut reactions = store::reactions_for(connection, &ids, viewer_id)?;
+    let hidden = match viewer_id {
+        Some(viewer) if !reader.moderates => blocks::hidden_from(connection, viewer)?,
+        _ => Default::default(),
+    };
+    let withheld = if reader.sees_crisis { Default::default() } else { store::crisis_among(connection, &ids)? };
+    listings
+        .into_iter()
+        .map(|listing| {
+            let id = listing.post.id;
+            let blocked = hidden.contains(&listing.post.author_id);
+            let counts = reactions.counts.remove(&id).unwrap_or_default();
+            let mine = reactions.mine.remove(&id).unwrap_or_default();
+            view_of(listing, &counts, &mine, (blocked, withheld.contains(&id)), reader)
+        })
+        .collect()
+}
+
+/// A post its author has just written, as they see it: their own, so
+/// never blocked, and with no reactions yet (nothing is read back).
+pub fn new_post_view(post: PostRow, author: &Member, reader: Reader) -> ApiResult<PostView> {
+    let listing = PostListing {
+        post,
+        author_username: author.username.clone(),
+        author_display_name: author.display_name.clone(),
+    };
+    view_of(listing, &[], &[], (false, false), reader)
+}
+
+/// How one post reads to `reader`, given its reaction counts, the
+/// reader's own reactions, whether a block hides its author and whether it
+/// is a crisis post withheld from this reader.
+fn view_of(
+    PostListing { post, author_username, author_display_name }: PostListing,
+    counts: &[(String, i64)],
+    mine: &[String],
+    (blocked, withheld): (bool, bool),
+    reader: Reader,
+) -> ApiResult<PostView> {
+    let is_author = reader.user_id == Some(post.author_id);
+    let state = post.state()?;
+    let sees_text = post.is_readable_by(reader);
+    // Taken-down content reads as a placeholder, like deleted content.
+    let deleted = post.deleted_at.is_some() || !sees_text;
+    let withheld = withheld && !deleted;
+    let shown = !deleted && !blocked && !withheld;
+    let moderation = (!state.is_public()).then(|| ModerationNotice {
+        state,
+        reason: post.moderation_reason.clone().filter(|_| is_author || reader.moderates),
+    });
+    Ok(PostView {
+        id: post.id,
+        thread_id: post.thread_id,
+        parent_id: post.parent_id,
+        depth: post.depth,
+        author: shown.then_some(AuthorView { username: author_username, display_name: author_display_name }),
+        body_html: shown.then_some(post.body_html),
+        body_markdown: (shown && is_author).then_some(post.body),
+        deleted,
+        blocked,
+        members_only: withheld,
+        content_warning: post
+            .content_warning
+            .filter(|_| shown)
+            .map(|label| ContentWarning { label, note: post.content_warning_note }),
+        created_at: Timestamp(post.created_at),
+        edited_at: post.edited_at.map(Timestamp),
+        reactions: ReactionKind::ALL
+            .iter()
+            .filter_map(|kind| {
+                let (name, count) = counts.iter().find(|(name, _)| name == kind.as_str())?;
+                Some(ReactionCount { mine: mine.contains(name), kind: name.clone(), count: *count })
+            })
+            .collect(),
+        moderation,
+        support: None,
+    })
+}
+
+/// One post as `reader` sees it.
+pub fn single_view(connection: &mut AnyConnection, post_id: i64, reader: Reader) -> ApiResult<PostView> {
+    let listing = store::listing(connection, post_id)?;
+    post_views(connection, vec![listing], reader)?.pop().ok_or_else(|| ApiError::internal("post view missing"))
+}
