@@ -11,7 +11,7 @@
 //! clause or sentence become a feature of their own ("self&means&time"), so
 //! the model weighs their composition rather than any single word.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use super::CrisisError;
@@ -19,6 +19,10 @@ use crate::normalise::{NormalisedText, Word};
 
 /// How many words after a negation it governs, within its clause.
 const NEGATION_REACH: usize = 3;
+
+/// The most signals a lexicon may name: a set of them is the bits of a `u64`,
+/// so reading a long post allocates no set per word.
+const MOST_SIGNALS: usize = 64;
 
 /// The `[signals]` lexicon of a language: signal names, and the words (or
 /// word beginnings, written with a trailing `*`) of each.
@@ -31,6 +35,9 @@ pub(crate) struct Signals {
 
 impl Signals {
     pub(crate) fn from_table(table: &BTreeMap<String, Vec<String>>) -> Result<Signals, CrisisError> {
+        if table.len() > MOST_SIGNALS {
+            return Err(CrisisError::Parse { message: format!("at most {MOST_SIGNALS} signals may be named") });
+        }
         let mut signals = Signals::default();
         for (index, (name, entries)) in table.iter().enumerate() {
             signals.names.push(name.clone());
@@ -54,15 +61,18 @@ impl Signals {
         Ok(signals)
     }
 
-    fn of(&self, reading: &str, found: &mut BTreeSet<usize>) {
+    /// The signals of a word's reading, as bits by signal index.
+    fn of(&self, reading: &str) -> u64 {
+        let mut found = 0;
         if let Some(indices) = self.words.get(reading) {
-            found.extend(indices);
+            found |= indices.iter().fold(0, |bits, index| bits | 1 << index);
         }
         for (beginning, index) in &self.beginnings {
             if reading.starts_with(beginning.as_str()) {
-                found.insert(*index);
+                found |= 1 << index;
             }
         }
+        found
     }
 }
 
@@ -86,8 +96,8 @@ pub(crate) fn each_feature(
     }
     let words = text.words();
     let mut negated_until = None;
-    let mut clause_signals = BTreeSet::new();
-    let mut sentence_signals = BTreeSet::new();
+    let mut clause_signals = 0;
+    let mut sentence_signals = 0;
     for (position, word) in words.iter().enumerate() {
         let reading = primary(word);
         feature(format_args!("w:{reading}"));
@@ -103,31 +113,29 @@ pub(crate) fn each_feature(
         if word.quoted {
             feature(format_args!("quoted"));
         }
-        let mut found = BTreeSet::new();
-        for reading in &word.readings {
-            signals.of(reading, &mut found);
-        }
-        clause_signals.extend(found.iter().copied());
-        sentence_signals.extend(found);
+        let found = word.readings.iter().fold(0, |bits, reading| bits | signals.of(reading));
+        clause_signals |= found;
+        sentence_signals |= found;
         let next = words.get(position + 1);
         if next.is_none_or(|next| next.clause != word.clause) {
-            compose(signals, &clause_signals, "s", &mut feature);
-            clause_signals.clear();
+            compose(signals, clause_signals, "s", &mut feature);
+            clause_signals = 0;
         }
         if next.is_none_or(|next| next.sentence != word.sentence) {
-            compose(signals, &sentence_signals, "t", &mut feature);
-            sentence_signals.clear();
+            compose(signals, sentence_signals, "t", &mut feature);
+            sentence_signals = 0;
         }
     }
 }
 
 /// The features of signals found together: each alone, and each pair.
-fn compose(signals: &Signals, found: &BTreeSet<usize>, scope: &str, feature: &mut impl FnMut(std::fmt::Arguments<'_>)) {
-    let names: Vec<&str> = found.iter().map(|index| signals.names[*index].as_str()).collect();
-    for (i, first) in names.iter().enumerate() {
-        feature(format_args!("{scope}:{first}"));
-        for second in &names[i + 1..] {
-            feature(format_args!("{scope}:{first}&{second}"));
+fn compose(signals: &Signals, found: u64, scope: &str, feature: &mut impl FnMut(std::fmt::Arguments<'_>)) {
+    let name = |index: usize| signals.names[index].as_str();
+    let indices = || (0..signals.names.len()).filter(move |index| found & 1 << index != 0);
+    for first in indices() {
+        feature(format_args!("{scope}:{}", name(first)));
+        for second in indices().filter(|second| *second > first) {
+            feature(format_args!("{scope}:{}&{}", name(first), name(second)));
         }
     }
 }
@@ -180,6 +188,21 @@ mod tests {
         assert!(features.iter().any(|f| f == "n:going"));
         assert!(features.iter().any(|f| f == "n:do"));
         assert!(!features.iter().any(|f| f == "n:honestly"));
+    }
+
+    #[test]
+    fn a_lexicon_of_more_signals_than_a_set_holds_is_refused() {
+        // Signal i is named "s00".."s63" (so names sort as numbers) and has the word "aa".."cl".
+        let lexicon = |count: u8| -> BTreeMap<String, Vec<String>> {
+            (0..count)
+                .map(|i| {
+                    (format!("s{i:02}"), vec![format!("{}{}", char::from(b'a' + i / 26), char::from(b'a' + i % 26))])
+                })
+                .collect()
+        };
+        let signals = Signals::from_table(&lexicon(64)).expect("64 signals fit");
+        assert_eq!(signals.of("cl"), 1 << 63);
+        assert!(matches!(Signals::from_table(&lexicon(65)), Err(CrisisError::Parse { .. })));
     }
 
     #[test]

@@ -8,9 +8,10 @@
 //!   around each match (negation, who the sentence is about, safe contexts
 //!   such as news or clinical teaching, talk of the past), all described in
 //!   that file: explainable, and sure of what they name;
-//! - a learned model (`model.rs`) over the text's words, letter groups and
-//!   clause signals (`features.rs`), trained on the development corpus in
-//!   `corpus/crisis/`, which generalises to wordings no rule lists.
+//! - a learned model (`model.rs`) over the text's words, word pairs,
+//!   negated words and clause signals (`features.rs`), trained on the
+//!   development corpus in `corpus/crisis/`, which generalises to wordings
+//!   no rule lists.
 //!
 //! A rule match is a feature of the model too, so the model learns how far
 //! to trust each rule. Every result names the patterns that matched, and

@@ -4,12 +4,13 @@
 //! (`rules/crisis/<language>.model.tsv`) beside the rules.
 //!
 //! Phrase rules are explainable but brittle: people in crisis rarely use the
-//! words a list expects. A linear model over words, word pairs, letter
-//! groups and clause signals generalises to wordings nobody listed, and stays
+//! words a list expects. A linear model over words, word pairs and clause
+//! signals generalises to wordings nobody listed, and stays
 //! small, fast and inspectable (every weight is a line of the file).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// A trained model: a weight per feature and the thresholds chosen for it.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,7 +21,7 @@ pub struct LinearModel {
     /// text's known words count for less beside words the model never saw.
     unknown_idf: f64,
     /// By the feature's [`key`], so scoring a text allocates no strings.
-    weights: HashMap<u64, Weight>,
+    weights: HashMap<u64, Weight, Keyed>,
     /// At or above this probability a text is at least a medium risk.
     pub medium: f64,
     /// At or above this probability a text is a high risk.
@@ -41,7 +42,7 @@ struct Weight {
 #[derive(Debug)]
 pub struct Score<'m> {
     model: &'m LinearModel,
-    seen: HashSet<u64>,
+    seen: HashSet<u64, Keyed>,
     weighted: f64,
     squares: f64,
 }
@@ -90,7 +91,7 @@ pub struct Training {
 
 impl Default for Training {
     fn default() -> Training {
-        Training { epochs: 600, learning_rate: 0.05, l2: 3e-5, min_count: 2 }
+        Training { epochs: 600, learning_rate: 0.05, l2: 3e-6, min_count: 2 }
     }
 }
 
@@ -110,7 +111,7 @@ impl std::fmt::Display for ModelError {
 impl LinearModel {
     /// Starts scoring a text.
     pub fn score(&self) -> Score<'_> {
-        Score { model: self, seen: HashSet::new(), weighted: 0.0, squares: 0.0 }
+        Score { model: self, seen: HashSet::default(), weighted: 0.0, squares: 0.0 }
     }
 
     /// The probability that a text with these features is at risk.
@@ -225,8 +226,13 @@ impl LinearModel {
     ///
     /// A [`ModelError`] naming the first line that is not of that shape.
     pub fn from_text(text: &str) -> Result<LinearModel, ModelError> {
-        let mut model =
-            LinearModel { bias: 0.0, unknown_idf: f64::NAN, weights: HashMap::new(), medium: f64::NAN, high: f64::NAN };
+        let mut model = LinearModel {
+            bias: 0.0,
+            unknown_idf: f64::NAN,
+            weights: HashMap::default(),
+            medium: f64::NAN,
+            high: f64::NAN,
+        };
         for (number, line) in text.lines().enumerate() {
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
@@ -279,9 +285,34 @@ impl LinearModel {
     }
 }
 
+/// Maps and sets by a feature's [`key`], which is a hash already: hashing
+/// it again (as the standard hasher would, for every feature of every post)
+/// is needless work.
+type Keyed = BuildHasherDefault<KeyHasher>;
+
+/// Passes a [`key`] through as its own hash; FNV-1a of bytes, for [`key`].
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = bytes.iter().fold(self.0, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3));
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
+}
+
 /// A feature's key: 64-bit FNV-1a, fixed so that it never changes between builds.
 fn key(feature: &str) -> u64 {
-    feature.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
+    let mut hasher = KeyHasher(0xcbf2_9ce4_8422_2325);
+    hasher.write(feature.as_bytes());
+    hasher.finish()
 }
 
 fn distinct(features: &[String]) -> Vec<&str> {
