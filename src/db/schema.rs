@@ -493,3 +493,33 @@ diesel::table! {
         probes -> BigInt,
     }
 }
+
+diesel::table! {
+    setup_links (token_hash) {
+        token_hash -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    instance_settings (id) {
+        id -> BigInt,
+        revision -> BigInt,
+        document -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    admin_log (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        at -> BigInt,
+        action -> Text,
+        subject -> Text,
+        old_value -> Nullable<Text>,
+        new_value -> Nullable<Text>,
+    }
+}
+diesel::joinable!(admin_log -> users (actor_id));
+diesel::allow_tables_to_appear_in_same_query!(admin_log, users);

@@ -115,10 +115,10 @@ pub fn latest_consents(connection: &mut AnyConnection, user_id: i64) -> ApiResul
 }
 
 /// Refuses a member who has not accepted what contributing needs (see `policy::contribute`).
-pub fn require_acceptance(connection: &mut AnyConnection, user_id: i64, current_guidelines: &str) -> ApiResult<()> {
+pub fn require_acceptance(connection: &mut AnyConnection, user_id: i64, current: &Acceptance<'_>) -> ApiResult<()> {
     let (guidelines, health_data) = latest_consents(connection, user_id)?;
     let accepted = Acceptance { guidelines: guidelines.as_deref(), health_data: health_data.as_deref() };
-    policy::contribute(current_guidelines, &accepted)
+    policy::contribute(current, &accepted)
 }
 
 /// A member's email address and when it was verified.

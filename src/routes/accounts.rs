@@ -50,7 +50,7 @@ pub struct MeView {
     email_verified: bool,
     consents: Vec<ConsentView>,
     /// What the member must accept (`POST /api/v1/me/consents`) before posting or chatting:
-    /// `guidelines` when a newer version was published, `health_data` when never given.
+    /// `guidelines` or `health_data` when a newer version was published (or it was never given).
     needs_acceptance: Vec<String>,
 }
 
@@ -74,7 +74,8 @@ pub async fn register(
     let username = Username::parse(&body.username)?;
     let display_name = DisplayName::parse(&body.display_name)?;
     let password = Password::parse(body.password)?;
-    if body.guidelines_version != state.instance.guidelines.version {
+    let instance = state.instance.current();
+    if body.guidelines_version != instance.guidelines.version {
         return Err(ApiError::invalid(
             "guidelines_outdated",
             "The community guidelines have changed. Please read the current version and accept it.",
@@ -88,8 +89,8 @@ pub async fn register(
     }
     count_attempt(&state, &request, Counted::RegistrationFromAddress, None).await?;
     let password_hash = state.passwords.hash(&password).await?;
-    let guidelines_version = state.instance.guidelines.version.clone();
-    let consent_version = state.instance.health_data_consent.version.clone();
+    let guidelines_version = instance.guidelines.version.clone();
+    let consent_version = instance.health_data_consent.version.clone();
     let shared = state.clone();
     let (user_id, support) = state
         .db
@@ -127,10 +128,11 @@ pub async fn me(state: web::Data<AppState>, member: Member) -> ApiResult<web::Js
         })
         .await?;
     let mut needs_acceptance = Vec::new();
-    if guidelines.as_deref() != Some(state.instance.guidelines.version.as_str()) {
+    let instance = state.instance.current();
+    if guidelines.as_deref() != Some(instance.guidelines.version.as_str()) {
         needs_acceptance.push(GUIDELINES.to_owned());
     }
-    if health_data.is_none() {
+    if health_data.as_deref() != Some(instance.health_data_consent.version.as_str()) {
         needs_acceptance.push(HEALTH_DATA.to_owned());
     }
     Ok(web::Json(MeView {
@@ -180,9 +182,10 @@ pub async fn accept(
     body: web::Json<ConsentDraft>,
 ) -> ApiResult<HttpResponse> {
     let ConsentDraft { kind, version } = body.into_inner();
+    let instance = state.instance.current();
     let (kind, current) = match kind.as_str() {
-        GUIDELINES => (GUIDELINES, &state.instance.guidelines.version),
-        HEALTH_DATA => (HEALTH_DATA, &state.instance.health_data_consent.version),
+        GUIDELINES => (GUIDELINES, &instance.guidelines.version),
+        HEALTH_DATA => (HEALTH_DATA, &instance.health_data_consent.version),
         _ => return Err(ApiError::invalid("invalid_consent", "Consent is given to `guidelines` or `health_data`.")),
     };
     if &version != current {

@@ -3,6 +3,7 @@
 //! web client served beside it.
 
 pub mod accounts;
+pub mod admin_settings;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod blocks;
@@ -27,6 +28,7 @@ pub mod rooms;
 pub mod safety_settings;
 pub mod search;
 pub mod sessions;
+pub mod setup;
 pub mod support;
 pub mod threads;
 
@@ -77,6 +79,8 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .configure(support::configure)
                 .configure(follows::configure)
                 .configure(notifications::configure)
-                .configure(search::configure),
+                .configure(search::configure)
+                .configure(setup::configure)
+                .configure(admin_settings::configure),
         );
 }

@@ -5,8 +5,8 @@ use utoipa::openapi::{Content, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    accounts, blocks, communities, email, follows, instance, members, moderation, moderation_log, notifications, posts,
-    privacy, reports, rooms, safety_settings, search, sessions, support, threads,
+    accounts, admin_settings, blocks, communities, email, follows, instance, members, moderation, moderation_log,
+    notifications, posts, privacy, reports, rooms, safety_settings, search, sessions, setup, support, threads,
 };
 
 #[derive(OpenApi)]
@@ -106,6 +106,11 @@ use super::{
         notifications::read_one,
         notifications::read_all,
         search::search,
+        setup::check,
+        setup::create_admin,
+        admin_settings::read,
+        admin_settings::change,
+        admin_settings::log_page,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&EveryErrorDocumented)
