@@ -309,6 +309,19 @@ pub fn support_conversation(viewer_id: i64, member_id: i64, leads_it: bool) -> R
     if viewer_id == member_id || leads_it { Ok(()) } else { Err(hidden()) }
 }
 
+/// Taking part in a community (posting, replying, chatting, reacting): not once it is archived.
+pub fn take_part(archived: bool) -> Result<(), ApiError> {
+    if archived {
+        Err(ApiError::conflict(
+            "community_archived",
+            "This community is archived: you can still read it, but it no longer takes posts, replies, chat or \
+             reactions.",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// Reading and changing the instance's settings, and reading the admin log: instance admins.
 pub fn administer(member: &Member) -> Result<(), ApiError> {
     if member.is_admin { Ok(()) } else { Err(ApiError::forbidden("Only an instance admin can do that.")) }

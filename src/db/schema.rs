@@ -523,3 +523,25 @@ diesel::table! {
 }
 diesel::joinable!(admin_log -> users (actor_id));
 diesel::allow_tables_to_appear_in_same_query!(admin_log, users);
+
+diesel::table! {
+    join_decisions (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        user_id -> BigInt,
+        accepted -> Bool,
+        message -> Nullable<Text>,
+        decided_by -> BigInt,
+        decided_at -> BigInt,
+    }
+}
+diesel::joinable!(join_decisions -> communities (community_id));
+diesel::allow_tables_to_appear_in_same_query!(join_decisions, communities);
+
+diesel::table! {
+    community_archives (community_id) {
+        community_id -> BigInt,
+        archived_at -> BigInt,
+        archived_by -> BigInt,
+    }
+}

@@ -45,6 +45,8 @@ pub struct MeView {
     moderates: Vec<String>,
     /// The communities the member is a safeguarding lead of (their slugs).
     safeguards: Vec<String>,
+    /// Requests to join waiting in the communities the member moderates (all of them for an admin).
+    join_requests: i64,
     /// The member's email, if they gave one (needed for password resets once verified).
     email: Option<String>,
     email_verified: bool,
@@ -116,7 +118,8 @@ pub async fn register(
     responses((status = 200, body = MeView), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn me(state: web::Data<AppState>, member: Member) -> ApiResult<web::Json<MeView>> {
     let user_id = member.user_id;
-    let (consents, (email, verified_at), (guidelines, health_data), (moderates, safeguards)) = state
+    let asking = member.clone();
+    let (consents, (email, verified_at), (guidelines, health_data), (moderates, safeguards), join_requests) = state
         .db
         .read(move |connection| {
             Ok((
@@ -124,6 +127,7 @@ pub async fn me(state: web::Data<AppState>, member: Member) -> ApiResult<web::Js
                 users::email_of(connection, user_id)?,
                 users::latest_consents(connection, user_id)?,
                 moderated_slugs(connection, user_id)?,
+                communities::pending_request_count(connection, &asking)?,
             ))
         })
         .await?;
@@ -142,6 +146,7 @@ pub async fn me(state: web::Data<AppState>, member: Member) -> ApiResult<web::Js
         is_safeguarding_lead: member.is_safeguarding_lead,
         moderates,
         safeguards,
+        join_requests,
         email,
         email_verified: verified_at.is_some(),
         needs_acceptance,

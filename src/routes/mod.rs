@@ -9,6 +9,7 @@ pub mod bench;
 pub mod blocks;
 pub mod client;
 pub mod communities;
+pub mod community_admin;
 pub mod email;
 pub mod errors;
 pub mod follows;
@@ -81,6 +82,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .configure(notifications::configure)
                 .configure(search::configure)
                 .configure(setup::configure)
-                .configure(admin_settings::configure),
+                .configure(admin_settings::configure)
+                .configure(community_admin::configure),
         );
 }

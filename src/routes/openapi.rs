@@ -5,8 +5,9 @@ use utoipa::openapi::{Content, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    accounts, admin_settings, blocks, communities, email, follows, instance, members, moderation, moderation_log,
-    notifications, posts, privacy, reports, rooms, safety_settings, search, sessions, setup, support, threads,
+    accounts, admin_settings, blocks, communities, community_admin, email, follows, instance, members, moderation,
+    moderation_log, notifications, posts, privacy, reports, rooms, safety_settings, search, sessions, setup, support,
+    threads,
 };
 
 #[derive(OpenApi)]
@@ -111,6 +112,10 @@ use super::{
         admin_settings::read,
         admin_settings::change,
         admin_settings::log_page,
+        community_admin::edit,
+        community_admin::archive,
+        community_admin::reopen,
+        community_admin::delete,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&EveryErrorDocumented)
