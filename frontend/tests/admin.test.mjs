@@ -2,7 +2,8 @@
 // prints, the first admin is created; the settings form shows every error
 // at once with its summary focused; the admin names and brands the
 // instance, publishes guidelines, adds a helpline and creates a public and
-// an approval-only community; a member asks to join, the community's
+// an approval-only community with a room, a moderator and a safeguarding
+// lead; a member asks to join, the community's
 // moderator sees the count in the header and accepts, and the member is
 // told. No file is edited and no command run. axe finds no violation of any
 // impact on any of these screens.
@@ -135,10 +136,26 @@ describe('running an instance from the browser', () => {
     assert.deepEqual(await checkA11y(admin, 'the communities console'), [], 'no violation of any impact on the communities console');
     await screenshot(admin, 'desktop-admin-communities');
 
-    // A moderator for the approval-only community, and a member who asks to join it.
-    const founder = await signIn(server, 'founder');
+    // A room, a moderator and a safeguarding lead for the approval-only community, from the console.
     await register(server, 'moe');
-    await call(server, 'PUT', '/communities/young-carers/moderators/moe', founder);
+    await register(server, 'lee');
+    await admin.getByRole('button', { name: 'Rooms and people of Young carers' }).click();
+    const people = admin.getByRole('region', { name: 'Rooms and people of Young carers' });
+    await people.getByLabel('New chat room in Young carers').fill('Evening check-in');
+    await people.getByRole('button', { name: 'Add the room' }).click();
+    await people.getByText('The chat room Evening check-in is added.').first().waitFor();
+    await people.getByLabel('Username of a new moderator of Young carers').fill('moe');
+    await people.getByRole('button', { name: 'Appoint moderator' }).click();
+    await people.getByText('moe moderates Young carers now.').first().waitFor();
+    await people.getByLabel('Username of a new safeguarding lead of Young carers').fill('lee');
+    await people.getByRole('button', { name: 'Appoint safeguarding lead' }).click();
+    await people.getByText('Safeguarding leads here: lee.').waitFor();
+    assert.deepEqual(await checkA11y(admin, 'a community\'s rooms and people'), [], 'no violation on rooms and people');
+    const founder = await signIn(server, 'founder');
+    const rooms = await call(server, 'GET', '/communities/young-carers/rooms', founder);
+    assert.ok(rooms.some((room) => room.name === 'Evening check-in'));
+
+    // A member asks to join.
     await register(server, 'amy');
     const amy = await openPage(browser);
     await signInWithForm(amy, server, 'amy');

@@ -116,4 +116,10 @@ export const communityApi = {
   archive: (slug: string, archived: boolean) =>
     request<void>(archived ? 'PUT' : 'DELETE', `/admin/communities/${at(slug)}/archive`),
   remove: (slug: string, confirm: string) => request<void>('DELETE', `/admin/communities/${at(slug)}`, { confirm }),
+  addRoom: (slug: string, name: string) => request<unknown>('POST', `/communities/${at(slug)}/rooms`, { name }),
+  appointModerator: (slug: string, username: string) =>
+    request<void>('PUT', `/communities/${at(slug)}/moderators/${at(username)}`),
+  leads: (slug: string) => request<string[]>('GET', `/admin/communities/${at(slug)}/safeguarding-leads`),
+  appointLead: (slug: string, username: string) =>
+    request<void>('PUT', `/admin/communities/${at(slug)}/safeguarding-leads/${at(username)}`),
 };
