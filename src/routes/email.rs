@@ -108,7 +108,8 @@ pub async fn request_reset(
     Ok(HttpResponse::Accepted().finish())
 }
 
-async fn send_reset(state: &AppState, email: Email) -> ApiResult<()> {
+/// Mails a reset link to `email` if it is an account's verified address.
+pub async fn send_reset(state: &AppState, email: Email) -> ApiResult<()> {
     let ttl = state.settings.password_reset_ttl_seconds;
     let address = email.clone();
     let token = state

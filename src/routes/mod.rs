@@ -16,6 +16,7 @@ pub mod follows;
 pub mod health;
 pub mod instance;
 pub mod live;
+pub mod member_admin;
 pub mod members;
 pub mod metrics;
 pub mod moderation;
@@ -83,6 +84,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .configure(search::configure)
                 .configure(setup::configure)
                 .configure(admin_settings::configure)
-                .configure(community_admin::configure),
+                .configure(community_admin::configure)
+                .configure(member_admin::configure),
         );
 }

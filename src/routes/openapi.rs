@@ -5,9 +5,9 @@ use utoipa::openapi::{Content, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    accounts, admin_settings, blocks, communities, community_admin, email, follows, instance, members, moderation,
-    moderation_log, notifications, posts, privacy, reports, rooms, safety_settings, search, sessions, setup, support,
-    threads,
+    accounts, admin_settings, blocks, communities, community_admin, email, follows, instance, member_admin, members,
+    moderation, moderation_log, notifications, posts, privacy, reports, rooms, safety_settings, search, sessions,
+    setup, support, threads,
 };
 
 #[derive(OpenApi)]
@@ -116,6 +116,9 @@ use super::{
         community_admin::archive,
         community_admin::reopen,
         community_admin::delete,
+        member_admin::find,
+        member_admin::end_sessions,
+        member_admin::send_reset_link,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&EveryErrorDocumented)

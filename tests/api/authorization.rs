@@ -298,6 +298,13 @@ fn probes(world: &World) -> Vec<Probe> {
             Some(json!({ "hold_first_posts": 0 })),
         ),
         probe("GET /api/v1/admin/log", "all", "/api/v1/admin/log".into(), None),
+        probe("GET /api/v1/admin/members", "by name", "/api/v1/admin/members?q=av".into(), None),
+        probe(
+            "POST /api/v1/admin/members/{username}/password-reset",
+            "no email | ava",
+            "/api/v1/admin/members/ava/password-reset".into(),
+            Some(json!({})),
+        ),
         probe(
             "PATCH /api/v1/admin/communities/{slug}",
             "unchanged | elsewhere",
@@ -765,6 +772,12 @@ fn probes(world: &World) -> Vec<Probe> {
             "/api/v1/moderation/actions".into(),
             Some(json!({ "action": "suspend", "member": "target", "minutes": 5, "reason": "Checking." })),
         ),
+        probe(
+            "DELETE /api/v1/admin/members/{username}/sessions",
+            "eraseme",
+            "/api/v1/admin/members/eraseme/sessions".into(),
+            None,
+        ),
         probe("DELETE /api/v1/admin/users/{username}", "eraseme", "/api/v1/admin/users/eraseme".into(), None),
         probe(
             "DELETE /api/v1/me",
@@ -949,6 +962,9 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("GET /api/v1/admin/settings | instance", [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
     ("PATCH /api/v1/admin/settings | unchanged", [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
     ("GET /api/v1/admin/log | all", [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
+    ("DELETE /api/v1/admin/members/{username}/sessions | eraseme", [401, 403, 403, 403, 403, 403, 403, 204, 403, 403, 403, 403]),
+    ("GET /api/v1/admin/members | by name", [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
+    ("POST /api/v1/admin/members/{username}/password-reset | no email | ava", [401, 403, 403, 403, 403, 403, 403, 409, 403, 403, 403, 403]),
     ("PATCH /api/v1/admin/communities/{slug} | unchanged | elsewhere", [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
     ("PUT /api/v1/admin/communities/{slug}/archive | elsewhere", [401, 403, 403, 403, 403, 403, 403, 204, 403, 403, 403, 403]),
     ("DELETE /api/v1/admin/communities/{slug}/archive | elsewhere", [401, 403, 403, 403, 403, 403, 403, 204, 403, 403, 403, 403]),

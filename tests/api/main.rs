@@ -27,6 +27,7 @@ mod helpers;
 mod instance_settings;
 mod join_requests;
 mod live_client;
+mod member_admin;
 mod metrics;
 mod migrations;
 mod moderation;
