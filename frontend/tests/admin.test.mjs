@@ -182,4 +182,31 @@ describe('running an instance from the browser', () => {
 
     for (const page of [admin, amy, moe]) assertCalm(page);
   });
+
+  it('finds a member, suspends them for a day and signs them out everywhere', async () => {
+    const admin = await openPage(browser);
+    await signInWithForm(admin, server, 'founder');
+    await admin.goto(`${server.url}/admin/members`);
+    await admin.getByLabel('Find a member by part of their name').fill('am');
+    await admin.getByRole('button', { name: 'Find', exact: true }).click();
+    await admin.getByRole('heading', { name: /^Amy/ }).waitFor();
+    assert.deepEqual(await checkA11y(admin, 'the members console'), [], 'no violation on the members console');
+
+    await admin.getByRole('button', { name: 'Suspend or ban Amy' }).click();
+    await admin.getByLabel('For how long').selectOption('1 day');
+    await admin.getByLabel('Reason (Amy is told it)').fill('Please take a day away from the forums.');
+    assert.deepEqual(await checkA11y(admin, 'restricting a member'), [], 'no violation when restricting');
+    await admin.getByRole('button', { name: 'Suspend Amy' }).click();
+    await admin.getByText('Amy is suspended for 1 day.').first().waitFor();
+    await admin.getByText(/^suspension until/).waitFor();
+
+    const amyToken = await signIn(server, 'amy');
+    await admin.getByRole('button', { name: 'Sign Amy out everywhere' }).click();
+    await admin.getByText('Amy is signed out everywhere.').first().waitFor();
+    const me = await fetch(`${server.url}/api/v1/me`, { headers: { Authorization: `Bearer ${amyToken}` } });
+    assert.equal(me.status, 401);
+    const log = await call(server, 'GET', '/admin/log', await signIn(server, 'founder'));
+    assert.equal(log.entries[0].action, 'sessions_ended');
+    assertCalm(admin);
+  });
 });

@@ -33,6 +33,11 @@ pub fn record(connection: &mut AnyConnection, entry: Entry<'_>) -> ApiResult<()>
     Ok(())
 }
 
+/// Records an action with no value to keep (`community_archived` on a slug, `sessions_ended` on a username).
+pub fn record_action(connection: &mut AnyConnection, actor_id: i64, action: &str, subject: &str) -> ApiResult<()> {
+    record(connection, Entry { actor_id, action, subject, old_value: None, new_value: None })
+}
+
 /// A recorded change, with its admin's username.
 #[derive(Queryable)]
 pub struct Row {

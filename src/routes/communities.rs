@@ -217,14 +217,7 @@ pub async fn create(
         .db
         .write(move |connection| {
             let row = store::create(connection, new)?;
-            let entry = admin_log::Entry {
-                actor_id: member.user_id,
-                action: "community_created",
-                subject: &row.slug,
-                old_value: None,
-                new_value: None,
-            };
-            admin_log::record(connection, entry)?;
+            admin_log::record_action(connection, member.user_id, "community_created", &row.slug)?;
             Ok(row)
         })
         .await?;

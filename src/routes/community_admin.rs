@@ -66,14 +66,6 @@ impl CommunityEdit {
     }
 }
 
-/// Records an admin's change to the community at `slug`.
-fn logged(connection: &mut crate::db::AnyConnection, actor_id: i64, action: &str, slug: &str) -> ApiResult<()> {
-    admin_log::record(
-        connection,
-        admin_log::Entry { actor_id, action, subject: slug, old_value: None, new_value: None },
-    )
-}
-
 #[utoipa::path(patch, path = "/api/v1/admin/communities/{slug}", tag = "admin", request_body = CommunityEdit,
     params(("slug" = String, Path, description = "The community's slug.")),
     description = "Changes a community's name, description, rules, banner or visibility (admins).",
@@ -92,7 +84,7 @@ pub async fn edit(
         .write(move |connection| {
             let community = store::by_slug(connection, &slug)?;
             let row = store::update(connection, community.id, change)?;
-            logged(connection, member.user_id, "community_edited", &row.slug)?;
+            admin_log::record_action(connection, member.user_id, "community_edited", &row.slug)?;
             let count = store::member_counts(connection, &[row.id])?.get(&row.id).copied().unwrap_or(0);
             let archived = !store::archived_among(connection, &[row.id])?.is_empty();
             Ok((row, count, archived))
@@ -131,7 +123,7 @@ async fn set_archived(
             let community = store::by_slug(connection, &slug)?;
             store::set_archived(connection, community.id, archived, member.user_id)?;
             let action = if archived { "community_archived" } else { "community_reopened" };
-            logged(connection, member.user_id, action, &community.slug)
+            admin_log::record_action(connection, member.user_id, action, &community.slug)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -168,7 +160,7 @@ pub async fn delete(
         .write(move |connection| {
             let community = store::by_slug(connection, &slug)?;
             store::delete(connection, community.id)?;
-            logged(connection, member.user_id, "community_deleted", &community.slug)
+            admin_log::record_action(connection, member.user_id, "community_deleted", &community.slug)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

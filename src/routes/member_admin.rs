@@ -99,14 +99,6 @@ pub async fn find(
     Ok(web::Json(found))
 }
 
-/// Records an admin's action on a member's account.
-fn logged(connection: &mut crate::db::AnyConnection, actor_id: i64, action: &str, username: &str) -> ApiResult<()> {
-    admin_log::record(
-        connection,
-        admin_log::Entry { actor_id, action, subject: username, old_value: None, new_value: None },
-    )
-}
-
 #[utoipa::path(delete, path = "/api/v1/admin/members/{username}/sessions", tag = "admin",
     params(("username" = String, Path, description = "The member's username.")),
     description = "Signs the member out everywhere: every session ends and its live connection closes.",
@@ -122,7 +114,7 @@ pub async fn end_sessions(
         .db
         .write(move |connection| {
             let user_id = users::id_by_username(connection, &username)?;
-            logged(connection, member.user_id, "sessions_ended", &username)?;
+            admin_log::record_action(connection, member.user_id, "sessions_ended", &username)?;
             session::end(connection, user_id, Which::All, origin)
         })
         .await?;
@@ -152,7 +144,7 @@ pub async fn send_reset_link(
                     "This member has no verified email address, so no reset link can reach them.",
                 ));
             };
-            logged(connection, member.user_id, "reset_link_sent", &username)?;
+            admin_log::record_action(connection, member.user_id, "reset_link_sent", &username)?;
             Ok(email)
         })
         .await?;

@@ -123,3 +123,22 @@ export const communityApi = {
   appointLead: (slug: string, username: string) =>
     request<void>('PUT', `/admin/communities/${at(slug)}/safeguarding-leads/${at(username)}`),
 };
+
+/** A member an admin found, with the restrictions in force. */
+export interface FoundMember {
+  username: string;
+  display_name: string;
+  is_admin: boolean;
+  joined_at: string;
+  email_verified: boolean;
+  sanctions: { kind: string; community_id: number | null; ends_at: string | null }[];
+}
+
+export const memberApi = {
+  find: (q: string) => request<FoundMember[]>('GET', `/admin/members?q=${at(q)}`),
+  endSessions: (username: string) => request<void>('DELETE', `/admin/members/${at(username)}/sessions`),
+  sendReset: (username: string) => request<void>('POST', `/admin/members/${at(username)}/password-reset`, {}),
+  restrict: (action: 'suspend' | 'ban', member: string, minutes: number | null, reason: string) =>
+    request<unknown>('POST', '/moderation/actions', { action, member, minutes, reason }),
+  erase: (username: string) => request<void>('DELETE', `/admin/users/${at(username)}`),
+};
