@@ -65,7 +65,7 @@ pub struct Settings {
     /// (queue an urgent item only for high risk), `flag` (publish and queue an
     /// urgent item) or `hold` (keep it back until reviewed, urgently).
     pub crisis_action: CrisisAction,
-    /// Who reads a post whose words screened as a crisis, in a public
+    /// Who reads a post or chat message whose words screened as a crisis, in a public
     /// community: `members` (signed-in readers; visitors get a placeholder)
     /// or `public` (everyone who may read the community).
     pub crisis_post_visibility: CrisisPostVisibility,

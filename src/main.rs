@@ -84,6 +84,9 @@ enum AdminCommand {
         replies: u32,
         #[arg(long, default_value_t = 100)]
         members: u32,
+        /// How many of the communities (the last ones) are members-only; the rest are public.
+        #[arg(long, default_value_t = 0)]
+        members_only: u32,
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
@@ -188,8 +191,8 @@ fn run_admin(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
             println!("Erased the account {username}.");
         }
         #[cfg(feature = "bench")]
-        AdminCommand::Seed { communities, threads, replies, members, seed } => {
-            let plan = kindred::seed::Plan { communities, threads, replies, members, seed };
+        AdminCommand::Seed { communities, threads, replies, members, members_only, seed } => {
+            let plan = kindred::seed::Plan { communities, threads, replies, members, members_only, seed };
             let (started, mut next_report) = (std::time::Instant::now(), 0);
             let seeded = kindred::seed::seed_discussions(&mut connection, settings, &plan, |posts| {
                 if posts >= next_report {

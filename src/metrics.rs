@@ -117,6 +117,13 @@ impl Metrics {
 
     /// The text Prometheus reads (OpenMetrics), with the gauges set from
     /// this moment's live connections and `backlogs`.
+    /// Counts the page cache's hits and loads too.
+    pub fn count_pages(&mut self, pages: &crate::pages::PageCache) {
+        let registry = &mut self.registry;
+        registry.register("page_cache_hits", "Thread pages served from the page cache", pages.hits.clone());
+        registry.register("page_cache_loads", "Thread pages loaded from the database", pages.loads.clone());
+    }
+
     pub fn render(&self, state: &AppState, backlogs: &Backlogs) -> String {
         self.live_connections.set(state.hub.connection_count() as i64);
         self.active_rooms.set(state.hub.active_rooms().len() as i64);

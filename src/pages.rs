@@ -1,8 +1,10 @@
 //! Thread pages as sent, kept per reader for a moment so that a popular
-//! thread is served without the database. Any write in this process makes
-//! them stale at once (the database's write generation moves on), and none
-//! is served after `page_cache_seconds`, which bounds how long a write made
-//! by another process (or the command line) can go unseen. A page is
+//! thread is served without the database. A write in this process makes
+//! stale what it changes, at once: a reply, an edit or a reaction only its
+//! thread's pages (`thread_changed`); chat, sessions and notifications no
+//! page; anything else every page (the database's write generation moves
+//! on). None is served after `page_cache_seconds`, which bounds how long a
+//! write made by another process (or the command line) can go unseen. A page is
 //! loaded by one request at a time: others asking for it meanwhile wait for
 //! that load rather than all going to the database at once. A page is
 //! gzipped once, when a client that accepts gzip first asks for it, rather
@@ -10,12 +12,14 @@
 
 use std::collections::HashMap;
 use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use actix_web::web::Bytes;
 use flate2::Compression;
 use flate2::write::GzEncoder;
+use prometheus_client::metrics::counter::Counter;
 use tokio::sync::watch;
 
 /// Which page, for whom: a page differs by reader (their reactions, their
@@ -28,8 +32,21 @@ pub struct PageKey {
     pub reader: Option<i64>,
 }
 
-struct Entry {
+/// Threads' writes are counted in this many slots (a thread's is its id
+/// modulo the count): two threads sharing one only make each other's
+/// pages stale a little more often.
+const THREAD_SLOTS: usize = 4096;
+
+/// What a page was made from: the database's write generation and its
+/// thread's count of writes, both read before the page was loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
     generation: u64,
+    thread_writes: u64,
+}
+
+struct Entry {
+    stamp: Stamp,
     stored_at: Instant,
     page: Arc<Page>,
 }
@@ -60,10 +77,15 @@ impl Page {
 
 pub struct PageCache {
     entries: Mutex<HashMap<PageKey, Entry>>,
+    /// Writes to each slot's threads (see `THREAD_SLOTS`).
+    thread_writes: Box<[AtomicU64]>,
     /// Pages being loaded; each receiver learns when its load is over.
     loading: Mutex<HashMap<PageKey, watch::Receiver<()>>>,
     capacity: usize,
     lifetime: Duration,
+    /// Pages served from the cache, and loaded from the database (metrics).
+    pub hits: Counter,
+    pub loads: Counter,
 }
 
 /// What to do for a page: send the stored one, wait for the load under
@@ -94,12 +116,39 @@ impl PageCache {
     /// At most `capacity` pages, each served for at most `lifetime`; a zero
     /// lifetime or capacity turns the cache off.
     pub fn new(capacity: usize, lifetime: Duration) -> Self {
-        PageCache { entries: Mutex::default(), loading: Mutex::default(), capacity, lifetime }
+        let thread_writes = (0..THREAD_SLOTS).map(|_| AtomicU64::new(0)).collect();
+        PageCache {
+            entries: Mutex::default(),
+            thread_writes,
+            loading: Mutex::default(),
+            capacity,
+            lifetime,
+            hits: Counter::default(),
+            loads: Counter::default(),
+        }
+    }
+
+    fn slot(&self, thread_id: i64) -> &AtomicU64 {
+        &self.thread_writes[thread_id.rem_euclid(THREAD_SLOTS as i64) as usize]
+    }
+
+    /// What a page of `thread_id` loaded now is made from, given the
+    /// database's current write `generation`.
+    pub fn stamp(&self, thread_id: i64, generation: u64) -> Stamp {
+        Stamp { generation, thread_writes: self.slot(thread_id).load(Ordering::Acquire) }
+    }
+
+    /// A write to `thread_id` committed: its pages are stale (call it after
+    /// the commit and before answering, so the writer never reads its page
+    /// as it was).
+    pub fn thread_changed(&self, thread_id: i64) {
+        self.slot(thread_id).fetch_add(1, Ordering::Release);
     }
 
     /// The stored page, or the load to wait for, or this caller's turn to load.
-    pub fn lookup(&self, key: &PageKey, generation: u64) -> Lookup<'_> {
-        if let Some(page) = self.get(key, generation) {
+    pub fn lookup(&self, key: &PageKey, stamp: Stamp) -> Lookup<'_> {
+        if let Some(page) = self.get(key, stamp) {
+            self.hits.inc();
             return Lookup::Hit(page);
         }
         let Ok(mut loading) = self.loading.lock() else {
@@ -111,31 +160,34 @@ impl PageCache {
         }
         let (done, waiting) = watch::channel(());
         loading.insert(key.clone(), waiting);
+        self.loads.inc();
         Lookup::Load(LoadGuard { cache: self, key: key.clone(), _done: done })
     }
 
-    /// The page stored for `key`, if no write has happened since
-    /// (`generation` is the database's current one) and it is fresh.
-    fn get(&self, key: &PageKey, generation: u64) -> Option<Arc<Page>> {
+    /// The page stored for `key`, if no write it shows has happened since
+    /// (`stamp` is the current one) and it is fresh.
+    fn get(&self, key: &PageKey, stamp: Stamp) -> Option<Arc<Page>> {
         let entries = self.entries.lock().ok()?;
         let entry = entries.get(key)?;
-        (entry.generation == generation && entry.stored_at.elapsed() < self.lifetime).then(|| entry.page.clone())
+        (entry.stamp == stamp && entry.stored_at.elapsed() < self.lifetime).then(|| entry.page.clone())
     }
 
-    /// Keeps `page`, made from what the database held at `generation` (read
+    /// Keeps `page`, made from what the database held at `stamp` (read
     /// before the page was loaded, so a write during loading makes it stale).
-    pub fn put(&self, key: PageKey, generation: u64, page: Arc<Page>) {
+    pub fn put(&self, key: PageKey, stamp: Stamp, page: Arc<Page>) {
         if self.capacity == 0 || self.lifetime.is_zero() {
             return;
         }
         let Ok(mut entries) = self.entries.lock() else { return };
         if entries.len() >= self.capacity {
-            entries.retain(|_, entry| entry.generation == generation && entry.stored_at.elapsed() < self.lifetime);
+            entries.retain(|_, entry| {
+                entry.stamp.generation == stamp.generation && entry.stored_at.elapsed() < self.lifetime
+            });
             if entries.len() >= self.capacity {
                 entries.clear();
             }
         }
-        entries.insert(key, Entry { generation, stored_at: Instant::now(), page });
+        entries.insert(key, Entry { stamp, stored_at: Instant::now(), page });
     }
 }
 
@@ -148,37 +200,47 @@ mod tests {
     }
 
     #[test]
-    fn a_page_is_served_until_the_next_write() {
+    fn a_page_is_served_until_the_next_write_it_shows() {
         let cache = PageCache::new(10, Duration::from_secs(60));
-        cache.put(key(1, None), 7, Page::new(Bytes::from_static(b"page")));
-        assert_eq!(cache.get(&key(1, None), 7).map(|page| page.body.clone()), Some(Bytes::from_static(b"page")));
-        assert!(cache.get(&key(1, Some(3)), 7).is_none(), "another reader has their own page");
-        assert!(cache.get(&key(1, None), 8).is_none(), "a write made it stale");
+        cache.put(key(1, None), cache.stamp(1, 7), Page::new(Bytes::from_static(b"page")));
+        cache.put(key(2, None), cache.stamp(2, 7), Page::new(Bytes::from_static(b"other")));
+        let page = cache.get(&key(1, None), cache.stamp(1, 7)).map(|page| page.body.clone());
+        assert_eq!(page, Some(Bytes::from_static(b"page")));
+        assert!(cache.get(&key(1, Some(3)), cache.stamp(1, 7)).is_none(), "another reader has their own page");
+        assert!(cache.get(&key(1, None), cache.stamp(1, 8)).is_none(), "a write pages show made it stale");
+
+        cache.thread_changed(2);
+        assert!(cache.get(&key(2, None), cache.stamp(2, 7)).is_none(), "a write to its thread made it stale");
+        assert!(cache.get(&key(1, None), cache.stamp(1, 7)).is_some(), "another thread's page is still served");
+        cache.thread_changed(1 + THREAD_SLOTS as i64);
+        assert!(cache.get(&key(1, None), cache.stamp(1, 7)).is_none(), "a thread sharing its slot made it stale too");
     }
 
     #[tokio::test]
     async fn one_request_loads_a_page_while_the_others_wait_for_it() {
         let cache = PageCache::new(10, Duration::from_secs(60));
-        let Lookup::Load(turn) = cache.lookup(&key(1, None), 1) else { panic!("the first asks the database") };
-        let Lookup::Wait(mut waiting) = cache.lookup(&key(1, None), 1) else { panic!("the second waits") };
-        assert!(matches!(cache.lookup(&key(2, None), 1), Lookup::Load(_)), "another page loads beside it");
-        cache.put(key(1, None), 1, Page::new(Bytes::from_static(b"page")));
+        let stamp = cache.stamp(1, 1);
+        let Lookup::Load(turn) = cache.lookup(&key(1, None), stamp) else { panic!("the first asks the database") };
+        let Lookup::Wait(mut waiting) = cache.lookup(&key(1, None), stamp) else { panic!("the second waits") };
+        let beside = cache.lookup(&key(2, None), cache.stamp(2, 1));
+        assert!(matches!(beside, Lookup::Load(_)), "another page loads beside it");
+        cache.put(key(1, None), stamp, Page::new(Bytes::from_static(b"page")));
         drop(turn);
         let _ = waiting.changed().await;
-        assert!(matches!(cache.lookup(&key(1, None), 1), Lookup::Hit(_)));
+        assert!(matches!(cache.lookup(&key(1, None), stamp), Lookup::Hit(_)));
     }
 
     #[test]
     fn pages_expire_and_the_cache_stays_bounded() {
         let expired = PageCache::new(10, Duration::ZERO);
-        expired.put(key(1, None), 1, Page::new(Bytes::from_static(b"page")));
-        assert!(expired.get(&key(1, None), 1).is_none());
+        expired.put(key(1, None), expired.stamp(1, 1), Page::new(Bytes::from_static(b"page")));
+        assert!(expired.get(&key(1, None), expired.stamp(1, 1)).is_none());
         let small = PageCache::new(2, Duration::from_secs(60));
         for thread in 0..5 {
-            small.put(key(thread, None), 1, Page::new(Bytes::from_static(b"page")));
+            small.put(key(thread, None), small.stamp(thread, 1), Page::new(Bytes::from_static(b"page")));
         }
         assert!(small.entries.lock().map(|entries| entries.len()).unwrap_or(0) <= 2);
-        assert!(small.get(&key(4, None), 1).is_some(), "the newest page is kept");
+        assert!(small.get(&key(4, None), small.stamp(4, 1)).is_some(), "the newest page is kept");
     }
 
     #[test]

@@ -56,12 +56,13 @@ impl Application {
         }
         check_webhook(&settings)?;
         let cores = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
-        let hub = Arc::new(Hub::new(
+        let hub = Hub::new(
             db.clone(),
             settings.live_queue_capacity,
             settings.live_connections_per_member,
             settings.live_messages_per_second,
-        ));
+            !url.is_sqlite(),
+        );
         if let DatabaseUrl::Postgres(url) = &url {
             tokio::spawn(broker::listen(url.clone(), hub.clone()));
         }
@@ -74,17 +75,20 @@ impl Application {
         let setup_link = setup::announce(&mut connection, &public_origin)?;
         drop(connection);
         tokio::spawn(instance::follow(db.clone(), instance.clone()));
+        let pages = PageCache::new(settings.page_cache_entries, Duration::from_secs(settings.page_cache_seconds));
+        let mut metrics = Metrics::default();
+        metrics.count_pages(&pages);
         let state = web::Data::new(AppState {
             db,
             hub,
             notifier,
             passwords: Passwords::new(cores)?,
             mailer: Mailer::from_settings(&settings)?,
-            metrics: Metrics::default(),
+            metrics,
             safety: Safety::load(instance.clone())?,
             instance,
             setup_link,
-            pages: PageCache::new(settings.page_cache_entries, Duration::from_secs(settings.page_cache_seconds)),
+            pages,
             local_limits: LocalLimits::new(&settings),
             secure_cookies: public_origin.starts_with("https://"),
             public_origin,
@@ -145,6 +149,7 @@ impl Application {
         // The server's own future carries out the stop, so both are awaited.
         let ((), served) = tokio::join!(handle.stop(true), server);
         served?;
+        state.hub.forget_presence().await;
         if let Err(error) = state.db.empty_the_log().await {
             tracing::warn!(error = error.message(), "the database's write-ahead log was left as it was");
         }

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use crate::auth::password::Passwords;
 use crate::config::Settings;
-use crate::db::Db;
+use crate::db::{AnyConnection, Db};
+use crate::error::ApiResult;
 use crate::instance::LiveInstance;
 use crate::live::hub::Hub;
 use crate::mail::Mailer;
@@ -45,6 +46,20 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Runs a write whose only change a cached page shows is to one
+    /// thread's content (a reply, an edit, a reaction), which `change`
+    /// returns beside its result: that thread's pages go stale, the other
+    /// threads' stay cached.
+    pub async fn write_thread<T, F>(&self, change: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> ApiResult<(i64, T)> + Send + 'static,
+    {
+        let (thread_id, written) = self.db.write_unseen(change).await?;
+        self.pages.thread_changed(thread_id);
+        Ok(written)
+    }
+
     /// Tells the safeguarding leads' live connections in this process of
     /// an urgent item, once the write that raised it has committed.
     pub fn deliver_alert(&self, raised: Option<crate::safeguarding::Raised>) {

@@ -6,7 +6,7 @@ use anyhow::Context;
 use serde_json::Value;
 
 use crate::latency::{Case, compare};
-use crate::server::{Placement, Server, Store, Stores, seed_command};
+use crate::server::{Placement, Server, Store, Stores, seed_command_with};
 
 #[derive(clap::Args)]
 pub struct Options {
@@ -19,6 +19,10 @@ pub struct Options {
     /// Replies per thread, on average (1M posts with the defaults).
     #[arg(long, default_value_t = 49)]
     replies: u32,
+    /// How many communities (the last ones) are members-only: a visitor
+    /// searches the rest, a member-only-readable share of every word.
+    #[arg(long, default_value_t = 0)]
+    members_only: u32,
     /// Sequential requests per measurement.
     #[arg(long, default_value_t = 200)]
     requests: usize,
@@ -39,7 +43,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
 }
 
 async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
-    let seed = seed_command(options.communities, options.threads, options.replies, 1000);
+    let seed = seed_command_with(options.communities, options.threads, options.replies, 1000, options.members_only);
     let seed: Vec<&str> = seed.iter().map(String::as_str).collect();
     let started = std::time::Instant::now();
     let server = Server::start_after(&options.placement, &[], &[&seed], store).await?;
@@ -61,16 +65,28 @@ async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
         options.placement.server_core
     );
     let base = format!("http://{}", server.address);
-    let search = |name: String, words: String| Case {
+    let search = |name: String, words: String, signed_in: bool| Case {
         name,
         url: format!("{base}/api/v1/search?q={}", words.replace(' ', "+")),
-        signed_in: true,
+        signed_in,
     };
-    let cases = [
-        search(format!("rare word ({})", rare[0]), rare[0].clone()),
-        search(format!("common word ({})", common[0]), common[0].clone()),
-        search(format!("common and rare ({} {})", common[1], rare[1]), format!("{} {}", common[1], rare[1])),
-        search(format!("two common ({} {})", common[1], common[2]), format!("{} {}", common[1], common[2])),
+    let mut cases = vec![
+        search(format!("rare word ({})", rare[0]), rare[0].clone(), true),
+        search(format!("common word ({})", common[0]), common[0].clone(), true),
+        search(format!("common and rare ({} {})", common[1], rare[1]), format!("{} {}", common[1], rare[1]), true),
+        search(format!("two common ({} {})", common[1], common[2]), format!("{} {}", common[1], common[2]), true),
     ];
+    if options.members_only > 0 {
+        let public = options.communities.saturating_sub(options.members_only);
+        let visitor = |what: &str, word: &String| {
+            search(
+                format!("{what} ({word}), a visitor reading {public} of {}", options.communities),
+                word.clone(),
+                false,
+            )
+        };
+        cases.push(visitor("rare word", &rare[0]));
+        cases.push(visitor("common word", &common[0]));
+    }
     compare(&base, &server.token, &cases, options.requests, options.pairs).await
 }

@@ -197,10 +197,19 @@ async fn accept_consents(client: &reqwest::Client, address: &str, token: &str) -
 /// `kindred admin seed` for these many communities, threads per community,
 /// replies per thread and members.
 pub fn seed_command(communities: u32, threads: u32, replies: u32, members: u32) -> Vec<String> {
+    seed_command_with(communities, threads, replies, members, 0)
+}
+
+/// `seed_command`, with the last `members_only` communities members-only.
+pub fn seed_command_with(communities: u32, threads: u32, replies: u32, members: u32, members_only: u32) -> Vec<String> {
     let mut command = vec!["admin".to_owned(), "seed".to_owned()];
-    for (flag, value) in
-        [("--communities", communities), ("--threads", threads), ("--replies", replies), ("--members", members)]
-    {
+    for (flag, value) in [
+        ("--communities", communities),
+        ("--threads", threads),
+        ("--replies", replies),
+        ("--members", members),
+        ("--members-only", members_only),
+    ] {
         command.push(flag.to_owned());
         command.push(value.to_string());
     }

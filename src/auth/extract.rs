@@ -81,7 +81,7 @@ pub async fn member_of(state: &AppState, token: Token) -> ApiResult<Member> {
     };
     if session::needs_refresh(user.expires_at, ttl) {
         let session_id = user.session_id;
-        state.db.write(move |connection| session::refresh(connection, session_id, ttl)).await?;
+        state.db.write_unseen(move |connection| session::refresh(connection, session_id, ttl)).await?;
     }
     Ok(Member {
         user_id: user.user_id,

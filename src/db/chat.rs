@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 
 use super::AnyConnection;
-use super::schema::{chat_messages, moderation_log, rooms, users};
+use super::schema::{chat_messages, crisis_messages, moderation_log, rooms, users};
 use crate::domain::chat::{ChatBody, ClientId};
 use crate::domain::moderation::{ContentState, Subject};
 use crate::domain::time::Timestamp;
@@ -261,4 +261,24 @@ pub fn mark_deleted(connection: &mut AnyConnection, id: i64, deleted_by: i64) ->
         .set((chat_messages::deleted_at.eq(Some(Timestamp::now().0)), chat_messages::deleted_by.eq(Some(deleted_by))))
         .execute(connection)?;
     Ok(())
+}
+
+/// Marks a message whose words screened as a high-risk crisis (once).
+pub fn mark_crisis(connection: &mut AnyConnection, message_id: i64) -> ApiResult<()> {
+    let marked: i64 = crisis_messages::table.find(message_id).count().get_result(connection)?;
+    if marked == 0 {
+        diesel::insert_into(crisis_messages::table)
+            .values((crisis_messages::message_id.eq(message_id), crisis_messages::marked_at.eq(Timestamp::now().0)))
+            .execute(connection)?;
+    }
+    Ok(())
+}
+
+/// Which of these messages screened as a crisis.
+pub fn crisis_among(connection: &mut AnyConnection, ids: &[i64]) -> ApiResult<std::collections::HashSet<i64>> {
+    let marked: Vec<i64> = crisis_messages::table
+        .filter(crisis_messages::message_id.eq_any(ids))
+        .select(crisis_messages::message_id)
+        .load(connection)?;
+    Ok(marked.into_iter().collect())
 }

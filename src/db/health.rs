@@ -27,7 +27,7 @@ impl WriteProbe {
             return committed;
         }
         let committed = db
-            .write(|connection| {
+            .write_unseen(|connection| {
                 diesel::update(health_probe::table)
                     .set(health_probe::probes.eq(health_probe::probes + 1))
                     .execute(connection)?;

@@ -17,6 +17,7 @@ pub mod moderation_log;
 pub mod notifications;
 pub mod outbox;
 pub mod posts;
+pub mod presence;
 pub mod queue;
 pub mod rate_limits;
 pub mod safeguarding;
@@ -41,7 +42,7 @@ use diesel::r2d2::{self, ManageConnection};
 use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use health::WriteProbe;
-use writer::Writer;
+use writer::{Seen, Writer};
 
 use crate::error::{ApiError, ApiResult};
 
@@ -295,8 +296,27 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut AnyConnection) -> ApiResult<T> + Send + 'static,
     {
+        self.write_seen(Seen::OnPages, change).await
+    }
+
+    /// `write`, for a change no cached page shows (chat, presence, sessions,
+    /// counters, notifications), or one thread's content whose pages the
+    /// caller makes stale (`AppState::write_thread`): pages stay cached.
+    pub async fn write_unseen<T, F>(&self, change: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> ApiResult<T> + Send + 'static,
+    {
+        self.write_seen(Seen::Elsewhere, change).await
+    }
+
+    async fn write_seen<T, F>(&self, seen: Seen, change: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> ApiResult<T> + Send + 'static,
+    {
         if let Some(writer) = &self.sqlite_writer {
-            return writer.write(change).await;
+            return writer.write(seen, change).await;
         }
         let pool = self.pool.clone();
         let generation = self.generation.clone();
@@ -304,7 +324,9 @@ impl Db {
             let mut pooled = pool.get().map_err(ApiError::unavailable)?;
             let connection: &mut AnyConnection = &mut pooled;
             let written = connection.transaction(change);
-            generation.fetch_add(1, Ordering::Release);
+            if seen == Seen::OnPages {
+                generation.fetch_add(1, Ordering::Release);
+            }
             pooled.failed = written.is_err();
             written
         })
@@ -325,7 +347,8 @@ impl Db {
         self.read(|connection| empty_the_log(connection).map_err(ApiError::internal)).await
     }
 
-    /// Moves on with every write this process makes (committed or not).
+    /// Moves on with every write this process makes (committed or not) that
+    /// a cached page may show.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
     }

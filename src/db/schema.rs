@@ -187,6 +187,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     support_conversations,
     support_messages,
     crisis_posts,
+    live_presence,
+    crisis_messages,
 );
 
 diesel::table! {
@@ -545,3 +547,21 @@ diesel::table! {
         archived_by -> BigInt,
     }
 }
+
+diesel::table! {
+    live_presence (room_id, user_id, process_id) {
+        room_id -> BigInt,
+        user_id -> BigInt,
+        process_id -> BigInt,
+        seen_at -> BigInt,
+    }
+}
+diesel::joinable!(live_presence -> users (user_id));
+
+diesel::table! {
+    crisis_messages (message_id) {
+        message_id -> BigInt,
+        marked_at -> BigInt,
+    }
+}
+diesel::joinable!(crisis_messages -> chat_messages (message_id));

@@ -1,7 +1,8 @@
 //! Full-text search, written once per backend: FTS5 with bm25 on SQLite,
 //! generated `tsvector` columns with ts_rank on PostgreSQL. Both find the
 //! same things (every term of the parsed query, only visible undeleted
-//! content, only in the communities given) and order them the same way:
+//! content, only in the communities given, which the index itself narrows
+//! to) and order them the same way:
 //! best match first, then newest. Snippets are made from the matched text
 //! by `SearchQuery::snippet`, the same on both.
 
@@ -22,8 +23,9 @@ pub struct Scope {
     pub author: Option<i64>,
     /// Authors a block hides from the reader.
     pub hidden_authors: Vec<i64>,
-    /// Leave out posts that screened as a crisis, and threads they start
-    /// (a signed-out visitor, under `crisis_post_visibility = "members"`).
+    /// Leave out posts and chat messages that screened as a crisis, and
+    /// threads such posts start (a signed-out visitor, under
+    /// `crisis_post_visibility = "members"`).
     pub without_crisis: bool,
 }
 
@@ -68,6 +70,10 @@ struct Dialect {
     threads: Part,
     posts: Part,
     messages: Part,
+    /// What `{match}` in a part stands for: the searched words (bound
+    /// first) AND one of the reader's communities (bound fourth), both
+    /// matched by the full-text index itself.
+    matched: &'static str,
     page: &'static str,
 }
 
@@ -75,26 +81,27 @@ const SQLITE: Dialect = Dialect {
     posts: Part {
         select: "SELECT 'post' AS kind, p.id AS id, p.thread_id AS thread_id, NULL AS room_id, \
                  t.community_id AS community_id, p.author_id AS author_id, p.created_at AS created_at, \
-                 -bm25(posts_search) AS score \
+                 -bm25(posts_search, 1.0, 0.0) AS score \
                  FROM posts_search JOIN posts p ON p.id = posts_search.rowid JOIN threads t ON t.id = p.thread_id \
-                 WHERE posts_search MATCH ?1",
+                 WHERE posts_search MATCH {match}",
         newest_first: "posts_search.rowid",
     },
     threads: Part {
         select: "SELECT 'thread' AS kind, t.id AS id, t.id AS thread_id, NULL AS room_id, \
                  t.community_id AS community_id, t.author_id AS author_id, t.created_at AS created_at, \
-                 -bm25(threads_search) AS score \
-                 FROM threads_search JOIN threads t ON t.id = threads_search.rowid WHERE threads_search MATCH ?1",
+                 -bm25(threads_search, 1.0, 0.0) AS score \
+                 FROM threads_search JOIN threads t ON t.id = threads_search.rowid WHERE threads_search MATCH {match}",
         newest_first: "threads_search.rowid",
     },
     messages: Part {
         select: "SELECT 'message' AS kind, m.id AS id, NULL AS thread_id, m.room_id AS room_id, \
                  r.community_id AS community_id, m.author_id AS author_id, m.created_at AS created_at, \
-                 -bm25(messages_search) AS score \
+                 -bm25(messages_search, 1.0, 0.0) AS score \
                  FROM messages_search JOIN chat_messages m ON m.id = messages_search.rowid \
-                 JOIN rooms r ON r.id = m.room_id WHERE messages_search MATCH ?1",
+                 JOIN rooms r ON r.id = m.room_id WHERE messages_search MATCH {match}",
         newest_first: "messages_search.rowid",
     },
+    matched: "('words : (' || ?1 || ') AND community : (' || ?4 || ')')",
     page: "LIMIT ?2 OFFSET ?3",
 };
 
@@ -104,14 +111,14 @@ const POSTGRES: Dialect = Dialect {
                  t.community_id AS community_id, p.author_id AS author_id, p.created_at AS created_at, \
                  ts_rank(p.search_vector, to_tsquery('simple', $1))::float8 AS score \
                  FROM posts p JOIN threads t ON t.id = p.thread_id \
-                 WHERE p.search_vector @@ to_tsquery('simple', $1)",
+                 WHERE p.search_vector @@ {match}",
         newest_first: "p.id",
     },
     threads: Part {
         select: "SELECT 'thread' AS kind, t.id AS id, t.id AS thread_id, NULL::bigint AS room_id, \
                  t.community_id AS community_id, t.author_id AS author_id, t.created_at AS created_at, \
                  ts_rank(t.search_vector, to_tsquery('simple', $1))::float8 AS score \
-                 FROM threads t WHERE t.search_vector @@ to_tsquery('simple', $1)",
+                 FROM threads t WHERE t.search_vector @@ {match}",
         newest_first: "t.id",
     },
     messages: Part {
@@ -119,9 +126,10 @@ const POSTGRES: Dialect = Dialect {
                  r.community_id AS community_id, m.author_id AS author_id, m.created_at AS created_at, \
                  ts_rank(m.search_vector, to_tsquery('simple', $1))::float8 AS score \
                  FROM chat_messages m JOIN rooms r ON r.id = m.room_id \
-                 WHERE m.search_vector @@ to_tsquery('simple', $1)",
+                 WHERE m.search_vector @@ {match}",
         newest_first: "m.id",
     },
+    matched: "(to_tsquery('simple', $1) && $4::tsquery)",
     page: "LIMIT $2 OFFSET $3",
 };
 
@@ -143,42 +151,47 @@ fn narrowed(scope: &Scope, community: &str, author: &str) -> String {
 }
 
 /// A part's newest `RANKED_MATCHES` matches that pass `conditions`.
-fn newest(part: &Part, conditions: &str, name: &str) -> String {
+fn newest(dialect: &Dialect, part: &Part, conditions: &str, name: &str) -> String {
     format!(
         "SELECT * FROM ({}{conditions} ORDER BY {} DESC LIMIT {RANKED_MATCHES}) {name}",
-        part.select, part.newest_first
+        part.select.replace("{match}", dialect.matched),
+        part.newest_first
     )
 }
 
 /// Leaves out a post (`{post}`: its alias) that screened as a crisis.
 const WITHOUT_CRISIS: &str = " AND NOT EXISTS (SELECT 1 FROM crisis_posts c WHERE c.post_id = {post}.id)";
+/// Leaves out a chat message that screened as a crisis.
+const WITHOUT_CRISIS_MESSAGE: &str = " AND NOT EXISTS (SELECT 1 FROM crisis_messages c WHERE c.message_id = m.id)";
 
 fn statement(dialect: &Dialect, scope: &Scope) -> String {
-    let (post_crisis, first_crisis) = if scope.without_crisis {
-        (WITHOUT_CRISIS.replace("{post}", "p"), WITHOUT_CRISIS.replace("{post}", "f"))
+    let (post_crisis, first_crisis, message_crisis) = if scope.without_crisis {
+        (WITHOUT_CRISIS.replace("{post}", "p"), WITHOUT_CRISIS.replace("{post}", "f"), WITHOUT_CRISIS_MESSAGE)
     } else {
         Default::default()
     };
+    // A thread is found, title or replies, only while its first post is public.
+    let first_public = format!(
+        " AND EXISTS (SELECT 1 FROM posts f WHERE f.thread_id = t.id AND f.depth = 0 \
+         AND f.moderation_state = 'visible' AND f.deleted_at IS NULL{first_crisis})"
+    );
     let posts = format!(
-        " AND p.moderation_state = 'visible' AND p.deleted_at IS NULL AND t.deleted_at IS NULL{post_crisis}{}",
+        " AND p.moderation_state = 'visible' AND p.deleted_at IS NULL AND t.deleted_at IS NULL{post_crisis}{first_public}{}",
         narrowed(scope, "t.community_id", "p.author_id")
     );
-    let threads = format!(
-        " AND t.deleted_at IS NULL AND EXISTS (SELECT 1 FROM posts f WHERE f.thread_id = t.id AND f.depth = 0 \
-         AND f.moderation_state = 'visible' AND f.deleted_at IS NULL{first_crisis}){}",
-        narrowed(scope, "t.community_id", "t.author_id")
-    );
+    let threads =
+        format!(" AND t.deleted_at IS NULL{first_public}{}", narrowed(scope, "t.community_id", "t.author_id"));
     let messages = format!(
-        " AND m.moderation_state = 'visible' AND m.deleted_at IS NULL{}",
+        " AND m.moderation_state = 'visible' AND m.deleted_at IS NULL{message_crisis}{}",
         narrowed(scope, "r.community_id", "m.author_id")
     );
     format!(
         "SELECT kind, id, thread_id, room_id, community_id, author_id, created_at, score FROM \
          ({} UNION ALL {} UNION ALL {}) hits \
          ORDER BY score DESC, created_at DESC, kind, id DESC {}",
-        newest(&dialect.threads, &threads, "found_threads"),
-        newest(&dialect.posts, &posts, "found_posts"),
-        newest(&dialect.messages, &messages, "found_messages"),
+        newest(dialect, &dialect.threads, &threads, "found_threads"),
+        newest(dialect, &dialect.posts, &posts, "found_posts"),
+        newest(dialect, &dialect.messages, &messages, "found_messages"),
         dialect.page
     )
 }
@@ -194,14 +207,22 @@ pub fn search(
     if scope.communities.is_empty() {
         return Ok(Vec::new());
     }
-    let (sql, text) = match connection {
-        AnyConnection::Sqlite(_) => (statement(&SQLITE, scope), query.fts5()),
-        AnyConnection::Postgres(_) => (statement(&POSTGRES, scope), query.tsquery()),
+    let ids = scope.communities.iter();
+    let (sql, text, communities) = match connection {
+        AnyConnection::Sqlite(_) => {
+            let tokens: Vec<String> = ids.map(|id| format!("c{id}")).collect();
+            (statement(&SQLITE, scope), query.fts5(), tokens.join(" OR "))
+        }
+        AnyConnection::Postgres(_) => {
+            let lexemes: Vec<String> = ids.map(|id| format!("'_c{id}'")).collect();
+            (statement(&POSTGRES, scope), query.tsquery(), lexemes.join(" | "))
+        }
     };
     Ok(diesel::sql_query(sql)
         .bind::<Text, _>(text)
         .bind::<BigInt, _>(limit)
         .bind::<BigInt, _>(offset)
+        .bind::<Text, _>(communities)
         .load::<Hit>(connection)?)
 }
 

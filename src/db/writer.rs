@@ -24,18 +24,31 @@ const MOST_WRITES_PER_COMMIT: usize = 64;
 /// outcome is known.
 type Job = Box<dyn FnOnce(&mut AnyConnection) -> (bool, Answer) + Send>;
 
+/// A job, and whether a cached page may show what it changes (see `Seen`).
+type Queued = (Job, Seen);
+
+/// Whether a write changes what a cached thread page shows: only then does
+/// the generation move on when it commits (see `pages`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seen {
+    OnPages,
+    /// Chat, presence, sessions, counters, notifications, or one thread's
+    /// content whose pages the caller makes stale itself.
+    Elsewhere,
+}
+
 /// Answers a write's caller with the commit's outcome (an error message if
 /// the transaction could not commit).
 type Answer = Box<dyn FnOnce(Result<(), &str>) + Send>;
 
 #[derive(Clone)]
 pub struct Writer {
-    jobs: Sender<Job>,
+    jobs: Sender<Queued>,
 }
 
 impl Writer {
     /// Starts the writer thread on `connection`; `generation` moves on after
-    /// every commit or rollback.
+    /// every commit or rollback of a write cached pages may show.
     pub fn start(connection: AnyConnection, generation: Arc<AtomicU64>) -> anyhow::Result<Self> {
         let (jobs, queue) = mpsc::channel();
         std::thread::Builder::new()
@@ -46,13 +59,13 @@ impl Writer {
 
     /// Runs `change` in the next transaction; its changes commit only if it
     /// returns Ok, and the result comes back after the commit.
-    pub async fn write<T, F>(&self, change: F) -> ApiResult<T>
+    pub async fn write<T, F>(&self, seen: Seen, change: F) -> ApiResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut AnyConnection) -> ApiResult<T> + Send + 'static,
     {
         let (job, answered) = job(change);
-        self.jobs.send(job).map_err(|_| ApiError::internal("the database writer has stopped"))?;
+        self.jobs.send((job, seen)).map_err(|_| ApiError::internal("the database writer has stopped"))?;
         answered.await.map_err(|_| ApiError::internal("the write stopped before it finished (see the server log)"))?
     }
 }
@@ -80,17 +93,22 @@ where
 }
 
 /// Commits batches of writes until every `Writer` handle is gone.
-fn serve(mut connection: AnyConnection, queue: &Receiver<Job>, generation: &AtomicU64) {
+fn serve(mut connection: AnyConnection, queue: &Receiver<Queued>, generation: &AtomicU64) {
     while let Ok(first) = queue.recv() {
         commit_batch(&mut connection, first, queue, generation);
     }
 }
 
 /// One transaction: `first`, then whatever else is queued, up to the limit;
-/// returns how many writes it took. The generation moves on before any
-/// caller hears, so nothing they read next can come from a page cached
-/// before their write.
-fn commit_batch(connection: &mut AnyConnection, first: Job, queue: &Receiver<Job>, generation: &AtomicU64) -> usize {
+/// returns how many writes it took. The generation moves on (when a page
+/// may show any of them) before any caller hears, so nothing they read next
+/// can come from a page cached before their write.
+fn commit_batch(
+    connection: &mut AnyConnection,
+    first: Queued,
+    queue: &Receiver<Queued>,
+    generation: &AtomicU64,
+) -> usize {
     if let Err(error) = connection.batch_execute("BEGIN IMMEDIATE") {
         // Dropping the job tells its caller the write stopped.
         tracing::error!(%error, "could not begin a write transaction");
@@ -99,8 +117,10 @@ fn commit_batch(connection: &mut AnyConnection, first: Job, queue: &Receiver<Job
     let mut answers = Vec::new();
     let mut intact = Ok(());
     let mut taken = 0;
+    let mut shown = false;
     let mut next = Some(first);
-    while let Some(job) = next {
+    while let Some((job, seen)) = next {
+        shown |= seen == Seen::OnPages;
         let (answer, closed) = in_savepoint(connection, job);
         answers.extend(answer);
         taken += 1;
@@ -112,7 +132,9 @@ fn commit_batch(connection: &mut AnyConnection, first: Job, queue: &Receiver<Job
         tracing::error!(%error, writes = taken, "a write transaction could not commit");
         let _ = connection.batch_execute("ROLLBACK");
     }
-    generation.fetch_add(1, Ordering::Release);
+    if shown {
+        generation.fetch_add(1, Ordering::Release);
+    }
     for answer in answers {
         answer(committed.as_ref().map(drop).map_err(String::as_str));
     }
@@ -156,14 +178,15 @@ mod tests {
         let mut answers = Vec::new();
         for n in 0..MOST_WRITES_PER_COMMIT + 36 {
             let (queued, answered) = job(move |_| Ok(n));
-            let _ = jobs.send(queued);
+            let seen = if n == 1 { Seen::OnPages } else { Seen::Elsewhere };
+            let _ = jobs.send((queued, seen));
             answers.push(answered);
         }
         let generation = AtomicU64::new(0);
         let Ok(first) = queue.try_recv() else { panic!("a queued write") };
         assert_eq!(commit_batch(&mut connection, first, &queue, &generation), MOST_WRITES_PER_COMMIT);
         assert_eq!(queue.try_iter().count(), 36, "the rest wait for the next commit");
-        assert_eq!(generation.load(Ordering::Acquire), 1);
+        assert_eq!(generation.load(Ordering::Acquire), 1, "one write a page shows moves the generation once");
         let mut answered = answers.into_iter();
         for n in 0..MOST_WRITES_PER_COMMIT {
             let answer = answered.next().map(|mut receiver| receiver.try_recv());

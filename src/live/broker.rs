@@ -43,6 +43,12 @@ pub enum Note {
         seq: i64,
         origin: u64,
     },
+    /// Who is present in a room through the origin process changed: the
+    /// others read the room's presence again.
+    PresenceChanged {
+        room: i64,
+        origin: u64,
+    },
     Typing {
         room: i64,
         user_id: i64,
@@ -81,6 +87,7 @@ impl Note {
             Note::Message { room, .. }
             | Note::Deleted { room, .. }
             | Note::Shown { room, .. }
+            | Note::PresenceChanged { room, .. }
             | Note::Typing { room, .. } => Some(*room),
             Note::SessionsEnded { .. }
             | Note::BlocksChanged { .. }
@@ -94,6 +101,7 @@ impl Note {
             Note::Message { .. } => None,
             Note::Deleted { origin, .. }
             | Note::Shown { origin, .. }
+            | Note::PresenceChanged { origin, .. }
             | Note::Typing { origin, .. }
             | Note::SessionsEnded { origin, .. }
             | Note::BlocksChanged { origin, .. }
@@ -162,6 +170,7 @@ async fn listen_once(url: &str, hub: &Hub) -> Result<(), tokio_postgres::Error> 
     client.batch_execute(&format!("LISTEN {CHANNEL}")).await?;
     tracing::info!("listening for live notes from other processes");
     resync_rooms(hub).await;
+    hub.look_elsewhere(hub.active_rooms());
     hub.recheck_connections();
     while let Some(payload) = notes.recv().await {
         match serde_json::from_str::<Note>(&payload) {

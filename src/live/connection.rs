@@ -535,7 +535,7 @@ impl Connection {
             state: ContentState::Visible,
         };
         let state = self.state.clone();
-        self.state.db.write(move |connection| sending::store(connection, &state, &member, room, new)).await
+        self.state.db.write_unseen(move |connection| sending::store(connection, &state, &member, room, new)).await
     }
 
     async fn typing(&mut self, room: i64) -> Result<(), Ending> {

@@ -5,17 +5,18 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::num::NonZeroU32;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 use bytestring::ByteString;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{broadcast, mpsc, oneshot};
 
 use super::broker::Note;
+use super::presence::{self, Write};
 use super::protocol::{Present, ServerFrame};
 use crate::auth::Member;
-use crate::db::Db;
 use crate::db::chat::{self, MessageListing, Window};
+use crate::db::{Db, presence as presence_rows};
 use crate::live::protocol::MessageFrame;
 
 /// Messages a sequencer loads from the database at a time.
@@ -52,6 +53,8 @@ struct ActiveRoom {
     announcements: mpsc::UnboundedSender<Announcement>,
     /// Who is here: member id -> (names, open subscriptions).
     present: HashMap<i64, (Present, usize)>,
+    /// Who is here through other processes (PostgreSQL): member id -> names.
+    elsewhere: HashMap<i64, Present>,
 }
 
 /// An account event every connection of this process hears.
@@ -81,15 +84,34 @@ pub struct Hub {
     senders: DefaultKeyedRateLimiter<i64>,
     /// Tells this process's notes from other processes' in the broker.
     pub process_id: u64,
+    /// Where presence goes for the other processes (PostgreSQL); none when
+    /// this process is the only one (SQLite).
+    shared_presence: Option<mpsc::UnboundedSender<Write>>,
+    /// This hub, for the tasks it starts.
+    me: Weak<Hub>,
 }
 
 impl Hub {
-    pub fn new(db: Db, room_capacity: usize, max_connections_per_member: usize, messages_per_second: u32) -> Self {
+    /// A hub; `shared` when other processes serve the same database, whose
+    /// members present in a room this one shows too.
+    pub fn new(
+        db: Db,
+        room_capacity: usize,
+        max_connections_per_member: usize,
+        messages_per_second: u32,
+        shared: bool,
+    ) -> Arc<Self> {
         let per_second = NonZeroU32::new(messages_per_second.max(1)).unwrap_or(NonZeroU32::MIN);
         let burst = per_second.saturating_mul(NonZeroU32::new(3).unwrap_or(NonZeroU32::MIN));
         let mut id = [0u8; 8];
         let _ = getrandom::fill(&mut id);
-        Self {
+        let process_id = u64::from_le_bytes(id);
+        let shared_presence = shared.then(|| {
+            let (writes, in_order) = mpsc::unbounded_channel();
+            tokio::spawn(presence::write_in_order(db.clone(), process_id, in_order));
+            writes
+        });
+        let hub = Arc::new_cyclic(|me| Self {
             db,
             controls: broadcast::channel(CONTROL_CAPACITY).0,
             room_capacity: room_capacity.max(16),
@@ -97,8 +119,14 @@ impl Hub {
             connections: Mutex::default(),
             max_connections_per_member,
             senders: RateLimiter::keyed(Quota::per_second(per_second).allow_burst(burst)),
-            process_id: u64::from_le_bytes(id),
+            process_id,
+            shared_presence,
+            me: me.clone(),
+        });
+        if shared {
+            tokio::spawn(presence::keep_fresh(hub.clone()));
         }
+        hub
     }
 
     fn rooms(&self) -> std::sync::MutexGuard<'_, HashMap<i64, ActiveRoom>> {
@@ -145,7 +173,10 @@ impl Hub {
     /// subscription gets the current presence frame to send itself.
     pub fn join(&self, room: i64, member: &Member) -> (broadcast::Receiver<RoomEvent>, ByteString) {
         let mut rooms = self.rooms();
-        let active = rooms.entry(room).or_insert_with(|| self.activate(room));
+        let active = rooms.entry(room).or_insert_with(|| {
+            self.look_elsewhere(vec![room]);
+            self.activate(room)
+        });
         let names = Present { username: member.username.clone(), display_name: member.display_name.clone() };
         let connections = &mut active.present.entry(member.user_id).or_insert((names, 0)).1;
         *connections += 1;
@@ -153,6 +184,7 @@ impl Hub {
         let frame = presence_frame(room, active, None);
         if arrived {
             let _ = active.events.send(RoomEvent::Presence(frame.clone()));
+            self.share_presence(Write::Arrive { room, user: member.user_id });
         }
         (active.events.subscribe(), frame)
     }
@@ -168,11 +200,60 @@ impl Hub {
             return;
         }
         active.present.remove(&user_id);
+        self.share_presence(Write::Leave { room, user: user_id });
         if active.present.is_empty() {
             rooms.remove(&room);
         } else {
             let _ = active.events.send(RoomEvent::Presence(presence_frame(room, active, None)));
         }
+    }
+
+    /// Hands a change of this process's presence to the other processes.
+    pub fn share_presence(&self, write: Write) {
+        if let Some(writes) = &self.shared_presence {
+            let _ = writes.send(write);
+        }
+    }
+
+    /// Takes this process's members out of every room for the other
+    /// processes (it is stopping); returns once that is written.
+    pub async fn forget_presence(&self) {
+        let (done, written) = oneshot::channel();
+        self.share_presence(Write::Forget(done));
+        let _ = written.await;
+    }
+
+    /// Reads again who is present in `rooms` through other processes, and
+    /// tells each room whose list changed (in the background).
+    pub fn look_elsewhere(&self, rooms: Vec<i64>) {
+        let Some(hub) = self.me.upgrade().filter(|_| self.shared_presence.is_some() && !rooms.is_empty()) else {
+            return;
+        };
+        tokio::spawn(async move {
+            let process = hub.process_id as i64;
+            let found = hub
+                .db
+                .read(move |connection| {
+                    let found = presence_rows::elsewhere(connection, &rooms, process, presence::lease_start())?;
+                    Ok((rooms, found))
+                })
+                .await;
+            let Ok((rooms, found)) = found else { return };
+            let mut by_room: HashMap<i64, HashMap<i64, Present>> =
+                rooms.iter().map(|room| (*room, HashMap::new())).collect();
+            for row in found {
+                let names = Present { username: row.username, display_name: row.display_name };
+                by_room.entry(row.room_id).or_default().insert(row.user_id, names);
+            }
+            let mut active_rooms = hub.rooms();
+            for (room, elsewhere) in by_room {
+                let Some(active) = active_rooms.get_mut(&room) else { continue };
+                if active.elsewhere != elsewhere {
+                    active.elsewhere = elsewhere;
+                    let _ = active.events.send(RoomEvent::Presence(presence_frame(room, active, None)));
+                }
+            }
+        });
     }
 
     /// Who is in `room` now, leaving out `hidden`, if anyone here follows it.
@@ -187,7 +268,7 @@ impl Hub {
         let active = rooms.get(&room)?;
         hidden
             .iter()
-            .any(|user_id| active.present.contains_key(user_id))
+            .any(|user_id| active.present.contains_key(user_id) || active.elsewhere.contains_key(user_id))
             .then(|| presence_frame(room, active, Some(hidden)))
     }
 
@@ -241,6 +322,7 @@ impl Hub {
                 let frame = ServerFrame::Shown { room: *room, id: *id, seq: *seq }.encode();
                 let _ = active.events.send(RoomEvent::Signal(frame.into()));
             }
+            Note::PresenceChanged { room, .. } => self.look_elsewhere(vec![*room]),
             Note::Typing { room, user_id, username, display_name, .. } => {
                 let frame = ServerFrame::Typing { room: *room, username, display_name }.encode();
                 let _ = active.events.send(RoomEvent::Typing { author: *user_id, frame: frame.into() });
@@ -265,17 +347,19 @@ impl Hub {
         let (events, _) = broadcast::channel(self.room_capacity);
         let (announcements, pending) = mpsc::unbounded_channel();
         tokio::spawn(sequence(self.db.clone(), room, pending, events.clone()));
-        ActiveRoom { events, announcements, present: HashMap::new() }
+        ActiveRoom { events, announcements, present: HashMap::new(), elsewhere: HashMap::new() }
     }
 }
 
-/// Who is in the room but `hidden`, sorted by name, as one encoded frame.
+/// Who is in the room (through any process) but `hidden`, sorted by name,
+/// as one encoded frame.
 fn presence_frame(room: i64, active: &ActiveRoom, hidden: Option<&HashSet<i64>>) -> ByteString {
-    let mut members: Vec<&Present> = active
-        .present
-        .iter()
+    let here = active.present.iter().map(|(user_id, (present, _))| (user_id, present));
+    let elsewhere = active.elsewhere.iter().filter(|(user_id, _)| !active.present.contains_key(user_id));
+    let mut members: Vec<&Present> = here
+        .chain(elsewhere)
         .filter(|(user_id, _)| !hidden.is_some_and(|hidden| hidden.contains(user_id)))
-        .map(|(_, (present, _))| present)
+        .map(|(_, present)| present)
         .collect();
     members.sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.username.cmp(&b.username)));
     ServerFrame::Presence { room, members: &members }.encode().into()

@@ -7,6 +7,7 @@ pub mod broker;
 pub mod connection;
 pub mod hub;
 pub mod outbox;
+pub mod presence;
 pub mod protocol;
 pub mod sending;
 pub mod subscriptions;

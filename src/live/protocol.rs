@@ -35,7 +35,7 @@ pub struct Author<'a> {
     pub display_name: &'a str,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct Present {
     pub username: String,
     pub display_name: String,

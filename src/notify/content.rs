@@ -1,7 +1,7 @@
 //! Notifications for content as it becomes visible to others: replies,
 //! mentions and new posts in watched threads and communities for a post;
 //! mentions for a chat message. Held content tells nobody until a moderator
-//! approves it. Nobody hears of their own writing, of anything from a member
+//! approves it, nor does a reply in a thread whose first post is not public. Nobody hears of their own writing, of anything from a member
 //! on either side of a block, from a thread or community they muted, or
 //! from a community they may not read.
 
@@ -29,6 +29,12 @@ pub fn posts_published(connection: &mut AnyConnection, post_ids: &[i64]) -> ApiR
     }
     let mut told = Vec::new();
     for (thread_id, posts) in by_thread {
+        // A thread whose first post is not public is not found by others,
+        // so nobody hears of its replies either.
+        let first = post_store::first_of(connection, thread_id)?;
+        if first.deleted_at.is_some() || !first.state()?.is_public() {
+            continue;
+        }
         let thread = thread_store::by_id(connection, thread_id)?;
         let community = community_store::by_id(connection, thread.community_id)?;
         let levels = follows::levels_for(connection, thread.id, community.id)?;

@@ -63,7 +63,7 @@ async fn tell_queued(db: &Db, hub: &Arc<Hub>) -> ApiResult<()> {
     let origin = hub.process_id;
     while db.read(outbox::any_queued).await? {
         let (note, full) = db
-            .write(move |connection| {
+            .write_unseen(move |connection| {
                 let posts = outbox::take(connection, POSTS_PER_ROUND)?;
                 let full = posts.len() as i64 == POSTS_PER_ROUND;
                 let told = notify::content::posts_published(connection, &posts)?;

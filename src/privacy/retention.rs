@@ -41,7 +41,7 @@ pub async fn run(db: Db, ip_retention_days: u64, interval: Duration) {
     let mut ticks = tokio::time::interval(interval);
     loop {
         ticks.tick().await;
-        match db.write(move |connection| purge(connection, ip_retention_days)).await {
+        match db.write_unseen(move |connection| purge(connection, ip_retention_days)).await {
             Ok(purged) if purged != Purged::default() => tracing::info!(?purged, "retention job forgot old data"),
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "the retention job failed; it runs again later"),

@@ -276,13 +276,13 @@ pub async fn list(
     responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn read_one(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    state.db.write(move |connection| notifications::mark_read(connection, member.user_id, id)).await?;
+    state.db.write_unseen(move |connection| notifications::mark_read(connection, member.user_id, id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 #[utoipa::path(post, path = "/api/v1/notifications/read-all", tag = "notifications",
     description = "Mark every notification read.", responses((status = 204), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn read_all(state: web::Data<AppState>, member: Member) -> ApiResult<HttpResponse> {
-    state.db.write(move |connection| notifications::mark_all_read(connection, member.user_id)).await?;
+    state.db.write_unseen(move |connection| notifications::mark_all_read(connection, member.user_id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

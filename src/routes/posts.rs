@@ -247,8 +247,7 @@ pub async fn edit(
     let post_id = id.into_inner();
     let shared = state.clone();
     let (view, raised) = state
-        .db
-        .write(move |connection| {
+        .write_thread(move |connection| {
             let (post, _, standing) = post_in_context(connection, post_id, &member)?;
             policy::change_post(&member, post.author_id)?;
             refuse_deleted(&post)?;
@@ -259,7 +258,7 @@ pub async fn edit(
             let raised = writing::queue_if_asked(connection, &shared, &screened, subject)?;
             let mut view = single_view(connection, post_id, reader_of(Some(&member), standing))?;
             view.support = shared.safety.support_for(&screened, raised.as_ref());
-            Ok((view, raised))
+            Ok((post.thread_id, (view, raised)))
         })
         .await?;
     state.deliver_alert(raised);
@@ -273,12 +272,11 @@ pub async fn edit(
 pub async fn delete(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let post_id = id.into_inner();
     state
-        .db
-        .write(move |connection| {
+        .write_thread(move |connection| {
             let (post, ..) = post_in_context(connection, post_id, &member)?;
             policy::change_post(&member, post.author_id)?;
             refuse_deleted(&post)?;
-            store::delete(connection, &post)
+            store::delete(connection, &post).map(|deleted| (post.thread_id, deleted))
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -363,8 +361,7 @@ async fn change_reaction(
 ) -> ApiResult<web::Json<PostView>> {
     let kind = ReactionKind::parse(&kind)?;
     let view = state
-        .db
-        .write(move |connection| {
+        .write_thread(move |connection| {
             let (post, visibility, standing) = post_in_context(connection, post_id, &member)?;
             // Taking a reaction back is always allowed; leaving one is not across a block.
             let blocked = add && blocks::between(connection, member.user_id, post.author_id)?;
@@ -377,7 +374,7 @@ async fn change_reaction(
             } else {
                 store::remove_reaction(connection, post_id, member.user_id, kind)?;
             }
-            single_view(connection, post_id, reader_of(Some(&member), standing))
+            Ok((post.thread_id, single_view(connection, post_id, reader_of(Some(&member), standing))?))
         })
         .await?;
     Ok(web::Json(view))

@@ -167,21 +167,28 @@ pub struct MessageView {
     deleted: bool,
     /// A collapsed placeholder: the viewer blocked the author, or the author blocked them.
     blocked: bool,
+    /// A message that screened as a crisis, shown to signed-in members only
+    /// (`crisis_post_visibility`): a signed-out visitor gets this placeholder.
+    members_only: bool,
     created_at: Timestamp,
 }
 
-fn message_view(listing: MessageListing, blocked: bool) -> MessageView {
+/// How one message reads: `blocked` when a block hides its author,
+/// `withheld` when it is a crisis message this reader may not see.
+fn message_view(listing: MessageListing, blocked: bool, withheld: bool) -> MessageView {
     let message = listing.message;
     let deleted = !message.is_shown();
+    let withheld = withheld && !deleted;
     MessageView {
         id: message.id,
         room: message.room_id,
         seq: message.seq,
-        author: (!blocked)
+        author: (!blocked && !withheld)
             .then_some(AuthorView { username: listing.author_username, display_name: listing.author_display_name }),
-        body_html: (!deleted && !blocked).then_some(message.body_html),
+        body_html: (!deleted && !blocked && !withheld).then_some(message.body_html),
         deleted,
         blocked,
+        members_only: withheld,
         created_at: Timestamp(message.created_at),
     }
 }
@@ -205,7 +212,8 @@ pub async fn history(
         (Some(after), None) => Window::After { after, upto: None },
         (None, before) => Window::Before { before },
     };
-    let (listings, hidden) = state
+    let sees_crisis = viewer.0.is_some() || state.settings.crisis_posts_public();
+    let (listings, hidden, withheld) = state
         .db
         .read(move |connection| {
             let (_, standing) = readable_room(connection, room, viewer.0.as_ref())?;
@@ -213,7 +221,14 @@ pub async fn history(
                 Some(viewer) if policy::block_hides(standing) => blocks::hidden_from(connection, viewer)?,
                 _ => Default::default(),
             };
-            Ok((chat::messages(connection, room, window, limit)?, hidden))
+            let listings = chat::messages(connection, room, window, limit)?;
+            let withheld = if sees_crisis {
+                Default::default()
+            } else {
+                let ids: Vec<i64> = listings.iter().map(|listing| listing.message.id).collect();
+                chat::crisis_among(connection, &ids)?
+            };
+            Ok((listings, hidden, withheld))
         })
         .await?;
     Ok(web::Json(
@@ -221,7 +236,8 @@ pub async fn history(
             .into_iter()
             .map(|listing| {
                 let blocked = hidden.contains(&listing.message.author_id);
-                message_view(listing, blocked)
+                let withheld = withheld.contains(&listing.message.id);
+                message_view(listing, blocked, withheld)
             })
             .collect(),
     ))

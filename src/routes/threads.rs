@@ -227,8 +227,7 @@ pub async fn create(
     let author = member.clone();
     let shared = state.clone();
     let (thread_id, support, raised) = state
-        .db
-        .write(move |connection| {
+        .write_thread(move |connection| {
             let (community, standing) = community_store::readable_by_slug(connection, &slug, Some(&author))?;
             policy::post(community.visibility()?, standing)?;
             let (title, content, screened) =
@@ -238,7 +237,7 @@ pub async fn create(
             let subject = ItemSubject::post(post_id, community.id, author.user_id);
             let raised = writing::queue_if_asked(connection, &shared, &screened, subject)?;
             published(connection, author.user_id, thread_id, post_id, state)?;
-            Ok((thread_id, shared.safety.support_for(&screened, raised.as_ref()), raised))
+            Ok((thread_id, (thread_id, shared.safety.support_for(&screened, raised.as_ref()), raised)))
         })
         .await?;
     state.deliver_alert(raised);
@@ -263,8 +262,8 @@ pub async fn get(
     let key = PageKey { thread_id: id.into_inner(), after, limit, reader: viewer.user_id() };
     let gzip = accepts_gzip(&request);
     loop {
-        let generation = state.db.generation();
-        match state.pages.lookup(&key, generation) {
+        let stamp = state.pages.stamp(key.thread_id, state.db.generation());
+        match state.pages.lookup(&key, stamp) {
             Lookup::Hit(page) => return Ok(send_page(&page, gzip)),
             Lookup::Wait(mut underway) => {
                 let _ = underway.changed().await;
@@ -272,7 +271,7 @@ pub async fn get(
             Lookup::Load(_turn) => {
                 let page = load_page(&state, key.thread_id, key.after.clone(), limit, viewer.0).await?;
                 let page = Page::new(Bytes::from(serde_json::to_vec(&page).map_err(ApiError::internal)?));
-                state.pages.put(key, generation, page.clone());
+                state.pages.put(key, stamp, page.clone());
                 return Ok(send_page(&page, gzip));
             }
         }
@@ -387,8 +386,7 @@ pub async fn store_reply(
     let author_id = member.user_id;
     let shared = state.clone();
     let (view, raised) = state
-        .db
-        .write(move |connection| {
+        .write_thread(move |connection| {
             let (thread, community, standing) = thread_in_context(connection, thread_id, Some(&member))?;
             policy::post(community.visibility()?, standing)?;
             let reader = reader_of(Some(&member), standing);
@@ -426,7 +424,7 @@ pub async fn store_reply(
             published(connection, author_id, thread_id, post.id, post.state()?)?;
             let mut view = new_post_view(post, &member, reader)?;
             view.support = shared.safety.support_for(&screened, raised.as_ref());
-            Ok((view, raised))
+            Ok((thread_id, (view, raised)))
         })
         .await?;
     state.deliver_alert(raised);

@@ -65,7 +65,7 @@ async fn sweep(state: &Arc<AppState>, client: &reqwest::Client) -> ApiResult<()>
 async fn mail_leads(state: &Arc<AppState>) -> ApiResult<()> {
     let letters = state
         .db
-        .write(|connection| {
+        .write_unseen(|connection| {
             let mut letters = Vec::new();
             for alerted in store::take_mail(connection)? {
                 let mut leads = store::leads_for(connection, alerted.community_id)?;
@@ -93,7 +93,7 @@ async fn escalate(state: &Arc<AppState>, before: i64) -> ApiResult<()> {
     let origin = state.hub.process_id;
     let (note, letters) = state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let taken = store::take_escalations(connection, before)?;
             if taken.is_empty() {
                 return Ok((None, Vec::new()));
@@ -140,7 +140,7 @@ async fn deliver_webhooks(state: &Arc<AppState>, client: &reqwest::Client) -> Ap
     };
     let now = Timestamp::now();
     let lease = now.plus_seconds(DELIVERY_LEASE_SECONDS).0;
-    let due = state.db.write(move |connection| store::take_webhooks(connection, now.0, lease)).await?;
+    let due = state.db.write_unseen(move |connection| store::take_webhooks(connection, now.0, lease)).await?;
     if due.is_empty() {
         return Ok(());
     }
@@ -156,7 +156,7 @@ async fn deliver_webhooks(state: &Arc<AppState>, client: &reqwest::Client) -> Ap
         let outcome = webhook::deliver(client, url, secret, body).await;
         let next = next_try(&delivery, outcome);
         let item_id = delivery.item_id;
-        state.db.write(move |connection| store::webhook_tried(connection, item_id, next)).await?;
+        state.db.write_unseen(move |connection| store::webhook_tried(connection, item_id, next)).await?;
     }
     Ok(())
 }

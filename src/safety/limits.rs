@@ -243,7 +243,7 @@ pub async fn count_attempt(
     if !local.allows(kind, &key) {
         return Err(kind.refusal());
     }
-    state.db.write(move |connection| count_in_database(connection, &settings, kind, &key)).await
+    state.db.write_unseen(move |connection| count_in_database(connection, &settings, kind, &key)).await
 }
 
 /// Counts a failed sign-in to `account` (a lower-case name), from any address.
@@ -252,7 +252,7 @@ pub async fn count_failed_sign_in(state: &crate::state::AppState, account: &str)
     let key = key_for(kind, account);
     state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             rate_limits::hit(connection, &key, kind.window_start(Timestamp::now().0))?;
             Ok(())
         })
@@ -316,7 +316,7 @@ pub async fn housekeeping(state: std::sync::Arc<crate::state::AppState>) {
     loop {
         ticks.tick().await;
         state.local_limits.forget_idle();
-        if let Err(error) = state.db.write(purge_counters).await {
+        if let Err(error) = state.db.write_unseen(purge_counters).await {
             tracing::warn!(code = error.code(), "could not purge old rate-limit counters");
         }
     }

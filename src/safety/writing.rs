@@ -11,7 +11,7 @@ use super::{Safety, limits};
 use crate::auth::Member;
 use crate::db::communities as community_store;
 use crate::db::queue::ItemSubject;
-use crate::db::{AnyConnection, posts, users};
+use crate::db::{AnyConnection, chat, posts, users};
 use crate::domain::moderation::Subject;
 use crate::error::ApiResult;
 use crate::policy::{Authority, Standing};
@@ -61,7 +61,7 @@ pub fn check(
     Ok(screened)
 }
 
-/// Once the content is stored: marks a post whose words screened as a
+/// Once the content is stored: marks a post or message whose words screened as a
 /// high-risk crisis (medium risk is signposting on words that are often
 /// ordinary, so it does not hide a post; an edit that no longer screens
 /// keeps the mark: it stays withheld from visitors), and raises the queue item screening asked for; an urgent
@@ -72,8 +72,12 @@ pub fn queue_if_asked(
     screened: &Screened,
     subject: ItemSubject,
 ) -> ApiResult<Option<Raised>> {
-    if screened.crisis == Some(RiskLevel::High) && subject.kind == Subject::Post {
-        posts::mark_crisis(connection, subject.id)?;
+    if screened.crisis == Some(RiskLevel::High) {
+        match subject.kind {
+            Subject::Post => posts::mark_crisis(connection, subject.id)?,
+            Subject::Message => chat::mark_crisis(connection, subject.id)?,
+            Subject::Thread | Subject::Member => {}
+        }
     }
     let Some(pressure) = screened.queue.clone() else { return Ok(None) };
     let risk = match screened.crisis {

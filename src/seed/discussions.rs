@@ -35,6 +35,8 @@ pub struct Plan {
     /// Replies per thread on average (the first thread of each community has exactly this many).
     pub replies: u32,
     pub members: u32,
+    /// How many of the communities (the last ones) are members-only.
+    pub members_only: u32,
     pub seed: u64,
 }
 
@@ -77,7 +79,9 @@ pub fn seed_discussions(
     };
     for number in 1..=plan.communities {
         let slug = format!("seeded-{number}");
-        let community_id = seed_community(connection, &slug, number)?;
+        let visibility =
+            if number + plan.members_only > plan.communities { Visibility::Members } else { Visibility::Public };
+        let community_id = seed_community(connection, &slug, number, visibility)?;
         let joined = join_some(connection, community_id, &members, &mut dice)?;
         for thread in 0..plan.threads {
             let replies = if thread == 0 { plan.replies } else { skewed(&mut dice, plan.replies) };
@@ -136,7 +140,12 @@ fn seed_members(connection: &mut AnyConnection, settings: &Settings, count: u32)
     })
 }
 
-fn seed_community(connection: &mut AnyConnection, slug: &str, number: u32) -> anyhow::Result<i64> {
+fn seed_community(
+    connection: &mut AnyConnection,
+    slug: &str,
+    number: u32,
+    visibility: Visibility,
+) -> anyhow::Result<i64> {
     let draft = CommunityDraft {
         slug: slug.to_owned(),
         name: format!("Seeded community {number}"),
@@ -145,7 +154,7 @@ fn seed_community(connection: &mut AnyConnection, slug: &str, number: u32) -> an
         description: "Made by `kindred admin seed` for benchmarks.".to_owned(),
         rules: String::new(),
         banner: String::new(),
-        visibility: Visibility::Public,
+        visibility,
     };
     let new = draft.parse().map_err(|error| anyhow::anyhow!("{error}"))?;
     Ok(in_transaction(connection, |connection| communities::create(connection, new))?.id)

@@ -132,3 +132,41 @@ async fn a_thread_a_crisis_post_starts_is_not_listed_or_shown_to_signed_out_visi
     let search = cast.app.get("/api/v1/search?q=Tonight", None).await;
     assert!(search.assert_status(200)["results"].as_array().expect("results").is_empty());
 }
+
+#[tokio::test]
+async fn a_crisis_chat_message_in_a_public_room_is_withheld_from_signed_out_visitors() {
+    let cast = cast_with(|_| {}).await;
+    let room = default_room(&cast.app, &cast.ben, &cast.slug).await;
+    let mut live = LiveClient::connect(&cast.app, &cast.ben).await;
+    live.subscribe(room, None).await;
+    live.say(room, CRISIS_TEXT, "crisis-1").await;
+    let crisis = live.next_of("ack").await["id"].as_i64().expect("message id");
+    live.say(room, "Anyone up for a walk on Sunday?", "calm-1").await;
+    let calm = live.next_of("ack").await["id"].as_i64().expect("message id");
+
+    let history = format!("/api/v1/rooms/{room}/messages");
+    let seen = |reply: &Value, id: i64| -> Value {
+        reply.as_array().expect("messages").iter().find(|message| message["id"] == id).expect("the message").clone()
+    };
+    let visitor = cast.app.get(&history, None).await;
+    let withheld = seen(visitor.assert_status(200), crisis);
+    assert_eq!(withheld["members_only"], true, "{withheld}");
+    assert!(withheld["body_html"].is_null() && withheld["author"].is_null(), "{withheld}");
+    assert!(!visitor.body.to_string().contains("end it all"));
+    assert_eq!(seen(&visitor.body, calm)["members_only"], false, "other messages read as before");
+    let member = cast.app.get(&history, Some(&cast.amy)).await;
+    let shown = seen(member.assert_status(200), crisis);
+    assert_eq!(shown["members_only"], false);
+    assert!(shown["body_html"].as_str().expect("html").contains("end it all"));
+
+    let visitor_search = cast.app.get("/api/v1/search?q=tonight", None).await;
+    assert!(visitor_search.assert_status(200)["results"].as_array().expect("results").is_empty());
+    let member_search = cast.app.get("/api/v1/search?q=tonight", Some(&cast.amy)).await;
+    assert_eq!(member_search.assert_status(200)["results"][0]["id"], crisis);
+
+    let public = cast.app.beside(|settings| {
+        settings.crisis_post_visibility = kindred::config::CrisisPostVisibility::Public;
+    });
+    let visitor = public.get(&history, None).await;
+    assert!(seen(visitor.assert_status(200), crisis)["body_html"].as_str().expect("html").contains("end it all"));
+}

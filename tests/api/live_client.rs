@@ -53,7 +53,12 @@ impl LiveClient {
 
     /// The next text frame, parsed; None when the server closed the connection.
     pub async fn next(&mut self) -> Option<Value> {
-        let deadline = tokio::time::Instant::now() + PATIENCE;
+        self.next_within(PATIENCE).await
+    }
+
+    /// The next text frame, waiting up to `patience` for it.
+    pub async fn next_within(&mut self, patience: Duration) -> Option<Value> {
+        let deadline = tokio::time::Instant::now() + patience;
         loop {
             let frame =
                 tokio::time::timeout_at(deadline, self.socket.next()).await.expect("a text frame arrives in time");

@@ -32,6 +32,7 @@ mod metrics;
 mod migrations;
 mod moderation;
 mod names;
+mod page_cache;
 mod password_memory;
 mod privacy;
 mod processes;

@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::helpers::{TestApp, fresh_database, spawn_app, spawn_app_with};
 use crate::live_client::LiveClient;
 
-const TOKEN: &str = "a metrics token long enough";
+pub const TOKEN: &str = "a metrics token long enough";
 const CRISIS_TEXT: &str = "I can't go on any more, I want to end it all tonight.";
 
 async fn with_metrics() -> TestApp {
@@ -19,7 +19,7 @@ async fn with_metrics() -> TestApp {
 const PROMETHEUS_ACCEPT: &str = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
 
 /// The metrics text as Prometheus reads it with `token`.
-async fn scrape(app: &TestApp, token: &str) -> String {
+pub async fn scrape(app: &TestApp, token: &str) -> String {
     let request = app.client.get(app.url("/metrics")).bearer_auth(token).header("accept", PROMETHEUS_ACCEPT);
     let response = request.send().await.expect("answers");
     assert_eq!(response.status(), 200);
@@ -29,7 +29,7 @@ async fn scrape(app: &TestApp, token: &str) -> String {
 }
 
 /// The value of the series written exactly as `series`, if present.
-fn value_of(text: &str, series: &str) -> Option<f64> {
+pub fn value_of(text: &str, series: &str) -> Option<f64> {
     text.lines().find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
 }
 

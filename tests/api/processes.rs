@@ -8,6 +8,7 @@ use diesel::RunQueryDsl;
 
 use crate::helpers::{Account, Api, TestDatabase, fresh_database, postgres_admin_url};
 use crate::live_client::{LiveClient, PATIENCE, default_room, seqs};
+use serde_json::Value;
 
 /// A `kindred` server running as its own process; killed when dropped.
 pub struct ServerProcess {
@@ -144,4 +145,48 @@ async fn a_notification_reaches_a_live_client_connected_to_another_process() {
     let frame = amy_live.next_of("notification").await;
     assert_eq!(frame["notification"]["room"]["id"], room, "a chat mention crosses processes too");
     assert_eq!(frame["unread_count"], 2);
+}
+
+/// The usernames a presence frame lists, in its order.
+fn present(frame: &Value) -> Vec<String> {
+    let members = frame["members"].as_array().expect("a presence frame lists members");
+    members.iter().map(|member| member["username"].as_str().expect("a username").to_owned()).collect()
+}
+
+/// Reads presence frames until one lists exactly `expected` (sorted by
+/// name), waiting up to `patience` for each frame.
+async fn presence_becomes(live: &mut LiveClient, expected: &[&str], patience: Duration) {
+    loop {
+        let frame =
+            live.next_within(patience).await.unwrap_or_else(|| panic!("closed before presence was {expected:?}"));
+        if frame["type"] == "presence" && present(&frame) == expected {
+            return;
+        }
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: .ci/run sets KINDRED_TEST_POSTGRES_URL and runs it with --include-ignored"]
+async fn presence_shows_members_of_every_process_and_fades_when_a_process_dies() {
+    let Cast { _database, first, mut second, amy, ben, .. } = cast().await;
+    let room = default_room(&first.api, &amy, "copd").await;
+
+    let mut amy_live = LiveClient::connect(&first.api, &amy).await;
+    amy_live.subscribe(room, None).await;
+    presence_becomes(&mut amy_live, &["amy"], PATIENCE).await;
+    let mut ben_live = LiveClient::connect(&second.api, &ben).await;
+    ben_live.subscribe(room, None).await;
+    presence_becomes(&mut ben_live, &["amy", "ben"], PATIENCE).await;
+    presence_becomes(&mut amy_live, &["amy", "ben"], PATIENCE).await;
+
+    ben_live.close().await;
+    presence_becomes(&mut amy_live, &["amy"], PATIENCE).await;
+
+    let mut ben_live = LiveClient::connect(&second.api, &ben).await;
+    ben_live.subscribe(room, None).await;
+    presence_becomes(&mut amy_live, &["amy", "ben"], PATIENCE).await;
+    second.child.kill().expect("the second process is killed");
+    let _ = second.child.wait();
+    let lease = kindred::live::presence::LEASE + kindred::live::presence::RENEW_EVERY * 2;
+    presence_becomes(&mut amy_live, &["amy"], lease).await;
 }

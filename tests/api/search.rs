@@ -271,3 +271,65 @@ async fn an_unknown_author_is_answered_like_an_author_with_no_visible_posts() {
     assert_eq!(found(&nobody), Vec::new());
     assert_eq!(found(&search(&app, None, &[("q", WORD), ("author", "amy")]).await).len(), 1, "her first post");
 }
+
+#[tokio::test]
+async fn a_moved_thread_is_found_where_it_now_lives_and_not_where_it_was() {
+    let app = app().await;
+    let admin = app.admin("admin").await;
+    app.community(&admin, "open", "public").await;
+    app.community(&admin, "closed", "members").await;
+    let amy = app.register("amy").await;
+    app.join(&amy, "closed").await.assert_status(200);
+    let (thread, first) = app.thread(&amy, "closed", &format!("A {WORD} nest"), "Seen by the pond").await;
+    let reply = app.reply(&amy, thread, Some(first), &format!("The {WORD} came back")).await;
+    let everything = vec![("post".to_owned(), reply), ("thread".to_owned(), thread)];
+    assert!(found(&search(&app, None, &[("q", WORD)]).await).is_empty(), "not while members-only");
+
+    let move_it = json!({ "action": "move", "thread_id": thread, "to_community": "open", "reason": "For everyone." });
+    app.post("/api/v1/moderation/actions", Some(&admin), move_it).await.assert_status(201);
+    let mut seen = found(&search(&app, None, &[("q", WORD)]).await);
+    seen.sort();
+    assert_eq!(seen, everything, "a visitor finds the title and the reply in the public community");
+
+    let back = json!({ "action": "move", "thread_id": thread, "to_community": "closed", "reason": "Back again." });
+    app.post("/api/v1/moderation/actions", Some(&admin), back).await.assert_status(201);
+    assert!(found(&search(&app, None, &[("q", WORD)]).await).is_empty(), "members-only again");
+    let mut seen = found(&search(&app, Some(&amy), &[("q", WORD)]).await);
+    seen.sort();
+    assert_eq!(seen, everything, "a member still finds it");
+}
+
+#[tokio::test]
+async fn replies_in_a_thread_whose_first_post_is_not_public_are_neither_found_nor_told() {
+    let app = app().await;
+    let admin = app.admin("admin").await;
+    app.community(&admin, "open", "public").await;
+    let amy = app.register("amy").await;
+    let ben = app.register("ben").await;
+    let carl = app.register("carl").await;
+    for member in [&amy, &ben, &carl] {
+        app.join(member, "open").await.assert_status(200);
+    }
+    let (thread, first) = app.thread(&amy, "open", "Walks", "Where do you walk?").await;
+    let reply = app.reply(&ben, thread, Some(first), &format!("By the {WORD} reserve")).await;
+    let watch = json!({ "level": "watching" });
+    app.send(reqwest::Method::PUT, "/api/v1/communities/open/follow", Some(&carl), Some(watch))
+        .await
+        .assert_status(204);
+    assert_eq!(found(&search(&app, Some(&carl), &[("q", WORD)]).await).len(), 1, "found while the thread is public");
+
+    let hide = json!({ "action": "hide", "post_id": first, "reason": "Checking it." });
+    app.post("/api/v1/moderation/actions", Some(&admin), hide).await.assert_status(201);
+    assert!(found(&search(&app, Some(&carl), &[("q", WORD)]).await).is_empty(), "its replies are not found");
+
+    app.reply(&amy, thread, Some(reply), &format!("The author's {WORD} note")).await;
+    let (later, _) = app.thread(&amy, "open", "Sunday", "Anyone walking?").await;
+    let inbox = app.get("/api/v1/notifications", Some(&carl)).await;
+    let threads: Vec<i64> = inbox.assert_status(200)["notifications"]
+        .as_array()
+        .expect("notifications")
+        .iter()
+        .filter_map(|line| line["thread"]["id"].as_i64())
+        .collect();
+    assert_eq!(threads, [later], "carl hears of the later thread, not of the reply he may not see: {}", inbox.body);
+}

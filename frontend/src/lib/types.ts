@@ -148,6 +148,8 @@ export interface Post {
   deleted: boolean;
   /** Collapsed: the reader blocked the author, or the author blocked them. */
   blocked: boolean;
+  /** Shown to signed-in members only: it screened as a crisis, and the reader is signed out. */
+  members_only: boolean;
   content_warning: ContentWarning | null;
   created_at: string;
   edited_at: string | null;
@@ -214,6 +216,8 @@ export interface ChatMessage {
   deleted: boolean;
   /** Collapsed: the reader blocked the author, or the author blocked them. */
   blocked: boolean;
+  /** Shown to signed-in members only (it screened as a crisis); absent on the socket. */
+  members_only?: boolean;
   created_at: string;
   /** The sender's own id for it; only on the socket. */
   client_id?: string;
