@@ -118,6 +118,13 @@ describe('running an instance from the browser', () => {
     assert.match(served, /<title>Leith Peer Support<\/title>/);
     assert.match(served, /--accent:#6a1b9a/);
     await admin.getByRole('contentinfo').getByRole('heading', { name: 'Who runs this community' }).waitFor();
+    // The new guidelines version is asked of everyone, the admin who published it included.
+    await admin.goto(`${server.url}/admin`);
+    await admin.getByText('The community guidelines have changed.').waitFor();
+    await admin.getByRole('link', { name: 'read and accept' }).click();
+    await admin.getByRole('button', { name: 'I accept the guidelines' }).click();
+    await admin.getByText('The community guidelines have changed.').waitFor({ state: 'detached' });
+    await admin.getByRole('banner').getByRole('link', { name: 'Admin' }).click();
 
     // Two communities: one anyone may join, one by approval.
     await admin.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: 'Communities' }).click();
