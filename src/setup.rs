@@ -65,6 +65,7 @@ pub fn link_gone() -> ApiError {
     ApiError::new(
         actix_web::http::StatusCode::GONE,
         "setup_link_used",
-        "This setup link no longer works: the instance has an admin already. Please sign in.",
+        "This setup link does not work: it was used already, or this community has an admin. Please sign in (an \
+         instance without an admin prints a new link each time it starts).",
     )
 }
