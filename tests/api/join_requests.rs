@@ -95,4 +95,11 @@ async fn the_member_is_told_of_the_decision_with_the_message() {
     assert_eq!(told[0]["summary"], "Your request to join Community carers was not accepted.");
     assert_eq!(app.get("/api/v1/communities/carers", Some(&bea)).await.body["membership"], "refused");
     decide(&app, &mo, "bea", json!({ "decision": "accept" })).await.assert_error(404, "not_found");
+
+    // The member's export holds the decision and its message.
+    app.post("/api/v1/me/export", Some(&amy), json!({})).await.assert_status(202);
+    let document = crate::erasure::download(&app, &amy).await;
+    let decision = &document["communities"]["join_decisions"][0];
+    assert_eq!((&decision["community"], &decision["accepted"]), (&json!("carers"), &json!(true)), "{document}");
+    assert!(decision["message"].as_str().is_some_and(|message| message.starts_with("Welcome!")));
 }

@@ -68,7 +68,9 @@ async fn a_write_makes_stale_only_the_pages_it_changes_and_never_hides_the_write
     let seen = page(&app, walks, &amy).await;
     let reacted = seen["posts"].as_array().expect("posts").iter().find(|post| post["id"] == reply).expect("reply");
     assert_eq!(reacted["reactions"][0]["mine"], true, "amy's own reaction: {reacted}");
-    app.patch(&format!("/api/v1/posts/{reply}"), Some(&ben), json!({ "body": "By the river" })).await.assert_status(200);
+    app.patch(&format!("/api/v1/posts/{reply}"), Some(&ben), json!({ "body": "By the river" }))
+        .await
+        .assert_status(200);
     assert!(bodies(&page(&app, walks, &ben).await).iter().any(|body| body.contains("By the river")), "ben's edit");
     app.delete(&format!("/api/v1/posts/{reply}"), Some(&ben)).await.assert_status(204);
     let seen = page(&app, walks, &amy).await;
