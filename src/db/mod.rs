@@ -34,7 +34,7 @@ mod writer;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -183,17 +183,33 @@ pub fn revert_all_migrations(connection: &mut AnyConnection) -> anyhow::Result<(
     .map_err(|error| anyhow::anyhow!("migration revert failed: {error}"))
 }
 
-/// Makes pooled connections from a parsed URL.
-struct Manager(DatabaseUrl);
+/// Makes pooled connections from a parsed URL, and counts the times one
+/// was found dead: after that, every connection checks it still answers
+/// before it is lent again, so a database restart fails one request, not
+/// one per pooled connection.
+struct Manager {
+    url: DatabaseUrl,
+    deaths: AtomicU64,
+}
 
-/// A pooled connection and whether its last use failed. A connection the
-/// database server ended (a restart, `pg_terminate_backend`) fails every
-/// query yet looks whole; the pool checks one that failed before taking it
-/// back, so a dead connection is replaced at once instead of when it ages out.
+/// A pooled connection, whether its last use failed, and when it came back
+/// to the pool. A connection the database server ended (a restart,
+/// `pg_terminate_backend`) fails every query yet looks whole; the pool
+/// checks one that failed before taking it back, and one that sat idle
+/// before lending it out, so a dead connection is replaced at once instead
+/// of failing a request or waiting to age out.
 pub struct Pooled {
     connection: AnyConnection,
     failed: bool,
+    returned_at: Instant,
+    /// The pool's count of dead connections when this one last answered.
+    deaths_seen: u64,
 }
+
+/// A connection back in the pool more recently than this is lent out
+/// without a check: under load none is checked; after a quiet spell, in
+/// which a database restart may have ended them, each is, once.
+const TRUSTED_IDLE: Duration = Duration::from_secs(1);
 
 impl std::ops::Deref for Pooled {
     type Target = AnyConnection;
@@ -215,14 +231,21 @@ impl ManageConnection for Manager {
 
     fn connect(&self) -> Result<Pooled, r2d2::Error> {
         let connection = self
-            .0
+            .url
             .connect()
             .map_err(|error| r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(error.to_string())))?;
-        Ok(Pooled { connection, failed: false })
+        Ok(Pooled { connection, failed: false, returned_at: Instant::now(), deaths_seen: self.deaths() })
     }
 
+    /// Whether a connection about to be lent out still answers, asked only
+    /// of one that sat idle (see `TRUSTED_IDLE`) or that last answered
+    /// before another connection was found dead.
     fn is_valid(&self, pooled: &mut Pooled) -> Result<(), r2d2::Error> {
-        pooled.connection.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+        if pooled.returned_at.elapsed() < TRUSTED_IDLE && pooled.deaths_seen == self.deaths() {
+            return Ok(());
+        }
+        pooled.deaths_seen = self.deaths();
+        answers(pooled).inspect_err(|_| self.found_dead())
     }
 
     /// A connection left in a transaction is broken; one whose last use
@@ -230,14 +253,37 @@ impl ManageConnection for Manager {
     /// after a failure, so the common path pays nothing).
     fn has_broken(&self, pooled: &mut Pooled) -> bool {
         use diesel::r2d2::R2D2Connection;
+        pooled.returned_at = Instant::now();
         if pooled.connection.is_broken() {
             return true;
         }
-        std::mem::take(&mut pooled.failed) && self.is_valid(pooled).is_err()
+        let dead = std::mem::take(&mut pooled.failed) && answers(pooled).is_err();
+        if dead {
+            self.found_dead();
+        }
+        dead
     }
 }
 
+impl Manager {
+    fn deaths(&self) -> u64 {
+        self.deaths.load(Ordering::Acquire)
+    }
+
+    fn found_dead(&self) {
+        self.deaths.fetch_add(1, Ordering::AcqRel);
+    }
+}
+
+/// One round trip: `SELECT 1`.
+fn answers(pooled: &mut Pooled) -> Result<(), r2d2::Error> {
+    pooled.connection.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+}
+
 type Pool = r2d2::Pool<Manager>;
+
+/// How long the health check waits for a pooled connection.
+const HEALTH_WAIT: Duration = Duration::from_secs(2);
 
 /// The application's database: a pool for reads and, on SQLite, the one
 /// writer connection every write goes through (SQLite allows one writer).
@@ -260,9 +306,9 @@ impl Db {
         let pool = r2d2::Pool::builder()
             .max_size(pool_size.max(1))
             .min_idle(Some(1))
-            .test_on_check_out(false)
+            .test_on_check_out(true)
             .connection_timeout(Duration::from_secs(10))
-            .build(Manager(url.clone()))
+            .build(Manager { url: url.clone(), deaths: AtomicU64::new(0) })
             .map_err(|error| anyhow::anyhow!("cannot open the database pool: {error}"))?;
         let generation = Arc::<AtomicU64>::default();
         let sqlite_writer = match first {
@@ -331,6 +377,20 @@ impl Db {
             written
         })
         .await
+    }
+
+    /// Whether the database answers a query within `HEALTH_WAIT` (the
+    /// health check asks; a request would wait the pool's full timeout).
+    pub async fn answers_now(&self) -> bool {
+        let pool = self.pool.clone();
+        blocking(move || {
+            let mut pooled = pool.get_timeout(HEALTH_WAIT).map_err(ApiError::unavailable)?;
+            let answered = answers(&mut pooled);
+            pooled.failed = answered.is_err();
+            answered.map_err(ApiError::unavailable)
+        })
+        .await
+        .is_ok()
     }
 
     /// Whether a small write commits now (the health check asks).

@@ -7,14 +7,7 @@ use actix_web::web;
 use crate::state::AppState;
 
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    let reachable = state
-        .db
-        .read(|connection| {
-            use diesel::connection::SimpleConnection;
-            connection.batch_execute("SELECT 1").map_err(Into::into)
-        })
-        .await;
-    if reachable.is_err() {
+    if !state.db.answers_now().await {
         return HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "database unreachable" }));
     }
     if !state.db.writes_commit().await {

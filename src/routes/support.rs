@@ -7,16 +7,23 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use moderation::crisis::RiskLevel;
+use serde_json::json;
+
 use crate::auth::Member;
+use crate::db::queue::{FLAGGED_WEIGHT, ItemSubject, Pressure};
 use crate::db::support::{self, ConversationRow, MessageListing};
 use crate::db::{AnyConnection, communities, queue, safeguarding, users};
 use crate::domain::chat::ChatBody;
 use crate::domain::discussion::render;
 use crate::domain::following::NotificationKind;
+use crate::domain::moderation::Subject;
 use crate::domain::time::Timestamp;
 use crate::error::ApiResult;
 use crate::notify;
 use crate::policy;
+use crate::safeguarding::{Raised, Risk};
+use crate::safety::writing::Support;
 use crate::state::AppState;
 
 /// Messages a conversation shows at most (the latest).
@@ -64,6 +71,10 @@ pub struct SupportMessageView {
     from_lead: bool,
     body_html: String,
     created_at: Timestamp,
+    /// To the member, when what they just wrote suggests they may be at
+    /// risk: helplines, and whether a lead was alerted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    support: Option<Support>,
 }
 
 fn message_view(member_id: i64, (row, author, author_display_name): MessageListing) -> SupportMessageView {
@@ -74,6 +85,7 @@ fn message_view(member_id: i64, (row, author, author_display_name): MessageListi
         from_lead: row.author_id != member_id,
         body_html: row.body_html,
         created_at: Timestamp(row.created_at),
+        support: None,
     }
 }
 
@@ -160,7 +172,9 @@ pub async fn show(
 #[utoipa::path(post, path = "/api/v1/support-conversations/{id}/messages", tag = "safeguarding",
     params(("id" = i64, Path, description = "The conversation's id.")),
     request_body = MessageDraft,
-    description = "Write in a support conversation; the other side hears of it in the inbox and live.",
+    description = "Write in a support conversation; the other side hears of it in the inbox and live. What the \
+member writes is screened: words that suggest a crisis raise an urgent item about them (every safeguarding lead \
+for the community is alerted, as for a crisis post), and the answer carries helplines.",
     responses((status = 201, body = SupportMessageView), (status = 404, body = crate::error::ErrorBody),
               (status = 422, body = crate::error::ErrorBody)))]
 pub async fn write(
@@ -173,11 +187,18 @@ pub async fn write(
     let html = render(body.as_str())?.html;
     let id = id.into_inner();
     let origin = state.hub.process_id;
-    let (view, note) = state
+    let risk = state.safety.crisis.screen(body.as_str()).risk;
+    let shared = state.clone();
+    let (view, note, raised) = state
         .db
         .write(move |connection| {
             let row = readable(connection, &member, id)?;
             let message = support::add_message(connection, row.id, member.user_id, body.as_str(), &html)?;
+            let from_member = row.member_id == member.user_id;
+            let raised = match risk.filter(|_| from_member) {
+                Some(level) => Some(raise_about(connection, &shared, &row, level)?),
+                None => None,
+            };
             let mut told = safeguarding::leads_for(connection, row.community_id)?;
             told.push(row.member_id);
             told.retain(|user_id| *user_id != member.user_id);
@@ -186,11 +207,35 @@ pub async fn write(
             notify::tell_each(connection, &told, NotificationKind::SupportMessage, row.id, Some(member.user_id))?;
             let note = notify::announce(connection, told, origin)?;
             let listing = (message, member.username.clone(), member.display_name.clone());
-            Ok((message_view(row.member_id, listing), note))
+            let mut view = message_view(row.member_id, listing);
+            view.support = raised.as_ref().map(|raised| shared.safety.support_after(raised));
+            Ok((view, note, raised))
         })
         .await?;
     if let Some(note) = &note {
         state.hub.deliver(note);
     }
+    state.deliver_alert(raised);
     Ok(HttpResponse::Created().json(view))
+}
+
+/// Raises an urgent item about the member of a support conversation whose
+/// words screened as a crisis, alerting the community's safeguarding leads
+/// (who may not be reading the conversation at that hour).
+fn raise_about(
+    connection: &mut AnyConnection,
+    state: &AppState,
+    row: &ConversationRow,
+    level: RiskLevel,
+) -> ApiResult<Raised> {
+    let subject = ItemSubject {
+        kind: Subject::Member,
+        id: row.member_id,
+        community_id: row.community_id,
+        author_id: row.member_id,
+    };
+    let screening = json!({ "crisis": level, "support_conversation": row.id }).to_string();
+    let pressure =
+        Pressure { urgent: true, held: false, screening: Some(screening), reports: 0, weight: FLAGGED_WEIGHT };
+    crate::safeguarding::raise(connection, state, subject, pressure, Risk::of(Some(level)))
 }

@@ -8,6 +8,8 @@
 pub mod sweeper;
 pub mod webhook;
 
+use moderation::crisis::RiskLevel;
+
 use crate::db::AnyConnection;
 use crate::db::queue::{self, ItemSubject, Pressure};
 use crate::db::safeguarding::{self as store, NewAlert};
@@ -27,6 +29,15 @@ pub enum Risk {
 }
 
 impl Risk {
+    /// Screening's risk level, or a report when screening found none.
+    pub fn of(level: Option<RiskLevel>) -> Self {
+        match level {
+            Some(RiskLevel::High) => Risk::High,
+            Some(RiskLevel::Medium) => Risk::Medium,
+            None => Risk::Reported,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Risk::High => "high",

@@ -80,12 +80,7 @@ pub fn queue_if_asked(
         }
     }
     let Some(pressure) = screened.queue.clone() else { return Ok(None) };
-    let risk = match screened.crisis {
-        Some(RiskLevel::High) => Risk::High,
-        Some(RiskLevel::Medium) => Risk::Medium,
-        None => Risk::Reported,
-    };
-    safeguarding::raise(connection, state, subject, pressure, risk).map(Some)
+    safeguarding::raise(connection, state, subject, pressure, Risk::of(screened.crisis)).map(Some)
 }
 
 /// Shown to an author whose text suggests they may be at risk.
@@ -141,14 +136,17 @@ impl Safety {
         if !screened.show_helplines {
             return None;
         }
-        let queued_urgently = raised.is_some() && screened.queue.as_ref().is_some_and(|pressure| pressure.urgent);
-        let alerted = queued_urgently && raised.is_some_and(|raised| raised.lead_exists);
-        let next = match (alerted, queued_urgently) {
-            (true, _) => LEAD_ALERTED,
-            (false, true) => MODERATORS_TOLD,
-            (false, false) => NOBODY_TOLD,
-        };
-        Some(Support { alerted: Some(alerted), what_happens_next: Some(next), ..self.support() })
+        let urgent = raised.filter(|_| screened.queue.as_ref().is_some_and(|pressure| pressure.urgent));
+        Some(match urgent {
+            Some(raised) => self.support_after(raised),
+            None => Support { alerted: Some(false), what_happens_next: Some(NOBODY_TOLD), ..self.support() },
+        })
+    }
+
+    /// What a member is told once an urgent item was raised about what they wrote.
+    pub fn support_after(&self, raised: &Raised) -> Support {
+        let next = if raised.lead_exists { LEAD_ALERTED } else { MODERATORS_TOLD };
+        Support { alerted: Some(raised.lead_exists), what_happens_next: Some(next), ..self.support() }
     }
 
     pub fn support(&self) -> Support {

@@ -183,3 +183,40 @@ async fn a_support_conversation_is_for_the_member_and_the_leads_only_live_and_le
     let conversations: i64 = support_conversations::table.count().get_result(&mut connection).expect("count");
     assert_eq!((left, conversations), (0, 0), "nothing of the conversation is left");
 }
+
+#[tokio::test]
+async fn crisis_words_in_a_support_conversation_alert_the_leads_and_show_the_member_help() {
+    let cast = cast_with(|_| {}).await;
+    let item_id = cast.urgent_item().await;
+    let opened = cast.app.post("/api/v1/support-conversations", Some(&cast.cara), json!({ "item_id": item_id })).await;
+    let conversation = opened.assert_status(201)["id"].as_i64().expect("conversation id");
+    let messages_path = format!("/api/v1/support-conversations/{conversation}/messages");
+    let write = |who, body: &str| cast.app.post(&messages_path, Some(who), json!({ "body": body }));
+    let alerts_before = cast.lines_of(&cast.cara, "safeguarding_alert").await.len();
+
+    // A lead's words are not screened, even when they name the risk.
+    let lead = write(&cast.cara, "Are you thinking of ending your life tonight?").await;
+    assert!(lead.assert_status(201)["support"].is_null(), "{}", lead.body);
+    // Ordinary words from the member change nothing.
+    let calm = write(&cast.ben, "A bit better after some sleep, thanks.").await;
+    assert!(calm.assert_status(201)["support"].is_null(), "{}", calm.body);
+    assert_eq!(cast.lines_of(&cast.cara, "safeguarding_alert").await.len(), alerts_before);
+
+    // Hours later, with nobody reading, the member writes in crisis.
+    let crisis = write(&cast.ben, "I've got the tablets out. I can't do this any more, tonight is the night.").await;
+    let support = crisis.assert_status(201)["support"].clone();
+    assert_eq!(support["alerted"], true, "{support}");
+    assert!(!support["helplines"].as_array().expect("helplines").is_empty(), "{support}");
+    let alerts = cast.lines_of(&cast.cara, "safeguarding_alert").await;
+    assert_eq!(alerts.len(), alerts_before + 1, "the community's lead is alerted again: {alerts:?}");
+    assert_eq!(cast.lines_of(&cast.lee, "safeguarding_alert").await.len(), alerts_before + 1, "and the instance's");
+    let queue = cast.app.get("/api/v1/moderation/queue", Some(&cast.admin)).await;
+    let about_ben = queue.assert_status(200)["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|item| item["subject"] == "member")
+        .cloned()
+        .unwrap_or_else(|| panic!("an item about ben: {}", queue.body));
+    assert_eq!(about_ben["urgent"], true, "{about_ben}");
+}

@@ -88,6 +88,39 @@ async fn writes_and_health_return_within_seconds_after_postgres_ends_every_conne
     }
 }
 
+#[tokio::test]
+#[ignore = "needs PostgreSQL: .ci/run sets KINDRED_TEST_POSTGRES_URL and runs it with --include-ignored"]
+async fn after_postgres_ends_idle_connections_at_most_one_request_fails() {
+    assert!(postgres_admin_url().is_some(), "set KINDRED_TEST_POSTGRES_URL to run this test");
+    let app = spawn_app_with(|settings| settings.new_member_posts_per_hour = 100_000).await;
+    let admin = app.admin("admin").await;
+    app.community(&admin, "copd", "public").await;
+    let amy = app.register("amy").await;
+    app.join(&amy, "copd").await.assert_status(200);
+    let (thread, _) = app.thread(&amy, "copd", "Quiet", "A quiet evening.").await;
+    // Several connections in the pool, then a quiet spell in which the database restarts.
+    let page = format!("/api/v1/threads/{thread}");
+    let reads: Vec<_> = (0..8).map(|_| app.get(&page, Some(&amy))).collect();
+    for read in futures_util::future::join_all(reads).await {
+        read.assert_status(200);
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(terminate_backends(&app.database_url, "true") >= 1, "the server had connections to end");
+
+    // The first request may meet a connection used just before the restart;
+    // the pool then checks every other before lending it.
+    let mut failed = 0;
+    for _ in 0..10 {
+        failed += usize::from(app.get(&page, Some(&amy)).await.status != 200);
+    }
+    assert!(failed <= 1, "{failed} of 10 reads failed after the restart");
+    for n in 0..10 {
+        assert_eq!(app.get(&page, Some(&amy)).await.status, 200, "read {n}");
+        assert_eq!(reply_status(&app, &amy, thread, &format!("after the restart {n}")).await, 201, "write {n}");
+        assert_eq!(health_status(&app).await, 200, "health {n}");
+    }
+}
+
 /// Makes every update of the health check's row fail as a full disk would.
 fn fail_probe_writes(connection: &mut AnyConnection) {
     let sql = match connection {

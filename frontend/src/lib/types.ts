@@ -526,6 +526,8 @@ export interface SupportMessage {
   from_lead: boolean;
   body_html: string;
   created_at: string;
+  /** To the member, after words that suggest a crisis: helplines, and whether a lead was alerted. */
+  support?: Support;
 }
 
 /** A private support conversation: seen only by its member and the safeguarding leads. */
