@@ -4,8 +4,6 @@
 //! never make Kindred hard to read; a colour that fails stops the start
 //! with a sentence saying why.
 
-use crate::config::Settings;
-
 /// Longest wordmark shown in the header.
 pub const MAX_LOGO_CHARS: usize = 40;
 /// WCAG AA for normal text.
@@ -48,19 +46,20 @@ pub struct Brand {
 }
 
 impl Brand {
-    pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
-        let logo_text = settings.logo_text.as_deref().map(str::trim).unwrap_or(&settings.instance_name).to_owned();
+    /// The brand of an instance called `name`, with its own wordmark and colour if it has them.
+    pub fn new(name: &str, logo_text: Option<&str>, brand_colour: Option<&str>) -> anyhow::Result<Self> {
+        let logo_text = logo_text.map(str::trim).unwrap_or(name).to_owned();
         if logo_text.is_empty() || logo_text.chars().count() > MAX_LOGO_CHARS {
             anyhow::bail!("the logo_text must be 1 to {MAX_LOGO_CHARS} characters long");
         }
-        let style = settings.brand_colour.as_deref().map(style_for).transpose()?;
+        let style = brand_colour.map(style_for).transpose()?;
         Ok(Brand { logo_text, style })
     }
 }
 
 /// The CSS for `colour`: its light-scheme accent as given, and a dark-scheme
 /// accent lightened from it until it reads on dark backgrounds.
-fn style_for(colour: &str) -> anyhow::Result<String> {
+pub(crate) fn style_for(colour: &str) -> anyhow::Result<String> {
     let brand = parse(colour)?;
     let light = accent_for(brand, &LIGHT).ok_or_else(|| {
         let ratio = contrast(brand, LIGHT.backgrounds[0]);
@@ -136,12 +135,8 @@ fn contrast(a: Rgb, b: Rgb) -> f64 {
 mod tests {
     use super::*;
 
-    fn settings(brand_colour: Option<&str>, logo_text: Option<&str>) -> Settings {
-        Settings {
-            brand_colour: brand_colour.map(Into::into),
-            logo_text: logo_text.map(Into::into),
-            ..Settings::default()
-        }
+    fn brand(brand_colour: Option<&str>, logo_text: Option<&str>) -> anyhow::Result<Brand> {
+        Brand::new("Kindred", logo_text, brand_colour)
     }
 
     #[test]
@@ -154,14 +149,14 @@ mod tests {
 
     #[test]
     fn no_brand_colour_leaves_the_shipped_theme_and_the_name_is_the_wordmark() {
-        let brand = Brand::from_settings(&settings(None, None)).expect("the defaults start");
+        let brand = brand(None, None).expect("the defaults start");
         assert_eq!(brand.style, None);
         assert_eq!(brand.logo_text, "Kindred");
     }
 
     #[test]
     fn a_dark_brand_colour_is_the_light_accent_and_is_lightened_for_dark_screens() {
-        let brand = Brand::from_settings(&settings(Some("#6a1b9a"), Some("Walsall Walkers"))).expect("readable");
+        let brand = brand(Some("#6a1b9a"), Some("Walsall Walkers")).expect("readable");
         assert_eq!(brand.logo_text, "Walsall Walkers");
         let style = brand.style.expect("a style");
         let (light, dark) = style.split_once("@media").expect("both schemes");
@@ -173,7 +168,7 @@ mod tests {
 
     #[test]
     fn a_colour_too_light_to_read_is_refused_with_its_ratio() {
-        let Err(error) = Brand::from_settings(&settings(Some("#ffcc00"), None)) else { panic!("too light") };
+        let Err(error) = brand(Some("#ffcc00"), None) else { panic!("too light") };
         assert!(error.to_string().contains("too light to read"), "{error}");
         assert!(error.to_string().contains(":1"), "{error}");
     }
@@ -181,11 +176,11 @@ mod tests {
     #[test]
     fn a_colour_must_be_six_hex_digits_and_a_wordmark_short() {
         for written in ["1c6661", "#1c666", "#1c66611", "#gggggg", "teal"] {
-            assert!(Brand::from_settings(&settings(Some(written), None)).is_err(), "{written}");
+            assert!(brand(Some(written), None).is_err(), "{written}");
         }
         let long = "x".repeat(MAX_LOGO_CHARS + 1);
-        assert!(Brand::from_settings(&settings(None, Some(&long))).is_err());
-        assert!(Brand::from_settings(&settings(None, Some("  "))).is_err());
-        assert!(Brand::from_settings(&settings(None, Some(&"x".repeat(MAX_LOGO_CHARS)))).is_ok());
+        assert!(brand(None, Some(&long)).is_err());
+        assert!(brand(None, Some("  ")).is_err());
+        assert!(brand(None, Some(&"x".repeat(MAX_LOGO_CHARS))).is_ok());
     }
 }

@@ -7,6 +7,8 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::instance::{Footer, Joining};
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
@@ -74,6 +76,10 @@ pub struct Settings {
     pub helplines_locale: String,
     /// How many of a member's first posts wait for approval, instance-wide (0: none).
     pub hold_first_posts: u32,
+    /// How people join: `open` (anyone registers); `approval` and `invitation` are not built yet.
+    pub joining: Joining,
+    /// The texts at the foot of every page (Markdown), until an admin changes them.
+    pub footer: Footer,
     /// Trust level 1 (member) needs this many days since joining and posts made.
     pub trust_member_days: u32,
     pub trust_member_posts: u32,
@@ -139,7 +145,7 @@ pub struct Settings {
     pub purge_interval_seconds: u64,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum CrisisAction {
     Publish,
@@ -211,6 +217,22 @@ impl Default for Settings {
             helplines_file: None,
             helplines_locale: "en".into(),
             hold_first_posts: 0,
+            joining: Joining::Open,
+            footer: Footer {
+                operator: "This community is run by its organisers, who host it with Kindred, free software for \
+                           peer support."
+                    .into(),
+                privacy: "Your posts and your health information are kept only to run this community. You can \
+                          export your data or erase your account at any time from your account page."
+                    .into(),
+                contact: "To reach the people who run this community, ask a moderator or write to an admin.".into(),
+                accessibility: "This site aims to meet WCAG 2.2 AA: it works with a keyboard, a screen reader and \
+                                at 400% zoom. If something stops you using it, please tell us."
+                    .into(),
+                terms: "By taking part you agree to follow the community guidelines. Peer support is not medical \
+                        advice; in an emergency call 999 (or your local emergency number)."
+                    .into(),
+            },
             trust_member_days: 1,
             trust_member_posts: 3,
             trust_regular_days: 30,

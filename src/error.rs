@@ -14,6 +14,7 @@ pub struct ApiError {
     status: StatusCode,
     code: &'static str,
     message: Cow<'static, str>,
+    fields: Vec<FieldError>,
 }
 
 /// The JSON body of every error response.
@@ -28,11 +29,32 @@ pub struct ErrorDetail {
     code: String,
     /// A sentence a member can read.
     message: String,
+    /// On a form's error: every field that is wrong, each with its own sentence.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fields: Vec<FieldError>,
+}
+
+/// One wrong field of a form, so a client can show every error at once.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The field's name in the request, e.g. `brand_colour` or `footer.contact`.
+    pub field: String,
+    pub message: String,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
-        Self { status, code, message: message.into() }
+        Self { status, code, message: message.into(), fields: Vec::new() }
+    }
+
+    /// A form with wrong fields: a 422 listing each of them, whose message is
+    /// the one field's, or says how many there are.
+    pub fn invalid_fields(code: &'static str, fields: Vec<FieldError>) -> Self {
+        let message = match fields.as_slice() {
+            [one] => one.message.clone(),
+            many => format!("{} answers need changing; each is listed with its field.", many.len()),
+        };
+        Self { fields, ..Self::invalid(code, message) }
     }
 
     pub fn bad_request(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
@@ -94,7 +116,13 @@ impl ApiError {
     }
 
     pub fn body(&self) -> ErrorBody {
-        ErrorBody { error: ErrorDetail { code: self.code.to_owned(), message: self.message.clone().into_owned() } }
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_owned(),
+                message: self.message.clone().into_owned(),
+                fields: self.fields.clone(),
+            },
+        }
     }
 }
 

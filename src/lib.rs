@@ -11,6 +11,7 @@ pub mod discussion;
 pub mod domain;
 pub mod error;
 pub mod headers;
+pub mod instance;
 pub mod live;
 pub mod mail;
 pub mod metrics;
@@ -25,6 +26,7 @@ pub mod safeguarding;
 pub mod safety;
 #[cfg(feature = "bench")]
 pub mod seed;
+pub mod setup;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -250,19 +250,19 @@ pub fn block(member: &Member, target_user_id: i64) -> Result<(), ApiError> {
 
 /// What a member must accept before contributing (posts, replies, chat):
 /// the current guidelines and the consent to processing health information.
-/// `accepted` holds the latest version of each that they accepted; any
-/// version of the consent will do, only the guidelines are re-asked.
-pub fn contribute(current_guidelines: &str, accepted: &Acceptance<'_>) -> Result<(), ApiError> {
-    if accepted.guidelines != Some(current_guidelines) {
+/// `accepted` holds the latest version of each that they accepted, and
+/// `current` the versions published now: a new version of either is asked again.
+pub fn contribute(current: &Acceptance<'_>, accepted: &Acceptance<'_>) -> Result<(), ApiError> {
+    if accepted.guidelines != current.guidelines {
         return Err(ApiError::forbidden_because(
             "guidelines_not_accepted",
             "The community guidelines have changed. Please read and accept them before posting.",
         ));
     }
-    if accepted.health_data.is_none() {
+    if accepted.health_data != current.health_data {
         return Err(ApiError::forbidden_because(
             "consent_required",
-            "Please agree to how your health information is used before posting.",
+            "Please read how your health information is used, and agree to it, before posting.",
         ));
     }
     Ok(())
@@ -316,6 +316,24 @@ pub fn close_support_conversation(leads_it: bool) -> Result<(), ApiError> {
 /// and admins included, gets 404: it is not even confirmed to exist.
 pub fn support_conversation(viewer_id: i64, member_id: i64, leads_it: bool) -> Result<(), ApiError> {
     if viewer_id == member_id || leads_it { Ok(()) } else { Err(hidden()) }
+}
+
+/// Taking part in a community (posting, replying, chatting, reacting): not once it is archived.
+pub fn take_part(archived: bool) -> Result<(), ApiError> {
+    if archived {
+        Err(ApiError::conflict(
+            "community_archived",
+            "This community is archived: you can still read it, but it no longer takes posts, replies, chat or \
+             reactions.",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Reading and changing the instance's settings, and reading the admin log: instance admins.
+pub fn administer(member: &Member) -> Result<(), ApiError> {
+    if member.is_admin { Ok(()) } else { Err(ApiError::forbidden("Only an instance admin can do that.")) }
 }
 
 /// Erasing someone else's account: instance admins.
@@ -388,16 +406,17 @@ mod tests {
     }
 
     #[test]
-    fn contributing_needs_the_current_guidelines_and_the_health_data_consent() {
+    fn contributing_needs_the_current_guidelines_and_health_data_consent() {
+        let current = Acceptance { guidelines: Some("2026-11"), health_data: Some("2026-01") };
         let table = [
             (Acceptance { guidelines: Some("2026-11"), health_data: Some("2026-01") }, None),
-            (Acceptance { guidelines: Some("2026-11"), health_data: Some("2025-01") }, None),
+            (Acceptance { guidelines: Some("2026-11"), health_data: Some("2025-01") }, Some("consent_required")),
             (Acceptance { guidelines: Some("2025-01"), health_data: Some("2026-01") }, Some("guidelines_not_accepted")),
             (Acceptance { guidelines: None, health_data: Some("2026-01") }, Some("guidelines_not_accepted")),
             (Acceptance { guidelines: Some("2026-11"), health_data: None }, Some("consent_required")),
         ];
         for (accepted, refused) in table {
-            assert_eq!(contribute("2026-11", &accepted).err().map(|error| error.code()), refused, "{accepted:?}");
+            assert_eq!(contribute(&current, &accepted).err().map(|error| error.code()), refused, "{accepted:?}");
         }
     }
 

@@ -13,7 +13,9 @@ use crate::auth::csrf;
 use crate::auth::password::Passwords;
 use crate::config::Settings;
 use crate::db::{DatabaseUrl, Db};
+use crate::domain::instance::InstanceSettings;
 use crate::headers;
+use crate::instance::LiveInstance;
 use crate::live::broker;
 use crate::live::hub::Hub;
 use crate::mail::Mailer;
@@ -26,7 +28,8 @@ use crate::routes::{self, errors};
 use crate::safeguarding;
 use crate::safety::Safety;
 use crate::safety::limits::{self, LocalLimits};
-use crate::state::{AppState, Instance};
+use crate::state::AppState;
+use crate::{instance, setup};
 
 pub struct Application {
     port: u16,
@@ -67,7 +70,11 @@ impl Application {
         tokio::spawn(notifier.clone().run(db.clone(), hub.clone(), NOTIFIER_SWEEP));
         let purge_every = Duration::from_secs(settings.purge_interval_seconds.max(1));
         tokio::spawn(retention::run(db.clone(), settings.ip_retention_days, purge_every));
-        let instance = Instance::load(&settings)?;
+        let mut connection = url.connect()?;
+        let instance = Arc::new(LiveInstance::load(InstanceSettings::defaults(&settings)?, &mut connection)?);
+        let setup_link = setup::announce(&mut connection, &public_origin)?;
+        drop(connection);
+        tokio::spawn(instance::follow(db.clone(), instance.clone()));
         let pages = PageCache::new(settings.page_cache_entries, Duration::from_secs(settings.page_cache_seconds));
         let mut metrics = Metrics::default();
         metrics.count_pages(&pages);
@@ -78,10 +85,10 @@ impl Application {
             passwords: Passwords::new(cores)?,
             mailer: Mailer::from_settings(&settings)?,
             metrics,
-            client_page: routes::client::page_with(instance.brand.style.as_deref()),
+            safety: Safety::load(instance.clone())?,
             instance,
+            setup_link,
             pages,
-            safety: Safety::load(&settings)?,
             local_limits: LocalLimits::new(&settings),
             secure_cookies: public_origin.starts_with("https://"),
             public_origin,
@@ -194,7 +201,8 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 /// Shortest metrics token (and webhook secret) accepted: long enough not to be guessed.
 const MIN_METRICS_TOKEN_CHARS: usize = 16;
 
-const SECRET_PATHS: [&str; 2] = ["/api/v1/password-resets/", "/api/v1/email-verifications/"];
+const SECRET_PATHS: [&str; 4] =
+    ["/api/v1/password-resets/", "/api/v1/email-verifications/", "/api/v1/setup/", "/setup/"];
 
 fn logged_path(path: &str, pattern: Option<&str>) -> String {
     if let Some(pattern) = pattern.filter(|pattern| pattern.contains("{username}")) {
@@ -260,6 +268,8 @@ mod tests {
         assert_eq!(logged_path("/api/v1/password-resets/abc123", None), "/api/v1/password-resets/<token>");
         assert_eq!(logged_path("/api/v1/email-verifications/abc123", None), "/api/v1/email-verifications/<token>");
         assert_eq!(logged_path("/api/v1/password-resets", None), "/api/v1/password-resets");
+        assert_eq!(logged_path("/setup/abc123", None), "/setup/<token>");
+        assert_eq!(logged_path("/api/v1/setup/abc123", None), "/api/v1/setup/<token>");
         assert_eq!(logged_path("/api/v1/threads/7", Some("/api/v1/threads/{id}")), "/api/v1/threads/7");
     }
 

@@ -4,14 +4,11 @@
 
 use std::sync::Arc;
 
-use moderation::render::render_markdown;
-use moderation::rules::Document;
-
 use crate::auth::password::Passwords;
-use crate::brand::Brand;
 use crate::config::Settings;
 use crate::db::{AnyConnection, Db};
 use crate::error::ApiResult;
+use crate::instance::LiveInstance;
 use crate::live::hub::Hub;
 use crate::mail::Mailer;
 use crate::metrics::Metrics;
@@ -30,9 +27,10 @@ pub struct AppState {
     /// Counts and times requests; read at `/metrics`.
     pub metrics: Metrics,
     pub settings: Settings,
-    pub instance: Instance,
-    /// The web client's page, with the instance's colours in it.
-    pub client_page: Option<actix_web::web::Bytes>,
+    /// The instance's name, brand, texts and safety settings, as in effect now.
+    pub instance: Arc<LiveInstance>,
+    /// The first-run setup link this process printed, while the instance has no admin.
+    pub setup_link: Option<String>,
     /// Thread pages recently sent, per reader.
     pub pages: PageCache,
     pub safety: Safety,
@@ -69,46 +67,4 @@ impl AppState {
             self.hub.deliver(&note);
         }
     }
-}
-
-/// The instance's texts, loaded and rendered once at start.
-pub struct Instance {
-    pub name: String,
-    pub brand: Brand,
-    pub guidelines: RenderedDocument,
-    pub health_data_consent: RenderedDocument,
-}
-
-pub struct RenderedDocument {
-    pub version: String,
-    pub html: String,
-}
-
-impl Instance {
-    pub fn load(settings: &Settings) -> anyhow::Result<Self> {
-        let guidelines = load_document(settings.guidelines_file.as_deref(), moderation::rules::default_guidelines)?;
-        let consent = load_document(
-            settings.health_data_consent_file.as_deref(),
-            moderation::rules::default_health_data_consent,
-        )?;
-        Ok(Self {
-            name: settings.instance_name.clone(),
-            brand: Brand::from_settings(settings)?,
-            guidelines,
-            health_data_consent: consent,
-        })
-    }
-}
-
-fn load_document(path: Option<&std::path::Path>, default: fn() -> Document) -> anyhow::Result<RenderedDocument> {
-    let document = match path {
-        None => default(),
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|error| anyhow::anyhow!("cannot read {}: {error}", path.display()))?;
-            Document::from_toml(&text).map_err(|error| anyhow::anyhow!("{} is not valid: {error}", path.display()))?
-        }
-    };
-    let rendered = render_markdown(&document.text).map_err(|error| anyhow::anyhow!("{error}"))?;
-    Ok(RenderedDocument { version: document.version, html: rendered.html })
 }

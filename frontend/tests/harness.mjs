@@ -66,24 +66,30 @@ async function cli(server, args, input = '') {
   assert.equal(code, 0, `kindred ${args.join(' ')} failed: ${stderr}`);
 }
 
-/** A running server with its own database, an admin, and the given communities; `settings` are more KINDRED_* variables. */
-export async function startServer(communities, settings = {}) {
+/** A fresh folder and port for a server, and its environment: only our settings, none of the caller's KINDRED_* variables. */
+async function newServer(settings) {
   const folder = await mkdtemp(join(tmpdir(), 'kindred-browser-'));
   const port = await freePort();
-  // Only our settings: none inherited from the caller's KINDRED_* variables.
   const inherited = Object.entries(process.env).filter(([name]) => !name.startsWith('KINDRED_'));
   const env = {
     ...Object.fromEntries(inherited),
     KINDRED_ADDR: `127.0.0.1:${port}`,
     KINDRED_DATABASE_URL: `sqlite://${join(folder, 'k.db')}`,
     RUST_LOG: 'warn',
+    ...settings,
+  };
+  // The folder is also the working directory, so no kindred.toml is picked up.
+  return { url: `http://127.0.0.1:${port}`, env, folder };
+}
+
+/** A running server with its own database, an admin, and the given communities; `settings` are more KINDRED_* variables. */
+export async function startServer(communities, settings = {}) {
+  const server = await newServer({
     // The tests seed long threads from one new member within seconds.
     KINDRED_POSTS_PER_HOUR: '1000',
     KINDRED_NEW_MEMBER_POSTS_PER_HOUR: '1000',
     ...settings,
-  };
-  // The folder is also the working directory, so no kindred.toml is picked up.
-  const server = { url: `http://127.0.0.1:${port}`, env, folder };
+  });
   await cli(server, ['migrate']);
   await cli(server, ['admin', 'create-user', '--admin', 'admin'], `${PASSWORD}\n${PASSWORD}\n`);
   for (const community of communities) {
@@ -103,6 +109,25 @@ export async function startServer(communities, settings = {}) {
     version: instance.health_data_consent.version,
   });
   return server;
+}
+
+/**
+ * A running server on a fresh database with no admin and nothing in it, as
+ * on first start: `server.setupLink` is the setup link it printed.
+ */
+export async function startFirstRun(settings = {}) {
+  const server = await newServer(settings);
+  await serve(server);
+  for (let attempt = 0; ; attempt++) {
+    const printed = await readFile(join(server.folder, 'server.log'), 'utf8');
+    const link = printed.match(/open (http:\/\/\S+\/setup\/\S+)/);
+    if (link) {
+      server.setupLink = link[1];
+      return server;
+    }
+    assert.ok(attempt < 50, `the server printed no setup link: ${printed}`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
 }
 
 /** Starts `kindred serve` and waits until it answers. */

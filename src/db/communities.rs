@@ -5,10 +5,13 @@ use std::collections::HashMap;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
-use super::schema::{communities, community_members, community_policies, membership_requests, users};
+use super::schema::{
+    communities, community_archives, community_members, community_policies, join_decisions, membership_requests, users,
+};
 use super::{AnyConnection, on_each_backend};
 use crate::auth::Member;
 use crate::domain::community::{CommunityKind, CommunityRole, Place, Visibility};
+use crate::domain::following::NotificationKind;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult, is_unique_violation};
 use crate::policy::Standing;
@@ -253,14 +256,16 @@ pub fn pending_requests(connection: &mut AnyConnection, community_id: i64) -> Ap
         .load(connection)?)
 }
 
-/// Accepts or refuses a pending request; a missing one is a 404.
+/// Accepts or refuses a pending request, keeping the decision and its
+/// message for the member; returns the decision's id. A missing request is a 404.
 pub fn decide(
     connection: &mut AnyConnection,
     community_id: i64,
     user_id: i64,
     accept: bool,
     decided_by: i64,
-) -> ApiResult<()> {
+    message: Option<&str>,
+) -> ApiResult<i64> {
     let pending = membership_requests::table
         .find((community_id, user_id))
         .filter(membership_requests::status.eq("pending"))
@@ -269,17 +274,71 @@ pub fn decide(
     if pending == 0 {
         return Err(ApiError::not_found("There is no open request from that member."));
     }
+    let now = Timestamp::now().0;
     if accept {
-        return set_role(connection, community_id, user_id, CommunityRole::Member);
+        set_role(connection, community_id, user_id, CommunityRole::Member)?;
+    } else {
+        diesel::update(membership_requests::table.find((community_id, user_id)))
+            .set((
+                membership_requests::status.eq("refused"),
+                membership_requests::decided_by.eq(Some(decided_by)),
+                membership_requests::decided_at.eq(Some(now)),
+            ))
+            .execute(connection)?;
     }
-    diesel::update(membership_requests::table.find((community_id, user_id)))
-        .set((
-            membership_requests::status.eq("refused"),
-            membership_requests::decided_by.eq(Some(decided_by)),
-            membership_requests::decided_at.eq(Some(Timestamp::now().0)),
+    Ok(diesel::insert_into(join_decisions::table)
+        .values((
+            join_decisions::community_id.eq(community_id),
+            join_decisions::user_id.eq(user_id),
+            join_decisions::accepted.eq(accept),
+            join_decisions::message.eq(message),
+            join_decisions::decided_by.eq(decided_by),
+            join_decisions::decided_at.eq(now),
         ))
-        .execute(connection)?;
-    Ok(())
+        .returning(join_decisions::id)
+        .get_result(connection)?)
+}
+
+/// A decision on a request to join, as its member is told: the community's
+/// slug and name, whether it was accepted, and the moderator's message.
+pub fn join_decision(connection: &mut AnyConnection, id: i64) -> ApiResult<(String, String, bool, Option<String>)> {
+    Ok(join_decisions::table
+        .inner_join(communities::table)
+        .filter(join_decisions::id.eq(id))
+        .select((communities::slug, communities::name, join_decisions::accepted, join_decisions::message))
+        .first(connection)?)
+}
+
+/// Who hears of a request to join: the community's moderators, or the
+/// instance's admins when it has none.
+pub fn request_deciders(connection: &mut AnyConnection, community_id: i64) -> ApiResult<Vec<i64>> {
+    let moderators: Vec<i64> = community_members::table
+        .filter(community_members::community_id.eq(community_id))
+        .filter(community_members::role.eq(CommunityRole::Moderator.as_str()))
+        .select(community_members::user_id)
+        .load(connection)?;
+    if !moderators.is_empty() {
+        return Ok(moderators);
+    }
+    Ok(users::table
+        .filter(users::is_admin.eq(true))
+        .filter(users::erased_at.is_null())
+        .select(users::id)
+        .load(connection)?)
+}
+
+/// Requests to join waiting in the communities `member` decides them in
+/// (every community for an admin).
+pub fn pending_request_count(connection: &mut AnyConnection, member: &Member) -> ApiResult<i64> {
+    let mut query = membership_requests::table.filter(membership_requests::status.eq("pending")).into_boxed();
+    if !member.is_admin {
+        let moderated = community_members::table
+            .filter(community_members::user_id.eq(member.user_id))
+            .filter(community_members::role.eq(CommunityRole::Moderator.as_str()))
+            .select(community_members::community_id);
+        query = query.filter(membership_requests::community_id.eq_any(moderated));
+    }
+    Ok(query.count().get_result(connection)?)
 }
 
 /// How many of a member's first posts the community holds for approval.
@@ -302,5 +361,88 @@ pub fn set_hold_first_posts(connection: &mut AnyConnection, community_id: i64, c
             .set(community_policies::hold_first_posts.eq(count))
             .execute(inner)
     })?;
+    Ok(())
+}
+
+/// What an admin changes about a community after creating it; `None` leaves a column as it is.
+#[derive(AsChangeset, Default)]
+#[diesel(table_name = communities)]
+pub struct CommunityChange {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub description_html: Option<String>,
+    pub rules: Option<String>,
+    pub rules_html: Option<String>,
+    pub banner: Option<String>,
+    pub visibility: Option<String>,
+    pub render_version: Option<i32>,
+}
+
+/// Applies `change` and returns the community as it is now.
+pub fn update(connection: &mut AnyConnection, id: i64, change: CommunityChange) -> ApiResult<CommunityRow> {
+    let unchanged = change.name.is_none()
+        && change.description.is_none()
+        && change.rules.is_none()
+        && change.banner.is_none()
+        && change.visibility.is_none();
+    if !unchanged {
+        diesel::update(communities::table.find(id)).set(change).execute(connection)?;
+    }
+    by_id(connection, id)
+}
+
+/// Archives a community (read-only from now) or opens it again.
+pub fn set_archived(connection: &mut AnyConnection, id: i64, archived: bool, by: i64) -> ApiResult<()> {
+    diesel::delete(community_archives::table.find(id)).execute(connection)?;
+    if archived {
+        diesel::insert_into(community_archives::table)
+            .values((
+                community_archives::community_id.eq(id),
+                community_archives::archived_at.eq(Timestamp::now().0),
+                community_archives::archived_by.eq(by),
+            ))
+            .execute(connection)?;
+    }
+    Ok(())
+}
+
+/// Which of the communities `ids` are archived.
+pub fn archived_among(connection: &mut AnyConnection, ids: &[i64]) -> ApiResult<Vec<i64>> {
+    Ok(community_archives::table
+        .filter(community_archives::community_id.eq_any(ids))
+        .select(community_archives::community_id)
+        .load(connection)?)
+}
+
+/// Refuses writing in an archived community (see `policy::take_part`).
+pub fn ensure_open(connection: &mut AnyConnection, id: i64) -> ApiResult<()> {
+    crate::policy::take_part(!archived_among(connection, &[id])?.is_empty())
+}
+
+/// Deletes a community with everything in it: its threads and posts (and,
+/// through the database's cascades, their reactions, revisions, follows
+/// and search entries), rooms and messages, members, requests, policies
+/// and queue items. The moderation log keeps its entries, without the community.
+pub fn delete(connection: &mut AnyConnection, id: i64) -> ApiResult<()> {
+    use super::schema::{notifications, posts, threads};
+    let thread_ids = threads::table.filter(threads::community_id.eq(id)).select(threads::id.nullable());
+    diesel::delete(notifications::table.filter(notifications::thread_id.eq_any(thread_ids))).execute(connection)?;
+    let requests = notifications::kind.eq(NotificationKind::JoinRequest.as_str()).and(notifications::subject_id.eq(id));
+    diesel::delete(notifications::table.filter(requests)).execute(connection)?;
+    let decisions: Vec<i64> = join_decisions::table
+        .filter(join_decisions::community_id.eq(id))
+        .select(join_decisions::id)
+        .load(connection)?;
+    let decided =
+        notifications::kind.eq(NotificationKind::JoinDecided.as_str()).and(notifications::subject_id.eq_any(decisions));
+    diesel::delete(notifications::table.filter(decided)).execute(connection)?;
+    let thread_ids = threads::table.filter(threads::community_id.eq(id)).select(threads::id);
+    diesel::update(posts::table.filter(posts::thread_id.eq_any(thread_ids)))
+        .set(posts::parent_id.eq(None::<i64>))
+        .execute(connection)?;
+    let thread_ids = threads::table.filter(threads::community_id.eq(id)).select(threads::id);
+    diesel::delete(posts::table.filter(posts::thread_id.eq_any(thread_ids))).execute(connection)?;
+    diesel::delete(threads::table.filter(threads::community_id.eq(id))).execute(connection)?;
+    diesel::delete(communities::table.find(id)).execute(connection)?;
     Ok(())
 }

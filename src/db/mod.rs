@@ -2,6 +2,7 @@
 //! which backend a URL names, how connections are made and pooled, how
 //! writes are serialised, and which migrations run.
 
+pub mod admin_log;
 pub mod backup;
 pub mod blocks;
 pub mod chat;
@@ -11,6 +12,7 @@ pub mod exports;
 mod files;
 pub mod follows;
 mod health;
+pub mod instance_settings;
 pub mod moderation_log;
 pub mod notifications;
 pub mod outbox;
@@ -22,6 +24,7 @@ pub mod safeguarding;
 pub mod sanctions;
 pub mod schema;
 pub mod search;
+pub mod setup_links;
 pub mod support;
 pub mod threads;
 pub mod users;

@@ -499,6 +499,58 @@ diesel::table! {
 }
 
 diesel::table! {
+    setup_links (token_hash) {
+        token_hash -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    instance_settings (id) {
+        id -> BigInt,
+        revision -> BigInt,
+        document -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    admin_log (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        at -> BigInt,
+        action -> Text,
+        subject -> Text,
+        old_value -> Nullable<Text>,
+        new_value -> Nullable<Text>,
+    }
+}
+diesel::joinable!(admin_log -> users (actor_id));
+diesel::allow_tables_to_appear_in_same_query!(admin_log, users);
+
+diesel::table! {
+    join_decisions (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        user_id -> BigInt,
+        accepted -> Bool,
+        message -> Nullable<Text>,
+        decided_by -> BigInt,
+        decided_at -> BigInt,
+    }
+}
+diesel::joinable!(join_decisions -> communities (community_id));
+diesel::allow_tables_to_appear_in_same_query!(join_decisions, communities);
+
+diesel::table! {
+    community_archives (community_id) {
+        community_id -> BigInt,
+        archived_at -> BigInt,
+        archived_by -> BigInt,
+    }
+}
+
+diesel::table! {
     live_presence (room_id, user_id, process_id) {
         room_id -> BigInt,
         user_id -> BigInt,

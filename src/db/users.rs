@@ -115,10 +115,10 @@ pub fn latest_consents(connection: &mut AnyConnection, user_id: i64) -> ApiResul
 }
 
 /// Refuses a member who has not accepted what contributing needs (see `policy::contribute`).
-pub fn require_acceptance(connection: &mut AnyConnection, user_id: i64, current_guidelines: &str) -> ApiResult<()> {
+pub fn require_acceptance(connection: &mut AnyConnection, user_id: i64, current: &Acceptance<'_>) -> ApiResult<()> {
     let (guidelines, health_data) = latest_consents(connection, user_id)?;
     let accepted = Acceptance { guidelines: guidelines.as_deref(), health_data: health_data.as_deref() };
-    policy::contribute(current_guidelines, &accepted)
+    policy::contribute(current, &accepted)
 }
 
 /// A member's email address and when it was verified.
@@ -261,4 +261,40 @@ pub const AUTOMATIC_KEY: &str = "kindred (automatic)";
 /// The automatic account's id.
 pub fn automatic_id(connection: &mut AnyConnection) -> ApiResult<i64> {
     Ok(users::table.filter(users::username_key.eq(AUTOMATIC_KEY)).select(users::id).first(connection)?)
+}
+
+/// An account an admin found, with what they need to act on it.
+#[derive(Queryable)]
+pub struct FoundMember {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub is_admin: bool,
+    pub created_at: i64,
+    pub email_verified_at: Option<i64>,
+}
+
+diesel::define_sql_function!(fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+/// Up to `limit` accounts (not erased) whose username or display name
+/// contains `text`, ignoring case, in username order.
+pub fn find(connection: &mut AnyConnection, text: &str, limit: i64) -> ApiResult<Vec<FoundMember>> {
+    let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let pattern = format!("%{escaped}%");
+    Ok(users::table
+        .filter(users::erased_at.is_null())
+        .filter(
+            users::username_key.like(&pattern).escape('\\').or(lower(users::display_name).like(&pattern).escape('\\')),
+        )
+        .order(users::username_key.asc())
+        .limit(limit)
+        .select((
+            users::id,
+            users::username,
+            users::display_name,
+            users::is_admin,
+            users::created_at,
+            users::email_verified_at,
+        ))
+        .load(connection)?)
 }

@@ -43,6 +43,10 @@ pub enum NotificationKind {
     SafeguardingEscalation,
     /// A new message in a private support conversation.
     SupportMessage,
+    /// Members asked to join a community the member decides requests in, grouped per community.
+    JoinRequest,
+    /// A moderator accepted or refused the member's request to join.
+    JoinDecided,
 }
 
 text_enum!(NotificationKind {
@@ -54,6 +58,8 @@ text_enum!(NotificationKind {
     SafeguardingAlert => "safeguarding_alert",
     SafeguardingEscalation => "safeguarding_escalation",
     SupportMessage => "support_message",
+    JoinRequest => "join_request",
+    JoinDecided => "join_decided",
 });
 
 /// The most mentions in one text that notify anyone; the rest are just text.

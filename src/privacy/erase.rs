@@ -191,13 +191,15 @@ fn profile(connection: &mut AnyConnection, user_id: i64) -> ApiResult<()> {
 }
 
 /// What moderation kept about the member that is theirs or about them:
-/// sanctions, their reports and appeals, and moderators' notes. The log's
+/// sanctions, their reports and appeals, moderators' notes, and the
+/// answers to their requests to join (which name where they asked). The log's
 /// rows stay (with the account's opaque name) so the audit trail holds.
 fn moderation_records(connection: &mut AnyConnection, user_id: i64) -> ApiResult<()> {
-    use crate::db::schema::{appeals, member_notes, reports, sanctions};
+    use crate::db::schema::{appeals, join_decisions, member_notes, reports, sanctions};
     diesel::delete(sanctions::table.filter(sanctions::user_id.eq(user_id))).execute(connection)?;
     diesel::delete(reports::table.filter(reports::reporter_id.eq(user_id))).execute(connection)?;
     diesel::delete(appeals::table.filter(appeals::appellant_id.eq(user_id))).execute(connection)?;
     diesel::delete(member_notes::table.filter(member_notes::user_id.eq(user_id))).execute(connection)?;
+    diesel::delete(join_decisions::table.filter(join_decisions::user_id.eq(user_id))).execute(connection)?;
     Ok(())
 }

@@ -9,9 +9,9 @@ use serde_json::{Map, Value, json};
 use crate::db::AnyConnection;
 use crate::db::notifications::NotificationRow;
 use crate::db::schema::{
-    appeals, chat_messages, communities, community_follows, community_members, consents, membership_requests,
-    moderation_log, notifications, post_reactions, post_revisions, posts, reports, rooms, sanctions, sessions,
-    thread_follows, threads, users,
+    appeals, chat_messages, communities, community_follows, community_members, consents, join_decisions,
+    membership_requests, moderation_log, notifications, post_reactions, post_revisions, posts, reports, rooms,
+    sanctions, sessions, thread_follows, threads, users,
 };
 use crate::domain::device;
 use crate::domain::time::Timestamp;
@@ -165,7 +165,18 @@ fn memberships(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value>
             membership_requests::decided_at,
         ))
         .load(connection)?;
+    let decided: Vec<(String, bool, Option<String>, i64)> = join_decisions::table
+        .inner_join(communities::table)
+        .filter(join_decisions::user_id.eq(user_id))
+        .select((communities::slug, join_decisions::accepted, join_decisions::message, join_decisions::decided_at))
+        .load(connection)?;
     Ok(json!({
+        "join_decisions": decided
+            .into_iter()
+            .map(|(slug, accepted, message, decided)| json!({
+                "community": slug, "accepted": accepted, "message": message, "decided_at": at(decided),
+            }))
+            .collect::<Vec<_>>(),
         "memberships": joined
             .into_iter()
             .map(|(slug, role, joined)| json!({ "community": slug, "role": role, "joined_at": at(joined) }))

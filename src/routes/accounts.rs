@@ -45,12 +45,14 @@ pub struct MeView {
     moderates: Vec<String>,
     /// The communities the member is a safeguarding lead of (their slugs).
     safeguards: Vec<String>,
+    /// Requests to join waiting in the communities the member moderates (all of them for an admin).
+    join_requests: i64,
     /// The member's email, if they gave one (needed for password resets once verified).
     email: Option<String>,
     email_verified: bool,
     consents: Vec<ConsentView>,
     /// What the member must accept (`POST /api/v1/me/consents`) before posting or chatting:
-    /// `guidelines` when a newer version was published, `health_data` when never given.
+    /// `guidelines` or `health_data` when a newer version was published (or it was never given).
     needs_acceptance: Vec<String>,
 }
 
@@ -74,7 +76,8 @@ pub async fn register(
     let username = Username::parse(&body.username)?;
     let display_name = DisplayName::parse(&body.display_name)?;
     let password = Password::parse(body.password)?;
-    if body.guidelines_version != state.instance.guidelines.version {
+    let instance = state.instance.current();
+    if body.guidelines_version != instance.guidelines.version {
         return Err(ApiError::invalid(
             "guidelines_outdated",
             "The community guidelines have changed. Please read the current version and accept it.",
@@ -88,8 +91,8 @@ pub async fn register(
     }
     count_attempt(&state, &request, Counted::RegistrationFromAddress, None).await?;
     let password_hash = state.passwords.hash(&password).await?;
-    let guidelines_version = state.instance.guidelines.version.clone();
-    let consent_version = state.instance.health_data_consent.version.clone();
+    let guidelines_version = instance.guidelines.version.clone();
+    let consent_version = instance.health_data_consent.version.clone();
     let shared = state.clone();
     let (user_id, support) = state
         .db
@@ -115,7 +118,8 @@ pub async fn register(
     responses((status = 200, body = MeView), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn me(state: web::Data<AppState>, member: Member) -> ApiResult<web::Json<MeView>> {
     let user_id = member.user_id;
-    let (consents, (email, verified_at), (guidelines, health_data), (moderates, safeguards)) = state
+    let asking = member.clone();
+    let (consents, (email, verified_at), (guidelines, health_data), (moderates, safeguards), join_requests) = state
         .db
         .read(move |connection| {
             Ok((
@@ -123,14 +127,16 @@ pub async fn me(state: web::Data<AppState>, member: Member) -> ApiResult<web::Js
                 users::email_of(connection, user_id)?,
                 users::latest_consents(connection, user_id)?,
                 moderated_slugs(connection, user_id)?,
+                communities::pending_request_count(connection, &asking)?,
             ))
         })
         .await?;
     let mut needs_acceptance = Vec::new();
-    if guidelines.as_deref() != Some(state.instance.guidelines.version.as_str()) {
+    let instance = state.instance.current();
+    if guidelines.as_deref() != Some(instance.guidelines.version.as_str()) {
         needs_acceptance.push(GUIDELINES.to_owned());
     }
-    if health_data.is_none() {
+    if health_data.as_deref() != Some(instance.health_data_consent.version.as_str()) {
         needs_acceptance.push(HEALTH_DATA.to_owned());
     }
     Ok(web::Json(MeView {
@@ -140,6 +146,7 @@ pub async fn me(state: web::Data<AppState>, member: Member) -> ApiResult<web::Js
         is_safeguarding_lead: member.is_safeguarding_lead,
         moderates,
         safeguards,
+        join_requests,
         email,
         email_verified: verified_at.is_some(),
         needs_acceptance,
@@ -180,9 +187,10 @@ pub async fn accept(
     body: web::Json<ConsentDraft>,
 ) -> ApiResult<HttpResponse> {
     let ConsentDraft { kind, version } = body.into_inner();
+    let instance = state.instance.current();
     let (kind, current) = match kind.as_str() {
-        GUIDELINES => (GUIDELINES, &state.instance.guidelines.version),
-        HEALTH_DATA => (HEALTH_DATA, &state.instance.health_data_consent.version),
+        GUIDELINES => (GUIDELINES, &instance.guidelines.version),
+        HEALTH_DATA => (HEALTH_DATA, &instance.health_data_consent.version),
         _ => return Err(ApiError::invalid("invalid_consent", "Consent is given to `guidelines` or `health_data`.")),
     };
     if &version != current {

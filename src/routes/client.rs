@@ -59,7 +59,7 @@ fn asks_for_page(request: &HttpRequest) -> bool {
 }
 
 fn page(state: &AppState) -> HttpResponse {
-    match &state.client_page {
+    match &state.instance.current().client_page {
         Some(page) => HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .insert_header((header::CACHE_CONTROL, "no-cache"))
@@ -69,13 +69,25 @@ fn page(state: &AppState) -> HttpResponse {
     }
 }
 
-/// The client's page, with `style` (the instance's colours, made by
-/// `brand`, never from member input) last in its head so it wins.
-pub fn page_with(style: Option<&str>) -> Option<Bytes> {
+/// The client's page titled with the instance's `name` (escaped), and with
+/// `style` (the instance's colours, made by `brand`, never from member
+/// input) last in its head so it wins.
+pub fn page_with(name: &str, style: Option<&str>) -> Option<Bytes> {
     let file = Dist::get("index.html")?;
-    let Some(style) = style else { return Some(bytes(file.data)) };
-    let html = String::from_utf8_lossy(&file.data).replacen("</head>", &format!("<style>{style}</style></head>"), 1);
+    let mut html = String::from_utf8_lossy(&file.data).replacen(
+        "<title>Kindred</title>",
+        &format!("<title>{}</title>", escape_html(name)),
+        1,
+    );
+    if let Some(style) = style {
+        html = html.replacen("</head>", &format!("<style>{style}</style></head>"), 1);
+    }
     Some(Bytes::from(html))
+}
+
+/// `text` safe inside an HTML element.
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 fn bytes(data: Cow<'static, [u8]>) -> Bytes {

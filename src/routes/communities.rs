@@ -10,14 +10,16 @@ use utoipa::ToSchema;
 
 use crate::auth::{Member, Viewer};
 use crate::db::communities::{self as store, CommunityRow, NewCommunity};
-use crate::db::{AnyConnection, users};
+use crate::db::{AnyConnection, admin_log, users};
 use crate::domain::community::{
     CommunityKind, CommunityRole, CommunitySlug, Place, Visibility, check_about, parse_banner, parse_name,
 };
 use crate::domain::discussion::render;
+use crate::domain::following::NotificationKind;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::live::broker;
+use crate::notify;
 use crate::policy::{self, Standing};
 use crate::safety::participation;
 use crate::state::AppState;
@@ -118,9 +120,16 @@ pub struct CommunityView {
     created_at: Timestamp,
     /// The viewer's membership; absent for visitors.
     membership: Option<Membership>,
+    /// Archived by an admin: readable, but it takes no posts, replies, chat or reactions.
+    archived: bool,
 }
 
-fn view(row: CommunityRow, member_count: i64, membership: Option<Membership>) -> ApiResult<CommunityView> {
+pub fn view(
+    row: CommunityRow,
+    member_count: i64,
+    membership: Option<Membership>,
+    archived: bool,
+) -> ApiResult<CommunityView> {
     let place = row.place_name.clone().map(|name| Place {
         name,
         region: row.region.clone(),
@@ -139,6 +148,7 @@ fn view(row: CommunityRow, member_count: i64, membership: Option<Membership>) ->
         member_count,
         created_at: Timestamp(row.created_at),
         membership,
+        archived,
     })
 }
 
@@ -164,6 +174,7 @@ fn views_for(
 ) -> ApiResult<Vec<CommunityView>> {
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
     let counts = store::member_counts(connection, &ids)?;
+    let archived = store::archived_among(connection, &ids)?;
     let (roles, requests) = match viewer {
         Some(user_id) => (store::roles_of(connection, user_id)?, store::requests_of(connection, user_id)?),
         None => Default::default(),
@@ -172,7 +183,8 @@ fn views_for(
         .map(|row| {
             let membership = viewer.map(|_| membership_of(row.id, &roles, &requests));
             let count = counts.get(&row.id).copied().unwrap_or(0);
-            view(row, count, membership)
+            let is_archived = archived.contains(&row.id);
+            view(row, count, membership, is_archived)
         })
         .collect()
 }
@@ -201,8 +213,15 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     policy::create_community(&member)?;
     let new = body.into_inner().parse()?;
-    let row = state.db.write(move |connection| store::create(connection, new)).await?;
-    Ok(HttpResponse::Created().json(view(row, 0, Some(Membership::None))?))
+    let row = state
+        .db
+        .write(move |connection| {
+            let row = store::create(connection, new)?;
+            admin_log::record_action(connection, member.user_id, "community_created", &row.slug)?;
+            Ok(row)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view(row, 0, Some(Membership::None), false)?))
 }
 
 #[utoipa::path(get, path = "/api/v1/communities/{slug}",
@@ -231,30 +250,43 @@ pub struct MembershipView {
 
 #[utoipa::path(post, path = "/api/v1/communities/{slug}/membership",
     params(("slug" = String, Path, description = "The community's slug.")), tag = "communities",
-    description = "Join (public and members-only communities) or ask to join (approval communities).",
+    description = "Join (public and members-only communities) or ask to join (approval communities): a request \
+    is told to the community's moderators (its admins when it has none).",
     responses((status = 200, body = MembershipView), (status = 202, body = MembershipView),
               (status = 401, body = crate::error::ErrorBody)))]
 pub async fn join(state: web::Data<AppState>, member: Member, slug: web::Path<String>) -> ApiResult<HttpResponse> {
     let user_id = member.user_id;
-    let membership = state
+    let origin = state.hub.process_id;
+    let (membership, note) = state
         .db
         .write(move |connection| {
             let community = store::by_slug(connection, &slug)?;
             participation::ensure_may_join(connection, user_id, community.id)?;
             match store::role_of(connection, community.id, user_id)? {
-                Some(CommunityRole::Moderator) => Ok(Membership::Moderator),
-                Some(CommunityRole::Member) => Ok(Membership::Member),
+                Some(CommunityRole::Moderator) => Ok((Membership::Moderator, None)),
+                Some(CommunityRole::Member) => Ok((Membership::Member, None)),
                 None if community.visibility()? == Visibility::Approval => {
                     store::request_to_join(connection, community.id, user_id)?;
-                    Ok(Membership::Pending)
+                    let deciders = store::request_deciders(connection, community.id)?;
+                    notify::tell_each(
+                        connection,
+                        &deciders,
+                        NotificationKind::JoinRequest,
+                        community.id,
+                        Some(user_id),
+                    )?;
+                    Ok((Membership::Pending, notify::announce(connection, deciders, origin)?))
                 }
                 None => {
                     store::set_role(connection, community.id, user_id, CommunityRole::Member)?;
-                    Ok(Membership::Member)
+                    Ok((Membership::Member, None))
                 }
             }
         })
         .await?;
+    if let Some(note) = note {
+        state.hub.deliver(&note);
+    }
     let status = if membership == Membership::Pending { StatusCode::ACCEPTED } else { StatusCode::OK };
     Ok(HttpResponse::build(status).json(MembershipView { membership }))
 }
@@ -326,7 +358,13 @@ fn community_and_member(
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     decision: DecisionKind,
+    /// Told to the member with the decision (at most 1,000 characters).
+    #[serde(default)]
+    message: Option<String>,
 }
+
+/// Longest message sent with a decision on a request to join.
+const MAX_DECISION_MESSAGE_CHARS: usize = 1000;
 
 #[derive(Deserialize, ToSchema, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -338,6 +376,7 @@ pub enum DecisionKind {
 #[utoipa::path(post, path = "/api/v1/communities/{slug}/membership-requests/{username}",
     params(("slug" = String, Path, description = "The community's slug."), ("username" = String, Path, description = "The member's username.")), tag = "communities",
     request_body = Decision,
+    description = "Accept or refuse a request to join; the member is told, with the message if there is one.",
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn decide(
     state: web::Data<AppState>,
@@ -346,15 +385,29 @@ pub async fn decide(
     body: web::Json<Decision>,
 ) -> ApiResult<HttpResponse> {
     let (slug, username) = path.into_inner();
-    let accept = body.into_inner().decision == DecisionKind::Accept;
-    state
+    let Decision { decision, message } = body.into_inner();
+    let message = message.map(|message| message.trim().to_owned()).filter(|message| !message.is_empty());
+    if message.as_ref().is_some_and(|message| message.chars().count() > MAX_DECISION_MESSAGE_CHARS) {
+        return Err(ApiError::invalid(
+            "too_long",
+            format!("A message with a decision can be at most {MAX_DECISION_MESSAGE_CHARS} characters long."),
+        ));
+    }
+    let accept = decision == DecisionKind::Accept;
+    let origin = state.hub.process_id;
+    let note = state
         .db
         .write(move |connection| {
             let (community, standing, user_id) = community_and_member(connection, &slug, &member, &username)?;
             policy::moderate(standing)?;
-            store::decide(connection, community.id, user_id, accept, member.user_id)
+            let decided = store::decide(connection, community.id, user_id, accept, member.user_id, message.as_deref())?;
+            notify::tell_each(connection, &[user_id], NotificationKind::JoinDecided, decided, Some(member.user_id))?;
+            notify::announce(connection, vec![user_id], origin)
         })
         .await?;
+    if let Some(note) = note {
+        state.hub.deliver(&note);
+    }
     Ok(HttpResponse::NoContent().finish())
 }
 

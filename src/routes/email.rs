@@ -49,12 +49,12 @@ pub async fn set(state: web::Data<AppState>, member: Member, body: web::Json<Ema
         .await?;
     state.mailer.send(Letter {
         to: email.as_str().to_owned(),
-        subject: format!("Confirm your email address for {}", state.instance.name),
+        subject: format!("Confirm your email address for {}", state.instance.current().name),
         body: format!(
             "Someone (we hope you) added this address to an account on {name}.\n\n\
              To confirm it, open this link within {hours} hours:\n\n{link}\n\n\
              If it wasn't you, ignore this letter and the address will not be used.\n",
-            name = state.instance.name,
+            name = state.instance.current().name,
             hours = ttl.div_ceil(3600),
             link = link(&state, "verify-email", &token),
         ),
@@ -108,7 +108,8 @@ pub async fn request_reset(
     Ok(HttpResponse::Accepted().finish())
 }
 
-async fn send_reset(state: &AppState, email: Email) -> ApiResult<()> {
+/// Mails a reset link to `email` if it is an account's verified address.
+pub async fn send_reset(state: &AppState, email: Email) -> ApiResult<()> {
     let ttl = state.settings.password_reset_ttl_seconds;
     let address = email.clone();
     let token = state
@@ -121,12 +122,12 @@ async fn send_reset(state: &AppState, email: Email) -> ApiResult<()> {
     let Some(token) = token else { return Ok(()) };
     state.mailer.send(Letter {
         to: email.as_str().to_owned(),
-        subject: format!("Reset your {} password", state.instance.name),
+        subject: format!("Reset your {} password", state.instance.current().name),
         body: format!(
             "Someone (we hope you) asked to reset the password of your account on {name}.\n\n\
              To choose a new password, open this link within {minutes} minutes. It works once:\n\n{link}\n\n\
              If it wasn't you, ignore this letter: your password stays as it is.\n",
-            name = state.instance.name,
+            name = state.instance.current().name,
             minutes = ttl.div_ceil(60),
             link = link(state, "reset-password", &token),
         ),

@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::discussion::ReactionKind;
+use crate::domain::instance::Joining;
 use crate::safety::writing::Support;
 use crate::state::AppState;
 
@@ -22,6 +23,17 @@ pub struct InstanceView {
     /// Where to get help: shown on every page's "get help" link and to a
     /// member at once when what they write suggests they may be at risk.
     support: Support,
+    /// How people join: `open` (anyone registers).
+    joining: Joining,
+    /// The texts at the foot of every page, as safe HTML.
+    footer: Vec<FooterTextView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FooterTextView {
+    /// `operator` (who runs this instance), `privacy`, `contact`, `accessibility` or `terms`.
+    id: &'static str,
+    html: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -47,7 +59,7 @@ pub struct ReactionView {
 #[utoipa::path(get, path = "/api/v1/instance", tag = "instance",
     responses((status = 200, body = InstanceView)))]
 pub async fn get(state: web::Data<AppState>) -> HttpResponse {
-    let instance = &state.instance;
+    let instance = state.instance.current();
     HttpResponse::Ok().json(InstanceView {
         name: instance.name.clone(),
         logo_text: instance.brand.logo_text.clone(),
@@ -66,5 +78,7 @@ pub async fn get(state: web::Data<AppState>) -> HttpResponse {
         reactions: ReactionKind::ALL.into_iter().map(|kind| ReactionView { kind, label: kind.label() }).collect(),
         max_reply_depth: state.settings.max_reply_depth,
         support: state.safety.support(),
+        joining: instance.joining,
+        footer: instance.footer.iter().map(|(id, html)| FooterTextView { id, html: html.clone() }).collect(),
     })
 }

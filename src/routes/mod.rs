@@ -3,17 +3,20 @@
 //! web client served beside it.
 
 pub mod accounts;
+pub mod admin_settings;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod blocks;
 pub mod client;
 pub mod communities;
+pub mod community_admin;
 pub mod email;
 pub mod errors;
 pub mod follows;
 pub mod health;
 pub mod instance;
 pub mod live;
+pub mod member_admin;
 pub mod members;
 pub mod metrics;
 pub mod moderation;
@@ -27,6 +30,7 @@ pub mod rooms;
 pub mod safety_settings;
 pub mod search;
 pub mod sessions;
+pub mod setup;
 pub mod support;
 pub mod threads;
 
@@ -77,6 +81,10 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .configure(support::configure)
                 .configure(follows::configure)
                 .configure(notifications::configure)
-                .configure(search::configure),
+                .configure(search::configure)
+                .configure(setup::configure)
+                .configure(admin_settings::configure)
+                .configure(community_admin::configure)
+                .configure(member_admin::configure),
         );
 }

@@ -93,6 +93,7 @@ fn view(connection: &mut AnyConnection, row: NotificationRow) -> ApiResult<Notif
     let mut ids = (None, None, None, None);
     let mut item = None;
     let mut conversation_id = None;
+    let mut joining = None;
     let summary = match kind {
         NotificationKind::Reply if count == 1 => format!("{name} replied to you in {at}."),
         NotificationKind::Reply => format!("{count} new replies to you in {at}."),
@@ -126,10 +127,31 @@ fn view(connection: &mut AnyConnection, row: NotificationRow) -> ApiResult<Notif
                 format!("{count} new messages in your private support conversation.")
             }
         }
+        NotificationKind::JoinRequest => {
+            let community = communities::by_id(connection, subject)?;
+            let summary = if count == 1 {
+                format!("{name} asked to join {}.", community.name)
+            } else {
+                format!("{count} people asked to join {}.", community.name)
+            };
+            joining = Some(community.slug);
+            summary
+        }
+        NotificationKind::JoinDecided => {
+            let (slug, community, accepted, message) = communities::join_decision(connection, subject)?;
+            joining = Some(slug);
+            let outcome = if accepted { "accepted: welcome" } else { "not accepted" };
+            match message {
+                Some(message) => {
+                    format!("Your request to join {community} was {outcome}. The moderator wrote: {message}")
+                }
+                None => format!("Your request to join {community} was {outcome}."),
+            }
+        }
     };
     let community = match item.as_ref().and_then(|item| item.community_id) {
         Some(id) => Some(communities::by_id(connection, id)?.slug),
-        None => place.community,
+        None => joining.or(place.community),
     };
     if matches!(kind, NotificationKind::Reply | NotificationKind::Mention | NotificationKind::NewPost) {
         if place.room.is_some() { ids.1 = Some(subject) } else { ids.0 = Some(subject) }

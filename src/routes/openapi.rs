@@ -5,8 +5,9 @@ use utoipa::openapi::{Content, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    accounts, blocks, communities, email, follows, instance, members, moderation, moderation_log, notifications, posts,
-    privacy, reports, rooms, safety_settings, search, sessions, support, threads,
+    accounts, admin_settings, blocks, communities, community_admin, email, follows, instance, member_admin, members,
+    moderation, moderation_log, notifications, posts, privacy, reports, rooms, safety_settings, search, sessions,
+    setup, support, threads,
 };
 
 #[derive(OpenApi)]
@@ -107,6 +108,18 @@ use super::{
         notifications::read_one,
         notifications::read_all,
         search::search,
+        setup::check,
+        setup::create_admin,
+        admin_settings::read,
+        admin_settings::change,
+        admin_settings::log_page,
+        community_admin::edit,
+        community_admin::archive,
+        community_admin::reopen,
+        community_admin::delete,
+        member_admin::find,
+        member_admin::end_sessions,
+        member_admin::send_reset_link,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&EveryErrorDocumented)

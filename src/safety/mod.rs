@@ -15,17 +15,15 @@ use std::sync::{Arc, Mutex, PoisonError};
 use moderation::crisis::CrisisScreen;
 use moderation::decision::{Decision, screen};
 use moderation::filters::{FilterRule, WordFilter, default_filter_rules};
-use moderation::helplines::{Helpline, Helplines, distinct};
 
-use crate::config::{CrisisAction, Settings};
+use crate::config::CrisisAction;
+use crate::instance::LiveInstance;
 
-/// The instance's screening rules and helplines, loaded once at start.
+/// The instance's screening rules, loaded once at start; its helplines and
+/// crisis action as the instance's settings have them now.
 pub struct Safety {
     pub crisis: CrisisScreen,
-    pub crisis_action: CrisisAction,
-    /// The helplines members in crisis are shown, for the instance's locale,
-    /// each service once.
-    pub helplines: Vec<Helpline>,
+    instance: Arc<LiveInstance>,
     shipped_rules: Vec<FilterRule>,
     shipped_filter: Arc<WordFilter>,
     /// Each community's filter, compiled once for the rules added through
@@ -37,30 +35,16 @@ pub struct Safety {
 type CompiledFilter = (Vec<FilterRule>, Arc<WordFilter>);
 
 impl Safety {
-    pub fn load(settings: &Settings) -> anyhow::Result<Self> {
+    pub fn load(instance: Arc<LiveInstance>) -> anyhow::Result<Self> {
         let crisis = CrisisScreen::shipped("en").map_err(|error| anyhow::anyhow!("crisis rules: {error}"))?;
-        let helplines = match &settings.helplines_file {
-            None => distinct(moderation::helplines::helplines(&settings.helplines_locale)),
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|error| anyhow::anyhow!("cannot read {}: {error}", path.display()))?;
-                distinct(
-                    Helplines::from_toml(&text)
-                        .map_err(|error| anyhow::anyhow!("{} is not valid: {error}", path.display()))?
-                        .for_locale(&settings.helplines_locale),
-                )
-            }
-        };
         let shipped_rules = default_filter_rules();
         let shipped_filter = Arc::new(WordFilter::new(shipped_rules.clone())?);
-        Ok(Self {
-            crisis,
-            crisis_action: settings.crisis_action,
-            helplines,
-            shipped_rules,
-            shipped_filter,
-            compiled: Mutex::default(),
-        })
+        Ok(Self { crisis, instance, shipped_rules, shipped_filter, compiled: Mutex::default() })
+    }
+
+    /// What happens to a post or message that screens as a crisis, now.
+    pub fn crisis_action(&self) -> CrisisAction {
+        self.instance.current().crisis_action
     }
 
     /// Screens `text` written in a community with the shipped filters plus

@@ -33,8 +33,9 @@ pub fn ensure_active(connection: &mut AnyConnection, user_id: i64) -> ApiResult<
     check(&sanctions::in_force(connection, user_id)?, None)
 }
 
-/// Refuses a member who may not write in `place`.
+/// Refuses a member who may not write in `place`, and anyone in an archived community.
 pub fn ensure_may_write(connection: &mut AnyConnection, user_id: i64, place: Place) -> ApiResult<()> {
+    crate::db::communities::ensure_open(connection, place.community_id)?;
     check(&sanctions::in_force(connection, user_id)?, Some(place))
 }
 

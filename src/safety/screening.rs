@@ -67,8 +67,9 @@ pub fn screen(
     }
     let new_member_hold = !writer.moderates_here && holds_first_posts(connection, writer)?;
     let crisis = decision.crisis;
-    let crisis_holds = crisis.is_some() && safety.crisis_action == CrisisAction::Hold;
-    let crisis_urgent = match safety.crisis_action {
+    let crisis_action = safety.crisis_action();
+    let crisis_holds = crisis.is_some() && crisis_action == CrisisAction::Hold;
+    let crisis_urgent = match crisis_action {
         CrisisAction::Publish => crisis == Some(RiskLevel::High),
         CrisisAction::Flag | CrisisAction::Hold => crisis.is_some(),
     };

@@ -43,12 +43,13 @@ pub fn check(
         Writing::Post => None,
         Writing::Chat { room_id } => Some(room_id),
     };
-    users::require_acceptance(connection, member.user_id, &state.instance.guidelines.version)?;
+    let instance = state.instance.current();
+    users::require_acceptance(connection, member.user_id, &instance.acceptance())?;
     participation::ensure_may_write(connection, member.user_id, Place { community_id, room_id })?;
     let moderates_here = matches!(Authority::of(member, Some(standing)), Authority::Admin | Authority::Moderator);
     // Chat is conversation: holding a new member's first lines would stall it.
     let holds_first = match writing {
-        Writing::Post => (settings.hold_first_posts, community_store::hold_first_posts(connection, community_id)?),
+        Writing::Post => (instance.hold_first_posts, community_store::hold_first_posts(connection, community_id)?),
         Writing::Chat { .. } => (0, 0),
     };
     let writer = Writer { user_id: member.user_id, community_id, moderates_here, holds_first };
@@ -152,6 +153,8 @@ impl Safety {
         Support {
             message: SUPPORT_MESSAGE,
             helplines: self
+                .instance
+                .current()
                 .helplines
                 .iter()
                 .map(|helpline| HelplineView {

@@ -15,9 +15,10 @@ use crate::db::{AnyConnection, communities, posts, threads};
 use crate::domain::account::{DisplayName, Password, Username};
 use crate::domain::community::{CommunityKind, CommunityRole, Visibility};
 use crate::domain::discussion::parse_title;
+use crate::domain::instance::InstanceSettings;
 use crate::error::ApiError;
+use crate::instance::LiveInstance;
 use crate::routes::communities::CommunityDraft;
-use crate::state::Instance;
 
 /// Every seeded member's password, so benchmarks can sign in as any of them.
 pub const MEMBER_PASSWORD: &str = "seeded member password";
@@ -114,7 +115,7 @@ fn refresh_statistics(connection: &mut AnyConnection) -> anyhow::Result<()> {
 /// Members `member-1` to `member-N` who accepted the current guidelines and
 /// health-data consent; the password is hashed once for all of them.
 fn seed_members(connection: &mut AnyConnection, settings: &Settings, count: u32) -> anyhow::Result<Vec<i64>> {
-    let instance = Instance::load(settings)?;
+    let instance = LiveInstance::load(InstanceSettings::defaults(settings)?, connection)?.current();
     let password = Password::parse(MEMBER_PASSWORD.to_owned()).map_err(|error| anyhow::anyhow!("{error}"))?;
     let password_hash = hash_blocking(&password)?;
     let consents = [

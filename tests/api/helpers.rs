@@ -128,6 +128,11 @@ impl TestApp {
     pub fn beside(&self, adjust: impl FnOnce(&mut Settings)) -> Api {
         start(self.database_url.clone(), adjust).0
     }
+
+    /// The state of a second server started on this test's database.
+    pub fn state_beside(&self) -> Arc<AppState> {
+        start(self.database_url.clone(), |_| {}).1
+    }
 }
 
 /// A response's status and JSON body (`Value::Null` when there is none).

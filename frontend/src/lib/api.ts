@@ -40,11 +40,19 @@ import type {
   ThreadPage,
 } from './types';
 
+/** One wrong field of a form, as the server names it (`footer.contact`). */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    /** On a form's error: every wrong field, each with its own sentence. */
+    readonly fields: FieldError[] = [],
   ) {
     super(message);
   }
@@ -52,7 +60,7 @@ export class ApiError extends Error {
 
 const OFFLINE = "We couldn't reach the server. Please check your connection and try again.";
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response: Response;
@@ -74,6 +82,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
       response.status,
       error?.code ?? 'unknown',
       error?.message ?? 'Something went wrong on our side. Please try again in a moment.',
+      Array.isArray(error?.fields) ? error.fields : [],
     );
   }
   return data as T;

@@ -20,6 +20,8 @@ export function notificationHref(line: Notification): string {
     return `/moderation/items/${line.item_id}`;
   if (line.kind === 'support_message' && line.conversation_id) return `/support/${line.conversation_id}`;
   if (line.kind === 'report_resolved') return '/account#reports';
+  if (line.kind === 'join_request') return '/moderation/requests';
+  if (line.kind === 'join_decided' && line.community) return `/c/${encodeURIComponent(line.community)}`;
   return '/account#moderation';
 }
 

@@ -24,10 +24,14 @@ export type Route =
   | { page: 'verify-email' }
   | { page: 'reset-password' }
   /** The moderators' screens: the queue, one item, the log, filters and appeals. */
-  | { page: 'moderation'; view: 'queue' | 'log' | 'filters' | 'appeals' }
+  | { page: 'moderation'; view: 'queue' | 'log' | 'filters' | 'appeals' | 'requests' }
   | { page: 'moderation-item'; id: number }
   /** A private support conversation between a member and the safeguarding leads. */
   | { page: 'support'; id: number }
+  /** The first-run setup link: create the first admin. */
+  | { page: 'setup'; token: string }
+  /** The admin console: the instance's settings and the admin log. */
+  | { page: 'admin'; view: 'settings' | 'communities' | 'members' | 'log' }
   | { page: 'not-found' };
 
 /** Single-word addresses and their pages. */
@@ -41,6 +45,7 @@ const SIMPLE: Record<string, Route> = {
   'verify-email': { page: 'verify-email' },
   'reset-password': { page: 'reset-password' },
   moderation: { page: 'moderation', view: 'queue' },
+  admin: { page: 'admin', view: 'settings' },
 };
 
 export const place = $state({ path: window.location.pathname, search: window.location.search });
@@ -56,8 +61,8 @@ export function match(path: string): Route {
   const [first, second, third, fourth] = parts;
   if (parts.length === 0) return { page: 'home' };
   if (parts.length === 1 && Object.prototype.hasOwnProperty.call(SIMPLE, first)) return SIMPLE[first];
-  if (first === 'moderation' && parts.length === 2 && ['log', 'filters', 'appeals'].includes(second))
-    return { page: 'moderation', view: second as 'log' | 'filters' | 'appeals' };
+  if (first === 'moderation' && parts.length === 2 && ['log', 'filters', 'appeals', 'requests'].includes(second))
+    return { page: 'moderation', view: second as 'log' | 'filters' | 'appeals' | 'requests' };
   if (first === 'moderation' && second === 'items' && parts.length === 3 && /^\d+$/.test(third))
     return { page: 'moderation-item', id: Number(third) };
   if (first === 'c' && parts.length === 2) return { page: 'community', slug: second };
@@ -68,6 +73,9 @@ export function match(path: string): Route {
   if (first === 't' && parts.length === 2 && /^\d+$/.test(second)) return { page: 'thread', id: Number(second) };
   if (first === 'support' && parts.length === 2 && /^\d+$/.test(second)) return { page: 'support', id: Number(second) };
   if (first === 'members' && parts.length === 2) return { page: 'member', username: second };
+  if (first === 'setup' && parts.length === 2) return { page: 'setup', token: second };
+  if (first === 'admin' && parts.length === 2 && ['log', 'communities', 'members'].includes(second))
+    return { page: 'admin', view: second as 'log' | 'communities' | 'members' };
   return { page: 'not-found' };
 }
 

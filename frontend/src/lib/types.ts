@@ -20,6 +20,10 @@ export interface Instance {
   max_reply_depth: number;
   /** Where to get help: the "Get help" page, and shown at once after a post that suggests a crisis. */
   support: Support;
+  /** How people join: `open` (anyone registers). */
+  joining: string;
+  /** The texts at the foot of every page, as safe HTML. */
+  footer: { id: 'operator' | 'privacy' | 'contact' | 'accessibility' | 'terms'; html: string }[];
 }
 
 export interface Helpline {
@@ -62,6 +66,8 @@ export interface Me {
   moderates: string[];
   /** Slugs of the communities the member is safeguarding lead of. */
   safeguards?: string[];
+  /** Requests to join waiting in the communities the member moderates (all of them for an admin). */
+  join_requests?: number;
   email: string | null;
   email_verified: boolean;
   consents: Consent[];
@@ -87,6 +93,8 @@ export interface Community {
   created_at: string;
   /** Absent for visitors. */
   membership: Membership | null;
+  /** Archived by an admin: readable, but it takes no posts, replies, chat or reactions. */
+  archived?: boolean;
 }
 
 export interface Author {
@@ -458,7 +466,9 @@ export type NotificationKind =
   | 'moderation'
   | 'safeguarding_alert'
   | 'safeguarding_escalation'
-  | 'support_message';
+  | 'support_message'
+  | 'join_request'
+  | 'join_decided';
 
 /** One line of the inbox, as `GET /notifications` and the live `notification` frame carry it. */
 export interface Notification {

@@ -1,0 +1,3 @@
+DROP TABLE admin_log;
+DROP TABLE instance_settings;
+DROP TABLE setup_links;

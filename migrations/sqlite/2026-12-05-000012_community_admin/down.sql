@@ -1,0 +1,2 @@
+DROP TABLE join_decisions;
+DROP TABLE community_archives;
