@@ -16,7 +16,7 @@ use crate::db::{DatabaseUrl, Db};
 use crate::headers;
 use crate::live::broker;
 use crate::live::hub::Hub;
-use crate::mail::Mailer;
+use crate::mail::{self, Mailer};
 use crate::metrics::{self, Metrics};
 use crate::notify::notifier::Notifier;
 use crate::pages::PageCache;
@@ -77,6 +77,8 @@ impl Application {
             notifier,
             passwords: Passwords::new(cores)?,
             mailer: Mailer::from_settings(&settings)?,
+            mail_clock: mail::digest::Clock::from_settings(&settings)?,
+            mornings: mail::digest::Mornings::from_settings(&settings)?,
             metrics,
             client_page: routes::client::page_with(instance.brand.style.as_deref()),
             instance,
@@ -91,6 +93,8 @@ impl Application {
         });
         tokio::spawn(limits::housekeeping(state.clone().into_inner()));
         tokio::spawn(safeguarding::sweeper::run(state.clone().into_inner()));
+        tokio::spawn(mail::worker::run(state.clone().into_inner()));
+        tokio::spawn(mail::digest::run(state.clone().into_inner()));
         let app_state = state.clone();
         let server = HttpServer::new(move || {
             App::new()

@@ -11,6 +11,8 @@ pub mod exports;
 mod files;
 pub mod follows;
 mod health;
+pub mod mail_outbox;
+pub mod mail_preferences;
 pub mod moderation_log;
 pub mod notifications;
 pub mod outbox;

@@ -7,6 +7,7 @@ pub mod community;
 pub mod device;
 pub mod discussion;
 pub mod following;
+pub mod mail;
 pub mod moderation;
 pub mod search;
 pub mod time;
