@@ -198,7 +198,8 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 /// Shortest metrics token (and webhook secret) accepted: long enough not to be guessed.
 const MIN_METRICS_TOKEN_CHARS: usize = 16;
 
-const SECRET_PATHS: [&str; 2] = ["/api/v1/password-resets/", "/api/v1/email-verifications/"];
+const SECRET_PATHS: [&str; 3] =
+    ["/api/v1/password-resets/", "/api/v1/email-verifications/", "/api/v1/mail-unsubscribe/"];
 
 fn logged_path(path: &str, pattern: Option<&str>) -> String {
     if let Some(pattern) = pattern.filter(|pattern| pattern.contains("{username}")) {
@@ -264,6 +265,7 @@ mod tests {
         assert_eq!(logged_path("/api/v1/password-resets/abc123", None), "/api/v1/password-resets/<token>");
         assert_eq!(logged_path("/api/v1/email-verifications/abc123", None), "/api/v1/email-verifications/<token>");
         assert_eq!(logged_path("/api/v1/password-resets", None), "/api/v1/password-resets");
+        assert_eq!(logged_path("/api/v1/mail-unsubscribe/7.replies.sig", None), "/api/v1/mail-unsubscribe/<token>");
         assert_eq!(logged_path("/api/v1/threads/7", Some("/api/v1/threads/{id}")), "/api/v1/threads/7");
     }
 

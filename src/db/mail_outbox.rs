@@ -207,3 +207,8 @@ pub fn retry_at(connection: &mut AnyConnection, id: i64, at: i64) -> ApiResult<(
         .execute(connection)?;
     Ok(())
 }
+
+/// Removes letters queued before `before` (mail is not configured); returns how many.
+pub fn remove_older_than(connection: &mut AnyConnection, before: i64) -> ApiResult<usize> {
+    Ok(diesel::delete(mail_outbox::table.filter(mail_outbox::created_at.lt(before))).execute(connection)?)
+}

@@ -129,7 +129,7 @@ impl Topic {
             "daily_digest" => Some(Topic::Digest(Digest::Daily)),
             "weekly_digest" => Some(Topic::Digest(Digest::Weekly)),
             "queue_digest" => Some(Topic::QueueDigest),
-            other => MailKind::from_stored(other).ok().map(Topic::Kind),
+            other => MailKind::ALL.into_iter().find(|kind| kind.as_str() == other).map(Topic::Kind),
         }
     }
 }

@@ -34,7 +34,7 @@ const LONGEST_WAIT_SECONDS: u64 = 60 * 60;
 /// Runs for the life of the process; does nothing without `smtp_url`.
 pub async fn run(state: Arc<AppState>) {
     if !state.mailer.is_configured() {
-        return;
+        return drop_unsendable(&state).await;
     }
     loop {
         let _ = tokio::time::timeout(POLL, state.mailer.woken()).await;
@@ -47,6 +47,21 @@ pub async fn run(state: Arc<AppState>) {
                     break;
                 }
             }
+        }
+    }
+}
+
+/// Without `smtp_url` nothing is sent: letters queued for members who
+/// want mail at once are dropped once a day old, so the outbox stays small.
+async fn drop_unsendable(state: &Arc<AppState>) {
+    let mut ticks = tokio::time::interval(Duration::from_secs(60 * 60));
+    loop {
+        ticks.tick().await;
+        let before = Timestamp::now().0 - 24 * 60 * 60 * 1000;
+        match state.db.write(move |connection| mail_outbox::remove_older_than(connection, before)).await {
+            Ok(0) => {}
+            Ok(dropped) => tracing::warn!(dropped, "mail is not configured (smtp_url), so queued letters were dropped"),
+            Err(error) => tracing::warn!(code = error.code(), "old letters could not be dropped"),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod follows;
 pub mod health;
 pub mod instance;
 pub mod live;
+pub mod mail_preferences;
 pub mod members;
 pub mod metrics;
 pub mod moderation;
@@ -63,6 +64,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .service(web::resource("/sessions/current").route(web::delete().to(sessions::sign_out)))
                 .configure(blocks::configure)
                 .configure(email::configure)
+                .configure(mail_preferences::configure)
                 .configure(privacy::configure)
                 .configure(members::configure)
                 .configure(communities::configure)

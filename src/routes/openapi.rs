@@ -5,8 +5,8 @@ use utoipa::openapi::{Content, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    accounts, blocks, communities, email, follows, instance, members, moderation, moderation_log, notifications, posts,
-    privacy, reports, rooms, safety_settings, search, sessions, support, threads,
+    accounts, blocks, communities, email, follows, instance, mail_preferences, members, moderation, moderation_log,
+    notifications, posts, privacy, reports, rooms, safety_settings, search, sessions, support, threads,
 };
 
 #[derive(OpenApi)]
@@ -38,6 +38,9 @@ use super::{
         email::verify,
         email::request_reset,
         email::reset,
+        mail_preferences::show,
+        mail_preferences::change,
+        mail_preferences::unsubscribe_one_click,
         privacy::start_export,
         privacy::get_export,
         privacy::erase_self,

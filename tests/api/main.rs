@@ -24,6 +24,7 @@ mod following;
 mod headers;
 mod helpers;
 mod live_client;
+mod mail;
 mod metrics;
 mod migrations;
 mod moderation;
