@@ -212,3 +212,15 @@ pub fn retry_at(connection: &mut AnyConnection, id: i64, at: i64) -> ApiResult<(
 pub fn remove_older_than(connection: &mut AnyConnection, before: i64) -> ApiResult<usize> {
     Ok(diesel::delete(mail_outbox::table.filter(mail_outbox::created_at.lt(before))).execute(connection)?)
 }
+
+/// Forgets a member's mail (an erasure): letters to them or their address,
+/// and their preferences.
+pub fn forget_member(connection: &mut AnyConnection, user_id: i64) -> ApiResult<()> {
+    let address: Option<String> = users::table.find(user_id).select(users::email).first(connection)?;
+    diesel::delete(
+        mail_outbox::table.filter(mail_outbox::user_id.eq(user_id).or(mail_outbox::address.nullable().eq(address))),
+    )
+    .execute(connection)?;
+    diesel::delete(super::schema::mail_preferences::table.find(user_id)).execute(connection)?;
+    Ok(())
+}
