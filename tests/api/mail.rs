@@ -363,3 +363,22 @@ async fn two_processes_on_one_database_send_each_letter_once() {
         assert_eq!(sink.letters_to(address).len(), 1, "{address} got one letter");
     }
 }
+
+#[tokio::test]
+async fn an_erased_members_waiting_mail_and_choices_are_forgotten() {
+    let cast = cast(|settings| settings.email_delay_seconds = 60).await;
+    preferences(&cast.app, &cast.amy, json!({ "include_details": true })).await;
+    cast.app.reply(&cast.bart, cast.thread, Some(cast.first_post), REPLY).await;
+    let waiting = |connection: &mut kindred::db::AnyConnection| -> (i64, i64) {
+        use kindred::db::schema::{mail_outbox, mail_preferences};
+        let letters = mail_outbox::table.count().get_result(connection).expect("a count");
+        let choices = mail_preferences::table.count().get_result(connection).expect("a count");
+        (letters, choices)
+    };
+    let mut connection = cast.app.connect();
+    assert_eq!(waiting(&mut connection), (1, 2), "amy's letter waits; amy and carol have choices");
+
+    let erase = json!({ "password": crate::helpers::PASSWORD });
+    cast.app.send(Method::DELETE, "/api/v1/me", Some(&cast.amy), Some(erase)).await.assert_status(204);
+    assert_eq!(waiting(&mut connection), (0, 1), "only carol's choices are left");
+}
