@@ -1,6 +1,7 @@
 //! Digests: at each member's local morning (`digest_hour` in their time
 //! zone, or the instance's), the unread news of the kinds they chose daily
-//! or weekly, in one letter queued in the transaction that moves their
+//! or weekly and the threads busy in their communities (with the news of
+//! what they follow), in one letter queued in the transaction that moves their
 //! schedule on; and a moderator's daily count of their queue, if they asked
 //! for it. Each process sweeps for due members; on PostgreSQL a member
 //! another process is taking is skipped, so each digest is built once.
@@ -15,7 +16,7 @@ use super::{unsubscribe, worker};
 use crate::config::Settings;
 use crate::db::mail_outbox::{self, NewLetter};
 use crate::db::mail_preferences::{self, Due, Schedule};
-use crate::db::{AnyConnection, communities, notifications, queue, users};
+use crate::db::{AnyConnection, communities, notifications, queue, threads, users};
 use crate::domain::community::CommunityRole;
 use crate::domain::mail::{Digest, MailKind, MailPreferences, TimeZoneName, Topic, next_morning};
 use crate::domain::time::Timestamp;
@@ -28,6 +29,10 @@ const SWEEP: Duration = Duration::from_secs(1);
 const BATCH: i64 = 200;
 /// Notifications one digest lists at most.
 const MOST_LINES: i64 = 50;
+/// A thread with this many new posts from others since the last digest is busy.
+const BUSY_POSTS: i64 = 3;
+/// Busy threads one digest names at most.
+const BUSY_THREADS: i64 = 5;
 
 /// The clock digests keep: now, or for tests a moment set by
 /// `digest_clock_start_for_tests` that then runs at normal speed.
@@ -224,7 +229,13 @@ fn news_digest(
         return Ok(None);
     }
     let unread = notifications::unread_since(connection, member.user_id, &kinds, since, MOST_LINES)?;
-    if unread.is_empty() {
+    // Busy threads go with the news of what the member follows.
+    let busy = if member.preferences.cadence(MailKind::Watched) == digest.cadence() {
+        threads::busy_for(connection, member.user_id, since, BUSY_POSTS, BUSY_THREADS)?
+    } else {
+        Vec::new()
+    };
+    if unread.is_empty() && busy.is_empty() {
         return Ok(None);
     }
     let mut lines = Vec::new();
@@ -257,7 +268,22 @@ fn news_digest(
         Digest::Weekly => "weekly",
     };
     let subject = format!("Your {which} digest from {}", context.instance);
-    let blocks = vec![Block::Text(format!("Waiting for you on {}:", context.instance)), Block::List(lines)];
+    let mut blocks = Vec::new();
+    if !lines.is_empty() {
+        blocks.push(Block::Text(format!("Waiting for you on {}:", context.instance)));
+        blocks.push(Block::List(lines));
+    }
+    if !busy.is_empty() {
+        blocks.push(Block::Text("Busy conversations in your communities:".to_owned()));
+        blocks.push(Block::List(if member.preferences.include_details {
+            busy.into_iter()
+                .map(|(title, community, posts)| format!("“{title}” ({community}): {posts} new posts"))
+                .collect()
+        } else {
+            let count = busy.len();
+            vec![if count == 1 { "1 busy conversation".to_owned() } else { format!("{count} busy conversations") }]
+        }));
+    }
     Ok(Some((subject, blocks)))
 }
 

@@ -210,6 +210,13 @@ fn server_at(cast: &Cast, moment: &str) -> Api {
     })
 }
 
+/// The letter to `address` whose subject is `subject`, once it arrives.
+async fn letter_titled(sink: &SmtpSink, address: &str, subject: &str) -> Received {
+    let find = || sink.letters_to(address).into_iter().find(|letter| letter.subject() == subject);
+    eventually(&format!("{subject:?} reaches {address}"), || find().is_some()).await;
+    find().expect("the letter")
+}
+
 #[tokio::test]
 async fn a_digest_arrives_at_each_members_local_morning_with_what_is_unread() {
     // Monday 2 March 2026, 06:00 UTC: 06:00 in London, 15:00 in Tokyo.
@@ -219,26 +226,36 @@ async fn a_digest_arrives_at_each_members_local_morning_with_what_is_unread() {
     preferences(&cast.app, &cast.carol, carols).await;
     cast.app.reply(&cast.bart, cast.thread, Some(cast.first_post), REPLY).await;
     cast.app.reply(&cast.bart, cast.thread, Some(cast.first_post), "And a second one").await;
-    cast.app.reply(&cast.bart, cast.carol_thread, Some(cast.carol_post), REPLY).await;
+    for _ in 0..3 {
+        cast.app.reply(&cast.bart, cast.carol_thread, Some(cast.carol_post), REPLY).await;
+    }
     no_more_than(&cast.sink, "amy@example.org", 1).await;
 
     // 08:00 in London: amy's morning, not carol's (17:00 in Tokyo).
     let _london_morning = server_at(&cast, "2026-03-02T07:59:59Z");
-    let digest = cast.sink.letter_to("amy@example.org", 2).await;
-    assert_eq!(digest.subject(), format!("Your daily digest from {INSTANCE}"));
-    assert!(digest.text().contains("- 2 new replies"), "{}", digest.text());
-    assert!(digest.html().contains("<li>2 new replies</li>"), "{}", digest.html());
-    for secret in ["hivplus", "viral load", "Hang in there", "bartholomew"] {
-        assert!(!digest.readable().contains(secret), "the digest discloses {secret:?}");
+    let daily = letter_titled(&cast.sink, "amy@example.org", &format!("Your daily digest from {INSTANCE}")).await;
+    assert!(daily.text().contains("- 2 new replies"), "{}", daily.text());
+    assert!(daily.html().contains("<li>2 new replies</li>"), "{}", daily.html());
+    assert!(unsubscribe_token(&daily).contains(".daily_digest."));
+    // Monday: the weekly digest too, with what she follows by default: a busy thread, unnamed.
+    let weekly = letter_titled(&cast.sink, "amy@example.org", &format!("Your weekly digest from {INSTANCE}")).await;
+    assert!(
+        weekly.text().contains("Busy conversations in your communities:\n\n- 1 busy conversation"),
+        "{}",
+        weekly.text()
+    );
+    for letter in [&daily, &weekly] {
+        for secret in ["hivplus", "viral load", "Carol's question", "Hang in there", "bartholomew"] {
+            assert!(!letter.readable().contains(secret), "a digest discloses {secret:?}");
+        }
     }
-    assert!(unsubscribe_token(&digest).contains(".daily_digest."));
     no_more_than(&cast.sink, "carol@example.org", 1).await;
 
     // 08:00 in Tokyo (23:00 UTC): carol's, with the details she chose.
     let _tokyo_morning = server_at(&cast, "2026-03-02T22:59:59Z");
     let digest = cast.sink.letter_to("carol@example.org", 2).await;
-    assert!(digest.text().contains("- “Carol's question” (Community hivplus): a new reply"), "{}", digest.text());
-    no_more_than(&cast.sink, "amy@example.org", 2).await;
+    assert!(digest.text().contains("- “Carol's question” (Community hivplus): 3 new replies"), "{}", digest.text());
+    no_more_than(&cast.sink, "amy@example.org", 3).await;
 }
 
 #[tokio::test]
