@@ -151,10 +151,11 @@ fn build_due(connection: &mut AnyConnection, context: &Context, digest: Digest, 
                 let topic = Topic::Digest(digest);
                 queue(connection, context, &address, member.user_id, topic, &key, subject, &blocks)?;
             }
-            if digest == Digest::Daily && member.preferences.moderator_digest {
-                if let Some((subject, blocks)) = queue_digest(connection, context, member.user_id)? {
-                    queue(connection, context, &address, member.user_id, Topic::QueueDigest, &key, subject, &blocks)?;
-                }
+            if digest == Digest::Daily
+                && member.preferences.moderator_digest
+                && let Some((subject, blocks)) = queue_digest(connection, context, member.user_id)?
+            {
+                queue(connection, context, &address, member.user_id, Topic::QueueDigest, &key, subject, &blocks)?;
             }
         }
         mail_preferences::digest_built(connection, member.user_id, digest, now.0, next.0)?;

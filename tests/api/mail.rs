@@ -279,7 +279,7 @@ async fn a_moderator_who_asked_gets_a_daily_count_of_the_queue() {
     assert_eq!(digest.subject(), format!("The moderation queue on {INSTANCE}: 1 open"));
     assert!(digest.text().contains(&format!("{PUBLIC_URL}/moderation")), "{}", digest.text());
     assert!(!digest.readable().contains("viral load"));
-    assert!(unsubscribe_token(&digest).contains(".queue_digest."));
+    assert!(unsubscribe_token(digest).contains(".queue_digest."));
     no_more_than(&cast.sink, "amy@example.org", 1).await;
 }
 
