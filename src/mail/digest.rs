@@ -128,7 +128,7 @@ async fn sweep(state: &Arc<AppState>) -> ApiResult<()> {
     for digest in [Digest::Daily, Digest::Weekly] {
         loop {
             let context = context.clone();
-            let taken = state.db.write(move |connection| build_due(connection, &context, digest, now)).await?;
+            let taken = state.db.write_unseen(move |connection| build_due(connection, &context, digest, now)).await?;
             state.mailer.wake();
             if taken < BATCH as usize {
                 break;

@@ -58,7 +58,7 @@ async fn drop_unsendable(state: &Arc<AppState>) {
     loop {
         ticks.tick().await;
         let before = Timestamp::now().0 - 24 * 60 * 60 * 1000;
-        match state.db.write(move |connection| mail_outbox::remove_older_than(connection, before)).await {
+        match state.db.write_unseen(move |connection| mail_outbox::remove_older_than(connection, before)).await {
             Ok(0) => {}
             Ok(dropped) => tracing::warn!(dropped, "mail is not configured (smtp_url), so queued letters were dropped"),
             Err(error) => tracing::warn!(code = error.code(), "old letters could not be dropped"),
@@ -74,7 +74,8 @@ async fn send_due(state: &Arc<AppState>) -> ApiResult<usize> {
         return Ok(0);
     }
     let lease = now.plus_seconds(state.settings.mail_lease_seconds.max(1)).0;
-    let claimed = state.db.write(move |connection| mail_outbox::claim(connection, now.0, delay, lease, BATCH)).await?;
+    let claimed =
+        state.db.write_unseen(move |connection| mail_outbox::claim(connection, now.0, delay, lease, BATCH)).await?;
     let count = claimed.len();
     futures_util::stream::iter(claimed)
         .for_each_concurrent(SENDERS, |row| async move {
@@ -101,22 +102,22 @@ async fn send_one(state: &Arc<AppState>, row: OutboxRow) -> ApiResult<()> {
     let context = Context { instance: state.instance.name.clone(), origin: state.public_origin.clone() };
     let letter = state.db.read(move |connection| prepare(connection, &context, row)).await?;
     let Some(letter) = letter else {
-        return state.db.write(move |connection| mail_outbox::remove(connection, id)).await;
+        return state.db.write_unseen(move |connection| mail_outbox::remove(connection, id)).await;
     };
     match state.mailer.deliver(letter).await {
         Ok(()) => {
             tracing::info!(kind, "mail sent");
-            state.db.write(move |connection| mail_outbox::remove(connection, id)).await
+            state.db.write_unseen(move |connection| mail_outbox::remove(connection, id)).await
         }
         Err(failure) if failure.permanent || attempts + 1 >= MOST_ATTEMPTS => {
             tracing::warn!(kind, why = failure.why, attempts = attempts + 1, "mail could not be sent; given up");
-            state.db.write(move |connection| mail_outbox::remove(connection, id)).await
+            state.db.write_unseen(move |connection| mail_outbox::remove(connection, id)).await
         }
         Err(failure) => {
             let wait = wait_after(state.settings.mail_retry_seconds, attempts + 1);
             tracing::warn!(kind, why = failure.why, wait_seconds = wait, "mail could not be sent yet; trying again");
             let at = Timestamp::now().plus_seconds(wait).0;
-            state.db.write(move |connection| mail_outbox::retry_at(connection, id, at)).await
+            state.db.write_unseen(move |connection| mail_outbox::retry_at(connection, id, at)).await
         }
     }
 }

@@ -119,7 +119,7 @@ pub async fn change(
     let (mornings, now) = (state.mornings.clone(), state.mail_clock.now());
     let (preferences, verified) = state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let mut preferences = mail_preferences::of(connection, member.user_id)?;
             let kinds = &change.kinds;
             for (kind, chosen) in [
@@ -167,7 +167,7 @@ pub async fn unsubscribe_one_click(
     let topic = claim.topic;
     state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let key = mail_preferences::unsubscribe_key(connection, claim.user_id)?;
             if !key.is_some_and(|key| claim.is_signed_with(&key)) {
                 return Err(invalid());
