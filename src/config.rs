@@ -143,6 +143,21 @@ pub struct Settings {
     pub ip_retention_days: u64,
     /// Seconds between runs of the retention job (IP addresses, expired exports and links).
     pub purge_interval_seconds: u64,
+    /// How long mail about a notification waits, so it is not sent if the
+    /// member reads the notification first.
+    pub email_delay_seconds: u64,
+    /// The wait before trying a letter again after the mail server failed;
+    /// it doubles with each failure, up to an hour.
+    pub mail_retry_seconds: u64,
+    /// How long a process keeps a letter it claimed before another may send it.
+    pub mail_lease_seconds: u64,
+    /// The time zone of members who have not chosen one (an IANA name, e.g. `Europe/London`).
+    pub instance_time_zone: String,
+    /// The local hour (0-23) digests are sent at.
+    pub digest_hour: u8,
+    /// FOR TESTS ONLY: the moment (RFC 3339) the digest clock starts from
+    /// instead of now; it then runs at normal speed.
+    pub digest_clock_start_for_tests: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
@@ -265,6 +280,12 @@ impl Default for Settings {
             erasure_content: ErasureContent::Anonymise,
             ip_retention_days: 7,
             purge_interval_seconds: 60 * 60,
+            email_delay_seconds: 5 * 60,
+            mail_retry_seconds: 30,
+            mail_lease_seconds: 2 * 60,
+            instance_time_zone: "UTC".into(),
+            digest_hour: 8,
+            digest_clock_start_for_tests: None,
         }
     }
 }

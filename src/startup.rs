@@ -18,7 +18,7 @@ use crate::headers;
 use crate::instance::LiveInstance;
 use crate::live::broker;
 use crate::live::hub::Hub;
-use crate::mail::Mailer;
+use crate::mail::{self, Mailer};
 use crate::metrics::{self, Metrics};
 use crate::notify::notifier::Notifier;
 use crate::pages::PageCache;
@@ -84,6 +84,8 @@ impl Application {
             notifier,
             passwords: Passwords::new(cores)?,
             mailer: Mailer::from_settings(&settings)?,
+            mail_clock: mail::digest::Clock::from_settings(&settings)?,
+            mornings: mail::digest::Mornings::from_settings(&settings)?,
             metrics,
             safety: Safety::load(instance.clone())?,
             instance,
@@ -98,6 +100,8 @@ impl Application {
         });
         tokio::spawn(limits::housekeeping(state.clone().into_inner()));
         tokio::spawn(safeguarding::sweeper::run(state.clone().into_inner()));
+        tokio::spawn(mail::worker::run(state.clone().into_inner()));
+        tokio::spawn(mail::digest::run(state.clone().into_inner()));
         let app_state = state.clone();
         let server = HttpServer::new(move || {
             App::new()
@@ -201,8 +205,13 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 /// Shortest metrics token (and webhook secret) accepted: long enough not to be guessed.
 const MIN_METRICS_TOKEN_CHARS: usize = 16;
 
-const SECRET_PATHS: [&str; 4] =
-    ["/api/v1/password-resets/", "/api/v1/email-verifications/", "/api/v1/setup/", "/setup/"];
+const SECRET_PATHS: [&str; 5] = [
+    "/api/v1/password-resets/",
+    "/api/v1/email-verifications/",
+    "/api/v1/setup/",
+    "/setup/",
+    "/api/v1/mail-unsubscribe/",
+];
 
 fn logged_path(path: &str, pattern: Option<&str>) -> String {
     if let Some(pattern) = pattern.filter(|pattern| pattern.contains("{username}")) {
@@ -270,6 +279,7 @@ mod tests {
         assert_eq!(logged_path("/api/v1/password-resets", None), "/api/v1/password-resets");
         assert_eq!(logged_path("/setup/abc123", None), "/setup/<token>");
         assert_eq!(logged_path("/api/v1/setup/abc123", None), "/api/v1/setup/<token>");
+        assert_eq!(logged_path("/api/v1/mail-unsubscribe/7.replies.sig", None), "/api/v1/mail-unsubscribe/<token>");
         assert_eq!(logged_path("/api/v1/threads/7", Some("/api/v1/threads/{id}")), "/api/v1/threads/7");
     }
 

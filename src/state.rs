@@ -24,6 +24,9 @@ pub struct AppState {
     pub notifier: Arc<Notifier>,
     pub passwords: Passwords,
     pub mailer: Mailer,
+    /// The clock digests keep (settable for tests) and when they go out.
+    pub mail_clock: crate::mail::digest::Clock,
+    pub mornings: crate::mail::digest::Mornings,
     /// Counts and times requests; read at `/metrics`.
     pub metrics: Metrics,
     pub settings: Settings,

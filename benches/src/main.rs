@@ -4,6 +4,7 @@
 //! A benchmark reports; it asserts nothing about speed.
 
 mod latency;
+mod mail;
 mod paced;
 mod queue;
 mod s1;
@@ -48,6 +49,10 @@ enum Scenario {
     Queue(queue::Options),
     /// Crisis screening per post, beside storing a reply.
     Screening(screening::Options),
+    /// A reply whose thread's watchers are mailed at once, beside the same without mail (issue 20).
+    MailCost(mail::CostOptions),
+    /// Building and sending a daily digest to many members (issue 20).
+    Digest(mail::DigestOptions),
 }
 
 #[tokio::main]
@@ -62,5 +67,7 @@ async fn main() -> anyhow::Result<()> {
         Scenario::SigninMemory(options) => signin_memory::run(options).await,
         Scenario::Queue(options) => queue::run(options).await,
         Scenario::Screening(options) => screening::run(options).await,
+        Scenario::MailCost(options) => mail::cost(options).await,
+        Scenario::Digest(options) => mail::digest(options).await,
     }
 }

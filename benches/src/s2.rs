@@ -54,20 +54,23 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
 }
 
 /// A server with one seeded thread and `authors` members of its community,
-/// signed in (their tokens), allowed to post as often as a benchmark asks.
+/// signed in (their tokens), allowed to post as often as a benchmark asks;
+/// `extra` settings besides.
 pub async fn start_for_replies(
     placement: &Placement,
     store: &Store,
     authors: u32,
+    extra: &[(&str, String)],
 ) -> anyhow::Result<(Server, i64, Vec<String>)> {
     let seed = seed_command(1, 1, 0, authors);
     let seed: Vec<&str> = seed.iter().map(String::as_str).collect();
     let many = 1_000_000.to_string();
-    let settings = [
+    let mut settings = vec![
         ("KINDRED_POSTS_PER_HOUR", many.clone()),
         ("KINDRED_NEW_MEMBER_POSTS_PER_HOUR", many.clone()),
         ("KINDRED_SIGN_INS_PER_QUARTER_HOUR", many),
     ];
+    settings.extend(extra.iter().cloned());
     let server = Server::start_after(placement, &settings, &[&seed], store).await?;
     let seeded = server.seeded()?;
     let thread = seeded["reference_threads"][0].as_i64().context("the seeded thread")?;
@@ -109,7 +112,7 @@ pub async fn store_in_process(
 }
 
 async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
-    let (server, thread, authors) = start_for_replies(&options.placement, store, options.authors).await?;
+    let (server, thread, authors) = start_for_replies(&options.placement, store, options.authors, &[]).await?;
     let base = format!("http://{}", server.address);
     let reply = format!("{base}/api/v1/threads/{thread}/posts");
     let request =

@@ -55,7 +55,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
             *fastest = fastest.min(started.elapsed().as_secs_f64() * 1e6);
         }
     }
-    let (server, thread, authors) = start_for_replies(&options.placement, &Store::Sqlite, 1).await?;
+    let (server, thread, authors) = start_for_replies(&options.placement, &Store::Sqlite, 1, &[]).await?;
     let mut reply_micros = Vec::new();
     for _ in 0..options.pairs {
         let seconds = store_in_process(&server, thread, &authors, REPLY, options.loop_replies).await?;

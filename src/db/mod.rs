@@ -13,6 +13,8 @@ mod files;
 pub mod follows;
 mod health;
 pub mod instance_settings;
+pub mod mail_outbox;
+pub mod mail_preferences;
 pub mod moderation_log;
 pub mod notifications;
 pub mod outbox;

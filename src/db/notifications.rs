@@ -51,7 +51,8 @@ pub struct NewNotification {
 /// Adds each event to its group's unread row, or opens one. Several events
 /// for one member's group (many posts told at once) add as many to its
 /// count: one update for each group, count and latest actor, then an insert
-/// for each member who had no unread row.
+/// for each member who had no unread row. Mail the members want at once is
+/// queued in the same transaction.
 pub fn add_all(connection: &mut AnyConnection, news: &[NewNotification]) -> ApiResult<()> {
     let mut tallies: BTreeMap<(&str, i64), Tally> = BTreeMap::new();
     for new in news {
@@ -73,7 +74,7 @@ pub fn add_all(connection: &mut AnyConnection, news: &[NewNotification]) -> ApiR
             open(connection, &tallies[&(key, user_id)])?;
         }
     }
-    Ok(())
+    super::mail_outbox::queue_for_news(connection, news)
 }
 
 /// Adds the event to its group's unread row, or opens one.
@@ -239,4 +240,28 @@ pub fn place_of(connection: &mut AnyConnection, row: &NotificationRow) -> ApiRes
     Ok(found
         .map(|(id, name, slug)| Place { thread: None, room: Some((id, name)), community: Some(slug) })
         .unwrap_or_default())
+}
+
+/// One notification, if it still exists.
+pub fn by_id(connection: &mut AnyConnection, id: i64) -> ApiResult<Option<NotificationRow>> {
+    Ok(notifications::table.find(id).first(connection).optional()?)
+}
+
+/// A member's unread notifications of `kinds` with news since `since`,
+/// latest first, at most `limit` (what a digest gathers).
+pub fn unread_since(
+    connection: &mut AnyConnection,
+    user_id: i64,
+    kinds: &[&str],
+    since: i64,
+    limit: i64,
+) -> ApiResult<Vec<NotificationRow>> {
+    Ok(notifications::table
+        .filter(notifications::user_id.eq(user_id))
+        .filter(notifications::kind.eq_any(kinds))
+        .filter(notifications::read_at.is_null())
+        .filter(notifications::updated_at.gt(since))
+        .order((notifications::updated_at.desc(), notifications::id.desc()))
+        .limit(limit)
+        .load(connection)?)
 }

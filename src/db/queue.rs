@@ -380,3 +380,15 @@ pub fn reports_by(connection: &mut AnyConnection, reporter_id: i64, limit: i64) 
         .limit(limit)
         .load(connection)?)
 }
+
+/// Open items and how many of them are urgent, in `communities` or (none)
+/// everywhere: what a moderator's daily digest counts.
+pub fn open_counts(connection: &mut AnyConnection, communities: Option<&[i64]>) -> ApiResult<(i64, i64)> {
+    let mut open = moderation_items::table.filter(moderation_items::resolved_at.is_null()).into_boxed();
+    if let Some(ids) = communities {
+        open = open.filter(moderation_items::community_id.eq_any(ids.to_vec()));
+    }
+    let rows: Vec<bool> = open.select(moderation_items::urgent).load(connection)?;
+    let urgent = rows.iter().filter(|urgent| **urgent).count();
+    Ok((rows.len() as i64, urgent as i64))
+}

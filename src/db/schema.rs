@@ -182,6 +182,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     community_follows,
     notifications,
     notification_outbox,
+    mail_outbox,
+    mail_preferences,
     community_safeguarding_leads,
     safeguarding_alerts,
     support_conversations,
@@ -567,3 +569,40 @@ diesel::table! {
     }
 }
 diesel::joinable!(crisis_messages -> chat_messages (message_id));
+
+diesel::table! {
+    mail_outbox (id) {
+        id -> BigInt,
+        address -> Text,
+        user_id -> Nullable<BigInt>,
+        kind -> Text,
+        notification_id -> Nullable<BigInt>,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Nullable<Text>,
+        created_at -> BigInt,
+        send_after -> BigInt,
+        attempts -> Integer,
+        claimed_until -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    mail_preferences (user_id) {
+        user_id -> BigInt,
+        replies -> Text,
+        mentions -> Text,
+        watched -> Text,
+        moderation -> Text,
+        events -> Text,
+        moderator_digest -> Bool,
+        include_details -> Bool,
+        time_zone -> Nullable<Text>,
+        unsubscribe_key -> Text,
+        next_daily_at -> BigInt,
+        next_weekly_at -> BigInt,
+        last_daily_at -> Nullable<BigInt>,
+        last_weekly_at -> Nullable<BigInt>,
+    }
+}
+diesel::joinable!(mail_preferences -> users (user_id));

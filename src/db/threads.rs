@@ -200,3 +200,47 @@ pub fn move_to(connection: &mut AnyConnection, thread_id: i64, community_id: i64
     diesel::update(threads::table.find(thread_id)).set(threads::community_id.eq(community_id)).execute(connection)?;
     Ok(())
 }
+
+/// The busiest threads, in the communities `user_id` belongs to, by posts
+/// from others since `since` (at least `at_least`, at most `limit` threads):
+/// (title, community name, posts), busiest first. What a digest calls busy.
+pub fn busy_for(
+    connection: &mut AnyConnection,
+    user_id: i64,
+    since: i64,
+    at_least: i64,
+    limit: i64,
+) -> ApiResult<Vec<(String, String, i64)>> {
+    use diesel::dsl::count_star;
+
+    use super::schema::{communities, community_members};
+    let theirs =
+        community_members::table.filter(community_members::user_id.eq(user_id)).select(community_members::community_id);
+    let counts: Vec<(i64, i64)> = post_rows::table
+        .inner_join(threads::table)
+        .filter(threads::community_id.eq_any(theirs))
+        .filter(threads::deleted_at.is_null())
+        .filter(post_rows::created_at.gt(since))
+        .filter(post_rows::deleted_at.is_null())
+        .filter(post_rows::moderation_state.eq(ContentState::Visible.as_str()))
+        .filter(post_rows::author_id.ne(user_id))
+        .group_by(threads::id)
+        .having(count_star().ge(at_least))
+        .select((threads::id, count_star()))
+        .order((count_star().desc(), threads::id))
+        .limit(limit)
+        .load(connection)?;
+    let ids: Vec<i64> = counts.iter().map(|(id, _)| *id).collect();
+    let names: std::collections::HashMap<i64, (String, String)> = threads::table
+        .inner_join(communities::table)
+        .filter(threads::id.eq_any(&ids))
+        .select((threads::id, threads::title, communities::name))
+        .load::<(i64, String, String)>(connection)?
+        .into_iter()
+        .map(|(id, title, community)| (id, (title, community)))
+        .collect();
+    Ok(counts
+        .into_iter()
+        .filter_map(|(id, posts)| names.get(&id).map(|(title, community)| (title.clone(), community.clone(), posts)))
+        .collect())
+}

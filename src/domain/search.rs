@@ -139,7 +139,8 @@ fn word_spans(text: &str) -> Vec<(usize, usize)> {
     spans
 }
 
-fn escape_into(html: &mut String, text: &str) {
+/// Appends `text` to `html` with its markup characters escaped.
+pub(crate) fn escape_into(html: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => html.push_str("&amp;"),

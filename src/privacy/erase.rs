@@ -86,7 +86,7 @@ pub fn erase(
 fn links_and_exports(connection: &mut AnyConnection, user_id: i64) -> ApiResult<()> {
     diesel::delete(email_tokens::table.filter(email_tokens::user_id.eq(user_id))).execute(connection)?;
     diesel::delete(data_exports::table.filter(data_exports::user_id.eq(user_id))).execute(connection)?;
-    Ok(())
+    crate::db::mail_outbox::forget_member(connection, user_id)
 }
 
 fn consents_given(connection: &mut AnyConnection, user_id: i64) -> ApiResult<()> {

@@ -1,7 +1,8 @@
 //! The controls every benchmark is measured against (feature `bench`,
 //! never compiled into a default build): a JSON hello-world, a bare
 //! websocket broadcast hub with no persistence, screening or limits, the
-//! reply transaction looped in-process, and password hashing back to back.
+//! reply transaction looped in-process, and password hashing back to back;
+//! and a switch that gives the seeded members mail (the mail scenarios).
 
 use std::time::Instant;
 
@@ -25,7 +26,8 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(web::resource("/__bench/hello").route(web::get().to(hello)))
         .service(web::resource("/__bench/hub").route(web::get().to(hub)))
         .service(web::resource("/__bench/replies").route(web::post().to(replies)))
-        .service(web::resource("/__bench/password-hash").route(web::get().to(password_hash)));
+        .service(web::resource("/__bench/password-hash").route(web::get().to(password_hash)))
+        .service(web::resource("/__bench/mail").route(web::post().to(mail)));
 }
 
 #[derive(Deserialize)]
@@ -112,4 +114,67 @@ async fn hub(state: web::Data<AppState>, request: HttpRequest, body: web::Payloa
         }
     });
     Ok(response)
+}
+
+#[derive(Deserialize)]
+struct MailSwitch {
+    /// Whether the seeded members (`member-N`) have a verified address.
+    verified: bool,
+    /// Gives each verified member an unread reply, replies in a daily
+    /// digest, and their digest due now.
+    digest_due: bool,
+}
+
+/// Gives the seeded members verified addresses (watched threads mailed at
+/// once) or takes them away; answers how many members it changed.
+async fn mail(state: web::Data<AppState>, order: web::Json<MailSwitch>) -> ApiResult<HttpResponse> {
+    use diesel::prelude::*;
+
+    use crate::db::mail_preferences::{self, Schedule};
+    use crate::db::notifications::{self, NewNotification};
+    use crate::db::schema::users;
+    use crate::domain::following::NotificationKind;
+    use crate::domain::mail::{Cadence, MailKind, MailPreferences};
+    use crate::domain::time::Timestamp;
+
+    let MailSwitch { verified, digest_due } = order.into_inner();
+    let changed = state
+        .db
+        .write(move |connection| {
+            let members: Vec<(i64, String)> = users::table
+                .filter(users::username.like("member-%"))
+                .select((users::id, users::username))
+                .load(connection)?;
+            let mut preferences = MailPreferences::default();
+            preferences.set(MailKind::Watched, Cadence::Immediately);
+            let mut schedule = Schedule { next_daily_at: i64::MAX, next_weekly_at: i64::MAX };
+            if digest_due {
+                preferences.set(MailKind::Replies, Cadence::Daily);
+                schedule.next_daily_at = 0;
+            }
+            let now = Timestamp::now().0;
+            for (user_id, username) in &members {
+                diesel::update(users::table.find(user_id))
+                    .set((
+                        users::email.eq(format!("{username}@bench.invalid")),
+                        users::email_verified_at.eq(verified.then_some(now)),
+                    ))
+                    .execute(connection)?;
+                mail_preferences::save(connection, *user_id, &preferences, schedule)?;
+                if digest_due {
+                    let news = NewNotification {
+                        user_id: *user_id,
+                        kind: NotificationKind::Reply,
+                        group_key: "bench-digest".to_owned(),
+                        thread_id: None,
+                        subject_id: 0,
+                        actor_id: None,
+                    };
+                    notifications::add(connection, &news)?;
+                }
+            }
+            Ok(members.len())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "members": changed })))
 }

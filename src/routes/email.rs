@@ -11,10 +11,12 @@ use utoipa::ToSchema;
 use crate::auth::Member;
 use crate::auth::session::{self, Token, Which};
 use crate::db::email_tokens::{self, Purpose};
-use crate::db::users;
+use crate::db::mail_outbox::NewLetter;
+use crate::db::{mail_preferences, users};
 use crate::domain::account::{Email, Password};
+use crate::domain::mail::MailPreferences;
 use crate::error::ApiResult;
-use crate::mail::Letter;
+use crate::mail;
 use crate::safety::limits::{Counted, count_attempt};
 use crate::state::AppState;
 
@@ -39,26 +41,33 @@ pub struct EmailDraft {
 pub async fn set(state: web::Data<AppState>, member: Member, body: web::Json<EmailDraft>) -> ApiResult<HttpResponse> {
     let email = Email::parse(&body.email)?;
     let ttl = state.settings.email_verification_ttl_seconds;
-    let address = email.clone();
-    let token = state
+    let (name, origin, configured) =
+        (state.instance.current().name.clone(), state.public_origin.clone(), state.mailer.is_configured());
+    state
         .db
         .write(move |connection| {
-            users::set_email(connection, member.user_id, Some(&address))?;
-            email_tokens::issue(connection, member.user_id, Purpose::VerifyEmail, ttl)
+            users::set_email(connection, member.user_id, Some(&email))?;
+            let token = email_tokens::issue(connection, member.user_id, Purpose::VerifyEmail, ttl)?;
+            let subject = format!("Confirm your email address for {name}");
+            let body = format!(
+                "Someone (we hope you) added this address to an account on {name}.\n\n\
+                 To confirm it, open this link within {hours} hours:\n\n{link}\n\n\
+                 If it wasn't you, ignore this letter and the address will not be used.\n",
+                hours = ttl.div_ceil(3600),
+                link = link(&origin, "verify-email", &token),
+            );
+            let letter = NewLetter {
+                address: email.as_str(),
+                user_id: None,
+                kind: "verify_email",
+                subject: &subject,
+                text_body: &body,
+                html_body: None,
+            };
+            mail::queue_unless_off(connection, configured, &[letter])
         })
         .await?;
-    state.mailer.send(Letter {
-        to: email.as_str().to_owned(),
-        subject: format!("Confirm your email address for {}", state.instance.current().name),
-        body: format!(
-            "Someone (we hope you) added this address to an account on {name}.\n\n\
-             To confirm it, open this link within {hours} hours:\n\n{link}\n\n\
-             If it wasn't you, ignore this letter and the address will not be used.\n",
-            name = state.instance.current().name,
-            hours = ttl.div_ceil(3600),
-            link = link(&state, "verify-email", &token),
-        ),
-    });
+    state.mailer.wake();
     Ok(HttpResponse::Accepted().finish())
 }
 
@@ -76,11 +85,18 @@ pub async fn remove(state: web::Data<AppState>, member: Member) -> ApiResult<Htt
     responses((status = 204), (status = 409, body = crate::error::ErrorBody), (status = 410, body = crate::error::ErrorBody)))]
 pub async fn verify(state: web::Data<AppState>, token: web::Path<String>) -> ApiResult<HttpResponse> {
     let token = Token::from_client(&token);
+    let (mornings, now) = (state.mornings.clone(), state.mail_clock.now());
     state
         .db
         .write(move |connection| {
             let user_id = email_tokens::consume(connection, &token, Purpose::VerifyEmail)?;
-            users::verify_email(connection, user_id)
+            users::verify_email(connection, user_id)?;
+            // A verified address gets the default mail and digest schedule.
+            if !mail_preferences::exists(connection, user_id)? {
+                let defaults = MailPreferences::default();
+                mail_preferences::save(connection, user_id, &defaults, mornings.schedule(&defaults, now))?;
+            }
+            Ok(())
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -111,27 +127,33 @@ pub async fn request_reset(
 /// Mails a reset link to `email` if it is an account's verified address.
 pub async fn send_reset(state: &AppState, email: Email) -> ApiResult<()> {
     let ttl = state.settings.password_reset_ttl_seconds;
-    let address = email.clone();
-    let token = state
+    let (name, origin, configured) =
+        (state.instance.current().name.clone(), state.public_origin.clone(), state.mailer.is_configured());
+    state
         .db
-        .write(move |connection| match users::by_verified_email(connection, &address)? {
-            Some(user_id) => email_tokens::issue(connection, user_id, Purpose::ResetPassword, ttl).map(Some),
-            None => Ok(None),
+        .write(move |connection| {
+            let Some(user_id) = users::by_verified_email(connection, &email)? else { return Ok(()) };
+            let token = email_tokens::issue(connection, user_id, Purpose::ResetPassword, ttl)?;
+            let subject = format!("Reset your {name} password");
+            let body = format!(
+                "Someone (we hope you) asked to reset the password of your account on {name}.\n\n\
+                 To choose a new password, open this link within {minutes} minutes. It works once:\n\n{link}\n\n\
+                 If it wasn't you, ignore this letter: your password stays as it is.\n",
+                minutes = ttl.div_ceil(60),
+                link = link(&origin, "reset-password", &token),
+            );
+            let letter = NewLetter {
+                address: email.as_str(),
+                user_id: Some(user_id),
+                kind: "password_reset",
+                subject: &subject,
+                text_body: &body,
+                html_body: None,
+            };
+            mail::queue_unless_off(connection, configured, &[letter])
         })
         .await?;
-    let Some(token) = token else { return Ok(()) };
-    state.mailer.send(Letter {
-        to: email.as_str().to_owned(),
-        subject: format!("Reset your {} password", state.instance.current().name),
-        body: format!(
-            "Someone (we hope you) asked to reset the password of your account on {name}.\n\n\
-             To choose a new password, open this link within {minutes} minutes. It works once:\n\n{link}\n\n\
-             If it wasn't you, ignore this letter: your password stays as it is.\n",
-            name = state.instance.current().name,
-            minutes = ttl.div_ceil(60),
-            link = link(state, "reset-password", &token),
-        ),
-    });
+    state.mailer.wake();
     Ok(())
 }
 
@@ -170,6 +192,6 @@ pub async fn reset(
 /// A link to the web client's page for a token. The token travels in the
 /// fragment, which browsers never send to the server, so it stays out of
 /// every access log on the way.
-fn link(state: &AppState, page: &str, token: &Token) -> String {
-    format!("{}/{page}#token={}", state.public_origin, token.expose())
+fn link(public_origin: &str, page: &str, token: &Token) -> String {
+    format!("{public_origin}/{page}#token={}", token.expose())
 }

@@ -17,6 +17,7 @@ pub mod health;
 pub mod instance;
 pub mod live;
 pub mod member_admin;
+pub mod mail_preferences;
 pub mod members;
 pub mod metrics;
 pub mod moderation;
@@ -67,6 +68,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .service(web::resource("/sessions/current").route(web::delete().to(sessions::sign_out)))
                 .configure(blocks::configure)
                 .configure(email::configure)
+                .configure(mail_preferences::configure)
                 .configure(privacy::configure)
                 .configure(members::configure)
                 .configure(communities::configure)

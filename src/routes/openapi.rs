@@ -5,9 +5,9 @@ use utoipa::openapi::{Content, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    accounts, admin_settings, blocks, communities, community_admin, email, follows, instance, member_admin, members,
-    moderation, moderation_log, notifications, posts, privacy, reports, rooms, safety_settings, search, sessions,
-    setup, support, threads,
+    accounts, admin_settings, blocks, communities, community_admin, email, follows, instance, mail_preferences,
+    member_admin, members, moderation, moderation_log, notifications, posts, privacy, reports, rooms,
+    safety_settings, search, sessions, setup, support, threads,
 };
 
 #[derive(OpenApi)]
@@ -39,6 +39,9 @@ use super::{
         email::verify,
         email::request_reset,
         email::reset,
+        mail_preferences::show,
+        mail_preferences::change,
+        mail_preferences::unsubscribe_one_click,
         privacy::start_export,
         privacy::get_export,
         privacy::erase_self,

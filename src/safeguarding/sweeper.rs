@@ -1,5 +1,5 @@
 //! The background task every process runs for safeguarding alerts: it mails
-//! the leads of each new urgent item, delivers the webhook (trying again
+//! (through the mail outbox) the leads of each new urgent item, delivers the webhook (trying again
 //! with a growing wait), and tells the instance's admins of an urgent item
 //! nobody has claimed within `safeguarding_escalate_minutes`. Each piece of
 //! work is marked as taken in the statement that picks it, so with several
@@ -10,12 +10,14 @@ use std::time::Duration;
 
 use super::item_link;
 use super::webhook::{self, Payload};
+use crate::db::AnyConnection;
 use crate::db::communities as community_store;
+use crate::db::mail_outbox::NewLetter;
 use crate::db::safeguarding::{self as store, Delivery};
 use crate::domain::following::NotificationKind;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
-use crate::mail::Letter;
+use crate::mail;
 use crate::notify;
 use crate::state::AppState;
 
@@ -61,45 +63,66 @@ async fn sweep(state: &Arc<AppState>, client: &reqwest::Client) -> ApiResult<()>
     deliver_webhooks(state, client).await
 }
 
-/// Mails the leads of items raised since the last sweep: a link, nothing else.
+/// Mails the leads of items raised since the last sweep: a link, nothing
+/// else, queued in the transaction that takes the alerts.
 async fn mail_leads(state: &Arc<AppState>) -> ApiResult<()> {
-    let letters = state
+    let (origin, configured) = (state.public_origin.clone(), state.mailer.is_configured());
+    state
         .db
-        .write_unseen(|connection| {
-            let mut letters = Vec::new();
+        .write_unseen(move |connection| {
             for alerted in store::take_mail(connection)? {
                 let mut leads = store::leads_for(connection, alerted.community_id)?;
                 leads.retain(|lead| *lead != alerted.author_id);
-                for to in store::verified_emails(connection, &leads)? {
-                    letters.push((to, alerted.item_id));
-                }
+                let link = item_link(&origin, alerted.item_id);
+                let body = format!(
+                    "An urgent item is waiting for a safeguarding lead in the moderation queue.\n\n\
+                     Please open it and claim it: {link}\n"
+                );
+                let addresses = store::verified_emails(connection, &leads)?;
+                queue_letters(connection, configured, &addresses, ALERT_SUBJECT, &body)?;
             }
-            Ok(letters)
+            Ok(())
         })
         .await?;
-    for (to, item_id) in letters {
-        let link = item_link(&state.public_origin, item_id);
-        let body = format!(
-            "An urgent item is waiting for a safeguarding lead in the moderation queue.\n\n\
-             Please open it and claim it: {link}\n"
-        );
-        state.mailer.send(Letter { to, subject: ALERT_SUBJECT.to_owned(), body });
-    }
+    state.mailer.wake();
     Ok(())
+}
+
+/// Queues the same link-only letter to each address.
+fn queue_letters(
+    connection: &mut AnyConnection,
+    configured: bool,
+    addresses: &[String],
+    subject: &str,
+    body: &str,
+) -> ApiResult<()> {
+    let letters: Vec<NewLetter> = addresses
+        .iter()
+        .map(|address| NewLetter {
+            address,
+            user_id: None,
+            kind: "safeguarding",
+            subject,
+            text_body: body,
+            html_body: None,
+        })
+        .collect();
+    mail::queue_unless_off(connection, configured, &letters)
 }
 
 /// Tells the admins (inbox, live and mail) of urgent items nobody claimed in time.
 async fn escalate(state: &Arc<AppState>, before: i64) -> ApiResult<()> {
     let origin = state.hub.process_id;
-    let (note, letters) = state
+    let (link_origin, configured) = (state.public_origin.clone(), state.mailer.is_configured());
+    let minutes = state.settings.safeguarding_escalate_minutes;
+    let note = state
         .db
         .write_unseen(move |connection| {
             let taken = store::take_escalations(connection, before)?;
             if taken.is_empty() {
-                return Ok((None, Vec::new()));
+                return Ok(None);
             }
             let admins = store::admins(connection)?;
-            let mut letters = Vec::new();
             let mut told = Vec::new();
             for alerted in &taken {
                 let mut people = admins.clone();
@@ -111,25 +134,22 @@ async fn escalate(state: &Arc<AppState>, before: i64) -> ApiResult<()> {
                     alerted.item_id,
                     None,
                 )?;
-                let emails = store::verified_emails(connection, &people)?;
-                letters.extend(emails.into_iter().map(|to| (to, alerted.item_id)));
+                let link = item_link(&link_origin, alerted.item_id);
+                let body = format!(
+                    "An urgent item has waited {minutes} minutes in the moderation queue without anyone claiming it.\n\n\
+                     Please open it, or make sure a safeguarding lead has: {link}\n"
+                );
+                let addresses = store::verified_emails(connection, &people)?;
+                queue_letters(connection, configured, &addresses, ESCALATION_SUBJECT, &body)?;
                 told.extend(people);
             }
-            Ok((notify::announce(connection, told, origin)?, letters))
+            notify::announce(connection, told, origin)
         })
         .await?;
     if let Some(note) = &note {
         state.hub.deliver(note);
     }
-    let minutes = state.settings.safeguarding_escalate_minutes;
-    for (to, item_id) in letters {
-        let link = item_link(&state.public_origin, item_id);
-        let body = format!(
-            "An urgent item has waited {minutes} minutes in the moderation queue without anyone claiming it.\n\n\
-             Please open it, or make sure a safeguarding lead has: {link}\n"
-        );
-        state.mailer.send(Letter { to, subject: ESCALATION_SUBJECT.to_owned(), body });
-    }
+    state.mailer.wake();
     Ok(())
 }
 

@@ -28,6 +28,7 @@ mod instance_settings;
 mod join_requests;
 mod live_client;
 mod member_admin;
+mod mail;
 mod metrics;
 mod migrations;
 mod moderation;

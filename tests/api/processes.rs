@@ -18,8 +18,14 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     pub async fn start(database_url: &str) -> ServerProcess {
+        ServerProcess::start_with(database_url, &[]).await
+    }
+
+    /// Starts a process with these `KINDRED_*` settings besides.
+    pub async fn start_with(database_url: &str, settings: &[(&str, String)]) -> ServerProcess {
         let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("addr").port();
         let child = Command::new(env!("CARGO_BIN_EXE_kindred"))
+            .envs(settings.iter().map(|(name, value)| (*name, value.as_str())))
             .env("KINDRED_DATABASE_URL", database_url)
             .env("KINDRED_ADDR", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "warn")

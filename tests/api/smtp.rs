@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
 
 use crate::live_client::eventually;
 
@@ -27,24 +28,175 @@ impl Received {
     }
 }
 
+impl Received {
+    /// A header's value, unfolded and with RFC 2047 encoded words decoded.
+    pub fn header(&self, name: &str) -> Option<String> {
+        header_in(self.data.split("\n\n").next().unwrap_or_default(), name)
+    }
+
+    pub fn subject(&self) -> String {
+        self.header("Subject").unwrap_or_default()
+    }
+
+    /// The decoded text of each part (one for a single-part letter), with its content type.
+    pub fn parts(&self) -> Vec<(String, String)> {
+        let (head, body) = self.data.split_once("\n\n").unwrap_or((&self.data, ""));
+        let content_type = header_in(head, "Content-Type").unwrap_or_else(|| "text/plain".into());
+        let Some(boundary) = content_type.split("boundary=").nth(1).map(|b| b.trim_matches('"').to_owned()) else {
+            return vec![(content_type, decode(head, body))];
+        };
+        body.split(&format!("--{boundary}"))
+            .filter_map(|part| part.trim_start_matches('\n').split_once("\n\n"))
+            .filter_map(|(head, body)| Some((header_in(head, "Content-Type")?, decode(head, body))))
+            .collect()
+    }
+
+    /// The plain-text part, decoded.
+    pub fn text(&self) -> String {
+        self.part("text/plain")
+    }
+
+    /// The HTML part, decoded.
+    pub fn html(&self) -> String {
+        self.part("text/html")
+    }
+
+    fn part(&self, content_type: &str) -> String {
+        self.parts()
+            .into_iter()
+            .find(|(kind, _)| kind.starts_with(content_type))
+            .map(|(_, text)| text)
+            .unwrap_or_default()
+    }
+
+    /// Everything a reader could see: subject, text and HTML, decoded.
+    pub fn readable(&self) -> String {
+        format!("{}\n{}\n{}", self.subject(), self.text(), self.html())
+    }
+}
+
+fn header_in(head: &str, name: &str) -> Option<String> {
+    let prefix = format!("{}:", name.to_ascii_lowercase());
+    let mut lines = head.lines().peekable();
+    while let Some(line) = lines.next() {
+        if line.to_ascii_lowercase().starts_with(&prefix) {
+            let mut value = line[prefix.len()..].trim().to_owned();
+            while let Some(next) = lines.peek().filter(|next| next.starts_with([' ', '\t'])) {
+                value.push_str(next);
+                lines.next();
+            }
+            return Some(decode_words(&value));
+        }
+    }
+    None
+}
+
+/// Decodes RFC 2047 encoded words (`=?utf-8?b?...?=`, `=?utf-8?q?...?=`);
+/// the space between two encoded words is not part of the text.
+fn decode_words(value: &str) -> String {
+    let mut decoded = String::new();
+    let mut rest = value;
+    let mut after_word = false;
+    while let Some(start) = rest.find("=?") {
+        let Some(end) = rest[start + 2..].find("?=").map(|end| start + 2 + end) else { break };
+        let between = &rest[..start];
+        if !(after_word && between.trim().is_empty()) {
+            decoded.push_str(between);
+        }
+        let inner: Vec<&str> = rest[start + 2..end].splitn(3, '?').collect();
+        match inner.as_slice() {
+            [_, encoding, text] if encoding.eq_ignore_ascii_case("b") => decoded.push_str(&base64_text(text)),
+            [_, _, text] => decoded.push_str(&quoted_printable(&text.replace('_', " "))),
+            _ => {}
+        }
+        after_word = true;
+        rest = &rest[end + 2..];
+    }
+    decoded.push_str(rest);
+    decoded
+}
+
+fn decode(head: &str, body: &str) -> String {
+    let encoding = header_in(head, "Content-Transfer-Encoding").unwrap_or_default().to_ascii_lowercase();
+    match encoding.as_str() {
+        "base64" => base64_text(&body.split_whitespace().collect::<String>()),
+        "quoted-printable" => quoted_printable(&body.replace("=\n", "")),
+        _ => body.to_owned(),
+    }
+}
+
+fn base64_text(text: &str) -> String {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(text.trim()).unwrap_or_default();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+fn quoted_printable(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
+        match (bytes[i], hex) {
+            (b'=', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[derive(Clone)]
 pub struct SmtpSink {
     pub port: u16,
     letters: Arc<Mutex<Vec<Received>>>,
+    /// Closed: connections are accepted but not greeted until `open` (a
+    /// server that holds a sender between its claim and the letter going).
+    gate: watch::Sender<bool>,
 }
 
 impl SmtpSink {
     pub async fn start() -> SmtpSink {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port for the SMTP sink");
+        SmtpSink::start_on(0).await
+    }
+
+    /// A sink on `port` (0: any free one), e.g. a mail server coming back.
+    pub async fn start_on(port: u16) -> SmtpSink {
+        SmtpSink::start_gated(port, true).await
+    }
+
+    /// A sink that accepts connections but answers none until `open`.
+    pub async fn start_stalled() -> SmtpSink {
+        SmtpSink::start_gated(0, false).await
+    }
+
+    async fn start_gated(port: u16, open: bool) -> SmtpSink {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.expect("a port for the SMTP sink");
         let port = listener.local_addr().expect("an address").port();
         let letters = Arc::new(Mutex::new(Vec::new()));
-        let kept = letters.clone();
+        let gate = watch::Sender::new(open);
+        let (kept, opened) = (letters.clone(), gate.subscribe());
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve(stream, kept.clone()));
+                let (kept, mut opened) = (kept.clone(), opened.clone());
+                tokio::spawn(async move {
+                    if opened.wait_for(|open| *open).await.is_ok() {
+                        serve(stream, kept).await;
+                    }
+                });
             }
         });
-        SmtpSink { port, letters }
+        SmtpSink { port, letters, gate }
+    }
+
+    /// Lets held and new connections through.
+    pub fn open(&self) {
+        self.gate.send_replace(true);
     }
 
     /// The `smtp_url` that reaches this sink (plain SMTP on localhost).

@@ -18,6 +18,7 @@ import type {
   ItemDetail,
   LogEntry,
   LogPage,
+  MailPreferences,
   ModerationCommand,
   MyModeration,
   MyReport,
@@ -187,6 +188,11 @@ export const accountApi = {
   removeEmail: () => request<void>('DELETE', '/me/email'),
   verifyEmail: (token: string) => request<void>('POST', `/email-verifications/${at(token)}`),
   requestReset: (email: string) => request<void>('POST', '/password-resets', { email }),
+  mailPreferences: () => request<MailPreferences>('GET', '/me/mail-preferences'),
+  changeMailPreferences: (change: Partial<Omit<MailPreferences, 'kinds'>> & { kinds?: Partial<MailPreferences['kinds']> }) =>
+    request<MailPreferences>('PATCH', '/me/mail-preferences', change),
+  /** One-click unsubscribe from a letter's link: no session needed. */
+  unsubscribe: (token: string) => request<{ topic: string }>('POST', `/mail-unsubscribe/${at(token)}`),
   resetPassword: (token: string, password: string) =>
     request<void>('POST', `/password-resets/${at(token)}`, { password }),
 

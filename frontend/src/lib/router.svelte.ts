@@ -23,6 +23,8 @@ export type Route =
   | { page: 'search' }
   | { page: 'verify-email' }
   | { page: 'reset-password' }
+  /** Where a letter's "Stop these emails" link leads. */
+  | { page: 'unsubscribe' }
   /** The moderators' screens: the queue, one item, the log, filters and appeals. */
   | { page: 'moderation'; view: 'queue' | 'log' | 'filters' | 'appeals' | 'requests' }
   | { page: 'moderation-item'; id: number }
@@ -44,6 +46,7 @@ const SIMPLE: Record<string, Route> = {
   search: { page: 'search' },
   'verify-email': { page: 'verify-email' },
   'reset-password': { page: 'reset-password' },
+  unsubscribe: { page: 'unsubscribe' },
   moderation: { page: 'moderation', view: 'queue' },
   admin: { page: 'admin', view: 'settings' },
 };

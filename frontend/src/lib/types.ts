@@ -540,3 +540,24 @@ export interface SupportConversation {
   closed_at: string | null;
   messages: SupportMessage[];
 }
+
+/** How often a kind of news is mailed. */
+export type Cadence = 'immediately' | 'daily' | 'weekly' | 'never';
+
+/** The kinds of news a member chooses a cadence for. */
+export type MailKind = 'replies' | 'mentions' | 'watched' | 'moderation' | 'events';
+
+export interface MailPreferences {
+  kinds: Record<MailKind, Cadence>;
+  /** Whether letters name the community, thread, author and quote the post. */
+  include_details: boolean;
+  /** The member's time zone for digests; null: the instance's. */
+  time_zone: string | null;
+  instance_time_zone: string;
+  /** The local hour digests are sent at. */
+  digest_hour: number;
+  /** A daily count of the moderation queue (for moderators). */
+  moderator_digest: boolean;
+  /** Mail goes only to a confirmed address. */
+  email_verified: boolean;
+}
