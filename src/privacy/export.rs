@@ -21,7 +21,7 @@ use crate::error::ApiResult;
 type Section = fn(&mut AnyConnection, i64) -> ApiResult<Value>;
 
 /// The export's sections, in the order the document lists them.
-pub const SECTIONS: [(&str, Section); 16] = [
+pub const SECTIONS: [(&str, Section); 17] = [
     ("profile", profile),
     ("consents", consent_records),
     ("sessions", session_records),
@@ -38,6 +38,7 @@ pub const SECTIONS: [(&str, Section); 16] = [
     ("follows", follows_chosen),
     ("notifications", notifications_received),
     ("support_conversations", support_conversations),
+    ("mail_preferences", mail_choices),
 ];
 
 /// The whole document, as JSON text.
@@ -442,4 +443,17 @@ fn support_conversations(connection: &mut AnyConnection, user_id: i64) -> ApiRes
             })
             .collect(),
     ))
+}
+
+/// How the member chose to be mailed (what a member who never chose has, otherwise).
+fn mail_choices(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let chosen = crate::db::mail_preferences::of(connection, user_id)?;
+    let cadences: Map<String, Value> =
+        chosen.cadences.iter().map(|(kind, cadence)| (kind.as_str().to_owned(), json!(cadence.as_str()))).collect();
+    Ok(json!({
+        "cadences": cadences,
+        "include_details": chosen.include_details,
+        "time_zone": chosen.time_zone.as_ref().map(|zone| zone.as_str()),
+        "moderator_digest": chosen.moderator_digest,
+    }))
 }

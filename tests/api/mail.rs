@@ -399,3 +399,21 @@ async fn an_erased_members_waiting_mail_and_choices_are_forgotten() {
     cast.app.send(Method::DELETE, "/api/v1/me", Some(&cast.amy), Some(erase)).await.assert_status(204);
     assert_eq!(waiting(&mut connection), (0, 1), "only carol's choices are left");
 }
+
+#[tokio::test]
+async fn a_members_mail_choices_are_in_their_data_export() {
+    let cast = cast(|_| {}).await;
+    preferences(
+        &cast.app,
+        &cast.amy,
+        json!({ "kinds": { "replies": "weekly" }, "time_zone": "Europe/London", "include_details": true }),
+    )
+    .await;
+    cast.app.post("/api/v1/me/export", Some(&cast.amy), json!({})).await.assert_status(202);
+    let document = crate::erasure::download(&cast.app, &cast.amy).await;
+    let chosen = &document["mail_preferences"];
+    assert_eq!(chosen["cadences"]["replies"], "weekly", "{document}");
+    assert_eq!(chosen["cadences"]["mentions"], "immediately");
+    assert_eq!(chosen["time_zone"], "Europe/London");
+    assert_eq!(chosen["include_details"], true);
+}
