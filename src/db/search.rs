@@ -2,7 +2,7 @@
 //! generated `tsvector` columns with ts_rank on PostgreSQL. Both find the
 //! same things (every term of the parsed query, only visible undeleted
 //! content, only in the communities given, which the index itself narrows
-//! to) and order them the same way:
+//! to when they are few) and order them the same way:
 //! best match first, then newest. Snippets are made from the matched text
 //! by `SearchQuery::snippet`, the same on both.
 
@@ -20,6 +20,9 @@ use crate::error::ApiResult;
 pub struct Scope {
     /// Communities the reader may read (and asked for); never empty.
     pub communities: Vec<i64>,
+    /// How many communities the instance has, so the search can tell
+    /// whether narrowing inside the index pays (see `NARROW_SHARE`).
+    pub of_communities: usize,
     pub author: Option<i64>,
     /// Authors a block hides from the reader.
     pub hidden_authors: Vec<i64>,
@@ -70,10 +73,10 @@ struct Dialect {
     threads: Part,
     posts: Part,
     messages: Part,
-    /// What `{match}` in a part stands for: the searched words (bound
-    /// first) AND one of the reader's communities (bound fourth), both
-    /// matched by the full-text index itself.
-    matched: &'static str,
+    /// What `{match}` in a part stands for: the searched words (bound first).
+    words: &'static str,
+    /// The same, AND one of these communities, matched by the index itself.
+    words_in: fn(&[i64]) -> String,
     page: &'static str,
 }
 
@@ -101,7 +104,11 @@ const SQLITE: Dialect = Dialect {
                  JOIN rooms r ON r.id = m.room_id WHERE messages_search MATCH {match}",
         newest_first: "messages_search.rowid",
     },
-    matched: "('words : (' || ?1 || ') AND community : (' || ?4 || ')')",
+    words: "('words : (' || ?1 || ')')",
+    words_in: |communities| {
+        let tokens: Vec<String> = communities.iter().map(|id| format!("c{id}")).collect();
+        format!("('words : (' || ?1 || ') AND community : ({})')", tokens.join(" OR "))
+    },
     page: "LIMIT ?2 OFFSET ?3",
 };
 
@@ -129,7 +136,11 @@ const POSTGRES: Dialect = Dialect {
                  WHERE m.search_vector @@ {match}",
         newest_first: "m.id",
     },
-    matched: "(to_tsquery('simple', $1) && $4::tsquery)",
+    words: "to_tsquery('simple', $1)",
+    words_in: |communities| {
+        let lexemes: Vec<String> = communities.iter().map(|id| format!("''_c{id}''")).collect();
+        format!("(to_tsquery('simple', $1) && '{}'::tsquery)", lexemes.join(" | "))
+    },
     page: "LIMIT $2 OFFSET $3",
 };
 
@@ -150,14 +161,21 @@ fn narrowed(scope: &Scope, community: &str, author: &str) -> String {
     sql
 }
 
-/// A part's newest `RANKED_MATCHES` matches that pass `conditions`.
-fn newest(dialect: &Dialect, part: &Part, conditions: &str, name: &str) -> String {
+/// A part's newest `RANKED_MATCHES` matches of `matched` that pass `conditions`.
+fn newest(part: &Part, matched: &str, conditions: &str, name: &str) -> String {
     format!(
         "SELECT * FROM ({}{conditions} ORDER BY {} DESC LIMIT {RANKED_MATCHES}) {name}",
-        part.select.replace("{match}", dialect.matched),
+        part.select.replace("{match}", matched),
         part.newest_first
     )
 }
+
+/// Readers of at most this share of the instance's communities have the
+/// index narrow to theirs: then most uses of a word are elsewhere, and
+/// skipping them inside the index is cheaper than reading and refusing
+/// them; for a reader of more, matching one of many communities costs
+/// more than it saves.
+const NARROW_SHARE: f64 = 0.5;
 
 /// Leaves out a post (`{post}`: its alias) that screened as a crisis.
 const WITHOUT_CRISIS: &str = " AND NOT EXISTS (SELECT 1 FROM crisis_posts c WHERE c.post_id = {post}.id)";
@@ -185,13 +203,15 @@ fn statement(dialect: &Dialect, scope: &Scope) -> String {
         " AND m.moderation_state = 'visible' AND m.deleted_at IS NULL{message_crisis}{}",
         narrowed(scope, "r.community_id", "m.author_id")
     );
+    let narrow = scope.communities.len() as f64 <= NARROW_SHARE * scope.of_communities as f64;
+    let matched = if narrow { (dialect.words_in)(&scope.communities) } else { dialect.words.to_owned() };
     format!(
         "SELECT kind, id, thread_id, room_id, community_id, author_id, created_at, score FROM \
          ({} UNION ALL {} UNION ALL {}) hits \
          ORDER BY score DESC, created_at DESC, kind, id DESC {}",
-        newest(dialect, &dialect.threads, &threads, "found_threads"),
-        newest(dialect, &dialect.posts, &posts, "found_posts"),
-        newest(dialect, &dialect.messages, &messages, "found_messages"),
+        newest(&dialect.threads, &matched, &threads, "found_threads"),
+        newest(&dialect.posts, &matched, &posts, "found_posts"),
+        newest(&dialect.messages, &matched, &messages, "found_messages"),
         dialect.page
     )
 }
@@ -207,22 +227,14 @@ pub fn search(
     if scope.communities.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = scope.communities.iter();
-    let (sql, text, communities) = match connection {
-        AnyConnection::Sqlite(_) => {
-            let tokens: Vec<String> = ids.map(|id| format!("c{id}")).collect();
-            (statement(&SQLITE, scope), query.fts5(), tokens.join(" OR "))
-        }
-        AnyConnection::Postgres(_) => {
-            let lexemes: Vec<String> = ids.map(|id| format!("'_c{id}'")).collect();
-            (statement(&POSTGRES, scope), query.tsquery(), lexemes.join(" | "))
-        }
+    let (sql, text) = match connection {
+        AnyConnection::Sqlite(_) => (statement(&SQLITE, scope), query.fts5()),
+        AnyConnection::Postgres(_) => (statement(&POSTGRES, scope), query.tsquery()),
     };
     Ok(diesel::sql_query(sql)
         .bind::<Text, _>(text)
         .bind::<BigInt, _>(limit)
         .bind::<BigInt, _>(offset)
-        .bind::<Text, _>(communities)
         .load::<Hit>(connection)?)
 }
 

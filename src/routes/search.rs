@@ -132,6 +132,8 @@ fn scope_for(
     community: Option<&str>,
     author: Option<&str>,
 ) -> ApiResult<Scope> {
+    let all = community_store::all(connection)?;
+    let of_communities = all.len();
     let communities = match community {
         Some(slug) => vec![community_store::readable_by_slug(connection, slug, reader)?.0.id],
         None => {
@@ -141,7 +143,7 @@ fn scope_for(
             };
             let is_admin = reader.is_some_and(|member| member.is_admin);
             let mut readable = Vec::new();
-            for row in community_store::all(connection)? {
+            for row in all {
                 let standing = Standing { is_admin, role: roles.get(&row.id).copied() };
                 if policy::search_in(row.visibility()?, standing) {
                     readable.push(row.id);
@@ -158,6 +160,7 @@ fn scope_for(
             None => {
                 return Ok(Scope {
                     communities: Vec::new(),
+                    of_communities,
                     author: None,
                     hidden_authors: Vec::new(),
                     without_crisis: false,
@@ -170,7 +173,7 @@ fn scope_for(
         Some(member) => blocks::hidden_from(connection, member.user_id)?.into_iter().collect(),
         None => Vec::new(),
     };
-    Ok(Scope { communities, author, hidden_authors, without_crisis: false })
+    Ok(Scope { communities, of_communities, author, hidden_authors, without_crisis: false })
 }
 
 fn result(connection: &mut AnyConnection, hit: Hit, snippet_html: String) -> ApiResult<SearchResult> {
