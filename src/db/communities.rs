@@ -108,6 +108,12 @@ pub fn all(connection: &mut AnyConnection) -> ApiResult<Vec<CommunityRow>> {
     Ok(communities::table.order(communities::name.asc()).load::<CommunityRow>(connection)?)
 }
 
+/// How many communities the instance has.
+pub fn count(connection: &mut AnyConnection) -> ApiResult<usize> {
+    let count: i64 = communities::table.count().get_result(connection)?;
+    Ok(usize::try_from(count).unwrap_or(0))
+}
+
 /// Member counts for the given communities.
 pub fn member_counts(connection: &mut AnyConnection, ids: &[i64]) -> ApiResult<HashMap<i64, i64>> {
     let rows: Vec<(i64, i64)> = community_members::table

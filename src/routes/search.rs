@@ -132,11 +132,14 @@ fn scope_for(
     community: Option<&str>,
     author: Option<&str>,
 ) -> ApiResult<Scope> {
-    let all = community_store::all(connection)?;
-    let of_communities = all.len();
-    let communities = match community {
-        Some(slug) => vec![community_store::readable_by_slug(connection, slug, reader)?.0.id],
+    let (communities, of_communities) = match community {
+        Some(slug) => (
+            vec![community_store::readable_by_slug(connection, slug, reader)?.0.id],
+            community_store::count(connection)?,
+        ),
         None => {
+            let all = community_store::all(connection)?;
+            let of_communities = all.len();
             let roles = match reader {
                 Some(member) => community_store::roles_of(connection, member.user_id)?,
                 None => Default::default(),
@@ -149,7 +152,7 @@ fn scope_for(
                     readable.push(row.id);
                 }
             }
-            readable
+            (readable, of_communities)
         }
     };
     let author = match author {
