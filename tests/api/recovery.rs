@@ -26,9 +26,9 @@ async fn health_status(api: &Api) -> u16 {
     api.client.get(api.url("/healthz")).send().await.map(|response| response.status().as_u16()).unwrap_or(0)
 }
 
-#[tokio::test]
-#[ignore = "needs PostgreSQL: .ci/run sets KINDRED_TEST_POSTGRES_URL and runs it with --include-ignored"]
-async fn writes_and_health_return_within_seconds_after_postgres_ends_every_connection_under_load() {
+/// A server on a fresh PostgreSQL database with amy, who may post freely,
+/// and a thread of hers in a public community.
+async fn amy_in_a_thread() -> (crate::helpers::TestApp, Account, i64) {
     assert!(postgres_admin_url().is_some(), "set KINDRED_TEST_POSTGRES_URL to run this test");
     let app = spawn_app_with(|settings| settings.new_member_posts_per_hour = 100_000).await;
     let admin = app.admin("admin").await;
@@ -36,6 +36,13 @@ async fn writes_and_health_return_within_seconds_after_postgres_ends_every_conne
     let amy = app.register("amy").await;
     app.join(&amy, "copd").await.assert_status(200);
     let (thread, _) = app.thread(&amy, "copd", "Blips", "Writers keep writing.").await;
+    (app, amy, thread)
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: .ci/run sets KINDRED_TEST_POSTGRES_URL and runs it with --include-ignored"]
+async fn writes_and_health_return_within_seconds_after_postgres_ends_every_connection_under_load() {
+    let (app, amy, thread) = amy_in_a_thread().await;
 
     // Four writers and a reader keep every pooled connection busy.
     let api = Arc::new(app.api.clone());
@@ -91,13 +98,7 @@ async fn writes_and_health_return_within_seconds_after_postgres_ends_every_conne
 #[tokio::test]
 #[ignore = "needs PostgreSQL: .ci/run sets KINDRED_TEST_POSTGRES_URL and runs it with --include-ignored"]
 async fn after_postgres_ends_idle_connections_at_most_one_request_fails() {
-    assert!(postgres_admin_url().is_some(), "set KINDRED_TEST_POSTGRES_URL to run this test");
-    let app = spawn_app_with(|settings| settings.new_member_posts_per_hour = 100_000).await;
-    let admin = app.admin("admin").await;
-    app.community(&admin, "copd", "public").await;
-    let amy = app.register("amy").await;
-    app.join(&amy, "copd").await.assert_status(200);
-    let (thread, _) = app.thread(&amy, "copd", "Quiet", "A quiet evening.").await;
+    let (app, amy, thread) = amy_in_a_thread().await;
     // Several connections in the pool, then a quiet spell in which the database restarts.
     let page = format!("/api/v1/threads/{thread}");
     let reads: Vec<_> = (0..8).map(|_| app.get(&page, Some(&amy))).collect();
