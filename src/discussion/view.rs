@@ -12,7 +12,7 @@ use crate::domain::discussion::{ContentWarning, ReactionKind};
 use crate::domain::moderation::ContentState;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
-use crate::safety::writing::Support;
+use crate::views::support::Support;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuthorView {

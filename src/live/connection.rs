@@ -32,7 +32,7 @@ use crate::domain::discussion::render;
 use crate::domain::moderation::ContentState;
 use crate::error::{ApiError, ApiResult};
 use crate::policy;
-use crate::routes::notifications;
+use crate::views::notification;
 use crate::state::AppState;
 
 /// Messages sent on joining a room without `after`.
@@ -276,7 +276,7 @@ impl Connection {
     /// Sends the member's newest notification and unread count.
     async fn notified(&mut self) -> Result<(), Ending> {
         let user_id = self.member.user_id;
-        let latest = self.state.db.read(move |connection| notifications::latest(connection, user_id)).await;
+        let latest = self.state.db.read(move |connection| notification::latest(connection, user_id)).await;
         match latest {
             Ok(Some((notification, unread_count))) => {
                 self.send(&ServerFrame::Notification { notification: &notification, unread_count })

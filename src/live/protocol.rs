@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::chat::MessageListing;
 use crate::domain::time::Timestamp;
-use crate::routes::notifications::NotificationView;
-use crate::safety::writing::Support;
+use crate::views::notification::NotificationView;
+use crate::views::support::Support;
 
 #[derive(Debug, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]

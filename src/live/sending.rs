@@ -15,7 +15,8 @@ use crate::error::ApiResult;
 use crate::notify;
 use crate::policy;
 use crate::safeguarding::Raised;
-use crate::safety::writing::{self, Support, Writing};
+use crate::safety::writing::{self, Writing};
+use crate::views::support::Support;
 use crate::state::AppState;
 
 /// A stored message, and what its author must be told.

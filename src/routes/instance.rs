@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use crate::domain::discussion::ReactionKind;
 use crate::domain::instance::Joining;
-use crate::safety::writing::Support;
+use crate::views::support::Support;
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]

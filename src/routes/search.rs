@@ -8,7 +8,7 @@ use actix_web::web;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::notifications::{RoomRef, ThreadRef};
+use crate::views::notification::{RoomRef, ThreadRef};
 use crate::auth::{Member, Viewer};
 use crate::db::communities as community_store;
 use crate::db::search::{self, Hit, Scope};

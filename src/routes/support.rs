@@ -23,7 +23,7 @@ use crate::error::ApiResult;
 use crate::notify;
 use crate::policy;
 use crate::safeguarding::{Raised, Risk};
-use crate::safety::writing::Support;
+use crate::views::support::Support;
 use crate::state::AppState;
 
 /// Messages a conversation shows at most (the latest).

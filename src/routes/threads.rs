@@ -22,7 +22,8 @@ use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::pages::{Lookup, Page, PageKey};
 use crate::policy;
-use crate::safety::writing::{self, Support};
+use crate::safety::writing;
+use crate::views::support::Support;
 use crate::state::AppState;
 
 pub fn configure(config: &mut web::ServiceConfig) {

@@ -2,9 +2,6 @@
 //! that stores it, in one order for both: sanctions, rate limits, then
 //! screening; and, once it is stored, the queue item screening asked for.
 
-use serde::Serialize;
-use utoipa::ToSchema;
-
 use super::participation::{self, Place};
 use super::screening::{self, Screened, Writer};
 use super::{Safety, limits};
@@ -17,6 +14,7 @@ use crate::error::ApiResult;
 use crate::policy::{Authority, Standing};
 use crate::safeguarding::{self, Raised, Risk};
 use crate::state::AppState;
+use crate::views::support::{HelplineView, Support};
 use moderation::crisis::RiskLevel;
 
 /// What a member is writing.
@@ -81,35 +79,6 @@ pub fn queue_if_asked(
     }
     let Some(pressure) = screened.queue.clone() else { return Ok(None) };
     safeguarding::raise(connection, state, subject, pressure, Risk::of(screened.crisis)).map(Some)
-}
-
-/// Shown to an author whose text suggests they may be at risk.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Support {
-    pub message: &'static str,
-    pub helplines: Vec<HelplineView>,
-    /// On a crisis post or message: whether a trained person (a safeguarding
-    /// lead for the community or the instance) has been told of it now.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub alerted: Option<bool>,
-    /// On a crisis post or message: what happens next, in words for its author.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub what_happens_next: Option<&'static str>,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct HelplineView {
-    pub name: String,
-    pub phone: Option<String>,
-    /// How to reach it by text message.
-    pub text: Option<String>,
-    pub hours: String,
-    pub url: String,
-    pub description: String,
-    /// A `tel:` link that calls `phone`.
-    pub phone_link: Option<String>,
-    /// An `sms:` link that starts the text message `text` describes.
-    pub text_link: Option<String>,
 }
 
 pub const SUPPORT_MESSAGE: &str = "It sounds like things may be really hard right now. You don't have to face this \
