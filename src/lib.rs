@@ -6,6 +6,7 @@ pub mod admin;
 pub mod auth;
 pub mod brand;
 pub mod config;
+pub mod consultation;
 pub mod db;
 pub mod discussion;
 pub mod domain;

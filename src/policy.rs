@@ -341,6 +341,36 @@ pub fn erase_account(member: &Member) -> Result<(), ApiError> {
     if member.is_admin { Ok(()) } else { Err(ApiError::forbidden("Only an instance admin can erase an account.")) }
 }
 
+/// Speaking for the hosting organisation (opening a consultation, publishing
+/// responses to its answers): the instance's admins.
+pub fn speak_for_institution(member: &Member) -> Result<(), ApiError> {
+    if member.is_admin {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Only the organisation that runs this instance can do that."))
+    }
+}
+
+/// Supporting an answer in a consultation: whoever may react to it, but
+/// never to their own answer.
+pub fn support_answer(visibility: Visibility, standing: Standing, blocked: bool, own: bool) -> Result<(), ApiError> {
+    react(visibility, standing, blocked)?;
+    if own {
+        return Err(ApiError::forbidden_because("own_answer", "You can't support your own answer."));
+    }
+    Ok(())
+}
+
+/// Exporting a consultation's answers and responses for board papers: the
+/// organisation (admins) and the community's moderators.
+pub fn export_consultation(standing: Standing) -> Result<(), ApiError> {
+    if standing.is_moderator() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Only the organisation and this community's moderators can export a consultation."))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

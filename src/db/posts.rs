@@ -186,6 +186,28 @@ pub fn page(
     limit: i64,
     reader: Reader,
 ) -> ApiResult<Vec<PostListing>> {
+    listed(connection, thread_id, after_path, None, limit, reader)
+}
+
+/// Up to `limit` direct replies to a thread's first post (a consultation's
+/// answers), oldest first, listed as [`page`] lists them.
+pub fn replies_to_first(
+    connection: &mut AnyConnection,
+    thread_id: i64,
+    limit: i64,
+    reader: Reader,
+) -> ApiResult<Vec<PostListing>> {
+    listed(connection, thread_id, None, Some(1), limit, reader)
+}
+
+fn listed(
+    connection: &mut AnyConnection,
+    thread_id: i64,
+    after_path: Option<String>,
+    depth: Option<i32>,
+    limit: i64,
+    reader: Reader,
+) -> ApiResult<Vec<PostListing>> {
     let mut query = posts::table
         .inner_join(users::table)
         .filter(posts::thread_id.eq(thread_id))
@@ -195,6 +217,9 @@ pub fn page(
         .into_boxed();
     if let Some(path) = after_path {
         query = query.filter(posts::tree_path.gt(path));
+    }
+    if let Some(depth) = depth {
+        query = query.filter(posts::depth.eq(depth));
     }
     if !reader.moderates {
         let held = ContentState::Held.as_str();

@@ -606,3 +606,42 @@ diesel::table! {
     }
 }
 diesel::joinable!(mail_preferences -> users (user_id));
+
+diesel::table! {
+    consultations (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        thread_id -> BigInt,
+        author_id -> BigInt,
+        closes_at -> BigInt,
+        respond_by -> BigInt,
+        support_threshold -> Integer,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    consultation_supports (post_id, user_id) {
+        post_id -> BigInt,
+        user_id -> BigInt,
+        consultation_id -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    consultation_responses (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        post_id -> BigInt,
+        author_id -> BigInt,
+        status -> Text,
+        body -> Text,
+        body_html -> Text,
+        created_at -> BigInt,
+    }
+}
+diesel::joinable!(consultations -> threads (thread_id));
+diesel::joinable!(consultation_responses -> users (author_id));
+diesel::allow_tables_to_appear_in_same_query!(consultations, threads);
+diesel::allow_tables_to_appear_in_same_query!(consultation_responses, users);

@@ -6,4 +6,5 @@ pub mod context;
 pub mod draft;
 pub mod reply;
 pub mod screen;
+pub mod start;
 pub mod view;

@@ -40,6 +40,7 @@ pub async fn store_reply(
             if thread.locked_at.is_some() && !reader.moderates {
                 return Err(ApiError::conflict("thread_locked", "This thread is locked, so it can't be replied to."));
             }
+            crate::consultation::refuse_replies_after_closing(connection, thread_id)?;
             let parent = match parent_id {
                 Some(parent_id) => post_store::by_id(connection, parent_id)?,
                 None => post_store::first_of(connection, thread_id)?,

@@ -47,6 +47,9 @@ pub enum NotificationKind {
     JoinRequest,
     /// A moderator accepted or refused the member's request to join.
     JoinDecided,
+    /// The organisation responded to a consultation answer the member wrote
+    /// or supported, grouped per consultation.
+    ConsultationResponse,
 }
 
 text_enum!(NotificationKind {
@@ -60,6 +63,7 @@ text_enum!(NotificationKind {
     SupportMessage => "support_message",
     JoinRequest => "join_request",
     JoinDecided => "join_decided",
+    ConsultationResponse => "consultation_response",
 });
 
 /// The most mentions in one text that notify anyone; the rest are just text.

@@ -44,7 +44,7 @@ impl MailKind {
     /// are not mailed by preference.
     pub fn of(kind: NotificationKind) -> Option<MailKind> {
         match kind {
-            NotificationKind::Reply => Some(MailKind::Replies),
+            NotificationKind::Reply | NotificationKind::ConsultationResponse => Some(MailKind::Replies),
             NotificationKind::Mention => Some(MailKind::Mentions),
             NotificationKind::NewPost => Some(MailKind::Watched),
             NotificationKind::Moderation
@@ -60,7 +60,7 @@ impl MailKind {
     /// The notifications of this kind.
     pub fn notification_kinds(self) -> &'static [NotificationKind] {
         match self {
-            MailKind::Replies => &[NotificationKind::Reply],
+            MailKind::Replies => &[NotificationKind::Reply, NotificationKind::ConsultationResponse],
             MailKind::Mentions => &[NotificationKind::Mention],
             MailKind::Watched => &[NotificationKind::NewPost],
             MailKind::Moderation => &[

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod chat;
 pub mod community;
+pub mod consultation;
 pub mod device;
 pub mod discussion;
 pub mod following;

@@ -18,6 +18,12 @@ impl Timestamp {
         Self(self.0.saturating_add((seconds as i64).saturating_mul(1000)))
     }
 
+    /// Reads an RFC 3339 moment ("2027-03-31T17:00:00Z", any offset).
+    pub fn parse_rfc3339(text: &str) -> Option<Self> {
+        let moment = OffsetDateTime::parse(text, &Rfc3339).ok()?;
+        i64::try_from(moment.unix_timestamp_nanos() / 1_000_000).ok().map(Self)
+    }
+
     pub fn to_rfc3339(self) -> String {
         OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.0) * 1_000_000)
             .ok()

@@ -200,7 +200,9 @@ fn details_of(
         Some(actor_id) => Some(users::names_of(connection, actor_id)?.1),
         None => None,
     };
-    let excerpt = if notification.thread_id.is_some() && notification.kind()? != NotificationKind::NewPost {
+    // Replies and mentions name the post they are about; other news names no post.
+    let about_a_post = matches!(notification.kind()?, NotificationKind::Reply | NotificationKind::Mention);
+    let excerpt = if notification.thread_id.is_some() && about_a_post {
         posts::by_ids(connection, &[notification.subject_id])?
             .into_iter()
             .find(|post| post.deleted_at.is_none())

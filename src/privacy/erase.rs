@@ -113,9 +113,10 @@ fn memberships(connection: &mut AnyConnection, user_id: i64) -> ApiResult<()> {
     Ok(())
 }
 
+/// Reactions and consultation supports: the counts others see fall with them.
 fn reactions(connection: &mut AnyConnection, user_id: i64) -> ApiResult<()> {
     diesel::delete(post_reactions::table.filter(post_reactions::user_id.eq(user_id))).execute(connection)?;
-    Ok(())
+    crate::db::consultations::forget_supports(connection, user_id)
 }
 
 /// Anonymised content stays as written, under the former-member name. Removed

@@ -21,7 +21,7 @@ use crate::error::ApiResult;
 type Section = fn(&mut AnyConnection, i64) -> ApiResult<Value>;
 
 /// The export's sections, in the order the document lists them.
-pub const SECTIONS: [(&str, Section); 17] = [
+pub const SECTIONS: [(&str, Section); 18] = [
     ("profile", profile),
     ("consents", consent_records),
     ("sessions", session_records),
@@ -39,6 +39,7 @@ pub const SECTIONS: [(&str, Section); 17] = [
     ("notifications", notifications_received),
     ("support_conversations", support_conversations),
     ("mail_preferences", mail_choices),
+    ("consultation_supports", consultation_supports),
 ];
 
 /// The whole document, as JSON text.
@@ -456,4 +457,17 @@ fn mail_choices(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value
         "time_zone": chosen.time_zone.as_ref().map(|zone| zone.as_str()),
         "moderator_digest": chosen.moderator_digest,
     }))
+}
+
+/// The consultation answers the member supports (their own answers are posts, above).
+fn consultation_supports(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let given = crate::db::consultations::supports_given(connection, user_id)?;
+    Ok(Value::Array(
+        given
+            .into_iter()
+            .map(|(consultation_id, post_id, created_at)| {
+                json!({ "consultation_id": consultation_id, "answer_post_id": post_id, "supported_at": at(created_at) })
+            })
+            .collect(),
+    ))
 }

@@ -10,6 +10,7 @@ pub mod blocks;
 pub mod client;
 pub mod communities;
 pub mod community_admin;
+pub mod consultations;
 pub mod email;
 pub mod errors;
 pub mod follows;
@@ -73,6 +74,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .configure(members::configure)
                 .configure(communities::configure)
                 .configure(threads::configure)
+                .configure(consultations::configure)
                 .service(web::resource("/live").route(web::get().to(live::upgrade)))
                 .configure(posts::configure)
                 .configure(rooms::configure)

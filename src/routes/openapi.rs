@@ -5,7 +5,7 @@ use utoipa::openapi::{Content, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    accounts, admin_settings, blocks, communities, community_admin, email, follows, instance, mail_preferences,
+    accounts, admin_settings, blocks, communities, community_admin, consultations, email, follows, instance, mail_preferences,
     member_admin, members, moderation, moderation_log, notifications, posts, privacy, reports, rooms, safety_settings,
     search, sessions, setup, support, threads,
 };
@@ -96,6 +96,13 @@ use super::{
         safety_settings::appoint_community_lead,
         safety_settings::stand_down_community_lead,
         safety_settings::community_leads,
+        consultations::open,
+        consultations::list,
+        consultations::show,
+        consultations::support,
+        consultations::withdraw_support,
+        consultations::respond,
+        consultations::export,
         support::open,
         support::list,
         support::show,

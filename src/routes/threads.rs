@@ -10,19 +10,17 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{Member, Viewer};
 use crate::db::communities as community_store;
 use crate::db::posts::{self as post_store, PATH_SEGMENT_LEN};
-use crate::db::queue::ItemSubject;
 use crate::db::threads::{self as thread_store, ListCursor, ThreadListing};
 use crate::discussion::context::{reader_of, thread_in_context};
 use crate::discussion::draft::PostDraft;
-use crate::discussion::reply::{published, store_reply};
-use crate::discussion::screen::screen_thread;
+use crate::discussion::reply::store_reply;
+use crate::discussion::start::{Started, start_thread};
 use crate::discussion::view::{AuthorView, PostView, post_views};
 use crate::domain::discussion::{ContentWarning, parse_title};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::pages::{Lookup, Page, PageKey};
 use crate::policy;
-use crate::safety::writing;
 use crate::views::support::Support;
 use crate::state::AppState;
 
@@ -197,18 +195,12 @@ pub async fn create(
     let content = PostDraft { body, content_warning }.parse()?;
     let author = member.clone();
     let shared = state.clone();
-    let (thread_id, support, raised) = state
+    let Started { thread_id, support, raised } = state
         .write_thread(move |connection| {
             let (community, standing) = community_store::readable_by_slug(connection, &slug, Some(&author))?;
             policy::post(community.visibility()?, standing)?;
-            let (title, content, screened) =
-                screen_thread(connection, &shared, &author, community.id, standing, title, content)?;
-            let state = content.state;
-            let (thread_id, post_id) = thread_store::create(connection, community.id, author.user_id, title, content)?;
-            let subject = ItemSubject::post(post_id, community.id, author.user_id);
-            let raised = writing::queue_if_asked(connection, &shared, &screened, subject)?;
-            published(connection, author.user_id, thread_id, post_id, state)?;
-            Ok((thread_id, (thread_id, shared.safety.support_for(&screened, raised.as_ref()), raised)))
+            let started = start_thread(connection, &shared, &author, community.id, standing, title, content)?;
+            Ok((started.thread_id, started))
         })
         .await?;
     state.deliver_alert(raised);

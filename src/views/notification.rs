@@ -41,6 +41,9 @@ pub struct NotificationView {
     /// The private support conversation (`/api/v1/support-conversations/{id}`).
     #[serde(skip_serializing_if = "Option::is_none")]
     conversation_id: Option<i64>,
+    /// The consultation (`/api/v1/consultations/{id}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consultation_id: Option<i64>,
     /// The urgent moderation queue item (`/api/v1/moderation/items/{id}`).
     #[serde(skip_serializing_if = "Option::is_none")]
     item_id: Option<i64>,
@@ -82,6 +85,7 @@ pub fn of(connection: &mut AnyConnection, row: NotificationRow) -> ApiResult<Not
     let mut ids = (None, None, None, None);
     let mut item = None;
     let mut conversation_id = None;
+    let mut consultation_id = None;
     let mut joining = None;
     let summary = match kind {
         NotificationKind::Reply if count == 1 => format!("{name} replied to you in {at}."),
@@ -126,6 +130,14 @@ pub fn of(connection: &mut AnyConnection, row: NotificationRow) -> ApiResult<Not
             joining = Some(community.slug);
             summary
         }
+        NotificationKind::ConsultationResponse => {
+            consultation_id = Some(subject);
+            if count == 1 {
+                format!("The organisation responded to an answer you wrote or supported in {at}.")
+            } else {
+                format!("{count} responses to answers you wrote or supported in {at}.")
+            }
+        }
         NotificationKind::JoinDecided => {
             let (slug, community, accepted, message) = communities::join_decision(connection, subject)?;
             joining = Some(slug);
@@ -160,6 +172,7 @@ pub fn of(connection: &mut AnyConnection, row: NotificationRow) -> ApiResult<Not
         report_id: ids.3,
         item_id: item.map(|item| item.id),
         conversation_id,
+        consultation_id,
         actor,
         created_at: Timestamp(row.created_at),
         updated_at: Timestamp(row.updated_at),

@@ -246,6 +246,18 @@ impl Api {
         Account { token: reply.assert_status(200)["token"].as_str().expect("token").into() }
     }
 
+    /// An admin who has accepted the guidelines and the health-data consent,
+    /// so may post like a member.
+    pub async fn posting_admin(&self, username: &str) -> Account {
+        let admin = self.admin(username).await;
+        let version = self.guidelines_version().await;
+        for kind in ["guidelines", "health_data"] {
+            let consent = json!({ "kind": kind, "version": version });
+            self.post("/api/v1/me/consents", Some(&admin), consent).await.assert_status(201);
+        }
+        admin
+    }
+
     /// Stores a visible reply to the thread's first post as `author` would,
     /// straight into the database: no request, no notifications, no limits.
     pub fn store_reply(&self, connection: &mut AnyConnection, thread: i64, author: &str, text: &str) -> i64 {

@@ -12,6 +12,7 @@ mod client;
 mod communities;
 mod community_admin;
 mod configuration;
+mod consultations;
 mod content_limits;
 mod contract;
 mod crisis_author;
