@@ -57,6 +57,9 @@ struct Place {
     warn_log: i64,
     appeal: i64,
     filter: i64,
+    /// A consultation the organisation opened, and Ava's answer in it.
+    consultation: i64,
+    answer: i64,
 }
 
 struct World {
@@ -127,6 +130,18 @@ async fn furnish(app: &TestApp, admin: &Account, moss: &Account, ava: &Account, 
     let item = items.iter().find(|item| item["subject_id"] == reply).expect("the report's item")["id"].as_i64();
     let filter = json!({ "community": slug, "term": format!("walrus{slug}"), "action": "flag" });
     let filter = app.post("/api/v1/moderation/filters", Some(moss), filter).await;
+    let in_a_day = kindred::domain::time::Timestamp::now().plus_seconds(24 * 3600);
+    let consultation = json!({
+        "question": "What would help?",
+        "background": "We are asking.",
+        "closes_at": in_a_day.to_rfc3339(),
+        "respond_by": in_a_day.plus_seconds(24 * 3600).to_rfc3339(),
+    });
+    let consultation = app.post(&format!("/api/v1/communities/{slug}/consultations"), Some(admin), consultation).await;
+    let consultation = consultation.assert_status(201);
+    let (consultation, consultation_thread) =
+        (consultation["id"].as_i64().expect("id"), consultation["thread_id"].as_i64().expect("thread id"));
+    let answer = app.reply(ava, consultation_thread, None, "Evening classes.").await;
     Place {
         slug: slug.to_owned(),
         thread,
@@ -144,6 +159,8 @@ async fn furnish(app: &TestApp, admin: &Account, moss: &Account, ava: &Account, 
         warn_log,
         appeal,
         filter: filter.assert_status(201)["id"].as_i64().expect("filter id"),
+        consultation,
+        answer,
     }
 }
 
@@ -387,6 +404,24 @@ fn probes(world: &World) -> Vec<Probe> {
                 format!("/api/v1/communities/{slug}/membership-requests"),
                 None,
             ),
+            probe(
+                "GET /api/v1/communities/{slug}/consultations",
+                &at("consultations"),
+                format!("/api/v1/communities/{slug}/consultations"),
+                None,
+            ),
+            probe(
+                "GET /api/v1/consultations/{id}",
+                &at("consultation"),
+                format!("/api/v1/consultations/{}", place.consultation),
+                None,
+            ),
+            probe(
+                "GET /api/v1/consultations/{id}/export",
+                &at("consultation"),
+                format!("/api/v1/consultations/{}/export", place.consultation),
+                None,
+            ),
             probe("GET /api/v1/threads/{id}", &at("thread"), format!("/api/v1/threads/{thread}"), None),
             probe("GET /api/v1/threads/{id}", &at("held thread"), format!("/api/v1/threads/{held_thread}"), None),
             probe("GET /api/v1/threads/{id}/follow", &at("thread"), format!("/api/v1/threads/{thread}/follow"), None),
@@ -520,6 +555,35 @@ fn probes(world: &World) -> Vec<Probe> {
                 &at("ava's reply"),
                 format!("/api/v1/posts/{reply}/reactions/hug"),
                 None,
+            ),
+            probe(
+                "PUT /api/v1/consultations/{id}/answers/{post_id}/support",
+                &at("ava's answer"),
+                format!("/api/v1/consultations/{}/answers/{}/support", place.consultation, place.answer),
+                None,
+            ),
+            probe(
+                "DELETE /api/v1/consultations/{id}/answers/{post_id}/support",
+                &at("ava's answer"),
+                format!("/api/v1/consultations/{}/answers/{}/support", place.consultation, place.answer),
+                None,
+            ),
+            probe(
+                "POST /api/v1/consultations/{id}/answers/{post_id}/responses",
+                &at("still open"),
+                format!("/api/v1/consultations/{}/answers/{}/responses", place.consultation, place.answer),
+                Some(json!({ "status": "adopted", "body": "We will." })),
+            ),
+            probe(
+                "POST /api/v1/communities/{slug}/consultations",
+                &at("new"),
+                format!("/api/v1/communities/{slug}/consultations"),
+                Some(json!({
+                    "question": "Another question?",
+                    "background": "Why we ask.",
+                    "closes_at": kindred::domain::time::Timestamp::now().plus_seconds(3600).to_rfc3339(),
+                    "respond_by": kindred::domain::time::Timestamp::now().plus_seconds(7200).to_rfc3339(),
+                })),
             ),
             probe(
                 "POST /api/v1/reports",
@@ -994,6 +1058,13 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("GET /api/v1/threads/{id} | elsewhere", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET /api/v1/rooms/{id}/messages | elsewhere", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET /api/v1/communities/{slug} | community | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET /api/v1/communities/{slug}/consultations | consultations | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET /api/v1/consultations/{id} | consultation | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET /api/v1/consultations/{id}/export | consultation | public", [401, 403, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403]),
+    ("PUT /api/v1/consultations/{id}/answers/{post_id}/support | ava's answer | public", [401, 403, 204, 403, 204, 403, 403, 204, 403, 403, 403, 403]),
+    ("DELETE /api/v1/consultations/{id}/answers/{post_id}/support | ava's answer | public", [401, 403, 204, 403, 204, 403, 403, 204, 403, 403, 403, 204]),
+    ("POST /api/v1/consultations/{id}/answers/{post_id}/responses | still open | public", [401, 403, 403, 403, 403, 403, 403, 409, 403, 403, 403, 403]),
+    ("POST /api/v1/communities/{slug}/consultations | new | public", [401, 403, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403]),
     ("GET /api/v1/communities/{slug}/threads | threads | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/rooms | rooms | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/follow | community | public", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
@@ -1053,6 +1124,13 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("POST /api/v1/appeals | ava's hide | public", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("POST /api/v1/appeals/{id}/decision | ava's appeal | public", [401, 403, 403, 403, 200, 403, 409, 403, 403, 403, 403, 403]),
     ("GET /api/v1/communities/{slug} | community | members", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET /api/v1/communities/{slug}/consultations | consultations | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("GET /api/v1/consultations/{id} | consultation | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("GET /api/v1/consultations/{id}/export | consultation | members", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]),
+    ("PUT /api/v1/consultations/{id}/answers/{post_id}/support | ava's answer | members", [401, 404, 204, 404, 204, 404, 404, 204, 404, 403, 403, 403]),
+    ("DELETE /api/v1/consultations/{id}/answers/{post_id}/support | ava's answer | members", [401, 404, 204, 404, 204, 404, 404, 204, 404, 403, 403, 204]),
+    ("POST /api/v1/consultations/{id}/answers/{post_id}/responses | still open | members", [401, 404, 403, 404, 403, 404, 404, 409, 404, 403, 403, 403]),
+    ("POST /api/v1/communities/{slug}/consultations | new | members", [401, 404, 403, 404, 403, 404, 404, 201, 404, 403, 403, 403]),
     ("GET /api/v1/communities/{slug}/threads | threads | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/rooms | rooms | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/follow | community | members", [401, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
@@ -1112,6 +1190,13 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("POST /api/v1/appeals | ava's hide | members", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("POST /api/v1/appeals/{id}/decision | ava's appeal | members", [401, 403, 403, 403, 200, 403, 409, 403, 403, 403, 403, 403]),
     ("GET /api/v1/communities/{slug} | community | approval", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET /api/v1/communities/{slug}/consultations | consultations | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("GET /api/v1/consultations/{id} | consultation | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("GET /api/v1/consultations/{id}/export | consultation | approval", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]),
+    ("PUT /api/v1/consultations/{id}/answers/{post_id}/support | ava's answer | approval", [401, 404, 204, 404, 204, 404, 404, 204, 404, 403, 403, 403]),
+    ("DELETE /api/v1/consultations/{id}/answers/{post_id}/support | ava's answer | approval", [401, 404, 204, 404, 204, 404, 404, 204, 404, 403, 403, 204]),
+    ("POST /api/v1/consultations/{id}/answers/{post_id}/responses | still open | approval", [401, 404, 403, 404, 403, 404, 404, 409, 404, 403, 403, 403]),
+    ("POST /api/v1/communities/{slug}/consultations | new | approval", [401, 404, 403, 404, 403, 404, 404, 201, 404, 403, 403, 403]),
     ("GET /api/v1/communities/{slug}/threads | threads | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/rooms | rooms | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/follow | community | approval", [401, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
