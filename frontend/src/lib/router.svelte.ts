@@ -32,6 +32,10 @@ export type Route =
   | { page: 'support'; id: number }
   /** The first-run setup link: create the first admin. */
   | { page: 'setup'; token: string }
+  /** A consultation: the organisation's question, the answers and its responses. */
+  | { page: 'consultation'; id: number }
+  /** The organisation opens a consultation in a community. */
+  | { page: 'new-consultation'; slug: string }
   /** The admin console: the instance's settings and the admin log. */
   | { page: 'admin'; view: 'settings' | 'communities' | 'members' | 'log' }
   | { page: 'not-found' };
@@ -73,6 +77,10 @@ export function match(path: string): Route {
   if (first === 'c' && third === 'chat' && parts.length === 3) return { page: 'chat', slug: second, room: null };
   if (first === 'c' && third === 'chat' && parts.length === 4 && /^\d+$/.test(fourth))
     return { page: 'chat', slug: second, room: Number(fourth) };
+  if (first === 'c' && third === 'consultations' && fourth === 'new' && parts.length === 4)
+    return { page: 'new-consultation', slug: second };
+  if (first === 'consultations' && parts.length === 2 && /^\d+$/.test(second))
+    return { page: 'consultation', id: Number(second) };
   if (first === 't' && parts.length === 2 && /^\d+$/.test(second)) return { page: 'thread', id: Number(second) };
   if (first === 'support' && parts.length === 2 && /^\d+$/.test(second)) return { page: 'support', id: Number(second) };
   if (first === 'members' && parts.length === 2) return { page: 'member', username: second };

@@ -468,7 +468,8 @@ export type NotificationKind =
   | 'safeguarding_escalation'
   | 'support_message'
   | 'join_request'
-  | 'join_decided';
+  | 'join_decided'
+  | 'consultation_response';
 
 /** One line of the inbox, as `GET /notifications` and the live `notification` frame carry it. */
 export interface Notification {
@@ -489,6 +490,8 @@ export interface Notification {
   item_id?: number;
   /** The private support conversation a message is in. */
   conversation_id?: number;
+  /** The consultation the organisation responded in. */
+  consultation_id?: number;
   actor?: Author;
   created_at: string;
   updated_at: string;

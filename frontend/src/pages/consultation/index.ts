@@ -1,0 +1,3 @@
+// The consultation screens, in one chunk the browser fetches only when someone opens one.
+export { default as Consultation } from './Consultation.svelte';
+export { default as NewConsultation } from './NewConsultation.svelte';
