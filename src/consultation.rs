@@ -116,7 +116,9 @@ fn owed(
     answers
         .iter()
         .filter(|answer| counts(answer) && !responded.contains(&answer.post.id))
-        .filter(|answer| supports.get(&answer.post.id).copied().unwrap_or(0) >= i64::from(consultation.support_threshold))
+        .filter(|answer| {
+            supports.get(&answer.post.id).copied().unwrap_or(0) >= i64::from(consultation.support_threshold)
+        })
         .count()
 }
 
@@ -130,10 +132,12 @@ pub fn list(connection: &mut AnyConnection, community_id: i64) -> ApiResult<Vec<
     store::in_community(connection, community_id)?
         .into_iter()
         .map(|(consultation, question)| {
-            let answers = post_store::replies_to_first(connection, consultation.thread_id, MAX_ANSWERS, public_reader())?;
+            let answers =
+                post_store::replies_to_first(connection, consultation.thread_id, MAX_ANSWERS, public_reader())?;
             let ids: Vec<i64> = answers.iter().map(|answer| answer.post.id).collect();
             let (supports, _) = store::supports_for(connection, &ids, None)?;
-            let responded = store::responses_in(connection, consultation.id)?.into_iter().map(|(row, ..)| row.post_id).collect();
+            let responded =
+                store::responses_in(connection, consultation.id)?.into_iter().map(|(row, ..)| row.post_id).collect();
             let responses_owed = owed(&consultation, &answers, &supports, &responded);
             Ok(ConsultationSummary {
                 id: consultation.id,
@@ -159,7 +163,8 @@ pub fn view(
     reader.sees_crisis |= crisis_posts_public;
     let first_id = post_store::first_of(connection, thread.id)?.id;
     let first = post_store::listing(connection, first_id)?;
-    let background_html = (first.post.is_readable_by(reader) && first.post.deleted_at.is_none()).then(|| first.post.body_html.clone());
+    let background_html =
+        (first.post.is_readable_by(reader) && first.post.deleted_at.is_none()).then(|| first.post.body_html.clone());
     let answers = post_store::replies_to_first(connection, thread.id, MAX_ANSWERS, reader)?;
     let ids: Vec<i64> = answers.iter().map(|answer| answer.post.id).collect();
     let (supports, mine) = store::supports_for(connection, &ids, reader.user_id)?;
@@ -171,10 +176,8 @@ pub fn view(
     let responded: HashSet<i64> = responses.keys().copied().collect();
     let responses_owed = owed(&consultation, &answers, &supports, &responded);
     let threshold = i64::from(consultation.support_threshold);
-    let facts: Vec<(i64, i64, bool)> = answers
-        .iter()
-        .map(|answer| (answer.post.id, answer.post.author_id, counts(answer)))
-        .collect();
+    let facts: Vec<(i64, i64, bool)> =
+        answers.iter().map(|answer| (answer.post.id, answer.post.author_id, counts(answer))).collect();
     let posts = post_views(connection, answers, reader)?;
     let answers = facts
         .into_iter()
@@ -263,7 +266,13 @@ pub fn refuse_replies_after_closing(connection: &mut AnyConnection, thread_id: i
 
 /// Adds or takes back `member`'s support for an answer while the
 /// consultation is open.
-pub fn change_support(connection: &mut AnyConnection, id: i64, post_id: i64, member: &Member, add: bool) -> ApiResult<()> {
+pub fn change_support(
+    connection: &mut AnyConnection,
+    id: i64,
+    post_id: i64,
+    member: &Member,
+    add: bool,
+) -> ApiResult<()> {
     let (consultation, _, community, standing) = in_context(connection, id, Some(member))?;
     let answer = answer_in(connection, &consultation, post_id, reader_of(Some(member), standing))?;
     let blocked = add && blocks::between(connection, member.user_id, answer.author_id)?;

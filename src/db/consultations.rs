@@ -8,7 +8,9 @@ use std::collections::{HashMap, HashSet};
 use diesel::prelude::*;
 
 use super::AnyConnection;
-use super::schema::{consultation_responses as responses, consultation_supports as supports, consultations, threads, users};
+use super::schema::{
+    consultation_responses as responses, consultation_supports as supports, consultations, threads, users,
+};
 use crate::domain::consultation::{ResponseStatus, Timetable};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult, is_unique_violation};

@@ -107,7 +107,9 @@ impl Timetable {
         {
             wrong.push(FieldError {
                 field: String::from("respond_by"),
-                message: String::from("The response date must be on or after the closing date, and within a year of it."),
+                message: String::from(
+                    "The response date must be on or after the closing date, and within a year of it.",
+                ),
             });
         }
         let support_threshold = support_threshold.unwrap_or(DEFAULT_SUPPORT_THRESHOLD);
@@ -185,7 +187,10 @@ mod tests {
 
     #[test]
     fn a_reason_is_required_to_not_take_an_answer_forward() {
-        assert_eq!(check_response(ResponseStatus::NotTakenForward, "  ").expect_err("no reason").code(), "response_needs_text");
+        assert_eq!(
+            check_response(ResponseStatus::NotTakenForward, "  ").expect_err("no reason").code(),
+            "response_needs_text"
+        );
         assert!(check_response(ResponseStatus::NotTakenForward, "The budget is set until 2028.").is_ok());
         assert!(check_response(ResponseStatus::Adopted, &"x".repeat(MAX_RESPONSE_CHARS + 1)).is_err());
     }

@@ -146,7 +146,11 @@ pub async fn show(state: web::Data<AppState>, viewer: Viewer, id: web::Path<i64>
     description = "Support another member's answer while the consultation is open: once, never your own.",
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
               (status = 409, body = crate::error::ErrorBody)))]
-pub async fn support(state: web::Data<AppState>, member: Member, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
+pub async fn support(
+    state: web::Data<AppState>,
+    member: Member,
+    path: web::Path<(i64, i64)>,
+) -> ApiResult<HttpResponse> {
     change_support(state, member, path.into_inner(), true).await
 }
 
@@ -169,7 +173,10 @@ async fn change_support(
     (id, post_id): (i64, i64),
     add: bool,
 ) -> ApiResult<HttpResponse> {
-    state.db.write_unseen(move |connection| consultation::change_support(connection, id, post_id, &member, add)).await?;
+    state
+        .db
+        .write_unseen(move |connection| consultation::change_support(connection, id, post_id, &member, add))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -259,8 +266,19 @@ pub async fn export(
 fn as_csv(exported: &Exported) -> ApiResult<Vec<u8>> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let header = [
-        "consultation_id", "question", "closes_at", "respond_by", "stage", "answer_id", "answered_at", "answer",
-        "supports", "response_owed", "response_status", "response", "responded_at",
+        "consultation_id",
+        "question",
+        "closes_at",
+        "respond_by",
+        "stage",
+        "answer_id",
+        "answered_at",
+        "answer",
+        "supports",
+        "response_owed",
+        "response_status",
+        "response",
+        "responded_at",
     ];
     writer.write_record(header).map_err(ApiError::internal)?;
     let stage = serde_json::to_value(exported.stage).map_err(ApiError::internal)?;
@@ -270,8 +288,16 @@ fn as_csv(exported: &Exported) -> ApiResult<Vec<u8>> {
         let (answer_id, supports) = (answer.answer_id.to_string(), answer.supports.to_string());
         let owed = answer.response_owed.to_string();
         let leading = [
-            consultation_id.as_str(), &exported.question, &exported.closes_at, &exported.respond_by, &stage,
-            &answer_id, &answer.answered_at, &answer.answer, &supports, &owed,
+            consultation_id.as_str(),
+            &exported.question,
+            &exported.closes_at,
+            &exported.respond_by,
+            &stage,
+            &answer_id,
+            &answer.answered_at,
+            &answer.answer,
+            &supports,
+            &owed,
         ];
         if answer.responses.is_empty() {
             writer.write_record(leading.iter().copied().chain(["", "", ""])).map_err(ApiError::internal)?;

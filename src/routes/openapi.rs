@@ -5,9 +5,9 @@ use utoipa::openapi::{Content, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    accounts, admin_settings, blocks, communities, community_admin, consultations, email, follows, instance, mail_preferences,
-    member_admin, members, moderation, moderation_log, notifications, posts, privacy, reports, rooms, safety_settings,
-    search, sessions, setup, support, threads,
+    accounts, admin_settings, blocks, communities, community_admin, consultations, email, follows, instance,
+    mail_preferences, member_admin, members, moderation, moderation_log, notifications, posts, privacy, reports, rooms,
+    safety_settings, search, sessions, setup, support, threads,
 };
 
 #[derive(OpenApi)]

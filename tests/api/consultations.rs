@@ -40,18 +40,32 @@ async fn open(app: &TestApp, who: &Account, threshold: i64) -> crate::helpers::R
     .await
 }
 
+/// Opens a consultation and returns its id and its thread's.
+async fn opened(app: &TestApp, admin: &Account, threshold: i64) -> (i64, i64) {
+    let reply = open(app, admin, threshold).await;
+    let body = reply.assert_status(201);
+    (body["id"].as_i64().expect("id"), body["thread_id"].as_i64().expect("thread"))
+}
+
 /// Moves a consultation's dates as if time had passed: `closed` days since
 /// it closed, with the response date `respond_in` days from now.
 fn time_passes(app: &TestApp, id: i64, closed_days_ago: i64, respond_in_days: i64) {
     let now = kindred::domain::time::Timestamp::now().0;
     let (closes, respond) = (now - closed_days_ago * DAY_MS, now + respond_in_days * DAY_MS);
     app.connect()
-        .batch_execute(&format!("UPDATE consultations SET closes_at = {closes}, respond_by = {respond} WHERE id = {id}"))
+        .batch_execute(&format!(
+            "UPDATE consultations SET closes_at = {closes}, respond_by = {respond} WHERE id = {id}"
+        ))
         .expect("dates moved");
 }
 
-fn answer<'a>(view: &'a Value, post_id: i64) -> &'a Value {
-    view["answers"].as_array().expect("answers").iter().find(|answer| answer["post"]["id"] == post_id).expect("the answer")
+fn answer(view: &Value, post_id: i64) -> &Value {
+    view["answers"]
+        .as_array()
+        .expect("answers")
+        .iter()
+        .find(|answer| answer["post"]["id"] == post_id)
+        .expect("the answer")
 }
 
 #[tokio::test]
@@ -67,11 +81,18 @@ async fn only_the_organisation_opens_a_consultation_and_a_bad_one_lists_every_wr
         )
         .await;
     wrong.assert_error(422, "invalid_consultation");
-    let fields: Vec<&str> =
-        wrong.body["error"]["fields"].as_array().expect("fields").iter().filter_map(|field| field["field"].as_str()).collect();
+    let fields: Vec<&str> = wrong.body["error"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .filter_map(|field| field["field"].as_str())
+        .collect();
     assert_eq!(fields, ["question", "respond_by", "closes_at", "support_threshold"]);
     let listed = app.get("/api/v1/communities/copd/consultations", None).await;
-    assert!(listed.assert_status(200)["consultations"].as_array().expect("a list").is_empty(), "nothing stored half-way");
+    assert!(
+        listed.assert_status(200)["consultations"].as_array().expect("a list").is_empty(),
+        "nothing stored half-way"
+    );
 
     let opened = open(&app, &admin, 2).await;
     let opened = opened.assert_status(201);
@@ -86,8 +107,7 @@ async fn only_the_organisation_opens_a_consultation_and_a_bad_one_lists_every_wr
 async fn members_answer_and_support_once_never_their_own_until_it_closes() {
     let app = spawn_app().await;
     let (admin, [amy, ben, cat]) = world(&app, "public").await;
-    let opened = open(&app, &admin, 2).await;
-    let (id, thread) = (opened.body["id"].as_i64().expect("id"), opened.body["thread_id"].as_i64().expect("thread"));
+    let (id, thread) = opened(&app, &admin, 2).await;
     let amys = app.reply(&amy, thread, None, "Evening classes, so people who work can come.").await;
     let bens = app.reply(&ben, thread, None, "Transport: the hospital bus stops at four.").await;
     let support = |post: i64| format!("/api/v1/consultations/{id}/answers/{post}/support");
@@ -129,11 +149,12 @@ async fn members_answer_and_support_once_never_their_own_until_it_closes() {
 async fn a_consultation_past_its_response_date_without_its_responses_is_overdue_to_everyone() {
     let app = spawn_app().await;
     let (admin, [amy, ben, cat]) = world(&app, "public").await;
-    let opened = open(&app, &admin, 2).await;
-    let (id, thread) = (opened.body["id"].as_i64().expect("id"), opened.body["thread_id"].as_i64().expect("thread"));
+    let (id, thread) = opened(&app, &admin, 2).await;
     let amys = app.reply(&amy, thread, None, "Evening classes, so people who work can come.").await;
     for supporter in [&ben, &cat] {
-        app.put(&format!("/api/v1/consultations/{id}/answers/{amys}/support"), Some(supporter)).await.assert_status(204);
+        app.put(&format!("/api/v1/consultations/{id}/answers/{amys}/support"), Some(supporter))
+            .await
+            .assert_status(204);
     }
     time_passes(&app, id, 10, -1);
     for who in [None, Some(&amy), Some(&admin)] {
@@ -166,7 +187,8 @@ async fn a_consultation_past_its_response_date_without_its_responses_is_overdue_
     let admins = admins.assert_status(200)["notifications"].as_array().expect("inbox").clone();
     assert!(admins.iter().all(|line| line["kind"] != "consultation_response"), "not the responder: {admins:?}");
 
-    let update = app.post(&respond, Some(&admin), json!({ "status": "done", "body": "Classes began on 3 April." })).await;
+    let update =
+        app.post(&respond, Some(&admin), json!({ "status": "done", "body": "Classes began on 3 April." })).await;
     let statuses: Vec<&str> = answer(update.assert_status(201), amys)["responses"]
         .as_array()
         .expect("responses")
@@ -180,14 +202,15 @@ async fn a_consultation_past_its_response_date_without_its_responses_is_overdue_
 async fn answers_and_responses_export_as_csv_and_json_without_names_for_the_organisation_and_moderators() {
     let app = spawn_app().await;
     let (admin, [amy, ben, cat]) = world(&app, "public").await;
-    let opened = open(&app, &admin, 1).await;
-    let (id, thread) = (opened.body["id"].as_i64().expect("id"), opened.body["thread_id"].as_i64().expect("thread"));
+    let (id, thread) = opened(&app, &admin, 1).await;
     let amys = app.reply(&amy, thread, None, "Evening classes, \"after work\", please.").await;
     app.reply(&ben, thread, None, "A bus, one that stops at the door.").await;
     app.put(&format!("/api/v1/consultations/{id}/answers/{amys}/support"), Some(&ben)).await.assert_status(204);
     time_passes(&app, id, 1, 7);
     let respond = format!("/api/v1/consultations/{id}/answers/{amys}/responses");
-    app.post(&respond, Some(&admin), json!({ "status": "adopted", "body": "Yes, from April." })).await.assert_status(201);
+    app.post(&respond, Some(&admin), json!({ "status": "adopted", "body": "Yes, from April." }))
+        .await
+        .assert_status(201);
     app.post(&respond, Some(&admin), json!({ "status": "done", "body": "Running now." })).await.assert_status(201);
 
     let export = format!("/api/v1/consultations/{id}/export");
@@ -234,8 +257,7 @@ async fn a_private_communitys_consultation_is_not_found_by_outsiders() {
 async fn a_members_supports_are_in_their_export_and_leave_with_their_erasure() {
     let app = spawn_app().await;
     let (admin, [amy, ben, _]) = world(&app, "public").await;
-    let opened = open(&app, &admin, 2).await;
-    let (id, thread) = (opened.body["id"].as_i64().expect("id"), opened.body["thread_id"].as_i64().expect("thread"));
+    let (id, thread) = opened(&app, &admin, 2).await;
     let amys = app.reply(&amy, thread, None, "Evening classes.").await;
     app.put(&format!("/api/v1/consultations/{id}/answers/{amys}/support"), Some(&ben)).await.assert_status(204);
     app.post("/api/v1/me/export", Some(&ben), json!({})).await.assert_status(202);
