@@ -336,6 +336,25 @@ pub fn administer(member: &Member) -> Result<(), ApiError> {
     if member.is_admin { Ok(()) } else { Err(ApiError::forbidden("Only an instance admin can do that.")) }
 }
 
+/// Deciding applications to join the instance (joining by approval): instance admins.
+pub fn decide_applications(member: &Member) -> Result<(), ApiError> {
+    if member.is_admin {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Only an instance admin can decide applications to join."))
+    }
+}
+
+/// Seeing the instance's recruiting as totals (links made, people who
+/// joined through them): instance admins and every community's moderators.
+pub fn see_recruiting(member: &Member, moderates_somewhere: bool) -> Result<(), ApiError> {
+    if member.is_admin || moderates_somewhere {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Only moderators and admins can see how many people joined through links."))
+    }
+}
+
 /// Erasing someone else's account: instance admins.
 pub fn erase_account(member: &Member) -> Result<(), ApiError> {
     if member.is_admin { Ok(()) } else { Err(ApiError::forbidden("Only an instance admin can erase an account.")) }

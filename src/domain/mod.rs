@@ -8,6 +8,7 @@ pub mod device;
 pub mod discussion;
 pub mod following;
 pub mod instance;
+pub mod joining;
 pub mod mail;
 pub mod moderation;
 pub mod search;

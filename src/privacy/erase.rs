@@ -62,6 +62,8 @@ pub fn erase(
     consents_given(connection, user_id)?;
     blocks_either_way(connection, user_id)?;
     memberships(connection, user_id)?;
+    crate::db::applications::forget_member(connection, user_id)?;
+    crate::db::invitations::forget_member(connection, user_id)?;
     reactions(connection, user_id)?;
     posts_and_threads(connection, user_id, content)?;
     chat(connection, user_id, content)?;

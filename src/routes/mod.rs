@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod admin_settings;
+pub mod applications;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod blocks;
@@ -15,6 +16,7 @@ pub mod errors;
 pub mod follows;
 pub mod health;
 pub mod instance;
+pub mod invitations;
 pub mod live;
 pub mod mail_preferences;
 pub mod member_admin;
@@ -87,6 +89,8 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .configure(setup::configure)
                 .configure(admin_settings::configure)
                 .configure(community_admin::configure)
-                .configure(member_admin::configure),
+                .configure(member_admin::configure)
+                .configure(invitations::configure)
+                .configure(applications::configure),
         );
 }

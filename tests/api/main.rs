@@ -26,6 +26,7 @@ mod headers;
 mod helpers;
 mod instance_settings;
 mod join_requests;
+mod joining;
 mod live_client;
 mod mail;
 mod member_admin;
