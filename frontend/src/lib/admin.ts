@@ -82,6 +82,31 @@ export const adminApi = {
   log: (before?: number | null) => request<AdminLogPage>('GET', `/admin/log${before ? `?before=${before}` : ''}`),
 };
 
+/** An application to join the instance, waiting for an admin. */
+export interface Application {
+  username: string;
+  display_name: string;
+  note: string | null;
+  applied_at: string;
+  /** The decision is mailed to them. */
+  has_email: boolean;
+}
+
+/** The instance's recruiting as totals. */
+export interface RecruitingTotals {
+  links: number;
+  usable: number;
+  joined: number;
+  recruiters: number;
+}
+
+export const joiningApi = {
+  applications: () => request<{ applications: Application[] }>('GET', '/admin/applications'),
+  decide: (username: string, decision: 'accept' | 'refuse', message: string) =>
+    request<void>('POST', `/admin/applications/${at(username)}`, { decision, message: message.trim() || undefined }),
+  recruiting: () => request<RecruitingTotals>('GET', '/recruiting'),
+};
+
 /** A pending request to join, as its community's moderators see it. */
 export interface JoinRequest {
   username: string;

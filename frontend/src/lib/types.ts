@@ -68,6 +68,8 @@ export interface Me {
   safeguards?: string[];
   /** Requests to join waiting in the communities the member moderates (all of them for an admin). */
   join_requests?: number;
+  /** Applications to join the instance waiting for an admin (0 for others). */
+  applications?: number;
   email: string | null;
   email_verified: boolean;
   consents: Consent[];
@@ -229,6 +231,39 @@ export interface Registration {
   password: string;
   guidelines_version: string;
   health_data_consent: true;
+  /** The code of the invitation link they came by. */
+  invitation?: string;
+  /** Kept unverified; when joining is by approval the decision is mailed here. */
+  email?: string;
+  /** When joining is by approval: a few words for the admins. */
+  note?: string;
+}
+
+/** How `open`, `invitation` or `approval` answered a registration. */
+export type Registered = { token: string } | { status: 'pending'; message: string };
+
+/** One of the member's invitation links. */
+export interface InvitationLink {
+  id: number;
+  code: string;
+  /** The page to share: `/join?invitation=CODE`. */
+  path: string;
+  created_at: string;
+  expires_at: string | null;
+  state: 'usable' | 'expired' | 'revoked';
+  joined: number;
+}
+
+export interface MyInvitations {
+  brought: number;
+  links: InvitationLink[];
+}
+
+/** Who made a link, checked before registering with it. */
+export interface InvitationCheck {
+  invited_by: string;
+  expires_at: string | null;
+  joining: 'open' | 'approval' | 'invitation';
 }
 
 // Reports, moderation and the member's own account.
