@@ -336,6 +336,15 @@ pub fn administer(member: &Member) -> Result<(), ApiError> {
     if member.is_admin { Ok(()) } else { Err(ApiError::forbidden("Only an instance admin can do that.")) }
 }
 
+/// Granting and removing staff and partner badges: instance admins only.
+pub fn grant_badges(member: &Member) -> Result<(), ApiError> {
+    if member.is_admin {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Only an instance admin can grant or remove badges."))
+    }
+}
+
 /// Deciding applications to join the instance (joining by approval): instance admins.
 pub fn decide_applications(member: &Member) -> Result<(), ApiError> {
     if member.is_admin {

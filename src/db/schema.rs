@@ -14,6 +14,7 @@ diesel::table! {
         is_safeguarding_lead -> Bool,
         email_verified_at -> Nullable<BigInt>,
         erased_at -> Nullable<BigInt>,
+        badges -> Text,
     }
 }
 

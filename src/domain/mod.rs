@@ -2,6 +2,7 @@
 //! the edge never checks it again.
 
 pub mod account;
+pub mod badge;
 pub mod chat;
 pub mod community;
 pub mod device;

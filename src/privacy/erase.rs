@@ -186,6 +186,7 @@ fn profile(connection: &mut AnyConnection, user_id: i64) -> ApiResult<()> {
             users::email.eq(None::<String>),
             users::email_verified_at.eq(None::<i64>),
             users::is_admin.eq(false),
+            users::badges.eq("[]"),
             users::erased_at.eq(Some(Timestamp::now().0)),
         ))
         .execute(connection)?;

@@ -88,6 +88,7 @@ fn profile(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
         "email_verified_at": maybe_at(verified),
         "is_admin": is_admin,
         "created_at": at(created_at),
+        "badges": crate::domain::badge::views(&crate::db::users::badges_of(connection, user_id)?),
     }))
 }
 

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod admin_settings;
 pub mod applications;
+pub mod badges;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod blocks;
@@ -91,6 +92,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .configure(community_admin::configure)
                 .configure(member_admin::configure)
                 .configure(invitations::configure)
-                .configure(applications::configure),
+                .configure(applications::configure)
+                .configure(badges::configure),
         );
 }

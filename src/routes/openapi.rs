@@ -5,7 +5,7 @@ use utoipa::openapi::{Content, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    accounts, admin_settings, applications, blocks, communities, community_admin, email, follows, instance,
+    accounts, admin_settings, applications, badges, blocks, communities, community_admin, email, follows, instance,
     invitations, mail_preferences, member_admin, members, moderation, moderation_log, notifications, posts, privacy,
     reports, rooms, safety_settings, search, sessions, setup, support, threads,
 };
@@ -130,6 +130,8 @@ use super::{
         invitations::totals,
         applications::list,
         applications::decide,
+        badges::grant,
+        badges::remove,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&EveryErrorDocumented)

@@ -393,6 +393,18 @@ fn probes(world: &World) -> Vec<Probe> {
             "/api/v1/admin/applications/target".into(),
             Some(json!({ "decision": "accept" })),
         ),
+        probe(
+            "PUT /api/v1/admin/members/{username}/badges/{kind}",
+            "peer supporter | target",
+            "/api/v1/admin/members/target/badges/peer_supporter".into(),
+            Some(json!({})),
+        ),
+        probe(
+            "DELETE /api/v1/admin/members/{username}/badges/{kind}",
+            "peer supporter | target",
+            "/api/v1/admin/members/target/badges/peer_supporter".into(),
+            None,
+        ),
         probe("GET /api/v1/communities/{slug}", "elsewhere", format!("/api/v1/communities/{ELSEWHERE}"), None),
         probe("GET /api/v1/threads/{id}", "elsewhere", format!("/api/v1/threads/{}", world.elsewhere.thread), None),
         probe(
@@ -1025,6 +1037,8 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("GET /api/v1/admin/settings | instance", [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
     ("PATCH /api/v1/admin/settings | unchanged", [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
     ("GET /api/v1/admin/log | all", [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
+    ("PUT /api/v1/admin/members/{username}/badges/{kind} | peer supporter | target", [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
+    ("DELETE /api/v1/admin/members/{username}/badges/{kind} | peer supporter | target", [401, 403, 403, 403, 403, 403, 403, 204, 403, 403, 403, 403]),
     ("GET /api/v1/me/invitations | mine", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("POST /api/v1/me/invitations | a week", [401, 201, 201, 201, 201, 201, 201, 201, 201, 403, 201, 201]),
     ("DELETE /api/v1/me/invitations/{id} | ava's link", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod authorization;
+mod badges;
 mod blocks;
 mod boundaries;
 mod chat;
