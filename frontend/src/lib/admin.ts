@@ -4,7 +4,7 @@
  * moderators' requests to join).
  */
 import { request } from './api';
-import type { Community } from './types';
+import type { Badge, Community } from './types';
 
 export interface VersionedText {
   version: string;
@@ -157,6 +157,7 @@ export interface FoundMember {
   joined_at: string;
   email_verified: boolean;
   sanctions: { kind: string; community_id: number | null; ends_at: string | null }[];
+  badges: Badge[];
 }
 
 export const memberApi = {
@@ -166,4 +167,8 @@ export const memberApi = {
   restrict: (action: 'suspend' | 'ban', member: string, minutes: number | null, reason: string) =>
     request<unknown>('POST', '/moderation/actions', { action, member, minutes, reason }),
   erase: (username: string) => request<void>('DELETE', `/admin/users/${at(username)}`),
+  grantBadge: (username: string, kind: Badge['kind'], detail: string) =>
+    request<unknown>('PUT', `/admin/members/${at(username)}/badges/${kind}`, detail.trim() ? { detail: detail.trim() } : {}),
+  removeBadge: (username: string, kind: Badge['kind']) =>
+    request<void>('DELETE', `/admin/members/${at(username)}/badges/${kind}`),
 };

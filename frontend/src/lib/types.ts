@@ -99,9 +99,20 @@ export interface Community {
   archived?: boolean;
 }
 
+/** A badge an admin granted, shown beside the name. */
+export interface Badge {
+  kind: 'staff' | 'clinician' | 'partner' | 'link_worker' | 'peer_supporter';
+  /** A clinician's profession or a partner organisation's name. */
+  detail?: string;
+  /** How it reads: "Clinician: Nurse". */
+  label: string;
+}
+
 export interface Author {
   username: string;
   display_name: string;
+  /** Beside the name on posts, chat messages and member pages; absent when none. */
+  badges?: Badge[];
 }
 
 /** What a signed-in member may see of another: `GET /members/{username}`. */
