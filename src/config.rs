@@ -76,7 +76,8 @@ pub struct Settings {
     pub helplines_locale: String,
     /// How many of a member's first posts wait for approval, instance-wide (0: none).
     pub hold_first_posts: u32,
-    /// How people join: `open` (anyone registers); `approval` and `invitation` are not built yet.
+    /// How people join: `open` (anyone registers), `invitation` (with a member's link) or
+    /// `approval` (an admin accepts each application).
     pub joining: Joining,
     /// The texts at the foot of every page (Markdown), until an admin changes them.
     pub footer: Footer,

@@ -12,9 +12,10 @@ use utoipa::ToSchema;
 use crate::auth::Member;
 use crate::db::consultations::{self as store, ConsultationRow, ResponseListing};
 use crate::db::posts::{self as post_store, PostListing, Reader};
-use crate::db::{AnyConnection, blocks, communities, threads};
+use crate::db::{AnyConnection, blocks, communities, threads, users};
 use crate::discussion::context::{reader_of, thread_in_context};
 use crate::discussion::view::{AuthorView, PostView, post_views};
+use crate::domain::badge::{self, BadgeKind};
 use crate::domain::consultation::{ResponseStatus, Stage, check_response};
 use crate::domain::discussion::render;
 use crate::domain::following::NotificationKind;
@@ -97,6 +98,17 @@ pub fn in_context(
         return Err(ApiError::not_found("We couldn't find that consultation."));
     }
     Ok((consultation, thread, community, standing))
+}
+
+/// Whether the member wears the hosting organisation's staff badge.
+pub fn is_staff(connection: &mut AnyConnection, user_id: i64) -> ApiResult<bool> {
+    let badges = badge::stored(&users::badges_of(connection, user_id)?);
+    Ok(badges.iter().any(|badge| badge.kind == BadgeKind::Staff))
+}
+
+/// Refuses anyone who may not speak for the organisation.
+pub fn ensure_institution(connection: &mut AnyConnection, member: &Member) -> ApiResult<()> {
+    policy::speak_for_institution(member, is_staff(connection, member.user_id)?)
 }
 
 /// Whether an answer counts in public: visible and not deleted, so what is
@@ -201,7 +213,7 @@ pub fn view(
         thread_id: thread.id,
         question: thread.title,
         background_html,
-        author: AuthorView { username: first.author_username, display_name: first.author_display_name },
+        author: AuthorView::badged(first.author_username, first.author_display_name, &first.author_badges),
         created_at: Timestamp(consultation.created_at),
         closes_at: Timestamp(consultation.closes_at),
         respond_by: Timestamp(consultation.respond_by),
@@ -212,14 +224,14 @@ pub fn view(
     })
 }
 
-fn response_view((row, username, display_name): ResponseListing) -> ApiResult<(i64, ResponseView)> {
+fn response_view((row, username, display_name, badges): ResponseListing) -> ApiResult<(i64, ResponseView)> {
     Ok((
         row.post_id,
         ResponseView {
             id: row.id,
             status: row.status()?,
             body_html: row.body_html,
-            author: AuthorView { username, display_name },
+            author: AuthorView::badged(username, display_name, &badges),
             created_at: Timestamp(row.created_at),
         },
     ))
@@ -299,7 +311,7 @@ pub fn respond(
     text: &str,
 ) -> ApiResult<Vec<i64>> {
     let (consultation, thread, _, standing) = in_context(connection, id, Some(member))?;
-    policy::speak_for_institution(member)?;
+    ensure_institution(connection, member)?;
     let answer = answer_in(connection, &consultation, post_id, reader_of(Some(member), standing))?;
     if consultation.is_open(Timestamp::now()) {
         return Err(ApiError::conflict(

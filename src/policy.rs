@@ -336,15 +336,44 @@ pub fn administer(member: &Member) -> Result<(), ApiError> {
     if member.is_admin { Ok(()) } else { Err(ApiError::forbidden("Only an instance admin can do that.")) }
 }
 
+/// Granting and removing staff and partner badges: instance admins only.
+pub fn grant_badges(member: &Member) -> Result<(), ApiError> {
+    if member.is_admin {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Only an instance admin can grant or remove badges."))
+    }
+}
+
+/// Deciding applications to join the instance (joining by approval): instance admins.
+pub fn decide_applications(member: &Member) -> Result<(), ApiError> {
+    if member.is_admin {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Only an instance admin can decide applications to join."))
+    }
+}
+
+/// Seeing the instance's recruiting as totals (links made, people who
+/// joined through them): instance admins and every community's moderators.
+pub fn see_recruiting(member: &Member, moderates_somewhere: bool) -> Result<(), ApiError> {
+    if member.is_admin || moderates_somewhere {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Only moderators and admins can see how many people joined through links."))
+    }
+}
+
 /// Erasing someone else's account: instance admins.
 pub fn erase_account(member: &Member) -> Result<(), ApiError> {
     if member.is_admin { Ok(()) } else { Err(ApiError::forbidden("Only an instance admin can erase an account.")) }
 }
 
 /// Speaking for the hosting organisation (opening a consultation, publishing
-/// responses to its answers): the instance's admins.
-pub fn speak_for_institution(member: &Member) -> Result<(), ApiError> {
-    if member.is_admin {
+/// responses to its answers): the instance's admins and the members an admin
+/// badged as its staff.
+pub fn speak_for_institution(member: &Member, staff: bool) -> Result<(), ApiError> {
+    if member.is_admin || staff {
         Ok(())
     } else {
         Err(ApiError::forbidden("Only the organisation that runs this instance can do that."))

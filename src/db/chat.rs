@@ -62,6 +62,8 @@ pub struct MessageListing {
     pub message: MessageRow,
     pub author_username: String,
     pub author_display_name: String,
+    /// The author's badges (JSON, see `domain::badge`).
+    pub author_badges: String,
 }
 
 /// A chat message rendered and ready to store.
@@ -178,7 +180,7 @@ pub fn messages(
         .inner_join(users::table.on(users::id.eq(chat_messages::author_id)))
         .filter(chat_messages::room_id.eq(room_id))
         .filter(chat_messages::moderation_state.ne(ContentState::Held.as_str()))
-        .select((chat_messages::all_columns, users::username, users::display_name))
+        .select((chat_messages::all_columns, users::username, users::display_name, users::badges))
         .limit(limit)
         .into_boxed();
     match window {

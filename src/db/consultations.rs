@@ -51,8 +51,8 @@ impl ResponseRow {
     }
 }
 
-/// A response with its author's username and display name.
-pub type ResponseListing = (ResponseRow, String, String);
+/// A response with its author's username, display name and badges (JSON).
+pub type ResponseListing = (ResponseRow, String, String, String);
 
 pub fn create(
     connection: &mut AnyConnection,
@@ -185,7 +185,7 @@ pub fn responses_in(connection: &mut AnyConnection, consultation_id: i64) -> Api
         .inner_join(users::table)
         .filter(responses::consultation_id.eq(consultation_id))
         .order((responses::post_id.asc(), responses::created_at.asc(), responses::id.asc()))
-        .select((responses::all_columns, users::username, users::display_name))
+        .select((responses::all_columns, users::username, users::display_name, users::badges))
         .load(connection)?)
 }
 

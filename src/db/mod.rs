@@ -3,6 +3,7 @@
 //! writes are serialised, and which migrations run.
 
 pub mod admin_log;
+pub mod applications;
 pub mod backup;
 pub mod blocks;
 pub mod chat;
@@ -14,6 +15,7 @@ mod files;
 pub mod follows;
 mod health;
 pub mod instance_settings;
+pub mod invitations;
 pub mod mail_outbox;
 pub mod mail_preferences;
 pub mod moderation_log;

@@ -76,6 +76,8 @@ pub struct PostListing {
     pub post: PostRow,
     pub author_username: String,
     pub author_display_name: String,
+    /// The author's badges (JSON, see `domain::badge`).
+    pub author_badges: String,
 }
 
 /// Adds a post under `parent` (or as the first post), taking the thread's
@@ -212,7 +214,7 @@ fn listed(
         .inner_join(users::table)
         .filter(posts::thread_id.eq(thread_id))
         .order(posts::tree_path.asc())
-        .select((posts::all_columns, users::username, users::display_name))
+        .select((posts::all_columns, users::username, users::display_name, users::badges))
         .limit(limit)
         .into_boxed();
     if let Some(path) = after_path {
@@ -352,6 +354,6 @@ pub fn listing(connection: &mut AnyConnection, post_id: i64) -> ApiResult<PostLi
     Ok(posts::table
         .inner_join(users::table)
         .filter(posts::id.eq(post_id))
-        .select((posts::all_columns, users::username, users::display_name))
+        .select((posts::all_columns, users::username, users::display_name, users::badges))
         .first::<PostListing>(connection)?)
 }

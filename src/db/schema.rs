@@ -14,6 +14,7 @@ diesel::table! {
         is_safeguarding_lead -> Bool,
         email_verified_at -> Nullable<BigInt>,
         erased_at -> Nullable<BigInt>,
+        badges -> Text,
     }
 }
 
@@ -645,3 +646,39 @@ diesel::joinable!(consultations -> threads (thread_id));
 diesel::joinable!(consultation_responses -> users (author_id));
 diesel::allow_tables_to_appear_in_same_query!(consultations, threads);
 diesel::allow_tables_to_appear_in_same_query!(consultation_responses, users);
+
+diesel::table! {
+    invitations (id) {
+        id -> BigInt,
+        code -> Text,
+        created_by -> BigInt,
+        created_at -> BigInt,
+        expires_at -> Nullable<BigInt>,
+        revoked_at -> Nullable<BigInt>,
+    }
+}
+diesel::joinable!(invitations -> users (created_by));
+
+diesel::table! {
+    invitation_joins (user_id) {
+        user_id -> BigInt,
+        invitation_id -> BigInt,
+        joined_at -> BigInt,
+    }
+}
+diesel::joinable!(invitation_joins -> invitations (invitation_id));
+
+diesel::table! {
+    join_applications (user_id) {
+        user_id -> BigInt,
+        note -> Nullable<Text>,
+        invitation_id -> Nullable<BigInt>,
+        status -> Text,
+        applied_at -> BigInt,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<BigInt>,
+        message -> Nullable<Text>,
+    }
+}
+diesel::joinable!(join_applications -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(invitations, invitation_joins, join_applications, users);

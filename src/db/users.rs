@@ -217,11 +217,11 @@ pub fn names_of(connection: &mut AnyConnection, user_id: i64) -> ApiResult<(Stri
     Ok(users::table.find(user_id).select((users::username, users::display_name)).first(connection)?)
 }
 
-/// (username, display name, joined at) of an account: what other members may see.
-pub fn profile(connection: &mut AnyConnection, user_id: i64) -> ApiResult<(String, String, i64)> {
+/// (username, display name, joined at, badges) of an account: what other members may see.
+pub fn profile(connection: &mut AnyConnection, user_id: i64) -> ApiResult<(String, String, i64, String)> {
     Ok(users::table
         .find(user_id)
-        .select((users::username, users::display_name, users::created_at))
+        .select((users::username, users::display_name, users::created_at, users::badges))
         .first(connection)?)
 }
 
@@ -272,6 +272,7 @@ pub struct FoundMember {
     pub is_admin: bool,
     pub created_at: i64,
     pub email_verified_at: Option<i64>,
+    pub badges: String,
 }
 
 diesel::define_sql_function!(fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text);
@@ -295,6 +296,18 @@ pub fn find(connection: &mut AnyConnection, text: &str, limit: i64) -> ApiResult
             users::is_admin,
             users::created_at,
             users::email_verified_at,
+            users::badges,
         ))
         .load(connection)?)
+}
+
+/// The badges on an account (JSON, see `domain::badge`).
+pub fn badges_of(connection: &mut AnyConnection, user_id: i64) -> ApiResult<String> {
+    Ok(users::table.find(user_id).select(users::badges).first(connection)?)
+}
+
+/// Replaces the badges on an account.
+pub fn set_badges(connection: &mut AnyConnection, user_id: i64, badges: &str) -> ApiResult<()> {
+    diesel::update(users::table.find(user_id)).set(users::badges.eq(badges)).execute(connection)?;
+    Ok(())
 }

@@ -70,7 +70,7 @@ pub async fn store_reply(
             let subject = ItemSubject::post(post.id, thread.community_id, author_id);
             let raised = writing::queue_if_asked(connection, &shared, &screened, subject)?;
             published(connection, author_id, thread_id, post.id, post.state()?)?;
-            let mut view = new_post_view(post, &member, reader)?;
+            let mut view = new_post_view(connection, post, &member, reader)?;
             view.support = shared.safety.support_for(&screened, raised.as_ref());
             Ok((thread_id, (view, raised)))
         })

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use crate::auth::Member;
 use crate::db::posts::{self as store, PostListing, PostRow, Reader};
 use crate::db::{AnyConnection, blocks};
+use crate::domain::badge::{self, BadgeView};
 use crate::domain::discussion::{ContentWarning, ReactionKind};
 use crate::domain::moderation::ContentState;
 use crate::domain::time::Timestamp;
@@ -18,6 +19,22 @@ use crate::views::support::Support;
 pub struct AuthorView {
     pub username: String,
     pub display_name: String,
+    /// The badges an admin granted, beside the name on posts and chat
+    /// messages (absent when none, and in lists that do not show them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub badges: Vec<BadgeView>,
+}
+
+impl AuthorView {
+    /// A name with no badges shown.
+    pub fn named(username: String, display_name: String) -> Self {
+        Self { username, display_name, badges: Vec::new() }
+    }
+
+    /// A name with the badges stored on the account (`badges`, JSON).
+    pub fn badged(username: String, display_name: String, badges: &str) -> Self {
+        Self { username, display_name, badges: badge::views(badges) }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -97,12 +114,19 @@ pub fn post_views(
 }
 
 /// A post its author has just written, as they see it: their own, so
-/// never blocked, and with no reactions yet (nothing is read back).
-pub fn new_post_view(post: PostRow, author: &Member, reader: Reader) -> ApiResult<PostView> {
+/// never blocked, and with no reactions yet (only the author's badges are
+/// read back).
+pub fn new_post_view(
+    connection: &mut AnyConnection,
+    post: PostRow,
+    author: &Member,
+    reader: Reader,
+) -> ApiResult<PostView> {
     let listing = PostListing {
         post,
         author_username: author.username.clone(),
         author_display_name: author.display_name.clone(),
+        author_badges: crate::db::users::badges_of(connection, author.user_id)?,
     };
     view_of(listing, &[], &[], (false, false), reader)
 }
@@ -111,7 +135,7 @@ pub fn new_post_view(post: PostRow, author: &Member, reader: Reader) -> ApiResul
 /// reader's own reactions, whether a block hides its author and whether it
 /// is a crisis post withheld from this reader.
 fn view_of(
-    PostListing { post, author_username, author_display_name }: PostListing,
+    PostListing { post, author_username, author_display_name, author_badges }: PostListing,
     counts: &[(String, i64)],
     mine: &[String],
     (blocked, withheld): (bool, bool),
@@ -133,7 +157,7 @@ fn view_of(
         thread_id: post.thread_id,
         parent_id: post.parent_id,
         depth: post.depth,
-        author: shown.then_some(AuthorView { username: author_username, display_name: author_display_name }),
+        author: shown.then(|| AuthorView::badged(author_username, author_display_name, &author_badges)),
         body_html: shown.then_some(post.body_html),
         body_markdown: (shown && is_author).then_some(post.body),
         deleted,

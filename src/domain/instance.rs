@@ -28,9 +28,9 @@ pub const MAX_HOLD_FIRST_POSTS: u32 = 20;
 pub enum Joining {
     /// Anyone may register.
     Open,
-    /// Registrations wait for an admin's approval (not built yet).
+    /// Registrations wait for an admin's approval.
     Approval,
-    /// Only people invited may register (not built yet).
+    /// Only people with a member's invitation link may register.
     Invitation,
 }
 
@@ -168,11 +168,6 @@ impl InstanceSettings {
             joining: settings.joining,
             footer: settings.footer.clone(),
         };
-        if defaults.joining != Joining::Open {
-            anyhow::bail!(
-                "invalid configuration: joining by approval or by invitation is not available yet; use joining = \"open\""
-            );
-        }
         let problems = defaults.problems();
         if let Some(problem) = problems.first() {
             anyhow::bail!("invalid configuration: {}: {}", problem.field, problem.message);
@@ -225,8 +220,7 @@ impl InstanceSettings {
     }
 
     /// These settings with an admin's `change` applied, or every wrong field:
-    /// a changed text needs a new version, and joining stays `open` until
-    /// the other ways are built.
+    /// a changed text needs a new version.
     pub fn changed_by(&self, change: &SettingsChange) -> Result<Self, ApiError> {
         let mut problems = Vec::new();
         for (field, old, new) in [
@@ -242,13 +236,6 @@ impl InstanceSettings {
                     "The text changed: give it a new version, so members are asked to accept it again.",
                 ));
             }
-        }
-        if change.joining.is_some_and(|joining| joining != Joining::Open) {
-            problems.push(problem(
-                "joining",
-                "Joining by approval or by invitation is not available yet; this instance stays open to anyone \
-                 who registers.",
-            ));
         }
         let next = self.merged(change);
         problems.extend(next.problems());

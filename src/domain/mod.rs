@@ -2,6 +2,7 @@
 //! the edge never checks it again.
 
 pub mod account;
+pub mod badge;
 pub mod chat;
 pub mod community;
 pub mod consultation;
@@ -9,6 +10,7 @@ pub mod device;
 pub mod discussion;
 pub mod following;
 pub mod instance;
+pub mod joining;
 pub mod mail;
 pub mod moderation;
 pub mod search;

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::db::chat::MessageListing;
+use crate::domain::badge::{self, BadgeView};
 use crate::domain::time::Timestamp;
 use crate::views::notification::NotificationView;
 use crate::views::support::Support;
@@ -33,6 +34,9 @@ pub enum ClientFrame {
 pub struct Author<'a> {
     pub username: &'a str,
     pub display_name: &'a str,
+    /// The badges an admin granted; absent when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub badges: Vec<BadgeView>,
 }
 
 #[derive(Debug, PartialEq, Serialize)]
@@ -127,8 +131,11 @@ impl<'a> MessageFrame<'a> {
             room: message.room_id,
             id: message.id,
             seq: message.seq,
-            author: (!blocked)
-                .then_some(Author { username: &listing.author_username, display_name: &listing.author_display_name }),
+            author: (!blocked).then(|| Author {
+                username: &listing.author_username,
+                display_name: &listing.author_display_name,
+                badges: badge::views(&listing.author_badges),
+            }),
             body_html: (!deleted && !blocked).then_some(message.body_html.as_str()),
             deleted,
             blocked,

@@ -41,10 +41,12 @@ pub fn store(
     let community_id = chat::room(connection, room)?.community_id;
     let (visibility, standing) = readable_room(connection, room, Some(member))?;
     policy::post(visibility, standing)?;
+    let author_badges = crate::db::users::badges_of(connection, member.user_id)?;
     let listing = |message| MessageListing {
         message,
         author_username: member.username.clone(),
         author_display_name: member.display_name.clone(),
+        author_badges: author_badges.clone(),
     };
     if let Some(earlier) = chat::resent(connection, room, member.user_id, &new.client_id)? {
         let held = earlier.state()? == ContentState::Held;

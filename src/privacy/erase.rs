@@ -62,6 +62,8 @@ pub fn erase(
     consents_given(connection, user_id)?;
     blocks_either_way(connection, user_id)?;
     memberships(connection, user_id)?;
+    crate::db::applications::forget_member(connection, user_id)?;
+    crate::db::invitations::forget_member(connection, user_id)?;
     reactions(connection, user_id)?;
     posts_and_threads(connection, user_id, content)?;
     chat(connection, user_id, content)?;
@@ -185,6 +187,7 @@ fn profile(connection: &mut AnyConnection, user_id: i64) -> ApiResult<()> {
             users::email.eq(None::<String>),
             users::email_verified_at.eq(None::<i64>),
             users::is_admin.eq(false),
+            users::badges.eq("[]"),
             users::erased_at.eq(Some(Timestamp::now().0)),
         ))
         .execute(connection)?;

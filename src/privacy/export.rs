@@ -21,7 +21,7 @@ use crate::error::ApiResult;
 type Section = fn(&mut AnyConnection, i64) -> ApiResult<Value>;
 
 /// The export's sections, in the order the document lists them.
-pub const SECTIONS: [(&str, Section); 18] = [
+pub const SECTIONS: [(&str, Section); 20] = [
     ("profile", profile),
     ("consents", consent_records),
     ("sessions", session_records),
@@ -40,6 +40,8 @@ pub const SECTIONS: [(&str, Section); 18] = [
     ("support_conversations", support_conversations),
     ("mail_preferences", mail_choices),
     ("consultation_supports", consultation_supports),
+    ("invitations", invitations_made),
+    ("joining", how_they_joined),
 ];
 
 /// The whole document, as JSON text.
@@ -87,6 +89,7 @@ fn profile(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
         "email_verified_at": maybe_at(verified),
         "is_admin": is_admin,
         "created_at": at(created_at),
+        "badges": crate::domain::badge::views(&crate::db::users::badges_of(connection, user_id)?),
     }))
 }
 
@@ -470,4 +473,37 @@ fn consultation_supports(connection: &mut AnyConnection, user_id: i64) -> ApiRes
             })
             .collect(),
     ))
+}
+
+/// The invitation links the member made, with how many joined through each.
+fn invitations_made(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let rows = crate::db::invitations::made_by(connection, user_id)?;
+    Ok(rows
+        .into_iter()
+        .map(|(row, joined)| {
+            json!({
+                "code": row.code,
+                "created_at": at(row.created_at),
+                "expires_at": maybe_at(row.expires_at),
+                "revoked_at": maybe_at(row.revoked_at),
+                "joined": joined,
+            })
+        })
+        .collect())
+}
+
+/// The link the member joined through and their application to join, if any.
+fn how_they_joined(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let link = crate::db::invitations::joined_through(connection, user_id)?;
+    let application = crate::db::applications::record_of(connection, user_id)?;
+    Ok(json!({
+        "invitation": link.map(|(code, joined_at)| json!({ "code": code, "joined_at": at(joined_at) })),
+        "application": application.map(|(status, note, applied_at, decided_at, message)| json!({
+            "status": status,
+            "note": note,
+            "applied_at": at(applied_at),
+            "decided_at": maybe_at(decided_at),
+            "message": message,
+        })),
+    }))
 }

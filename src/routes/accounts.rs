@@ -9,11 +9,14 @@ use super::sessions::{SignedIn, start_session};
 use crate::auth::Member;
 use crate::auth::session::{self, Which};
 use crate::db::users::{self, Consent, GUIDELINES, HEALTH_DATA, NewUser};
-use crate::db::{AnyConnection, communities};
-use crate::domain::account::{DisplayName, Password, Username};
+use crate::db::{AnyConnection, applications, communities, invitations};
+use crate::domain::account::{DisplayName, Email, Password, Username};
 use crate::domain::community::CommunityRole;
+use crate::domain::instance::Joining;
+use crate::domain::joining::{ApplicationStatus, optional_note};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
+use crate::policy;
 use crate::safety::limits::{Counted, count_attempt};
 use crate::safety::names;
 use crate::state::AppState;
@@ -31,6 +34,24 @@ pub struct Registration {
     guidelines_version: String,
     /// Explicit consent to processing health information; must be true.
     health_data_consent: bool,
+    /// The code of the invitation link they came by: needed when joining is
+    /// by invitation only, and counted for whoever made it.
+    #[serde(default)]
+    invitation: Option<String>,
+    /// Optional; kept unverified. When joining is by approval, the decision is mailed here.
+    #[serde(default)]
+    email: Option<String>,
+    /// When joining is by approval: a few words for the admins (at most 1,000 characters).
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// An application to join, waiting for an admin (joining by approval).
+#[derive(Serialize, ToSchema)]
+pub struct ApplicationReceived {
+    /// `pending`.
+    status: ApplicationStatus,
+    message: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -47,6 +68,11 @@ pub struct MeView {
     safeguards: Vec<String>,
     /// Requests to join waiting in the communities the member moderates (all of them for an admin).
     join_requests: i64,
+    /// Applications to join the instance waiting for a decision (admins only; 0 for others).
+    applications: i64,
+    /// Speaks for the organisation that runs the instance (an admin, or staff):
+    /// opens consultations and publishes their responses.
+    speaks_for_institution: bool,
     /// The member's email, if they gave one (needed for password resets once verified).
     email: Option<String>,
     email_verified: bool,
@@ -65,7 +91,13 @@ pub struct ConsentView {
 }
 
 #[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = Registration,
-    responses((status = 201, body = SignedIn), (status = 409, body = crate::error::ErrorBody),
+    description = "Register. When joining is by invitation, a usable `invitation` code is needed (403 \
+    `invitation_required` without one; 404 `invitation_not_found`, 410 `invitation_expired` or \
+    `invitation_revoked`). When joining is by approval, the account waits for an admin (202) and cannot sign \
+    in until accepted.",
+    responses((status = 201, body = SignedIn), (status = 202, body = ApplicationReceived),
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody), (status = 410, body = crate::error::ErrorBody),
               (status = 422, body = crate::error::ErrorBody)))]
 pub async fn register(
     state: web::Data<AppState>,
@@ -89,6 +121,16 @@ pub async fn register(
             "To join, please agree to how your health information is used.",
         ));
     }
+    let invitation = body.invitation.as_deref().map(str::trim).filter(|code| !code.is_empty()).map(str::to_owned);
+    if instance.joining == Joining::Invitation && invitation.is_none() {
+        return Err(ApiError::forbidden_because(
+            "invitation_required",
+            "You need an invitation link to join. Ask a member to send you one.",
+        ));
+    }
+    let email = body.email.as_deref().map(str::trim).filter(|email| !email.is_empty()).map(Email::parse).transpose()?;
+    let note = optional_note(body.note.as_deref(), "invalid_note", "Your note")?;
+    let by_approval = instance.joining == Joining::Approval;
     count_attempt(&state, &request, Counted::RegistrationFromAddress, None).await?;
     let password_hash = state.passwords.hash(&password).await?;
     let guidelines_version = instance.guidelines.version.clone();
@@ -97,6 +139,7 @@ pub async fn register(
     let (user_id, support) = state
         .db
         .write(move |connection| {
+            let invitation = invitation.map(|code| invitations::usable(connection, &code)).transpose()?;
             let screened = names::screen(connection, &shared.safety, display_name)?;
             let consents = [
                 Consent { kind: GUIDELINES, version: &guidelines_version },
@@ -108,9 +151,25 @@ pub async fn register(
                 NewUser { username: &username, display_name, password_hash, is_admin: false, consents: &consents },
             )?;
             screened.queue_if_asked(connection, user_id)?;
+            if let Some(email) = &email {
+                users::set_email(connection, user_id, Some(email))?;
+            }
+            let invitation_id = invitation.map(|row| row.id);
+            if by_approval {
+                applications::create(connection, user_id, note.as_deref(), invitation_id)?;
+            } else if let Some(invitation_id) = invitation_id {
+                invitations::record_join(connection, invitation_id, user_id)?;
+            }
             Ok((user_id, screened.show_helplines.then(|| shared.safety.support())))
         })
         .await?;
+    if by_approval {
+        return Ok(HttpResponse::Accepted().json(ApplicationReceived {
+            status: ApplicationStatus::Pending,
+            message: "Thank you. Your application is waiting for an admin; you can sign in once it is accepted."
+                .to_owned(),
+        }));
+    }
     start_session(&state, &request, user_id, actix_web::http::StatusCode::CREATED, support).await
 }
 
@@ -119,18 +178,26 @@ pub async fn register(
 pub async fn me(state: web::Data<AppState>, member: Member) -> ApiResult<web::Json<MeView>> {
     let user_id = member.user_id;
     let asking = member.clone();
-    let (consents, (email, verified_at), (guidelines, health_data), (moderates, safeguards), join_requests) = state
-        .db
-        .read(move |connection| {
-            Ok((
-                users::consents_of(connection, user_id)?,
-                users::email_of(connection, user_id)?,
-                users::latest_consents(connection, user_id)?,
-                moderated_slugs(connection, user_id)?,
-                communities::pending_request_count(connection, &asking)?,
-            ))
-        })
-        .await?;
+    let (consents, (email, verified_at), (guidelines, health_data), (moderates, safeguards), join_requests, staff) =
+        state
+            .db
+            .read(move |connection| {
+                Ok((
+                    users::consents_of(connection, user_id)?,
+                    users::email_of(connection, user_id)?,
+                    users::latest_consents(connection, user_id)?,
+                    moderated_slugs(connection, user_id)?,
+                    communities::pending_request_count(connection, &asking)?,
+                    crate::consultation::is_staff(connection, user_id)?,
+                ))
+            })
+            .await?;
+    let applications = if policy::decide_applications(&member).is_ok() {
+        state.db.read(applications::pending_count).await?
+    } else {
+        0
+    };
+    let speaks_for_institution = policy::speak_for_institution(&member, staff).is_ok();
     let mut needs_acceptance = Vec::new();
     let instance = state.instance.current();
     if guidelines.as_deref() != Some(instance.guidelines.version.as_str()) {
@@ -147,6 +214,8 @@ pub async fn me(state: web::Data<AppState>, member: Member) -> ApiResult<web::Js
         moderates,
         safeguards,
         join_requests,
+        applications,
+        speaks_for_institution,
         email,
         email_verified: verified_at.is_some(),
         needs_acceptance,

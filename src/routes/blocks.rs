@@ -35,7 +35,7 @@ pub async fn list(state: web::Data<AppState>, member: Member) -> ApiResult<web::
     Ok(web::Json(
         rows.into_iter()
             .map(|(username, display_name, at)| BlockView {
-                member: AuthorView { username, display_name },
+                member: AuthorView::named(username, display_name),
                 blocked_at: Timestamp(at),
             })
             .collect(),

@@ -357,10 +357,10 @@ fn community_and_member(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
-    decision: DecisionKind,
+    pub decision: DecisionKind,
     /// Told to the member with the decision (at most 1,000 characters).
     #[serde(default)]
-    message: Option<String>,
+    pub message: Option<String>,
 }
 
 /// Longest message sent with a decision on a request to join.

@@ -76,7 +76,7 @@ impl ConsultationDraft {
 
 #[utoipa::path(post, path = "/api/v1/communities/{slug}/consultations", tag = "consultations",
     params(("slug" = String, Path, description = "The community's slug.")), request_body = ConsultationDraft,
-    description = "Open a consultation (the organisation: instance admins). It is a thread whose title is the \
+    description = "Open a consultation (the organisation: instance admins and members with the staff badge). It is a thread whose title is the \
 question and whose first post is the background; members answer by replying to the first post.",
     responses((status = 201, body = ConsultationView), (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
@@ -92,7 +92,7 @@ pub async fn open(
     let (id, raised) = state
         .write_thread(move |connection| {
             let (community, standing) = community_store::readable_by_slug(connection, &slug, Some(&author))?;
-            policy::speak_for_institution(&author)?;
+            consultation::ensure_institution(connection, &author)?;
             policy::post(community.visibility()?, standing)?;
             let Started { thread_id, raised, .. } =
                 start_thread(connection, &shared, &author, community.id, standing, question, background)?;
@@ -192,7 +192,7 @@ pub struct ResponseDraft {
     params(("id" = i64, Path, description = "The consultation's id."), ("post_id" = i64, Path, description = "The answer (a post).")),
     request_body = ResponseDraft,
     description = "Publish the organisation's response to an answer once the consultation has closed, or a dated \
-update to it (instance admins). The answer's author and its supporters are told.",
+update to it (the organisation: instance admins and staff). The answer's author and its supporters are told.",
     responses((status = 201, body = ConsultationView), (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
               (status = 422, body = crate::error::ErrorBody)))]

@@ -13,6 +13,7 @@ use crate::auth::Member;
 use crate::auth::session::{self, Which};
 use crate::db::{admin_log, sanctions, users};
 use crate::domain::account::Email;
+use crate::domain::badge::{self, BadgeView};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::policy;
@@ -46,6 +47,8 @@ pub struct FoundMemberView {
     email_verified: bool,
     /// Restrictions in force: `suspension`, `ban`, `mute` (with when each ends, if it does).
     sanctions: Vec<SanctionView>,
+    /// The badges an admin granted.
+    badges: Vec<BadgeView>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -91,6 +94,7 @@ pub async fn find(
                         joined_at: Timestamp(found.created_at),
                         email_verified: found.email_verified_at.is_some(),
                         sanctions,
+                        badges: badge::views(&found.badges),
                     })
                 })
                 .collect::<ApiResult<Vec<_>>>()

@@ -4,6 +4,8 @@
 
 pub mod accounts;
 pub mod admin_settings;
+pub mod applications;
+pub mod badges;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod blocks;
@@ -16,6 +18,7 @@ pub mod errors;
 pub mod follows;
 pub mod health;
 pub mod instance;
+pub mod invitations;
 pub mod live;
 pub mod mail_preferences;
 pub mod member_admin;
@@ -89,6 +92,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .configure(setup::configure)
                 .configure(admin_settings::configure)
                 .configure(community_admin::configure)
-                .configure(member_admin::configure),
+                .configure(member_admin::configure)
+                .configure(invitations::configure)
+                .configure(applications::configure)
+                .configure(badges::configure),
         );
 }

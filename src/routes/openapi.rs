@@ -5,9 +5,9 @@ use utoipa::openapi::{Content, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    accounts, admin_settings, blocks, communities, community_admin, consultations, email, follows, instance,
-    mail_preferences, member_admin, members, moderation, moderation_log, notifications, posts, privacy, reports, rooms,
-    safety_settings, search, sessions, setup, support, threads,
+    accounts, admin_settings, applications, badges, blocks, communities, community_admin, consultations, email,
+    follows, instance, invitations, mail_preferences, member_admin, members, moderation, moderation_log, notifications,
+    posts, privacy, reports, rooms, safety_settings, search, sessions, setup, support, threads,
 };
 
 #[derive(OpenApi)]
@@ -130,6 +130,15 @@ use super::{
         member_admin::find,
         member_admin::end_sessions,
         member_admin::send_reset_link,
+        invitations::mine,
+        invitations::make,
+        invitations::withdraw,
+        invitations::check,
+        invitations::totals,
+        applications::list,
+        applications::decide,
+        badges::grant,
+        badges::remove,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&EveryErrorDocumented)

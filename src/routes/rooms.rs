@@ -185,7 +185,7 @@ fn message_view(listing: MessageListing, blocked: bool, withheld: bool) -> Messa
         room: message.room_id,
         seq: message.seq,
         author: (!blocked && !withheld)
-            .then_some(AuthorView { username: listing.author_username, display_name: listing.author_display_name }),
+            .then(|| AuthorView::badged(listing.author_username, listing.author_display_name, &listing.author_badges)),
         body_html: (!deleted && !blocked && !withheld).then_some(message.body_html),
         deleted,
         blocked,

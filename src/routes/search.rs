@@ -193,7 +193,7 @@ fn result(connection: &mut AnyConnection, hit: Hit, snippet_html: String) -> Api
         thread,
         room,
         community: community_store::by_id(connection, hit.community_id)?.slug,
-        author: AuthorView { username, display_name },
+        author: AuthorView::named(username, display_name),
         created_at: Timestamp(hit.created_at),
         snippet_html,
     })

@@ -44,7 +44,10 @@ pub struct SignedIn {
 }
 
 #[utoipa::path(post, path = "/api/v1/sessions", tag = "sessions", request_body = SignIn,
-    responses((status = 200, body = SignedIn), (status = 401, body = crate::error::ErrorBody)))]
+    description = "Sign in. A banned account, or one whose application to join is waiting (`application_pending`) \
+    or was declined (`application_declined`), is refused with 403.",
+    responses((status = 200, body = SignedIn), (status = 401, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody)))]
 pub async fn sign_in(
     state: web::Data<AppState>,
     request: HttpRequest,

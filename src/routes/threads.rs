@@ -103,7 +103,7 @@ fn summary(listing: ThreadListing) -> ThreadSummary {
     ThreadSummary {
         id: listing.id,
         title: listing.title,
-        author: AuthorView { username: listing.author_username, display_name: listing.author_display_name },
+        author: AuthorView::named(listing.author_username, listing.author_display_name),
         created_at: Timestamp(listing.created_at),
         last_activity_at: Timestamp(listing.last_activity_at),
         reply_count: listing.reply_count,
@@ -293,7 +293,7 @@ async fn load_page(
                     id: thread.id,
                     community: community.slug,
                     title: thread.title,
-                    author: AuthorView { username: author.0, display_name: author.1 },
+                    author: AuthorView::named(author.0, author.1),
                     created_at: Timestamp(thread.created_at),
                     last_activity_at: Timestamp(thread.last_activity_at),
                     reply_count: thread.reply_count,

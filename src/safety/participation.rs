@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 
 use crate::db::AnyConnection;
 use crate::db::sanctions::{self, SanctionRow};
+use crate::domain::joining::ApplicationStatus;
 use crate::domain::moderation::SanctionKind;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
@@ -45,9 +46,26 @@ pub fn ensure_may_join(connection: &mut AnyConnection, user_id: i64, community_i
     check(&barring, Some(Place { community_id, room_id: None }))
 }
 
-/// Refuses signing in to an account banned from the instance. (A suspended
-/// member may sign in, to read and to appeal.)
+/// Refuses signing in to an account banned from the instance, or whose
+/// application to join is waiting or was declined. (A suspended member may
+/// sign in, to read and to appeal.)
 pub fn ensure_may_sign_in(connection: &mut AnyConnection, user_id: i64) -> ApiResult<()> {
+    match crate::db::applications::of(connection, user_id)? {
+        Some((ApplicationStatus::Pending, _)) => {
+            return Err(ApiError::forbidden_because(
+                "application_pending",
+                "Your application to join is waiting for an admin. You can sign in once it is accepted.",
+            ));
+        }
+        Some((ApplicationStatus::Declined, message)) => {
+            let reason = message.map(|message| format!(" They said: {message}")).unwrap_or_default();
+            return Err(ApiError::forbidden_because(
+                "application_declined",
+                format!("Your application to join was not accepted.{reason}"),
+            ));
+        }
+        _ => {}
+    }
     check(&of_kinds(sanctions::in_force(connection, user_id)?, &[SanctionKind::Ban])?, None)
 }
 

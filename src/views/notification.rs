@@ -74,7 +74,7 @@ pub fn of(connection: &mut AnyConnection, row: NotificationRow) -> ApiResult<Not
         .actor_id
         .map(|id| users::names_of(connection, id))
         .transpose()?
-        .map(|(username, display_name)| AuthorView { username, display_name });
+        .map(|(username, display_name)| AuthorView::named(username, display_name));
     let name = actor.as_ref().map_or("Someone", |actor| actor.display_name.as_str());
     let (count, subject) = (row.count, row.subject_id);
     let at = match (&place.thread, &place.room) {

@@ -76,6 +76,8 @@ struct World {
     /// support conversation the instance's safeguarding lead opened from it.
     urgent_item: i64,
     support: i64,
+    /// Ava's invitation link: (id, code).
+    ava_link: (i64, String),
 }
 
 async fn sign_in(app: &TestApp, username: &str) -> Account {
@@ -260,12 +262,27 @@ async fn build() -> World {
     let ava_session = sessions.assert_status(200)[0]["id"].as_i64().expect("a session id");
     let inbox = app.get("/api/v1/notifications", Some(&ava)).await;
     let ava_notification = inbox.assert_status(200)["notifications"][0]["id"].as_i64().expect("a notification");
+    let link = app.post("/api/v1/me/invitations", Some(&ava), json!({})).await;
+    let link = link.assert_status(201);
+    let ava_link = (link["id"].as_i64().expect("an id"), link["code"].as_str().expect("a code").to_owned());
     let mut spares = Vec::new();
     for name in NAMES {
         spares.push(if name.is_empty() { None } else { Some(sign_in(&app, name).await) });
     }
     let sessions = NAMES.iter().map(|name| (!name.is_empty()).then(|| account(name))).collect();
-    World { app, sessions, spares, ava, places, elsewhere, ava_session, ava_notification, urgent_item, support }
+    World {
+        app,
+        sessions,
+        spares,
+        ava,
+        places,
+        elsewhere,
+        ava_session,
+        ava_notification,
+        urgent_item,
+        support,
+        ava_link,
+    }
 }
 
 /// One request each role makes.
@@ -364,6 +381,45 @@ fn probes(world: &World) -> Vec<Probe> {
             "GET /api/v1/admin/communities/{slug}/safeguarding-leads",
             "open-c",
             "/api/v1/admin/communities/open-c/safeguarding-leads".into(),
+            None,
+        ),
+        probe("GET /api/v1/me/invitations", "mine", "/api/v1/me/invitations".into(), None),
+        probe(
+            "POST /api/v1/me/invitations",
+            "a week",
+            "/api/v1/me/invitations".into(),
+            Some(json!({ "expires_in_days": 7 })),
+        ),
+        probe(
+            "DELETE /api/v1/me/invitations/{id}",
+            "ava's link",
+            format!("/api/v1/me/invitations/{}", world.ava_link.0),
+            None,
+        ),
+        probe(
+            "GET /api/v1/invitations/{code}",
+            "ava's link",
+            format!("/api/v1/invitations/{}", world.ava_link.1),
+            None,
+        ),
+        probe("GET /api/v1/recruiting", "totals", "/api/v1/recruiting".into(), None),
+        probe("GET /api/v1/admin/applications", "pending", "/api/v1/admin/applications".into(), None),
+        probe(
+            "POST /api/v1/admin/applications/{username}",
+            "none | target",
+            "/api/v1/admin/applications/target".into(),
+            Some(json!({ "decision": "accept" })),
+        ),
+        probe(
+            "PUT /api/v1/admin/members/{username}/badges/{kind}",
+            "peer supporter | target",
+            "/api/v1/admin/members/target/badges/peer_supporter".into(),
+            Some(json!({})),
+        ),
+        probe(
+            "DELETE /api/v1/admin/members/{username}/badges/{kind}",
+            "peer supporter | target",
+            "/api/v1/admin/members/target/badges/peer_supporter".into(),
             None,
         ),
         probe("GET /api/v1/communities/{slug}", "elsewhere", format!("/api/v1/communities/{ELSEWHERE}"), None),
@@ -1045,6 +1101,15 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("GET /api/v1/admin/settings | instance", [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
     ("PATCH /api/v1/admin/settings | unchanged", [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
     ("GET /api/v1/admin/log | all", [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
+    ("PUT /api/v1/admin/members/{username}/badges/{kind} | peer supporter | target", [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
+    ("DELETE /api/v1/admin/members/{username}/badges/{kind} | peer supporter | target", [401, 403, 403, 403, 403, 403, 403, 204, 403, 403, 403, 403]),
+    ("GET /api/v1/me/invitations | mine", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST /api/v1/me/invitations | a week", [401, 201, 201, 201, 201, 201, 201, 201, 201, 403, 201, 201]),
+    ("DELETE /api/v1/me/invitations/{id} | ava's link", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET /api/v1/invitations/{code} | ava's link", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET /api/v1/recruiting | totals", [401, 403, 403, 403, 200, 200, 403, 200, 403, 403, 403, 403]),
+    ("GET /api/v1/admin/applications | pending", [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
+    ("POST /api/v1/admin/applications/{username} | none | target", [401, 403, 403, 403, 403, 403, 403, 404, 403, 403, 403, 403]),
     ("DELETE /api/v1/admin/members/{username}/sessions | eraseme", [401, 403, 403, 403, 403, 403, 403, 204, 403, 403, 403, 403]),
     ("GET /api/v1/admin/members | by name", [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
     ("POST /api/v1/admin/members/{username}/password-reset | no email | ava", [401, 403, 403, 403, 403, 403, 403, 409, 403, 403, 403, 403]),

@@ -69,7 +69,7 @@ fn answer(view: &Value, post_id: i64) -> &Value {
 }
 
 #[tokio::test]
-async fn only_the_organisation_opens_a_consultation_and_a_bad_one_lists_every_wrong_field() {
+async fn only_the_organisation_its_admins_and_staff_opens_a_consultation_and_a_bad_one_lists_every_wrong_field() {
     let app = spawn_app().await;
     let (admin, [amy, ..]) = world(&app, "public").await;
     open(&app, &amy, 2).await.assert_error(403, "forbidden");
@@ -94,13 +94,31 @@ async fn only_the_organisation_opens_a_consultation_and_a_bad_one_lists_every_wr
         "nothing stored half-way"
     );
 
+    let staff = |on: bool| {
+        app.send(
+            if on { reqwest::Method::PUT } else { reqwest::Method::DELETE },
+            "/api/v1/admin/members/amy/badges/staff",
+            Some(&admin),
+            Some(json!({})),
+        )
+    };
+    assert!(matches!(staff(true).await.status, 200 | 204), "amy is badged staff");
+    let me = app.get("/api/v1/me", Some(&amy)).await;
+    assert_eq!(me.assert_status(200)["speaks_for_institution"], true);
+    let by_staff = open(&app, &amy, 2).await;
+    let by_staff = by_staff.assert_status(201);
+    assert_eq!(by_staff["author"]["badges"][0]["kind"], "staff", "her badge shows as she asks: {by_staff}");
+    assert!(matches!(staff(false).await.status, 200 | 204), "the badge is taken away");
+    open(&app, &amy, 2).await.assert_error(403, "forbidden");
+
     let opened = open(&app, &admin, 2).await;
     let opened = opened.assert_status(201);
     assert_eq!(opened["stage"], "open");
     assert_eq!(opened["question"], "What would make pulmonary rehab easier to attend?");
     assert!(opened["background_html"].as_str().expect("background").contains("<strong>redesigning</strong>"));
     let listed = app.get("/api/v1/communities/copd/consultations", None).await;
-    assert_eq!(listed.assert_status(200)["consultations"][0]["stage"], "open");
+    assert_eq!(listed.assert_status(200)["consultations"].as_array().expect("a list").len(), 2);
+    assert_eq!(listed.body["consultations"][0]["stage"], "open");
 }
 
 #[tokio::test]

@@ -70,6 +70,12 @@ async fn seed(app: &TestApp, sink: &SmtpSink) -> Seeded {
     let mute_entry = actions.assert_status(200)["entries"][0]["id"].as_i64().expect("the mute is logged");
     let appeal = json!({ "log_id": mute_entry, "body": "I was only answering a question." });
     app.post("/api/v1/appeals", Some(&member), appeal).await.assert_status(201);
+    let link = app.post("/api/v1/me/invitations", Some(&member), json!({ "expires_in_days": 30 })).await;
+    let code = link.assert_status(201)["code"].as_str().expect("a code").to_owned();
+    let version = app.guidelines_version().await;
+    let mut cleo = app.registration("cleo", &version);
+    cleo["invitation"] = json!(code);
+    app.post("/api/v1/accounts", None, cleo).await.assert_status(201);
     app.post("/api/v1/me/export", Some(&member), json!({})).await.assert_status(202);
     Seeded { admin, member, ben, thread, first_post, bens_reply }
 }
@@ -148,6 +154,9 @@ async fn the_export_contains_every_kind_of_data_and_no_secrets() {
         (&json!("reply"), &json!("ben"), &json!(seeded.bens_reply))
     );
     assert!(reply["read_at"].is_null());
+    assert_eq!(document["invitations"][0]["joined"], 1, "{}", document["invitations"]);
+    assert!(document["invitations"][0]["expires_at"].is_string());
+    assert_eq!(document["joining"], json!({ "invitation": null, "application": null }));
     let text = document.to_string();
     for secret in ["token", "password", &seeded.member.token] {
         assert!(!text.contains(secret), "the export holds no {secret}");
@@ -218,6 +227,10 @@ async fn erase_and_check(content: ErasureContent, kept_content: &[&str]) {
     app.get("/api/v1/me", Some(&seeded.member)).await.assert_error(401, "session_invalid");
     app.sign_in(USERNAME, PASSWORD).await.assert_error(401, "invalid_credentials");
 
+    use kindred::db::schema::{invitation_joins, invitations};
+    let links: i64 = invitations::table.count().get_result(&mut connection).expect("a count");
+    let joins: i64 = invitation_joins::table.count().get_result(&mut connection).expect("a count");
+    assert_eq!((links, joins), (0, 0), "the member's links, and who came by them, went");
     for needle in [USERNAME, EMAIL, &format!("{USERNAME} (they/them)")] {
         let found = traces(&mut connection, needle);
         assert!(found.iter().all(|place| kept_content.contains(&place.as_str())), "{needle} found in {found:?}");
@@ -349,6 +362,10 @@ async fn after_erasure_others_mentions_say_a_former_member_and_no_database_file_
     // On SQLite the raw files (the database and its write-ahead log, freed
     // pages included) hold no byte of the name, the display name or the email.
     for file in files.iter().flatten() {
+        use kindred::db::schema::{invitation_joins, invitations};
+        let links: i64 = invitations::table.count().get_result(&mut connection).expect("a count");
+        let joins: i64 = invitation_joins::table.count().get_result(&mut connection).expect("a count");
+        assert_eq!((links, joins), (0, 0), "the member's links, and who came by them, went");
         for needle in [USERNAME, EMAIL, &format!("{USERNAME} (they/them)")] {
             assert!(!file_holds(file, needle), "{} holds {needle}", file.display());
         }

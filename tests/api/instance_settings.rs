@@ -122,7 +122,6 @@ async fn every_wrong_setting_is_named_at_once_and_nothing_is_saved() {
         "helplines": { "fr": [helpline("SOS Amitié")] },
         "helplines_locale": "en GB",
         "hold_first_posts": 99,
-        "joining": "approval",
         "guidelines": { "version": before["guidelines"]["version"], "text": "Changed without a new version." },
     });
     let refused = app.patch(SETTINGS, Some(&admin), wrong).await;
@@ -136,14 +135,11 @@ async fn every_wrong_setting_is_named_at_once_and_nothing_is_saved() {
             field["field"].as_str().expect("a field")
         })
         .collect();
-    for expected in
-        ["name", "brand_colour", "helplines", "helplines_locale", "hold_first_posts", "joining", "guidelines.version"]
+    for expected in ["name", "brand_colour", "helplines", "helplines_locale", "hold_first_posts", "guidelines.version"]
     {
         assert!(fields.contains(&expected), "{expected} in {fields:?}");
     }
-    assert_eq!(fields.len(), 7, "{fields:?}");
-    let joining = refused.body["error"]["fields"].as_array().into_iter().flatten().find(|f| f["field"] == "joining");
-    assert!(joining.and_then(|f| f["message"].as_str()).is_some_and(|m| m.contains("not available yet")));
+    assert_eq!(fields.len(), 6, "{fields:?}");
     assert_eq!(app.get(SETTINGS, Some(&admin)).await.body, before, "nothing was saved");
     assert!(setting_changes(&app, &admin).await.is_empty());
 

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod authorization;
+mod badges;
 mod blocks;
 mod boundaries;
 mod chat;
@@ -27,6 +28,7 @@ mod headers;
 mod helpers;
 mod instance_settings;
 mod join_requests;
+mod joining;
 mod live_client;
 mod mail;
 mod member_admin;

@@ -4,7 +4,7 @@
  * moderators' requests to join).
  */
 import { request } from './api';
-import type { Community } from './types';
+import type { Badge, Community } from './types';
 
 export interface VersionedText {
   version: string;
@@ -82,6 +82,31 @@ export const adminApi = {
   log: (before?: number | null) => request<AdminLogPage>('GET', `/admin/log${before ? `?before=${before}` : ''}`),
 };
 
+/** An application to join the instance, waiting for an admin. */
+export interface Application {
+  username: string;
+  display_name: string;
+  note: string | null;
+  applied_at: string;
+  /** The decision is mailed to them. */
+  has_email: boolean;
+}
+
+/** The instance's recruiting as totals. */
+export interface RecruitingTotals {
+  links: number;
+  usable: number;
+  joined: number;
+  recruiters: number;
+}
+
+export const joiningApi = {
+  applications: () => request<{ applications: Application[] }>('GET', '/admin/applications'),
+  decide: (username: string, decision: 'accept' | 'refuse', message: string) =>
+    request<void>('POST', `/admin/applications/${at(username)}`, { decision, message: message.trim() || undefined }),
+  recruiting: () => request<RecruitingTotals>('GET', '/recruiting'),
+};
+
 /** A pending request to join, as its community's moderators see it. */
 export interface JoinRequest {
   username: string;
@@ -132,6 +157,7 @@ export interface FoundMember {
   joined_at: string;
   email_verified: boolean;
   sanctions: { kind: string; community_id: number | null; ends_at: string | null }[];
+  badges: Badge[];
 }
 
 export const memberApi = {
@@ -141,4 +167,8 @@ export const memberApi = {
   restrict: (action: 'suspend' | 'ban', member: string, minutes: number | null, reason: string) =>
     request<unknown>('POST', '/moderation/actions', { action, member, minutes, reason }),
   erase: (username: string) => request<void>('DELETE', `/admin/users/${at(username)}`),
+  grantBadge: (username: string, kind: Badge['kind'], detail: string) =>
+    request<unknown>('PUT', `/admin/members/${at(username)}/badges/${kind}`, detail.trim() ? { detail: detail.trim() } : {}),
+  removeBadge: (username: string, kind: Badge['kind']) =>
+    request<void>('DELETE', `/admin/members/${at(username)}/badges/${kind}`),
 };

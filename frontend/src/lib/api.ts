@@ -35,6 +35,10 @@ import type {
   Post,
   PostDraft,
   Registration,
+  Registered,
+  InvitationCheck,
+  InvitationLink,
+  MyInvitations,
   SupportConversation,
   SupportMessage,
   ThreadList,
@@ -99,7 +103,8 @@ const at = encodeURIComponent;
 export const api = {
   instance: () => request<Instance>('GET', '/instance'),
   me: () => request<Me>('GET', '/me'),
-  register: (registration: Registration) => request<unknown>('POST', '/accounts', registration),
+  register: (registration: Registration) => request<Registered>('POST', '/accounts', registration),
+  checkInvitation: (code: string) => request<InvitationCheck>('GET', `/invitations/${at(code)}`),
   signIn: (username: string, password: string) => request<unknown>('POST', '/sessions', { username, password }),
   signOut: () => request<void>('DELETE', '/sessions/current'),
   member: (username: string) => request<MemberProfile>('GET', `/members/${at(username)}`),
@@ -202,6 +207,11 @@ export const accountApi = {
   erase: (password: string) => request<void>('DELETE', '/me', { password }),
 
   myModeration: () => request<MyModeration>('GET', '/me/moderation'),
+
+  invitations: () => request<MyInvitations>('GET', '/me/invitations'),
+  makeInvitation: (expires_in_days: number | null) =>
+    request<InvitationLink>('POST', '/me/invitations', expires_in_days === null ? {} : { expires_in_days }),
+  withdrawInvitation: (id: number) => request<void>('DELETE', `/me/invitations/${id}`),
   appeal: (log_id: number, body: string) => request<Appeal>('POST', '/appeals', { log_id, body }),
 };
 

@@ -37,7 +37,7 @@ export type Route =
   /** The organisation opens a consultation in a community. */
   | { page: 'new-consultation'; slug: string }
   /** The admin console: the instance's settings and the admin log. */
-  | { page: 'admin'; view: 'settings' | 'communities' | 'members' | 'log' }
+  | { page: 'admin'; view: 'settings' | 'communities' | 'members' | 'joining' | 'log' }
   | { page: 'not-found' };
 
 /** Single-word addresses and their pages. */
@@ -85,8 +85,8 @@ export function match(path: string): Route {
   if (first === 'support' && parts.length === 2 && /^\d+$/.test(second)) return { page: 'support', id: Number(second) };
   if (first === 'members' && parts.length === 2) return { page: 'member', username: second };
   if (first === 'setup' && parts.length === 2) return { page: 'setup', token: second };
-  if (first === 'admin' && parts.length === 2 && ['log', 'communities', 'members'].includes(second))
-    return { page: 'admin', view: second as 'log' | 'communities' | 'members' };
+  if (first === 'admin' && parts.length === 2 && ['log', 'communities', 'members', 'joining'].includes(second))
+    return { page: 'admin', view: second as 'log' | 'communities' | 'members' | 'joining' };
   return { page: 'not-found' };
 }
 

@@ -60,6 +60,8 @@ export interface Me {
   username: string;
   display_name: string;
   is_admin: boolean;
+  /** Opens consultations and publishes their responses (an admin, or the organisation's staff). */
+  speaks_for_institution: boolean;
   /** Receives urgent moderation items from every community. */
   is_safeguarding_lead: boolean;
   /** Slugs of the communities the member moderates. */
@@ -68,6 +70,8 @@ export interface Me {
   safeguards?: string[];
   /** Requests to join waiting in the communities the member moderates (all of them for an admin). */
   join_requests?: number;
+  /** Applications to join the instance waiting for an admin (0 for others). */
+  applications?: number;
   email: string | null;
   email_verified: boolean;
   consents: Consent[];
@@ -97,9 +101,20 @@ export interface Community {
   archived?: boolean;
 }
 
+/** A badge an admin granted, shown beside the name. */
+export interface Badge {
+  kind: 'staff' | 'clinician' | 'partner' | 'link_worker' | 'peer_supporter';
+  /** A clinician's profession or a partner organisation's name. */
+  detail?: string;
+  /** How it reads: "Clinician: Nurse". */
+  label: string;
+}
+
 export interface Author {
   username: string;
   display_name: string;
+  /** Beside the name on posts, chat messages and member pages; absent when none. */
+  badges?: Badge[];
 }
 
 /** What a signed-in member may see of another: `GET /members/{username}`. */
@@ -229,6 +244,39 @@ export interface Registration {
   password: string;
   guidelines_version: string;
   health_data_consent: true;
+  /** The code of the invitation link they came by. */
+  invitation?: string;
+  /** Kept unverified; when joining is by approval the decision is mailed here. */
+  email?: string;
+  /** When joining is by approval: a few words for the admins. */
+  note?: string;
+}
+
+/** How `open`, `invitation` or `approval` answered a registration. */
+export type Registered = { token: string } | { status: 'pending'; message: string };
+
+/** One of the member's invitation links. */
+export interface InvitationLink {
+  id: number;
+  code: string;
+  /** The page to share: `/join?invitation=CODE`. */
+  path: string;
+  created_at: string;
+  expires_at: string | null;
+  state: 'usable' | 'expired' | 'revoked';
+  joined: number;
+}
+
+export interface MyInvitations {
+  brought: number;
+  links: InvitationLink[];
+}
+
+/** Who made a link, checked before registering with it. */
+export interface InvitationCheck {
+  invited_by: string;
+  expires_at: string | null;
+  joining: 'open' | 'approval' | 'invitation';
 }
 
 // Reports, moderation and the member's own account.

@@ -3,3 +3,4 @@ export { default as Settings } from './Settings.svelte';
 export { default as AdminLog } from './AdminLog.svelte';
 export { default as Communities } from './Communities.svelte';
 export { default as Members } from './Members.svelte';
+export { default as Joining } from './Joining.svelte';

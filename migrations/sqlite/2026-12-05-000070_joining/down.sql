@@ -1,0 +1,3 @@
+DROP TABLE join_applications;
+DROP TABLE invitation_joins;
+DROP TABLE invitations;
