@@ -7,6 +7,7 @@ pub mod backup;
 pub mod blocks;
 pub mod chat;
 pub mod communities;
+pub mod directory;
 pub mod email_tokens;
 pub mod exports;
 mod files;

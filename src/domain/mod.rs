@@ -5,6 +5,7 @@ pub mod account;
 pub mod chat;
 pub mod community;
 pub mod device;
+pub mod directory;
 pub mod discussion;
 pub mod following;
 pub mod instance;

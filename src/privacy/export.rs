@@ -21,7 +21,7 @@ use crate::error::ApiResult;
 type Section = fn(&mut AnyConnection, i64) -> ApiResult<Value>;
 
 /// The export's sections, in the order the document lists them.
-pub const SECTIONS: [(&str, Section); 17] = [
+pub const SECTIONS: [(&str, Section); 18] = [
     ("profile", profile),
     ("consents", consent_records),
     ("sessions", session_records),
@@ -39,6 +39,7 @@ pub const SECTIONS: [(&str, Section); 17] = [
     ("notifications", notifications_received),
     ("support_conversations", support_conversations),
     ("mail_preferences", mail_choices),
+    ("directory", directory_entries),
 ];
 
 /// The whole document, as JSON text.
@@ -456,4 +457,23 @@ fn mail_choices(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value
         "time_zone": chosen.time_zone.as_ref().map(|zone| zone.as_str()),
         "moderator_digest": chosen.moderator_digest,
     }))
+}
+
+/// The directory entries the member suggested (with their state) and their saved list.
+fn directory_entries(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    use crate::db::directory;
+    let suggested: Vec<Value> = directory::suggested_by(connection, user_id)?
+        .into_iter()
+        .map(|row| {
+            json!({
+                "id": row.id, "name": row.name, "status": row.status, "organisation": row.organisation,
+                "description": row.description, "created_at": at(row.created_at),
+            })
+        })
+        .collect();
+    let saved: Vec<Value> = directory::saved_by(connection, user_id)?
+        .into_iter()
+        .map(|(row, saved_at)| json!({ "id": row.id, "name": row.name, "saved_at": at(saved_at) }))
+        .collect();
+    Ok(json!({ "suggested": suggested, "saved": saved }))
 }

@@ -10,6 +10,7 @@ pub mod blocks;
 pub mod client;
 pub mod communities;
 pub mod community_admin;
+pub mod directory;
 pub mod email;
 pub mod errors;
 pub mod follows;
@@ -72,6 +73,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .configure(privacy::configure)
                 .configure(members::configure)
                 .configure(communities::configure)
+                .configure(directory::configure)
                 .configure(threads::configure)
                 .service(web::resource("/live").route(web::get().to(live::upgrade)))
                 .configure(posts::configure)

@@ -5,7 +5,7 @@ use utoipa::openapi::{Content, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    accounts, admin_settings, blocks, communities, community_admin, email, follows, instance, mail_preferences,
+    accounts, admin_settings, blocks, communities, community_admin, directory, email, follows, instance, mail_preferences,
     member_admin, members, moderation, moderation_log, notifications, posts, privacy, reports, rooms, safety_settings,
     search, sessions, setup, support, threads,
 };
@@ -123,6 +123,15 @@ use super::{
         member_admin::find,
         member_admin::end_sessions,
         member_admin::send_reset_link,
+        directory::search,
+        directory::suggest,
+        directory::get,
+        directory::review,
+        directory::remove,
+        directory::suggestions,
+        directory::saved,
+        directory::save,
+        directory::unsave,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&EveryErrorDocumented)
