@@ -130,6 +130,27 @@ pub fn coordinates(latitude: Option<f64>, longitude: Option<f64>) -> ApiResult<O
     }
 }
 
+/// Widest distance a search takes, in kilometres (half way round the Earth).
+pub const MAX_WITHIN_KM: f64 = 20_000.0;
+
+/// A place to measure from and how far from it to look, as a search gives them.
+pub fn place_and_reach(
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    within_km: Option<f64>,
+) -> ApiResult<(Option<(f64, f64)>, Option<f64>)> {
+    let near = coordinates(latitude, longitude)?;
+    if let Some(km) = within_km
+        && (near.is_none() || !(0.0..=MAX_WITHIN_KM).contains(&km))
+    {
+        return Err(ApiError::invalid(
+            "invalid_distance",
+            "A distance needs a place (a latitude and longitude) and must be between 0 and 20,000 km.",
+        ));
+    }
+    Ok((near, within_km))
+}
+
 fn phone(text: &str) -> ApiResult<String> {
     let text = text.trim();
     let digits = text.chars().filter(char::is_ascii_digit).count();

@@ -13,7 +13,7 @@ use crate::db::communities as community_store;
 use crate::db::directory::{self as store, Authorship, Directories, EntryRow, Search};
 use crate::db::{AnyConnection, admin_log};
 use crate::domain::community::CommunityRole;
-use crate::domain::directory::{EntryDraft, EntryStatus, Referral, coordinates, distance_km};
+use crate::domain::directory::{EntryDraft, EntryStatus, Referral, coordinates, distance_km, place_and_reach};
 use crate::domain::discussion::render;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
@@ -129,8 +129,6 @@ fn readable_communities(connection: &mut AnyConnection, viewer: Option<&Member>)
 
 /// Most entries on one page.
 const MAX_LIMIT: usize = 100;
-/// Widest distance a search takes, in kilometres.
-const MAX_WITHIN_KM: f64 = 20_000.0;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -163,17 +161,7 @@ pub struct DirectoryPage {
 
 impl DirectoryQuery {
     fn parse(self, directories: Directories) -> ApiResult<Search> {
-        let near = coordinates(self.latitude, self.longitude)?;
-        let within_km = match (self.within_km, near) {
-            (Some(km), Some(_)) if (0.0..=MAX_WITHIN_KM).contains(&km) => Some(km),
-            (Some(_), Some(_)) => {
-                return Err(ApiError::invalid("invalid_distance", "A distance must be between 0 and 20,000 km."));
-            }
-            (Some(_), None) => {
-                return Err(ApiError::invalid("invalid_distance", "A distance needs a place: give a latitude and longitude."));
-            }
-            (None, _) => None,
-        };
+        let (near, within_km) = place_and_reach(self.latitude, self.longitude, self.within_km)?;
         let limit = self.limit.unwrap_or(50);
         if !(1..=MAX_LIMIT).contains(&limit) {
             return Err(ApiError::invalid("invalid_limit", "A page holds 1 to 100 entries."));
