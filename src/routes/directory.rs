@@ -18,6 +18,7 @@ use crate::domain::discussion::render;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::policy::{self, DirectoryPlace, Standing};
+use crate::safety::participation;
 use crate::state::AppState;
 
 pub fn configure(config: &mut web::ServiceConfig) {
@@ -232,6 +233,14 @@ pub async fn suggest(
             };
             let place = store::place_of(connection, community_id, Some(&member))?;
             policy::suggest_directory_entry(place)?;
+            match community_id {
+                Some(community_id) => participation::ensure_may_write(
+                    connection,
+                    member.user_id,
+                    participation::Place { community_id, room_id: None },
+                )?,
+                None => participation::ensure_active(connection, member.user_id)?,
+            }
             let approved = policy::review_directory(Some(&member), place).is_ok();
             let row = store::insert(
                 connection,
