@@ -225,6 +225,15 @@ pub fn search(connection: &mut AnyConnection, search: &Search) -> ApiResult<(Vec
     Ok((entries, more))
 }
 
+/// Approved entries of the instance-wide directory and these communities', oldest first.
+pub fn approved_in(connection: &mut AnyConnection, communities: &[i64]) -> ApiResult<Vec<EntryRow>> {
+    Ok(directory_entries::table
+        .filter(directory_entries::status.eq(EntryStatus::Approved.as_str()))
+        .filter(directory_entries::community_id.is_null().or(directory_entries::community_id.eq_any(communities.to_vec())))
+        .order(directory_entries::id.asc())
+        .load(connection)?)
+}
+
 /// Suggestions waiting in these directories (`None`: the instance-wide one too), oldest first.
 pub fn suggestions(
     connection: &mut AnyConnection,

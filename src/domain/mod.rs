@@ -6,6 +6,7 @@ pub mod chat;
 pub mod community;
 pub mod device;
 pub mod directory;
+pub mod hsds;
 pub mod discussion;
 pub mod following;
 pub mod instance;

@@ -15,6 +15,7 @@ use crate::db::{AnyConnection, admin_log};
 use crate::domain::community::CommunityRole;
 use crate::domain::directory::{EntryDraft, EntryStatus, Referral, coordinates, distance_km, place_and_reach};
 use crate::domain::discussion::render;
+use crate::domain::hsds;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::policy::{self, DirectoryPlace, Standing};
@@ -25,6 +26,13 @@ pub fn configure(config: &mut web::ServiceConfig) {
     config
         .service(web::resource("/directory").route(web::get().to(search)).route(web::post().to(suggest)))
         .service(web::resource("/directory/suggestions").route(web::get().to(suggestions)))
+        .service(
+            web::resource("/directory/hsds")
+                // An authority's whole directory can be larger than any other body.
+                .app_data(super::errors::json_config().limit(MAX_IMPORT_BYTES))
+                .route(web::get().to(hsds_export))
+                .route(web::post().to(hsds_import)),
+        )
         .service(web::resource("/directory/{id}").route(web::get().to(get)).route(web::delete().to(remove)))
         .service(web::resource("/directory/{id}/review").route(web::post().to(review)))
         .service(web::resource("/me/directory").route(web::get().to(saved)))
@@ -386,4 +394,97 @@ pub async fn save(state: web::Data<AppState>, member: Member, id: web::Path<i64>
 pub async fn unsave(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     state.db.write(move |connection| store::unsave(connection, member.user_id, *id)).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(get, path = "/api/v1/directory/hsds", tag = "directory",
+    description = "The approved entries of the instance-wide directory and of public communities, as an Open \
+    Referral UK / HSDS 3.0 page of services (organization, locations, contacts, phones, schedules, service areas, \
+    categories as taxonomy terms).",
+    responses((status = 200, body = Object)))]
+pub async fn hsds_export(state: web::Data<AppState>) -> ApiResult<web::Json<serde_json::Value>> {
+    let page = state
+        .db
+        .read(move |connection| {
+            let mut public = Vec::new();
+            for row in community_store::all(connection)? {
+                if policy::read_directory(None, DirectoryPlace::Community(row.visibility()?, Standing::VISITOR), true, None)
+                    .is_ok()
+                {
+                    public.push(row.id);
+                }
+            }
+            let mut services = Vec::new();
+            for row in store::approved_in(connection, &public)? {
+                let reviewed = row.reviewed_at.map(|at| Timestamp(at).to_rfc3339().chars().take(10).collect::<String>());
+                let modified = Timestamp(row.reviewed_at.unwrap_or(row.created_at)).to_rfc3339();
+                services.push(hsds::service(row.id, &row.entry()?, reviewed.as_deref(), &modified));
+            }
+            Ok(hsds::page(services))
+        })
+        .await?;
+    Ok(web::Json(page))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ImportQuery {
+    /// The community whose directory takes the entries (its slug); the instance-wide directory when absent.
+    community: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Imported {
+    /// How many entries were added (approved).
+    imported: usize,
+}
+
+/// Most services one import takes.
+const MAX_IMPORT: usize = 5000;
+/// Largest import body: 5,000 full services.
+const MAX_IMPORT_BYTES: usize = 32 * 1024 * 1024;
+
+#[utoipa::path(post, path = "/api/v1/directory/hsds", tag = "directory", params(ImportQuery), request_body = Object,
+    description = "Import an HSDS 3.0 page of services (as the export gives) or a list of services into a \
+    directory, approved: every service is checked like a suggestion, and one that fails stops the whole import \
+    (nothing is stored), its error naming it. At most 5,000 services.",
+    responses((status = 201, body = Imported), (status = 401, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn hsds_import(
+    state: web::Data<AppState>,
+    member: Member,
+    query: web::Query<ImportQuery>,
+    body: web::Json<serde_json::Value>,
+) -> ApiResult<HttpResponse> {
+    policy::import_directory(&member)?;
+    let community = query.into_inner().community;
+    let mut checked = Vec::new();
+    for (index, service) in hsds::services(&body)?.iter().enumerate() {
+        if index == MAX_IMPORT {
+            return Err(ApiError::invalid("too_many", format!("An import takes at most {MAX_IMPORT} services.")));
+        }
+        let named = |error: ApiError| {
+            let name = service.get("name").and_then(serde_json::Value::as_str).unwrap_or("(no name)");
+            ApiError::invalid(error.code(), format!("Service {} ({name}): {}", index + 1, error.message()))
+        };
+        let entry = hsds::draft(service, community.clone()).parse().map_err(named)?;
+        let html = render(&entry.description).map_err(named)?.html;
+        checked.push((entry, html));
+    }
+    let imported = checked.len();
+    state
+        .db
+        .write(move |connection| {
+            let community_id = match community.as_deref() {
+                Some(slug) => Some(community_store::by_slug(connection, slug)?.id),
+                None => None,
+            };
+            for (entry, html) in &checked {
+                let by = Authorship { community_id, suggested_by: member.user_id, approved: true };
+                store::insert(connection, entry, html, by)?;
+            }
+            admin_log::record_action(connection, member.user_id, "directory_imported", &imported.to_string())
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(Imported { imported }))
 }

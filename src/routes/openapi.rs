@@ -132,6 +132,8 @@ use super::{
         directory::saved,
         directory::save,
         directory::unsave,
+        directory::hsds_export,
+        directory::hsds_import,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&EveryErrorDocumented)

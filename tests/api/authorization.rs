@@ -387,6 +387,8 @@ fn probes(world: &World) -> Vec<Probe> {
         probe("GET /api/v1/directory", "everything readable", "/api/v1/directory".into(), None),
         probe("GET /api/v1/directory/suggestions", "to review", "/api/v1/directory/suggestions".into(), None),
         probe("GET /api/v1/me/directory", "saved", "/api/v1/me/directory".into(), None),
+        probe("GET /api/v1/directory/hsds", "public entries", "/api/v1/directory/hsds".into(), None),
+        probe("POST /api/v1/directory/hsds", "no services", "/api/v1/directory/hsds".into(), Some(json!({ "contents": [] }))),
         probe("GET /api/v1/threads/{id}", "elsewhere", format!("/api/v1/threads/{}", world.elsewhere.thread), None),
         probe(
             "GET /api/v1/rooms/{id}/messages",
@@ -1271,6 +1273,8 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("DELETE /api/v1/sessions/current | second session", [401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
     ("DELETE /api/v1/me/sessions | the others", [401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
     // The directory of local support.
+    ("GET /api/v1/directory/hsds | public entries", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST /api/v1/directory/hsds | no services", [401, 403, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403]),
     ("GET /api/v1/directory | everything readable", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET /api/v1/directory/suggestions | to review", [401, 403, 403, 403, 200, 200, 403, 200, 403, 403, 403, 403]),
     ("GET /api/v1/me/directory | saved", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),

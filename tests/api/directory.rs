@@ -308,3 +308,88 @@ async fn distance_filtering_orders_communities_by_distance() {
     assert_eq!(slugs(conditions.assert_status(200)), ["copd"]);
     app.get("/api/v1/communities?within_km=5", None).await.assert_error(422, "invalid_distance");
 }
+
+/// The published HSDS 3.0 service schema (see tests/data/hsds/README.md), compiled with format checks on.
+fn hsds_schema() -> (boon::Schemas, boon::SchemaIndex) {
+    let text = include_str!("../data/hsds/service_with_definitions.json");
+    let schema: Value = serde_json::from_str(text).expect("the schema is JSON");
+    let mut compiler = boon::Compiler::new();
+    compiler.enable_format_assertions();
+    let location = "file:///hsds/service_with_definitions.json";
+    compiler.add_resource(location, schema).expect("the schema is added");
+    let mut schemas = boon::Schemas::new();
+    let index = compiler.compile(location, &mut schemas).expect("the schema compiles");
+    (schemas, index)
+}
+
+/// What an entry says, without what the server gives it (id, dates, distance).
+fn written(entry: &Value) -> Value {
+    let mut entry = entry.clone();
+    for key in ["id", "reviewed_at", "distance_km", "community"] {
+        entry.as_object_mut().expect("an entry").remove(key);
+    }
+    entry
+}
+
+#[tokio::test]
+async fn the_hsds_export_validates_against_the_published_schema_and_an_import_of_it_reproduces_the_entries() {
+    let app = spawn_app().await;
+    let admin = app.admin("admin").await;
+    app.community(&admin, "walsall", "public").await;
+    app.community(&admin, "private", "members").await;
+    let mut in_walsall = entry("Walsall health walk", Some(WALSALL), &["walking", "outdoors"]);
+    in_walsall["community"] = json!("walsall");
+    add(&app, &admin, in_walsall).await;
+    add(&app, &admin, entry("Online breathing class", None, &["breathing"])).await;
+    let sparse = json!({ "name": "Men's shed", "area_served": "Leith" });
+    add(&app, &admin, sparse).await;
+    let mut hidden = entry("Members-only group", Some(LONDON), &[]);
+    hidden["community"] = json!("private");
+    add(&app, &admin, hidden).await;
+    let mia = app.register("mia").await;
+    add(&app, &mia, entry("A suggestion not yet approved", Some(LONDON), &[])).await;
+
+    let export = app.get("/api/v1/directory/hsds", None).await;
+    let export = export.assert_status(200).clone();
+    let services = export["contents"].as_array().expect("services");
+    let names: Vec<&str> = services.iter().map(|s| s["name"].as_str().expect("a name")).collect();
+    assert_eq!(names, ["Walsall health walk", "Online breathing class", "Men's shed"], "approved public entries only");
+    assert_eq!(export["total_items"], 3);
+    let (schemas, index) = hsds_schema();
+    for service in services {
+        if let Err(error) = schemas.validate(service, index) {
+            panic!("{} does not validate: {error:#}\n{service:#}", service["name"]);
+        }
+    }
+    let walk = &services[0];
+    assert_eq!(walk["organization"]["name"], "Walsall Council");
+    assert_eq!(walk["service_at_locations"][0]["location"]["latitude"], WALSALL.0);
+    assert_eq!(walk["contacts"][0]["email"], "walks@walsall.example.org");
+    assert_eq!(walk["schedules"][0]["description"], "Tuesdays 10:00");
+    // A schema that checks nothing would pass anything: a broken service fails.
+    let mut broken = walk.clone();
+    broken["status"] = json!("open for business");
+    assert!(schemas.validate(&broken, index).is_err());
+
+    // Into another instance: the same entries, approved.
+    let other = spawn_app().await;
+    let other_admin = other.admin("admin").await;
+    let imported = other.post("/api/v1/directory/hsds", Some(&other_admin), export.clone()).await;
+    assert_eq!(imported.assert_status(201)["imported"], 3);
+    let before = app.get("/api/v1/directory", None).await;
+    let after = other.get("/api/v1/directory", None).await;
+    let before: Vec<Value> = before.assert_status(200)["entries"].as_array().expect("entries").iter().map(written).collect();
+    let after: Vec<Value> = after.assert_status(200)["entries"].as_array().expect("entries").iter().map(written).collect();
+    assert_eq!(after, before);
+
+    // Only admins import, and a bad service stops the whole import.
+    other.post("/api/v1/directory/hsds", Some(&other.register("olly").await), export.clone()).await.assert_error(403, "forbidden");
+    let mut bad = export.clone();
+    bad["contents"][1]["url"] = json!("javascript:alert(1)");
+    let refused = other.post("/api/v1/directory/hsds", Some(&other_admin), bad).await;
+    refused.assert_error(422, "invalid_website");
+    assert!(refused.body["error"]["message"].as_str().expect("a message").starts_with("Service 2 (Online breathing class)"));
+    let count = other.get("/api/v1/directory", None).await;
+    assert_eq!(count.assert_status(200)["entries"].as_array().expect("entries").len(), 3, "nothing more was stored");
+    other.post("/api/v1/directory/hsds", Some(&other_admin), json!({ "contents": "no" })).await.assert_error(422, "invalid_hsds");
+}
