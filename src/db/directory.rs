@@ -165,12 +165,17 @@ fn like_pattern(text: &str) -> String {
     format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
 }
 
-/// A page of approved entries matching `search` with their distance from
-/// its place: nearest first when a place is given, else by name. The
-/// filter runs in the database (a latitude band when a distance is given);
-/// distances are computed here over the light rows that pass it, and only
-/// the page's rows are loaded whole. Returns the page and whether more follow.
-pub fn search(connection: &mut AnyConnection, search: &Search) -> ApiResult<(Vec<(EntryRow, Option<f64>)>, bool)> {
+/// What a search reads of each entry before choosing its page: id, name and place.
+type Light = (i64, String, Option<f64>, Option<f64>);
+type LightSql = (
+    diesel::sql_types::BigInt,
+    diesel::sql_types::Text,
+    diesel::sql_types::Nullable<diesel::sql_types::Double>,
+    diesel::sql_types::Nullable<diesel::sql_types::Double>,
+);
+
+/// Approved entries in the search's directories with all its words and its category.
+fn matching(search: &Search) -> directory_entries::BoxedQuery<'static, <AnyConnection as Connection>::Backend, LightSql> {
     let mut query = directory_entries::table
         .filter(directory_entries::status.eq(EntryStatus::Approved.as_str()))
         .select((directory_entries::id, directory_entries::name, directory_entries::latitude, directory_entries::longitude))
@@ -187,41 +192,81 @@ pub fn search(connection: &mut AnyConnection, search: &Search) -> ApiResult<(Vec
     if let Some(category) = &search.category {
         query = query.filter(directory_entries::categories.like(like_pattern(&format!("|{category}|"))).escape('\\'));
     }
-    if let (Some((latitude, _)), Some(km)) = (search.near, search.within_km) {
-        let (low, high) = latitude_band(latitude, km);
-        query = query.filter(directory_entries::latitude.between(low, high));
+    query
+}
+
+/// Half the Earth's circumference: a band this wide holds every place.
+const WHOLE_EARTH_KM: f64 = 20_016.0;
+/// The first radius looked in for the nearest entries; each next look is four times wider.
+const FIRST_RADIUS_KM: f64 = 25.0;
+
+/// The `wanted` nearest matching entries to `from` (all of them within
+/// `within_km` when given), nearest first, as (id, distance). Without a
+/// distance the search widens from 25 km until it has enough, so a city's
+/// search reads its own band of the map, not the whole directory; only the
+/// last, whole-Earth look adds entries with no place (last, by name).
+fn nearest(
+    connection: &mut AnyConnection,
+    search: &Search,
+    from: (f64, f64),
+    wanted: usize,
+) -> ApiResult<Vec<(i64, Option<f64>)>> {
+    let mut km = search.within_km.unwrap_or(FIRST_RADIUS_KM);
+    loop {
+        let last = search.within_km.is_some() || km >= WHOLE_EARTH_KM;
+        let mut query = matching(search);
+        if km < WHOLE_EARTH_KM {
+            let (low, high) = latitude_band(from.0, km);
+            query = query.filter(directory_entries::latitude.between(low, high));
+        }
+        let rows: Vec<Light> = query.load(connection)?;
+        let mut placed: Vec<(i64, f64)> = Vec::new();
+        let mut unplaced: Vec<(i64, String)> = Vec::new();
+        for (id, name, latitude, longitude) in rows {
+            match latitude.zip(longitude) {
+                Some(to) => {
+                    let distance = distance_km(from, to);
+                    if distance <= km || (last && search.within_km.is_none()) {
+                        placed.push((id, distance));
+                    }
+                }
+                None if last && search.within_km.is_none() => unplaced.push((id, name.to_lowercase())),
+                None => {}
+            }
+        }
+        if last || placed.len() >= wanted {
+            placed.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+            unplaced.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+            let placed = placed.into_iter().map(|(id, distance)| (id, Some(distance)));
+            return Ok(placed.chain(unplaced.into_iter().map(|(id, _)| (id, None))).take(wanted).collect());
+        }
+        km = (km * 4.0).min(WHOLE_EARTH_KM);
     }
-    let light: Vec<(i64, String, Option<f64>, Option<f64>)> = query.load(connection)?;
-    let mut found: Vec<(i64, String, Option<f64>)> = light
-        .into_iter()
-        .map(|(id, name, latitude, longitude)| {
-            let distance = search.near.zip(latitude.zip(longitude)).map(|(from, to)| distance_km(from, to));
-            (id, name, distance)
-        })
-        .filter(|(_, _, distance)| match (search.within_km, distance) {
-            (Some(km), Some(distance)) => *distance <= km,
-            (Some(_), None) => false,
-            (None, _) => true,
-        })
-        .collect();
-    if search.near.is_some() {
-        // Nearest first; entries with no place on the map last, by name.
-        found.sort_by(|a, b| match (a.2, b.2) {
-            (Some(x), Some(y)) => x.total_cmp(&y).then(a.0.cmp(&b.0)),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => a.1.to_lowercase().cmp(&b.1.to_lowercase()).then(a.0.cmp(&b.0)),
-        });
-    } else {
-        found.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()).then(a.0.cmp(&b.0)));
-    }
-    let more = found.len() > search.offset + search.limit;
-    let page: Vec<(i64, Option<f64>)> =
-        found.into_iter().skip(search.offset).take(search.limit).map(|(id, _, distance)| (id, distance)).collect();
-    let ids: Vec<i64> = page.iter().map(|(id, _)| *id).collect();
+}
+
+/// A page of approved entries matching `search` with their distance from
+/// its place: nearest first when a place is given (see `nearest`), else by
+/// name. Only the page's rows are loaded whole. Returns the page and
+/// whether more follow.
+pub fn search(connection: &mut AnyConnection, search: &Search) -> ApiResult<(Vec<(EntryRow, Option<f64>)>, bool)> {
+    let wanted = search.offset + search.limit + 1;
+    let mut chosen: Vec<(i64, Option<f64>)> = match search.near {
+        Some(from) => nearest(connection, search, from, wanted)?.into_iter().skip(search.offset).collect(),
+        None => {
+            let rows: Vec<Light> = matching(search)
+                .order((super::users::lower(directory_entries::name).asc(), directory_entries::id.asc()))
+                .offset(i64::try_from(search.offset).unwrap_or(i64::MAX))
+                .limit(i64::try_from(search.limit + 1).unwrap_or(i64::MAX))
+                .load(connection)?;
+            rows.into_iter().map(|(id, ..)| (id, None)).collect()
+        }
+    };
+    let more = chosen.len() > search.limit;
+    chosen.truncate(search.limit);
+    let ids: Vec<i64> = chosen.iter().map(|(id, _)| *id).collect();
     let mut rows: std::collections::HashMap<i64, EntryRow> =
         by_ids(connection, &ids)?.into_iter().map(|row| (row.id, row)).collect();
-    let entries = page.into_iter().filter_map(|(id, distance)| rows.remove(&id).map(|row| (row, distance))).collect();
+    let entries = chosen.into_iter().filter_map(|(id, distance)| rows.remove(&id).map(|row| (row, distance))).collect();
     Ok((entries, more))
 }
 
