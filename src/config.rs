@@ -142,8 +142,11 @@ pub struct Settings {
     pub erasure_content: ErasureContent,
     /// Days the address a session was opened from is kept (for abuse handling).
     pub ip_retention_days: u64,
-    /// Seconds between runs of the retention job (IP addresses, expired exports and links).
+    /// Seconds between runs of the retention job (IP addresses, expired exports and links),
+    /// and of the look for directory entries due for review.
     pub purge_interval_seconds: u64,
+    /// Months after which a directory entry not reviewed goes to the moderation queue.
+    pub directory_review_months: u32,
     /// How long mail about a notification waits, so it is not sent if the
     /// member reads the notification first.
     pub email_delay_seconds: u64,
@@ -281,6 +284,7 @@ impl Default for Settings {
             erasure_content: ErasureContent::Anonymise,
             ip_retention_days: 7,
             purge_interval_seconds: 60 * 60,
+            directory_review_months: 6,
             email_delay_seconds: 5 * 60,
             mail_retry_seconds: 30,
             mail_lease_seconds: 2 * 60,

@@ -102,6 +102,16 @@ enum AdminCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Benchmarks only: add `entries` approved entries to the instance-wide directory, suggested by `author`.
+    #[cfg(feature = "bench")]
+    SeedDirectory {
+        #[arg(long)]
+        author: String,
+        #[arg(long, default_value_t = 10_000)]
+        entries: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -206,6 +216,11 @@ fn run_admin(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
         AdminCommand::SeedQueue { community, author, items, seed } => {
             kindred::seed::seed_queue(&mut connection, &community, &author, items, seed)?;
             println!("Opened {items} queue items in {community}.");
+        }
+        #[cfg(feature = "bench")]
+        AdminCommand::SeedDirectory { author, entries, seed } => {
+            kindred::seed::seed_directory(&mut connection, &author, entries, seed)?;
+            println!("Added {entries} directory entries.");
         }
     }
     Ok(())

@@ -291,6 +291,56 @@ pub fn hear_of(visibility: Visibility, standing: Standing, blocked: bool) -> boo
     !blocked && read_threads(visibility, standing).is_ok()
 }
 
+/// Where a directory entry lives: one community (with the viewer's
+/// standing there), or the instance as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirectoryPlace {
+    Community(Visibility, Standing),
+    Instance,
+}
+
+/// Reviewing a directory's entries (approving suggestions, marking entries
+/// reviewed, removing them): a community's moderators and the instance's
+/// admins; the instance-wide directory, its admins.
+pub fn review_directory(member: Option<&Member>, place: DirectoryPlace) -> Result<(), ApiError> {
+    let allowed = match (member, place) {
+        (Some(member), _) if member.is_admin => true,
+        (Some(_), DirectoryPlace::Community(_, standing)) => standing.is_moderator(),
+        _ => false,
+    };
+    if allowed { Ok(()) } else { Err(ApiError::forbidden("Only this directory's reviewers can do that.")) }
+}
+
+/// Reading a directory: a community's, whoever may read the community; the
+/// instance-wide one, everyone. A suggestion not yet approved: its author
+/// and the reviewers, and to anyone else it does not exist.
+pub fn read_directory(
+    member: Option<&Member>,
+    place: DirectoryPlace,
+    approved: bool,
+    suggested_by: Option<i64>,
+) -> Result<(), ApiError> {
+    if let DirectoryPlace::Community(visibility, standing) = place {
+        read_threads(visibility, standing)?;
+    }
+    let own = member.is_some_and(|member| Some(member.user_id) == suggested_by);
+    if approved || own || review_directory(member, place).is_ok() { Ok(()) } else { Err(hidden()) }
+}
+
+/// Suggesting an entry: to a community's directory, whoever may post there;
+/// to the instance-wide one, any signed-in member.
+pub fn suggest_directory_entry(place: DirectoryPlace) -> Result<(), ApiError> {
+    match place {
+        DirectoryPlace::Community(visibility, standing) => post(visibility, standing),
+        DirectoryPlace::Instance => Ok(()),
+    }
+}
+
+/// Bringing entries into the instance's directory from another system: instance admins.
+pub fn import_directory(member: &Member) -> Result<(), ApiError> {
+    administer(member)
+}
+
 /// Opening a private support conversation with a member: the safeguarding
 /// leads for the community (`leads_it`: the instance's leads, and the
 /// community's own).

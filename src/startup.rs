@@ -22,6 +22,7 @@ use crate::mail::{self, Mailer};
 use crate::metrics::{self, Metrics};
 use crate::notify::notifier::Notifier;
 use crate::pages::PageCache;
+use crate::moderate::review_due;
 use crate::privacy::retention;
 use crate::refuse;
 use crate::routes::{self, errors};
@@ -70,6 +71,7 @@ impl Application {
         tokio::spawn(notifier.clone().run(db.clone(), hub.clone(), NOTIFIER_SWEEP));
         let purge_every = Duration::from_secs(settings.purge_interval_seconds.max(1));
         tokio::spawn(retention::run(db.clone(), settings.ip_retention_days, purge_every));
+        tokio::spawn(review_due::run(db.clone(), settings.directory_review_months, purge_every));
         let mut connection = url.connect()?;
         let instance = Arc::new(LiveInstance::load(InstanceSettings::defaults(&settings)?, &mut connection)?);
         let setup_link = setup::announce(&mut connection, &public_origin)?;

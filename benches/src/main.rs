@@ -3,6 +3,7 @@
 //! control and scenario, and prints a table of medians, spreads and ratios.
 //! A benchmark reports; it asserts nothing about speed.
 
+mod directory;
 mod latency;
 mod mail;
 mod paced;
@@ -47,6 +48,8 @@ enum Scenario {
     SigninMemory(signin_memory::Options),
     /// The moderation queue with many open items, against the hello control.
     Queue(queue::Options),
+    /// Directory search over many entries, by place, distance, word and category (issue 18).
+    Directory(directory::Options),
     /// Crisis screening per post, beside storing a reply.
     Screening(screening::Options),
     /// A reply whose thread's watchers are mailed at once, beside the same without mail (issue 20).
@@ -67,6 +70,7 @@ async fn main() -> anyhow::Result<()> {
         Scenario::SigninMemory(options) => signin_memory::run(options).await,
         Scenario::Queue(options) => queue::run(options).await,
         Scenario::Screening(options) => screening::run(options).await,
+        Scenario::Directory(options) => directory::run(options).await,
         Scenario::MailCost(options) => mail::cost(options).await,
         Scenario::Digest(options) => mail::digest(options).await,
     }

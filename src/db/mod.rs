@@ -9,6 +9,7 @@ pub mod blocks;
 pub mod chat;
 pub mod communities;
 pub mod consultations;
+pub mod directory;
 pub mod email_tokens;
 pub mod exports;
 mod files;

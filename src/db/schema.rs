@@ -682,3 +682,34 @@ diesel::table! {
 }
 diesel::joinable!(join_applications -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(invitations, invitation_joins, join_applications, users);
+
+diesel::table! {
+    directory_entries (id) {
+        id -> BigInt,
+        community_id -> Nullable<BigInt>,
+        status -> Text,
+        suggested_by -> Nullable<BigInt>,
+        name -> Text,
+        organisation -> Text,
+        description -> Text,
+        description_html -> Text,
+        details -> Text,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        categories -> Text,
+        search_text -> Text,
+        created_at -> BigInt,
+        reviewed_at -> Nullable<BigInt>,
+        reviewed_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    directory_saves (user_id, entry_id) {
+        user_id -> BigInt,
+        entry_id -> BigInt,
+        saved_at -> BigInt,
+    }
+}
+diesel::joinable!(directory_saves -> directory_entries (entry_id));
+diesel::allow_tables_to_appear_in_same_query!(directory_saves, directory_entries);

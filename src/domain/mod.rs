@@ -7,6 +7,8 @@ pub mod chat;
 pub mod community;
 pub mod consultation;
 pub mod device;
+pub mod directory;
+pub mod hsds;
 pub mod discussion;
 pub mod following;
 pub mod instance;

@@ -16,9 +16,17 @@ pub enum Subject {
     Message,
     Thread,
     Member,
+    /// A directory entry due for review (see `directory_review_months`).
+    DirectoryEntry,
 }
 
-text_enum!(Subject { Post => "post", Message => "message", Thread => "thread", Member => "member" });
+text_enum!(Subject {
+    Post => "post",
+    Message => "message",
+    Thread => "thread",
+    Member => "member",
+    DirectoryEntry => "directory_entry",
+});
 
 /// Why a member reports something.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -14,7 +14,7 @@ use crate::db::moderation_log::{self, Entry, LogRow};
 use crate::db::posts as post_store;
 use crate::db::sanctions::{self, NewSanction};
 use crate::db::threads as thread_store;
-use crate::db::{AnyConnection, chat, queue, safeguarding, users};
+use crate::db::{AnyConnection, chat, directory, queue, safeguarding, users};
 use crate::discussion::draft::PostDraft;
 use crate::domain::community::CommunityRole;
 use crate::domain::discussion::parse_title;
@@ -662,7 +662,18 @@ fn close_item(
             "Supportive outcomes are for urgent safeguarding items; dismiss this one or act on its content.",
         ));
     }
-    let reports = queue::resolve(connection, item.id, actor.user_id, action.as_str())?;
+    let subject = item.subject()?;
+    if subject == Subject::DirectoryEntry {
+        policy::review_directory(Some(actor), directory::place_of(connection, item.community_id, Some(actor))?)?;
+    }
+    // Dismissing a directory entry's review item says it is still right.
+    if subject == Subject::DirectoryEntry && action == LogAction::Dismiss {
+        directory::mark_reviewed(connection, item.subject_id, actor.user_id)?;
+    }
+    let reports = match subject {
+        Subject::DirectoryEntry if action == LogAction::Dismiss => Vec::new(),
+        _ => queue::resolve(connection, item.id, actor.user_id, action.as_str())?,
+    };
     let told = notify::moderation::reports_resolved(connection, &reports, actor.user_id)?;
     let log = moderation_log::record(
         connection,
@@ -670,9 +681,10 @@ fn close_item(
             actor_id: actor.user_id,
             action,
             community_id: item.community_id,
-            subject: item.subject()?,
+            subject,
             subject_id: item.subject_id,
-            target_user_id: (!supportive).then_some(item.subject_author_id),
+            // An entry's review item is Kindred's own: no member is its target.
+            target_user_id: (!supportive && subject != Subject::DirectoryEntry).then_some(item.subject_author_id),
             reason,
             details: json!({ "item_id": item.id }),
             reverses_id: None,

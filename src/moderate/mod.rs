@@ -2,4 +2,5 @@
 //! place, applied, and logged in the same transaction; each one reversible.
 
 pub mod actions;
+pub mod review_due;
 pub mod subjects;

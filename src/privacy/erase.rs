@@ -67,6 +67,7 @@ pub fn erase(
     reactions(connection, user_id)?;
     posts_and_threads(connection, user_id, content)?;
     chat(connection, user_id, content)?;
+    crate::db::directory::forget_member(connection, user_id)?;
     // Moderation data joins here after the merge: reports the member made,
     // moderation actions on them, appeals, and notes about them (kept for
     // the admin's retention period, then deleted by the retention job).

@@ -21,7 +21,7 @@ use crate::error::ApiResult;
 type Section = fn(&mut AnyConnection, i64) -> ApiResult<Value>;
 
 /// The export's sections, in the order the document lists them.
-pub const SECTIONS: [(&str, Section); 20] = [
+pub const SECTIONS: [(&str, Section); 21] = [
     ("profile", profile),
     ("consents", consent_records),
     ("sessions", session_records),
@@ -42,6 +42,7 @@ pub const SECTIONS: [(&str, Section); 20] = [
     ("consultation_supports", consultation_supports),
     ("invitations", invitations_made),
     ("joining", how_they_joined),
+    ("directory", directory_entries),
 ];
 
 /// The whole document, as JSON text.
@@ -506,4 +507,23 @@ fn how_they_joined(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Va
             "message": message,
         })),
     }))
+}
+
+/// The directory entries the member suggested (with their state) and their saved list.
+fn directory_entries(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    use crate::db::directory;
+    let suggested: Vec<Value> = directory::suggested_by(connection, user_id)?
+        .into_iter()
+        .map(|row| {
+            json!({
+                "id": row.id, "name": row.name, "status": row.status, "organisation": row.organisation,
+                "description": row.description, "created_at": at(row.created_at),
+            })
+        })
+        .collect();
+    let saved: Vec<Value> = directory::saved_by(connection, user_id)?
+        .into_iter()
+        .map(|(row, saved_at)| json!({ "id": row.id, "name": row.name, "saved_at": at(saved_at) }))
+        .collect();
+    Ok(json!({ "suggested": suggested, "saved": saved }))
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Member, Viewer};
 use crate::db::communities::{self as store, CommunityRow, NewCommunity};
@@ -14,6 +14,7 @@ use crate::db::{AnyConnection, admin_log, users};
 use crate::domain::community::{
     CommunityKind, CommunityRole, CommunitySlug, Place, Visibility, check_about, parse_banner, parse_name,
 };
+use crate::domain::directory::{distance_km, place_and_reach};
 use crate::domain::discussion::render;
 use crate::domain::following::NotificationKind;
 use crate::domain::time::Timestamp;
@@ -122,6 +123,9 @@ pub struct CommunityView {
     membership: Option<Membership>,
     /// Archived by an admin: readable, but it takes no posts, replies, chat or reactions.
     archived: bool,
+    /// From the place given to the community finder, in kilometres.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    distance_km: Option<f64>,
 }
 
 pub fn view(
@@ -149,6 +153,7 @@ pub fn view(
         created_at: Timestamp(row.created_at),
         membership,
         archived,
+        distance_km: None,
     })
 }
 
@@ -189,15 +194,75 @@ fn views_for(
         .collect()
 }
 
-#[utoipa::path(get, path = "/api/v1/communities", tag = "communities",
-    responses((status = 200, body = Vec<CommunityView>)))]
-pub async fn list(state: web::Data<AppState>, viewer: Viewer) -> ApiResult<web::Json<Vec<CommunityView>>> {
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct FindQuery {
+    /// Only communities of this kind.
+    kind: Option<CommunityKind>,
+    /// Only place communities in this region (ignoring case).
+    region: Option<String>,
+    /// Where the reader is: with `longitude`, place communities come nearest
+    /// first with their distance (those with no place on the map last).
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    /// Only communities within this many kilometres of the place (0 to 20,000).
+    within_km: Option<f64>,
+}
+
+impl FindQuery {
+    /// The rows that pass, with their distance, nearest first when a place is given.
+    fn find(&self, rows: Vec<CommunityRow>) -> ApiResult<Vec<(CommunityRow, Option<f64>)>> {
+        let (near, within_km) = place_and_reach(self.latitude, self.longitude, self.within_km)?;
+        let region = self.region.as_deref().map(|region| region.trim().to_lowercase());
+        let mut found = Vec::new();
+        for row in rows {
+            if self.kind.is_some_and(|kind| kind.as_str() != row.kind) {
+                continue;
+            }
+            if region.as_ref().is_some_and(|region| row.region.as_deref().map(str::to_lowercase).as_ref() != Some(region)) {
+                continue;
+            }
+            let distance = near.zip(row.latitude.zip(row.longitude)).map(|(from, to)| distance_km(from, to));
+            if within_km.is_some_and(|km| distance.is_none_or(|distance| distance > km)) {
+                continue;
+            }
+            found.push((row, distance));
+        }
+        if near.is_some() {
+            // Stable: communities with no place keep their order (by name) after the rest.
+            found.sort_by(|a, b| match (a.1, b.1) {
+                (Some(x), Some(y)) => x.total_cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            });
+        }
+        Ok(found)
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/communities", tag = "communities", params(FindQuery),
+    description = "Every community, by name; filtered by kind, region and distance from a place, and nearest \
+    first when a place is given.",
+    responses((status = 200, body = Vec<CommunityView>), (status = 400, body = crate::error::ErrorBody)))]
+pub async fn list(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    query: web::Query<FindQuery>,
+) -> ApiResult<web::Json<Vec<CommunityView>>> {
     let viewer_id = viewer.user_id();
     let views = state
         .db
         .read(move |connection| {
-            let rows = store::all(connection)?;
-            views_for(connection, rows, viewer_id)
+            let found = query.find(store::all(connection)?)?;
+            let distances: Vec<Option<f64>> = found.iter().map(|(_, distance)| *distance).collect();
+            let rows = found.into_iter().map(|(row, _)| row).collect();
+            let mut views = views_for(connection, rows, viewer_id)?;
+            for (view, distance) in views.iter_mut().zip(distances) {
+                view.distance_km = distance;
+            }
+            Ok(views)
         })
         .await?;
     Ok(web::Json(views))

@@ -13,6 +13,7 @@ pub mod client;
 pub mod communities;
 pub mod community_admin;
 pub mod consultations;
+pub mod directory;
 pub mod email;
 pub mod errors;
 pub mod follows;
@@ -76,6 +77,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .configure(privacy::configure)
                 .configure(members::configure)
                 .configure(communities::configure)
+                .configure(directory::configure)
                 .configure(threads::configure)
                 .configure(consultations::configure)
                 .service(web::resource("/live").route(web::get().to(live::upgrade)))

@@ -101,6 +101,10 @@ pub struct ItemView {
 
 /// What a moderator is offered on an item about content in `state`.
 fn offered(urgent: bool, subject: Subject, state: Option<ContentState>) -> Vec<&'static str> {
+    if subject == Subject::DirectoryEntry {
+        // Dismissing marks the entry reviewed; removing it is on the entry.
+        return vec!["dismiss"];
+    }
     let mut offered: Vec<&'static str> = Vec::new();
     if urgent {
         offered.extend(LogAction::SUPPORTIVE.map(LogAction::as_str));
@@ -178,7 +182,7 @@ fn contents_of(connection: &mut AnyConnection, rows: &[ItemRow]) -> ApiResult<Ve
                     },
                     None => ContentView::default(),
                 },
-                Subject::Thread | Subject::Member => ContentView::default(),
+                Subject::Thread | Subject::Member | Subject::DirectoryEntry => ContentView::default(),
             })
         })
         .collect()
@@ -345,7 +349,7 @@ fn context_of(connection: &mut AnyConnection, item: &ItemRow) -> ApiResult<Vec<C
             )?);
             around
         }
-        Subject::Thread | Subject::Member => return Ok(Vec::new()),
+        Subject::Thread | Subject::Member | Subject::DirectoryEntry => return Ok(Vec::new()),
     };
     listings
         .into_iter()

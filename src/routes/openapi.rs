@@ -5,9 +5,9 @@ use utoipa::openapi::{Content, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    accounts, admin_settings, applications, badges, blocks, communities, community_admin, consultations, email,
-    follows, instance, invitations, mail_preferences, member_admin, members, moderation, moderation_log, notifications,
-    posts, privacy, reports, rooms, safety_settings, search, sessions, setup, support, threads,
+    accounts, admin_settings, applications, badges, blocks, communities, community_admin, consultations, directory,
+    email, follows, instance, invitations, mail_preferences, member_admin, members, moderation, moderation_log,
+    notifications, posts, privacy, reports, rooms, safety_settings, search, sessions, setup, support, threads,
 };
 
 #[derive(OpenApi)]
@@ -139,6 +139,17 @@ use super::{
         applications::decide,
         badges::grant,
         badges::remove,
+        directory::search,
+        directory::suggest,
+        directory::get,
+        directory::review,
+        directory::remove,
+        directory::suggestions,
+        directory::saved,
+        directory::save,
+        directory::unsave,
+        directory::hsds_export,
+        directory::hsds_import,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&EveryErrorDocumented)

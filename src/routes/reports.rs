@@ -150,7 +150,7 @@ fn hide_if_many_reported(
     let (post_id, message_id) = match subject.kind {
         Subject::Post => (Some(subject.id), None),
         Subject::Message => (None, Some(subject.id)),
-        Subject::Thread | Subject::Member => return Ok(Vec::new()),
+        Subject::Thread | Subject::Member | Subject::DirectoryEntry => return Ok(Vec::new()),
     };
     if needed == 0 {
         return Ok(Vec::new());

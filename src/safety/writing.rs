@@ -74,7 +74,7 @@ pub fn queue_if_asked(
         match subject.kind {
             Subject::Post => posts::mark_crisis(connection, subject.id)?,
             Subject::Message => chat::mark_crisis(connection, subject.id)?,
-            Subject::Thread | Subject::Member => {}
+            Subject::Thread | Subject::Member | Subject::DirectoryEntry => {}
         }
     }
     let Some(pressure) = screened.queue.clone() else { return Ok(None) };

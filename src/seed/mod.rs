@@ -2,10 +2,12 @@
 //! repeatable, and written straight through the storage layer so a million
 //! posts take minutes, not hours.
 
+mod directory;
 mod discussions;
 mod queue;
 mod words;
 
+pub use directory::seed_directory;
 pub use discussions::{Plan, Seeded, seed_discussions};
 pub use queue::seed_queue;
 

@@ -60,6 +60,10 @@ struct Place {
     /// A consultation the organisation opened, and Ava's answer in it.
     consultation: i64,
     answer: i64,
+    /// Directory entries: approved (by the admin), ava's suggestion, and one to remove.
+    entry: i64,
+    suggestion: i64,
+    doomed: i64,
 }
 
 struct World {
@@ -78,6 +82,8 @@ struct World {
     support: i64,
     /// Ava's invitation link: (id, code).
     ava_link: (i64, String),
+    /// The instance-wide directory's entries, as `Place` holds a community's.
+    directory: Place,
 }
 
 async fn sign_in(app: &TestApp, username: &str) -> Account {
@@ -144,6 +150,7 @@ async fn furnish(app: &TestApp, admin: &Account, moss: &Account, ava: &Account, 
     let (consultation, consultation_thread) =
         (consultation["id"].as_i64().expect("id"), consultation["thread_id"].as_i64().expect("thread id"));
     let answer = app.reply(ava, consultation_thread, None, "Evening classes.").await;
+    let (entry, suggestion, doomed) = directory_entries(app, admin, ava, Some(slug)).await;
     Place {
         slug: slug.to_owned(),
         thread,
@@ -163,7 +170,20 @@ async fn furnish(app: &TestApp, admin: &Account, moss: &Account, ava: &Account, 
         filter: filter.assert_status(201)["id"].as_i64().expect("filter id"),
         consultation,
         answer,
+        entry,
+        suggestion,
+        doomed,
     }
+}
+
+/// An approved entry, ava's suggestion and an entry to remove, in a community's directory or the instance's.
+async fn directory_entries(app: &TestApp, admin: &Account, ava: &Account, slug: Option<&str>) -> (i64, i64, i64) {
+    let mut ids = Vec::new();
+    for (who, name) in [(admin, "A walk"), (ava, "Ava's suggestion"), (admin, "Soon removed")] {
+        let body = json!({ "community": slug, "name": name, "online": true });
+        ids.push(app.post("/api/v1/directory", Some(who), body).await.assert_status(201)["id"].as_i64().expect("an id"));
+    }
+    (ids[0], ids[1], ids[2])
 }
 
 async fn build() -> World {
@@ -270,6 +290,8 @@ async fn build() -> World {
         spares.push(if name.is_empty() { None } else { Some(sign_in(&app, name).await) });
     }
     let sessions = NAMES.iter().map(|name| (!name.is_empty()).then(|| account(name))).collect();
+    let (entry, suggestion, doomed) = directory_entries(&app, &admin, &ava, None).await;
+    let directory = Place { entry, suggestion, doomed, ..Place::default() };
     World {
         app,
         sessions,
@@ -282,6 +304,7 @@ async fn build() -> World {
         urgent_item,
         support,
         ava_link,
+        directory,
     }
 }
 
@@ -423,6 +446,11 @@ fn probes(world: &World) -> Vec<Probe> {
             None,
         ),
         probe("GET /api/v1/communities/{slug}", "elsewhere", format!("/api/v1/communities/{ELSEWHERE}"), None),
+        probe("GET /api/v1/directory", "everything readable", "/api/v1/directory".into(), None),
+        probe("GET /api/v1/directory/suggestions", "to review", "/api/v1/directory/suggestions".into(), None),
+        probe("GET /api/v1/me/directory", "saved", "/api/v1/me/directory".into(), None),
+        probe("GET /api/v1/directory/hsds", "public entries", "/api/v1/directory/hsds".into(), None),
+        probe("POST /api/v1/directory/hsds", "no services", "/api/v1/directory/hsds".into(), Some(json!({ "contents": [] }))),
         probe("GET /api/v1/threads/{id}", "elsewhere", format!("/api/v1/threads/{}", world.elsewhere.thread), None),
         probe(
             "GET /api/v1/rooms/{id}/messages",
@@ -431,7 +459,9 @@ fn probes(world: &World) -> Vec<Probe> {
             None,
         ),
     ];
+    list.extend(directory_probes(&world.directory, None, "instance"));
     for (place, (visibility, _)) in world.places.iter().zip(PLACES) {
+        list.extend(directory_probes(place, Some(&place.slug), visibility));
         let Place { slug, thread, first, reply, held_thread, hidden, deleted, room, .. } = place.clone();
         let at = |what: &str| format!("{what} | {visibility}");
         list.extend([
@@ -955,6 +985,27 @@ fn probes(world: &World) -> Vec<Probe> {
     list
 }
 
+/// Every directory operation on one directory's entries (`slug`: a community's, or the instance's).
+fn directory_probes(place: &Place, slug: Option<&str>, label: &str) -> Vec<Probe> {
+    let at = |what: &str| format!("{what} | {label}");
+    let Place { entry, suggestion, doomed, .. } = place.clone();
+    let suggested = json!({ "community": slug, "name": "A probe's suggestion", "online": true });
+    let mut list = vec![
+        probe("GET /api/v1/directory/{id}", &at("entry"), format!("/api/v1/directory/{entry}"), None),
+        probe("GET /api/v1/directory/{id}", &at("suggestion"), format!("/api/v1/directory/{suggestion}"), None),
+        probe("POST /api/v1/directory", &at("suggest"), "/api/v1/directory".into(), Some(suggested)),
+        probe("PUT /api/v1/me/directory/{id}", &at("entry"), format!("/api/v1/me/directory/{entry}"), None),
+        probe("PUT /api/v1/me/directory/{id}", &at("suggestion"), format!("/api/v1/me/directory/{suggestion}"), None),
+        probe("DELETE /api/v1/me/directory/{id}", &at("entry"), format!("/api/v1/me/directory/{entry}"), None),
+        probe("POST /api/v1/directory/{id}/review", &at("suggestion"), format!("/api/v1/directory/{suggestion}/review"), Some(json!({}))),
+        probe("DELETE /api/v1/directory/{id}", &at("entry"), format!("/api/v1/directory/{doomed}"), None),
+    ];
+    if let Some(slug) = slug {
+        list.push(probe("GET /api/v1/directory", &at("community"), format!("/api/v1/directory?community={slug}"), None));
+    }
+    list
+}
+
 impl World {
     /// What each role gets for one probe.
     async fn run(&self, probe: &Probe, registration: &mut usize) -> [u16; 12] {
@@ -1360,4 +1411,45 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("DELETE /api/v1/communities/{slug}/membership | leave | approval-c", [401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
     ("DELETE /api/v1/sessions/current | second session", [401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
     ("DELETE /api/v1/me/sessions | the others", [401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
+    // The directory of local support.
+    ("GET /api/v1/directory/hsds | public entries", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST /api/v1/directory/hsds | no services", [401, 403, 403, 403, 403, 403, 403, 201, 403, 403, 403, 403]),
+    ("GET /api/v1/directory | everything readable", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET /api/v1/directory/suggestions | to review", [401, 403, 403, 403, 200, 200, 403, 200, 403, 403, 403, 403]),
+    ("GET /api/v1/me/directory | saved", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET /api/v1/directory/{id} | entry | instance", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET /api/v1/directory/{id} | suggestion | instance", [404, 404, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404]),
+    ("POST /api/v1/directory | suggest | instance", [401, 201, 201, 201, 201, 201, 201, 201, 201, 403, 201, 201]),
+    ("PUT /api/v1/me/directory/{id} | entry | instance", [401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
+    ("PUT /api/v1/me/directory/{id} | suggestion | instance", [401, 404, 404, 404, 404, 404, 404, 204, 404, 404, 404, 404]),
+    ("DELETE /api/v1/me/directory/{id} | entry | instance", [401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
+    ("POST /api/v1/directory/{id}/review | suggestion | instance", [401, 404, 404, 404, 404, 404, 404, 204, 403, 403, 403, 403]),
+    ("DELETE /api/v1/directory/{id} | entry | instance", [401, 403, 403, 403, 403, 403, 403, 204, 404, 404, 404, 404]),
+    ("GET /api/v1/directory/{id} | entry | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET /api/v1/directory/{id} | suggestion | public", [404, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404, 404]),
+    ("POST /api/v1/directory | suggest | public", [401, 403, 201, 403, 201, 403, 403, 201, 403, 403, 403, 201]),
+    ("PUT /api/v1/me/directory/{id} | entry | public", [401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
+    ("PUT /api/v1/me/directory/{id} | suggestion | public", [401, 404, 404, 404, 204, 404, 404, 204, 404, 404, 404, 404]),
+    ("DELETE /api/v1/me/directory/{id} | entry | public", [401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
+    ("POST /api/v1/directory/{id}/review | suggestion | public", [401, 404, 404, 404, 204, 403, 403, 204, 403, 403, 403, 403]),
+    ("DELETE /api/v1/directory/{id} | entry | public", [401, 403, 403, 403, 204, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET /api/v1/directory | community | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET /api/v1/directory/{id} | entry | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("GET /api/v1/directory/{id} | suggestion | members", [404, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404, 404]),
+    ("POST /api/v1/directory | suggest | members", [401, 404, 201, 404, 201, 404, 404, 201, 404, 403, 403, 201]),
+    ("PUT /api/v1/me/directory/{id} | entry | members", [401, 404, 204, 404, 204, 404, 404, 204, 404, 204, 204, 204]),
+    ("PUT /api/v1/me/directory/{id} | suggestion | members", [401, 404, 404, 404, 204, 404, 404, 204, 404, 404, 404, 404]),
+    ("DELETE /api/v1/me/directory/{id} | entry | members", [401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
+    ("POST /api/v1/directory/{id}/review | suggestion | members", [401, 404, 404, 404, 204, 404, 404, 204, 404, 403, 403, 403]),
+    ("DELETE /api/v1/directory/{id} | entry | members", [401, 404, 403, 404, 204, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET /api/v1/directory | community | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("GET /api/v1/directory/{id} | entry | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("GET /api/v1/directory/{id} | suggestion | approval", [404, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404, 404]),
+    ("POST /api/v1/directory | suggest | approval", [401, 404, 201, 404, 201, 404, 404, 201, 404, 403, 403, 201]),
+    ("PUT /api/v1/me/directory/{id} | entry | approval", [401, 404, 204, 404, 204, 404, 404, 204, 404, 204, 204, 204]),
+    ("PUT /api/v1/me/directory/{id} | suggestion | approval", [401, 404, 404, 404, 204, 404, 404, 204, 404, 404, 404, 404]),
+    ("DELETE /api/v1/me/directory/{id} | entry | approval", [401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
+    ("POST /api/v1/directory/{id}/review | suggestion | approval", [401, 404, 404, 404, 204, 404, 404, 204, 404, 403, 403, 403]),
+    ("DELETE /api/v1/directory/{id} | entry | approval", [401, 404, 403, 404, 204, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET /api/v1/directory | community | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
 ];

@@ -76,6 +76,11 @@ async fn seed(app: &TestApp, sink: &SmtpSink) -> Seeded {
     let mut cleo = app.registration("cleo", &version);
     cleo["invitation"] = json!(code);
     app.post("/api/v1/accounts", None, cleo).await.assert_status(201);
+    let suggestion = json!({ "community": "copd", "name": "Breathe easy, asked for by quillon7", "online": true });
+    app.post("/api/v1/directory", Some(&member), suggestion).await.assert_status(201);
+    let walk = json!({ "name": "Walsall walking group", "area_served": "Walsall" });
+    let walk = app.post("/api/v1/directory", Some(&admin), walk).await.assert_status(201)["id"].as_i64().expect("id");
+    app.put(&format!("/api/v1/me/directory/{walk}"), Some(&member)).await.assert_status(204);
     app.post("/api/v1/me/export", Some(&member), json!({})).await.assert_status(202);
     Seeded { admin, member, ben, thread, first_post, bens_reply }
 }
@@ -157,6 +162,9 @@ async fn the_export_contains_every_kind_of_data_and_no_secrets() {
     assert_eq!(document["invitations"][0]["joined"], 1, "{}", document["invitations"]);
     assert!(document["invitations"][0]["expires_at"].is_string());
     assert_eq!(document["joining"], json!({ "invitation": null, "application": null }));
+    assert_eq!(document["directory"]["suggested"][0]["name"], "Breathe easy, asked for by quillon7");
+    assert_eq!(document["directory"]["suggested"][0]["status"], "suggested");
+    assert_eq!(document["directory"]["saved"][0]["name"], "Walsall walking group");
     let text = document.to_string();
     for secret in ["token", "password", &seeded.member.token] {
         assert!(!text.contains(secret), "the export holds no {secret}");

@@ -19,6 +19,7 @@ mod contract;
 mod crisis_author;
 mod crisis_workflow;
 mod data_files;
+mod directory;
 mod discussions;
 mod email;
 mod erasure;

@@ -1,0 +1,2 @@
+DROP TABLE directory_saves;
+DROP TABLE directory_entries;
