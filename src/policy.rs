@@ -67,6 +67,26 @@ pub fn moderate(standing: Standing) -> Result<(), ApiError> {
     }
 }
 
+/// Appointing and removing a community's organisers: its moderators and admins.
+pub fn appoint_organisers(standing: Standing) -> Result<(), ApiError> {
+    if standing.is_moderator() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Only this community's moderators can appoint or remove its organisers."))
+    }
+}
+
+/// Organising in a community (creating, editing and cancelling events,
+/// recording who came, and reading attendance): its moderators, admins, and
+/// the organisers it appointed (`organiser_here`) while they are members.
+pub fn organise(standing: Standing, organiser_here: bool) -> Result<(), ApiError> {
+    if standing.is_moderator() || (organiser_here && standing.is_member()) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Only this community's organisers and moderators can do that."))
+    }
+}
+
 /// Removing a moderator: an admin, or a moderator stepping down.
 pub fn remove_moderator(standing: Standing, member: &Member, target_user_id: i64) -> Result<(), ApiError> {
     if standing.is_admin || (standing.is_moderator() && member.user_id == target_user_id) {
@@ -402,6 +422,23 @@ mod tests {
                 !hides && (standing.is_member() || standing.is_admin),
                 "{standing:?} react"
             );
+        }
+    }
+
+    #[test]
+    fn organising_is_for_organisers_who_are_members_moderators_and_admins() {
+        let table = [
+            (Standing::VISITOR, false, false, false),
+            (OUTSIDER, false, false, false),
+            (OUTSIDER, true, false, false),
+            (MEMBER, false, false, false),
+            (MEMBER, true, true, false),
+            (MODERATOR, false, true, true),
+            (ADMIN, false, true, true),
+        ];
+        for (standing, organiser_here, organises, appoints) in table {
+            assert_eq!(organise(standing, organiser_here).is_ok(), organises, "{standing:?} {organiser_here} organise");
+            assert_eq!(appoint_organisers(standing).is_ok(), appoints, "{standing:?} appoint");
         }
     }
 

@@ -17,6 +17,7 @@ pub mod mail_outbox;
 pub mod mail_preferences;
 pub mod moderation_log;
 pub mod notifications;
+pub mod organisers;
 pub mod outbox;
 pub mod posts;
 pub mod presence;

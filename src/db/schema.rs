@@ -191,6 +191,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     crisis_posts,
     live_presence,
     crisis_messages,
+    community_organisers,
 );
 
 diesel::table! {
@@ -606,3 +607,14 @@ diesel::table! {
     }
 }
 diesel::joinable!(mail_preferences -> users (user_id));
+
+diesel::table! {
+    community_organisers (community_id, user_id) {
+        community_id -> BigInt,
+        user_id -> BigInt,
+        appointed_by -> Nullable<BigInt>,
+        appointed_at -> BigInt,
+    }
+}
+diesel::joinable!(community_organisers -> communities (community_id));
+diesel::joinable!(community_organisers -> users (user_id));

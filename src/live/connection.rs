@@ -32,8 +32,8 @@ use crate::domain::discussion::render;
 use crate::domain::moderation::ContentState;
 use crate::error::{ApiError, ApiResult};
 use crate::policy;
-use crate::views::notification;
 use crate::state::AppState;
+use crate::views::notification;
 
 /// Messages sent on joining a room without `after`.
 const HISTORY_ON_JOIN: i64 = 50;

@@ -16,8 +16,8 @@ use crate::notify;
 use crate::policy;
 use crate::safeguarding::Raised;
 use crate::safety::writing::{self, Writing};
-use crate::views::support::Support;
 use crate::state::AppState;
+use crate::views::support::Support;
 
 /// A stored message, and what its author must be told.
 pub struct Sent {

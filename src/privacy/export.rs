@@ -21,7 +21,7 @@ use crate::error::ApiResult;
 type Section = fn(&mut AnyConnection, i64) -> ApiResult<Value>;
 
 /// The export's sections, in the order the document lists them.
-pub const SECTIONS: [(&str, Section); 17] = [
+pub const SECTIONS: [(&str, Section); 18] = [
     ("profile", profile),
     ("consents", consent_records),
     ("sessions", session_records),
@@ -39,6 +39,7 @@ pub const SECTIONS: [(&str, Section); 17] = [
     ("notifications", notifications_received),
     ("support_conversations", support_conversations),
     ("mail_preferences", mail_choices),
+    ("organiser_roles", organiser_roles),
 ];
 
 /// The whole document, as JSON text.
@@ -456,4 +457,15 @@ fn mail_choices(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value
         "time_zone": chosen.time_zone.as_ref().map(|zone| zone.as_str()),
         "moderator_digest": chosen.moderator_digest,
     }))
+}
+
+/// The communities the member was appointed to organise in.
+fn organiser_roles(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let roles = crate::db::organisers::roles_of(connection, user_id)?;
+    Ok(Value::Array(
+        roles
+            .into_iter()
+            .map(|(slug, appointed)| json!({ "community": slug, "appointed_at": at(appointed) }))
+            .collect(),
+    ))
 }

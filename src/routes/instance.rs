@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 
 use crate::domain::discussion::ReactionKind;
 use crate::domain::instance::Joining;
-use crate::views::support::Support;
 use crate::state::AppState;
+use crate::views::support::Support;
 
 #[derive(Serialize, ToSchema)]
 pub struct InstanceView {

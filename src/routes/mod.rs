@@ -24,6 +24,7 @@ pub mod moderation;
 pub mod moderation_log;
 pub mod notifications;
 pub mod openapi;
+pub mod organisers;
 pub mod posts;
 pub mod privacy;
 pub mod reports;
@@ -72,6 +73,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .configure(privacy::configure)
                 .configure(members::configure)
                 .configure(communities::configure)
+                .configure(organisers::configure)
                 .configure(threads::configure)
                 .service(web::resource("/live").route(web::get().to(live::upgrade)))
                 .configure(posts::configure)

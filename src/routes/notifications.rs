@@ -65,7 +65,8 @@ pub async fn list(
             let next_cursor = (rows.len() as i64 == limit)
                 .then(|| rows.last().map(|last| format!("{}_{}", last.updated_at, last.id)))
                 .flatten();
-            let notifications = rows.into_iter().map(|row| notification_view::of(connection, row)).collect::<ApiResult<_>>()?;
+            let notifications =
+                rows.into_iter().map(|row| notification_view::of(connection, row)).collect::<ApiResult<_>>()?;
             Ok(Inbox { notifications, unread_count: notifications::unread_count(connection, user_id)?, next_cursor })
         })
         .await?;

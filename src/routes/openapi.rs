@@ -6,8 +6,8 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     accounts, admin_settings, blocks, communities, community_admin, email, follows, instance, mail_preferences,
-    member_admin, members, moderation, moderation_log, notifications, posts, privacy, reports, rooms, safety_settings,
-    search, sessions, setup, support, threads,
+    member_admin, members, moderation, moderation_log, notifications, organisers, posts, privacy, reports, rooms,
+    safety_settings, search, sessions, setup, support, threads,
 };
 
 #[derive(OpenApi)]
@@ -123,6 +123,9 @@ use super::{
         member_admin::find,
         member_admin::end_sessions,
         member_admin::send_reset_link,
+        organisers::list,
+        organisers::appoint,
+        organisers::remove,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&EveryErrorDocumented)

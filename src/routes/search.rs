@@ -8,7 +8,6 @@ use actix_web::web;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::views::notification::{RoomRef, ThreadRef};
 use crate::auth::{Member, Viewer};
 use crate::db::communities as community_store;
 use crate::db::search::{self, Hit, Scope};
@@ -19,6 +18,7 @@ use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::policy::{self, Standing};
 use crate::state::AppState;
+use crate::views::notification::{RoomRef, ThreadRef};
 
 pub fn configure(config: &mut web::ServiceConfig) {
     config.service(web::resource("/search").route(web::get().to(search)));

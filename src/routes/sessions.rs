@@ -18,8 +18,8 @@ use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::safety::limits::{Counted, count_attempt, count_failed_sign_in, slow_down_guessed_account};
 use crate::safety::participation;
-use crate::views::support::Support;
 use crate::state::AppState;
+use crate::views::support::Support;
 
 /// How long the browser keeps the cookie; the server's sliding expiry is
 /// what actually ends a session.

@@ -23,8 +23,8 @@ use crate::error::ApiResult;
 use crate::notify;
 use crate::policy;
 use crate::safeguarding::{Raised, Risk};
-use crate::views::support::Support;
 use crate::state::AppState;
+use crate::views::support::Support;
 
 /// Messages a conversation shows at most (the latest).
 const SHOWN_MESSAGES: i64 = 200;

@@ -23,8 +23,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::pages::{Lookup, Page, PageKey};
 use crate::policy;
 use crate::safety::writing;
-use crate::views::support::Support;
 use crate::state::AppState;
+use crate::views::support::Support;
 
 pub fn configure(config: &mut web::ServiceConfig) {
     config

@@ -33,6 +33,7 @@ mod metrics;
 mod migrations;
 mod moderation;
 mod names;
+mod organisers;
 mod page_cache;
 mod password_memory;
 mod privacy;
