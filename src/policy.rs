@@ -87,6 +87,27 @@ pub fn organise(standing: Standing, organiser_here: bool) -> Result<(), ApiError
     }
 }
 
+/// Answering an event (going, maybe, can't go): whoever may read the
+/// community's events and is a member of it (or an admin).
+pub fn answer_event(visibility: Visibility, standing: Standing) -> Result<(), ApiError> {
+    read_threads(visibility, standing)?;
+    if standing.is_member() || standing.is_admin {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Join this community to say whether you're going."))
+    }
+}
+
+/// Seeing an online event's joining link: those going, and whoever may organise there.
+pub fn see_joining_link(going: bool, may_organise: bool) -> bool {
+    going || may_organise
+}
+
+/// A community's calendar feed without a private link: public communities only.
+pub fn public_calendar(visibility: Visibility) -> Result<(), ApiError> {
+    if visibility == Visibility::Public { Ok(()) } else { Err(hidden()) }
+}
+
 /// Removing a moderator: an admin, or a moderator stepping down.
 pub fn remove_moderator(standing: Standing, member: &Member, target_user_id: i64) -> Result<(), ApiError> {
     if standing.is_admin || (standing.is_moderator() && member.user_id == target_user_id) {

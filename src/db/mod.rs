@@ -8,6 +8,7 @@ pub mod blocks;
 pub mod chat;
 pub mod communities;
 pub mod email_tokens;
+pub mod events;
 pub mod exports;
 mod files;
 pub mod follows;

@@ -5,8 +5,10 @@ use diesel::prelude::*;
 
 use super::AnyConnection;
 use super::schema::{communities, community_organisers as organisers, users};
+use crate::auth::Member;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiResult, is_unique_violation};
+use crate::policy::Standing;
 
 /// Appoints an organiser; appointing one twice changes nothing. Whether it
 /// was new, so only a real change is logged.
@@ -38,6 +40,21 @@ pub fn remove(connection: &mut AnyConnection, community_id: i64, user_id: i64) -
 pub fn organises(connection: &mut AnyConnection, community_id: i64, user_id: i64) -> ApiResult<bool> {
     let found: i64 = organisers::table.find((community_id, user_id)).count().get_result(connection)?;
     Ok(found > 0)
+}
+
+/// A member's standing in a community and whether they organise there:
+/// what `policy::organise` decides on.
+pub fn standing_to_organise(
+    connection: &mut AnyConnection,
+    community_id: i64,
+    member: Option<&Member>,
+) -> ApiResult<(Standing, bool)> {
+    let standing = super::communities::standing(connection, community_id, member)?;
+    let here = match member {
+        Some(member) => organises(connection, community_id, member.user_id)?,
+        None => false,
+    };
+    Ok((standing, here))
 }
 
 /// One organiser as listed.

@@ -6,6 +6,7 @@ pub mod chat;
 pub mod community;
 pub mod device;
 pub mod discussion;
+pub mod event;
 pub mod following;
 pub mod instance;
 pub mod mail;

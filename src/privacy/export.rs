@@ -21,7 +21,7 @@ use crate::error::ApiResult;
 type Section = fn(&mut AnyConnection, i64) -> ApiResult<Value>;
 
 /// The export's sections, in the order the document lists them.
-pub const SECTIONS: [(&str, Section); 18] = [
+pub const SECTIONS: [(&str, Section); 19] = [
     ("profile", profile),
     ("consents", consent_records),
     ("sessions", session_records),
@@ -40,6 +40,7 @@ pub const SECTIONS: [(&str, Section); 18] = [
     ("support_conversations", support_conversations),
     ("mail_preferences", mail_choices),
     ("organiser_roles", organiser_roles),
+    ("events", events_answered),
 ];
 
 /// The whole document, as JSON text.
@@ -466,6 +467,26 @@ fn organiser_roles(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Va
         roles
             .into_iter()
             .map(|(slug, appointed)| json!({ "community": slug, "appointed_at": at(appointed) }))
+            .collect(),
+    ))
+}
+
+/// The events the member answered, with their answer and whether they came.
+fn events_answered(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let answered = crate::db::events::answered_by(connection, user_id)?;
+    Ok(Value::Array(
+        answered
+            .into_iter()
+            .map(|(event, answer)| {
+                json!({
+                    "event_id": event.row.id,
+                    "community": answer.community,
+                    "title": event.row.title,
+                    "starts_at": at(event.row.starts_at),
+                    "answer": answer.status.as_str(),
+                    "attended": answer.attended,
+                })
+            })
             .collect(),
     ))
 }

@@ -12,6 +12,7 @@ pub mod communities;
 pub mod community_admin;
 pub mod email;
 pub mod errors;
+pub mod events;
 pub mod follows;
 pub mod health;
 pub mod instance;
@@ -74,6 +75,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .configure(members::configure)
                 .configure(communities::configure)
                 .configure(organisers::configure)
+                .configure(events::configure)
                 .configure(threads::configure)
                 .service(web::resource("/live").route(web::get().to(live::upgrade)))
                 .configure(posts::configure)

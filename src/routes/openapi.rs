@@ -5,7 +5,7 @@ use utoipa::openapi::{Content, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    accounts, admin_settings, blocks, communities, community_admin, email, follows, instance, mail_preferences,
+    accounts, admin_settings, blocks, communities, community_admin, email, events, follows, instance, mail_preferences,
     member_admin, members, moderation, moderation_log, notifications, organisers, posts, privacy, reports, rooms,
     safety_settings, search, sessions, setup, support, threads,
 };
@@ -126,6 +126,15 @@ use super::{
         organisers::list,
         organisers::appoint,
         organisers::remove,
+        events::upcoming,
+        events::create,
+        events::get,
+        events::edit,
+        events::cancel,
+        events::answer,
+        events::answers,
+        events::record_attendance,
+        events::attendance,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&EveryErrorDocumented)

@@ -57,6 +57,8 @@ struct Place {
     warn_log: i64,
     appeal: i64,
     filter: i64,
+    event: i64,
+    cancel_event: i64,
 }
 
 struct World {
@@ -127,6 +129,11 @@ async fn furnish(app: &TestApp, admin: &Account, moss: &Account, ava: &Account, 
     let item = items.iter().find(|item| item["subject_id"] == reply).expect("the report's item")["id"].as_i64();
     let filter = json!({ "community": slug, "term": format!("walrus{slug}"), "action": "flag" });
     let filter = app.post("/api/v1/moderation/filters", Some(moss), filter).await;
+    let mut events = Vec::new();
+    for _ in 0..2 {
+        let created = app.post(&format!("/api/v1/communities/{slug}/events"), Some(admin), event_draft()).await;
+        events.push(created.assert_status(201)["id"].as_i64().expect("an event id"));
+    }
     Place {
         slug: slug.to_owned(),
         thread,
@@ -144,7 +151,20 @@ async fn furnish(app: &TestApp, admin: &Account, moss: &Account, ava: &Account, 
         warn_log,
         appeal,
         filter: filter.assert_status(201)["id"].as_i64().expect("filter id"),
+        event: events[0],
+        cancel_event: events[1],
     }
+}
+
+/// An event far enough ahead that it has not begun.
+fn event_draft() -> Value {
+    json!({
+        "title": "A walk",
+        "starts": "2030-06-01T10:00",
+        "ends": "2030-06-01T12:00",
+        "time_zone": "Europe/London",
+        "place": { "name": "The park" },
+    })
 }
 
 async fn build() -> World {
@@ -692,6 +712,51 @@ fn probes(world: &World) -> Vec<Probe> {
             ),
         ]);
     }
+    for (place, (visibility, _)) in world.places.iter().zip(PLACES) {
+        let Place { slug, event, cancel_event, .. } = place.clone();
+        let at = |what: &str| format!("{what} | {visibility}");
+        list.extend([
+            probe(
+                "GET /api/v1/communities/{slug}/events",
+                &at("upcoming"),
+                format!("/api/v1/communities/{slug}/events"),
+                None,
+            ),
+            probe(
+                "POST /api/v1/communities/{slug}/events",
+                &at("new event"),
+                format!("/api/v1/communities/{slug}/events"),
+                Some(event_draft()),
+            ),
+            probe("GET /api/v1/events/{id}", &at("event"), format!("/api/v1/events/{event}"), None),
+            probe("PUT /api/v1/events/{id}", &at("unchanged"), format!("/api/v1/events/{event}"), Some(event_draft())),
+            probe(
+                "PUT /api/v1/events/{id}/rsvp",
+                &at("going"),
+                format!("/api/v1/events/{event}/rsvp"),
+                Some(json!({ "answer": "going" })),
+            ),
+            probe("GET /api/v1/events/{id}/rsvps", &at("answers"), format!("/api/v1/events/{event}/rsvps"), None),
+            probe(
+                "PUT /api/v1/events/{id}/attendance",
+                &at("not begun"),
+                format!("/api/v1/events/{event}/attendance"),
+                Some(json!({ "came": [] })),
+            ),
+            probe(
+                "GET /api/v1/communities/{slug}/attendance",
+                &at("counts"),
+                format!("/api/v1/communities/{slug}/attendance"),
+                None,
+            ),
+            probe(
+                "POST /api/v1/events/{id}/cancellation",
+                &at("cancel"),
+                format!("/api/v1/events/{cancel_event}/cancellation"),
+                Some(json!({})),
+            ),
+        ]);
+    }
     list.extend([
         probe("POST /api/v1/accounts", "a new account", "/api/v1/accounts".into(), None),
         probe(
@@ -1197,6 +1262,33 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("POST /api/v1/moderation/log/{id}/reversal | warning | approval", [401, 403, 403, 403, 201, 403, 409, 409, 403, 403, 403, 403]),
     ("POST /api/v1/appeals | ava's hide | approval", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("POST /api/v1/appeals/{id}/decision | ava's appeal | approval", [401, 403, 403, 403, 200, 403, 409, 403, 403, 403, 403, 403]),
+    ("GET /api/v1/communities/{slug}/events | upcoming | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST /api/v1/communities/{slug}/events | new event | public", [401, 403, 403, 403, 201, 403, 403, 201, 403, 403, 403, 403]),
+    ("GET /api/v1/events/{id} | event | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("PUT /api/v1/events/{id} | unchanged | public", [401, 403, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403]),
+    ("PUT /api/v1/events/{id}/rsvp | going | public", [401, 403, 200, 403, 200, 403, 403, 200, 403, 200, 200, 200]),
+    ("GET /api/v1/events/{id}/rsvps | answers | public", [401, 403, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403]),
+    ("PUT /api/v1/events/{id}/attendance | not begun | public", [401, 403, 403, 403, 409, 403, 403, 409, 403, 403, 403, 403]),
+    ("GET /api/v1/communities/{slug}/attendance | counts | public", [401, 403, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403]),
+    ("POST /api/v1/events/{id}/cancellation | cancel | public", [401, 403, 403, 403, 204, 403, 403, 409, 403, 403, 403, 403]),
+    ("GET /api/v1/communities/{slug}/events | upcoming | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("POST /api/v1/communities/{slug}/events | new event | members", [401, 404, 403, 404, 201, 404, 404, 201, 404, 403, 403, 403]),
+    ("GET /api/v1/events/{id} | event | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("PUT /api/v1/events/{id} | unchanged | members", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]),
+    ("PUT /api/v1/events/{id}/rsvp | going | members", [401, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("GET /api/v1/events/{id}/rsvps | answers | members", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]),
+    ("PUT /api/v1/events/{id}/attendance | not begun | members", [401, 404, 403, 404, 409, 404, 404, 409, 404, 403, 403, 403]),
+    ("GET /api/v1/communities/{slug}/attendance | counts | members", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]),
+    ("POST /api/v1/events/{id}/cancellation | cancel | members", [401, 404, 403, 404, 204, 404, 404, 409, 404, 403, 403, 403]),
+    ("GET /api/v1/communities/{slug}/events | upcoming | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("POST /api/v1/communities/{slug}/events | new event | approval", [401, 404, 403, 404, 201, 404, 404, 201, 404, 403, 403, 403]),
+    ("GET /api/v1/events/{id} | event | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("PUT /api/v1/events/{id} | unchanged | approval", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]),
+    ("PUT /api/v1/events/{id}/rsvp | going | approval", [401, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("GET /api/v1/events/{id}/rsvps | answers | approval", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]),
+    ("PUT /api/v1/events/{id}/attendance | not begun | approval", [401, 404, 403, 404, 409, 404, 404, 409, 404, 403, 403, 403]),
+    ("GET /api/v1/communities/{slug}/attendance | counts | approval", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]),
+    ("POST /api/v1/events/{id}/cancellation | cancel | approval", [401, 404, 403, 404, 204, 404, 404, 409, 404, 403, 403, 403]),
     ("POST /api/v1/accounts | a new account", [201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
     ("POST /api/v1/sessions | signer", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("POST /api/v1/me/consents | guidelines", [401, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),

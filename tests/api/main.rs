@@ -21,6 +21,7 @@ mod discussions;
 mod email;
 mod erasure;
 mod errors;
+mod events;
 mod following;
 mod headers;
 mod helpers;
