@@ -5,6 +5,7 @@
 pub mod admin_log;
 pub mod backup;
 pub mod blocks;
+pub mod calendar_links;
 pub mod chat;
 pub mod communities;
 pub mod email_tokens;

@@ -195,6 +195,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     event_details,
     event_rsvps,
+    calendar_links,
 );
 
 diesel::table! {
@@ -673,3 +674,14 @@ diesel::joinable!(events -> communities (community_id));
 diesel::joinable!(event_rsvps -> events (event_id));
 diesel::joinable!(event_details -> events (event_id));
 diesel::joinable!(event_rsvps -> users (user_id));
+
+diesel::table! {
+    calendar_links (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        community_id -> Nullable<BigInt>,
+        token_hash -> Text,
+        created_at -> BigInt,
+    }
+}
+diesel::joinable!(calendar_links -> communities (community_id));

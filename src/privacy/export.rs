@@ -21,7 +21,7 @@ use crate::error::ApiResult;
 type Section = fn(&mut AnyConnection, i64) -> ApiResult<Value>;
 
 /// The export's sections, in the order the document lists them.
-pub const SECTIONS: [(&str, Section); 19] = [
+pub const SECTIONS: [(&str, Section); 20] = [
     ("profile", profile),
     ("consents", consent_records),
     ("sessions", session_records),
@@ -41,6 +41,7 @@ pub const SECTIONS: [(&str, Section); 19] = [
     ("mail_preferences", mail_choices),
     ("organiser_roles", organiser_roles),
     ("events", events_answered),
+    ("calendar_links", calendar_links_made),
 ];
 
 /// The whole document, as JSON text.
@@ -487,6 +488,17 @@ fn events_answered(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Va
                     "attended": answer.attended,
                 })
             })
+            .collect(),
+    ))
+}
+
+/// The private calendar links the member made (not their addresses: only a hash is kept).
+fn calendar_links_made(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let links = crate::db::calendar_links::of_member(connection, user_id)?;
+    Ok(Value::Array(
+        links
+            .into_iter()
+            .map(|(id, community, created)| json!({ "id": id, "community": community, "created_at": at(created) }))
             .collect(),
     ))
 }

@@ -7,6 +7,7 @@ pub mod admin_settings;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod blocks;
+pub mod calendars;
 pub mod client;
 pub mod communities;
 pub mod community_admin;
@@ -76,6 +77,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .configure(communities::configure)
                 .configure(organisers::configure)
                 .configure(events::configure)
+                .configure(calendars::configure)
                 .configure(threads::configure)
                 .service(web::resource("/live").route(web::get().to(live::upgrade)))
                 .configure(posts::configure)

@@ -5,9 +5,9 @@ use utoipa::openapi::{Content, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    accounts, admin_settings, blocks, communities, community_admin, email, events, follows, instance, mail_preferences,
-    member_admin, members, moderation, moderation_log, notifications, organisers, posts, privacy, reports, rooms,
-    safety_settings, search, sessions, setup, support, threads,
+    accounts, admin_settings, blocks, calendars, communities, community_admin, email, events, follows, instance,
+    mail_preferences, member_admin, members, moderation, moderation_log, notifications, organisers, posts, privacy,
+    reports, rooms, safety_settings, search, sessions, setup, support, threads,
 };
 
 #[derive(OpenApi)]
@@ -135,6 +135,12 @@ use super::{
         events::answers,
         events::record_attendance,
         events::attendance,
+        calendars::community_feed,
+        calendars::one_event,
+        calendars::make_link,
+        calendars::links,
+        calendars::revoke_link,
+        calendars::private_feed,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&EveryErrorDocumented)

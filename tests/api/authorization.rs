@@ -750,6 +750,24 @@ fn probes(world: &World) -> Vec<Probe> {
                 None,
             ),
             probe(
+                "GET /api/v1/communities/{slug}/calendar.ics",
+                &at("feed"),
+                format!("/api/v1/communities/{slug}/calendar.ics"),
+                None,
+            ),
+            probe(
+                "GET /api/v1/events/{id}/calendar.ics",
+                &at("event"),
+                format!("/api/v1/events/{event}/calendar.ics"),
+                None,
+            ),
+            probe(
+                "POST /api/v1/me/calendar-links",
+                &at("community link"),
+                "/api/v1/me/calendar-links".into(),
+                Some(json!({ "community": slug })),
+            ),
+            probe(
                 "POST /api/v1/events/{id}/cancellation",
                 &at("cancel"),
                 format!("/api/v1/events/{cancel_event}/cancellation"),
@@ -757,6 +775,12 @@ fn probes(world: &World) -> Vec<Probe> {
             ),
         ]);
     }
+    list.extend([
+        probe("GET /api/v1/me/calendar-links", "mine", "/api/v1/me/calendar-links".into(), None),
+        probe("POST /api/v1/me/calendar-links", "my answers", "/api/v1/me/calendar-links".into(), Some(json!({}))),
+        probe("DELETE /api/v1/me/calendar-links/{id}", "made up", "/api/v1/me/calendar-links/999999".into(), None),
+        probe("GET /api/v1/calendars/{token}.ics", "made up", "/api/v1/calendars/made-up.ics".into(), None),
+    ]);
     list.extend([
         probe("POST /api/v1/accounts", "a new account", "/api/v1/accounts".into(), None),
         probe(
@@ -1289,6 +1313,19 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("PUT /api/v1/events/{id}/attendance | not begun | approval", [401, 404, 403, 404, 409, 404, 404, 409, 404, 403, 403, 403]),
     ("GET /api/v1/communities/{slug}/attendance | counts | approval", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]),
     ("POST /api/v1/events/{id}/cancellation | cancel | approval", [401, 404, 403, 404, 204, 404, 404, 409, 404, 403, 403, 403]),
+    ("GET /api/v1/communities/{slug}/calendar.ics | feed | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET /api/v1/events/{id}/calendar.ics | event | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST /api/v1/me/calendar-links | community link | public", [401, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
+    ("GET /api/v1/communities/{slug}/calendar.ics | feed | members", [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET /api/v1/events/{id}/calendar.ics | event | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("POST /api/v1/me/calendar-links | community link | members", [401, 404, 201, 404, 201, 404, 404, 201, 404, 201, 201, 201]),
+    ("GET /api/v1/communities/{slug}/calendar.ics | feed | approval", [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET /api/v1/events/{id}/calendar.ics | event | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("POST /api/v1/me/calendar-links | community link | approval", [401, 404, 201, 404, 201, 404, 404, 201, 404, 201, 201, 201]),
+    ("GET /api/v1/me/calendar-links | mine", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST /api/v1/me/calendar-links | my answers", [401, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
+    ("DELETE /api/v1/me/calendar-links/{id} | made up", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET /api/v1/calendars/{token}.ics | made up", [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("POST /api/v1/accounts | a new account", [201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
     ("POST /api/v1/sessions | signer", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("POST /api/v1/me/consents | guidelines", [401, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),

@@ -78,6 +78,8 @@ async fn seed(app: &TestApp, sink: &SmtpSink) -> Seeded {
     let going = json!({ "answer": "going" });
     let rsvp = format!("/api/v1/events/{event}/rsvp");
     app.send(reqwest::Method::PUT, &rsvp, Some(&member), Some(going)).await.assert_status(200);
+    let link = app.post("/api/v1/me/calendar-links", Some(&member), json!({ "community": "copd" })).await;
+    link.assert_status(201);
     app.post("/api/v1/me/export", Some(&member), json!({})).await.assert_status(202);
     Seeded { admin, member, ben, thread, first_post, bens_reply }
 }
@@ -157,6 +159,7 @@ async fn the_export_contains_every_kind_of_data_and_no_secrets() {
     );
     assert!(reply["read_at"].is_null());
     assert_eq!(document["organiser_roles"][0]["community"], "copd");
+    assert_eq!(document["calendar_links"][0]["community"], "copd");
     assert_eq!(
         (&document["events"][0]["title"], &document["events"][0]["answer"]),
         (&json!("Breathe easy walk"), &json!("going"))

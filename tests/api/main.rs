@@ -6,6 +6,7 @@ mod accounts;
 mod authorization;
 mod blocks;
 mod boundaries;
+mod calendars;
 mod chat;
 mod cli;
 mod client;
