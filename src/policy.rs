@@ -67,6 +67,47 @@ pub fn moderate(standing: Standing) -> Result<(), ApiError> {
     }
 }
 
+/// Appointing and removing a community's organisers: its moderators and admins.
+pub fn appoint_organisers(standing: Standing) -> Result<(), ApiError> {
+    if standing.is_moderator() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Only this community's moderators can appoint or remove its organisers."))
+    }
+}
+
+/// Organising in a community (creating, editing and cancelling events,
+/// recording who came, and reading attendance): its moderators, admins, and
+/// the organisers it appointed (`organiser_here`) while they are members.
+pub fn organise(standing: Standing, organiser_here: bool) -> Result<(), ApiError> {
+    if standing.is_moderator() || (organiser_here && standing.is_member()) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Only this community's organisers and moderators can do that."))
+    }
+}
+
+/// Answering an event (going, maybe, can't go): whoever may read the
+/// community's events and is a member of it (or an admin).
+pub fn answer_event(visibility: Visibility, standing: Standing) -> Result<(), ApiError> {
+    read_threads(visibility, standing)?;
+    if standing.is_member() || standing.is_admin {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Join this community to say whether you're going."))
+    }
+}
+
+/// Seeing an online event's joining link: those going, and whoever may organise there.
+pub fn see_joining_link(going: bool, may_organise: bool) -> bool {
+    going || may_organise
+}
+
+/// A community's calendar feed without a private link: public communities only.
+pub fn public_calendar(visibility: Visibility) -> Result<(), ApiError> {
+    if visibility == Visibility::Public { Ok(()) } else { Err(hidden()) }
+}
+
 /// Removing a moderator: an admin, or a moderator stepping down.
 pub fn remove_moderator(standing: Standing, member: &Member, target_user_id: i64) -> Result<(), ApiError> {
     if standing.is_admin || (standing.is_moderator() && member.user_id == target_user_id) {
@@ -511,6 +552,23 @@ mod tests {
                 !hides && (standing.is_member() || standing.is_admin),
                 "{standing:?} react"
             );
+        }
+    }
+
+    #[test]
+    fn organising_is_for_organisers_who_are_members_moderators_and_admins() {
+        let table = [
+            (Standing::VISITOR, false, false, false),
+            (OUTSIDER, false, false, false),
+            (OUTSIDER, true, false, false),
+            (MEMBER, false, false, false),
+            (MEMBER, true, true, false),
+            (MODERATOR, false, true, true),
+            (ADMIN, false, true, true),
+        ];
+        for (standing, organiser_here, organises, appoints) in table {
+            assert_eq!(organise(standing, organiser_here).is_ok(), organises, "{standing:?} {organiser_here} organise");
+            assert_eq!(appoint_organisers(standing).is_ok(), appoints, "{standing:?} appoint");
         }
     }
 

@@ -104,6 +104,7 @@ impl Application {
         tokio::spawn(safeguarding::sweeper::run(state.clone().into_inner()));
         tokio::spawn(mail::worker::run(state.clone().into_inner()));
         tokio::spawn(mail::digest::run(state.clone().into_inner()));
+        tokio::spawn(crate::notify::reminders::run(state.clone().into_inner()));
         let app_state = state.clone();
         let server = HttpServer::new(move || {
             App::new()

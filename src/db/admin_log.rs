@@ -38,6 +38,17 @@ pub fn record_action(connection: &mut AnyConnection, actor_id: i64, action: &str
     record(connection, Entry { actor_id, action, subject, old_value: None, new_value: None })
 }
 
+/// Replaces a member's username where entries of `actions` hold it as their
+/// value (erasure), so the log keeps what was done but not to whom.
+pub fn forget_value(connection: &mut AnyConnection, actions: &[&str], username: &str) -> ApiResult<()> {
+    diesel::update(
+        admin_log::table.filter(admin_log::action.eq_any(actions)).filter(admin_log::new_value.eq(username)),
+    )
+    .set(admin_log::new_value.eq("a former member"))
+    .execute(connection)?;
+    Ok(())
+}
+
 /// A recorded change, with its admin's username.
 #[derive(Queryable)]
 pub struct Row {

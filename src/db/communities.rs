@@ -442,6 +442,14 @@ pub fn delete(connection: &mut AnyConnection, id: i64) -> ApiResult<()> {
     let decided =
         notifications::kind.eq(NotificationKind::JoinDecided.as_str()).and(notifications::subject_id.eq_any(decisions));
     diesel::delete(notifications::table.filter(decided)).execute(connection)?;
+    let events = super::schema::events::table
+        .filter(super::schema::events::community_id.eq(id))
+        .select(super::schema::events::id);
+    let kinds = NotificationKind::OF_EVENTS.map(NotificationKind::as_str);
+    diesel::delete(
+        notifications::table.filter(notifications::kind.eq_any(kinds)).filter(notifications::subject_id.eq_any(events)),
+    )
+    .execute(connection)?;
     let thread_ids = threads::table.filter(threads::community_id.eq(id)).select(threads::id);
     diesel::update(posts::table.filter(posts::thread_id.eq_any(thread_ids)))
         .set(posts::parent_id.eq(None::<i64>))

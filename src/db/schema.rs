@@ -192,6 +192,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     crisis_posts,
     live_presence,
     crisis_messages,
+    community_organisers,
+    events,
+    event_details,
+    event_rsvps,
+    calendar_links,
 );
 
 diesel::table! {
@@ -713,3 +718,77 @@ diesel::table! {
 }
 diesel::joinable!(directory_saves -> directory_entries (entry_id));
 diesel::allow_tables_to_appear_in_same_query!(directory_saves, directory_entries);
+
+diesel::table! {
+    community_organisers (community_id, user_id) {
+        community_id -> BigInt,
+        user_id -> BigInt,
+        appointed_by -> Nullable<BigInt>,
+        appointed_at -> BigInt,
+    }
+}
+diesel::joinable!(community_organisers -> communities (community_id));
+diesel::joinable!(community_organisers -> users (user_id));
+
+diesel::table! {
+    events (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        created_by -> Nullable<BigInt>,
+        title -> Text,
+        time_zone -> Text,
+        starts_local -> Text,
+        ends_local -> Text,
+        starts_at -> BigInt,
+        ends_at -> BigInt,
+        capacity -> Nullable<Integer>,
+        sequence -> Integer,
+        rsvp_seq -> BigInt,
+        cancelled_at -> Nullable<BigInt>,
+        reminders_sent -> Integer,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    event_details (event_id) {
+        event_id -> BigInt,
+        description -> Text,
+        description_html -> Text,
+        render_version -> Integer,
+        online -> Bool,
+        place_name -> Nullable<Text>,
+        address -> Nullable<Text>,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        online_url -> Nullable<Text>,
+        accessibility -> Text,
+    }
+}
+
+diesel::table! {
+    event_rsvps (event_id, user_id) {
+        event_id -> BigInt,
+        user_id -> BigInt,
+        status -> Text,
+        arrival -> BigInt,
+        responded_at -> BigInt,
+        attended -> Nullable<Bool>,
+    }
+}
+diesel::joinable!(events -> communities (community_id));
+diesel::joinable!(event_rsvps -> events (event_id));
+diesel::joinable!(event_details -> events (event_id));
+diesel::joinable!(event_rsvps -> users (user_id));
+
+diesel::table! {
+    calendar_links (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        community_id -> Nullable<BigInt>,
+        token_hash -> Text,
+        created_at -> BigInt,
+    }
+}
+diesel::joinable!(calendar_links -> communities (community_id));

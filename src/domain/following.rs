@@ -50,6 +50,12 @@ pub enum NotificationKind {
     /// The organisation responded to a consultation answer the member wrote
     /// or supported, grouped per consultation.
     ConsultationResponse,
+    /// A place came free at an event the member was waiting for, and is theirs.
+    EventPlaceOffered,
+    /// An event the member was going to (or waiting for) was cancelled.
+    EventCancelled,
+    /// An event the member is going to starts within a day, or within the hour.
+    EventReminder,
 }
 
 text_enum!(NotificationKind {
@@ -64,7 +70,16 @@ text_enum!(NotificationKind {
     JoinRequest => "join_request",
     JoinDecided => "join_decided",
     ConsultationResponse => "consultation_response",
+    EventPlaceOffered => "event_place_offered",
+    EventCancelled => "event_cancelled",
+    EventReminder => "event_reminder",
 });
+
+impl NotificationKind {
+    /// The kinds whose subject is an event.
+    pub const OF_EVENTS: [NotificationKind; 3] =
+        [NotificationKind::EventPlaceOffered, NotificationKind::EventCancelled, NotificationKind::EventReminder];
+}
 
 /// The most mentions in one text that notify anyone; the rest are just text.
 pub const MAX_NOTIFIED_MENTIONS: usize = 20;

@@ -24,7 +24,7 @@ pub enum MailKind {
     Watched,
     /// Moderation about the member's content or account, and their reports.
     Moderation,
-    /// Events the member is going to (once events exist).
+    /// Events the member is going to: reminders, cancellations, a place come free.
     Events,
 }
 
@@ -51,6 +51,9 @@ impl MailKind {
             | NotificationKind::ReportResolved
             | NotificationKind::JoinRequest
             | NotificationKind::JoinDecided => Some(MailKind::Moderation),
+            NotificationKind::EventPlaceOffered
+            | NotificationKind::EventCancelled
+            | NotificationKind::EventReminder => Some(MailKind::Events),
             NotificationKind::SafeguardingAlert
             | NotificationKind::SafeguardingEscalation
             | NotificationKind::SupportMessage => None,
@@ -69,7 +72,7 @@ impl MailKind {
                 NotificationKind::JoinRequest,
                 NotificationKind::JoinDecided,
             ],
-            MailKind::Events => &[],
+            MailKind::Events => &NotificationKind::OF_EVENTS,
         }
     }
 

@@ -10,6 +10,7 @@ pub mod device;
 pub mod directory;
 pub mod hsds;
 pub mod discussion;
+pub mod event;
 pub mod following;
 pub mod instance;
 pub mod joining;

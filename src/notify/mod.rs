@@ -7,6 +7,7 @@
 pub mod content;
 pub mod moderation;
 pub mod notifier;
+pub mod reminders;
 
 use crate::db::AnyConnection;
 use crate::db::notifications::{self, NewNotification};

@@ -21,7 +21,7 @@ use crate::error::ApiResult;
 type Section = fn(&mut AnyConnection, i64) -> ApiResult<Value>;
 
 /// The export's sections, in the order the document lists them.
-pub const SECTIONS: [(&str, Section); 21] = [
+pub const SECTIONS: [(&str, Section); 24] = [
     ("profile", profile),
     ("consents", consent_records),
     ("sessions", session_records),
@@ -43,6 +43,9 @@ pub const SECTIONS: [(&str, Section); 21] = [
     ("invitations", invitations_made),
     ("joining", how_they_joined),
     ("directory", directory_entries),
+    ("organiser_roles", organiser_roles),
+    ("events", events_answered),
+    ("calendar_links", calendar_links_made),
 ];
 
 /// The whole document, as JSON text.
@@ -476,6 +479,37 @@ fn consultation_supports(connection: &mut AnyConnection, user_id: i64) -> ApiRes
     ))
 }
 
+/// The communities the member was appointed to organise in.
+fn organiser_roles(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let roles = crate::db::organisers::roles_of(connection, user_id)?;
+    Ok(Value::Array(
+        roles
+            .into_iter()
+            .map(|(slug, appointed)| json!({ "community": slug, "appointed_at": at(appointed) }))
+            .collect(),
+    ))
+}
+
+/// The events the member answered, with their answer and whether they came.
+fn events_answered(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let answered = crate::db::events::answered_by(connection, user_id)?;
+    Ok(Value::Array(
+        answered
+            .into_iter()
+            .map(|(event, answer)| {
+                json!({
+                    "event_id": event.row.id,
+                    "community": answer.community,
+                    "title": event.row.title,
+                    "starts_at": at(event.row.starts_at),
+                    "answer": answer.status.as_str(),
+                    "attended": answer.attended,
+                })
+            })
+            .collect(),
+    ))
+}
+
 /// The invitation links the member made, with how many joined through each.
 fn invitations_made(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
     let rows = crate::db::invitations::made_by(connection, user_id)?;
@@ -526,4 +560,15 @@ fn directory_entries(connection: &mut AnyConnection, user_id: i64) -> ApiResult<
         .map(|(row, saved_at)| json!({ "id": row.id, "name": row.name, "saved_at": at(saved_at) }))
         .collect();
     Ok(json!({ "suggested": suggested, "saved": saved }))
+}
+
+/// The private calendar links the member made (not their addresses: only a hash is kept).
+fn calendar_links_made(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let links = crate::db::calendar_links::of_member(connection, user_id)?;
+    Ok(Value::Array(
+        links
+            .into_iter()
+            .map(|(id, community, created)| json!({ "id": id, "community": community, "created_at": at(created) }))
+            .collect(),
+    ))
 }

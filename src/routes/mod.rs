@@ -9,6 +9,7 @@ pub mod badges;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod blocks;
+pub mod calendars;
 pub mod client;
 pub mod communities;
 pub mod community_admin;
@@ -16,6 +17,7 @@ pub mod consultations;
 pub mod directory;
 pub mod email;
 pub mod errors;
+pub mod events;
 pub mod follows;
 pub mod health;
 pub mod instance;
@@ -29,6 +31,7 @@ pub mod moderation;
 pub mod moderation_log;
 pub mod notifications;
 pub mod openapi;
+pub mod organisers;
 pub mod posts;
 pub mod privacy;
 pub mod reports;
@@ -78,6 +81,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .configure(members::configure)
                 .configure(communities::configure)
                 .configure(directory::configure)
+                .configure(organisers::configure)
+                .configure(events::configure)
+                .configure(calendars::configure)
                 .configure(threads::configure)
                 .configure(consultations::configure)
                 .service(web::resource("/live").route(web::get().to(live::upgrade)))

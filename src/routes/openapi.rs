@@ -5,9 +5,10 @@ use utoipa::openapi::{Content, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    accounts, admin_settings, applications, badges, blocks, communities, community_admin, consultations, directory,
-    email, follows, instance, invitations, mail_preferences, member_admin, members, moderation, moderation_log,
-    notifications, posts, privacy, reports, rooms, safety_settings, search, sessions, setup, support, threads,
+    accounts, admin_settings, applications, badges, blocks, calendars, communities, community_admin, consultations,
+    directory, email, events, follows, instance, invitations, mail_preferences, member_admin, members, moderation,
+    moderation_log, notifications, organisers, posts, privacy, reports, rooms, safety_settings, search, sessions, setup,
+    support, threads,
 };
 
 #[derive(OpenApi)]
@@ -150,6 +151,24 @@ use super::{
         directory::unsave,
         directory::hsds_export,
         directory::hsds_import,
+        organisers::list,
+        organisers::appoint,
+        organisers::remove,
+        events::upcoming,
+        events::create,
+        events::get,
+        events::edit,
+        events::cancel,
+        events::answer,
+        events::answers,
+        events::record_attendance,
+        events::attendance,
+        calendars::community_feed,
+        calendars::one_event,
+        calendars::make_link,
+        calendars::links,
+        calendars::revoke_link,
+        calendars::private_feed,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&EveryErrorDocumented)

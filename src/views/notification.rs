@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::notifications::{self, NotificationRow};
-use crate::db::{AnyConnection, communities, moderation_log, queue, users};
+use crate::db::{AnyConnection, communities, events, moderation_log, queue, users};
 use crate::discussion::view::AuthorView;
 use crate::domain::following::NotificationKind;
 use crate::domain::moderation::LogAction;
@@ -47,6 +47,9 @@ pub struct NotificationView {
     /// The urgent moderation queue item (`/api/v1/moderation/items/{id}`).
     #[serde(skip_serializing_if = "Option::is_none")]
     item_id: Option<i64>,
+    /// The event (`/api/v1/events/{id}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_id: Option<i64>,
     /// Who wrote the latest post or message of the line.
     #[serde(skip_serializing_if = "Option::is_none")]
     actor: Option<AuthorView>,
@@ -87,6 +90,7 @@ pub fn of(connection: &mut AnyConnection, row: NotificationRow) -> ApiResult<Not
     let mut conversation_id = None;
     let mut consultation_id = None;
     let mut joining = None;
+    let mut event_id = None;
     let summary = match kind {
         NotificationKind::Reply if count == 1 => format!("{name} replied to you in {at}."),
         NotificationKind::Reply => format!("{count} new replies to you in {at}."),
@@ -149,6 +153,20 @@ pub fn of(connection: &mut AnyConnection, row: NotificationRow) -> ApiResult<Not
                 None => format!("Your request to join {community} was {outcome}."),
             }
         }
+        NotificationKind::EventPlaceOffered | NotificationKind::EventCancelled | NotificationKind::EventReminder => {
+            let event = events::by_id(connection, subject)?;
+            event_id = Some(subject);
+            joining = Some(communities::by_id(connection, event.row.community_id)?.slug);
+            let when = format!("{} ({})", event.row.starts_local.replace('T', " at "), event.row.time_zone);
+            let title = event.row.title;
+            match kind {
+                NotificationKind::EventPlaceOffered => {
+                    format!("A place came free at “{title}” on {when}, and it is yours: you are going.")
+                }
+                NotificationKind::EventCancelled => format!("“{title}” on {when} is cancelled."),
+                _ => format!("Coming up: “{title}” starts {when}."),
+            }
+        }
     };
     let community = match item.as_ref().and_then(|item| item.community_id) {
         Some(id) => Some(communities::by_id(connection, id)?.slug),
@@ -173,6 +191,7 @@ pub fn of(connection: &mut AnyConnection, row: NotificationRow) -> ApiResult<Not
         item_id: item.map(|item| item.id),
         conversation_id,
         consultation_id,
+        event_id,
         actor,
         created_at: Timestamp(row.created_at),
         updated_at: Timestamp(row.updated_at),

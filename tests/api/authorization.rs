@@ -64,6 +64,8 @@ struct Place {
     entry: i64,
     suggestion: i64,
     doomed: i64,
+    event: i64,
+    cancel_event: i64,
 }
 
 struct World {
@@ -151,6 +153,11 @@ async fn furnish(app: &TestApp, admin: &Account, moss: &Account, ava: &Account, 
         (consultation["id"].as_i64().expect("id"), consultation["thread_id"].as_i64().expect("thread id"));
     let answer = app.reply(ava, consultation_thread, None, "Evening classes.").await;
     let (entry, suggestion, doomed) = directory_entries(app, admin, ava, Some(slug)).await;
+    let mut events = Vec::new();
+    for _ in 0..2 {
+        let created = app.post(&format!("/api/v1/communities/{slug}/events"), Some(admin), event_draft()).await;
+        events.push(created.assert_status(201)["id"].as_i64().expect("an event id"));
+    }
     Place {
         slug: slug.to_owned(),
         thread,
@@ -173,6 +180,8 @@ async fn furnish(app: &TestApp, admin: &Account, moss: &Account, ava: &Account, 
         entry,
         suggestion,
         doomed,
+        event: events[0],
+        cancel_event: events[1],
     }
 }
 
@@ -184,6 +193,17 @@ async fn directory_entries(app: &TestApp, admin: &Account, ava: &Account, slug: 
         ids.push(app.post("/api/v1/directory", Some(who), body).await.assert_status(201)["id"].as_i64().expect("an id"));
     }
     (ids[0], ids[1], ids[2])
+}
+
+/// An event far enough ahead that it has not begun.
+fn event_draft() -> Value {
+    json!({
+        "title": "A walk",
+        "starts": "2030-06-01T10:00",
+        "ends": "2030-06-01T12:00",
+        "time_zone": "Europe/London",
+        "place": { "name": "The park" },
+    })
 }
 
 async fn build() -> World {
@@ -485,6 +505,12 @@ fn probes(world: &World) -> Vec<Probe> {
                 None,
             ),
             probe(
+                "GET /api/v1/communities/{slug}/organisers",
+                &at("organisers"),
+                format!("/api/v1/communities/{slug}/organisers"),
+                None,
+            ),
+            probe(
                 "GET /api/v1/communities/{slug}/membership-requests",
                 &at("requests"),
                 format!("/api/v1/communities/{slug}/membership-requests"),
@@ -745,6 +771,18 @@ fn probes(world: &World) -> Vec<Probe> {
                 None,
             ),
             probe(
+                "PUT /api/v1/communities/{slug}/organisers/{username}",
+                &at("signer"),
+                format!("/api/v1/communities/{slug}/organisers/signer"),
+                None,
+            ),
+            probe(
+                "DELETE /api/v1/communities/{slug}/organisers/{username}",
+                &at("signer"),
+                format!("/api/v1/communities/{slug}/organisers/signer"),
+                None,
+            ),
+            probe(
                 "PUT /api/v1/moderation/items/{id}/claim",
                 &at("reported reply"),
                 format!("/api/v1/moderation/items/{}/claim", place.item),
@@ -824,6 +862,75 @@ fn probes(world: &World) -> Vec<Probe> {
             ),
         ]);
     }
+    for (place, (visibility, _)) in world.places.iter().zip(PLACES) {
+        let Place { slug, event, cancel_event, .. } = place.clone();
+        let at = |what: &str| format!("{what} | {visibility}");
+        list.extend([
+            probe(
+                "GET /api/v1/communities/{slug}/events",
+                &at("upcoming"),
+                format!("/api/v1/communities/{slug}/events"),
+                None,
+            ),
+            probe(
+                "POST /api/v1/communities/{slug}/events",
+                &at("new event"),
+                format!("/api/v1/communities/{slug}/events"),
+                Some(event_draft()),
+            ),
+            probe("GET /api/v1/events/{id}", &at("event"), format!("/api/v1/events/{event}"), None),
+            probe("PUT /api/v1/events/{id}", &at("unchanged"), format!("/api/v1/events/{event}"), Some(event_draft())),
+            probe(
+                "PUT /api/v1/events/{id}/rsvp",
+                &at("going"),
+                format!("/api/v1/events/{event}/rsvp"),
+                Some(json!({ "answer": "going" })),
+            ),
+            probe("GET /api/v1/events/{id}/rsvps", &at("answers"), format!("/api/v1/events/{event}/rsvps"), None),
+            probe(
+                "PUT /api/v1/events/{id}/attendance",
+                &at("not begun"),
+                format!("/api/v1/events/{event}/attendance"),
+                Some(json!({ "came": [] })),
+            ),
+            probe(
+                "GET /api/v1/communities/{slug}/attendance",
+                &at("counts"),
+                format!("/api/v1/communities/{slug}/attendance"),
+                None,
+            ),
+            probe(
+                "GET /api/v1/communities/{slug}/calendar.ics",
+                &at("feed"),
+                format!("/api/v1/communities/{slug}/calendar.ics"),
+                None,
+            ),
+            probe(
+                "GET /api/v1/events/{id}/calendar.ics",
+                &at("event"),
+                format!("/api/v1/events/{event}/calendar.ics"),
+                None,
+            ),
+            probe(
+                "POST /api/v1/me/calendar-links",
+                &at("community link"),
+                "/api/v1/me/calendar-links".into(),
+                Some(json!({ "community": slug })),
+            ),
+            probe(
+                "POST /api/v1/events/{id}/cancellation",
+                &at("cancel"),
+                format!("/api/v1/events/{cancel_event}/cancellation"),
+                Some(json!({})),
+            ),
+        ]);
+    }
+    list.extend([
+        probe("GET /api/v1/me/calendar-links", "mine", "/api/v1/me/calendar-links".into(), None),
+        probe("POST /api/v1/me/calendar-links", "my answers", "/api/v1/me/calendar-links".into(), Some(json!({}))),
+        probe("DELETE /api/v1/me/calendar-links/{id}", "made up", "/api/v1/me/calendar-links/999999".into(), None),
+        probe("GET /api/v1/calendars/{token}.ics", "made up", "/api/v1/calendars/made-up.ics".into(), None),
+    ]);
     list.extend([
         probe("POST /api/v1/accounts", "a new account", "/api/v1/accounts".into(), None),
         probe(
@@ -1184,6 +1291,7 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("GET /api/v1/communities/{slug}/threads | threads | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/rooms | rooms | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/follow | community | public", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET /api/v1/communities/{slug}/organisers | organisers | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/membership-requests | requests | public", [401, 403, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403]),
     ("GET /api/v1/threads/{id} | thread | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET /api/v1/threads/{id} | held thread | public", [404, 404, 404, 404, 200, 404, 200, 200, 404, 404, 404, 404]),
@@ -1226,6 +1334,8 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("POST /api/v1/communities/{slug}/membership-requests/{username} | nobody asked | public", [401, 403, 403, 403, 404, 403, 403, 404, 403, 403, 403, 403]),
     ("PUT /api/v1/communities/{slug}/moderators/{username} | signer | public", [401, 403, 403, 403, 204, 403, 403, 204, 403, 403, 403, 403]),
     ("DELETE /api/v1/communities/{slug}/moderators/{username} | signer | public", [401, 403, 403, 403, 403, 403, 403, 204, 403, 403, 403, 403]),
+    ("PUT /api/v1/communities/{slug}/organisers/{username} | signer | public", [401, 403, 403, 403, 204, 403, 403, 204, 403, 403, 403, 403]),
+    ("DELETE /api/v1/communities/{slug}/organisers/{username} | signer | public", [401, 403, 403, 403, 204, 403, 403, 404, 403, 403, 403, 403]),
     ("PUT /api/v1/moderation/items/{id}/claim | reported reply | public", [401, 403, 403, 403, 204, 403, 409, 409, 403, 403, 403, 403]),
     ("DELETE /api/v1/moderation/items/{id}/claim | reported reply | public", [401, 403, 403, 403, 204, 403, 204, 204, 403, 403, 403, 403]),
     ("POST /api/v1/moderation/actions | hide the hidden | public", [401, 403, 403, 403, 409, 403, 409, 409, 403, 403, 403, 403]),
@@ -1250,6 +1360,7 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("GET /api/v1/communities/{slug}/threads | threads | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/rooms | rooms | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/follow | community | members", [401, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("GET /api/v1/communities/{slug}/organisers | organisers | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/membership-requests | requests | members", [401, 403, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403]),
     ("GET /api/v1/threads/{id} | thread | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/threads/{id} | held thread | members", [404, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404, 404]),
@@ -1292,6 +1403,8 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("POST /api/v1/communities/{slug}/membership-requests/{username} | nobody asked | members", [401, 403, 403, 403, 404, 403, 403, 404, 403, 403, 403, 403]),
     ("PUT /api/v1/communities/{slug}/moderators/{username} | signer | members", [401, 403, 403, 403, 204, 403, 403, 204, 403, 403, 403, 403]),
     ("DELETE /api/v1/communities/{slug}/moderators/{username} | signer | members", [401, 403, 403, 403, 403, 403, 403, 204, 403, 403, 403, 403]),
+    ("PUT /api/v1/communities/{slug}/organisers/{username} | signer | members", [401, 403, 403, 403, 204, 403, 403, 204, 403, 403, 403, 403]),
+    ("DELETE /api/v1/communities/{slug}/organisers/{username} | signer | members", [401, 403, 403, 403, 204, 403, 403, 404, 403, 403, 403, 403]),
     ("PUT /api/v1/moderation/items/{id}/claim | reported reply | members", [401, 403, 403, 403, 204, 403, 409, 409, 403, 403, 403, 403]),
     ("DELETE /api/v1/moderation/items/{id}/claim | reported reply | members", [401, 403, 403, 403, 204, 403, 204, 204, 403, 403, 403, 403]),
     ("POST /api/v1/moderation/actions | hide the hidden | members", [401, 403, 403, 403, 409, 403, 409, 409, 403, 403, 403, 403]),
@@ -1316,6 +1429,7 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("GET /api/v1/communities/{slug}/threads | threads | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/rooms | rooms | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/follow | community | approval", [401, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("GET /api/v1/communities/{slug}/organisers | organisers | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/membership-requests | requests | approval", [401, 403, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403]),
     ("GET /api/v1/threads/{id} | thread | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/threads/{id} | held thread | approval", [404, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404, 404]),
@@ -1358,6 +1472,8 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("POST /api/v1/communities/{slug}/membership-requests/{username} | nobody asked | approval", [401, 403, 403, 403, 404, 403, 403, 404, 403, 403, 403, 403]),
     ("PUT /api/v1/communities/{slug}/moderators/{username} | signer | approval", [401, 403, 403, 403, 204, 403, 403, 204, 403, 403, 403, 403]),
     ("DELETE /api/v1/communities/{slug}/moderators/{username} | signer | approval", [401, 403, 403, 403, 403, 403, 403, 204, 403, 403, 403, 403]),
+    ("PUT /api/v1/communities/{slug}/organisers/{username} | signer | approval", [401, 403, 403, 403, 204, 403, 403, 204, 403, 403, 403, 403]),
+    ("DELETE /api/v1/communities/{slug}/organisers/{username} | signer | approval", [401, 403, 403, 403, 204, 403, 403, 404, 403, 403, 403, 403]),
     ("PUT /api/v1/moderation/items/{id}/claim | reported reply | approval", [401, 403, 403, 403, 204, 403, 409, 409, 403, 403, 403, 403]),
     ("DELETE /api/v1/moderation/items/{id}/claim | reported reply | approval", [401, 403, 403, 403, 204, 403, 204, 204, 403, 403, 403, 403]),
     ("POST /api/v1/moderation/actions | hide the hidden | approval", [401, 403, 403, 403, 409, 403, 409, 409, 403, 403, 403, 403]),
@@ -1371,6 +1487,46 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("POST /api/v1/moderation/log/{id}/reversal | warning | approval", [401, 403, 403, 403, 201, 403, 409, 409, 403, 403, 403, 403]),
     ("POST /api/v1/appeals | ava's hide | approval", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("POST /api/v1/appeals/{id}/decision | ava's appeal | approval", [401, 403, 403, 403, 200, 403, 409, 403, 403, 403, 403, 403]),
+    ("GET /api/v1/communities/{slug}/events | upcoming | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST /api/v1/communities/{slug}/events | new event | public", [401, 403, 403, 403, 201, 403, 403, 201, 403, 403, 403, 403]),
+    ("GET /api/v1/events/{id} | event | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("PUT /api/v1/events/{id} | unchanged | public", [401, 403, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403]),
+    ("PUT /api/v1/events/{id}/rsvp | going | public", [401, 403, 200, 403, 200, 403, 403, 200, 403, 200, 200, 200]),
+    ("GET /api/v1/events/{id}/rsvps | answers | public", [401, 403, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403]),
+    ("PUT /api/v1/events/{id}/attendance | not begun | public", [401, 403, 403, 403, 409, 403, 403, 409, 403, 403, 403, 403]),
+    ("GET /api/v1/communities/{slug}/attendance | counts | public", [401, 403, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403]),
+    ("POST /api/v1/events/{id}/cancellation | cancel | public", [401, 403, 403, 403, 204, 403, 403, 409, 403, 403, 403, 403]),
+    ("GET /api/v1/communities/{slug}/events | upcoming | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("POST /api/v1/communities/{slug}/events | new event | members", [401, 404, 403, 404, 201, 404, 404, 201, 404, 403, 403, 403]),
+    ("GET /api/v1/events/{id} | event | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("PUT /api/v1/events/{id} | unchanged | members", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]),
+    ("PUT /api/v1/events/{id}/rsvp | going | members", [401, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("GET /api/v1/events/{id}/rsvps | answers | members", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]),
+    ("PUT /api/v1/events/{id}/attendance | not begun | members", [401, 404, 403, 404, 409, 404, 404, 409, 404, 403, 403, 403]),
+    ("GET /api/v1/communities/{slug}/attendance | counts | members", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]),
+    ("POST /api/v1/events/{id}/cancellation | cancel | members", [401, 404, 403, 404, 204, 404, 404, 409, 404, 403, 403, 403]),
+    ("GET /api/v1/communities/{slug}/events | upcoming | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("POST /api/v1/communities/{slug}/events | new event | approval", [401, 404, 403, 404, 201, 404, 404, 201, 404, 403, 403, 403]),
+    ("GET /api/v1/events/{id} | event | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("PUT /api/v1/events/{id} | unchanged | approval", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]),
+    ("PUT /api/v1/events/{id}/rsvp | going | approval", [401, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("GET /api/v1/events/{id}/rsvps | answers | approval", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]),
+    ("PUT /api/v1/events/{id}/attendance | not begun | approval", [401, 404, 403, 404, 409, 404, 404, 409, 404, 403, 403, 403]),
+    ("GET /api/v1/communities/{slug}/attendance | counts | approval", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]),
+    ("POST /api/v1/events/{id}/cancellation | cancel | approval", [401, 404, 403, 404, 204, 404, 404, 409, 404, 403, 403, 403]),
+    ("GET /api/v1/communities/{slug}/calendar.ics | feed | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET /api/v1/events/{id}/calendar.ics | event | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST /api/v1/me/calendar-links | community link | public", [401, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
+    ("GET /api/v1/communities/{slug}/calendar.ics | feed | members", [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET /api/v1/events/{id}/calendar.ics | event | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("POST /api/v1/me/calendar-links | community link | members", [401, 404, 201, 404, 201, 404, 404, 201, 404, 201, 201, 201]),
+    ("GET /api/v1/communities/{slug}/calendar.ics | feed | approval", [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET /api/v1/events/{id}/calendar.ics | event | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("POST /api/v1/me/calendar-links | community link | approval", [401, 404, 201, 404, 201, 404, 404, 201, 404, 201, 201, 201]),
+    ("GET /api/v1/me/calendar-links | mine", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST /api/v1/me/calendar-links | my answers", [401, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
+    ("DELETE /api/v1/me/calendar-links/{id} | made up", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET /api/v1/calendars/{token}.ics | made up", [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("POST /api/v1/accounts | a new account", [201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
     ("POST /api/v1/sessions | signer", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("POST /api/v1/me/consents | guidelines", [401, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),

@@ -81,6 +81,16 @@ async fn seed(app: &TestApp, sink: &SmtpSink) -> Seeded {
     let walk = json!({ "name": "Walsall walking group", "area_served": "Walsall" });
     let walk = app.post("/api/v1/directory", Some(&admin), walk).await.assert_status(201)["id"].as_i64().expect("id");
     app.put(&format!("/api/v1/me/directory/{walk}"), Some(&member)).await.assert_status(204);
+    app.put(&format!("/api/v1/communities/copd/organisers/{USERNAME}"), Some(&admin)).await.assert_status(204);
+    let event = json!({ "title": "Breathe easy walk", "starts": "2030-06-01T10:00", "ends": "2030-06-01T12:00",
+        "time_zone": "Europe/London", "place": { "name": "The park" } });
+    let created = app.post("/api/v1/communities/copd/events", Some(&member), event).await;
+    let event = created.assert_status(201)["id"].as_i64().expect("an event id");
+    let going = json!({ "answer": "going" });
+    let rsvp = format!("/api/v1/events/{event}/rsvp");
+    app.send(reqwest::Method::PUT, &rsvp, Some(&member), Some(going)).await.assert_status(200);
+    let link = app.post("/api/v1/me/calendar-links", Some(&member), json!({ "community": "copd" })).await;
+    link.assert_status(201);
     app.post("/api/v1/me/export", Some(&member), json!({})).await.assert_status(202);
     Seeded { admin, member, ben, thread, first_post, bens_reply }
 }
@@ -165,6 +175,12 @@ async fn the_export_contains_every_kind_of_data_and_no_secrets() {
     assert_eq!(document["directory"]["suggested"][0]["name"], "Breathe easy, asked for by quillon7");
     assert_eq!(document["directory"]["suggested"][0]["status"], "suggested");
     assert_eq!(document["directory"]["saved"][0]["name"], "Walsall walking group");
+    assert_eq!(document["organiser_roles"][0]["community"], "copd");
+    assert_eq!(document["calendar_links"][0]["community"], "copd");
+    assert_eq!(
+        (&document["events"][0]["title"], &document["events"][0]["answer"]),
+        (&json!("Breathe easy walk"), &json!("going"))
+    );
     let text = document.to_string();
     for secret in ["token", "password", &seeded.member.token] {
         assert!(!text.contains(secret), "the export holds no {secret}");
@@ -264,6 +280,11 @@ async fn erase_and_check(content: ErasureContent, kept_content: &[&str]) {
             assert_eq!(page["thread"]["title"], "(removed)");
         }
     }
+    // Their answers and organiser role went with the account.
+    let organisers = app.get("/api/v1/communities/copd/organisers", None).await;
+    assert_eq!(organisers.assert_status(200), &json!([]));
+    let events = app.get("/api/v1/communities/copd/events", None).await;
+    assert_eq!(events.assert_status(200)["events"][0]["going"], 0);
     // The erasure is recorded without personal data.
     #[derive(QueryableByName)]
     struct Recorded {

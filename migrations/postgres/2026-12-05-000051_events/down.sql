@@ -1,0 +1,3 @@
+DROP TABLE event_rsvps;
+DROP TABLE event_details;
+DROP TABLE events;
