@@ -156,6 +156,10 @@ export const moderationApi = {
   claim: (id: number) => request<void>('PUT', `/moderation/items/${id}/claim`),
   unclaim: (id: number) => request<void>('DELETE', `/moderation/items/${id}/claim`),
   act: (command: ModerationCommand) => request<LogEntry>('POST', '/moderation/actions', command),
+  /** A moderator's delete of someone's chat message: the logged `remove`. */
+  deleteMessage: (id: number) => request<void>('DELETE', `/messages/${id}`),
+  muteInRoom: (room: number, username: string, minutes: number, reason?: string) =>
+    request<void>('PUT', `/rooms/${room}/mutes/${at(username)}`, { minutes, reason }),
   reverse: (logId: number, reason: string) => request<LogEntry>('POST', `/moderation/log/${logId}/reversal`, { reason }),
   log: (community?: string | null, before?: number | null) =>
     request<LogPage>('GET', `/moderation/log${query({ community, before })}`),

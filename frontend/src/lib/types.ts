@@ -285,7 +285,10 @@ export interface QueueItem {
     room_id: number | null;
     created_at: string | null;
   };
-  /** The actions offered: an urgent item offers supportive outcomes instead of warnings and mutes. */
+  /**
+   * The actions offered: an urgent item offers supportive outcomes instead of sanctions; on one item,
+   * `ban` and `suspend` (which also stands for a ban from the instance) where the reader may impose them.
+   */
   offered?: string[];
 }
 
