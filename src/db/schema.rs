@@ -606,3 +606,15 @@ diesel::table! {
     }
 }
 diesel::joinable!(mail_preferences -> users (user_id));
+
+diesel::table! {
+    thread_reads (user_id, thread_id) {
+        user_id -> BigInt,
+        thread_id -> BigInt,
+        last_read_post_id -> BigInt,
+        read_at -> BigInt,
+    }
+}
+diesel::joinable!(thread_reads -> threads (thread_id));
+diesel::allow_tables_to_appear_in_same_query!(thread_reads, threads);
+diesel::allow_tables_to_appear_in_same_query!(thread_reads, posts);

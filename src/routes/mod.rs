@@ -25,6 +25,7 @@ pub mod moderation_log;
 pub mod notifications;
 pub mod openapi;
 pub mod posts;
+pub mod reading;
 pub mod privacy;
 pub mod reports;
 pub mod rooms;
@@ -75,6 +76,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .configure(threads::configure)
                 .service(web::resource("/live").route(web::get().to(live::upgrade)))
                 .configure(posts::configure)
+                .configure(reading::configure)
                 .configure(rooms::configure)
                 .configure(reports::configure)
                 .configure(moderation::configure)

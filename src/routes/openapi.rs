@@ -6,8 +6,8 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     accounts, admin_settings, blocks, communities, community_admin, email, follows, instance, mail_preferences,
-    member_admin, members, moderation, moderation_log, notifications, posts, privacy, reports, rooms, safety_settings,
-    search, sessions, setup, support, threads,
+    member_admin, members, moderation, moderation_log, notifications, posts, privacy, reading, reports, rooms,
+    safety_settings, search, sessions, setup, support, threads,
 };
 
 #[derive(OpenApi)]
@@ -101,6 +101,8 @@ use super::{
         support::show,
         support::write,
         support::close,
+        reading::reading,
+        reading::mark,
         follows::thread_level,
         follows::follow_thread,
         follows::unfollow_thread,

@@ -36,6 +36,7 @@ mod names;
 mod page_cache;
 mod password_memory;
 mod privacy;
+mod reading;
 mod processes;
 mod recovery;
 mod safeguarding;
