@@ -39,6 +39,7 @@ import type {
   SupportMessage,
   ThreadList,
   ThreadPage,
+  ThreadReading,
 } from './types';
 
 /** One wrong field of a form, as the server names it (`footer.contact`). */
@@ -114,6 +115,8 @@ export const api = {
   startThread: (slug: string, title: string, draft: PostDraft) =>
     request<ThreadPage>('POST', `/communities/${at(slug)}/threads`, { title, ...draft }),
   thread: (id: number, cursor?: string | null) => request<ThreadPage>('GET', `/threads/${id}${page(cursor)}`),
+  reading: (id: number) => request<ThreadReading>('GET', `/threads/${id}/reading`),
+  markRead: (id: number, post_id: number) => request<void>('PUT', `/threads/${id}/reading`, { post_id }),
   reply: (threadId: number, parentId: number, draft: PostDraft) =>
     request<Post>('POST', `/threads/${threadId}/posts`, { parent_id: parentId, ...draft }),
 

@@ -564,3 +564,12 @@ export interface MailPreferences {
   /** Mail goes only to a confirmed address. */
   email_verified: boolean;
 }
+
+/** Where the reader is in a thread (`GET /threads/{id}/reading`). */
+export interface ThreadReading {
+  last_read_post_id: number | null;
+  /** The oldest post by someone else since the last visit. */
+  first_unread_post_id: number | null;
+  unread_count: number;
+  newest_post_id: number | null;
+}
