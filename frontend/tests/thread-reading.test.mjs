@@ -2,7 +2,9 @@
 // their next visit the first reply they have not read is marked and one
 // button takes them there; another jumps to the newest reply, loading the
 // pages before it; a link to a post deep in the thread lands on it,
-// highlighted, scrolled into view and focused. axe finds nothing.
+// highlighted, scrolled into view and focused; replies others post while
+// the thread is open are announced live ("3 new replies: Show") and shown
+// on request. axe finds nothing.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -90,6 +92,31 @@ describe('reading a long thread in the browser', () => {
     const newest = ben.locator(`#post-${fresh[2]}`);
     await ben.waitForFunction(inViewAndFocused, await newest.elementHandle());
     assert.match(await newest.getAttribute('class'), /highlighted/);
+    await ben.context().close();
+  });
+
+  it('announces new replies to the open thread live and shows them on request', async () => {
+    const ben = await openPage(browser);
+    await signInWithForm(ben, server, 'ben');
+    await ben.goto(`${server.url}/t/${thread.id}`);
+    await ben.getByRole('button', { name: 'Jump to newest' }).waitFor();
+    const fresh = [];
+    for (const n of [1, 2, 3]) {
+      fresh.push((await call(server, 'POST', `/threads/${thread.id}/posts`, people.amy, {
+        parent_id: thread.first,
+        body: `Live reply number ${n}.`,
+      })).id);
+    }
+    const status = ben.getByRole('status').filter({ hasText: 'new replies' });
+    await status.getByText('3 new replies:').waitFor();
+    const violations = await checkA11y(ben, 'a thread announcing new replies');
+    assert.deepEqual(violations, []);
+    await status.getByRole('button', { name: 'Show' }).click();
+    const target = ben.locator(`#post-${fresh[0]}`);
+    await ben.waitForFunction(inViewAndFocused, await target.elementHandle());
+    assert.match(await target.textContent(), /Live reply number 1\./);
+    await ben.locator(`#post-${fresh[2]}`).waitFor();
+    assert.equal(await ben.getByText('new replies:').count(), 0);
     await ben.context().close();
   });
 

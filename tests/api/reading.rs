@@ -1,6 +1,7 @@
 //! A member's place in a thread, black-box: the first unread reply and how
-//! many follow, the newest, a place that never moves back, refusals, and the
-//! place in the member's export and gone with their erasure.
+//! many follow, the newest, a place that never moves back, refusals, the
+//! place in the member's export and gone with their erasure, and new
+//! replies to the thread open on screen announced over the live socket.
 
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
@@ -9,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::erasure::download;
 use crate::helpers::{Account, PASSWORD, TestApp, spawn_app};
+use crate::live_client::LiveClient;
 
 async fn reading(app: &TestApp, who: &Account, thread: i64) -> Value {
     app.get(&format!("/api/v1/threads/{thread}/reading"), Some(who)).await.assert_status(200).clone()
@@ -91,4 +93,41 @@ async fn a_members_places_in_threads_are_in_their_export_and_go_with_their_erasu
         .get_result(&mut app.connect())
         .expect("a count");
     assert_eq!(left.places, 0);
+}
+
+#[tokio::test]
+async fn a_member_watching_a_thread_hears_of_each_new_visible_reply_live() {
+    let app = spawn_app().await;
+    let admin = app.admin("admin").await;
+    let slug = app.community(&admin, "breathe-easy", "public").await;
+    let private = app.community(&admin, "quiet-room", "members").await;
+    let (amy, ben) = (app.register("amy").await, app.register("ben").await);
+    for member in [&amy, &ben] {
+        app.join(member, &slug).await.assert_status(200);
+    }
+    app.join(&amy, &private).await.assert_status(200);
+    let (thread, first) = app.thread(&amy, &slug, "Stairs", "How do you manage stairs?").await;
+    let (other, other_first) = app.thread(&amy, &slug, "Other", "Another thread.").await;
+    let (hidden, _) = app.thread(&amy, &private, "Members only", "Just us.").await;
+
+    let mut live = LiveClient::connect(&app, &ben).await;
+    // A thread the member may not read is refused, as the API would.
+    live.send(json!({ "type": "watch_thread", "thread": hidden })).await;
+    assert_eq!(live.next_of("error").await["code"], "not_found");
+    live.send(json!({ "type": "watch_thread", "thread": thread })).await;
+    assert_eq!(live.next_of("watching").await["thread"], thread);
+    app.reply(&amy, other, Some(other_first), "Not this one.").await;
+    let reply = app.reply(&amy, thread, Some(first), "A handrail helps.").await;
+    let heard = live.next_of("thread_reply").await;
+    assert_eq!((heard["thread"].clone(), heard["post_id"].clone()), (json!(thread), json!(reply)));
+
+    // Watching another thread (or none) stops the first: the next news is the other's.
+    live.send(json!({ "type": "unwatch_thread" })).await;
+    assert_eq!(live.next_of("watching").await["thread"], Value::Null);
+    live.send(json!({ "type": "watch_thread", "thread": other })).await;
+    assert_eq!(live.next_of("watching").await["thread"], other);
+    app.reply(&amy, thread, Some(first), "And rests.").await;
+    let elsewhere = app.reply(&amy, other, Some(other_first), "Over here now.").await;
+    let heard = live.next_of("thread_reply").await;
+    assert_eq!((heard["thread"].clone(), heard["post_id"].clone()), (json!(other), json!(elsewhere)));
 }
