@@ -21,8 +21,8 @@ async fn mark(app: &TestApp, who: &Account, thread: i64, post: i64) -> crate::he
     app.send(Method::PUT, &path, Some(who), Some(json!({ "post_id": post }))).await
 }
 
-#[tokio::test]
-async fn a_member_is_shown_the_first_reply_they_have_not_read_and_how_many_follow() {
+/// A public community with an admin and two members, Amy and Ben.
+async fn two_members() -> (TestApp, Account, String, Account, Account) {
     let app = spawn_app().await;
     let admin = app.admin("admin").await;
     let slug = app.community(&admin, "breathe-easy", "public").await;
@@ -30,6 +30,12 @@ async fn a_member_is_shown_the_first_reply_they_have_not_read_and_how_many_follo
     for member in [&amy, &ben] {
         app.join(member, &slug).await.assert_status(200);
     }
+    (app, admin, slug, amy, ben)
+}
+
+#[tokio::test]
+async fn a_member_is_shown_the_first_reply_they_have_not_read_and_how_many_follow() {
+    let (app, _, slug, amy, ben) = two_members().await;
     let (thread, first) = app.thread(&amy, &slug, "Stairs", "How do you manage stairs?").await;
     let own = app.reply(&ben, thread, Some(first), "One step at a time.").await;
 
@@ -68,13 +74,7 @@ async fn a_member_is_shown_the_first_reply_they_have_not_read_and_how_many_follo
 
 #[tokio::test]
 async fn a_members_places_in_threads_are_in_their_export_and_go_with_their_erasure() {
-    let app = spawn_app().await;
-    let admin = app.admin("admin").await;
-    let slug = app.community(&admin, "breathe-easy", "public").await;
-    let (amy, ben) = (app.register("amy").await, app.register("ben").await);
-    for member in [&amy, &ben] {
-        app.join(member, &slug).await.assert_status(200);
-    }
+    let (app, _, slug, amy, ben) = two_members().await;
     let (thread, first) = app.thread(&amy, &slug, "Stairs", "How do you manage stairs?").await;
     mark(&app, &ben, thread, first).await.assert_status(204);
 
@@ -97,14 +97,8 @@ async fn a_members_places_in_threads_are_in_their_export_and_go_with_their_erasu
 
 #[tokio::test]
 async fn a_member_watching_a_thread_hears_of_each_new_visible_reply_live() {
-    let app = spawn_app().await;
-    let admin = app.admin("admin").await;
-    let slug = app.community(&admin, "breathe-easy", "public").await;
+    let (app, admin, slug, amy, ben) = two_members().await;
     let private = app.community(&admin, "quiet-room", "members").await;
-    let (amy, ben) = (app.register("amy").await, app.register("ben").await);
-    for member in [&amy, &ben] {
-        app.join(member, &slug).await.assert_status(200);
-    }
     app.join(&amy, &private).await.assert_status(200);
     let (thread, first) = app.thread(&amy, &slug, "Stairs", "How do you manage stairs?").await;
     let (other, other_first) = app.thread(&amy, &slug, "Other", "Another thread.").await;
