@@ -146,20 +146,28 @@ describe('a member in the browser', () => {
     await call(server, 'PUT', `/posts/${thread.first}/reactions/hug`, ben);
     await page.reload();
     const first = page.locator(`#post-${thread.first}`);
-    const hug = first.getByRole('button', { name: /^Hug/ });
-    await hug.waitFor();
+    // One compact control: the counts as text, and one button that opens the choices.
+    const given = first.getByRole('list', { name: 'Reactions given' });
+    assert.equal((await given.textContent()).replace(/\s+/g, ' ').trim(), 'Hug 1');
+    const react = first.getByRole('button', { name: 'React to this post' });
+    assert.equal(await react.getAttribute('aria-expanded'), 'false');
+    assert.equal(await first.getByRole('button', { name: 'Hug' }).count(), 0, 'no pills until asked');
+    await react.click();
+    const hug = first.getByRole('group', { name: 'Reactions' }).getByRole('button', { name: 'Hug' });
     assert.equal(await hug.getAttribute('aria-pressed'), 'false');
-    assert.equal((await hug.textContent()).trim(), 'Hug1');
-
     await hug.click();
-    await first.locator('button[aria-pressed="true"]', { hasText: 'Hug' }).waitFor();
-    assert.equal((await hug.textContent()).trim(), 'Hug2');
-    const meToo = first.getByRole('button', { name: /^Me too/ });
-    await meToo.click();
-    await first.locator('button[aria-pressed="true"]', { hasText: 'Me too' }).waitFor();
+    // The choice closes the control and gives focus back to it.
+    await given.getByText('Hug 2').waitFor();
+    assert.equal(await react.getAttribute('aria-expanded'), 'false');
+    assert.ok(await react.evaluate((element) => element === document.activeElement), 'focus is back on React');
+    await react.click();
+    await first.getByRole('group', { name: 'Reactions' }).locator('button[aria-pressed="true"]', { hasText: 'Hug' }).waitFor();
+    await first.getByRole('button', { name: 'Me too' }).click();
+    await given.getByText('Me too 1').waitFor();
 
-    await hug.click();
-    await first.locator('button[aria-pressed="false"]', { hasText: 'Hug' }).waitFor();
+    await react.click();
+    await first.getByRole('button', { name: 'Hug' }).click();
+    await given.getByText('Hug 1').waitFor();
     const reactions = (await call(server, 'GET', `/threads/${thread.id}`, ben)).posts[0].reactions;
     assert.deepEqual(reactions, [
       { kind: 'hug', count: 1, mine: true },
@@ -222,10 +230,12 @@ describe('a member in the browser', () => {
     await gate.focus();
     await page.keyboard.press('Enter');
     assert.equal(await gate.getAttribute('aria-expanded'), 'true');
+    await page.locator(`#post-${thread.level2}`).getByRole('button', { name: 'React to this post' }).focus();
+    await page.keyboard.press('Enter');
     const strength = page.locator(`#post-${thread.level2}`).getByRole('button', { name: /^Sending strength/ });
     await strength.focus();
     await page.keyboard.press('Space');
-    await page.locator(`#post-${thread.level2} button[aria-pressed="true"]`).waitFor();
+    await page.locator(`#post-${thread.level2}`).getByRole('list', { name: 'Reactions given' }).getByText(/Sending strength/).waitFor();
     assertCalm(page);
   });
 

@@ -35,6 +35,7 @@ pub mod schema;
 pub mod search;
 pub mod setup_links;
 pub mod support;
+pub mod thread_reads;
 pub mod threads;
 pub mod users;
 pub mod word_filters;

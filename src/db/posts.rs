@@ -230,6 +230,18 @@ fn listed(
     Ok(query.load::<PostListing>(connection)?)
 }
 
+/// Of `ids`, the posts still visible, each as `[thread, post]`.
+pub fn visible_in_threads(connection: &mut AnyConnection, ids: &[i64]) -> ApiResult<Vec<[i64; 2]>> {
+    let rows: Vec<(i64, i64)> = posts::table
+        .filter(posts::id.eq_any(ids))
+        .filter(posts::deleted_at.is_null())
+        .filter(posts::moderation_state.eq(ContentState::Visible.as_str()))
+        .order(posts::id.asc())
+        .select((posts::thread_id, posts::id))
+        .load(connection)?;
+    Ok(rows.into_iter().map(|(thread, post)| [thread, post]).collect())
+}
+
 /// Replaces a post's content, keeping the version it replaces.
 pub fn edit(connection: &mut AnyConnection, post: &PostRow, editor_id: i64, content: NewContent) -> ApiResult<()> {
     let now = Timestamp::now().0;

@@ -792,3 +792,15 @@ diesel::table! {
     }
 }
 diesel::joinable!(calendar_links -> communities (community_id));
+
+diesel::table! {
+    thread_reads (user_id, thread_id) {
+        user_id -> BigInt,
+        thread_id -> BigInt,
+        last_read_post_id -> BigInt,
+        read_at -> BigInt,
+    }
+}
+diesel::joinable!(thread_reads -> threads (thread_id));
+diesel::allow_tables_to_appear_in_same_query!(thread_reads, threads);
+diesel::allow_tables_to_appear_in_same_query!(thread_reads, posts);

@@ -78,6 +78,11 @@ pub enum Note {
         user: i64,
         origin: u64,
     },
+    /// New visible posts, each with its thread: connections watching a thread hear of its.
+    Replied {
+        posts: Vec<[i64; 2]>,
+        origin: u64,
+    },
 }
 
 impl Note {
@@ -92,7 +97,8 @@ impl Note {
             Note::SessionsEnded { .. }
             | Note::BlocksChanged { .. }
             | Note::Notified { .. }
-            | Note::MembershipChanged { .. } => None,
+            | Note::MembershipChanged { .. }
+            | Note::Replied { .. } => None,
         }
     }
 
@@ -106,7 +112,8 @@ impl Note {
             | Note::SessionsEnded { origin, .. }
             | Note::BlocksChanged { origin, .. }
             | Note::Notified { origin, .. }
-            | Note::MembershipChanged { origin, .. } => Some(*origin),
+            | Note::MembershipChanged { origin, .. }
+            | Note::Replied { origin, .. } => Some(*origin),
         }
     }
 }

@@ -27,6 +27,7 @@ use crate::auth::session;
 use crate::db::blocks;
 use crate::db::chat::{self, MessageListing, NewMessage, Revision, Window};
 use crate::db::communities as community_store;
+use crate::discussion::context::thread_in_context;
 use crate::domain::chat::{ChatBody, ClientId};
 use crate::domain::discussion::render;
 use crate::domain::moderation::ContentState;
@@ -76,6 +77,8 @@ pub struct Connection {
     /// Members a block hides from this one, either way; empty (and
     /// unallocated) for a member with no blocks.
     hidden: HashSet<i64>,
+    /// The thread whose new replies the client hears of.
+    thread: Option<i64>,
 }
 
 /// The task of a connection until it ends; the member's connection was
@@ -98,6 +101,7 @@ pub fn run(
         last_heard: Instant::now(),
         controls: state.hub.controls(),
         hidden: HashSet::new(),
+        thread: None,
         state,
     };
     // A block rather than an `async fn` taking them by value (which would
@@ -187,7 +191,11 @@ impl Connection {
             }
             Ok(Control::BlocksChanged(users)) if users.contains(&self.member.user_id) => self.reload_blocks().await,
             Ok(Control::Notified(users)) if users.contains(&self.member.user_id) => self.notified().await,
-            Ok(Control::MembershipChanged(user)) if user == self.member.user_id => self.recheck_rooms().await,
+            Ok(Control::MembershipChanged(user)) if user == self.member.user_id => {
+                self.recheck_rooms().await?;
+                self.recheck_thread().await
+            }
+            Ok(Control::Replied(posts)) => self.replied(&posts),
             Ok(Control::ShuttingDown) => Err(Ending::ShuttingDown),
             Ok(Control::Recheck) | Err(broadcast::error::RecvError::Lagged(_)) => self.recheck().await,
             Ok(_) | Err(broadcast::error::RecvError::Closed) => Ok(()),
@@ -372,7 +380,50 @@ impl Connection {
             }
             ClientFrame::Send { room, body, client_id } => self.send_message(room, body, client_id).await,
             ClientFrame::Typing { room } => self.typing(room).await,
+            ClientFrame::WatchThread { thread } => {
+                self.thread = None;
+                match self.may_read_thread(thread).await {
+                    Ok(()) => {
+                        self.thread = Some(thread);
+                        self.send(&ServerFrame::Watching { thread: Some(thread) })
+                    }
+                    Err(Failure::Api(error)) => self.error(None, &error),
+                    Err(Failure::End(ending)) => Err(ending),
+                }
+            }
+            ClientFrame::UnwatchThread => {
+                self.thread = None;
+                self.send(&ServerFrame::Watching { thread: None })
+            }
         }
+    }
+
+    async fn may_read_thread(&self, thread: i64) -> Result<(), Failure> {
+        let member = self.member.clone();
+        self.state.db.read(move |connection| thread_in_context(connection, thread, Some(&member)).map(|_| ())).await?;
+        Ok(())
+    }
+
+    /// Stops hearing of a watched thread the member may no longer read.
+    async fn recheck_thread(&mut self) -> Result<(), Ending> {
+        let Some(thread) = self.thread else { return Ok(()) };
+        match self.may_read_thread(thread).await {
+            Ok(()) => Ok(()),
+            Err(Failure::Api(_)) => {
+                self.thread = None;
+                Ok(())
+            }
+            Err(Failure::End(ending)) => Err(ending),
+        }
+    }
+
+    /// Tells the client of new replies to the thread it watches.
+    fn replied(&mut self, posts: &[[i64; 2]]) -> Result<(), Ending> {
+        let Some(watched) = self.thread else { return Ok(()) };
+        for [thread, post_id] in posts.iter().copied().filter(|[thread, _]| *thread == watched) {
+            self.send(&ServerFrame::ThreadReply { thread, post_id })?;
+        }
+        Ok(())
     }
 
     async fn subscribe(&mut self, room: i64, after: Option<i64>) -> Result<(), Failure> {

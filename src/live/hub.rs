@@ -68,6 +68,8 @@ pub enum Control {
     Notified(Arc<[i64]>),
     /// This member's membership of a community changed.
     MembershipChanged(i64),
+    /// New visible posts, as `[thread, post]`.
+    Replied(Arc<[[i64; 2]]>),
     /// Notes may have been missed: every connection checks its session and blocks again.
     Recheck,
     /// The server is stopping: every connection closes, telling its client to reconnect.
@@ -302,6 +304,7 @@ impl Hub {
             Note::BlocksChanged { users, .. } => Some(Control::BlocksChanged(*users)),
             Note::Notified { users, .. } => Some(Control::Notified(users.as_slice().into())),
             Note::MembershipChanged { user, .. } => Some(Control::MembershipChanged(*user)),
+            Note::Replied { posts, .. } => Some(Control::Replied(posts.as_slice().into())),
             _ => None,
         };
         if let Some(control) = control {
@@ -330,7 +333,8 @@ impl Hub {
             Note::SessionsEnded { .. }
             | Note::BlocksChanged { .. }
             | Note::Notified { .. }
-            | Note::MembershipChanged { .. } => {}
+            | Note::MembershipChanged { .. }
+            | Note::Replied { .. } => {}
         }
     }
 

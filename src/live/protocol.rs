@@ -28,6 +28,12 @@ pub enum ClientFrame {
     Typing {
         room: i64,
     },
+    /// Hear of new replies to one thread (the one open on screen); replaces
+    /// any thread watched before on this connection.
+    WatchThread {
+        thread: i64,
+    },
+    UnwatchThread,
 }
 
 #[derive(Debug, Serialize)]
@@ -96,6 +102,15 @@ pub enum ServerFrame<'a> {
     Resync {
         room: i64,
         after: i64,
+    },
+    /// Which thread the connection now hears of (none after `unwatch_thread`).
+    Watching {
+        thread: Option<i64>,
+    },
+    /// The watched thread has a new visible reply: the client fetches it.
+    ThreadReply {
+        thread: i64,
+        post_id: i64,
     },
     /// The member's newest notification (a new one, or a group that grew)
     /// and how many are unread.

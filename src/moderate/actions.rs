@@ -547,6 +547,49 @@ fn refuse_on_urgent_item(connection: &mut AnyConnection, item_id: Option<i64>) -
     }
 }
 
+/// How a member to be sanctioned stands where the sanction applies (a
+/// community, or the instance for `None`).
+fn target_standing(
+    connection: &mut AnyConnection,
+    community_id: Option<i64>,
+    target: i64,
+) -> ApiResult<policy::Standing> {
+    Ok(match community_id {
+        Some(community_id) => community_store::standings_in(connection, community_id, &[target])?
+            .remove(&target)
+            .ok_or_else(|| ApiError::not_found("We couldn't find that member."))?,
+        None => policy::Standing { is_admin: users::is_admin(connection, target)?, role: None },
+    })
+}
+
+/// The sanctions beyond warnings and mutes that `actor` may impose on
+/// `target` from an item in `community_id`, as the same checks an imposed
+/// sanction passes decide: `ban` (from the community, or from the instance
+/// for an item in none) and `suspend` (instance-wide, which also means a
+/// ban from the instance may be chosen).
+pub fn sanctions_offered(
+    connection: &mut AnyConnection,
+    actor: &Member,
+    community_id: Option<i64>,
+    target: i64,
+) -> ApiResult<Vec<&'static str>> {
+    let mut offered = Vec::new();
+    if target == actor.user_id {
+        return Ok(offered);
+    }
+    let may = |connection: &mut AnyConnection, action: LogAction, community_id: Option<i64>| -> ApiResult<bool> {
+        Ok(allow(connection, actor, required_for(action, community_id), community_id).is_ok()
+            && policy::sanction(actor, target_standing(connection, community_id, target)?).is_ok())
+    };
+    if may(connection, LogAction::Ban, community_id)? {
+        offered.push("ban");
+    }
+    if may(connection, LogAction::Suspend, None)? {
+        offered.push("suspend");
+    }
+    Ok(offered)
+}
+
 /// A sanction about to be imposed.
 struct Sanction {
     kind: SanctionKind,
@@ -579,12 +622,7 @@ impl Sanction {
         if target == actor.user_id {
             return Err(ApiError::invalid("cannot_sanction_self", "You can't take this action on yourself."));
         }
-        let standing = match self.community_id {
-            Some(community_id) => community_store::standings_in(connection, community_id, &[target])?
-                .remove(&target)
-                .ok_or_else(|| ApiError::not_found("We couldn't find that member."))?,
-            None => policy::Standing { is_admin: users::is_admin(connection, target)?, role: None },
-        };
+        let standing = target_standing(connection, self.community_id, target)?;
         policy::sanction(actor, standing)?;
         let ends_at = match self.minutes {
             Some(minutes) if (1..=MAX_MINUTES).contains(&minutes) => {

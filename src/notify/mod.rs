@@ -28,6 +28,18 @@ pub fn announce(connection: &mut AnyConnection, mut users: Vec<i64>, origin: u64
     Ok(Some(note))
 }
 
+/// Tells every process (PostgreSQL, on commit) which threads have the new
+/// posts still visible among `posts`, for the clients watching them.
+pub fn replied(connection: &mut AnyConnection, posts: &[i64], origin: u64) -> ApiResult<Option<Note>> {
+    let posts = crate::db::posts::visible_in_threads(connection, posts)?;
+    if posts.is_empty() {
+        return Ok(None);
+    }
+    let note = Note::Replied { posts, origin };
+    broker::notify(connection, &note)?;
+    Ok(Some(note))
+}
+
 /// Adds one event about `subject_id` (an item, a conversation) to each of
 /// `people`'s inbox, one line per subject while unread.
 pub fn tell_each(

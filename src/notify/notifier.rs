@@ -4,6 +4,7 @@
 //! outbox together, a burst of replies to a thread updates each watcher's
 //! line once. A writer waits (`flush`) until its post has been told, so a
 //! member who was mentioned sees it as soon as the author's request ends.
+//! Readers with the thread open hear of each new reply the same way.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -62,15 +63,16 @@ impl Notifier {
 async fn tell_queued(db: &Db, hub: &Arc<Hub>) -> ApiResult<()> {
     let origin = hub.process_id;
     while db.read(outbox::any_queued).await? {
-        let (note, full) = db
+        let (notes, full) = db
             .write_unseen(move |connection| {
                 let posts = outbox::take(connection, POSTS_PER_ROUND)?;
                 let full = posts.len() as i64 == POSTS_PER_ROUND;
                 let told = notify::content::posts_published(connection, &posts)?;
-                Ok((notify::announce(connection, told, origin)?, full))
+                let replied = notify::replied(connection, &posts, origin)?;
+                Ok(([notify::announce(connection, told, origin)?, replied], full))
             })
             .await?;
-        if let Some(note) = &note {
+        for note in notes.iter().flatten() {
             hub.deliver(note);
         }
         if !full {

@@ -113,6 +113,7 @@ fn memberships(connection: &mut AnyConnection, user_id: i64) -> ApiResult<()> {
     crate::db::calendar_links::forget_member(connection, user_id)?;
     crate::db::support::delete_member(connection, user_id)?;
     diesel::delete(thread_follows::table.filter(thread_follows::user_id.eq(user_id))).execute(connection)?;
+    crate::db::thread_reads::forget_member(connection, user_id)?;
     diesel::delete(community_follows::table.filter(community_follows::user_id.eq(user_id))).execute(connection)?;
     diesel::delete(notifications::table.filter(notifications::user_id.eq(user_id))).execute(connection)?;
     diesel::delete(membership_requests::table.filter(membership_requests::user_id.eq(user_id))).execute(connection)?;

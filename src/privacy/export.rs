@@ -21,7 +21,7 @@ use crate::error::ApiResult;
 type Section = fn(&mut AnyConnection, i64) -> ApiResult<Value>;
 
 /// The export's sections, in the order the document lists them.
-pub const SECTIONS: [(&str, Section); 24] = [
+pub const SECTIONS: [(&str, Section); 25] = [
     ("profile", profile),
     ("consents", consent_records),
     ("sessions", session_records),
@@ -36,6 +36,7 @@ pub const SECTIONS: [(&str, Section); 24] = [
     ("reports", reports_made),
     ("appeals", appeals_made),
     ("follows", follows_chosen),
+    ("thread_reading", thread_reading),
     ("notifications", notifications_received),
     ("support_conversations", support_conversations),
     ("mail_preferences", mail_choices),
@@ -378,6 +379,17 @@ fn appeals_made(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value
                 "action": row.log_id, "body": row.body, "status": row.status, "decision_reason": row.decision_reason,
                 "created_at": at(row.created_at), "decided_at": maybe_at(row.decided_at),
             })
+        })
+        .collect())
+}
+
+/// How far the member has read in each thread they opened.
+fn thread_reading(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let places = crate::db::thread_reads::of_member(connection, user_id)?;
+    Ok(places
+        .into_iter()
+        .map(|(id, title, post_id, read)| {
+            json!({ "thread_id": id, "title": title, "last_read_post_id": post_id, "read_at": at(read) })
         })
         .collect())
 }

@@ -33,6 +33,7 @@ pub mod notifications;
 pub mod openapi;
 pub mod organisers;
 pub mod posts;
+pub mod reading;
 pub mod privacy;
 pub mod reports;
 pub mod rooms;
@@ -88,6 +89,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .configure(consultations::configure)
                 .service(web::resource("/live").route(web::get().to(live::upgrade)))
                 .configure(posts::configure)
+                .configure(reading::configure)
                 .configure(rooms::configure)
                 .configure(reports::configure)
                 .configure(moderation::configure)

@@ -95,7 +95,10 @@ pub struct ItemView {
     content: ContentView,
     /// The actions offered on this item (`action` values for
     /// `POST /api/v1/moderation/actions`, plus `support_conversation`). An
-    /// urgent item offers supportive outcomes instead of warnings and mutes.
+    /// urgent item offers supportive outcomes instead of warnings, mutes and
+    /// bans. On one item (not in the queue), `ban` (from the item's
+    /// community) and `suspend` (from the instance; a ban from the instance
+    /// too) are offered to whoever the policy lets impose them on its author.
     offered: Vec<&'static str>,
 }
 
@@ -471,8 +474,12 @@ pub async fn item(state: web::Data<AppState>, member: Member, id: web::Path<i64>
             let visible_communities = moderated_communities(connection, &member)?;
             let note_rows = moderation_log::notes_on(connection, author_id, visible_communities.as_deref())?;
             let notes = note_views(connection, note_rows)?;
-            let item =
+            let (community_id, urgent) = (row.community_id, row.urgent);
+            let mut item =
                 item_views(connection, vec![row])?.pop().ok_or_else(|| ApiError::internal("item view missing"))?;
+            if !urgent {
+                item.offered.extend(actions::sanctions_offered(connection, &member, community_id, author_id)?);
+            }
             Ok(ItemDetail { item, reports, context, history, actions, notes })
         })
         .await?;

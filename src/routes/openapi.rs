@@ -7,8 +7,8 @@ use utoipa::{Modify, OpenApi};
 use super::{
     accounts, admin_settings, applications, badges, blocks, calendars, communities, community_admin, consultations,
     directory, email, events, follows, instance, invitations, mail_preferences, member_admin, members, moderation,
-    moderation_log, notifications, organisers, posts, privacy, reports, rooms, safety_settings, search, sessions, setup,
-    support, threads,
+    moderation_log, notifications, organisers, posts, privacy, reading, reports, rooms, safety_settings, search,
+    sessions, setup, support, threads,
 };
 
 #[derive(OpenApi)]
@@ -109,6 +109,8 @@ use super::{
         support::show,
         support::write,
         support::close,
+        reading::reading,
+        reading::mark,
         follows::thread_level,
         follows::follow_thread,
         follows::unfollow_thread,

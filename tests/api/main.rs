@@ -43,6 +43,7 @@ mod organisers;
 mod page_cache;
 mod password_memory;
 mod privacy;
+mod reading;
 mod processes;
 mod recovery;
 mod safeguarding;

@@ -867,6 +867,43 @@ async fn a_moderator_removing_a_chat_message_is_logged_and_muting_in_a_room_is_a
 }
 
 #[tokio::test]
+async fn an_item_offers_suspend_and_ban_only_to_those_the_policy_lets_impose_them() {
+    let cast = cast().await;
+    let (thread, first) = cast.app.thread(&cast.amy, &cast.slug, "Walking pace", "How far do you get?").await;
+    let rude = cast.app.reply(&cast.ben, thread, Some(first), "Nobody cares how far you walk.").await;
+    let calm = cast.app.reply(&cast.moderator, thread, Some(first), "Please keep it kind.").await;
+    let mut items = Vec::new();
+    for post in [rude, calm] {
+        let report = json!({ "post_id": post, "reason": "harassment" });
+        cast.app.post("/api/v1/reports", Some(&cast.amy), report).await.assert_status(201);
+        let queued = cast.queue(&cast.admin).await.into_iter().find(|item| item["subject_id"] == post);
+        items.push(queued.expect("the report is queued")["id"].as_i64().expect("item id"));
+    }
+    let offered = async |who: &Account, item: i64| -> Vec<Value> {
+        let detail = cast.app.get(&format!("/api/v1/moderation/items/{item}"), Some(who)).await;
+        detail.assert_status(200)["item"]["offered"].as_array().expect("offered").clone()
+    };
+    let (ban, suspend) = (json!("ban"), json!("suspend"));
+
+    // The community's moderator may ban from the community, not suspend.
+    let moderator = offered(&cast.moderator, items[0]).await;
+    assert!(moderator.contains(&ban) && !moderator.contains(&suspend), "{moderator:?}");
+    // An admin may do both, and what is offered goes through.
+    let admin = offered(&cast.admin, items[0]).await;
+    assert!(admin.contains(&ban) && admin.contains(&suspend), "{admin:?}");
+    let suspension = json!({ "action": "suspend", "member": "ben", "minutes": 60, "reason": "Time to cool off." });
+    cast.act(&cast.admin, suspension).await.assert_status(201);
+
+    // On a fellow moderator's post, another moderator is offered neither.
+    cast.app
+        .put(&format!("/api/v1/communities/{}/moderators/amy", cast.slug), Some(&cast.admin))
+        .await
+        .assert_status(204);
+    let fellow = offered(&cast.amy, items[1]).await;
+    assert!(!fellow.contains(&ban) && !fellow.contains(&suspend), "{fellow:?}");
+}
+
+#[tokio::test]
 async fn every_kind_of_action_reverses_with_its_own_logged_reversal() {
     let cast = cast().await;
     let (thread, first) = cast.app.thread(&cast.amy, &cast.slug, "Reversals", "Every action undone.").await;

@@ -43,6 +43,7 @@ import type {
   SupportMessage,
   ThreadList,
   ThreadPage,
+  ThreadReading,
 } from './types';
 
 /** One wrong field of a form, as the server names it (`footer.contact`). */
@@ -119,6 +120,8 @@ export const api = {
   startThread: (slug: string, title: string, draft: PostDraft) =>
     request<ThreadPage>('POST', `/communities/${at(slug)}/threads`, { title, ...draft }),
   thread: (id: number, cursor?: string | null) => request<ThreadPage>('GET', `/threads/${id}${page(cursor)}`),
+  reading: (id: number) => request<ThreadReading>('GET', `/threads/${id}/reading`),
+  markRead: (id: number, post_id: number) => request<void>('PUT', `/threads/${id}/reading`, { post_id }),
   reply: (threadId: number, parentId: number, draft: PostDraft) =>
     request<Post>('POST', `/threads/${threadId}/posts`, { parent_id: parentId, ...draft }),
 
@@ -161,6 +164,10 @@ export const moderationApi = {
   claim: (id: number) => request<void>('PUT', `/moderation/items/${id}/claim`),
   unclaim: (id: number) => request<void>('DELETE', `/moderation/items/${id}/claim`),
   act: (command: ModerationCommand) => request<LogEntry>('POST', '/moderation/actions', command),
+  /** A moderator's delete of someone's chat message: the logged `remove`. */
+  deleteMessage: (id: number) => request<void>('DELETE', `/messages/${id}`),
+  muteInRoom: (room: number, username: string, minutes: number, reason?: string) =>
+    request<void>('PUT', `/rooms/${room}/mutes/${at(username)}`, { minutes, reason }),
   reverse: (logId: number, reason: string) => request<LogEntry>('POST', `/moderation/log/${logId}/reversal`, { reason }),
   log: (community?: string | null, before?: number | null) =>
     request<LogPage>('GET', `/moderation/log${query({ community, before })}`),

@@ -94,6 +94,27 @@ export function listen(listener: Listener): () => void {
   };
 }
 
+/** The thread open on screen, told of each new reply (its post id). */
+let watched: { thread: number; onReply: (postId: number) => void } | null = null;
+
+/** Hears of new replies to a thread while the returned function is not called (re-watching after a reconnect). */
+export function watchThread(thread: number, onReply: (postId: number) => void): () => void {
+  watched = { thread, onReply };
+  const stop = listen({
+    notification() {},
+    opened() {
+      if (watched?.thread === thread) transmit({ type: 'watch_thread', thread });
+    },
+  });
+  return () => {
+    if (watched?.thread === thread) {
+      watched = null;
+      transmit({ type: 'unwatch_thread' });
+    }
+    stop();
+  };
+}
+
 /** Joins a room (opening the socket if need be) and returns its live state. */
 export function join(roomId: number): Room {
   clearTimeout(closeTimer);
@@ -272,6 +293,9 @@ function receive(frame: any): void {
       break;
     case 'notification':
       for (const listener of listeners) listener.notification(frame);
+      break;
+    case 'thread_reply':
+      if (watched && watched.thread === frame.thread) watched.onReply(frame.post_id);
       break;
   }
 }

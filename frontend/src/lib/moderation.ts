@@ -107,6 +107,22 @@ export function stateLabel(state: ContentState | null | undefined): string {
   }
 }
 
+/** How long a sanction lasts, as moderators choose it; `null` (until lifted) only for a ban. */
+export const DURATIONS: { label: string; minutes: number | null }[] = [
+  { label: '1 hour', minutes: 60 },
+  { label: '1 day', minutes: 60 * 24 },
+  { label: '1 week', minutes: 60 * 24 * 7 },
+  { label: '30 days', minutes: 60 * 24 * 30 },
+  { label: 'until lifted', minutes: null },
+];
+
+/** The durations a mute or a suspension may have. */
+export const TIMED_DURATIONS = DURATIONS.filter((each): each is { label: string; minutes: number } => each.minutes !== null);
+
+export function durationLabel(minutes: number | null): string {
+  return DURATIONS.find((each) => each.minutes === minutes)?.label ?? `${minutes} minutes`;
+}
+
 /** Reasons are 3 to 500 characters (the server says so too). */
 export function checkReason(reason: string): string {
   const length = reason.trim().length;

@@ -14,6 +14,10 @@ export interface ThreadActions {
   readonly moderates: boolean;
   /** Whether the thread is locked (only moderators may reply). */
   readonly locked: boolean;
+  /** The first post the reader has not read, marked as such. */
+  readonly firstUnread: number | null;
+  /** The post a link or a jump led to, highlighted. */
+  readonly highlighted: number | null;
   /** Puts the server's new version of a post in place of the old one. */
   replace(post: Post): void;
   /** Adds a new reply under its parent. */

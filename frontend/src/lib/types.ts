@@ -333,7 +333,10 @@ export interface QueueItem {
     room_id: number | null;
     created_at: string | null;
   };
-  /** The actions offered: an urgent item offers supportive outcomes instead of warnings and mutes. */
+  /**
+   * The actions offered: an urgent item offers supportive outcomes instead of sanctions; on one item,
+   * `ban` and `suspend` (which also stands for a ban from the instance) where the reader may impose them.
+   */
   offered?: string[];
 }
 
@@ -611,4 +614,13 @@ export interface MailPreferences {
   moderator_digest: boolean;
   /** Mail goes only to a confirmed address. */
   email_verified: boolean;
+}
+
+/** Where the reader is in a thread (`GET /threads/{id}/reading`). */
+export interface ThreadReading {
+  last_read_post_id: number | null;
+  /** The oldest post by someone else since the last visit. */
+  first_unread_post_id: number | null;
+  unread_count: number;
+  newest_post_id: number | null;
 }
