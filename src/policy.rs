@@ -333,20 +333,22 @@ pub fn hear_of(visibility: Visibility, standing: Standing, blocked: bool) -> boo
 }
 
 /// Where a directory entry lives: one community (with the viewer's
-/// standing there), or the instance as a whole.
+/// standing there, and whether they are appointed to organise there), or
+/// the instance as a whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DirectoryPlace {
-    Community(Visibility, Standing),
+    Community(Visibility, Standing, bool),
     Instance,
 }
 
 /// Reviewing a directory's entries (approving suggestions, marking entries
-/// reviewed, removing them): a community's moderators and the instance's
-/// admins; the instance-wide directory, its admins.
+/// reviewed, removing them): whoever may organise in the community (its
+/// organisers and moderators) and the instance's admins; the instance-wide
+/// directory, its admins.
 pub fn review_directory(member: Option<&Member>, place: DirectoryPlace) -> Result<(), ApiError> {
     let allowed = match (member, place) {
         (Some(member), _) if member.is_admin => true,
-        (Some(_), DirectoryPlace::Community(_, standing)) => standing.is_moderator(),
+        (Some(_), DirectoryPlace::Community(_, standing, organiser_here)) => organise(standing, organiser_here).is_ok(),
         _ => false,
     };
     if allowed { Ok(()) } else { Err(ApiError::forbidden("Only this directory's reviewers can do that.")) }
@@ -361,7 +363,7 @@ pub fn read_directory(
     approved: bool,
     suggested_by: Option<i64>,
 ) -> Result<(), ApiError> {
-    if let DirectoryPlace::Community(visibility, standing) = place {
+    if let DirectoryPlace::Community(visibility, standing, _) = place {
         read_threads(visibility, standing)?;
     }
     let own = member.is_some_and(|member| Some(member.user_id) == suggested_by);
@@ -372,7 +374,7 @@ pub fn read_directory(
 /// to the instance-wide one, any signed-in member.
 pub fn suggest_directory_entry(place: DirectoryPlace) -> Result<(), ApiError> {
     match place {
-        DirectoryPlace::Community(visibility, standing) => post(visibility, standing),
+        DirectoryPlace::Community(visibility, standing, _) => post(visibility, standing),
         DirectoryPlace::Instance => Ok(()),
     }
 }

@@ -5,13 +5,13 @@
 use diesel::prelude::*;
 
 use super::AnyConnection;
-use crate::auth::Member;
-use crate::policy::DirectoryPlace;
 use super::schema::{directory_entries, directory_saves};
+use crate::auth::Member;
 use crate::domain::directory::{Entry, EntryStatus, distance_km, latitude_band};
 use crate::domain::moderation::Subject;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
+use crate::policy::DirectoryPlace;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct EntryRow {
@@ -112,8 +112,8 @@ pub fn place_of(
     match community_id {
         Some(id) => {
             let community = super::communities::by_id(connection, id)?;
-            let standing = super::communities::standing(connection, id, viewer)?;
-            Ok(DirectoryPlace::Community(community.visibility()?, standing))
+            let (standing, organiser_here) = super::organisers::standing_to_organise(connection, id, viewer)?;
+            Ok(DirectoryPlace::Community(community.visibility()?, standing, organiser_here))
         }
         None => Ok(DirectoryPlace::Instance),
     }
@@ -175,16 +175,22 @@ type LightSql = (
 );
 
 /// Approved entries in the search's directories with all its words and its category.
-fn matching(search: &Search) -> directory_entries::BoxedQuery<'static, <AnyConnection as Connection>::Backend, LightSql> {
+fn matching(
+    search: &Search,
+) -> directory_entries::BoxedQuery<'static, <AnyConnection as Connection>::Backend, LightSql> {
     let mut query = directory_entries::table
         .filter(directory_entries::status.eq(EntryStatus::Approved.as_str()))
-        .select((directory_entries::id, directory_entries::name, directory_entries::latitude, directory_entries::longitude))
+        .select((
+            directory_entries::id,
+            directory_entries::name,
+            directory_entries::latitude,
+            directory_entries::longitude,
+        ))
         .into_boxed();
     query = match &search.directories {
         Directories::Community(id) => query.filter(directory_entries::community_id.eq(*id)),
-        Directories::InstanceAnd(ids) => query.filter(
-            directory_entries::community_id.is_null().or(directory_entries::community_id.eq_any(ids.clone())),
-        ),
+        Directories::InstanceAnd(ids) => query
+            .filter(directory_entries::community_id.is_null().or(directory_entries::community_id.eq_any(ids.clone()))),
     };
     for word in &search.words {
         query = query.filter(directory_entries::search_text.like(like_pattern(word)).escape('\\'));
@@ -274,7 +280,9 @@ pub fn search(connection: &mut AnyConnection, search: &Search) -> ApiResult<(Vec
 pub fn approved_in(connection: &mut AnyConnection, communities: &[i64]) -> ApiResult<Vec<EntryRow>> {
     Ok(directory_entries::table
         .filter(directory_entries::status.eq(EntryStatus::Approved.as_str()))
-        .filter(directory_entries::community_id.is_null().or(directory_entries::community_id.eq_any(communities.to_vec())))
+        .filter(
+            directory_entries::community_id.is_null().or(directory_entries::community_id.eq_any(communities.to_vec())),
+        )
         .order(directory_entries::id.asc())
         .load(connection)?)
 }

@@ -164,9 +164,10 @@ fn phone(text: &str) -> ApiResult<String> {
 
 fn website(text: &str) -> ApiResult<String> {
     let text = text.trim();
-    let host = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://")).map(|rest| {
-        rest.split(['/', '?', '#']).next().unwrap_or_default()
-    });
+    let host = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default());
     let well_formed = text.chars().count() <= 300
         && !text.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
         && host.is_some_and(|host| host.contains('.') && !host.starts_with('.') && !host.ends_with('.'));
@@ -210,7 +211,8 @@ impl EntryDraft {
                 format!("A description can be at most {MAX_DESCRIPTION_CHARS} characters long."),
             ));
         }
-        let email = if self.email.trim().is_empty() { String::new() } else { Email::parse(&self.email)?.as_str().to_owned() };
+        let email =
+            if self.email.trim().is_empty() { String::new() } else { Email::parse(&self.email)?.as_str().to_owned() };
         let entry = Entry {
             name: checked_text(&self.name, "invalid_entry", "A name", 2, 120)?,
             organisation: optional(&self.organisation, "An organisation", 120)?,
@@ -234,10 +236,8 @@ impl EntryDraft {
             accessibility: optional(&self.accessibility, "Accessibility notes", 500)?,
             categories: categories(&self.categories)?,
         };
-        let somewhere = entry.online
-            || !entry.address.is_empty()
-            || entry.coordinates.is_some()
-            || !entry.area_served.is_empty();
+        let somewhere =
+            entry.online || !entry.address.is_empty() || entry.coordinates.is_some() || !entry.area_served.is_empty();
         if !somewhere {
             return Err(ApiError::invalid(
                 "invalid_location",

@@ -24,7 +24,8 @@ pub fn raise_due(connection: &mut AnyConnection, review_months: u32) -> ApiResul
     }
     let automatic = users::automatic_id(connection)?;
     for (id, community_id) in &due {
-        let subject = ItemSubject { kind: Subject::DirectoryEntry, id: *id, community_id: *community_id, author_id: automatic };
+        let subject =
+            ItemSubject { kind: Subject::DirectoryEntry, id: *id, community_id: *community_id, author_id: automatic };
         queue::raise(connection, subject, Pressure::default())?;
     }
     Ok(due.len())
@@ -38,7 +39,9 @@ pub async fn run(db: Db, review_months: u32, interval: Duration) {
         match db.write_unseen(move |connection| raise_due(connection, review_months)).await {
             Ok(0) => {}
             Ok(raised) => tracing::info!(raised, "directory entries are due for review"),
-            Err(error) => tracing::warn!(%error, "looking for directory entries due for review failed; it runs again later"),
+            Err(error) => {
+                tracing::warn!(%error, "looking for directory entries due for review failed; it runs again later")
+            }
         }
     }
 }

@@ -220,7 +220,10 @@ impl FindQuery {
             if self.kind.is_some_and(|kind| kind.as_str() != row.kind) {
                 continue;
             }
-            if region.as_ref().is_some_and(|region| row.region.as_deref().map(str::to_lowercase).as_ref() != Some(region)) {
+            if region
+                .as_ref()
+                .is_some_and(|region| row.region.as_deref().map(str::to_lowercase).as_ref() != Some(region))
+            {
                 continue;
             }
             let distance = near.zip(row.latitude.zip(row.longitude)).map(|(from, to)| distance_km(from, to));

@@ -129,7 +129,9 @@ fn readable_communities(connection: &mut AnyConnection, viewer: Option<&Member>)
     let mut ids = Vec::new();
     for row in community_store::all(connection)? {
         let standing = Standing { is_admin, role: roles.get(&row.id).copied() };
-        if policy::read_directory(viewer, DirectoryPlace::Community(row.visibility()?, standing), true, None).is_ok() {
+        if policy::read_directory(viewer, DirectoryPlace::Community(row.visibility()?, standing, false), true, None)
+            .is_ok()
+        {
             ids.push(row.id);
         }
     }
@@ -182,7 +184,10 @@ impl DirectoryQuery {
         Ok(Search {
             directories,
             words: q.to_lowercase().split_whitespace().map(str::to_owned).collect(),
-            category: self.category.map(|category| category.trim().to_lowercase()).filter(|category| !category.is_empty()),
+            category: self
+                .category
+                .map(|category| category.trim().to_lowercase())
+                .filter(|category| !category.is_empty()),
             near,
             within_km,
             offset: self.offset.unwrap_or(0),
@@ -212,7 +217,10 @@ pub async fn search(
             };
             let search = query.parse(directories)?;
             let (rows, more) = store::search(connection, &search)?;
-            Ok(DirectoryPage { entries: views(connection, rows)?, next_offset: more.then_some(search.offset + search.limit) })
+            Ok(DirectoryPage {
+                entries: views(connection, rows)?,
+                next_offset: more.then_some(search.offset + search.limit),
+            })
         })
         .await?;
     Ok(web::Json(page))
@@ -407,15 +415,21 @@ pub async fn hsds_export(state: web::Data<AppState>) -> ApiResult<web::Json<serd
         .read(move |connection| {
             let mut public = Vec::new();
             for row in community_store::all(connection)? {
-                if policy::read_directory(None, DirectoryPlace::Community(row.visibility()?, Standing::VISITOR), true, None)
-                    .is_ok()
+                if policy::read_directory(
+                    None,
+                    DirectoryPlace::Community(row.visibility()?, Standing::VISITOR, false),
+                    true,
+                    None,
+                )
+                .is_ok()
                 {
                     public.push(row.id);
                 }
             }
             let mut services = Vec::new();
             for row in store::approved_in(connection, &public)? {
-                let reviewed = row.reviewed_at.map(|at| Timestamp(at).to_rfc3339().chars().take(10).collect::<String>());
+                let reviewed =
+                    row.reviewed_at.map(|at| Timestamp(at).to_rfc3339().chars().take(10).collect::<String>());
                 let modified = Timestamp(row.reviewed_at.unwrap_or(row.created_at)).to_rfc3339();
                 services.push(hsds::service(row.id, &row.entry()?, reviewed.as_deref(), &modified));
             }

@@ -43,7 +43,12 @@ pub fn seed_directory(connection: &mut AnyConnection, author: &str, entries: u32
             };
             let entry = draft.parse()?;
             let html = render(&entry.description)?.html;
-            directory::insert(connection, &entry, &html, Authorship { community_id: None, suggested_by: author_id, approved: true })?;
+            directory::insert(
+                connection,
+                &entry,
+                &html,
+                Authorship { community_id: None, suggested_by: author_id, approved: true },
+            )?;
         }
         Ok(())
     })

@@ -190,7 +190,9 @@ async fn directory_entries(app: &TestApp, admin: &Account, ava: &Account, slug: 
     let mut ids = Vec::new();
     for (who, name) in [(admin, "A walk"), (ava, "Ava's suggestion"), (admin, "Soon removed")] {
         let body = json!({ "community": slug, "name": name, "online": true });
-        ids.push(app.post("/api/v1/directory", Some(who), body).await.assert_status(201)["id"].as_i64().expect("an id"));
+        ids.push(
+            app.post("/api/v1/directory", Some(who), body).await.assert_status(201)["id"].as_i64().expect("an id"),
+        );
     }
     (ids[0], ids[1], ids[2])
 }
@@ -470,7 +472,12 @@ fn probes(world: &World) -> Vec<Probe> {
         probe("GET /api/v1/directory/suggestions", "to review", "/api/v1/directory/suggestions".into(), None),
         probe("GET /api/v1/me/directory", "saved", "/api/v1/me/directory".into(), None),
         probe("GET /api/v1/directory/hsds", "public entries", "/api/v1/directory/hsds".into(), None),
-        probe("POST /api/v1/directory/hsds", "no services", "/api/v1/directory/hsds".into(), Some(json!({ "contents": [] }))),
+        probe(
+            "POST /api/v1/directory/hsds",
+            "no services",
+            "/api/v1/directory/hsds".into(),
+            Some(json!({ "contents": [] })),
+        ),
         probe("GET /api/v1/threads/{id}", "elsewhere", format!("/api/v1/threads/{}", world.elsewhere.thread), None),
         probe(
             "GET /api/v1/rooms/{id}/messages",
@@ -1117,11 +1124,21 @@ fn directory_probes(place: &Place, slug: Option<&str>, label: &str) -> Vec<Probe
         probe("PUT /api/v1/me/directory/{id}", &at("entry"), format!("/api/v1/me/directory/{entry}"), None),
         probe("PUT /api/v1/me/directory/{id}", &at("suggestion"), format!("/api/v1/me/directory/{suggestion}"), None),
         probe("DELETE /api/v1/me/directory/{id}", &at("entry"), format!("/api/v1/me/directory/{entry}"), None),
-        probe("POST /api/v1/directory/{id}/review", &at("suggestion"), format!("/api/v1/directory/{suggestion}/review"), Some(json!({}))),
+        probe(
+            "POST /api/v1/directory/{id}/review",
+            &at("suggestion"),
+            format!("/api/v1/directory/{suggestion}/review"),
+            Some(json!({})),
+        ),
         probe("DELETE /api/v1/directory/{id}", &at("entry"), format!("/api/v1/directory/{doomed}"), None),
     ];
     if let Some(slug) = slug {
-        list.push(probe("GET /api/v1/directory", &at("community"), format!("/api/v1/directory?community={slug}"), None));
+        list.push(probe(
+            "GET /api/v1/directory",
+            &at("community"),
+            format!("/api/v1/directory?community={slug}"),
+            None,
+        ));
     }
     list
 }

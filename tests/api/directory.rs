@@ -88,8 +88,18 @@ async fn a_suggested_entry_is_invisible_to_others_until_approved() {
     let shown = app.get(&path, None).await;
     assert_eq!(shown.assert_status(200)["status"], "approved");
     assert!(shown.body["reviewed_at"].is_string());
-    assert_eq!(names(app.get("/api/v1/directory?community=walsall", None).await.assert_status(200)), ["Arboretum health walk"]);
-    assert!(app.get("/api/v1/directory/suggestions", Some(&moss)).await.assert_status(200).as_array().expect("list").is_empty());
+    assert_eq!(
+        names(app.get("/api/v1/directory?community=walsall", None).await.assert_status(200)),
+        ["Arboretum health walk"]
+    );
+    assert!(
+        app.get("/api/v1/directory/suggestions", Some(&moss))
+            .await
+            .assert_status(200)
+            .as_array()
+            .expect("list")
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -123,7 +133,8 @@ async fn distance_filtering_orders_entries_by_distance() {
         names(page),
         ["Walsall health walk", "Birmingham walking football", "London lunch club", "Online breathing class"]
     );
-    let distances: Vec<Option<f64>> = page["entries"].as_array().expect("entries").iter().map(|e| e["distance_km"].as_f64()).collect();
+    let distances: Vec<Option<f64>> =
+        page["entries"].as_array().expect("entries").iter().map(|e| e["distance_km"].as_f64()).collect();
     assert!(distances[0].expect("a distance") < 0.1);
     assert!((12.0..14.0).contains(&distances[1].expect("a distance")));
     assert!(distances[2].expect("a distance") > 150.0);
@@ -148,7 +159,9 @@ async fn distance_filtering_orders_entries_by_distance() {
     assert_eq!(shown.body["website"], "https://walsall.example.org/walks");
 
     app.get("/api/v1/directory?within_km=5", None).await.assert_error(422, "invalid_distance");
-    app.get(&format!("/api/v1/directory?{from_walsall}&within_km=20001"), None).await.assert_error(422, "invalid_distance");
+    app.get(&format!("/api/v1/directory?{from_walsall}&within_km=20001"), None)
+        .await
+        .assert_error(422, "invalid_distance");
     app.get("/api/v1/directory?latitude=91&longitude=0", None).await.assert_error(422, "invalid_coordinates");
     app.get("/api/v1/directory?limit=101", None).await.assert_error(422, "invalid_limit");
     let long_words = format!("/api/v1/directory?q={}", "a".repeat(201));
@@ -187,10 +200,13 @@ async fn an_entry_with_bad_details_is_refused_with_a_sentence_and_not_stored() {
     let mut elsewhere = entry("Walk", Some(WALSALL), &[]);
     elsewhere["community"] = json!("nowhere");
     app.post("/api/v1/directory", Some(&mia), elsewhere).await.assert_error(404, "not_found");
-    let mine = app.get(&format!("/api/v1/directory/{}", add(&app, &mia, entry("Walk", Some(WALSALL), &[])).await), Some(&mia)).await;
+    let mine = app
+        .get(&format!("/api/v1/directory/{}", add(&app, &mia, entry("Walk", Some(WALSALL), &[])).await), Some(&mia))
+        .await;
     assert_eq!(mine.assert_status(200)["status"], "suggested");
     let mut connection = app.connect();
-    let stored: i64 = kindred::db::schema::directory_entries::table.count().get_result(&mut connection).expect("a count");
+    let stored: i64 =
+        kindred::db::schema::directory_entries::table.count().get_result(&mut connection).expect("a count");
     assert_eq!(stored, 1, "only the good entry was stored");
     // Text that looks like HTML is shown as text.
     let script = entry("Walk with <script>alert(1)</script> friends", Some(WALSALL), &[]);
@@ -231,7 +247,8 @@ async fn a_stale_entry_reaches_the_queue_and_dismissing_it_there_marks_it_review
     assert_eq!(item["urgent"], false, "as a routine item");
     assert_eq!(item["offered"], json!(["dismiss"]));
     let olly = app.register("olly").await;
-    let dismiss = json!({ "action": "dismiss", "item_id": item["id"], "reason": "Checked with the council: still runs." });
+    let dismiss =
+        json!({ "action": "dismiss", "item_id": item["id"], "reason": "Checked with the council: still runs." });
     app.post("/api/v1/moderation/actions", Some(&olly), dismiss.clone()).await.assert_error(403, "forbidden");
     tokio::time::sleep(Duration::from_millis(5)).await;
     app.post("/api/v1/moderation/actions", Some(&moss), dismiss).await.assert_status(201);
@@ -254,10 +271,17 @@ async fn a_member_saves_entries_to_their_own_list_and_erasure_empties_it() {
     app.delete(&format!("/api/v1/me/directory/{lunch}"), Some(&mia)).await.assert_status(204);
     let saved = app.get("/api/v1/me/directory", Some(&mia)).await;
     assert_eq!(saved.assert_status(200)[0]["name"], "Walsall health walk");
-    assert!(app.get("/api/v1/me/directory", Some(&admin)).await.assert_status(200).as_array().expect("a list").is_empty());
+    assert!(
+        app.get("/api/v1/me/directory", Some(&admin)).await.assert_status(200).as_array().expect("a list").is_empty()
+    );
     app.get("/api/v1/me/directory", None).await.assert_error(401, "not_signed_in");
 
-    let erase = app.send(reqwest::Method::DELETE, "/api/v1/me", Some(&mia), Some(json!({ "password": crate::helpers::PASSWORD })));
+    let erase = app.send(
+        reqwest::Method::DELETE,
+        "/api/v1/me",
+        Some(&mia),
+        Some(json!({ "password": crate::helpers::PASSWORD })),
+    );
     erase.await.assert_status(204);
     let mut connection = app.connect();
     let saves: i64 = kindred::db::schema::directory_saves::table.count().get_result(&mut connection).expect("a count");
@@ -378,18 +402,47 @@ async fn the_hsds_export_validates_against_the_published_schema_and_an_import_of
     assert_eq!(imported.assert_status(201)["imported"], 3);
     let before = app.get("/api/v1/directory", None).await;
     let after = other.get("/api/v1/directory", None).await;
-    let before: Vec<Value> = before.assert_status(200)["entries"].as_array().expect("entries").iter().map(written).collect();
-    let after: Vec<Value> = after.assert_status(200)["entries"].as_array().expect("entries").iter().map(written).collect();
+    let before: Vec<Value> =
+        before.assert_status(200)["entries"].as_array().expect("entries").iter().map(written).collect();
+    let after: Vec<Value> =
+        after.assert_status(200)["entries"].as_array().expect("entries").iter().map(written).collect();
     assert_eq!(after, before);
 
     // Only admins import, and a bad service stops the whole import.
-    other.post("/api/v1/directory/hsds", Some(&other.register("olly").await), export.clone()).await.assert_error(403, "forbidden");
+    other
+        .post("/api/v1/directory/hsds", Some(&other.register("olly").await), export.clone())
+        .await
+        .assert_error(403, "forbidden");
     let mut bad = export.clone();
     bad["contents"][1]["url"] = json!("javascript:alert(1)");
     let refused = other.post("/api/v1/directory/hsds", Some(&other_admin), bad).await;
     refused.assert_error(422, "invalid_website");
-    assert!(refused.body["error"]["message"].as_str().expect("a message").starts_with("Service 2 (Online breathing class)"));
+    assert!(
+        refused.body["error"]["message"].as_str().expect("a message").starts_with("Service 2 (Online breathing class)")
+    );
     let count = other.get("/api/v1/directory", None).await;
     assert_eq!(count.assert_status(200)["entries"].as_array().expect("entries").len(), 3, "nothing more was stored");
-    other.post("/api/v1/directory/hsds", Some(&other_admin), json!({ "contents": "no" })).await.assert_error(422, "invalid_hsds");
+    other
+        .post("/api/v1/directory/hsds", Some(&other_admin), json!({ "contents": "no" }))
+        .await
+        .assert_error(422, "invalid_hsds");
+}
+
+#[tokio::test]
+async fn an_organiser_of_the_community_approves_suggestions_as_its_moderators_do() {
+    let app = spawn_app().await;
+    let admin = app.admin("admin").await;
+    app.community(&admin, "walsall", "public").await;
+    let (mia, orla) = (app.register("mia").await, app.register("orla").await);
+    app.join(&mia, "walsall").await.assert_status(200);
+    app.join(&orla, "walsall").await.assert_status(200);
+    let mut suggestion = entry("Arboretum health walk", Some(WALSALL), &["walking"]);
+    suggestion["community"] = json!("walsall");
+    let id =
+        app.post("/api/v1/directory", Some(&mia), suggestion).await.assert_status(201)["id"].as_i64().expect("an id");
+    let review = format!("/api/v1/directory/{id}/review");
+    app.post(&review, Some(&orla), json!({})).await.assert_error(404, "not_found");
+    app.put("/api/v1/communities/walsall/organisers/orla", Some(&admin)).await.assert_status(204);
+    app.post(&review, Some(&orla), json!({})).await.assert_status(204);
+    assert_eq!(app.get(&format!("/api/v1/directory/{id}"), None).await.assert_status(200)["status"], "approved");
 }
