@@ -20,7 +20,9 @@
 mod features;
 pub mod model;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::{HashSet, HashSetExt};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -224,7 +226,7 @@ impl CrisisScreen {
         let rules = self.screen_by_rules(&normalised).matched;
         let mut found = Vec::new();
         features::each_feature(&normalised, &self.signals, &self.negations, &rules, |feature| {
-            found.push(feature.to_owned());
+            found.push(feature.concat());
         });
         found
     }
@@ -324,7 +326,8 @@ impl CrisisScreen {
     }
 
     fn probability(&self, model: &LinearModel, text: &NormalisedText, rules: &ScreeningOutcome) -> f64 {
-        let mut score = model.score();
+        // About three distinct features a word: its own, its pair, a signal.
+        let mut score = model.score(3 * text.words().len());
         features::each_feature(text, &self.signals, &self.negations, &rules.matched, |feature| score.add(feature));
         score.probability()
     }
@@ -413,7 +416,7 @@ fn shipped_sources(language: &str) -> Result<(&'static str, &'static str), Crisi
 }
 
 fn is_in(word: &Word, list: &HashSet<String>) -> bool {
-    word.readings.iter().any(|reading| list.contains(reading))
+    word.readings().iter().any(|reading| list.contains(reading))
 }
 
 fn check_id(id: &str, earlier: &[Pattern]) -> Result<(), CrisisError> {
@@ -442,7 +445,7 @@ fn word_list(list: &'static str, entries: &[String]) -> Result<HashSet<String>, 
         let [word] = normalised.words() else {
             return Err(CrisisError::NotOneWord { list, entry: entry.clone() });
         };
-        readings.extend(word.readings.iter().cloned());
+        readings.extend(word.readings().iter().cloned());
     }
     Ok(readings)
 }
