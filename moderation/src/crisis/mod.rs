@@ -28,7 +28,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use self::features::Signals;
-use self::model::{LinearModel, Training};
+use self::model::LinearModel;
 use crate::normalise::{NormalisedText, Word};
 use crate::phrase::{Phrase, PhraseSet};
 
@@ -210,17 +210,8 @@ impl CrisisScreen {
         self
     }
 
-    /// Trains a learned model for these rules on labelled texts, with both
-    /// thresholds at 0.5 (see [`LinearModel::with_thresholds`]).
-    pub fn train<'a>(&self, corpus: impl IntoIterator<Item = (&'a str, bool)>, training: Training) -> LinearModel {
-        let examples: Vec<model::Example> = corpus
-            .into_iter()
-            .map(|(text, at_risk)| model::Example { features: self.features(text), at_risk })
-            .collect();
-        LinearModel::train(&examples, training)
-    }
-
-    /// What the learned model reads in a text.
+    /// What the learned model reads in a text: what a model for these
+    /// rules is trained on ([`LinearModel::train`]).
     pub fn features(&self, text: &str) -> Vec<String> {
         let normalised = NormalisedText::new(text);
         let rules = self.screen_by_rules(&normalised).matched;
