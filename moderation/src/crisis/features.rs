@@ -101,7 +101,8 @@ pub(crate) fn each_feature(
         if let Some(previous) = position.checked_sub(1).map(|p| &words[p]).filter(|p| p.sentence == word.sentence) {
             feature(&["b:", primary(previous), " ", reading]);
         }
-        if negated_until.is_some_and(|(clause, until)| clause == word.clause && position <= until) {
+        let negated = negated_until.is_some_and(|(clause, until)| clause == word.clause && position <= until);
+        if negated {
             feature(&["n:", reading]);
         }
         if word.readings().iter().any(|reading| negations.contains(reading)) {
@@ -110,7 +111,13 @@ pub(crate) fn each_feature(
         if word.quoted {
             feature(&["quoted"]);
         }
-        let found = word.readings().iter().fold(0, |bits, reading| bits | signals.of(reading));
+        let mut found = word.readings().iter().fold(0, |bits, reading| bits | signals.of(reading));
+        if negated && found != 0 {
+            for index in (0..signals.names.len()).filter(|index| found & 1 << index != 0) {
+                feature(&["ns:", signals.names[index].as_str()]);
+            }
+            found = 0;
+        }
         clause_signals |= found;
         sentence_signals |= found;
         let next = words.get(position + 1);

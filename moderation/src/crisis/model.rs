@@ -114,7 +114,7 @@ pub struct Training {
 
 impl Default for Training {
     fn default() -> Training {
-        Training { epochs: 600, learning_rate: 0.05, l2: 3e-6, min_count: 2 }
+        Training { epochs: 600, learning_rate: 0.05, l2: 1e-6, min_count: 2 }
     }
 }
 
