@@ -1,4 +1,5 @@
-//! What the learned model reads in a text: its words and word pairs as the
+//! What the learned model reads in a text: its words, word pairs and pairs
+//! one word apart within a clause ("want ... die" in "want to die") as the
 //! normaliser reads them (so disguised letters and missing apostrophes still
 //! share features), the words a negation governs, the crisis rules that
 //! matched, and clause signals. (Letter groups were tried and left out: in
@@ -9,7 +10,9 @@
 //! time, finality, a preparatory act, a self-harm act, and safe contexts
 //! such as a third person or the past). Signals found together in one
 //! clause or sentence become a feature of their own ("self&means&time"), so
-//! the model weighs their composition rather than any single word.
+//! the model weighs their composition rather than any single word. A signal
+//! of a word a negation governs ("not" ... "die") is a negated signal of its
+//! own instead, and composes with nothing.
 
 use std::collections::BTreeMap;
 
@@ -101,6 +104,9 @@ pub(crate) fn each_feature(
         if let Some(previous) = position.checked_sub(1).map(|p| &words[p]).filter(|p| p.sentence == word.sentence) {
             feature(&["b:", primary(previous), " ", reading]);
         }
+        if let Some(before) = position.checked_sub(2).map(|p| &words[p]).filter(|p| p.clause == word.clause) {
+            feature(&["g:", primary(before), " ", reading]);
+        }
         let negated = negated_until.is_some_and(|(clause, until)| clause == word.clause && position <= until);
         if negated {
             feature(&["n:", reading]);
@@ -172,7 +178,8 @@ mod tests {
     #[test]
     fn words_pairs_signals_and_rules_are_features() {
         let features = features_of("Saved my TABLETS");
-        for expected in ["r:a_rule", "w:saved", "b:saved my", "b:my tablets", "s:self", "s:means&self"] {
+        for expected in ["r:a_rule", "w:saved", "b:saved my", "b:my tablets", "g:saved tablets", "s:self", "s:means&self"]
+        {
             assert!(features.iter().any(|f| f == expected), "{expected} missing from {features:?}");
         }
     }
@@ -185,6 +192,20 @@ mod tests {
         let split = features_of("my tablets, tonight");
         assert!(!split.iter().any(|f| f == "s:means&time"), "a comma ends the clause: {split:?}");
         assert!(split.iter().any(|f| f == "t:means&time"), "but not the sentence: {split:?}");
+    }
+
+    #[test]
+    fn pairs_one_word_apart_stay_within_a_clause() {
+        assert!(features_of("my tablets tonight").iter().any(|f| f == "g:my tonight"));
+        assert!(!features_of("my tablets, tonight").iter().any(|f| f == "g:my tonight"));
+    }
+
+    #[test]
+    fn a_negated_signal_is_its_own_feature_and_composes_with_nothing() {
+        let features = features_of("i will not take any tablets tonight");
+        assert!(features.iter().any(|f| f == "ns:means"), "{features:?}");
+        assert!(!features.iter().any(|f| f.contains("means&")), "{features:?}");
+        assert!(features.iter().any(|f| f == "s:self&time"), "{features:?}");
     }
 
     #[test]
