@@ -16,8 +16,8 @@
 //! words, so a short term can never match part of one. The only words rejoined
 //! are single letters spaced apart, as in "s p a m" or "s.p.a.m".
 
-use std::borrow::Cow;
 use foldhash::{HashMap, HashMapExt, HashSet};
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::LazyLock;
 

@@ -11,8 +11,8 @@
 //! - `<number>`: a number, such as "5";
 //! - `<end>`: the end of a clause (a sentence end, comma, semicolon, dash, bracket).
 
-use std::cell::OnceCell;
 use foldhash::{HashMap, HashMapExt, HashSet};
+use std::cell::OnceCell;
 use std::fmt;
 use std::ops::Range;
 
@@ -119,7 +119,11 @@ fn word_slots(part: &str) -> Result<Vec<Slot>, PatternError> {
         if optional && words.words().len() > 1 {
             return Err(PatternError::OptionalGroupOfWords { part: part.to_owned() });
         }
-        return Ok(words.words().iter().map(|word| Slot::Word { readings: word.readings().to_vec(), optional }).collect());
+        return Ok(words
+            .words()
+            .iter()
+            .map(|word| Slot::Word { readings: word.readings().to_vec(), optional })
+            .collect());
     }
     let mut readings = Vec::new();
     for alternative in body.split('|') {

@@ -178,7 +178,8 @@ mod tests {
     #[test]
     fn words_pairs_signals_and_rules_are_features() {
         let features = features_of("Saved my TABLETS");
-        for expected in ["r:a_rule", "w:saved", "b:saved my", "b:my tablets", "g:saved tablets", "s:self", "s:means&self"]
+        for expected in
+            ["r:a_rule", "w:saved", "b:saved my", "b:my tablets", "g:saved tablets", "s:self", "s:means&self"]
         {
             assert!(features.iter().any(|f| f == expected), "{expected} missing from {features:?}");
         }

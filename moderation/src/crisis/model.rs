@@ -217,8 +217,10 @@ impl LinearModel {
                 }
             }
         }
-        let weights =
-            vocabulary.into_iter().zip(weights).map(|((feature, idf), value)| (feature.to_owned(), Weight { value, idf }));
+        let weights = vocabulary
+            .into_iter()
+            .zip(weights)
+            .map(|((feature, idf), value)| (feature.to_owned(), Weight { value, idf }));
         LinearModel::new(bias, unknown_idf, weights.collect())
     }
 
