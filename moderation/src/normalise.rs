@@ -16,8 +16,8 @@
 //! words, so a short term can never match part of one. The only words rejoined
 //! are single letters spaced apart, as in "s p a m" or "s.p.a.m".
 
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -48,8 +48,10 @@ pub(crate) struct Word {
     /// Lower case, without accents, look-alike letters replaced, but digits
     /// and symbols still as written, since they are read only in context.
     folded: String,
-    /// Every way the word may be read: the phrase matcher compares these.
-    pub(crate) readings: Vec<String>,
+    /// Every way the word may be read when there is more than one, or
+    /// nothing when the word reads only as `folded` (most words: so reading
+    /// them allocates nothing more); see [`Word::readings`].
+    other_readings: Vec<String>,
     /// Where the word is in the original text, in bytes.
     pub(crate) span: Range<usize>,
     /// Counts sentences from the start of the text (a full stop, question or
@@ -65,6 +67,14 @@ pub(crate) struct Word {
     /// A single letter or digit separated from a single one before it by a
     /// little spacing or punctuation, as in "s p a m".
     spaced_from_previous: bool,
+}
+
+impl Word {
+    /// Every way the word may be read, the commonest first: the phrase
+    /// matcher compares these.
+    pub(crate) fn readings(&self) -> &[String] {
+        if self.other_readings.is_empty() { std::slice::from_ref(&self.folded) } else { &self.other_readings }
+    }
 }
 
 /// A way to read the text from one word onwards as one word: usually the
@@ -99,7 +109,7 @@ impl NormalisedText {
             previous_end = found.span.end;
             previous_single = single;
             words.push(Word {
-                readings: readings_of(&found.folded),
+                other_readings: other_readings_of(&found.folded),
                 is_number: found.folded.chars().all(|c| c.is_ascii_digit()),
                 folded: found.folded,
                 span: found.span,
@@ -133,9 +143,10 @@ impl NormalisedText {
         start: usize,
         rejoinable: &'a HashSet<String>,
     ) -> impl Iterator<Item = Reading<'a>> {
-        let own = Reading { readings: Cow::Borrowed(&self.words[start].readings), end: start + 1, rejoined: false };
-        let mut letters = self.words[start].folded.clone();
-        let mut letters_skeleton = skeleton(&letters);
+        let own = Reading { readings: Cow::Borrowed(self.words[start].readings()), end: start + 1, rejoined: false };
+        // The letters so far and their skeleton, made only once a spaced
+        // letter follows (most words have none, and cost nothing here).
+        let mut joined: Option<(String, String)> = None;
         let mut run_length = 1;
         let mut next = start + 1;
         let rejoined = std::iter::from_fn(move || {
@@ -144,17 +155,22 @@ impl NormalisedText {
                     return None;
                 }
                 next += 1;
+                let (letters, letters_skeleton) = joined.get_or_insert_with(|| {
+                    let letters = self.words[start].folded.clone();
+                    let letters_skeleton = skeleton(&letters);
+                    (letters, letters_skeleton)
+                });
                 let letter = word.folded.chars().next()?;
                 run_length = if letters.ends_with(letter) { run_length + 1 } else { 1 };
                 letters.push(letter);
                 if run_length > 3 {
                     continue;
                 }
-                push_skeleton(&mut letters_skeleton, letter);
-                if !rejoinable.contains(&letters_skeleton) {
+                push_skeleton(letters_skeleton, letter);
+                if !rejoinable.contains(letters_skeleton.as_str()) {
                     return None;
                 }
-                return Some(Reading { readings: Cow::Owned(readings_of(&letters)), end: next, rejoined: true });
+                return Some(Reading { readings: Cow::Owned(readings_of(letters)), end: next, rejoined: true });
             }
             None
         });
@@ -204,8 +220,19 @@ pub(crate) fn combinations(groups: &[Vec<String>]) -> Vec<String> {
 /// numbers), and each letter repeated three or more times as one or two of it
 /// (so "spaaaam" is "spam", while "good" is never read as "god").
 fn readings_of(folded: &str) -> Vec<String> {
+    let others = other_readings_of(folded);
+    if others.is_empty() { vec![folded.to_owned()] } else { others }
+}
+
+/// As [`readings_of`], but nothing (and no allocation) when the word reads
+/// only as itself, as most words do.
+fn other_readings_of(folded: &str) -> Vec<String> {
+    let has_look_alike = folded.chars().any(|c| LOOK_ALIKES.letters.contains_key(&c));
+    if !has_look_alike && !has_run_of_three(folded) {
+        return Vec::new();
+    }
     let has_letter = folded.chars().any(char::is_alphabetic);
-    let spellings = if has_letter && folded.chars().any(|c| LOOK_ALIKES.letters.contains_key(&c)) {
+    let spellings = if has_letter && has_look_alike {
         let characters: Vec<Vec<String>> = folded
             .chars()
             .map(|c| match LOOK_ALIKES.letters.get(&c) {
@@ -234,8 +261,15 @@ fn readings_of(folded: &str) -> Vec<String> {
 }
 
 fn has_run_of_three(spelling: &str) -> bool {
-    let characters: Vec<char> = spelling.chars().collect();
-    characters.windows(3).any(|three| three[0] == three[1] && three[1] == three[2])
+    let mut characters = spelling.chars();
+    let (Some(mut before_last), Some(mut last)) = (characters.next(), characters.next()) else { return false };
+    for c in characters {
+        if c == last && last == before_last {
+            return true;
+        }
+        (before_last, last) = (last, c);
+    }
+    false
 }
 
 /// A word cut into runs of one letter, where a run of three or more may be
@@ -532,11 +566,11 @@ mod tests {
     use super::*;
 
     fn words(text: &str) -> Vec<String> {
-        NormalisedText::new(text).words.into_iter().map(|word| word.readings[0].clone()).collect()
+        NormalisedText::new(text).words.iter().map(|word| word.readings()[0].clone()).collect()
     }
 
     fn all_readings(text: &str) -> Vec<Vec<String>> {
-        NormalisedText::new(text).words.into_iter().map(|word| word.readings).collect()
+        NormalisedText::new(text).words.iter().map(|word| word.readings().to_vec()).collect()
     }
 
     #[test]

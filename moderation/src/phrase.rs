@@ -11,8 +11,8 @@
 //! - `<number>`: a number, such as "5";
 //! - `<end>`: the end of a clause (a sentence end, comma, semicolon, dash, bracket).
 
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::cell::OnceCell;
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
 
@@ -70,7 +70,7 @@ impl Phrase {
         let slots: Vec<Slot> = NormalisedText::new(text)
             .words()
             .iter()
-            .map(|word| Slot::Word { readings: word.readings.clone(), optional: false })
+            .map(|word| Slot::Word { readings: word.readings().to_vec(), optional: false })
             .collect();
         (!slots.is_empty()).then_some(Phrase { slots })
     }
@@ -119,7 +119,11 @@ fn word_slots(part: &str) -> Result<Vec<Slot>, PatternError> {
         if optional && words.words().len() > 1 {
             return Err(PatternError::OptionalGroupOfWords { part: part.to_owned() });
         }
-        return Ok(words.words().iter().map(|word| Slot::Word { readings: word.readings.clone(), optional }).collect());
+        return Ok(words
+            .words()
+            .iter()
+            .map(|word| Slot::Word { readings: word.readings().to_vec(), optional })
+            .collect());
     }
     let mut readings = Vec::new();
     for alternative in body.split('|') {
@@ -127,7 +131,7 @@ fn word_slots(part: &str) -> Result<Vec<Slot>, PatternError> {
         let [word] = words.words() else {
             return Err(PatternError::NotOneWord { alternative: alternative.to_owned() });
         };
-        readings.extend(word.readings.iter().cloned());
+        readings.extend(word.readings().iter().cloned());
     }
     Ok(vec![Slot::Word { readings, optional }])
 }

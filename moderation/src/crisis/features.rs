@@ -1,4 +1,5 @@
-//! What the learned model reads in a text: its words and word pairs as the
+//! What the learned model reads in a text: its words, word pairs and pairs
+//! one word apart within a clause ("want ... die" in "want to die") as the
 //! normaliser reads them (so disguised letters and missing apostrophes still
 //! share features), the words a negation governs, the crisis rules that
 //! matched, and clause signals. (Letter groups were tried and left out: in
@@ -9,10 +10,13 @@
 //! time, finality, a preparatory act, a self-harm act, and safe contexts
 //! such as a third person or the past). Signals found together in one
 //! clause or sentence become a feature of their own ("self&means&time"), so
-//! the model weighs their composition rather than any single word.
+//! the model weighs their composition rather than any single word. A signal
+//! of a word a negation governs ("not" ... "die") is a negated signal of its
+//! own instead, and composes with nothing.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt::Write as _;
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashSet};
 
 use super::CrisisError;
 use crate::normalise::{NormalisedText, Word};
@@ -50,7 +54,7 @@ impl Signals {
                 let [found] = normalised.words() else {
                     return Err(CrisisError::NotOneWord { list: "signals", entry: entry.clone() });
                 };
-                let reading = found.readings[0].clone();
+                let reading = found.readings()[0].clone();
                 if beginning {
                     signals.beginnings.push((reading, index));
                 } else {
@@ -77,22 +81,18 @@ impl Signals {
 }
 
 /// Calls `emit` once for each feature of `text` (a feature may come more
-/// than once); `rules` are the ids of the crisis patterns that matched.
+/// than once), as the pieces it is made of: the feature is them run
+/// together, and is never built when the caller needs only its key.
+/// `rules` are the ids of the crisis patterns that matched.
 pub(crate) fn each_feature(
     text: &NormalisedText,
     signals: &Signals,
     negations: &HashSet<String>,
     rules: &[String],
-    mut emit: impl FnMut(&str),
+    mut feature: impl FnMut(&[&str]),
 ) {
-    let mut buffer = String::new();
-    let mut feature = |parts: std::fmt::Arguments<'_>| {
-        buffer.clear();
-        let _ = buffer.write_fmt(parts);
-        emit(&buffer);
-    };
     for rule in rules {
-        feature(format_args!("r:{rule}"));
+        feature(&["r:", rule]);
     }
     let words = text.words();
     let mut negated_until = None;
@@ -100,48 +100,59 @@ pub(crate) fn each_feature(
     let mut sentence_signals = 0;
     for (position, word) in words.iter().enumerate() {
         let reading = primary(word);
-        feature(format_args!("w:{reading}"));
+        feature(&["w:", reading]);
         if let Some(previous) = position.checked_sub(1).map(|p| &words[p]).filter(|p| p.sentence == word.sentence) {
-            feature(format_args!("b:{} {reading}", primary(previous)));
+            feature(&["b:", primary(previous), " ", reading]);
         }
-        if negated_until.is_some_and(|(clause, until)| clause == word.clause && position <= until) {
-            feature(format_args!("n:{reading}"));
+        if let Some(before) = position.checked_sub(2).map(|p| &words[p]).filter(|p| p.clause == word.clause) {
+            feature(&["g:", primary(before), " ", reading]);
         }
-        if word.readings.iter().any(|reading| negations.contains(reading)) {
+        let negated = negated_until.is_some_and(|(clause, until)| clause == word.clause && position <= until);
+        if negated {
+            feature(&["n:", reading]);
+        }
+        if word.readings().iter().any(|reading| negations.contains(reading)) {
             negated_until = Some((word.clause, position + NEGATION_REACH));
         }
         if word.quoted {
-            feature(format_args!("quoted"));
+            feature(&["quoted"]);
         }
-        let found = word.readings.iter().fold(0, |bits, reading| bits | signals.of(reading));
+        let mut found = word.readings().iter().fold(0, |bits, reading| bits | signals.of(reading));
+        if negated && found != 0 {
+            for index in (0..signals.names.len()).filter(|index| found & 1 << index != 0) {
+                feature(&["ns:", signals.names[index].as_str()]);
+            }
+            found = 0;
+        }
         clause_signals |= found;
         sentence_signals |= found;
         let next = words.get(position + 1);
         if next.is_none_or(|next| next.clause != word.clause) {
-            compose(signals, clause_signals, "s", &mut feature);
+            compose(signals, clause_signals, "s:", &mut feature);
             clause_signals = 0;
         }
         if next.is_none_or(|next| next.sentence != word.sentence) {
-            compose(signals, sentence_signals, "t", &mut feature);
+            compose(signals, sentence_signals, "t:", &mut feature);
             sentence_signals = 0;
         }
     }
 }
 
 /// The features of signals found together: each alone, and each pair.
-fn compose(signals: &Signals, found: u64, scope: &str, feature: &mut impl FnMut(std::fmt::Arguments<'_>)) {
+/// `scope` is "s:" (a clause) or "t:" (a sentence).
+fn compose(signals: &Signals, found: u64, scope: &str, feature: &mut impl FnMut(&[&str])) {
     let name = |index: usize| signals.names[index].as_str();
     let indices = || (0..signals.names.len()).filter(move |index| found & 1 << index != 0);
     for first in indices() {
-        feature(format_args!("{scope}:{}", name(first)));
+        feature(&[scope, name(first)]);
         for second in indices().filter(|second| *second > first) {
-            feature(format_args!("{scope}:{}&{}", name(first), name(second)));
+            feature(&[scope, name(first), "&", name(second)]);
         }
     }
 }
 
 fn primary(word: &Word) -> &str {
-    word.readings.first().map_or("", String::as_str)
+    word.readings().first().map_or("", String::as_str)
 }
 
 #[cfg(test)]
@@ -156,10 +167,10 @@ mod tests {
         ]
         .into();
         let signals = Signals::from_table(&table).expect("valid lexicon");
-        let negations: HashSet<String> = ["not".to_owned()].into();
+        let negations: HashSet<String> = ["not".to_owned()].into_iter().collect();
         let mut features = Vec::new();
         each_feature(&NormalisedText::new(text), &signals, &negations, &["a_rule".to_owned()], |feature| {
-            features.push(feature.to_owned());
+            features.push(feature.concat());
         });
         features
     }
@@ -167,7 +178,9 @@ mod tests {
     #[test]
     fn words_pairs_signals_and_rules_are_features() {
         let features = features_of("Saved my TABLETS");
-        for expected in ["r:a_rule", "w:saved", "b:saved my", "b:my tablets", "s:self", "s:means&self"] {
+        for expected in
+            ["r:a_rule", "w:saved", "b:saved my", "b:my tablets", "g:saved tablets", "s:self", "s:means&self"]
+        {
             assert!(features.iter().any(|f| f == expected), "{expected} missing from {features:?}");
         }
     }
@@ -180,6 +193,20 @@ mod tests {
         let split = features_of("my tablets, tonight");
         assert!(!split.iter().any(|f| f == "s:means&time"), "a comma ends the clause: {split:?}");
         assert!(split.iter().any(|f| f == "t:means&time"), "but not the sentence: {split:?}");
+    }
+
+    #[test]
+    fn pairs_one_word_apart_stay_within_a_clause() {
+        assert!(features_of("my tablets tonight").iter().any(|f| f == "g:my tonight"));
+        assert!(!features_of("my tablets, tonight").iter().any(|f| f == "g:my tonight"));
+    }
+
+    #[test]
+    fn a_negated_signal_is_its_own_feature_and_composes_with_nothing() {
+        let features = features_of("i will not take any tablets tonight");
+        assert!(features.iter().any(|f| f == "ns:means"), "{features:?}");
+        assert!(!features.iter().any(|f| f.contains("means&")), "{features:?}");
+        assert!(features.iter().any(|f| f == "s:self&time"), "{features:?}");
     }
 
     #[test]

@@ -20,13 +20,15 @@
 mod features;
 pub mod model;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::{HashSet, HashSetExt};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use self::features::Signals;
-use self::model::{LinearModel, Training};
+use self::model::LinearModel;
 use crate::normalise::{NormalisedText, Word};
 use crate::phrase::{Phrase, PhraseSet};
 
@@ -208,23 +210,14 @@ impl CrisisScreen {
         self
     }
 
-    /// Trains a learned model for these rules on labelled texts, with both
-    /// thresholds at 0.5 (see [`LinearModel::with_thresholds`]).
-    pub fn train<'a>(&self, corpus: impl IntoIterator<Item = (&'a str, bool)>, training: Training) -> LinearModel {
-        let examples: Vec<model::Example> = corpus
-            .into_iter()
-            .map(|(text, at_risk)| model::Example { features: self.features(text), at_risk })
-            .collect();
-        LinearModel::train(&examples, training)
-    }
-
-    /// What the learned model reads in a text.
+    /// What the learned model reads in a text: what a model for these
+    /// rules is trained on ([`LinearModel::train`]).
     pub fn features(&self, text: &str) -> Vec<String> {
         let normalised = NormalisedText::new(text);
         let rules = self.screen_by_rules(&normalised).matched;
         let mut found = Vec::new();
         features::each_feature(&normalised, &self.signals, &self.negations, &rules, |feature| {
-            found.push(feature.to_owned());
+            found.push(feature.concat());
         });
         found
     }
@@ -324,7 +317,8 @@ impl CrisisScreen {
     }
 
     fn probability(&self, model: &LinearModel, text: &NormalisedText, rules: &ScreeningOutcome) -> f64 {
-        let mut score = model.score();
+        // About three distinct features a word: its own, its pair, a signal.
+        let mut score = model.score(3 * text.words().len());
         features::each_feature(text, &self.signals, &self.negations, &rules.matched, |feature| score.add(feature));
         score.probability()
     }
@@ -413,7 +407,7 @@ fn shipped_sources(language: &str) -> Result<(&'static str, &'static str), Crisi
 }
 
 fn is_in(word: &Word, list: &HashSet<String>) -> bool {
-    word.readings.iter().any(|reading| list.contains(reading))
+    word.readings().iter().any(|reading| list.contains(reading))
 }
 
 fn check_id(id: &str, earlier: &[Pattern]) -> Result<(), CrisisError> {
@@ -442,7 +436,7 @@ fn word_list(list: &'static str, entries: &[String]) -> Result<HashSet<String>, 
         let [word] = normalised.words() else {
             return Err(CrisisError::NotOneWord { list, entry: entry.clone() });
         };
-        readings.extend(word.readings.iter().cloned());
+        readings.extend(word.readings().iter().cloned());
     }
     Ok(readings)
 }

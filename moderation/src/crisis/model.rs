@@ -20,8 +20,11 @@ pub struct LinearModel {
     /// (the inverse document frequency of one seen once in training), so a
     /// text's known words count for less beside words the model never saw.
     unknown_idf: f64,
-    /// By the feature's [`key`], so scoring a text allocates no strings.
-    weights: HashMap<u64, Weight, Keyed>,
+    /// Every feature's weight, by the feature, as the weights file lists them.
+    weights: BTreeMap<String, Weight>,
+    /// What scoring needs of each feature, by its [`key`], so that scoring
+    /// a text builds no strings and each lookup touches one small entry.
+    scoring: HashMap<u64, Scoring, Keyed>,
     /// At or above this probability a text is at least a medium risk.
     pub medium: f64,
     /// At or above this probability a text is a high risk.
@@ -30,11 +33,25 @@ pub struct LinearModel {
 
 #[derive(Debug, Clone, PartialEq)]
 struct Weight {
-    feature: String,
     value: f64,
     /// Inverse document frequency: how much a feature counts in a text is
     /// this, over the length of the text's vector of them (TF-IDF).
     idf: f64,
+}
+
+/// A feature's part in a text's score, worked out when the model is made.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Scoring {
+    /// Its weight times its idf.
+    weighted: f64,
+    /// Its idf squared.
+    square: f64,
+}
+
+impl From<&Weight> for Scoring {
+    fn from(weight: &Weight) -> Scoring {
+        Scoring { weighted: weight.value * weight.idf, square: weight.idf * weight.idf }
+    }
 }
 
 /// A text's score under a model, built up one feature at a time: each
@@ -43,30 +60,36 @@ struct Weight {
 pub struct Score<'m> {
     model: &'m LinearModel,
     seen: HashSet<u64, Keyed>,
-    weighted: f64,
-    squares: f64,
+    /// The keys of the distinct features, in the order first added: they are
+    /// looked up together at the end, in a loop of nothing else, so that the
+    /// processor overlaps the lookups' waits for memory.
+    distinct: Vec<u64>,
 }
 
 impl Score<'_> {
-    pub fn add(&mut self, feature: &str) {
+    /// Adds the feature made of these pieces run together.
+    pub fn add(&mut self, feature: &[&str]) {
         let key = key(feature);
-        if !self.seen.insert(key) {
-            return;
-        }
-        match self.model.weights.get(&key) {
-            Some(weight) => {
-                self.weighted += weight.value * weight.idf;
-                self.squares += weight.idf * weight.idf;
-            }
-            None => self.squares += self.model.unknown_idf * self.model.unknown_idf,
+        if self.seen.insert(key) {
+            self.distinct.push(key);
         }
     }
 
     /// The probability that the text is at risk. Its features' vector is
     /// scaled to length one, so long posts are not judged by their length.
     pub fn probability(&self) -> f64 {
-        let length = self.squares.sqrt();
-        sigmoid(self.model.bias + if length > 0.0 { self.weighted / length } else { 0.0 })
+        let (mut weighted, mut squares) = (0.0, 0.0);
+        for key in &self.distinct {
+            match self.model.scoring.get(key) {
+                Some(scoring) => {
+                    weighted += scoring.weighted;
+                    squares += scoring.square;
+                }
+                None => squares += self.model.unknown_idf * self.model.unknown_idf,
+            }
+        }
+        let length = f64::sqrt(squares);
+        sigmoid(self.model.bias + if length > 0.0 { weighted / length } else { 0.0 })
     }
 }
 
@@ -91,7 +114,7 @@ pub struct Training {
 
 impl Default for Training {
     fn default() -> Training {
-        Training { epochs: 600, learning_rate: 0.05, l2: 3e-6, min_count: 2 }
+        Training { epochs: 600, learning_rate: 0.05, l2: 1e-6, min_count: 2 }
     }
 }
 
@@ -109,16 +132,22 @@ impl std::fmt::Display for ModelError {
 }
 
 impl LinearModel {
-    /// Starts scoring a text.
-    pub fn score(&self) -> Score<'_> {
-        Score { model: self, seen: HashSet::default(), weighted: 0.0, squares: 0.0 }
+    /// Starts scoring a text of about this many distinct features.
+    pub fn score(&self, features: usize) -> Score<'_> {
+        let seen = HashSet::with_capacity_and_hasher(features, Keyed::default());
+        Score { model: self, seen, distinct: Vec::with_capacity(features) }
     }
 
     /// The probability that a text with these features is at risk.
     pub fn probability<'a>(&self, features: impl IntoIterator<Item = &'a str>) -> f64 {
-        let mut score = self.score();
-        features.into_iter().for_each(|feature| score.add(feature));
+        let mut score = self.score(0);
+        features.into_iter().for_each(|feature| score.add(&[feature]));
         score.probability()
+    }
+
+    fn new(bias: f64, unknown_idf: f64, weights: BTreeMap<String, Weight>) -> LinearModel {
+        let scoring = weights.iter().map(|(feature, weight)| (key(&[feature]), Scoring::from(weight))).collect();
+        LinearModel { bias, unknown_idf, weights, scoring, medium: 0.5, high: 0.5 }
     }
 
     /// Trains a model by gradient descent on the regularised log loss over
@@ -188,17 +217,11 @@ impl LinearModel {
                 }
             }
         }
-        LinearModel {
-            bias,
-            unknown_idf,
-            weights: vocabulary
-                .into_iter()
-                .zip(weights)
-                .map(|((feature, idf), value)| (key(feature), Weight { feature: feature.to_owned(), value, idf }))
-                .collect(),
-            medium: 0.5,
-            high: 0.5,
-        }
+        let weights = vocabulary
+            .into_iter()
+            .zip(weights)
+            .map(|((feature, idf), value)| (feature.to_owned(), Weight { value, idf }));
+        LinearModel::new(bias, unknown_idf, weights.collect())
     }
 
     /// The model as its weights file: a header, the bias and thresholds,
@@ -212,9 +235,7 @@ impl LinearModel {
         let _ = writeln!(text, "unknown\t{:.4}", self.unknown_idf);
         let _ = writeln!(text, "medium\t{:.4}", self.medium);
         let _ = writeln!(text, "high\t{:.4}", self.high);
-        let sorted: BTreeMap<&str, &Weight> =
-            self.weights.values().map(|weight| (weight.feature.as_str(), weight)).collect();
-        for (feature, weight) in sorted {
+        for (feature, weight) in &self.weights {
             let _ = writeln!(text, "{:.4}\t{:.4}\t{feature}", weight.value, weight.idf);
         }
         text
@@ -226,13 +247,8 @@ impl LinearModel {
     ///
     /// A [`ModelError`] naming the first line that is not of that shape.
     pub fn from_text(text: &str) -> Result<LinearModel, ModelError> {
-        let mut model = LinearModel {
-            bias: 0.0,
-            unknown_idf: f64::NAN,
-            weights: HashMap::default(),
-            medium: f64::NAN,
-            high: f64::NAN,
-        };
+        let (mut bias, mut unknown_idf, mut medium, mut high) = (0.0, f64::NAN, f64::NAN, f64::NAN);
+        let mut weights = BTreeMap::new();
         for (number, line) in text.lines().enumerate() {
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
@@ -242,9 +258,9 @@ impl LinearModel {
                 line.split_once('\t').ok_or_else(|| error("expected two fields separated by a tab"))?;
             let number_in = |field: &str| field.parse::<f64>().ok().filter(|value| value.is_finite());
             match first {
-                "bias" => model.bias = number_in(second).ok_or_else(|| error("the bias is not a number"))?,
+                "bias" => bias = number_in(second).ok_or_else(|| error("the bias is not a number"))?,
                 "unknown" => {
-                    model.unknown_idf = number_in(second)
+                    unknown_idf = number_in(second)
                         .filter(|idf| *idf > 0.0)
                         .ok_or_else(|| error("the unknown features' idf is not a positive number"))?;
                 }
@@ -252,7 +268,7 @@ impl LinearModel {
                     let threshold = number_in(second)
                         .filter(|value| (0.0..=1.0).contains(value))
                         .ok_or_else(|| error("a threshold must be a number from 0 to 1"))?;
-                    if first == "medium" { model.medium = threshold } else { model.high = threshold }
+                    if first == "medium" { medium = threshold } else { high = threshold }
                 }
                 weight => {
                     let value = number_in(weight).ok_or_else(|| error("the weight is not a number"))?;
@@ -261,20 +277,20 @@ impl LinearModel {
                     let idf = number_in(idf)
                         .filter(|idf| *idf > 0.0)
                         .ok_or_else(|| error("the idf is not a positive number"))?;
-                    model.weights.insert(key(feature), Weight { feature: feature.to_owned(), value, idf });
+                    weights.insert(feature.to_owned(), Weight { value, idf });
                 }
             }
         }
-        if model.medium.is_nan() || model.high.is_nan() || model.medium > model.high {
+        if medium.is_nan() || high.is_nan() || medium > high {
             return Err(ModelError {
                 line: 0,
                 reason: "the file needs medium and high thresholds, medium <= high".into(),
             });
         }
-        if model.unknown_idf.is_nan() {
+        if unknown_idf.is_nan() {
             return Err(ModelError { line: 0, reason: "the file needs the unknown features' idf".into() });
         }
-        Ok(model)
+        Ok(LinearModel { medium, high, ..LinearModel::new(bias, unknown_idf, weights) })
     }
 
     /// Sets the thresholds: `medium` <= `high`, both probabilities.
@@ -308,10 +324,11 @@ impl Hasher for KeyHasher {
     }
 }
 
-/// A feature's key: 64-bit FNV-1a, fixed so that it never changes between builds.
-fn key(feature: &str) -> u64 {
+/// The key of the feature made of these pieces run together: 64-bit
+/// FNV-1a, fixed so that it never changes between builds.
+fn key(feature: &[&str]) -> u64 {
     let mut hasher = KeyHasher(0xcbf2_9ce4_8422_2325);
-    hasher.write(feature.as_bytes());
+    feature.iter().for_each(|piece| hasher.write(piece.as_bytes()));
     hasher.finish()
 }
 
@@ -355,7 +372,7 @@ mod tests {
         let at = |words: &str| model.probability(words.split(' '));
         assert!(at("alarm green") > 0.7, "{}", at("alarm green"));
         assert!(at("calm green") < 0.3, "{}", at("calm green"));
-        assert!(model.weights[&key("alarm")].value > 0.0 && model.weights[&key("calm")].value < 0.0);
+        assert!(model.weights["alarm"].value > 0.0 && model.weights["calm"].value < 0.0);
     }
 
     #[test]
@@ -379,8 +396,8 @@ mod tests {
     #[test]
     fn rare_features_are_left_out() {
         let model = LinearModel::train(&toy(), Training { min_count: 2, ..Training::default() });
-        assert!(!model.weights.contains_key(&key("green")));
-        assert!(model.weights.contains_key(&key("alarm")));
+        assert!(!model.weights.contains_key("green"));
+        assert!(model.weights.contains_key("alarm"));
     }
 
     #[test]
