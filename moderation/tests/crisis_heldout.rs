@@ -125,10 +125,23 @@ fn fresh_posts_written_after_the_model_was_frozen_are_screened_with_the_figures_
     assert!(fresh.false_alarm_rate() <= 9.0, "fresh false alarms rose to {:.1}%", fresh.false_alarm_rate());
 }
 
+/// The exam (`en/exam.jsonl`): written by a third blind writer while this
+/// round's model was tuned, kept outside the repository until the model was
+/// frozen, and scored before and after it once each. Nothing may be tuned on it.
+#[test]
+fn exam_posts_kept_apart_until_the_model_was_frozen_are_screened_with_the_figures_reported() {
+    let screen = CrisisScreen::shipped("en").expect("the English rules and model load");
+    let exam = Figures::of(&corpus("exam"), &screen);
+    exam.print("exam");
+    assert!(exam.risk >= 300 && exam.safe >= 300, "the exam is too small");
+    assert!(exam.recall() >= 94.0, "exam recall fell to {:.1}%", exam.recall());
+    assert!(exam.false_alarm_rate() <= 6.5, "exam false alarms rose to {:.1}%", exam.false_alarm_rate());
+}
+
 #[test]
 fn no_judging_part_of_the_corpus_shares_a_post_with_the_development_part() {
     let development: std::collections::HashSet<String> = corpus("dev").into_iter().map(|post| post.text).collect();
-    for part in ["heldout", "fresh"] {
+    for part in ["heldout", "fresh", "exam"] {
         let shared = corpus(part).into_iter().filter(|post| development.contains(&post.text)).count();
         assert_eq!(shared, 0, "{part} shares posts with the development part");
     }
