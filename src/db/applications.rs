@@ -52,9 +52,12 @@ pub struct Pending {
 /// Most pending applications one page lists.
 pub const PAGE: i64 = 100;
 
+/// An application as read: username, display name, note, when, email.
+type ApplicationRow = (String, String, Option<String>, i64, Option<String>);
+
 /// The oldest pending applications first.
 pub fn pending(connection: &mut AnyConnection) -> ApiResult<Vec<Pending>> {
-    let rows: Vec<(String, String, Option<String>, i64, Option<String>)> = join_applications::table
+    let rows: Vec<ApplicationRow> = join_applications::table
         .inner_join(users::table)
         .filter(join_applications::status.eq(ApplicationStatus::Pending.as_str()))
         .order((join_applications::applied_at.asc(), join_applications::user_id.asc()))

@@ -250,11 +250,14 @@ fn nearest(
     }
 }
 
+/// An entry a search found, with its distance from the search's place.
+pub type Found = (EntryRow, Option<f64>);
+
 /// A page of approved entries matching `search` with their distance from
 /// its place: nearest first when a place is given (see `nearest`), else by
 /// name. Only the page's rows are loaded whole. Returns the page and
 /// whether more follow.
-pub fn search(connection: &mut AnyConnection, search: &Search) -> ApiResult<(Vec<(EntryRow, Option<f64>)>, bool)> {
+pub fn search(connection: &mut AnyConnection, search: &Search) -> ApiResult<(Vec<Found>, bool)> {
     let wanted = search.offset + search.limit + 1;
     let mut chosen: Vec<(i64, Option<f64>)> = match search.near {
         Some(from) => nearest(connection, search, from, wanted)?.into_iter().skip(search.offset).collect(),

@@ -41,7 +41,7 @@ pub fn reading(connection: &mut AnyConnection, thread_id: i64, reader: Reader) -
             .or(posts::author_id.eq(user_id))
             .or(reader.moderates.into_sql::<diesel::sql_types::Bool>()),
     );
-    let newest_post_id: Option<i64> = posts::table.filter(readable.clone()).select(max(posts::id)).first(connection)?;
+    let newest_post_id: Option<i64> = posts::table.filter(readable).select(max(posts::id)).first(connection)?;
     let (first_unread_post_id, unread_count) = match last_read_post_id {
         Some(last) => {
             let unread = readable.and(posts::id.gt(last)).and(posts::author_id.ne(user_id));

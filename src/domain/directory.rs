@@ -133,12 +133,11 @@ pub fn coordinates(latitude: Option<f64>, longitude: Option<f64>) -> ApiResult<O
 /// Widest distance a search takes, in kilometres (half way round the Earth).
 pub const MAX_WITHIN_KM: f64 = 20_000.0;
 
+/// A place (latitude, longitude) to measure from, and how far from it to look in kilometres.
+pub type Reach = (Option<(f64, f64)>, Option<f64>);
+
 /// A place to measure from and how far from it to look, as a search gives them.
-pub fn place_and_reach(
-    latitude: Option<f64>,
-    longitude: Option<f64>,
-    within_km: Option<f64>,
-) -> ApiResult<(Option<(f64, f64)>, Option<f64>)> {
+pub fn place_and_reach(latitude: Option<f64>, longitude: Option<f64>, within_km: Option<f64>) -> ApiResult<Reach> {
     let near = coordinates(latitude, longitude)?;
     if let Some(km) = within_km
         && (near.is_none() || !(0.0..=MAX_WITHIN_KM).contains(&km))
