@@ -66,7 +66,8 @@ describe('badges', () => {
     await card.getByRole('button', { name: 'Badges for Amy' }).click();
     await card.getByRole('button', { name: 'Remove the Clinician: Practice nurse badge from Amy' }).click();
     await admin.getByText('Amy no longer has the Clinician: Practice nurse badge.').first().waitFor();
-    assert.equal(await card.getByText('Clinician: Practice nurse').count(), 0);
+    // The status is announced before the card shows the list again: wait for the badge to go.
+    await card.getByText('Clinician: Practice nurse').waitFor({ state: 'detached' });
     const log = await call(server, 'GET', '/admin/log', server.admin);
     assert.deepEqual(
       log.entries.filter((entry) => entry.action.startsWith('badge_')).map((entry) => entry.action),

@@ -249,7 +249,8 @@ describe('following, the inbox and search', () => {
     assert.equal(await hit.locator('mark').textContent(), 'rinse');
     assert.equal(await page.getByRole('main').locator('img, script').count(), 0);
     await assertFits(page, 'the search page at 360 px');
-    await checkA11y(page, 'the search page');
+    assert.deepEqual(await checkA11y(page, 'the search page'), [], 'no violation of any impact on the search page');
+    assert.equal(await page.getByRole('search', { name: 'Search for' }).count(), 1, 'its landmark is told apart from the header');
 
     // The hit links to the post in its thread.
     await hit.getByRole('link', { name: 'Post by Ben' }).click();
