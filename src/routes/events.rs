@@ -58,10 +58,29 @@ fn readable(
     viewer: Option<&Member>,
 ) -> ApiResult<(Event, CommunityRow, bool)> {
     let event = store::by_id(connection, id)?;
-    let (community, _) = community_store::readable_by_id(connection, event.row.community_id, viewer)
+    let (community, standing) = community_store::readable_by_id(connection, event.row.community_id, viewer)
         .map_err(|_| ApiError::not_found("We couldn't find that event."))?;
-    let (standing, here) = organisers::standing_to_organise(connection, community.id, viewer)?;
+    let here = organises_here(connection, community.id, viewer)?;
     Ok((event, community, policy::organise(standing, here).is_ok()))
+}
+
+/// The readable community at `slug`, and whether the viewer may organise
+/// there (the policy's answer), from the one standing lookup.
+fn organising_in(
+    connection: &mut AnyConnection,
+    slug: &str,
+    viewer: Option<&Member>,
+) -> ApiResult<(CommunityRow, Result<(), ApiError>)> {
+    let (community, standing) = community_store::readable_by_slug(connection, slug, viewer)?;
+    let here = organises_here(connection, community.id, viewer)?;
+    Ok((community, policy::organise(standing, here)))
+}
+
+fn organises_here(connection: &mut AnyConnection, community_id: i64, viewer: Option<&Member>) -> ApiResult<bool> {
+    match viewer {
+        Some(member) => organisers::organises(connection, community_id, member.user_id),
+        None => Ok(false),
+    }
 }
 
 /// As `readable`, for an organiser about to change it.
@@ -108,9 +127,8 @@ pub async fn upcoming(
         .db
         .read(move |connection| {
             let member = viewer.0.as_ref();
-            let (community, _) = community_store::readable_by_slug(connection, &slug, member)?;
-            let (standing, here) = organisers::standing_to_organise(connection, community.id, member)?;
-            let may_organise = policy::organise(standing, here).is_ok();
+            let (community, organise) = organising_in(connection, &slug, member)?;
+            let may_organise = organise.is_ok();
             let rows = store::upcoming(connection, community.id, Timestamp::now().0, UPCOMING)?;
             let events = view::of(connection, rows, &community.slug, viewer.user_id(), may_organise)?;
             let calendar = policy::public_calendar(community.visibility()?)
@@ -137,9 +155,8 @@ pub async fn create(
     let created = state
         .db
         .write(move |connection| {
-            let (community, _) = community_store::readable_by_slug(connection, &slug, Some(&member))?;
-            let (standing, here) = organisers::standing_to_organise(connection, community.id, Some(&member))?;
-            policy::organise(standing, here)?;
+            let (community, organise) = organising_in(connection, &slug, Some(&member))?;
+            organise?;
             let new = body.into_inner().parse(home(&community).as_ref())?;
             let event = store::create(connection, community.id, member.user_id, &new)?;
             one_view(connection, event, &community.slug, member.user_id, true)
@@ -410,9 +427,8 @@ pub async fn attendance(
     let rows = state
         .db
         .read(move |connection| {
-            let (community, _) = community_store::readable_by_slug(connection, &slug, Some(&member))?;
-            let (standing, here) = organisers::standing_to_organise(connection, community.id, Some(&member))?;
-            policy::organise(standing, here)?;
+            let (community, organise) = organising_in(connection, &slug, Some(&member))?;
+            organise?;
             store::attendance(connection, community.id, Timestamp::now().0, ATTENDANCE_EVENTS)
         })
         .await?;
