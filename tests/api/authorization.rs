@@ -485,6 +485,24 @@ fn probes(world: &World) -> Vec<Probe> {
             format!("/api/v1/rooms/{}/messages", world.elsewhere.room),
             None,
         ),
+        probe(
+            "PUT /api/v1/consultations/{id}/answers/{post_id}/support",
+            "an answer in another consultation",
+            format!("/api/v1/consultations/{}/answers/{}/support", world.places[0].consultation, world.places[1].answer),
+            None,
+        ),
+        probe(
+            "DELETE /api/v1/consultations/{id}/answers/{post_id}/support",
+            "an answer in another consultation",
+            format!("/api/v1/consultations/{}/answers/{}/support", world.places[0].consultation, world.places[1].answer),
+            None,
+        ),
+        probe(
+            "POST /api/v1/consultations/{id}/answers/{post_id}/responses",
+            "an answer in another consultation",
+            format!("/api/v1/consultations/{}/answers/{}/responses", world.places[0].consultation, world.places[1].answer),
+            Some(json!({ "status": "adopted", "body": "We will." })),
+        ),
     ];
     list.extend(directory_probes(&world.directory, None, "instance"));
     for (place, (visibility, _)) in world.places.iter().zip(PLACES) {
@@ -1314,6 +1332,9 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("GET /api/v1/communities/{slug}/consultations | consultations | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET /api/v1/consultations/{id} | consultation | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET /api/v1/consultations/{id}/export | consultation | public", [401, 403, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403]),
+    ("PUT /api/v1/consultations/{id}/answers/{post_id}/support | an answer in another consultation", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("DELETE /api/v1/consultations/{id}/answers/{post_id}/support | an answer in another consultation", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+    ("POST /api/v1/consultations/{id}/answers/{post_id}/responses | an answer in another consultation", [401, 403, 403, 403, 403, 403, 403, 404, 403, 403, 403, 403]),
     ("PUT /api/v1/consultations/{id}/answers/{post_id}/support | ava's answer | public", [401, 403, 204, 403, 204, 403, 403, 204, 403, 403, 403, 403]),
     ("DELETE /api/v1/consultations/{id}/answers/{post_id}/support | ava's answer | public", [401, 403, 204, 403, 204, 403, 403, 204, 403, 403, 403, 204]),
     ("POST /api/v1/consultations/{id}/answers/{post_id}/responses | still open | public", [401, 403, 403, 403, 403, 403, 403, 409, 403, 403, 403, 403]),
