@@ -13,8 +13,8 @@ import {
   PHONE,
   assertCalm,
   assertFits,
+  assertNoViolations,
   call,
-  checkA11y,
   launchBrowser,
   openPage,
   register,
@@ -23,10 +23,6 @@ import {
   startServer,
   stopServer,
 } from './harness.mjs';
-
-async function noViolations(page, what) {
-  assert.deepEqual(await checkA11y(page, what), [], `axe on ${what}`);
-}
 
 /** Every request the page makes to an origin other than the server's. */
 function elsewhere(page, server) {
@@ -115,7 +111,7 @@ describe('the directory and the community finder in the browser', () => {
     await results.getByText(/^\d+(\.\d)? km away$/).first().waitFor();
     const names = await results.getByRole('heading').allTextContents();
     assert.deepEqual(names, ['Breathe easy Walsall', 'Leith seated exercise', 'Cannon Hill park walks'], 'nearest first, no place last');
-    await noViolations(visitor, 'directory results with distances');
+    await assertNoViolations(visitor, 'directory results with distances');
 
     await visitor.getByLabel('Within (km)').fill('50');
     await visitor.getByRole('button', { name: 'Search' }).click();
@@ -156,11 +152,11 @@ describe('the directory and the community finder in the browser', () => {
     await amy.getByRole('button', { name: 'Save to my list' }).click();
     await amy.getByRole('button', { name: 'Saved to your list' }).waitFor();
     await assertFits(amy, 'a directory entry at 360 px');
-    await noViolations(amy, 'a directory entry at 360 px');
+    await assertNoViolations(amy, 'a directory entry at 360 px');
     await screenshot(amy, 'phone-directory-entry');
     await amy.goto(`${server.url}/directory/saved`);
     await amy.getByRole('link', { name: 'Breathe easy Walsall' }).waitFor();
-    await noViolations(amy, 'the saved list');
+    await assertNoViolations(amy, 'the saved list');
     assertCalm(amy);
   });
 
@@ -170,12 +166,12 @@ describe('the directory and the community finder in the browser', () => {
     await amy.goto(`${server.url}/directory`);
     await amy.getByRole('link', { name: 'Suggest an entry' }).click();
     await amy.getByRole('heading', { name: 'Suggest an entry' }).waitFor();
-    await noViolations(amy, 'the suggestion form');
+    await assertNoViolations(amy, 'the suggestion form');
     await amy.getByRole('button', { name: 'Send the suggestion' }).click();
     const summary = amy.getByRole('alert').filter({ hasText: 'There is a problem' });
     await summary.waitFor();
     assert.equal(await amy.getByLabel('Name').getAttribute('aria-invalid'), 'true');
-    await noViolations(amy, 'the suggestion form with an error');
+    await assertNoViolations(amy, 'the suggestion form with an error');
     await amy.getByLabel('Name').fill('Walsall carers’ café');
     await amy.getByLabel('Through a link worker (social prescriber)').check();
     await amy.getByLabel('Area served').fill('Walsall borough');
@@ -200,7 +196,7 @@ describe('the directory and the community finder in the browser', () => {
     await admin.getByRole('link', { name: 'Suggestions to review' }).click();
     const item = admin.getByRole('listitem').filter({ hasText: 'Walsall carers’ café' });
     await item.waitFor();
-    await noViolations(admin, 'suggestions to review');
+    await assertNoViolations(admin, 'suggestions to review');
     await item.getByRole('button', { name: /^Approve/ }).click();
     await admin.getByText('No suggestions are waiting.').waitFor();
 
@@ -223,7 +219,7 @@ describe('the directory and the community finder in the browser', () => {
     await visitor.getByRole('heading', { name: 'Directory: Birmingham walkers' }).waitFor();
     await visitor.getByRole('link', { name: 'Cannon Hill park walks' }).waitFor();
     assert.equal(await visitor.getByRole('link', { name: 'Breathe easy Walsall' }).count(), 0, 'only this community’s');
-    await noViolations(visitor, 'a community’s directory');
+    await assertNoViolations(visitor, 'a community’s directory');
     assertCalm(visitor);
   });
 
@@ -242,7 +238,7 @@ describe('the directory and the community finder in the browser', () => {
       'Walsall walkers',
     ], 'places nearest first, the one with no coordinates last');
     await list.getByText('0.0 km away').waitFor();
-    await noViolations(visitor, 'the community finder with results');
+    await assertNoViolations(visitor, 'the community finder with results');
 
     await visitor.getByRole('button', { name: 'Clear the place' }).click();
     await visitor.getByLabel('Region').fill('west midlands');

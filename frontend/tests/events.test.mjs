@@ -12,8 +12,8 @@ import {
   PHONE,
   assertCalm,
   assertFits,
+  assertNoViolations,
   call,
-  checkA11y,
   launchBrowser,
   openPage,
   register,
@@ -25,10 +25,6 @@ import {
 
 const SLUG = 'living-with-copd';
 const PRIVATE = 'walsall-walkers';
-
-async function noViolations(page, what) {
-  assert.deepEqual(await checkA11y(page, what), [], `axe on ${what}`);
-}
 
 /** A wall-clock time `hours` from now in UTC, as the event form and API take it. */
 function utcClock(hours) {
@@ -68,7 +64,7 @@ describe('events in the browser', () => {
     await admin.getByRole('link', { name: 'New event' }).click();
     await admin.getByRole('heading', { name: 'New event' }).waitFor();
     assert.equal(await admin.getByLabel('Time zone').inputValue(), 'Europe/London', 'the browser’s zone by default');
-    await noViolations(admin, 'the new event form');
+    await assertNoViolations(admin, 'the new event form');
 
     await admin.getByRole('button', { name: 'Create the event' }).click();
     const summary = admin.getByRole('alert').filter({ hasText: 'There is a problem' });
@@ -76,7 +72,7 @@ describe('events in the browser', () => {
     assert.ok(await summary.evaluate((element) => element === document.activeElement), 'the summary has focus');
     assert.ok((await summary.getByRole('link').count()) >= 3, 'title, start, end and place at once');
     assert.equal(await admin.getByLabel('Title').getAttribute('aria-invalid'), 'true');
-    await noViolations(admin, 'the event form with errors');
+    await assertNoViolations(admin, 'the event form with errors');
 
     const day = tomorrowInLondon();
     await admin.getByLabel('Title').fill('Breathe easy online');
@@ -94,7 +90,7 @@ describe('events in the browser', () => {
     await admin.getByText('(Europe/London)').waitFor();
     assert.equal(await admin.getByText('Your time:').count(), 0, 'the organiser’s clock is the event’s');
     await admin.getByRole('link', { name: 'Join the event' }).waitFor();
-    await noViolations(admin, 'an event, as its organiser');
+    await assertNoViolations(admin, 'an event, as its organiser');
     assertCalm(admin);
   });
 
@@ -111,7 +107,7 @@ describe('events in the browser', () => {
     await amy.getByRole('link', { name: 'Join the event' }).waitFor();
     assert.equal(await amy.getByRole('button', { name: 'Going', exact: true }).getAttribute('aria-pressed'), 'true');
     await assertFits(amy, 'an event at 360 px');
-    await noViolations(amy, 'an event a member is going to, at 360 px');
+    await assertNoViolations(amy, 'an event a member is going to, at 360 px');
     await screenshot(amy, 'phone-event');
 
     const ben = await openPage(browser);
@@ -121,7 +117,7 @@ describe('events in the browser', () => {
     await ben.getByRole('button', { name: 'Going', exact: true }).click();
     await ben.getByRole('status').filter({ hasText: 'You’re on the waiting list: number 1 in line.' }).waitFor();
     assert.equal(await ben.getByRole('link', { name: 'Join the event' }).count(), 0, 'no link while waiting');
-    await noViolations(ben, 'an event with the member on its waiting list');
+    await assertNoViolations(ben, 'an event with the member on its waiting list');
 
     await amy.getByRole('button', { name: 'Can’t go' }).click();
     await amy.getByRole('status').filter({ hasText: 'You said you can’t go.' }).waitFor();
@@ -147,7 +143,7 @@ describe('events in the browser', () => {
     assert.equal(feed, `${server.url}/api/v1/communities/${SLUG}/calendar.ics`);
     assert.match(await (await fetch(feed)).text(), /SUMMARY:Breathe easy online/);
     assert.equal(await visitor.getByRole('link', { name: 'New event' }).count(), 0, 'visitors do not organise');
-    await noViolations(visitor, 'a community’s events, signed out');
+    await assertNoViolations(visitor, 'a community’s events, signed out');
 
     await visitor.getByRole('link', { name: 'Breathe easy online' }).click();
     const download = visitor.getByRole('link', { name: 'Add to calendar' });
@@ -170,7 +166,7 @@ describe('events in the browser', () => {
     const address = await amy.getByLabel('Your private calendar address').inputValue();
     assert.match(address, /\/api\/v1\/calendars\/[^/]+\.ics$/);
     assert.equal((await fetch(address)).status, 200);
-    await noViolations(amy, 'a members-only community’s events with a private link');
+    await assertNoViolations(amy, 'a members-only community’s events with a private link');
 
     await amy.goto(`${server.url}/account`);
     const section = amy.getByRole('region', { name: 'Calendar links' });
@@ -179,7 +175,7 @@ describe('events in the browser', () => {
     const mine = await section.getByLabel('Your new calendar address (shown only now)').inputValue();
     assert.equal((await fetch(mine)).status, 200);
     await section.getByText('Events you answered').waitFor();
-    await noViolations(amy, 'the account page with calendar links');
+    await assertNoViolations(amy, 'the account page with calendar links');
     const revoke = section.getByRole('button', { name: /^Revoke/ });
     for (let left = 2; left > 0; left--) {
       await revoke.first().click();
@@ -211,12 +207,12 @@ describe('events in the browser', () => {
     await organise.getByLabel('Amy came').check();
     await organise.getByRole('button', { name: 'Save who came' }).click();
     await organise.getByText('1 person going; 1 came (as recorded).').waitFor();
-    await noViolations(admin, 'an event with its answers, as an organiser');
+    await assertNoViolations(admin, 'an event with its answers, as an organiser');
 
     await admin.goto(`${server.url}/c/${SLUG}/events`);
     const counts = admin.getByRole('region', { name: 'Attendance' });
     await counts.getByRole('row', { name: 'Walk and talk 1 1' }).waitFor();
-    await noViolations(admin, 'a community’s events with attendance counts');
+    await assertNoViolations(admin, 'a community’s events with attendance counts');
 
     await admin.goto(`${server.url}/events/${started.id}`);
     await admin.getByRole('button', { name: 'Cancel the event' }).click();

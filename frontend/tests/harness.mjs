@@ -266,6 +266,11 @@ export async function checkA11y(page, what) {
   return violations;
 }
 
+/** Asserts axe finds no violation of any impact on the page. */
+export async function assertNoViolations(page, what) {
+  assert.deepEqual(await checkA11y(page, what), [], `axe on ${what}`);
+}
+
 /** Saves a full-page screenshot as target/screenshots/NAME.png. */
 export async function screenshot(page, name) {
   const folder = join(repo, 'target/screenshots');

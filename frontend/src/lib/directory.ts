@@ -49,26 +49,11 @@ export interface DirectorySearch {
   limit?: number;
 }
 
-export interface EntryDraft {
+/** An entry as a member suggests it: its fields as written (the description in Markdown). */
+export type EntryDraft = Omit<DirectoryEntry, 'id' | 'community' | 'status' | 'description_html' | 'reviewed_at' | 'distance_km'> & {
   community?: string;
-  name: string;
-  organisation: string;
   description: string;
-  audience: string;
-  referral: Referral[];
-  cost: string;
-  address: string;
-  latitude: number | null;
-  longitude: number | null;
-  area_served: string;
-  online: boolean;
-  phone: string;
-  email: string;
-  website: string;
-  opening_times: string;
-  accessibility: string;
-  categories: string[];
-}
+};
 
 export const REFERRAL_LABEL: Record<Referral, string> = {
   self_referral: 'Refer yourself: just get in touch or turn up',
@@ -91,4 +76,10 @@ export const directoryApi = {
 /** OpenStreetMap at a point: a plain link, nothing loads from there until the member follows it. */
 export function mapHref(latitude: number, longitude: number): string {
   return `https://www.openstreetmap.org/?mlat=${latitude}&mlon=${longitude}#map=16/${latitude}/${longitude}`;
+}
+
+/** A few entries of a community's directory, as its page previews them. */
+export async function directoryPreview(slug: string, shown: number) {
+  const { entries } = await directoryApi.search({ community: slug, limit: shown });
+  return entries.map((entry) => ({ id: entry.id, href: `/directory/${entry.id}`, title: entry.name, detail: entry.organisation }));
 }

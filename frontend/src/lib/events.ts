@@ -142,3 +142,17 @@ export function zoneDiffers(event: KindredEvent): boolean {
     new Intl.DateTimeFormat('en-GB', { timeStyle: 'long', timeZone }).format(new Date(event.starts_at));
   return offset(event.time_zone) !== offset(browserZone());
 }
+
+/** A community's next few events (not cancelled), as its page previews them. */
+export async function upcomingPreview(slug: string, shown: number) {
+  const { events } = await eventsApi.list(slug);
+  return events
+    .filter((event) => !event.cancelled)
+    .slice(0, shown)
+    .map((event) => ({
+      id: event.id,
+      href: `/events/${event.id}`,
+      title: event.title,
+      detail: `${whenIn(event, event.time_zone)} · ${event.online ? 'Online' : (event.place?.name ?? '')}`,
+    }));
+}
