@@ -57,7 +57,7 @@ describe('the directory and the community finder in the browser', () => {
       audience: 'Adults with a lung condition, and their carers',
       referral: ['self_referral', 'gp'],
       cost: 'Free',
-      address: 'Walsall Town Hall\nLichfield Street',
+      address: 'Walsall Town Hall, Lichfield Street',
       latitude: 52.586,
       longitude: -1.982,
       phone: '01922 650000',

@@ -192,7 +192,7 @@ describe('events in the browser', () => {
       starts: utcClock(-1),
       ends: utcClock(1),
       time_zone: 'UTC',
-      place: { name: 'The park gates', address: 'Park Road\nWalsall', latitude: 52.586, longitude: -1.982 },
+      place: { name: 'The park gates', address: 'Park Road, Walsall', latitude: 52.586, longitude: -1.982 },
     });
     await call(server, 'PUT', `/events/${started.id}/rsvp`, people.amy, { answer: 'going' });
     await call(server, 'PUT', `/events/${started.id}/rsvp`, people.ben, { answer: 'maybe' });
