@@ -107,27 +107,27 @@ describe('the directory and the community finder in the browser', () => {
     await results.getByRole('link', { name: 'Leith seated exercise' }).waitFor();
     await visitor.getByLabel('One of our community places').selectOption('Birmingham, West Midlands');
     assert.equal(await visitor.getByLabel('Latitude').inputValue(), '52.48');
-    await visitor.getByRole('button', { name: 'Search' }).click();
+    await visitor.getByRole('button', { name: 'Search the directory' }).click();
     await results.getByText(/^\d+(\.\d)? km away$/).first().waitFor();
-    const names = await results.getByRole('heading').allTextContents();
+    const names = await results.getByRole('listitem').getByRole('heading').allTextContents();
     assert.deepEqual(names, ['Breathe easy Walsall', 'Leith seated exercise', 'Cannon Hill park walks'], 'nearest first, no place last');
     await assertNoViolations(visitor, 'directory results with distances');
 
     await visitor.getByLabel('Within (km)').fill('50');
-    await visitor.getByRole('button', { name: 'Search' }).click();
+    await visitor.getByRole('button', { name: 'Search the directory' }).click();
     await results.getByRole('link', { name: 'Leith seated exercise' }).waitFor({ state: 'detached' });
-    assert.deepEqual(await results.getByRole('heading').allTextContents(), ['Breathe easy Walsall']);
+    assert.deepEqual(await results.getByRole('listitem').getByRole('heading').allTextContents(), ['Breathe easy Walsall']);
 
     await visitor.getByRole('button', { name: 'Clear the place' }).click();
     await visitor.getByLabel('Category').fill('exercise');
-    await visitor.getByRole('button', { name: 'Search' }).click();
+    await visitor.getByRole('button', { name: 'Search the directory' }).click();
     await results.getByRole('link', { name: 'Breathe easy Walsall' }).waitFor({ state: 'detached' });
-    assert.deepEqual(await results.getByRole('heading').allTextContents(), ['Leith seated exercise']);
+    assert.deepEqual(await results.getByRole('listitem').getByRole('heading').allTextContents(), ['Leith seated exercise']);
     await visitor.getByLabel('Category').fill('');
     await visitor.getByLabel('Words').fill('singing');
-    await visitor.getByRole('button', { name: 'Search' }).click();
+    await visitor.getByRole('button', { name: 'Search the directory' }).click();
     await results.getByRole('link', { name: 'Breathe easy Walsall' }).waitFor();
-    assert.equal(await results.getByRole('heading').count(), 1);
+    assert.equal(await results.getByRole('listitem').getByRole('heading').count(), 1);
     assertCalm(visitor);
   });
 
@@ -137,7 +137,7 @@ describe('the directory and the community finder in the browser', () => {
     await amy.goto(`${server.url}/directory`);
     await amy.getByLabel('Latitude').fill('52.48');
     await amy.getByLabel('Longitude').fill('-1.9');
-    await amy.getByRole('button', { name: 'Search' }).click();
+    await amy.getByRole('button', { name: 'Search the directory' }).click();
     await amy.getByText(/km away/).first().waitFor();
     await amy.getByRole('link', { name: 'Breathe easy Walsall' }).click();
     await amy.getByRole('heading', { name: 'Breathe easy Walsall' }).waitFor();
@@ -184,8 +184,8 @@ describe('the directory and the community finder in the browser', () => {
     const ben = await openPage(browser);
     await signInWithForm(ben, server, 'ben');
     await ben.goto(`${server.url}/directory`);
-    await ben.getByLabel('Words').fill('carers');
-    await ben.getByRole('button', { name: 'Search' }).click();
+    await ben.getByLabel('Words').fill('cafe');
+    await ben.getByRole('button', { name: 'Search the directory' }).click();
     await ben.getByText('Nothing matches yet.').waitFor();
     await ben.goto(`${server.url}/directory/${id}`);
     await ben.getByRole('heading', { name: 'Entry not found' }).waitFor();
@@ -201,8 +201,8 @@ describe('the directory and the community finder in the browser', () => {
     await admin.getByText('No suggestions are waiting.').waitFor();
 
     await ben.goto(`${server.url}/directory`);
-    await ben.getByLabel('Words').fill('carers');
-    await ben.getByRole('button', { name: 'Search' }).click();
+    await ben.getByLabel('Words').fill('cafe');
+    await ben.getByRole('button', { name: 'Search the directory' }).click();
     await ben.getByRole('link', { name: 'Walsall carers’ café' }).click();
     await ben.getByText('Through a link worker (social prescriber)').waitFor();
     assertCalm(amy);

@@ -81,7 +81,7 @@ describe('events in the browser', () => {
     await admin.getByLabel('Ends').fill(`${day}T11:00`);
     await admin.getByLabel('Online').check();
     await admin.getByLabel('Joining link').fill('https://meet.example.org/breathe');
-    await admin.getByLabel('Accessibility').fill('Captions on. Cameras optional.');
+    await admin.getByRole('textbox', { name: 'Accessibility' }).fill('Captions on. Cameras optional.');
     await admin.getByLabel('Places (optional)').fill('1');
     await admin.getByRole('button', { name: 'Create the event' }).click();
     await admin.getByRole('heading', { name: 'Breathe easy online' }).waitFor();
@@ -201,7 +201,7 @@ describe('events in the browser', () => {
     await signInWithForm(admin, server, 'admin');
     await admin.goto(`${server.url}/events/${started.id}`);
     const organise = admin.getByRole('region', { name: 'Organise' });
-    await organise.getByRole('cell', { name: 'Amy' }).waitFor();
+    await organise.getByRole('cell', { name: 'Amy', exact: true }).waitFor();
     const map = admin.getByRole('link', { name: /See it on OpenStreetMap/ });
     assert.match(await map.getAttribute('href'), /^https:\/\/www\.openstreetmap\.org\/\?mlat=52\.586&mlon=-1\.982/);
     await organise.getByLabel('Amy came').check();
