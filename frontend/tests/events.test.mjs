@@ -1,5 +1,5 @@
 // Events in the browser: an organiser creates one (every form error at
-// once), members answer it (past capacity onto the waiting list, the
+// once) and edits it, members answer it (past capacity onto the waiting list, the
 // joining link only once going, promotion when a place comes free), the
 // calendar links (the public feed, a private one, the member's own on the
 // account page, an event's .ics), and the organiser's tools: answers,
@@ -57,7 +57,7 @@ describe('events in the browser', () => {
     await stopServer(server);
   });
 
-  it('lets an organiser create an event, naming every wrong field at once', async () => {
+  it('lets an organiser create an event, naming every wrong field at once, and edit it', async () => {
     const admin = await openPage(browser, { timezoneId: 'Europe/London' });
     await signInWithForm(admin, server, 'admin');
     await admin.goto(`${server.url}/c/${SLUG}/events`);
@@ -90,6 +90,17 @@ describe('events in the browser', () => {
     await admin.getByText('(Europe/London)').waitFor();
     assert.equal(await admin.getByText('Your time:').count(), 0, 'the organiser’s clock is the event’s');
     await admin.getByRole('link', { name: 'Join the event' }).waitFor();
+
+    await admin.getByRole('link', { name: 'Edit the event' }).click();
+    await admin.getByRole('heading', { name: 'Edit the event' }).waitFor();
+    assert.equal(await admin.getByLabel('Joining link').inputValue(), 'https://meet.example.org/breathe');
+    await admin.getByLabel('Title').fill('Breathe easy together');
+    await admin.getByRole('button', { name: 'Save the changes' }).click();
+    await admin.getByRole('heading', { name: 'Breathe easy together' }).waitFor();
+    await admin.getByRole('link', { name: 'Edit the event' }).click();
+    await admin.getByLabel('Title').fill('Breathe easy online');
+    await admin.getByRole('button', { name: 'Save the changes' }).click();
+    await admin.getByRole('heading', { name: 'Breathe easy online' }).waitFor();
     await assertNoViolations(admin, 'an event, as its organiser');
     assertCalm(admin);
   });
