@@ -11,8 +11,8 @@ import {
   PHONE,
   assertCalm,
   assertFits,
+  assertNoViolations,
   call,
-  checkA11y,
   launchBrowser,
   openPage,
   register,
@@ -23,10 +23,6 @@ import {
 } from './harness.mjs';
 
 const SLUG = 'living-with-copd';
-
-async function noViolations(page, what) {
-  assert.deepEqual(await checkA11y(page, what), [], `axe on ${what}`);
-}
 
 describe('consultations in the browser', () => {
   let server;
@@ -60,7 +56,7 @@ describe('consultations in the browser', () => {
     assert.ok(await summary.evaluate((element) => element === document.activeElement), 'the summary has focus');
     assert.equal(await summary.getByRole('link').count(), 3, 'question, background and closing date at once');
     assert.equal(await admin.getByLabel('The question').getAttribute('aria-invalid'), 'true');
-    await noViolations(admin, 'the consultation form with errors');
+    await assertNoViolations(admin, 'the consultation form with errors');
 
     await admin.getByLabel('The question').fill('What would make pulmonary rehab easier to attend?');
     await admin.getByLabel('Background').fill('We are **redesigning** rehab classes for next year.');
@@ -91,7 +87,7 @@ describe('consultations in the browser', () => {
     const mine = amy.getByRole('listitem').filter({ hasText: 'Evening classes' });
     assert.equal(await mine.getByRole('button', { name: 'Support this answer' }).count(), 0, 'not her own');
     await assertFits(amy, 'a consultation at 360 px');
-    await noViolations(amy, 'a consultation with answers, at 360 px');
+    await assertNoViolations(amy, 'a consultation with answers, at 360 px');
     await screenshot(amy, 'phone-consultation');
     assertCalm(amy);
   });
@@ -113,7 +109,7 @@ describe('consultations in the browser', () => {
     await ben.goto(`${server.url}/consultations/${opened.id}`);
     await ben.getByText('Responses overdue').waitFor();
     await ben.getByText(/The response date has passed and 1 answer is still waiting/).waitFor();
-    await noViolations(ben, 'an overdue consultation, signed out');
+    await assertNoViolations(ben, 'an overdue consultation, signed out');
 
     const admin = await openPage(browser);
     await signInWithForm(admin, server, 'admin');
@@ -124,7 +120,7 @@ describe('consultations in the browser', () => {
     await item.getByLabel('Not taken forward').check();
     await item.getByRole('button', { name: 'Publish' }).click();
     await item.getByRole('alert').filter({ hasText: 'Say why this answer is not being taken forward.' }).waitFor();
-    await noViolations(admin, 'the response form with an error');
+    await assertNoViolations(admin, 'the response form with an error');
     await item.getByLabel('Why it is not taken forward').fill('The hall is only free on *Mondays*.');
     await item.getByRole('button', { name: 'Publish' }).click();
     await admin.getByText('Responded', { exact: true }).waitFor();

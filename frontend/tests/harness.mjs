@@ -219,11 +219,12 @@ export async function launchBrowser() {
 }
 
 /**
- * A fresh browser context (its own cookies and storage) and a page in it.
+ * A fresh browser context (its own cookies and storage, and the time zone
+ * given, else the machine's) and a page in it.
  * Fails the test on any script dialog, uncaught error or console error.
  */
-export async function openPage(browser, { viewport = DESKTOP, colorScheme = 'light' } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme, reducedMotion: 'reduce' });
+export async function openPage(browser, { viewport = DESKTOP, colorScheme = 'light', timezoneId } = {}) {
+  const context = await browser.newContext({ viewport, colorScheme, reducedMotion: 'reduce', timezoneId });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   page.problems = [];
@@ -263,6 +264,11 @@ export async function checkA11y(page, what) {
   const serious = violations.filter(({ impact }) => impact === 'serious' || impact === 'critical');
   assert.deepEqual(serious, [], `accessibility problems on ${what}`);
   return violations;
+}
+
+/** Asserts axe finds no violation of any impact on the page. */
+export async function assertNoViolations(page, what) {
+  assert.deepEqual(await checkA11y(page, what), [], `axe on ${what}`);
 }
 
 /** Saves a full-page screenshot as target/screenshots/NAME.png. */

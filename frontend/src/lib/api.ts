@@ -28,6 +28,7 @@ import type {
   SessionInfo,
   ChatRoom,
   Community,
+  CommunityFilters,
   Instance,
   Me,
   MemberProfile,
@@ -110,7 +111,8 @@ export const api = {
   signOut: () => request<void>('DELETE', '/sessions/current'),
   member: (username: string) => request<MemberProfile>('GET', `/members/${at(username)}`),
 
-  communities: () => request<Community[]>('GET', '/communities'),
+  /** Every community, or those the finder's filters pass (nearest first when a place is given). */
+  communities: (filters: CommunityFilters = {}) => request<Community[]>('GET', `/communities${query({ ...filters })}`),
   community: (slug: string) => request<Community>('GET', `/communities/${at(slug)}`),
   join: (slug: string) => request<{ membership: Membership }>('POST', `/communities/${at(slug)}/membership`),
   leave: (slug: string) => request<void>('DELETE', `/communities/${at(slug)}/membership`),
@@ -137,7 +139,7 @@ export const api = {
 };
 
 /** `?a=1&b=x` from the parameters that are set. */
-function query(params: Record<string, string | number | null | undefined>): string {
+export function query(params: Record<string, string | number | null | undefined>): string {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(params)) if (value != null && value !== '') search.set(name, String(value));
   const text = search.toString();

@@ -24,3 +24,8 @@ export function formatTime(iso: string): string {
 export function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
 }
+
+/** "2.4 km away", from a place the member gave. */
+export function distanceText(km: number): string {
+  return `${km < 10 ? km.toFixed(1) : Math.round(km)} km away`;
+}

@@ -38,6 +38,12 @@ export type Route =
   | { page: 'new-consultation'; slug: string }
   /** The admin console: the instance's settings and the admin log. */
   | { page: 'admin'; view: 'settings' | 'communities' | 'members' | 'joining' | 'log' }
+  /** Events and the directory (issue 18): an event, a community's events, the directory and its screens. */
+  | { page: 'event'; id: number; edit: boolean }
+  | { page: 'events'; slug: string; create: boolean }
+  | { page: 'directory'; slug: string | null; view: 'search' | 'suggest' }
+  | { page: 'directory-entry'; id: number }
+  | { page: 'directory-list'; view: 'saved' | 'review' }
   | { page: 'not-found' };
 
 /** Single-word addresses and their pages. */
@@ -87,7 +93,26 @@ export function match(path: string): Route {
   if (first === 'setup' && parts.length === 2) return { page: 'setup', token: second };
   if (first === 'admin' && parts.length === 2 && ['log', 'communities', 'members', 'joining'].includes(second))
     return { page: 'admin', view: second as 'log' | 'communities' | 'members' | 'joining' };
+  const acting = actingRoute(parts);
+  if (acting) return acting;
   return { page: 'not-found' };
+}
+
+/** Events and the directory: `/events/1[/edit]`, `/c/x/events[/new]`, `/[c/x/]directory[/suggest]`, `/directory/1|saved|review`. */
+function actingRoute([first, second, third, fourth, fifth]: string[]): Route | null {
+  const id = (text: string | undefined) => (text && /^\d+$/.test(text) ? Number(text) : null);
+  const eventId = id(second);
+  if (first === 'events' && eventId !== null && (third === undefined || (third === 'edit' && !fourth)))
+    return { page: 'event', id: eventId, edit: third === 'edit' };
+  const [slug, rest] = first === 'c' && second ? [second, [third, fourth, fifth]] : [null, [first, second, third]];
+  if (slug && rest[0] === 'events' && !rest[2] && (rest[1] === undefined || rest[1] === 'new'))
+    return { page: 'events', slug, create: rest[1] === 'new' };
+  if (rest[0] !== 'directory' || rest[2]) return null;
+  if (rest[1] === undefined || rest[1] === 'suggest') return { page: 'directory', slug, view: rest[1] ? 'suggest' : 'search' };
+  if (slug) return null;
+  if (rest[1] === 'saved' || rest[1] === 'review') return { page: 'directory-list', view: rest[1] };
+  const entryId = id(rest[1]);
+  return entryId === null ? null : { page: 'directory-entry', id: entryId };
 }
 
 export function navigate(to: string, { replace = false } = {}): void {

@@ -82,6 +82,17 @@ export interface Me {
 export interface Place {
   name: string;
   region: string | null;
+  latitude?: number | null;
+  longitude?: number | null;
+}
+
+/** The community finder's filters, as the list's query takes them. */
+export interface CommunityFilters {
+  kind?: CommunityKind | '';
+  region?: string;
+  latitude?: string;
+  longitude?: string;
+  within_km?: string;
 }
 
 export interface Community {
@@ -99,6 +110,8 @@ export interface Community {
   membership: Membership | null;
   /** Archived by an admin: readable, but it takes no posts, replies, chat or reactions. */
   archived?: boolean;
+  /** From the place given to the finder, in kilometres. */
+  distance_km?: number | null;
 }
 
 /** A badge an admin granted, shown beside the name. */
@@ -520,7 +533,10 @@ export type NotificationKind =
   | 'support_message'
   | 'join_request'
   | 'join_decided'
-  | 'consultation_response';
+  | 'consultation_response'
+  | 'event_place_offered'
+  | 'event_cancelled'
+  | 'event_reminder';
 
 /** One line of the inbox, as `GET /notifications` and the live `notification` frame carry it. */
 export interface Notification {
@@ -543,6 +559,8 @@ export interface Notification {
   conversation_id?: number;
   /** The consultation the organisation responded in. */
   consultation_id?: number;
+  /** The event an RSVP, reminder or cancellation is about. */
+  event_id?: number;
   actor?: Author;
   created_at: string;
   updated_at: string;
