@@ -26,6 +26,7 @@ mod email;
 mod erasure;
 mod errors;
 mod events;
+mod form_errors;
 mod following;
 mod headers;
 mod helpers;
