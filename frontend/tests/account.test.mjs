@@ -173,7 +173,9 @@ describe('your account in the browser', () => {
     await checkA11y(page, 'the account deletion form');
     await zone.getByRole('button', { name: 'Delete my account', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Communities' }).waitFor();
-    await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).waitFor({ state: 'attached' });
+    // Signed out: on a phone the header's Sign in link waits behind its menu button.
+    const signInLink = page.getByRole('banner').getByRole('link', { name: 'Sign in', includeHidden: true });
+    await signInLink.waitFor({ state: 'attached' });
     const signIn = await fetch(`${server.url}/api/v1/sessions`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },

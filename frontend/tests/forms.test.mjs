@@ -13,9 +13,9 @@ import {
   COMMUNITIES,
   PASSWORD,
   assertCalm,
-  call,
   checkA11y,
   launchBrowser,
+  memberStartsThread,
   openPage,
   register,
   signInWithForm,
@@ -60,13 +60,10 @@ describe('forms a member can trust', () => {
   before(async () => {
     server = await startServer(COMMUNITIES.slice(0, 1));
     browser = await launchBrowser();
-    const amy = await register(server, 'amy');
-    await call(server, 'POST', '/communities/living-with-copd/membership', amy, {});
-    const thread = await call(server, 'POST', '/communities/living-with-copd/threads', amy, {
+    threadId = await memberStartsThread(server, 'amy', 'living-with-copd', {
       title: 'Pacing on the stairs',
       body: 'What helps you on the stairs at home?',
     });
-    threadId = thread.thread.id;
   });
 
   after(async () => {

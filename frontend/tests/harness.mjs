@@ -202,6 +202,13 @@ export async function register(server, username) {
   return (await call(server, 'POST', '/accounts', undefined, body)).token;
 }
 
+/** Registers `username`, joins the community `slug` and starts a thread there; returns the thread's id. */
+export async function memberStartsThread(server, username, slug, { title, body }) {
+  const token = await register(server, username);
+  await call(server, 'POST', `/communities/${slug}/membership`, token, {});
+  return (await call(server, 'POST', `/communities/${slug}/threads`, token, { title, body })).thread.id;
+}
+
 export async function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',

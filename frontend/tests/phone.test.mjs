@@ -15,8 +15,8 @@ import {
   call,
   checkA11y,
   launchBrowser,
+  memberStartsThread,
   openPage,
-  register,
   screenshot,
   signInWithForm,
   startServer,
@@ -57,13 +57,10 @@ describe('the header on a phone', () => {
   before(async () => {
     server = await startServer(COMMUNITIES.slice(0, 1));
     browser = await launchBrowser();
-    const amy = await register(server, 'amy');
-    await call(server, 'POST', '/communities/living-with-copd/membership', amy, {});
-    const thread = await call(server, 'POST', '/communities/living-with-copd/threads', amy, {
+    threadId = await memberStartsThread(server, 'amy', 'living-with-copd', {
       title: 'Long days',
       body: 'A long first post.\n\n'.repeat(30),
     });
-    threadId = thread.thread.id;
     await call(server, 'PATCH', '/admin/settings', server.admin, {
       footer: {
         operator: 'Run by [Breathe Easy Leith](https://example.org/leith).',
