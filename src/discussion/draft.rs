@@ -22,7 +22,8 @@ impl PostDraft {
     pub fn parse(self) -> ApiResult<NewContent> {
         let mut form = FormErrors::default();
         let body = form.check("body", PostBody::parse(self.body));
-        let content_warning = form.check("content_warning", self.content_warning.map(ContentWarning::parse).transpose());
+        let content_warning =
+            form.check("content_warning", self.content_warning.map(ContentWarning::parse).transpose());
         let (Some(body), Some(content_warning)) = (body, content_warning) else {
             return Err(form.into_error("invalid_post"));
         };
