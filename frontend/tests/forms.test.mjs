@@ -147,6 +147,24 @@ describe('forms a member can trust', () => {
     await page.context().close();
   });
 
+  it('lists every error of the password reset pages at once', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${server.url}/reset-password`);
+    await page.getByRole('heading', { level: 1, name: 'Reset your password' }).waitFor();
+    await page.getByRole('button', { name: 'Send me a link' }).click();
+    await assertSummary(page, page, 1);
+
+    await page.goto('about:blank');
+    await page.goto(`${server.url}/reset-password#token=not-a-real-token`);
+    await page.getByRole('heading', { level: 1, name: 'Choose a new password' }).waitFor();
+    await page.getByLabel('New password').fill('short');
+    await page.getByRole('button', { name: 'Save new password' }).click();
+    await assertSummary(page, page, 2);
+    await assertNoViolations(page, 'the new-password page with its errors');
+    assertCalm(page);
+    await page.context().close();
+  });
+
   it('moves focus into the reply box when the member chooses Reply', async () => {
     const page = await openPage(browser);
     await signInWithForm(page, server, 'amy');
