@@ -126,6 +126,42 @@ impl ApiError {
     }
 }
 
+/// A form's checks gathered, so one answer names every wrong field at once
+/// instead of the first alone.
+#[derive(Default)]
+pub struct FormErrors {
+    fields: Vec<FieldError>,
+    first: Option<ApiError>,
+}
+
+impl FormErrors {
+    /// `checked`'s value, or `None` with its error noted against `field` (or
+    /// against the fields the error names itself).
+    pub fn check<T>(&mut self, field: &str, checked: ApiResult<T>) -> Option<T> {
+        checked.map_err(|error| self.note(field, error)).ok()
+    }
+
+    fn note(&mut self, field: &str, error: ApiError) {
+        if error.fields.is_empty() {
+            self.fields.push(FieldError { field: field.to_owned(), message: error.message.clone().into_owned() });
+        } else {
+            self.fields.extend(error.fields.iter().cloned());
+        }
+        self.first.get_or_insert(error);
+    }
+
+    /// The answer to a form with wrong fields: one wrong field keeps its own
+    /// error (status and code) and names the field; several make a 422 `code`
+    /// listing each.
+    pub fn into_error(self, code: &'static str) -> ApiError {
+        match (self.first, self.fields.len()) {
+            (None, _) => ApiError::internal("a form was refused with no wrong field"),
+            (Some(first), 1) => ApiError { fields: self.fields, ..first },
+            (Some(_), _) => ApiError::invalid_fields(code, self.fields),
+        }
+    }
+}
+
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.code, self.message)

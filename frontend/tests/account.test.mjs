@@ -13,6 +13,7 @@ import {
   call,
   checkA11y,
   launchBrowser,
+  openMenu,
   openPage,
   register,
   screenshot,
@@ -49,6 +50,7 @@ describe('your account in the browser', () => {
   });
 
   it('lists where the member is signed in, and ending another session signs that device out', async () => {
+    await openMenu(page);
     await page.getByRole('banner').getByRole('link', { name: 'Your account' }).click();
     await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();
     const sessions = page.locator('#sessions').getByRole('listitem');
@@ -171,7 +173,9 @@ describe('your account in the browser', () => {
     await checkA11y(page, 'the account deletion form');
     await zone.getByRole('button', { name: 'Delete my account', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Communities' }).waitFor();
-    await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).waitFor();
+    // Signed out: on a phone the header's Sign in link waits behind its menu button.
+    const signInLink = page.getByRole('banner').getByRole('link', { name: 'Sign in', includeHidden: true });
+    await signInLink.waitFor({ state: 'attached' });
     const signIn = await fetch(`${server.url}/api/v1/sessions`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },

@@ -202,6 +202,13 @@ export async function register(server, username) {
   return (await call(server, 'POST', '/accounts', undefined, body)).token;
 }
 
+/** Registers `username`, joins the community `slug` and starts a thread there; returns the thread's id. */
+export async function memberStartsThread(server, username, slug, { title, body }) {
+  const token = await register(server, username);
+  await call(server, 'POST', `/communities/${slug}/membership`, token, {});
+  return (await call(server, 'POST', `/communities/${slug}/threads`, token, { title, body })).thread.id;
+}
+
 export async function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -293,5 +300,12 @@ export async function signInWithForm(page, server, username) {
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByText('Signed in as').waitFor();
+  // On a phone the header's links (and who is signed in) wait behind its menu button.
+  await page.getByText('Signed in as').waitFor({ state: 'attached' });
+}
+
+/** Opens the header's menu when the window is narrow enough to show its button (a phone); else does nothing. */
+export async function openMenu(page) {
+  const button = page.getByRole('banner').getByRole('button', { name: /^Menu/ });
+  if ((await button.isVisible()) && (await button.getAttribute('aria-expanded')) !== 'true') await button.click();
 }

@@ -14,6 +14,7 @@ import {
   call,
   checkA11y,
   launchBrowser,
+  openMenu,
   openPage,
   register,
   screenshot,
@@ -194,6 +195,7 @@ describe('following, the inbox and search', () => {
 
     const page = await openPage(browser, { viewport: PHONE });
     await signInWithForm(page, server, 'amy');
+    await openMenu(page);
     await inboxLink(page, 'Inbox, 1 unread').click();
     await page.getByRole('link', { name: line.summary }).click();
     const mention = page.locator(`#message-${line.message_id}`);
@@ -239,6 +241,7 @@ describe('following, the inbox and search', () => {
     });
     const page = await openPage(browser, { viewport: PHONE });
     await signInWithForm(page, server, 'amy');
+    await openMenu(page);
     await page.getByRole('banner').getByRole('searchbox', { name: 'Search' }).fill('rinse');
     await page.getByRole('banner').getByRole('searchbox', { name: 'Search' }).press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Search results for “rinse”' }).waitFor();

@@ -317,9 +317,9 @@ describe('a member in the browser', () => {
     await page.getByLabel('Username').fill('amy');
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    const alert = page.getByRole('alert');
-    await alert.waitFor();
-    assert.equal(await alert.textContent(), "That username and password don't match an account.");
+    const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
+    await summary.waitFor();
+    assert.equal(await summary.getByRole('link').textContent(), "That username and password don't match an account.");
     await signInWithForm(page, server, 'amy');
     assertCalm(page);
   });

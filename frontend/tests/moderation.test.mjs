@@ -15,6 +15,7 @@ import {
   call,
   checkA11y,
   launchBrowser,
+  openMenu,
   openPage,
   register,
   screenshot,
@@ -270,6 +271,7 @@ describe('safety and moderation in the browser', () => {
       await checkA11y(mo, `${name} at 360 px`);
       await screenshot(mo, `phone-${name}`);
     }
+    await openMenu(mo);
     await mo.getByRole('link', { name: 'Moderation', exact: true }).click();
     await mo.getByRole('heading', { level: 1, name: 'Moderation queue' }).waitFor();
     await mo.getByRole('main').getByRole('heading', { level: 2 }).getByRole('link').first().click();

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use crate::db::posts::NewContent;
 use crate::domain::discussion::{ContentWarning, PostBody, render};
 use crate::domain::moderation::ContentState;
-use crate::error::ApiResult;
+use crate::error::{ApiResult, FormErrors};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -20,8 +20,13 @@ pub struct PostDraft {
 impl PostDraft {
     /// Checks and renders the draft through the safety pipeline.
     pub fn parse(self) -> ApiResult<NewContent> {
-        let body = PostBody::parse(self.body)?;
-        let content_warning = self.content_warning.map(ContentWarning::parse).transpose()?;
+        let mut form = FormErrors::default();
+        let body = form.check("body", PostBody::parse(self.body));
+        let content_warning =
+            form.check("content_warning", self.content_warning.map(ContentWarning::parse).transpose());
+        let (Some(body), Some(content_warning)) = (body, content_warning) else {
+            return Err(form.into_error("invalid_post"));
+        };
         let rendered = render(body.as_str())?;
         Ok(NewContent {
             body,

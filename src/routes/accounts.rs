@@ -15,7 +15,7 @@ use crate::domain::community::CommunityRole;
 use crate::domain::instance::Joining;
 use crate::domain::joining::{ApplicationStatus, optional_note};
 use crate::domain::time::Timestamp;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, FormErrors};
 use crate::policy;
 use crate::safety::limits::{Counted, count_attempt};
 use crate::safety::names;
@@ -94,7 +94,8 @@ pub struct ConsentView {
     description = "Register. When joining is by invitation, a usable `invitation` code is needed (403 \
     `invitation_required` without one; 404 `invitation_not_found`, 410 `invitation_expired` or \
     `invitation_revoked`). When joining is by approval, the account waits for an admin (202) and cannot sign \
-    in until accepted.",
+    in until accepted. A 422 names every wrong field at once (`fields`); with one wrong field it keeps that \
+    field's own code, with several its code is `invalid_registration`.",
     responses((status = 201, body = SignedIn), (status = 202, body = ApplicationReceived),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
               (status = 409, body = crate::error::ErrorBody), (status = 410, body = crate::error::ErrorBody),
@@ -105,22 +106,30 @@ pub async fn register(
     body: web::Json<Registration>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let username = Username::parse(&body.username)?;
-    let display_name = DisplayName::parse(&body.display_name)?;
-    let password = Password::parse(body.password)?;
     let instance = state.instance.current();
-    if body.guidelines_version != instance.guidelines.version {
-        return Err(ApiError::invalid(
+    let mut form = FormErrors::default();
+    let username = form.check("username", Username::parse(&body.username));
+    let display_name = form.check("display_name", DisplayName::parse(&body.display_name));
+    let password = form.check("password", Password::parse(body.password));
+    let email = body.email.as_deref().map(str::trim).filter(|email| !email.is_empty()).map(Email::parse).transpose();
+    let email = form.check("email", email);
+    let note = form.check("note", optional_note(body.note.as_deref(), "invalid_note", "Your note"));
+    let current = (body.guidelines_version == instance.guidelines.version).then_some(()).ok_or_else(|| {
+        ApiError::invalid(
             "guidelines_outdated",
             "The community guidelines have changed. Please read the current version and accept it.",
-        ));
-    }
-    if !body.health_data_consent {
-        return Err(ApiError::invalid(
-            "consent_required",
-            "To join, please agree to how your health information is used.",
-        ));
-    }
+        )
+    });
+    let current = form.check("guidelines_version", current);
+    let consents = body.health_data_consent.then_some(()).ok_or_else(|| {
+        ApiError::invalid("consent_required", "To join, please agree to how your health information is used.")
+    });
+    let consents = form.check("health_data_consent", consents);
+    let (Some(username), Some(display_name), Some(password), Some(email), Some(note), Some(()), Some(())) =
+        (username, display_name, password, email, note, current, consents)
+    else {
+        return Err(form.into_error("invalid_registration"));
+    };
     let invitation = body.invitation.as_deref().map(str::trim).filter(|code| !code.is_empty()).map(str::to_owned);
     if instance.joining == Joining::Invitation && invitation.is_none() {
         return Err(ApiError::forbidden_because(
@@ -128,8 +137,6 @@ pub async fn register(
             "You need an invitation link to join. Ask a member to send you one.",
         ));
     }
-    let email = body.email.as_deref().map(str::trim).filter(|email| !email.is_empty()).map(Email::parse).transpose()?;
-    let note = optional_note(body.note.as_deref(), "invalid_note", "Your note")?;
     let by_approval = instance.joining == Joining::Approval;
     count_attempt(&state, &request, Counted::RegistrationFromAddress, None).await?;
     let password_hash = state.passwords.hash(&password).await?;

@@ -1,12 +1,16 @@
 //! Serves the web client: `frontend/`, built into `frontend/dist` by
 //! `build.rs` and embedded in the binary, so one executable is the whole
 //! product. Built files under `/assets/` carry a content hash in their
-//! names and are cached for a year; `index.html` is revalidated every time
-//! and answers every page address, so the client's own router can show it.
+//! names and are cached for a year, and are sent as the build compressed
+//! them (brotli or gzip, each at its best level, chosen by the request's
+//! `Accept-Encoding`), so no response compresses them again; `index.html` is
+//! revalidated every time and answers every page address, so the client's
+//! own router can show it.
 //! API paths never fall back to the page: they keep the JSON 404.
 
 use std::borrow::Cow;
 
+use actix_web::http::header::{AcceptEncoding, ContentEncoding, Encoding, Header};
 use actix_web::http::{Method, header};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
@@ -30,14 +34,36 @@ pub async fn index(state: web::Data<AppState>) -> HttpResponse {
     page(&state)
 }
 
-/// `GET /assets/{path}`: a built file.
+/// `GET /assets/{path}`: a built file, in the encoding the request prefers
+/// of those the build wrote (`.br`, `.gz`, or the file itself).
 pub async fn asset(request: HttpRequest, path: web::Path<String>) -> HttpResponse {
-    match Dist::get(&format!("assets/{path}")) {
-        Some(file) => HttpResponse::Ok()
-            .content_type(file.metadata.mimetype())
-            .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
-            .body(bytes(file.data)),
-        None => super::errors::not_found(request).await,
+    let name = format!("assets/{path}");
+    let Some(file) = Dist::get(&name) else {
+        return super::errors::not_found(request).await;
+    };
+    let encoded = match preferred_encoding(&request) {
+        ContentEncoding::Brotli => Dist::get(&format!("{name}.br")).map(|brotli| (ContentEncoding::Brotli, brotli)),
+        ContentEncoding::Gzip => Dist::get(&format!("{name}.gz")).map(|gzip| (ContentEncoding::Gzip, gzip)),
+        _ => None,
+    };
+    let mut response = HttpResponse::Ok();
+    response
+        .content_type(file.metadata.mimetype())
+        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
+        .insert_header((header::VARY, "Accept-Encoding"));
+    match encoded {
+        // A `Content-Encoding` also tells the compression middleware to leave the body alone.
+        Some((encoding, encoded)) => response.insert_header(encoding).body(bytes(encoded.data)),
+        None => response.body(bytes(file.data)),
+    }
+}
+
+/// The encoding the request ranks highest among brotli, gzip and none.
+fn preferred_encoding(request: &HttpRequest) -> ContentEncoding {
+    const OFFERED: [Encoding; 3] = [Encoding::brotli(), Encoding::gzip(), Encoding::identity()];
+    match AcceptEncoding::parse(request).ok().and_then(|accepted| accepted.negotiate(OFFERED.iter())) {
+        Some(Encoding::Known(encoding)) => encoding,
+        _ => ContentEncoding::Identity,
     }
 }
 

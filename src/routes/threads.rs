@@ -18,7 +18,7 @@ use crate::discussion::start::{Started, start_thread};
 use crate::discussion::view::{AuthorView, PostView, post_views};
 use crate::domain::discussion::{ContentWarning, parse_title};
 use crate::domain::time::Timestamp;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, FormErrors};
 use crate::pages::{Lookup, Page, PageKey};
 use crate::policy;
 use crate::state::AppState;
@@ -182,6 +182,8 @@ pub struct ThreadPage {
 
 #[utoipa::path(post, path = "/api/v1/communities/{slug}/threads",
     params(("slug" = String, Path, description = "The community's slug.")), tag = "threads", request_body = ThreadDraft,
+    description = "Start a thread. A 422 names every wrong field at once (`fields`); with one wrong field it keeps \
+    that field's own code, with several its code is `invalid_thread`.",
     responses((status = 201, body = ThreadPage), (status = 403, body = crate::error::ErrorBody),
               (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
@@ -191,8 +193,10 @@ pub async fn create(
     body: web::Json<ThreadDraft>,
 ) -> ApiResult<HttpResponse> {
     let ThreadDraft { title, body, content_warning } = body.into_inner();
-    let title = parse_title(&title)?;
-    let content = PostDraft { body, content_warning }.parse()?;
+    let mut form = FormErrors::default();
+    let title = form.check("title", parse_title(&title));
+    let content = form.check("body", PostDraft { body, content_warning }.parse());
+    let (Some(title), Some(content)) = (title, content) else { return Err(form.into_error("invalid_thread")) };
     let author = member.clone();
     let shared = state.clone();
     let Started { thread_id, support, raised } = state

@@ -55,6 +55,16 @@ async fn api_paths_and_missing_assets_keep_the_json_404_even_for_browsers() {
     read(post).await.assert_error(404, "not_found");
 }
 
+async fn asset_with(app: &TestApp, path: &str, accept_encoding: &str) -> (String, Vec<u8>) {
+    let asset =
+        app.client.get(app.url(path)).header(header::ACCEPT_ENCODING, accept_encoding).send().await.expect("answer");
+    assert_eq!(asset.status(), 200, "{path}");
+    assert_eq!(header_of(&asset, header::CACHE_CONTROL), "public, max-age=31536000, immutable", "{path}");
+    assert_eq!(header_of(&asset, header::VARY), "Accept-Encoding", "{path}");
+    let encoding = header_of(&asset, header::CONTENT_ENCODING);
+    (encoding, asset.bytes().await.expect("body").to_vec())
+}
+
 #[tokio::test]
 async fn hashed_assets_are_cached_for_a_year_typed_and_compressed() {
     let app = spawn_app().await;
@@ -63,10 +73,43 @@ async fn hashed_assets_are_cached_for_a_year_typed_and_compressed() {
         let path = asset_of(&html, extension);
         let asset =
             app.client.get(app.url(&path)).header(header::ACCEPT_ENCODING, "gzip").send().await.expect("answer");
-        assert_eq!(asset.status(), 200, "{path}");
-        assert_eq!(header_of(&asset, header::CACHE_CONTROL), "public, max-age=31536000, immutable", "{path}");
         assert_eq!(header_of(&asset, header::CONTENT_TYPE), content_type, "{path}");
         assert_eq!(header_of(&asset, header::CONTENT_ENCODING), "gzip", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn an_asset_comes_as_brotli_gzip_or_plain_as_asked_and_decodes_to_the_same_file() {
+    use std::io::Read;
+
+    let app = spawn_app().await;
+    let html = app.client.get(app.url("/")).send().await.expect("answer").text().await.expect("text");
+    for extension in [".js", ".css"] {
+        let path = asset_of(&html, extension);
+        let (encoding, plain) = asset_with(&app, &path, "identity").await;
+        assert_eq!(encoding, "", "{path} sent as it is");
+
+        // A browser's usual header: brotli is preferred when offered.
+        let (encoding, brotli) = asset_with(&app, &path, "gzip, deflate, br, zstd").await;
+        assert_eq!(encoding, "br", "{path}");
+        let mut decoded = Vec::new();
+        brotli_decompressor::Decompressor::new(brotli.as_slice(), 4096)
+            .read_to_end(&mut decoded)
+            .expect("valid brotli");
+        assert_eq!(decoded, plain, "{path}: brotli decodes to the file");
+        assert!(brotli.len() < plain.len(), "{path}: brotli is smaller");
+
+        let (encoding, gzip) = asset_with(&app, &path, "gzip").await;
+        assert_eq!(encoding, "gzip", "{path}");
+        let mut decoded = Vec::new();
+        flate2::read::GzDecoder::new(gzip.as_slice()).read_to_end(&mut decoded).expect("valid gzip");
+        assert_eq!(decoded, plain, "{path}: gzip decodes to the file, compressed once");
+
+        // A weight of zero refuses an encoding.
+        let (encoding, _) = asset_with(&app, &path, "br;q=0, gzip;q=0.5").await;
+        assert_eq!(encoding, "gzip", "{path}");
+        let (encoding, body) = asset_with(&app, &path, "").await;
+        assert_eq!((encoding.as_str(), body.len()), ("", plain.len()), "{path}: no header, no encoding");
     }
 }
 

@@ -31,3 +31,17 @@ export function invalid(errors: FormError[], target: string, hint?: string) {
   const described = [wrong ? `${target}-error` : null, hint ?? null].filter(Boolean).join(' ');
   return { 'aria-invalid': wrong ? ('true' as const) : undefined, 'aria-describedby': described || undefined };
 }
+
+/** The form's own checks before sending: the field and sentence of each that fails. */
+export function unmet(checks: [target: string, met: boolean, message: string][]): FormError[] {
+  return checks.filter(([, met]) => !met).map(([target, , message]) => ({ target, message }));
+}
+
+/**
+ * The form's errors from a failed save, placed by `targets`: each field the
+ * server names by that name, an error naming none by its code, else at `fallback`.
+ */
+export function errorsFrom(failure: unknown, targets: Record<string, string>, fallback: string): FormError[] {
+  const byCode = failure instanceof ApiError ? targets[failure.code] : undefined;
+  return formErrors(failure, (field) => targets[field] ?? byCode ?? fallback, byCode ?? fallback);
+}
