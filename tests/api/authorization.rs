@@ -518,6 +518,12 @@ fn probes(world: &World) -> Vec<Probe> {
                 None,
             ),
             probe(
+                "GET /api/v1/communities/{slug}/moderators",
+                &at("moderators"),
+                format!("/api/v1/communities/{slug}/moderators"),
+                None,
+            ),
+            probe(
                 "GET /api/v1/communities/{slug}/membership-requests",
                 &at("requests"),
                 format!("/api/v1/communities/{slug}/membership-requests"),
@@ -960,6 +966,9 @@ fn probes(world: &World) -> Vec<Probe> {
             Some(json!({ "username": "signer", "password": PASSWORD })),
         ),
         probe("POST /api/v1/me/consents", "guidelines", "/api/v1/me/consents".into(), None),
+        probe("PUT /api/v1/me/display-name", "a name of their own", "/api/v1/me/display-name".into(), None),
+        probe("DELETE /api/v1/me/welcome", "mine", "/api/v1/me/welcome".into(), None),
+        probe("GET /api/v1/members/{username}/names", "ava", "/api/v1/members/ava/names".into(), None),
         probe(
             "PUT /api/v1/me/password",
             "wrong current",
@@ -1105,6 +1114,8 @@ fn probes(world: &World) -> Vec<Probe> {
             None,
         ));
     }
+    // Withdrawing the health-data consent stops the role's writing: after every write.
+    list.push(probe("DELETE /api/v1/me/consents/health_data", "mine", "/api/v1/me/consents/health_data".into(), None));
     let mut end = probe("DELETE /api/v1/sessions/current", "second session", "/api/v1/sessions/current".into(), None);
     end.spare = true;
     list.push(end);
@@ -1159,6 +1170,7 @@ impl World {
                 "POST /api/v1/me/consents" => {
                     Some(json!({ "kind": "guidelines", "version": self.app.guidelines_version().await }))
                 }
+                "PUT /api/v1/me/display-name" => Some(json!({ "display_name": format!("Renamed {index}") })),
                 _ => probe.body.clone(),
             };
             *status = self.app.send(probe.method.clone(), &probe.path, who.as_ref(), body).await.status;
