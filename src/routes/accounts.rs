@@ -19,7 +19,7 @@ use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::policy;
 use crate::safety::limits::{Counted, count_attempt};
-use crate::safety::names;
+use crate::safety::{names, participation};
 use crate::state::AppState;
 use crate::views::support::Support;
 
@@ -326,12 +326,12 @@ pub struct DisplayNameChanged {
 }
 
 #[utoipa::path(put, path = "/api/v1/me/display-name", tag = "accounts", request_body = DisplayNameChange,
-    description = "Change one's display name: checked and screened as at registration (422 `invalid_display_name`, \
+    description = "Change one's display name (not while suspended: 403): checked and screened as at registration (422 `invalid_display_name`, \
     `blocked_by_filter` or `display_name_refused`; 409 `display_name_taken`), at most three times in 30 days (429 \
     `display_name_change_limit`). The previous name is kept for moderators (`GET /api/v1/members/{username}/names`); \
     every page shows the new one at once.",
     responses((status = 200, body = DisplayNameChanged), (status = 401, body = crate::error::ErrorBody),
-              (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
               (status = 429, body = crate::error::ErrorBody)))]
 pub async fn change_display_name(
     state: web::Data<AppState>,
@@ -343,6 +343,8 @@ pub async fn change_display_name(
     let changed = state
         .db
         .write(move |connection| {
+            // A suspended member keeps their name until the suspension ends.
+            participation::ensure_active(connection, user_id)?;
             let screened = names::screen(connection, &shared.safety, name)?;
             display_names::change(connection, user_id, &screened.name)?;
             screened.queue_if_asked(connection, user_id)?;

@@ -97,6 +97,16 @@ async fn a_fourth_display_name_within_thirty_days_is_refused() {
 }
 
 #[tokio::test]
+async fn a_suspended_member_keeps_their_display_name_until_the_suspension_ends() {
+    let app = spawn_app().await;
+    let (admin, amy, _, _) = amy_in_copd(&app).await;
+    let suspend = json!({ "action": "suspend", "member": "amy", "minutes": 60, "reason": "Cool off." });
+    app.post("/api/v1/moderation/actions", Some(&admin), suspend).await.assert_status(201);
+    rename(&app, &amy, "Someone new").await.assert_error(403, "suspended");
+    assert_eq!(app.get("/api/v1/me", Some(&amy)).await.body["display_name"], "amy (they/them)");
+}
+
+#[tokio::test]
 async fn the_names_a_member_went_by_are_kept_for_their_moderators_exported_and_erased() {
     let app = spawn_app().await;
     let (admin, amy, _, _) = amy_in_copd(&app).await;
