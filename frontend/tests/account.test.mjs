@@ -167,6 +167,8 @@ describe('your account in the browser', () => {
     await startThread();
     await page.getByRole('heading', { level: 1, name: 'Respite at weekends' }).waitFor();
     assertCalm(page);
+    await page.goto(`${server.url}/account`);
+    await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();
   });
 
   it('changes the password', async () => {
