@@ -156,7 +156,7 @@ describe('running an instance from the browser', () => {
     await people.getByText('moe is a moderator of Young carers now.').first().waitFor();
     await people.getByLabel('Username of a new safeguarding lead of Young carers').fill('lee');
     await people.getByRole('button', { name: 'Appoint safeguarding lead' }).click();
-    await people.getByRole('list', { name: 'Safeguarding leads of Young carers' }).getByText('lee').waitFor();
+    await people.getByRole('list', { name: 'Safeguarding leads of Young carers' }).getByText('lee', { exact: true }).waitFor();
     assert.deepEqual(await checkA11y(admin, 'a community\'s rooms and people'), [], 'no violation on rooms and people');
     const founder = await signIn(server, 'founder');
     const rooms = await call(server, 'GET', '/communities/young-carers/rooms', founder);
