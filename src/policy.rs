@@ -606,7 +606,10 @@ mod tests {
         ];
         for (accepted, refused) in table {
             assert_eq!(contribute(&current, &accepted, false).err().map(|error| error.code()), refused, "{accepted:?}");
-            assert_eq!(contribute(&current, &accepted, true).err().map(|error| error.code()), Some("consent_withdrawn"));
+            assert_eq!(
+                contribute(&current, &accepted, true).err().map(|error| error.code()),
+                Some("consent_withdrawn")
+            );
         }
     }
 

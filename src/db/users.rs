@@ -64,7 +64,11 @@ pub fn create(connection: &mut AnyConnection, new: NewUser<'_>) -> ApiResult<i64
 /// account, when they change their name). Ordinary members may share
 /// an ordinary pseudonym; their usernames tell them apart. Reads every
 /// member's names, which registration and name changes (both limited) can afford.
-pub fn refuse_lookalike(connection: &mut AnyConnection, display_name: &DisplayName, except: Option<i64>) -> ApiResult<()> {
+pub fn refuse_lookalike(
+    connection: &mut AnyConnection,
+    display_name: &DisplayName,
+    except: Option<i64>,
+) -> ApiResult<()> {
     let key = lookalike_key(display_name.as_str());
     let moderators = community_members::table
         .filter(community_members::role.eq(CommunityRole::Moderator.as_str()))
@@ -107,7 +111,12 @@ pub fn withdraw_health_data_consent(connection: &mut AnyConnection, user_id: i64
     insert_consent(connection, user_id, &Consent { kind: HEALTH_DATA, version: &version }, true)
 }
 
-fn insert_consent(connection: &mut AnyConnection, user_id: i64, consent: &Consent<'_>, withdrawn: bool) -> ApiResult<()> {
+fn insert_consent(
+    connection: &mut AnyConnection,
+    user_id: i64,
+    consent: &Consent<'_>,
+    withdrawn: bool,
+) -> ApiResult<()> {
     diesel::insert_into(consents::table)
         .values((
             consents::user_id.eq(user_id),

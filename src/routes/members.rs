@@ -9,8 +9,8 @@ use utoipa::ToSchema;
 
 use crate::auth::Member;
 use crate::db::{communities, display_names, users};
-use crate::domain::community::CommunityRole;
 use crate::domain::badge::{self, BadgeView};
+use crate::domain::community::CommunityRole;
 use crate::domain::time::Timestamp;
 use crate::error::ApiResult;
 use crate::policy;

@@ -6,10 +6,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::Member;
-use crate::db::{blocks, users};
 use crate::db::posts as store;
 use crate::db::queue::ItemSubject;
 use crate::db::threads as thread_store;
+use crate::db::{blocks, users};
 use crate::discussion::context::{post_in_context, reader_of, refuse_deleted};
 use crate::discussion::draft::PostDraft;
 use crate::discussion::screen::screen_post;

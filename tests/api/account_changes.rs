@@ -81,7 +81,8 @@ async fn a_new_display_name_is_checked_and_screened_as_at_sign_up_and_nothing_is
     assert_eq!(history.assert_status(200), &json!([]), "a refused name leaves no trace");
     // Looking like oneself is fine.
     rename(&app, &amy, "Amy").await.assert_status(200);
-    let signed_out = app.send(Method::PUT, "/api/v1/me/display-name", None, Some(json!({ "display_name": "Amy" }))).await;
+    let signed_out =
+        app.send(Method::PUT, "/api/v1/me/display-name", None, Some(json!({ "display_name": "Amy" }))).await;
     signed_out.assert_error(401, "not_signed_in");
 }
 

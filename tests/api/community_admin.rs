@@ -115,7 +115,8 @@ async fn an_admin_sets_a_place_based_communitys_place_as_the_api_validates_it() 
     });
     app.post("/api/v1/communities", Some(&admin), walkers).await.assert_status(201);
     let path = "/api/v1/admin/communities/walkers";
-    let place = json!({ "name": "Walsall Arboretum", "region": "West Midlands", "latitude": 52.59, "longitude": -1.97 });
+    let place =
+        json!({ "name": "Walsall Arboretum", "region": "West Midlands", "latitude": 52.59, "longitude": -1.97 });
     app.patch(path, Some(&amy), json!({ "place": place })).await.assert_error(403, "forbidden");
     let edited = app.patch(path, Some(&admin), json!({ "place": place })).await;
     assert_eq!(edited.assert_status(200)["place"], place);
@@ -138,7 +139,10 @@ async fn an_admin_sets_a_place_based_communitys_place_as_the_api_validates_it() 
 
     // Without coordinates or region, the place is only its name.
     let plain = app.patch(path, Some(&admin), json!({ "place": { "name": "Walsall" } })).await;
-    assert_eq!(plain.assert_status(200)["place"], json!({ "name": "Walsall", "region": null, "latitude": null, "longitude": null }));
+    assert_eq!(
+        plain.assert_status(200)["place"],
+        json!({ "name": "Walsall", "region": null, "latitude": null, "longitude": null })
+    );
 }
 
 #[tokio::test]
