@@ -7,22 +7,13 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::community_admin::community_with_a_thread;
 use crate::erasure::download;
 use crate::helpers::{Account, PASSWORD, Reply, TestApp, spawn_app, spawn_app_with};
 use crate::live_client::{LiveClient, default_room};
 
 async fn rename(app: &TestApp, who: &Account, name: &str) -> Reply {
     app.send(Method::PUT, "/api/v1/me/display-name", Some(who), Some(json!({ "display_name": name }))).await
-}
-
-/// An admin and amy, a member of the public community "copd" with a thread there; (admin, amy, thread, first post).
-async fn amy_in_copd(app: &TestApp) -> (Account, Account, i64, i64) {
-    let admin = app.admin("admin").await;
-    app.community(&admin, "copd", "public").await;
-    let amy = app.register("amy").await;
-    app.join(&amy, "copd").await.assert_status(200);
-    let (thread, first) = app.thread(&amy, "copd", "Breathing", "What helps you?").await;
-    (admin, amy, thread, first)
 }
 
 fn author_names(page: &Value) -> Vec<String> {
@@ -34,7 +25,7 @@ fn author_names(page: &Value) -> Vec<String> {
 async fn a_new_display_name_shows_on_every_page_at_once() {
     // Pages are kept for a minute: only the change itself can make them stale.
     let app = spawn_app_with(|settings| settings.page_cache_seconds = 60).await;
-    let (_, amy, thread, _) = amy_in_copd(&app).await;
+    let (_, amy, thread, _) = community_with_a_thread(&app).await;
     let ben = app.register("ben").await;
     let path = format!("/api/v1/threads/{thread}");
     for who in [None, Some(&ben), Some(&amy)] {
@@ -55,7 +46,7 @@ async fn a_new_display_name_shows_on_every_page_at_once() {
 #[tokio::test]
 async fn a_new_display_name_is_checked_and_screened_as_at_sign_up_and_nothing_is_kept_when_refused() {
     let app = spawn_app().await;
-    let (admin, amy, _, _) = amy_in_copd(&app).await;
+    let (admin, amy, _, _) = community_with_a_thread(&app).await;
     let block = json!({ "term": "scamword", "action": "block", "message": "That word is not allowed here." });
     app.post("/api/v1/moderation/filters", Some(&admin), block).await.assert_status(201);
     app.register("kay").await;
@@ -100,7 +91,7 @@ async fn a_fourth_display_name_within_thirty_days_is_refused() {
 #[tokio::test]
 async fn a_suspended_member_keeps_their_display_name_until_the_suspension_ends() {
     let app = spawn_app().await;
-    let (admin, amy, _, _) = amy_in_copd(&app).await;
+    let (admin, amy, _, _) = community_with_a_thread(&app).await;
     let suspend = json!({ "action": "suspend", "member": "amy", "minutes": 60, "reason": "Cool off." });
     app.post("/api/v1/moderation/actions", Some(&admin), suspend).await.assert_status(201);
     rename(&app, &amy, "Someone new").await.assert_error(403, "suspended");
@@ -110,7 +101,7 @@ async fn a_suspended_member_keeps_their_display_name_until_the_suspension_ends()
 #[tokio::test]
 async fn the_names_a_member_went_by_are_kept_for_their_moderators_exported_and_erased() {
     let app = spawn_app().await;
-    let (admin, amy, _, _) = amy_in_copd(&app).await;
+    let (admin, amy, _, _) = community_with_a_thread(&app).await;
     let moss = app.register("moss").await;
     app.put("/api/v1/communities/copd/moderators/moss", Some(&admin)).await.assert_status(204);
     let ben = app.register("ben").await;
@@ -146,7 +137,7 @@ async fn the_names_a_member_went_by_are_kept_for_their_moderators_exported_and_e
 #[tokio::test]
 async fn withdrawing_the_health_data_consent_stops_writing_but_not_reading_until_it_is_given_again() {
     let app = spawn_app().await;
-    let (_, amy, thread, first) = amy_in_copd(&app).await;
+    let (_, amy, thread, first) = community_with_a_thread(&app).await;
     let ben = app.register("ben").await;
     app.join(&ben, "copd").await.assert_status(200);
     let bens = app.reply(&ben, thread, Some(first), "Slow walks help me.").await;

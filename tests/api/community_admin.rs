@@ -8,7 +8,7 @@ use crate::helpers::{Account, TestApp, spawn_app};
 use crate::live_client::{LiveClient, default_room};
 
 /// An admin, and amy, a member of the public community "copd" who started a thread; (admin, amy, thread, first post).
-async fn community_with_a_thread(app: &TestApp) -> (Account, Account, i64, i64) {
+pub async fn community_with_a_thread(app: &TestApp) -> (Account, Account, i64, i64) {
     let admin = app.admin("admin").await;
     app.community(&admin, "copd", "public").await;
     let amy = app.register("amy").await;
