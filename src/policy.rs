@@ -289,11 +289,20 @@ pub fn block(member: &Member, target_user_id: i64) -> Result<(), ApiError> {
     }
 }
 
-/// What a member must accept before contributing (posts, replies, chat):
-/// the current guidelines and the consent to processing health information.
-/// `accepted` holds the latest version of each that they accepted, and
-/// `current` the versions published now: a new version of either is asked again.
-pub fn contribute(current: &Acceptance<'_>, accepted: &Acceptance<'_>) -> Result<(), ApiError> {
+/// What a member must accept before contributing (posts, replies, chat,
+/// reactions): the current guidelines and the consent to processing health
+/// information. `accepted` holds the latest version of each that they
+/// accepted, and `current` the versions published now: a new version of
+/// either is asked again. A member who `withdrew` the consent reads but
+/// does not contribute until they give it again.
+pub fn contribute(current: &Acceptance<'_>, accepted: &Acceptance<'_>, withdrawn: bool) -> Result<(), ApiError> {
+    if withdrawn {
+        return Err(ApiError::forbidden_because(
+            "consent_withdrawn",
+            "You withdrew your consent to how your health information is used, so you can read but not post, \
+             reply, chat or react. You can give it again on your account page.",
+        ));
+    }
     if accepted.guidelines != current.guidelines {
         return Err(ApiError::forbidden_because(
             "guidelines_not_accepted",
@@ -307,6 +316,17 @@ pub fn contribute(current: &Acceptance<'_>, accepted: &Acceptance<'_>) -> Result
         ));
     }
     Ok(())
+}
+
+/// Seeing the display names a member went by: the member, the instance's
+/// admins and safeguarding leads, and the moderators of a community the
+/// member belongs to (`moderates_them`).
+pub fn see_name_history(asking: &Member, target_user_id: i64, moderates_them: bool) -> Result<(), ApiError> {
+    if asking.user_id == target_user_id || asking.is_admin || asking.is_safeguarding_lead || moderates_them {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Only moderators of this member's communities can see the names they went by."))
+    }
 }
 
 /// Versions of the guidelines and of the health-data consent text.
@@ -585,7 +605,11 @@ mod tests {
             (Acceptance { guidelines: Some("2026-11"), health_data: None }, Some("consent_required")),
         ];
         for (accepted, refused) in table {
-            assert_eq!(contribute(&current, &accepted).err().map(|error| error.code()), refused, "{accepted:?}");
+            assert_eq!(contribute(&current, &accepted, false).err().map(|error| error.code()), refused, "{accepted:?}");
+            assert_eq!(
+                contribute(&current, &accepted, true).err().map(|error| error.code()),
+                Some("consent_withdrawn")
+            );
         }
     }
 

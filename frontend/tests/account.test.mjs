@@ -1,6 +1,8 @@
 // A member's own account in the browser: where they are signed in (ending
 // another device's session signs it out at once), blocks, password, email,
-// a copy of their data, the mailed-link pages, and erasure. Each screen is
+// a copy of their data, a new display name, withdrawing the health-data
+// consent (posting refused) and giving it again (posting allowed), the
+// mailed-link pages, and erasure. Each screen is
 // checked with axe-core and at 360 px.
 
 import assert from 'node:assert/strict';
@@ -17,6 +19,7 @@ import {
   openPage,
   register,
   screenshot,
+  signIn,
   signInWithForm,
   startServer,
   stopServer,
@@ -115,6 +118,59 @@ describe('your account in the browser', () => {
     assert.equal(await download.getAttribute('href'), '/api/v1/me/export');
     await checkA11y(page, 'the account page with an export ready');
     assertCalm(page);
+  });
+
+  it('changes the display name, and every page shows the new one at once', async () => {
+    const form = page.locator('#name');
+    await form.getByLabel('Display name', { exact: true }).fill('Cara on the coast');
+    await form.getByRole('button', { name: 'Change display name' }).click();
+    await form.getByText('Your display name is Cara on the coast now, on every page.').waitFor();
+    await page.getByText('Signed in as Cara on the coast (@cara).').waitFor();
+    await form.getByLabel('Display name', { exact: true }).fill('Admin');
+    await form.getByRole('button', { name: 'Change display name' }).click();
+    await form.getByRole('alert').getByText(/looks too much like another member/).waitFor();
+    await checkA11y(page, 'the account page with a refused display name');
+    const names = await call(server, 'GET', '/members/cara/names', server.admin);
+    assert.equal(names[0].previous_name, 'Cara');
+    assert.equal(names[0].new_name, 'Cara on the coast');
+    assertCalm(page);
+  });
+
+  it('withdraws the health-data consent (posting is refused) and gives it again (posting is allowed)', async () => {
+    await call(server, 'POST', '/communities', server.admin, {
+      slug: 'carers-corner',
+      name: 'Carers corner',
+      kind: 'condition',
+      visibility: 'public',
+    });
+    await call(server, 'POST', '/communities/carers-corner/membership', await signIn(server, 'cara'), {});
+
+    await page.goto(`${server.url}/account#consent`);
+    const consent = page.locator('#consent');
+    await consent.getByText('you cannot post, reply, chat or react until you give your consent again').waitFor();
+    await consent.getByRole('button', { name: 'Withdraw my consent…' }).click();
+    await consent.getByRole('button', { name: 'Withdraw my consent', exact: true }).click();
+    await consent.getByText(/You withdrew your consent on/).waitFor();
+    await checkA11y(page, 'the account page with the consent withdrawn');
+    await assertFits(page, 'the account page with the consent withdrawn');
+
+    const startThread = async () => {
+      await page.goto(`${server.url}/c/carers-corner/new`);
+      await page.getByLabel('Title').fill('Respite at weekends');
+      await page.getByLabel('Your first post').fill('How do you find a sitter you trust?');
+      await page.getByRole('button', { name: 'Start thread' }).click();
+    };
+    await startThread();
+    await page.getByRole('alert').getByText(/You withdrew your consent/).waitFor();
+
+    await page.goto(`${server.url}/account#consent`);
+    await consent.getByRole('button', { name: 'Give my consent again' }).click();
+    await consent.getByText('Thank you: your consent is given, and you can post again.').waitFor();
+    await startThread();
+    await page.getByRole('heading', { level: 1, name: 'Respite at weekends' }).waitFor();
+    assertCalm(page);
+    await page.goto(`${server.url}/account`);
+    await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();
   });
 
   it('changes the password', async () => {

@@ -153,10 +153,10 @@ describe('running an instance from the browser', () => {
     await people.getByText('The chat room Evening check-in is added.').first().waitFor();
     await people.getByLabel('Username of a new moderator of Young carers').fill('moe');
     await people.getByRole('button', { name: 'Appoint moderator' }).click();
-    await people.getByText('moe moderates Young carers now.').first().waitFor();
+    await people.getByText('moe is a moderator of Young carers now.').first().waitFor();
     await people.getByLabel('Username of a new safeguarding lead of Young carers').fill('lee');
     await people.getByRole('button', { name: 'Appoint safeguarding lead' }).click();
-    await people.getByText('Safeguarding leads here: lee.').waitFor();
+    await people.getByRole('list', { name: 'Safeguarding leads of Young carers' }).getByText('lee', { exact: true }).waitFor();
     assert.deepEqual(await checkA11y(admin, 'a community\'s rooms and people'), [], 'no violation on rooms and people');
     const founder = await signIn(server, 'founder');
     const rooms = await call(server, 'GET', '/communities/young-carers/rooms', founder);
@@ -188,6 +188,52 @@ describe('running an instance from the browser', () => {
     assert.deepEqual(await checkA11y(amy, 'the inbox with a join decision'), [], 'no violation of any impact on the inbox with a join decision');
 
     for (const page of [admin, amy, moe]) assertCalm(page);
+  });
+
+  it('lists a community’s people, removes a moderator, and sets a community’s place', async () => {
+    const admin = await openPage(browser);
+    await signInWithForm(admin, server, 'founder');
+    await admin.goto(`${server.url}/admin/communities`);
+    await admin.getByRole('button', { name: 'Rooms and people of Young carers' }).click();
+    const people = admin.getByRole('region', { name: 'Rooms and people of Young carers' });
+    const moderators = people.getByRole('list', { name: 'Moderators of Young carers' });
+    await moderators.getByText('@moe').waitFor();
+    assert.deepEqual(await checkA11y(admin, 'a community\'s people'), [], 'no violation on a community\'s people');
+    await moderators.getByRole('button', { name: 'Remove moe as moderator' }).click();
+    await people.getByText('moe is no longer a moderator of Young carers.').first().waitFor();
+    await people.getByText('No moderators of its own yet').waitFor();
+    const left = await call(server, 'GET', '/communities/young-carers/moderators', await signIn(server, 'founder'));
+    assert.deepEqual(left, []);
+
+    // A place-based community, with its place set on creation and changed later.
+    await admin.getByLabel('Name', { exact: true }).fill('Walsall walkers');
+    await admin.getByLabel('Address').fill('walsall-walkers');
+    await admin.getByLabel('A place', { exact: true }).check();
+    await admin.getByLabel('Place name of the new community').fill('Walsall');
+    await admin.getByLabel('Region of the new community (optional)').fill('West Midlands');
+    await admin.getByLabel('Latitude of the new community (optional)').fill('52.586');
+    await admin.getByLabel('Longitude of the new community (optional)').fill('-1.982');
+    assert.deepEqual(await checkA11y(admin, 'the create form with a place'), [], 'no violation on the place fields');
+    await admin.getByRole('button', { name: 'Create the community' }).click();
+    await admin.getByText('Walsall walkers is created').first().waitFor();
+    const walkers = admin.getByRole('listitem').filter({ has: admin.getByRole('heading', { name: 'Walsall walkers' }) });
+    await walkers.getByText('Walsall, West Midlands').waitFor();
+
+    await walkers.getByRole('button', { name: 'Edit Walsall walkers' }).click();
+    await walkers.getByLabel('Latitude of walsall-walkers (optional)').fill('north');
+    await walkers.getByRole('button', { name: 'Save walsall-walkers' }).click();
+    await admin.getByText('Please give the latitude and longitude as numbers').waitFor();
+    await walkers.getByLabel('Latitude of walsall-walkers (optional)').fill('95');
+    await walkers.getByRole('button', { name: 'Save walsall-walkers' }).click();
+    await admin.getByText(/latitude \(-90 to 90\)/).waitFor();
+    await walkers.getByLabel('Place name of walsall-walkers').fill('Walsall Arboretum');
+    await walkers.getByLabel('Latitude of walsall-walkers (optional)').fill('52.59');
+    assert.deepEqual(await checkA11y(admin, 'the edit form with a place'), [], 'no violation on the edit form');
+    await walkers.getByRole('button', { name: 'Save walsall-walkers' }).click();
+    await admin.getByText('Walsall walkers is saved.').first().waitFor();
+    const stored = await call(server, 'GET', '/communities/walsall-walkers');
+    assert.deepEqual(stored.place, { name: 'Walsall Arboretum', region: 'West Midlands', latitude: 52.59, longitude: -1.982 });
+    assertCalm(admin);
   });
 
   it('finds a member, suspends them for a day and signs them out everywhere', async () => {

@@ -251,6 +251,17 @@ pub fn request_to_join(connection: &mut AnyConnection, community_id: i64, user_i
     Ok(())
 }
 
+/// A community's moderators: (username, display name), by username.
+pub fn moderators_of(connection: &mut AnyConnection, community_id: i64) -> ApiResult<Vec<(String, String)>> {
+    Ok(community_members::table
+        .inner_join(users::table.on(users::id.eq(community_members::user_id)))
+        .filter(community_members::community_id.eq(community_id))
+        .filter(community_members::role.eq(CommunityRole::Moderator.as_str()))
+        .order(users::username_key.asc())
+        .select((users::username, users::display_name))
+        .load(connection)?)
+}
+
 /// A pending request: (username, display name, requested at).
 pub fn pending_requests(connection: &mut AnyConnection, community_id: i64) -> ApiResult<Vec<(String, String, i64)>> {
     Ok(membership_requests::table
@@ -382,6 +393,10 @@ pub struct CommunityChange {
     pub banner: Option<String>,
     pub visibility: Option<String>,
     pub render_version: Option<i32>,
+    pub place_name: Option<String>,
+    pub region: Option<Option<String>>,
+    pub latitude: Option<Option<f64>>,
+    pub longitude: Option<Option<f64>>,
 }
 
 /// Applies `change` and returns the community as it is now.
@@ -390,7 +405,8 @@ pub fn update(connection: &mut AnyConnection, id: i64, change: CommunityChange) 
         && change.description.is_none()
         && change.rules.is_none()
         && change.banner.is_none()
-        && change.visibility.is_none();
+        && change.visibility.is_none()
+        && change.place_name.is_none();
     if !unchanged {
         diesel::update(communities::table.find(id)).set(change).execute(connection)?;
     }

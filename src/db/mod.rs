@@ -11,6 +11,7 @@ pub mod chat;
 pub mod communities;
 pub mod consultations;
 pub mod directory;
+pub mod display_names;
 pub mod email_tokens;
 pub mod events;
 pub mod exports;

@@ -15,6 +15,7 @@ diesel::table! {
         email_verified_at -> Nullable<BigInt>,
         erased_at -> Nullable<BigInt>,
         badges -> Text,
+        welcomed_at -> Nullable<BigInt>,
     }
 }
 
@@ -25,6 +26,7 @@ diesel::table! {
         kind -> Text,
         version -> Text,
         accepted_at -> BigInt,
+        withdrawn -> Bool,
     }
 }
 
@@ -155,6 +157,7 @@ diesel::joinable!(post_reactions -> posts (post_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
+    display_name_changes,
     consents,
     sessions,
     communities,
@@ -804,3 +807,14 @@ diesel::table! {
 diesel::joinable!(thread_reads -> threads (thread_id));
 diesel::allow_tables_to_appear_in_same_query!(thread_reads, threads);
 diesel::allow_tables_to_appear_in_same_query!(thread_reads, posts);
+
+diesel::table! {
+    display_name_changes (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        previous_name -> Text,
+        new_name -> Text,
+        changed_at -> BigInt,
+    }
+}
+diesel::joinable!(display_name_changes -> users (user_id));

@@ -32,7 +32,7 @@ pub struct NewUser<'a> {
 /// Inserts the account and its consents; a taken username, or a display
 /// name that looks like someone else's name, is a 409.
 pub fn create(connection: &mut AnyConnection, new: NewUser<'_>) -> ApiResult<i64> {
-    refuse_lookalike(connection, &new.display_name)?;
+    refuse_lookalike(connection, &new.display_name, None)?;
     let now = Timestamp::now().0;
     let inserted = diesel::insert_into(users::table)
         .values((
@@ -60,16 +60,22 @@ pub fn create(connection: &mut AnyConnection, new: NewUser<'_>) -> ApiResult<i64
 
 /// Refuses a display name that looks like (has the same TR39 skeleton as)
 /// another member's username, or the display name of an admin, a
-/// safeguarding lead or a community moderator. Ordinary members may share
+/// safeguarding lead or a community moderator (`except` the member's own
+/// account, when they change their name). Ordinary members may share
 /// an ordinary pseudonym; their usernames tell them apart. Reads every
-/// member's names, which registration (rate-limited) can afford.
-fn refuse_lookalike(connection: &mut AnyConnection, display_name: &DisplayName) -> ApiResult<()> {
+/// member's names, which registration and name changes (both limited) can afford.
+pub fn refuse_lookalike(
+    connection: &mut AnyConnection,
+    display_name: &DisplayName,
+    except: Option<i64>,
+) -> ApiResult<()> {
     let key = lookalike_key(display_name.as_str());
     let moderators = community_members::table
         .filter(community_members::role.eq(CommunityRole::Moderator.as_str()))
         .select(community_members::user_id);
     let names: Vec<(String, String, bool)> = users::table
         .filter(users::erased_at.is_null())
+        .filter(users::id.ne(except.unwrap_or(0)))
         .select((
             users::username,
             users::display_name,
@@ -89,36 +95,70 @@ fn refuse_lookalike(connection: &mut AnyConnection, display_name: &DisplayName) 
 }
 
 pub fn record_consent(connection: &mut AnyConnection, user_id: i64, consent: &Consent<'_>) -> ApiResult<()> {
+    insert_consent(connection, user_id, consent, false)
+}
+
+/// Records that a member withdrew their consent to processing health
+/// information (they keep reading; `policy::contribute` stops their writing).
+/// Withdrawing what is not given is a 409.
+pub fn withdraw_health_data_consent(connection: &mut AnyConnection, user_id: i64) -> ApiResult<()> {
+    let Some(version) = latest_consents(connection, user_id)?.health_data else {
+        return Err(ApiError::conflict(
+            "consent_not_given",
+            "You have not given your consent to how your health information is used, so there is nothing to withdraw.",
+        ));
+    };
+    insert_consent(connection, user_id, &Consent { kind: HEALTH_DATA, version: &version }, true)
+}
+
+fn insert_consent(
+    connection: &mut AnyConnection,
+    user_id: i64,
+    consent: &Consent<'_>,
+    withdrawn: bool,
+) -> ApiResult<()> {
     diesel::insert_into(consents::table)
         .values((
             consents::user_id.eq(user_id),
             consents::kind.eq(consent.kind),
             consents::version.eq(consent.version),
             consents::accepted_at.eq(Timestamp::now().0),
+            consents::withdrawn.eq(withdrawn),
         ))
         .execute(connection)?;
     Ok(())
 }
 
-/// The latest version of the guidelines and of the health-data consent a
-/// member accepted, for `policy::contribute`.
-pub fn latest_consents(connection: &mut AnyConnection, user_id: i64) -> ApiResult<(Option<String>, Option<String>)> {
-    let mut latest = (None, None);
-    for (kind, version, _) in consents_of(connection, user_id)? {
+/// Where a member stands on what contributing needs: the versions of the
+/// guidelines and of the health-data consent they accepted last (none once
+/// withdrawn), and when they withdrew the consent if that is their latest word.
+#[derive(Default)]
+pub struct LatestConsents {
+    pub guidelines: Option<String>,
+    pub health_data: Option<String>,
+    pub health_data_withdrawn_at: Option<i64>,
+}
+
+/// The latest word of a member on each consent, for `policy::contribute`.
+pub fn latest_consents(connection: &mut AnyConnection, user_id: i64) -> ApiResult<LatestConsents> {
+    let mut latest = LatestConsents::default();
+    for (kind, version, at, withdrawn) in consents_of(connection, user_id)? {
         match kind.as_str() {
-            GUIDELINES => latest.0 = Some(version),
-            HEALTH_DATA => latest.1 = Some(version),
+            GUIDELINES => latest.guidelines = Some(version),
+            HEALTH_DATA if withdrawn => (latest.health_data, latest.health_data_withdrawn_at) = (None, Some(at)),
+            HEALTH_DATA => (latest.health_data, latest.health_data_withdrawn_at) = (Some(version), None),
             _ => {}
         }
     }
     Ok(latest)
 }
 
-/// Refuses a member who has not accepted what contributing needs (see `policy::contribute`).
+/// Refuses a member who has not accepted what contributing needs, or who
+/// withdrew their consent (see `policy::contribute`).
 pub fn require_acceptance(connection: &mut AnyConnection, user_id: i64, current: &Acceptance<'_>) -> ApiResult<()> {
-    let (guidelines, health_data) = latest_consents(connection, user_id)?;
-    let accepted = Acceptance { guidelines: guidelines.as_deref(), health_data: health_data.as_deref() };
-    policy::contribute(current, &accepted)
+    let latest = latest_consents(connection, user_id)?;
+    let accepted = Acceptance { guidelines: latest.guidelines.as_deref(), health_data: latest.health_data.as_deref() };
+    policy::contribute(current, &accepted, latest.health_data_withdrawn_at.is_some())
 }
 
 /// A member's email address and when it was verified.
@@ -203,12 +243,12 @@ pub fn set_password(connection: &mut AnyConnection, user_id: i64, password_hash:
     email_tokens::void(connection, user_id, Purpose::ResetPassword)
 }
 
-/// The latest version of each consent a member gave.
-pub fn consents_of(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Vec<(String, String, i64)>> {
+/// Every consent a member gave or withdrew (kind, version, when, withdrawn), oldest first.
+pub fn consents_of(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Vec<(String, String, i64, bool)>> {
     Ok(consents::table
         .filter(consents::user_id.eq(user_id))
         .order(consents::id.asc())
-        .select((consents::kind, consents::version, consents::accepted_at))
+        .select((consents::kind, consents::version, consents::accepted_at, consents::withdrawn))
         .load(connection)?)
 }
 
@@ -309,5 +349,19 @@ pub fn badges_of(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Stri
 /// Replaces the badges on an account.
 pub fn set_badges(connection: &mut AnyConnection, user_id: i64, badges: &str) -> ApiResult<()> {
     diesel::update(users::table.find(user_id)).set(users::badges.eq(badges)).execute(connection)?;
+    Ok(())
+}
+
+/// Whether the member has yet to put away the welcome shown after sign-up.
+pub fn awaits_welcome(connection: &mut AnyConnection, user_id: i64) -> ApiResult<bool> {
+    let welcomed_at: Option<i64> = users::table.find(user_id).select(users::welcomed_at).first(connection)?;
+    Ok(welcomed_at.is_none())
+}
+
+/// The member put the welcome away: it is not shown again.
+pub fn dismiss_welcome(connection: &mut AnyConnection, user_id: i64) -> ApiResult<()> {
+    diesel::update(users::table.find(user_id).filter(users::welcomed_at.is_null()))
+        .set(users::welcomed_at.eq(Some(Timestamp::now().0)))
+        .execute(connection)?;
     Ok(())
 }

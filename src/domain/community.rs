@@ -79,6 +79,11 @@ pub struct Place {
     pub longitude: Option<f64>,
 }
 
+/// A place given to a community that is not place-based.
+pub fn place_refused() -> ApiError {
+    ApiError::invalid("invalid_place", "Only a place-based community has a place.")
+}
+
 impl Place {
     pub fn parse(self) -> Result<Self, ApiError> {
         let name = super::checked_text(&self.name, "invalid_place", "A place name", 2, 80)?;

@@ -60,6 +60,7 @@ pub fn erase(
     let ended = session::end(connection, user_id, Which::All, origin)?;
     links_and_exports(connection, user_id)?;
     consents_given(connection, user_id)?;
+    crate::db::display_names::forget_member(connection, user_id)?;
     blocks_either_way(connection, user_id)?;
     memberships(connection, user_id)?;
     crate::db::applications::forget_member(connection, user_id)?;

@@ -9,9 +9,9 @@ use serde_json::{Map, Value, json};
 use crate::db::AnyConnection;
 use crate::db::notifications::NotificationRow;
 use crate::db::schema::{
-    appeals, chat_messages, communities, community_follows, community_members, consents, join_decisions,
-    membership_requests, moderation_log, notifications, post_reactions, post_revisions, posts, reports, rooms,
-    sanctions, sessions, thread_follows, threads, users,
+    appeals, chat_messages, communities, community_follows, community_members, join_decisions, membership_requests,
+    moderation_log, notifications, post_reactions, post_revisions, posts, reports, rooms, sanctions, sessions,
+    thread_follows, threads, users,
 };
 use crate::domain::device;
 use crate::domain::time::Timestamp;
@@ -21,8 +21,9 @@ use crate::error::ApiResult;
 type Section = fn(&mut AnyConnection, i64) -> ApiResult<Value>;
 
 /// The export's sections, in the order the document lists them.
-pub const SECTIONS: [(&str, Section); 25] = [
+pub const SECTIONS: [(&str, Section); 26] = [
     ("profile", profile),
+    ("display_names", display_names_used),
     ("consents", consent_records),
     ("sessions", session_records),
     ("blocks", blocks_made),
@@ -98,15 +99,23 @@ fn profile(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
     }))
 }
 
+/// Every consent given or withdrawn, oldest first.
 fn consent_records(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
-    let rows: Vec<(String, String, i64)> = consents::table
-        .filter(consents::user_id.eq(user_id))
-        .order(consents::id.asc())
-        .select((consents::kind, consents::version, consents::accepted_at))
-        .load(connection)?;
-    Ok(rows
+    Ok(crate::db::users::consents_of(connection, user_id)?
         .into_iter()
-        .map(|(kind, version, accepted_at)| json!({ "kind": kind, "version": version, "accepted_at": at(accepted_at) }))
+        .map(|(kind, version, accepted_at, withdrawn)| {
+            json!({ "kind": kind, "version": version, "accepted_at": at(accepted_at), "withdrawn": withdrawn })
+        })
+        .collect())
+}
+
+/// The member's changes of display name, newest first.
+fn display_names_used(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    Ok(crate::db::display_names::history(connection, user_id)?
+        .into_iter()
+        .map(|change| {
+            json!({ "previous_name": change.previous_name, "new_name": change.new_name, "changed_at": at(change.changed_at) })
+        })
         .collect())
 }
 

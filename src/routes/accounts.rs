@@ -1,5 +1,6 @@
 //! Registration and the signed-in member's own account: what they
-//! accepted (and must accept again), and changing their password.
+//! accepted (and must accept again, or withdrew), their display name, the
+//! welcome after sign-up, and changing their password.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
@@ -9,7 +10,7 @@ use super::sessions::{SignedIn, start_session};
 use crate::auth::Member;
 use crate::auth::session::{self, Which};
 use crate::db::users::{self, Consent, GUIDELINES, HEALTH_DATA, NewUser};
-use crate::db::{AnyConnection, applications, communities, invitations};
+use crate::db::{AnyConnection, applications, communities, display_names, invitations};
 use crate::domain::account::{DisplayName, Email, Password, Username};
 use crate::domain::community::CommunityRole;
 use crate::domain::instance::Joining;
@@ -18,8 +19,9 @@ use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult, FormErrors};
 use crate::policy;
 use crate::safety::limits::{Counted, count_attempt};
-use crate::safety::names;
+use crate::safety::{names, participation};
 use crate::state::AppState;
+use crate::views::support::Support;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -78,8 +80,13 @@ pub struct MeView {
     email_verified: bool,
     consents: Vec<ConsentView>,
     /// What the member must accept (`POST /api/v1/me/consents`) before posting or chatting:
-    /// `guidelines` or `health_data` when a newer version was published (or it was never given).
+    /// `guidelines` or `health_data` when a newer version was published (or it was never given, or withdrawn).
     needs_acceptance: Vec<String>,
+    /// When the member withdrew their consent to processing health information, if that is
+    /// their latest word: they read, but do not post, reply, chat or react until they give it again.
+    consent_withdrawn_at: Option<Timestamp>,
+    /// Whether to welcome the member (just joined, with no email yet and the welcome not put away).
+    welcome: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -87,7 +94,10 @@ pub struct ConsentView {
     /// `guidelines` or `health_data`.
     kind: String,
     version: String,
+    /// When it was given (or withdrawn).
     accepted_at: Timestamp,
+    /// This row records withdrawing the consent rather than giving it.
+    withdrawn: bool,
 }
 
 #[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = Registration,
@@ -185,7 +195,7 @@ pub async fn register(
 pub async fn me(state: web::Data<AppState>, member: Member) -> ApiResult<web::Json<MeView>> {
     let user_id = member.user_id;
     let asking = member.clone();
-    let (consents, (email, verified_at), (guidelines, health_data), (moderates, safeguards), join_requests, staff) =
+    let (consents, (email, verified_at), latest, (moderates, safeguards), (join_requests, staff), awaits_welcome) =
         state
             .db
             .read(move |connection| {
@@ -194,8 +204,11 @@ pub async fn me(state: web::Data<AppState>, member: Member) -> ApiResult<web::Js
                     users::email_of(connection, user_id)?,
                     users::latest_consents(connection, user_id)?,
                     moderated_slugs(connection, user_id)?,
-                    communities::pending_request_count(connection, &asking)?,
-                    crate::consultation::is_staff(connection, user_id)?,
+                    (
+                        communities::pending_request_count(connection, &asking)?,
+                        crate::consultation::is_staff(connection, user_id)?,
+                    ),
+                    users::awaits_welcome(connection, user_id)?,
                 ))
             })
             .await?;
@@ -207,10 +220,10 @@ pub async fn me(state: web::Data<AppState>, member: Member) -> ApiResult<web::Js
     let speaks_for_institution = policy::speak_for_institution(&member, staff).is_ok();
     let mut needs_acceptance = Vec::new();
     let instance = state.instance.current();
-    if guidelines.as_deref() != Some(instance.guidelines.version.as_str()) {
+    if latest.guidelines.as_deref() != Some(instance.guidelines.version.as_str()) {
         needs_acceptance.push(GUIDELINES.to_owned());
     }
-    if health_data.as_deref() != Some(instance.health_data_consent.version.as_str()) {
+    if latest.health_data.as_deref() != Some(instance.health_data_consent.version.as_str()) {
         needs_acceptance.push(HEALTH_DATA.to_owned());
     }
     Ok(web::Json(MeView {
@@ -223,12 +236,19 @@ pub async fn me(state: web::Data<AppState>, member: Member) -> ApiResult<web::Js
         join_requests,
         applications,
         speaks_for_institution,
+        welcome: awaits_welcome && email.is_none(),
         email,
         email_verified: verified_at.is_some(),
         needs_acceptance,
+        consent_withdrawn_at: latest.health_data_withdrawn_at.map(Timestamp),
         consents: consents
             .into_iter()
-            .map(|(kind, version, accepted_at)| ConsentView { kind, version, accepted_at: Timestamp(accepted_at) })
+            .map(|(kind, version, accepted_at, withdrawn)| ConsentView {
+                kind,
+                version,
+                accepted_at: Timestamp(accepted_at),
+                withdrawn,
+            })
             .collect(),
     }))
 }
@@ -282,6 +302,75 @@ pub async fn accept(
         .await?;
     let view = me(state, member).await?;
     Ok(HttpResponse::Created().json(view.into_inner()))
+}
+
+#[utoipa::path(delete, path = "/api/v1/me/consents/health_data", tag = "accounts",
+    description = "Withdraw the consent to processing health information, short of erasing the account. The member \
+    still reads, but posting, replying, chatting and reacting are refused (403 `consent_withdrawn`) until they give \
+    it again (`POST /api/v1/me/consents`); their existing posts stay. Withdrawing what is not given is a 409.",
+    responses((status = 200, body = MeView), (status = 401, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody)))]
+pub async fn withdraw(state: web::Data<AppState>, member: Member) -> ApiResult<web::Json<MeView>> {
+    let user_id = member.user_id;
+    state.db.write(move |connection| users::withdraw_health_data_consent(connection, user_id)).await?;
+    me(state, member).await
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DisplayNameChange {
+    /// Up to 64 characters; a pseudonym is fine.
+    display_name: String,
+}
+
+/// The display name as it is now.
+#[derive(Serialize, ToSchema)]
+pub struct DisplayNameChanged {
+    display_name: String,
+    /// Helplines, when the new name suggests the member may be at risk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    support: Option<Support>,
+}
+
+#[utoipa::path(put, path = "/api/v1/me/display-name", tag = "accounts", request_body = DisplayNameChange,
+    description = "Change one's display name (not while suspended: 403): checked and screened as at registration (422 `invalid_display_name`, \
+    `blocked_by_filter` or `display_name_refused`; 409 `display_name_taken`), at most three times in 30 days (429 \
+    `display_name_change_limit`). The previous name is kept for moderators (`GET /api/v1/members/{username}/names`); \
+    every page shows the new one at once.",
+    responses((status = 200, body = DisplayNameChanged), (status = 401, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
+              (status = 429, body = crate::error::ErrorBody)))]
+pub async fn change_display_name(
+    state: web::Data<AppState>,
+    member: Member,
+    body: web::Json<DisplayNameChange>,
+) -> ApiResult<web::Json<DisplayNameChanged>> {
+    let name = DisplayName::parse(&body.into_inner().display_name)?;
+    let (user_id, shared) = (member.user_id, state.clone());
+    let changed = state
+        .db
+        .write(move |connection| {
+            // A suspended member keeps their name until the suspension ends.
+            participation::ensure_active(connection, user_id)?;
+            let screened = names::screen(connection, &shared.safety, name)?;
+            display_names::change(connection, user_id, &screened.name)?;
+            screened.queue_if_asked(connection, user_id)?;
+            Ok(DisplayNameChanged {
+                display_name: screened.name.as_str().to_owned(),
+                support: screened.show_helplines.then(|| shared.safety.support()),
+            })
+        })
+        .await?;
+    Ok(web::Json(changed))
+}
+
+#[utoipa::path(delete, path = "/api/v1/me/welcome", tag = "accounts",
+    description = "Put away the welcome shown after sign-up; it is not shown again.",
+    responses((status = 204), (status = 401, body = crate::error::ErrorBody)))]
+pub async fn dismiss_welcome(state: web::Data<AppState>, member: Member) -> ApiResult<HttpResponse> {
+    let user_id = member.user_id;
+    state.db.write(move |connection| users::dismiss_welcome(connection, user_id)).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 #[derive(Deserialize, ToSchema)]

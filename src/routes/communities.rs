@@ -13,6 +13,7 @@ use crate::db::communities::{self as store, CommunityRow, NewCommunity};
 use crate::db::{AnyConnection, admin_log, users};
 use crate::domain::community::{
     CommunityKind, CommunityRole, CommunitySlug, Place, Visibility, check_about, parse_banner, parse_name,
+    place_refused,
 };
 use crate::domain::directory::{distance_km, place_and_reach};
 use crate::domain::discussion::render;
@@ -38,7 +39,8 @@ pub fn configure(config: &mut web::ServiceConfig) {
             web::resource("/communities/{slug}/moderators/{username}")
                 .route(web::put().to(appoint))
                 .route(web::delete().to(dismiss)),
-        );
+        )
+        .service(web::resource("/communities/{slug}/moderators").route(web::get().to(moderators)));
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -72,7 +74,7 @@ impl CommunityDraft {
                 return Err(ApiError::invalid("invalid_place", "A place-based community needs a place."));
             }
             (CommunityKind::Condition, Some(_)) => {
-                return Err(ApiError::invalid("invalid_place", "Only a place-based community has a place."));
+                return Err(place_refused());
             }
             (CommunityKind::Condition, None) => None,
         };
@@ -477,6 +479,32 @@ pub async fn decide(
         state.hub.deliver(&note);
     }
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// One of a community's moderators.
+#[derive(Serialize, ToSchema)]
+pub struct ModeratorView {
+    username: String,
+    display_name: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/communities/{slug}/moderators",
+    params(("slug" = String, Path, description = "The community's slug.")), tag = "communities",
+    description = "The community's moderators, for whoever may read it (404 for a private community's outsiders).",
+    responses((status = 200, body = Vec<ModeratorView>), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn moderators(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    slug: web::Path<String>,
+) -> ApiResult<web::Json<Vec<ModeratorView>>> {
+    let rows = state
+        .db
+        .read(move |connection| {
+            let (community, _) = store::readable_by_slug(connection, &slug, viewer.0.as_ref())?;
+            store::moderators_of(connection, community.id)
+        })
+        .await?;
+    Ok(web::Json(rows.into_iter().map(|(username, display_name)| ModeratorView { username, display_name }).collect()))
 }
 
 #[utoipa::path(put, path = "/api/v1/communities/{slug}/moderators/{username}",

@@ -1,5 +1,5 @@
 //! An admin's changes to a community once it exists: editing what it is
-//! about, archiving it (read-only) or opening it again, and deleting it
+//! about (and a place-based one's place), archiving it (read-only) or opening it again, and deleting it
 //! with its slug typed as confirmation. Each change goes to the admin log.
 
 use actix_web::{HttpResponse, web};
@@ -10,7 +10,9 @@ use super::communities::{CommunityView, Membership, view};
 use crate::auth::Member;
 use crate::db::admin_log;
 use crate::db::communities::{self as store, CommunityChange};
-use crate::domain::community::{Visibility, check_about, parse_banner, parse_name};
+use crate::domain::community::{
+    CommunityKind, Place, Visibility, check_about, parse_banner, parse_name, place_refused,
+};
 use crate::domain::discussion::render;
 use crate::error::{ApiError, ApiResult};
 use crate::policy;
@@ -38,6 +40,9 @@ pub struct CommunityEdit {
     rules: Option<String>,
     banner: Option<String>,
     visibility: Option<Visibility>,
+    /// A place-based community's place (name, region, coordinates), replaced whole; 422 `invalid_place` for a
+    /// condition-based community.
+    place: Option<Place>,
 }
 
 impl CommunityEdit {
@@ -48,6 +53,12 @@ impl CommunityEdit {
             visibility: self.visibility.map(|visibility| visibility.as_str().to_owned()),
             ..CommunityChange::default()
         };
+        if let Some(place) = self.place.map(Place::parse).transpose()? {
+            change.place_name = Some(place.name);
+            change.region = Some(place.region);
+            change.latitude = Some(place.latitude);
+            change.longitude = Some(place.longitude);
+        }
         if let Some(description) = self.description {
             check_about(&description, "A description")?;
             let rendered = render(&description)?;
@@ -68,7 +79,7 @@ impl CommunityEdit {
 
 #[utoipa::path(patch, path = "/api/v1/admin/communities/{slug}", tag = "admin", request_body = CommunityEdit,
     params(("slug" = String, Path, description = "The community's slug.")),
-    description = "Changes a community's name, description, rules, banner or visibility (admins).",
+    description = "Changes a community's name, description, rules, banner, visibility or (a place-based one's) place (admins).",
     responses((status = 200, body = CommunityView), (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn edit(
@@ -83,6 +94,9 @@ pub async fn edit(
         .db
         .write(move |connection| {
             let community = store::by_slug(connection, &slug)?;
+            if change.place_name.is_some() && community.kind != CommunityKind::Place.as_str() {
+                return Err(place_refused());
+            }
             let row = store::update(connection, community.id, change)?;
             admin_log::record_action(connection, member.user_id, "community_edited", &row.slug)?;
             let count = store::member_counts(connection, &[row.id])?.get(&row.id).copied().unwrap_or(0);

@@ -66,6 +66,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
                         .route(web::delete().to(privacy::erase_self)),
                 )
                 .service(web::resource("/me/consents").route(web::post().to(accounts::accept)))
+                .service(web::resource("/me/consents/health_data").route(web::delete().to(accounts::withdraw)))
+                .service(web::resource("/me/display-name").route(web::put().to(accounts::change_display_name)))
+                .service(web::resource("/me/welcome").route(web::delete().to(accounts::dismiss_welcome)))
                 .service(web::resource("/me/password").route(web::put().to(accounts::change_password)))
                 .service(
                     web::resource("/me/sessions")

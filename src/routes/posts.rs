@@ -6,10 +6,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::Member;
-use crate::db::blocks;
 use crate::db::posts as store;
 use crate::db::queue::ItemSubject;
 use crate::db::threads as thread_store;
+use crate::db::{blocks, users};
 use crate::discussion::context::{post_in_context, reader_of, refuse_deleted};
 use crate::discussion::draft::PostDraft;
 use crate::discussion::screen::screen_post;
@@ -159,6 +159,7 @@ async fn change_reaction(
     add: bool,
 ) -> ApiResult<web::Json<PostView>> {
     let kind = ReactionKind::parse(&kind)?;
+    let instance = state.instance.current();
     let view = state
         .write_thread(move |connection| {
             let (post, visibility, standing) = post_in_context(connection, post_id, &member)?;
@@ -169,6 +170,8 @@ async fn change_reaction(
             let community_id = thread_store::by_id(connection, post.thread_id)?.community_id;
             participation::ensure_may_write(connection, member.user_id, Place { community_id, room_id: None })?;
             if add {
+                // Leaving a reaction is taking part: it needs what posting needs (see `policy::contribute`).
+                users::require_acceptance(connection, member.user_id, &instance.acceptance())?;
                 store::add_reaction(connection, post_id, member.user_id, kind)?;
             } else {
                 store::remove_reaction(connection, post_id, member.user_id, kind)?;

@@ -536,6 +536,12 @@ fn probes(world: &World) -> Vec<Probe> {
                 None,
             ),
             probe(
+                "GET /api/v1/communities/{slug}/moderators",
+                &at("moderators"),
+                format!("/api/v1/communities/{slug}/moderators"),
+                None,
+            ),
+            probe(
                 "GET /api/v1/communities/{slug}/membership-requests",
                 &at("requests"),
                 format!("/api/v1/communities/{slug}/membership-requests"),
@@ -978,6 +984,9 @@ fn probes(world: &World) -> Vec<Probe> {
             Some(json!({ "username": "signer", "password": PASSWORD })),
         ),
         probe("POST /api/v1/me/consents", "guidelines", "/api/v1/me/consents".into(), None),
+        probe("PUT /api/v1/me/display-name", "a name of their own", "/api/v1/me/display-name".into(), None),
+        probe("DELETE /api/v1/me/welcome", "mine", "/api/v1/me/welcome".into(), None),
+        probe("GET /api/v1/members/{username}/names", "ava", "/api/v1/members/ava/names".into(), None),
         probe(
             "PUT /api/v1/me/password",
             "wrong current",
@@ -1123,6 +1132,8 @@ fn probes(world: &World) -> Vec<Probe> {
             None,
         ));
     }
+    // Withdrawing the health-data consent stops the role's writing: after every write.
+    list.push(probe("DELETE /api/v1/me/consents/health_data", "mine", "/api/v1/me/consents/health_data".into(), None));
     let mut end = probe("DELETE /api/v1/sessions/current", "second session", "/api/v1/sessions/current".into(), None);
     end.spare = true;
     list.push(end);
@@ -1177,6 +1188,7 @@ impl World {
                 "POST /api/v1/me/consents" => {
                     Some(json!({ "kind": "guidelines", "version": self.app.guidelines_version().await }))
                 }
+                "PUT /api/v1/me/display-name" => Some(json!({ "display_name": format!("Renamed {index}") })),
                 _ => probe.body.clone(),
             };
             *status = self.app.send(probe.method.clone(), &probe.path, who.as_ref(), body).await.status;
@@ -1343,6 +1355,7 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("GET /api/v1/communities/{slug}/rooms | rooms | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/follow | community | public", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/organisers | organisers | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET /api/v1/communities/{slug}/moderators | moderators | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/membership-requests | requests | public", [401, 403, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403]),
     ("GET /api/v1/threads/{id} | thread | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET /api/v1/threads/{id} | held thread | public", [404, 404, 404, 404, 200, 404, 200, 200, 404, 404, 404, 404]),
@@ -1415,6 +1428,7 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("GET /api/v1/communities/{slug}/rooms | rooms | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/follow | community | members", [401, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/organisers | organisers | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("GET /api/v1/communities/{slug}/moderators | moderators | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/membership-requests | requests | members", [401, 403, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403]),
     ("GET /api/v1/threads/{id} | thread | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/threads/{id} | held thread | members", [404, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404, 404]),
@@ -1487,6 +1501,7 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("GET /api/v1/communities/{slug}/rooms | rooms | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/follow | community | approval", [401, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/organisers | organisers | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("GET /api/v1/communities/{slug}/moderators | moderators | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/membership-requests | requests | approval", [401, 403, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403]),
     ("GET /api/v1/threads/{id} | thread | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/threads/{id} | held thread | approval", [404, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404, 404]),
@@ -1590,6 +1605,10 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("POST /api/v1/accounts | a new account", [201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
     ("POST /api/v1/sessions | signer", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("POST /api/v1/me/consents | guidelines", [401, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
+    ("PUT /api/v1/me/display-name | a name of their own", [401, 200, 200, 200, 200, 200, 200, 200, 200, 403, 200, 200]),
+    ("DELETE /api/v1/me/welcome | mine", [401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
+    ("GET /api/v1/members/{username}/names | ava", [401, 403, 403, 403, 200, 403, 200, 200, 403, 403, 403, 403]),
+    ("DELETE /api/v1/me/consents/health_data | mine", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("PUT /api/v1/me/password | wrong current", [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
     ("PUT /api/v1/me/email | an address", [401, 202, 202, 202, 202, 202, 202, 202, 202, 202, 202, 202]),
     ("DELETE /api/v1/me/email | the address", [401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),

@@ -8,7 +8,7 @@ use crate::helpers::{Account, TestApp, spawn_app};
 use crate::live_client::{LiveClient, default_room};
 
 /// An admin, and amy, a member of the public community "copd" who started a thread; (admin, amy, thread, first post).
-async fn community_with_a_thread(app: &TestApp) -> (Account, Account, i64, i64) {
+pub async fn community_with_a_thread(app: &TestApp) -> (Account, Account, i64, i64) {
     let admin = app.admin("admin").await;
     app.community(&admin, "copd", "public").await;
     let amy = app.register("amy").await;
@@ -103,4 +103,56 @@ async fn an_admin_edits_a_community() {
     assert_eq!(app.get("/api/v1/communities/copd", None).await.body["name"], "Breathe easy");
     app.patch(path, Some(&admin), json!({ "name": "x" })).await.assert_error(422, "invalid_name");
     assert_eq!(logged_actions(&app, &admin).await[0], ("community_edited".into(), "copd".into()));
+}
+
+#[tokio::test]
+async fn an_admin_sets_a_place_based_communitys_place_as_the_api_validates_it() {
+    let app = spawn_app().await;
+    let (admin, amy, _, _) = community_with_a_thread(&app).await;
+    let walkers = json!({
+        "slug": "walkers", "name": "Walsall walkers", "kind": "place", "visibility": "public",
+        "place": { "name": "Walsall" },
+    });
+    app.post("/api/v1/communities", Some(&admin), walkers).await.assert_status(201);
+    let path = "/api/v1/admin/communities/walkers";
+    let place =
+        json!({ "name": "Walsall Arboretum", "region": "West Midlands", "latitude": 52.59, "longitude": -1.97 });
+    app.patch(path, Some(&amy), json!({ "place": place })).await.assert_error(403, "forbidden");
+    let edited = app.patch(path, Some(&admin), json!({ "place": place })).await;
+    assert_eq!(edited.assert_status(200)["place"], place);
+
+    for bad in [
+        json!({ "name": "W" }),
+        json!({ "name": "Walsall", "latitude": 91.0, "longitude": 0.0 }),
+        json!({ "name": "Walsall", "latitude": 52.0 }),
+        json!({ "name": "Walsall", "region": "" }),
+    ] {
+        app.patch(path, Some(&admin), json!({ "place": bad })).await.assert_error(422, "invalid_place");
+    }
+    app.patch("/api/v1/admin/communities/copd", Some(&admin), json!({ "place": { "name": "Leeds" } }))
+        .await
+        .assert_error(422, "invalid_place");
+    let stored = app.get("/api/v1/communities/walkers", None).await;
+    assert_eq!(stored.assert_status(200)["place"], place, "a refused place changes nothing");
+    let near = app.get("/api/v1/communities?region=west%20midlands", None).await;
+    assert_eq!(near.assert_status(200)[0]["slug"], "walkers", "the finder uses the new place");
+
+    // Without coordinates or region, the place is only its name.
+    let plain = app.patch(path, Some(&admin), json!({ "place": { "name": "Walsall" } })).await;
+    assert_eq!(
+        plain.assert_status(200)["place"],
+        json!({ "name": "Walsall", "region": null, "latitude": null, "longitude": null })
+    );
+}
+
+#[tokio::test]
+async fn a_communitys_moderators_are_listed_for_whoever_may_read_it_until_removed() {
+    let app = spawn_app().await;
+    let (admin, amy, _, _) = community_with_a_thread(&app).await;
+    app.put("/api/v1/communities/copd/moderators/amy", Some(&admin)).await.assert_status(204);
+    let listed = app.get("/api/v1/communities/copd/moderators", None).await;
+    assert_eq!(listed.assert_status(200), &json!([{ "username": "amy", "display_name": "amy (they/them)" }]));
+    app.delete("/api/v1/communities/copd/moderators/amy", Some(&admin)).await.assert_status(204);
+    assert_eq!(app.get("/api/v1/communities/copd/moderators", Some(&amy)).await.assert_status(200), &json!([]));
+    app.get("/api/v1/communities/nowhere/moderators", None).await.assert_error(404, "not_found");
 }

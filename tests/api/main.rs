@@ -2,6 +2,7 @@
 //! own database and talks HTTP to it. With `KINDRED_TEST_POSTGRES_URL` set
 //! the same tests run against PostgreSQL.
 
+mod account_changes;
 mod accounts;
 mod authorization;
 mod badges;

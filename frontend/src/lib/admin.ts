@@ -4,7 +4,7 @@
  * moderators' requests to join).
  */
 import { request } from './api';
-import type { Badge, Community } from './types';
+import type { Badge, Community, Place } from './types';
 
 export interface VersionedText {
   version: string;
@@ -118,7 +118,7 @@ export interface CommunityDraft {
   slug: string;
   name: string;
   kind: 'condition' | 'place';
-  place?: { name: string; region?: string };
+  place?: Place;
   description: string;
   visibility: 'public' | 'members' | 'approval';
 }
@@ -127,6 +127,35 @@ export interface CommunityEdit {
   name?: string;
   description?: string;
   visibility?: 'public' | 'members' | 'approval';
+  place?: Place;
+}
+
+/** A place as its form fields hold it. */
+export interface PlaceText {
+  name: string;
+  region: string;
+  latitude: string;
+  longitude: string;
+}
+
+export function placeText(place: Place | null | undefined): PlaceText {
+  const number = (value: number | null | undefined) => (value === null || value === undefined ? '' : String(value));
+  return {
+    name: place?.name ?? '',
+    region: place?.region ?? '',
+    latitude: number(place?.latitude),
+    longitude: number(place?.longitude),
+  };
+}
+
+/** The place the fields describe, or the sentence saying which coordinate is not a number. */
+export function placeFrom(text: PlaceText): Place | string {
+  const coordinate = (value: string) => (value.trim() === '' ? null : Number(value.trim()));
+  const [latitude, longitude] = [coordinate(text.latitude), coordinate(text.longitude)];
+  if (Number.isNaN(latitude) || Number.isNaN(longitude)) {
+    return 'Please give the latitude and longitude as numbers, such as 52.586 and -1.982.';
+  }
+  return { name: text.name.trim(), region: text.region.trim() || null, latitude, longitude };
 }
 
 export const communityApi = {
@@ -142,12 +171,28 @@ export const communityApi = {
     request<void>(archived ? 'PUT' : 'DELETE', `/admin/communities/${at(slug)}/archive`),
   remove: (slug: string, confirm: string) => request<void>('DELETE', `/admin/communities/${at(slug)}`, { confirm }),
   addRoom: (slug: string, name: string) => request<unknown>('POST', `/communities/${at(slug)}/rooms`, { name }),
+  moderators: (slug: string) => request<Person[]>('GET', `/communities/${at(slug)}/moderators`),
   appointModerator: (slug: string, username: string) =>
     request<void>('PUT', `/communities/${at(slug)}/moderators/${at(username)}`),
+  dismissModerator: (slug: string, username: string) =>
+    request<void>('DELETE', `/communities/${at(slug)}/moderators/${at(username)}`),
+  organisers: (slug: string) => request<Person[]>('GET', `/communities/${at(slug)}/organisers`),
+  appointOrganiser: (slug: string, username: string) =>
+    request<void>('PUT', `/communities/${at(slug)}/organisers/${at(username)}`),
+  removeOrganiser: (slug: string, username: string) =>
+    request<void>('DELETE', `/communities/${at(slug)}/organisers/${at(username)}`),
   leads: (slug: string) => request<string[]>('GET', `/admin/communities/${at(slug)}/safeguarding-leads`),
   appointLead: (slug: string, username: string) =>
     request<void>('PUT', `/admin/communities/${at(slug)}/safeguarding-leads/${at(username)}`),
+  standDownLead: (slug: string, username: string) =>
+    request<void>('DELETE', `/admin/communities/${at(slug)}/safeguarding-leads/${at(username)}`),
 };
+
+/** A member holding a role in a community. */
+export interface Person {
+  username: string;
+  display_name: string;
+}
 
 /** A member an admin found, with the restrictions in force. */
 export interface FoundMember {

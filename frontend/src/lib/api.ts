@@ -32,6 +32,7 @@ import type {
   Instance,
   Me,
   MemberProfile,
+  NameChange,
   Membership,
   Post,
   PostDraft,
@@ -110,6 +111,8 @@ export const api = {
   signIn: (username: string, password: string) => request<unknown>('POST', '/sessions', { username, password }),
   signOut: () => request<void>('DELETE', '/sessions/current'),
   member: (username: string) => request<MemberProfile>('GET', `/members/${at(username)}`),
+  /** The display names a member went by (for the member, admins, safeguarding leads and their moderators). */
+  formerNames: (username: string) => request<NameChange[]>('GET', `/members/${at(username)}/names`),
 
   /** Every community, or those the finder's filters pass (nearest first when a place is given). */
   communities: (filters: CommunityFilters = {}) => request<Community[]>('GET', `/communities${query({ ...filters })}`),
@@ -193,6 +196,10 @@ export const accountApi = {
   changePassword: (current_password: string, new_password: string) =>
     request<void>('PUT', '/me/password', { current_password, new_password }),
   accept: (kind: string, version: string) => request<void>('POST', '/me/consents', { kind, version }),
+  withdrawConsent: () => request<void>('DELETE', '/me/consents/health_data'),
+  changeDisplayName: (display_name: string) =>
+    request<{ display_name: string; support?: unknown }>('PUT', '/me/display-name', { display_name }),
+  dismissWelcome: () => request<void>('DELETE', '/me/welcome'),
 
   blocks: () => request<BlockInfo[]>('GET', '/blocks'),
   block: (username: string) => request<void>('PUT', `/blocks/${at(username)}`),

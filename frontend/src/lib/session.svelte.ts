@@ -2,7 +2,7 @@
  * What every screen needs: the instance (its name, texts and labels) and
  * who is signed in. Loaded once at start; sign-in and sign-out refresh it.
  */
-import { ApiError, api } from './api';
+import { ApiError, accountApi, api } from './api';
 import type { Instance, Me, Membership } from './types';
 
 export const session = $state<{
@@ -44,6 +44,16 @@ export async function signOut(): Promise<void> {
 }
 
 /** A page's title followed by the instance's name. */
+/** Accepts the current version of the guidelines or the health-data consent (as published now: an admin may
+ * have published a new one since the page loaded), then refreshes the member. */
+export async function acceptCurrent(kind: 'guidelines' | 'health_data'): Promise<void> {
+  const instance = await api.instance();
+  session.instance = instance;
+  const version = kind === 'guidelines' ? instance.guidelines.version : instance.health_data_consent.version;
+  await accountApi.accept(kind, version);
+  await refreshMe();
+}
+
 export function pageTitle(name?: string): string {
   const instance = session.instance?.name ?? 'Kindred';
   return name ? `${name} · ${instance}` : instance;

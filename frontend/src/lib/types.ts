@@ -53,7 +53,10 @@ export interface Support {
 export interface Consent {
   kind: string;
   version: string;
+  /** When it was given (or withdrawn). */
   accepted_at: string;
+  /** This row records withdrawing the consent. */
+  withdrawn: boolean;
 }
 
 export interface Me {
@@ -77,6 +80,17 @@ export interface Me {
   consents: Consent[];
   /** `guidelines` and/or `health_data`: to accept again before posting. */
   needs_acceptance: string[];
+  /** When the member withdrew the health-data consent (they read, but do not post, until they give it again). */
+  consent_withdrawn_at: string | null;
+  /** Welcome the member: just joined, no email yet, the welcome not put away. */
+  welcome: boolean;
+}
+
+/** One change of a member's display name. */
+export interface NameChange {
+  previous_name: string;
+  new_name: string;
+  changed_at: string;
 }
 
 export interface Place {
