@@ -804,3 +804,18 @@ diesel::table! {
 diesel::joinable!(thread_reads -> threads (thread_id));
 diesel::allow_tables_to_appear_in_same_query!(thread_reads, threads);
 diesel::allow_tables_to_appear_in_same_query!(thread_reads, posts);
+
+diesel::table! {
+    stories (thread_id) {
+        thread_id -> BigInt,
+        reach -> Text,
+        created_at -> BigInt,
+        reach_changed_at -> BigInt,
+    }
+}
+diesel::joinable!(stories -> threads (thread_id));
+diesel::allow_tables_to_appear_in_same_query!(stories, threads);
+diesel::allow_tables_to_appear_in_same_query!(stories, posts);
+diesel::allow_tables_to_appear_in_same_query!(stories, users);
+diesel::allow_tables_to_appear_in_same_query!(stories, communities);
+diesel::allow_tables_to_appear_in_same_query!(stories, crisis_posts);

@@ -40,6 +40,7 @@ pub mod rooms;
 pub mod safety_settings;
 pub mod search;
 pub mod sessions;
+pub mod stories;
 pub mod setup;
 pub mod support;
 pub mod threads;
@@ -87,6 +88,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .configure(calendars::configure)
                 .configure(threads::configure)
                 .configure(consultations::configure)
+                .configure(stories::configure)
                 .service(web::resource("/live").route(web::get().to(live::upgrade)))
                 .configure(posts::configure)
                 .configure(reading::configure)

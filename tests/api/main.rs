@@ -52,6 +52,7 @@ mod search;
 mod setup;
 mod shutdown;
 mod sign_in;
+mod stories;
 mod smtp;
 mod titles;
 mod upgrade_refusals;
