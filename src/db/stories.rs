@@ -62,8 +62,7 @@ pub fn create(connection: &mut AnyConnection, thread_id: i64, reach: Reach) -> A
 
 /// The thread's reach, if it is a story.
 pub fn reach_of(connection: &mut AnyConnection, thread_id: i64) -> ApiResult<Option<Reach>> {
-    let reach: Option<String> =
-        stories::table.find(thread_id).select(stories::reach).first(connection).optional()?;
+    let reach: Option<String> = stories::table.find(thread_id).select(stories::reach).first(connection).optional()?;
     reach.map(|reach| Reach::from_stored(&reach)).transpose()
 }
 
@@ -123,8 +122,7 @@ pub fn list(
         .filter(posts::depth.eq(0))
         .filter(posts::moderation_state.eq(ContentState::Visible.as_str()))
         .filter(posts::deleted_at.is_null());
-    query = query
-        .filter(diesel::dsl::exists(public_first_post).or(threads::author_id.eq(within.user_id.unwrap_or(0))));
+    query = query.filter(diesel::dsl::exists(public_first_post).or(threads::author_id.eq(within.user_id.unwrap_or(0))));
     if !within.sees_crisis {
         let crisis_first_post = posts::table
             .filter(posts::thread_id.eq(threads::id))

@@ -40,8 +40,8 @@ pub mod rooms;
 pub mod safety_settings;
 pub mod search;
 pub mod sessions;
-pub mod stories;
 pub mod setup;
+pub mod stories;
 pub mod support;
 pub mod threads;
 

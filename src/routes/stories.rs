@@ -66,7 +66,10 @@ fn invalid_cursor() -> ApiError {
 
 fn parse_cursor(text: &str) -> ApiResult<StoryCursor> {
     let (at, id) = text.split_once('_').ok_or_else(invalid_cursor)?;
-    Ok(StoryCursor { created_at: at.parse().map_err(|_| invalid_cursor())?, id: id.parse().map_err(|_| invalid_cursor())? })
+    Ok(StoryCursor {
+        created_at: at.parse().map_err(|_| invalid_cursor())?,
+        id: id.parse().map_err(|_| invalid_cursor())?,
+    })
 }
 
 fn summary(listing: StoryListing) -> ApiResult<StorySummary> {

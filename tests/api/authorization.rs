@@ -516,7 +516,12 @@ fn probes(world: &World) -> Vec<Probe> {
         let at = |what: &str| format!("{what} | {visibility}");
         list.extend([
             probe("GET /api/v1/communities/{slug}", &at("community"), format!("/api/v1/communities/{slug}"), None),
-            probe("GET /api/v1/communities/{slug}/stories", &at("stories"), format!("/api/v1/communities/{slug}/stories"), None),
+            probe(
+                "GET /api/v1/communities/{slug}/stories",
+                &at("stories"),
+                format!("/api/v1/communities/{slug}/stories"),
+                None,
+            ),
             probe(
                 "GET /api/v1/communities/{slug}/threads",
                 &at("threads"),
