@@ -94,6 +94,7 @@ describe('stories in the browser', () => {
     await noViolations(amy, 'narrowing a story');
     await amy.getByRole('button', { name: 'Save who can read it' }).click();
     await amy.getByText('Shared with: This community').waitFor();
+    await amy.reload();
     await amy.getByText('Ben says well done').waitFor();
     assertCalm(amy);
 
