@@ -4,7 +4,8 @@
 use diesel::prelude::*;
 
 use super::AnyConnection;
-use super::schema::{communities, crisis_posts, posts, stories, threads, users};
+use super::schema::{communities, posts, stories, threads, users};
+use super::threads::crisis_first_post;
 use crate::domain::moderation::ContentState;
 use crate::domain::story::Reach;
 use crate::domain::time::Timestamp;
@@ -124,11 +125,7 @@ pub fn list(
         .filter(posts::deleted_at.is_null());
     query = query.filter(diesel::dsl::exists(public_first_post).or(threads::author_id.eq(within.user_id.unwrap_or(0))));
     if !within.sees_crisis {
-        let crisis_first_post = posts::table
-            .filter(posts::thread_id.eq(threads::id))
-            .filter(posts::depth.eq(0))
-            .filter(posts::id.eq_any(crisis_posts::table.select(crisis_posts::post_id)));
-        query = query.filter(diesel::dsl::not(diesel::dsl::exists(crisis_first_post)));
+        query = query.filter(diesel::dsl::not(diesel::dsl::exists(crisis_first_post())));
     }
     if let Some(cursor) = after {
         query = query.filter(
