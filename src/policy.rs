@@ -3,6 +3,7 @@
 
 use crate::auth::Member;
 use crate::domain::community::{CommunityRole, Visibility};
+use crate::domain::story::Reach;
 use crate::error::ApiError;
 
 /// A viewer's standing in one community.
@@ -341,6 +342,43 @@ pub fn follow(visibility: Visibility, standing: Standing) -> Result<(), ApiError
     read_threads(visibility, standing)
 }
 
+/// How much of a thread a reader may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadAccess {
+    /// All of it: they may read its community.
+    Whole,
+    /// Only a story's own text, which its reach carries to them; its
+    /// replies stay with those who may read the community.
+    StoryOnly,
+}
+
+/// Reading a thread: whoever may read its community, and for a story
+/// (`story` is its reach) also whoever that reach carries it to, who read
+/// the story alone. Anyone else gets 404.
+pub fn read_thread(
+    visibility: Visibility,
+    standing: Standing,
+    story: Option<Reach>,
+    signed_in: bool,
+) -> Result<ThreadAccess, ApiError> {
+    match read_threads(visibility, standing) {
+        Ok(()) => Ok(ThreadAccess::Whole),
+        Err(_) if story.is_some_and(|reach| reach.carries_to(signed_in)) => Ok(ThreadAccess::StoryOnly),
+        Err(hidden) => Err(hidden),
+    }
+}
+
+/// Changing how far a story travels: its author only. Narrowing is always
+/// theirs to do; widening is writing, which a suspension stops (checked by
+/// the caller with the sanctions).
+pub fn set_story_reach(member: &Member, author_id: i64) -> Result<(), ApiError> {
+    if member.user_id == author_id {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Only the story's author can change how far it travels."))
+    }
+}
+
 /// Whether search looks in a community for a reader: exactly where they may read.
 pub fn search_in(visibility: Visibility, standing: Standing) -> bool {
     read_threads(visibility, standing).is_ok()
@@ -522,6 +560,23 @@ mod tests {
     const MODERATOR: Standing = Standing { is_admin: false, role: Some(CommunityRole::Moderator) };
     const OUTSIDER: Standing = Standing { is_admin: false, role: None };
     const ADMIN: Standing = Standing { is_admin: true, role: None };
+
+    #[test]
+    fn a_story_reaches_outsiders_as_far_as_its_author_let_it_and_no_further() {
+        use ThreadAccess::*;
+        let table = [
+            (Members, MEMBER, None, true, Some(Whole)),
+            (Members, OUTSIDER, None, true, None),
+            (Members, OUTSIDER, Some(Reach::Community), true, None),
+            (Members, OUTSIDER, Some(Reach::Instance), true, Some(StoryOnly)),
+            (Members, Standing::VISITOR, Some(Reach::Instance), false, None),
+            (Members, Standing::VISITOR, Some(Reach::Public), false, Some(StoryOnly)),
+            (Public, Standing::VISITOR, Some(Reach::Community), false, Some(Whole)),
+        ];
+        for (visibility, standing, story, signed_in, access) in table {
+            assert_eq!(read_thread(visibility, standing, story, signed_in).ok(), access, "{visibility:?} {story:?}");
+        }
+    }
 
     #[test]
     fn reading_and_posting_follow_visibility_and_membership() {

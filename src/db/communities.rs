@@ -211,6 +211,23 @@ fn readable(
     Ok((community, standing))
 }
 
+/// The ids of the communities the viewer may read (and search).
+pub fn readable_ids(connection: &mut AnyConnection, viewer: Option<&Member>) -> ApiResult<Vec<i64>> {
+    let roles = match viewer {
+        Some(member) => roles_of(connection, member.user_id)?,
+        None => Default::default(),
+    };
+    let is_admin = viewer.is_some_and(|member| member.is_admin);
+    let mut readable = Vec::new();
+    for row in all(connection)? {
+        let standing = Standing { is_admin, role: roles.get(&row.id).copied() };
+        if crate::policy::search_in(row.visibility()?, standing) {
+            readable.push(row.id);
+        }
+    }
+    Ok(readable)
+}
+
 /// Makes `user_id` a member with `role`, or changes the role of one who is.
 pub fn set_role(connection: &mut AnyConnection, community_id: i64, user_id: i64, role: CommunityRole) -> ApiResult<()> {
     let updated = diesel::update(community_members::table.find((community_id, user_id)))

@@ -35,6 +35,7 @@ pub mod sanctions;
 pub mod schema;
 pub mod search;
 pub mod setup_links;
+pub mod stories;
 pub mod support;
 pub mod thread_reads;
 pub mod threads;

@@ -818,3 +818,17 @@ diesel::table! {
     }
 }
 diesel::joinable!(display_name_changes -> users (user_id));
+
+    stories (thread_id) {
+        thread_id -> BigInt,
+        reach -> Text,
+        created_at -> BigInt,
+        reach_changed_at -> BigInt,
+    }
+}
+diesel::joinable!(stories -> threads (thread_id));
+diesel::allow_tables_to_appear_in_same_query!(stories, threads);
+diesel::allow_tables_to_appear_in_same_query!(stories, posts);
+diesel::allow_tables_to_appear_in_same_query!(stories, users);
+diesel::allow_tables_to_appear_in_same_query!(stories, communities);
+diesel::allow_tables_to_appear_in_same_query!(stories, crisis_posts);

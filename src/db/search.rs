@@ -13,13 +13,18 @@ use diesel::sql_types::{BigInt, Double, Nullable, Text};
 
 use super::AnyConnection;
 use crate::domain::search::SearchQuery;
+use crate::domain::story::Reach;
 use crate::error::ApiResult;
 
 /// What a search may look at: already narrowed to what the reader may see.
 #[derive(Debug, Clone)]
 pub struct Scope {
-    /// Communities the reader may read (and asked for); never empty.
+    /// Communities the reader may read (and asked for).
     pub communities: Vec<i64>,
+    /// Elsewhere, the reaches of stories whose own text (title and first
+    /// post, never replies) the reader may find; empty when a search is
+    /// narrowed to one community.
+    pub beyond: &'static [Reach],
     /// How many communities the instance has, so the search can tell
     /// whether narrowing inside the index pays (see `NARROW_SHARE`).
     pub of_communities: usize,
@@ -151,7 +156,12 @@ fn id_list(ids: &[i64]) -> String {
 
 /// The conditions every part shares, on its community and author columns.
 fn narrowed(scope: &Scope, community: &str, author: &str) -> String {
-    let mut sql = format!(" AND {community} IN ({})", id_list(&scope.communities));
+    format!(" AND {community} IN ({}){}", id_list(&scope.communities), by_author(scope, author))
+}
+
+/// The conditions on a part's author column.
+fn by_author(scope: &Scope, author: &str) -> String {
+    let mut sql = String::new();
     if let Some(id) = scope.author {
         sql.push_str(&format!(" AND {author} = {id}"));
     }
@@ -205,13 +215,37 @@ fn statement(dialect: &Dialect, scope: &Scope) -> String {
     );
     let narrow = scope.communities.len() as f64 <= NARROW_SHARE * scope.of_communities as f64;
     let matched = if narrow { (dialect.words_in)(&scope.communities) } else { dialect.words.to_owned() };
+    let mut parts = Vec::new();
+    if !scope.communities.is_empty() {
+        parts.push(newest(&dialect.threads, &matched, &threads, "found_threads"));
+        parts.push(newest(&dialect.posts, &matched, &posts, "found_posts"));
+        parts.push(newest(&dialect.messages, &matched, &messages, "found_messages"));
+    }
+    if !scope.beyond.is_empty() {
+        // Stories elsewhere whose reach carries them to the reader: their
+        // titles and first posts, matched across the whole index.
+        let reaches: Vec<String> = scope.beyond.iter().map(|reach| format!("'{}'", reach.as_str())).collect();
+        let mut elsewhere = format!(
+            " AND EXISTS (SELECT 1 FROM stories s WHERE s.thread_id = t.id AND s.reach IN ({})){}",
+            reaches.join(", "),
+            by_author(scope, "t.author_id")
+        );
+        if !scope.communities.is_empty() {
+            elsewhere.push_str(&format!(" AND t.community_id NOT IN ({})", id_list(&scope.communities)));
+        }
+        let story_threads = format!(" AND t.deleted_at IS NULL{first_public}{elsewhere}");
+        let story_posts = format!(
+            " AND p.depth = 0 AND p.moderation_state = 'visible' AND p.deleted_at IS NULL \
+             AND t.deleted_at IS NULL{post_crisis}{elsewhere}"
+        );
+        parts.push(newest(&dialect.threads, dialect.words, &story_threads, "story_threads"));
+        parts.push(newest(&dialect.posts, dialect.words, &story_posts, "story_posts"));
+    }
     format!(
         "SELECT kind, id, thread_id, room_id, community_id, author_id, created_at, score FROM \
-         ({} UNION ALL {} UNION ALL {}) hits \
+         ({}) hits \
          ORDER BY score DESC, created_at DESC, kind, id DESC {}",
-        newest(&dialect.threads, &matched, &threads, "found_threads"),
-        newest(&dialect.posts, &matched, &posts, "found_posts"),
-        newest(&dialect.messages, &matched, &messages, "found_messages"),
+        parts.join(" UNION ALL "),
         dialect.page
     )
 }
@@ -224,7 +258,7 @@ pub fn search(
     offset: i64,
     limit: i64,
 ) -> ApiResult<Vec<Hit>> {
-    if scope.communities.is_empty() {
+    if scope.communities.is_empty() && scope.beyond.is_empty() {
         return Ok(Vec::new());
     }
     let (sql, text) = match connection {

@@ -137,11 +137,7 @@ pub fn list(
         );
     }
     if !reader.sees_crisis {
-        let crisis_first_post = post_rows::table
-            .filter(post_rows::thread_id.eq(threads::id))
-            .filter(post_rows::depth.eq(0))
-            .filter(post_rows::id.eq_any(crisis_posts::table.select(crisis_posts::post_id)));
-        query = query.filter(diesel::dsl::not(diesel::dsl::exists(crisis_first_post)));
+        query = query.filter(diesel::dsl::not(diesel::dsl::exists(crisis_first_post())));
     }
     if let Some(cursor) = after {
         query = query.filter(
@@ -151,6 +147,16 @@ pub fn list(
         );
     }
     Ok(query.load::<ThreadListing>(connection)?)
+}
+
+/// The first post of the thread in the outer query, if it screened as a
+/// crisis: lists leave such threads out for readers who may not read them.
+#[diesel::dsl::auto_type]
+pub fn crisis_first_post() -> _ {
+    post_rows::table
+        .filter(post_rows::thread_id.eq(threads::id))
+        .filter(post_rows::depth.eq(0_i32))
+        .filter(post_rows::id.eq_any(crisis_posts::table.select(crisis_posts::post_id)))
 }
 
 pub fn mark_deleted(connection: &mut AnyConnection, thread_id: i64) -> ApiResult<()> {

@@ -5,27 +5,62 @@ use crate::auth::Member;
 use crate::db::AnyConnection;
 use crate::db::communities::{self as community_store, CommunityRow};
 use crate::db::posts::{self as store, PostRow, Reader};
+use crate::db::stories;
 use crate::db::threads::{self as thread_store, ThreadRow};
 use crate::domain::community::Visibility;
 use crate::domain::moderation::ContentState;
+use crate::domain::story::Reach;
 use crate::error::{ApiError, ApiResult};
-use crate::policy::{Authority, Standing};
+use crate::policy::{self, Authority, Standing, ThreadAccess};
 
 /// A thread the viewer may read, with its community and their standing
 /// there. A thread whose first post is not public (held, hidden, removed)
 /// is found only by those who may read that post: to anyone else it is a
 /// 404, as if there were no thread, so its title and author stay unknown.
+/// A story read by someone its reach alone carries it to is not found
+/// here either: the replies, reactions and follows behind this are the
+/// community's.
 pub fn thread_in_context(
     connection: &mut AnyConnection,
     thread_id: i64,
     viewer: Option<&Member>,
 ) -> ApiResult<(ThreadRow, CommunityRow, Standing)> {
+    let reading = thread_for_reading(connection, thread_id, viewer)?;
+    if reading.access != ThreadAccess::Whole {
+        return Err(ApiError::not_found("We couldn't find that thread."));
+    }
+    Ok((reading.thread, reading.community, reading.standing))
+}
+
+/// A thread as one reader may read it: whole, or (for a story whose reach
+/// carries it to a reader who may not read its community) the story alone.
+pub struct Reading {
+    pub thread: ThreadRow,
+    pub community: CommunityRow,
+    pub standing: Standing,
+    /// The thread's reach, when it is a story.
+    pub story: Option<Reach>,
+    pub access: ThreadAccess,
+}
+
+/// The thread for a reader of its page, as `thread_in_context` finds it for
+/// those who may read its community, and a story for whoever its reach
+/// carries it to; anyone else gets a 404 that reveals nothing.
+pub fn thread_for_reading(
+    connection: &mut AnyConnection,
+    thread_id: i64,
+    viewer: Option<&Member>,
+) -> ApiResult<Reading> {
     let thread = thread_store::by_id(connection, thread_id)?;
-    let (community, standing) = community_store::readable_by_id(connection, thread.community_id, viewer)?;
+    let community = community_store::by_id(connection, thread.community_id)?;
+    let standing = community_store::standing(connection, community.id, viewer)?;
+    let story = stories::reach_of(connection, thread_id)?;
+    let access = policy::read_thread(community.visibility()?, standing, story, viewer.is_some())
+        .map_err(|_| ApiError::not_found("We couldn't find that thread."))?;
     if !store::first_of(connection, thread_id)?.is_readable_by(reader_of(viewer, standing)) {
         return Err(ApiError::not_found("We couldn't find that thread."));
     }
-    Ok((thread, community, standing))
+    Ok(Reading { thread, community, standing, story, access })
 }
 
 /// A live post with its community's visibility and the member's standing

@@ -17,6 +17,7 @@ pub mod joining;
 pub mod mail;
 pub mod moderation;
 pub mod search;
+pub mod story;
 pub mod time;
 pub mod visible;
 

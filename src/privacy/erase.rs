@@ -130,7 +130,9 @@ fn reactions(connection: &mut AnyConnection, user_id: i64) -> ApiResult<()> {
 /// Anonymised content stays as written, under the former-member name. Removed
 /// content keeps its place in the tree as a deleted post, with no text or
 /// earlier versions, and the member's thread titles become a placeholder.
+/// Either way the member's stories travel no further than their communities.
 fn posts_and_threads(connection: &mut AnyConnection, user_id: i64, content: ErasureContent) -> ApiResult<()> {
+    crate::db::stories::keep_in_community(connection, user_id)?;
     if content == ErasureContent::Anonymise {
         return Ok(());
     }

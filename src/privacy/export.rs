@@ -9,9 +9,9 @@ use serde_json::{Map, Value, json};
 use crate::db::AnyConnection;
 use crate::db::notifications::NotificationRow;
 use crate::db::schema::{
-    appeals, chat_messages, communities, community_follows, community_members, join_decisions, membership_requests,
-    moderation_log, notifications, post_reactions, post_revisions, posts, reports, rooms, sanctions, sessions,
-    thread_follows, threads, users,
+    appeals, chat_messages, communities, community_follows, community_members, consents, join_decisions,
+    membership_requests, moderation_log, notifications, post_reactions, post_revisions, posts, reports, rooms,
+    sanctions, sessions, stories, thread_follows, threads, users,
 };
 use crate::domain::device;
 use crate::domain::time::Timestamp;
@@ -210,16 +210,28 @@ fn memberships(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value>
 }
 
 fn threads_started(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
-    let rows: Vec<(i64, String, String, i64, Option<i64>)> = threads::table
+    type Started = (i64, String, String, i64, Option<i64>, Option<String>);
+    let rows: Vec<Started> = threads::table
         .inner_join(communities::table)
+        .left_join(stories::table)
         .filter(threads::author_id.eq(user_id))
         .order(threads::id.asc())
-        .select((threads::id, communities::slug, threads::title, threads::created_at, threads::deleted_at))
+        .select((
+            threads::id,
+            communities::slug,
+            threads::title,
+            threads::created_at,
+            threads::deleted_at,
+            stories::reach.nullable(),
+        ))
         .load(connection)?;
     Ok(rows
         .into_iter()
-        .map(|(id, slug, title, created, deleted)| {
-            json!({ "id": id, "community": slug, "title": title, "created_at": at(created), "deleted_at": maybe_at(deleted) })
+        .map(|(id, slug, title, created, deleted, story_reach)| {
+            json!({
+                "id": id, "community": slug, "title": title, "created_at": at(created),
+                "deleted_at": maybe_at(deleted), "story_reach": story_reach,
+            })
         })
         .collect())
 }

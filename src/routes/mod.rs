@@ -41,6 +41,7 @@ pub mod safety_settings;
 pub mod search;
 pub mod sessions;
 pub mod setup;
+pub mod stories;
 pub mod support;
 pub mod threads;
 
@@ -90,6 +91,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .configure(calendars::configure)
                 .configure(threads::configure)
                 .configure(consultations::configure)
+                .configure(stories::configure)
                 .service(web::resource("/live").route(web::get().to(live::upgrade)))
                 .configure(posts::configure)
                 .configure(reading::configure)

@@ -8,7 +8,7 @@ use super::{
     accounts, admin_settings, applications, badges, blocks, calendars, communities, community_admin, consultations,
     directory, email, events, follows, instance, invitations, mail_preferences, member_admin, members, moderation,
     moderation_log, notifications, organisers, posts, privacy, reading, reports, rooms, safety_settings, search,
-    sessions, setup, support, threads,
+    sessions, setup, stories, support, threads,
 };
 
 #[derive(OpenApi)]
@@ -108,6 +108,9 @@ use super::{
         consultations::withdraw_support,
         consultations::respond,
         consultations::export,
+        stories::instance,
+        stories::community,
+        stories::set_reach,
         support::open,
         support::list,
         support::show,

@@ -1,7 +1,8 @@
 //! Search over thread titles, posts and chat messages: only in communities
 //! the reader may read, only visible content, never from members a block
 //! hides, ranked best match first and then newest, with escaped snippets
-//! whose matched words are in `<mark>`. The query is parsed into a safe
+//! whose matched words are in `<mark>`. Stories elsewhere are found as far
+//! as their reach carries them (their own text only). The query is parsed into a safe
 //! form first, and it is never logged.
 
 use actix_web::web;
@@ -14,9 +15,9 @@ use crate::db::search::{self, Hit, Scope};
 use crate::db::{AnyConnection, blocks, chat, threads as thread_store, users};
 use crate::discussion::view::AuthorView;
 use crate::domain::search::SearchQuery;
+use crate::domain::story::Reach;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
-use crate::policy::{self, Standing};
 use crate::state::AppState;
 use crate::views::notification::{RoomRef, ThreadRef};
 
@@ -124,37 +125,20 @@ pub async fn search(
 }
 
 /// Where a reader's search may look: the communities they may read (or the
-/// one they named, if they may), without authors a block hides from them;
-/// nowhere, for an author who does not exist.
+/// one they named, if they may) and, across the instance, the stories
+/// elsewhere whose reach carries them to the reader, without authors a
+/// block hides from them; nowhere, for an author who does not exist.
 fn scope_for(
     connection: &mut AnyConnection,
     reader: Option<&Member>,
     community: Option<&str>,
     author: Option<&str>,
 ) -> ApiResult<Scope> {
-    let (communities, of_communities) = match community {
-        Some(slug) => (
-            vec![community_store::readable_by_slug(connection, slug, reader)?.0.id],
-            community_store::count(connection)?,
-        ),
-        None => {
-            let all = community_store::all(connection)?;
-            let of_communities = all.len();
-            let roles = match reader {
-                Some(member) => community_store::roles_of(connection, member.user_id)?,
-                None => Default::default(),
-            };
-            let is_admin = reader.is_some_and(|member| member.is_admin);
-            let mut readable = Vec::new();
-            for row in all {
-                let standing = Standing { is_admin, role: roles.get(&row.id).copied() };
-                if policy::search_in(row.visibility()?, standing) {
-                    readable.push(row.id);
-                }
-            }
-            (readable, of_communities)
-        }
+    let communities = match community {
+        Some(slug) => vec![community_store::readable_by_slug(connection, slug, reader)?.0.id],
+        None => community_store::readable_ids(connection, reader)?,
     };
+    let of_communities = community_store::count(connection)?;
     let author = match author {
         Some(username) => match users::find_by_username(connection, username)? {
             Some(id) => Some(id),
@@ -163,6 +147,7 @@ fn scope_for(
             None => {
                 return Ok(Scope {
                     communities: Vec::new(),
+                    beyond: &[],
                     of_communities,
                     author: None,
                     hidden_authors: Vec::new(),
@@ -176,7 +161,9 @@ fn scope_for(
         Some(member) => blocks::hidden_from(connection, member.user_id)?.into_iter().collect(),
         None => Vec::new(),
     };
-    Ok(Scope { communities, of_communities, author, hidden_authors, without_crisis: false })
+    // Stories elsewhere are found in a search of the whole instance.
+    let beyond = if community.is_none() { Reach::beyond_community(reader.is_some()) } else { &[] };
+    Ok(Scope { communities, beyond, of_communities, author, hidden_authors, without_crisis: false })
 }
 
 fn result(connection: &mut AnyConnection, hit: Hit, snippet_html: String) -> ApiResult<SearchResult> {

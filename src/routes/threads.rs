@@ -10,17 +10,19 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{Member, Viewer};
 use crate::db::communities as community_store;
 use crate::db::posts::{self as post_store, PATH_SEGMENT_LEN};
+use crate::db::stories;
 use crate::db::threads::{self as thread_store, ListCursor, ThreadListing};
-use crate::discussion::context::{reader_of, thread_in_context};
+use crate::discussion::context::{Reading, reader_of, thread_for_reading};
 use crate::discussion::draft::PostDraft;
 use crate::discussion::reply::store_reply;
 use crate::discussion::start::{Started, start_thread};
 use crate::discussion::view::{AuthorView, PostView, post_views};
 use crate::domain::discussion::{ContentWarning, parse_title};
+use crate::domain::story::Reach;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult, FormErrors};
 use crate::pages::{Lookup, Page, PageKey};
-use crate::policy;
+use crate::policy::{self, ThreadAccess};
 use crate::state::AppState;
 use crate::views::support::Support;
 
@@ -152,6 +154,9 @@ pub struct ThreadDraft {
     /// The first post's Markdown.
     body: String,
     content_warning: Option<ContentWarning>,
+    /// Share the thread as a story (its first post is the story, replies
+    /// are comments) that travels this far; absent for a plain thread.
+    story: Option<Reach>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -166,6 +171,18 @@ pub struct ThreadView {
     /// Only moderators may reply while a thread is locked.
     locked: bool,
     pinned: bool,
+    /// Present when the thread is a story.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    story: Option<StoryView>,
+}
+
+/// How far a story travels, and what this reader sees of it.
+#[derive(Serialize, ToSchema)]
+pub struct StoryView {
+    reach: Reach,
+    /// True when the reader sees the story alone: its replies are only for
+    /// those who may read the community.
+    replies_hidden: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -192,7 +209,7 @@ pub async fn create(
     slug: web::Path<String>,
     body: web::Json<ThreadDraft>,
 ) -> ApiResult<HttpResponse> {
-    let ThreadDraft { title, body, content_warning } = body.into_inner();
+    let ThreadDraft { title, body, content_warning, story } = body.into_inner();
     let mut form = FormErrors::default();
     let title = form.check("title", parse_title(&title));
     let content = form.check("body", PostDraft { body, content_warning }.parse());
@@ -204,6 +221,9 @@ pub async fn create(
             let (community, standing) = community_store::readable_by_slug(connection, &slug, Some(&author))?;
             policy::post(community.visibility()?, standing)?;
             let started = start_thread(connection, &shared, &author, community.id, standing, title, content)?;
+            if let Some(reach) = story {
+                stories::create(connection, started.thread_id, reach)?;
+            }
             Ok((started.thread_id, started))
         })
         .await?;
@@ -276,7 +296,9 @@ async fn load_page(
     state
         .db
         .read(move |connection| {
-            let (thread, community, standing) = thread_in_context(connection, thread_id, viewer.as_ref())?;
+            let Reading { thread, community, standing, story, access } =
+                thread_for_reading(connection, thread_id, viewer.as_ref())?;
+            let whole = access == ThreadAccess::Whole;
             let mut reader = reader_of(viewer.as_ref(), standing);
             reader.sees_crisis |= crisis_posts_public;
             // A thread a crisis post starts is not shown to whoever may not read that post.
@@ -287,8 +309,13 @@ async fn load_page(
                 }
             }
             let author = crate::db::users::names_of(connection, thread.author_id)?;
-            let listings = post_store::page(connection, thread_id, after, limit, reader)?;
-            let next_cursor = (listings.len() as i64 == limit)
+            // Beside a story its reach alone carries to them, a reader sees no reply.
+            let listings = match (whole, after) {
+                (true, after) => post_store::page(connection, thread_id, after, limit, reader)?,
+                (false, None) => post_store::page(connection, thread_id, None, 1, reader)?,
+                (false, Some(_)) => Vec::new(),
+            };
+            let next_cursor = (whole && listings.len() as i64 == limit)
                 .then(|| listings.last().map(|last| last.post.tree_path.clone()))
                 .flatten();
             let posts = post_views(connection, listings, reader)?;
@@ -303,6 +330,7 @@ async fn load_page(
                     reply_count: thread.reply_count,
                     locked: thread.locked_at.is_some(),
                     pinned: thread.pinned_at.is_some(),
+                    story: story.map(|reach| StoryView { reach, replies_hidden: !whole }),
                 },
                 posts,
                 next_cursor,

@@ -37,6 +37,8 @@ const PLACES: [(&str, &str); 3] = [("public", "open-c"), ("members", "members-c"
 /// A public community moderated by `other_mod` alone: its ids are "from another community".
 const ELSEWHERE: &str = "elsewhere";
 const HOLD_WORD: &str = "zebra";
+/// How far ava's stories in the members-only community travel.
+const REACHES: [&str; 3] = ["community", "instance", "public"];
 
 /// What one community holds for the probes.
 #[derive(Default, Clone)]
@@ -86,6 +88,8 @@ struct World {
     ava_link: (i64, String),
     /// The instance-wide directory's entries, as `Place` holds a community's.
     directory: Place,
+    /// Ava's stories in the members-only community, by reach.
+    stories: Vec<(&'static str, i64)>,
 }
 
 async fn sign_in(app: &TestApp, username: &str) -> Account {
@@ -314,6 +318,12 @@ async fn build() -> World {
     let sessions = NAMES.iter().map(|name| (!name.is_empty()).then(|| account(name))).collect();
     let (entry, suggestion, doomed) = directory_entries(&app, &admin, &ava, None).await;
     let directory = Place { entry, suggestion, doomed, ..Place::default() };
+    let mut stories = Vec::new();
+    for reach in REACHES {
+        let draft = json!({ "title": format!("A story for {reach}"), "body": "What happened to me.", "story": reach });
+        let told = app.post("/api/v1/communities/members-c/threads", Some(&ava), draft).await;
+        stories.push((reach, told.assert_status(201)["thread"]["id"].as_i64().expect("a thread id")));
+    }
     World {
         app,
         sessions,
@@ -327,6 +337,7 @@ async fn build() -> World {
         support,
         ava_link,
         directory,
+        stories,
     }
 }
 
@@ -479,6 +490,7 @@ fn probes(world: &World) -> Vec<Probe> {
             Some(json!({ "contents": [] })),
         ),
         probe("GET /api/v1/threads/{id}", "elsewhere", format!("/api/v1/threads/{}", world.elsewhere.thread), None),
+        probe("GET /api/v1/stories", "all", "/api/v1/stories".into(), None),
         probe(
             "GET /api/v1/rooms/{id}/messages",
             "elsewhere",
@@ -505,12 +517,29 @@ fn probes(world: &World) -> Vec<Probe> {
         ),
     ];
     list.extend(directory_probes(&world.directory, None, "instance"));
+    for (reach, thread) in &world.stories {
+        let what = format!("story | {reach} | members");
+        list.push(probe("GET /api/v1/threads/{id}", &what, format!("/api/v1/threads/{thread}"), None));
+    }
+    let (_, public_story) = world.stories[2];
+    list.push(probe(
+        "PUT /api/v1/threads/{id}/story",
+        "narrow | story | public | members",
+        format!("/api/v1/threads/{public_story}/story"),
+        Some(json!({ "reach": "instance" })),
+    ));
     for (place, (visibility, _)) in world.places.iter().zip(PLACES) {
         list.extend(directory_probes(place, Some(&place.slug), visibility));
         let Place { slug, thread, first, reply, held_thread, hidden, deleted, room, .. } = place.clone();
         let at = |what: &str| format!("{what} | {visibility}");
         list.extend([
             probe("GET /api/v1/communities/{slug}", &at("community"), format!("/api/v1/communities/{slug}"), None),
+            probe(
+                "GET /api/v1/communities/{slug}/stories",
+                &at("stories"),
+                format!("/api/v1/communities/{slug}/stories"),
+                None,
+            ),
             probe(
                 "GET /api/v1/communities/{slug}/threads",
                 &at("threads"),
@@ -1339,8 +1368,14 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("POST /api/v1/setup/{token} | made up", [410, 410, 410, 410, 410, 410, 410, 410, 410, 410, 410, 410]),
     ("GET /api/v1/communities/{slug} | elsewhere", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET /api/v1/threads/{id} | elsewhere", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET /api/v1/stories | all", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET /api/v1/threads/{id} | story | community | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("GET /api/v1/threads/{id} | story | instance | members", [404, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET /api/v1/threads/{id} | story | public | members", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("PUT /api/v1/threads/{id}/story | narrow | story | public | members", [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
     ("GET /api/v1/rooms/{id}/messages | elsewhere", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET /api/v1/communities/{slug} | community | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET /api/v1/communities/{slug}/stories | stories | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/consultations | consultations | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET /api/v1/consultations/{id} | consultation | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET /api/v1/consultations/{id}/export | consultation | public", [401, 403, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403]),
@@ -1417,6 +1452,7 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("POST /api/v1/appeals | ava's hide | public", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("POST /api/v1/appeals/{id}/decision | ava's appeal | public", [401, 403, 403, 403, 200, 403, 409, 403, 403, 403, 403, 403]),
     ("GET /api/v1/communities/{slug} | community | members", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET /api/v1/communities/{slug}/stories | stories | members", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/consultations | consultations | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/consultations/{id} | consultation | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/consultations/{id}/export | consultation | members", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]),
@@ -1490,6 +1526,7 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("POST /api/v1/appeals | ava's hide | members", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("POST /api/v1/appeals/{id}/decision | ava's appeal | members", [401, 403, 403, 403, 200, 403, 409, 403, 403, 403, 403, 403]),
     ("GET /api/v1/communities/{slug} | community | approval", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET /api/v1/communities/{slug}/stories | stories | approval", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET /api/v1/communities/{slug}/consultations | consultations | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/consultations/{id} | consultation | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/consultations/{id}/export | consultation | approval", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]),

@@ -55,6 +55,7 @@ mod setup;
 mod shutdown;
 mod sign_in;
 mod smtp;
+mod stories;
 mod titles;
 mod upgrade_refusals;
 mod writes;

@@ -36,6 +36,7 @@ import type {
   Membership,
   Post,
   PostDraft,
+  Reach,
   Registration,
   Registered,
   InvitationCheck,
@@ -122,8 +123,8 @@ export const api = {
 
   threads: (slug: string, cursor?: string | null) =>
     request<ThreadList>('GET', `/communities/${at(slug)}/threads${page(cursor)}`),
-  startThread: (slug: string, title: string, draft: PostDraft) =>
-    request<ThreadPage>('POST', `/communities/${at(slug)}/threads`, { title, ...draft }),
+  startThread: (slug: string, title: string, draft: PostDraft, story: Reach | null = null) =>
+    request<ThreadPage>('POST', `/communities/${at(slug)}/threads`, { title, ...draft, story }),
   thread: (id: number, cursor?: string | null) => request<ThreadPage>('GET', `/threads/${id}${page(cursor)}`),
   reading: (id: number) => request<ThreadReading>('GET', `/threads/${id}/reading`),
   markRead: (id: number, post_id: number) => request<void>('PUT', `/threads/${id}/reading`, { post_id }),

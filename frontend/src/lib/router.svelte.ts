@@ -10,6 +10,8 @@ export type Route =
   | { page: 'sign-in' }
   | { page: 'community'; slug: string }
   | { page: 'new-thread'; slug: string }
+  /** A community's stories. */
+  | { page: 'stories'; slug: string }
   | { page: 'thread'; id: number }
   /** A community's chat: its own room when `room` is null. */
   | { page: 'chat'; slug: string; room: number | null }
@@ -80,6 +82,7 @@ export function match(path: string): Route {
     return { page: 'moderation-item', id: Number(third) };
   if (first === 'c' && parts.length === 2) return { page: 'community', slug: second };
   if (first === 'c' && parts.length === 3 && third === 'new') return { page: 'new-thread', slug: second };
+  if (first === 'c' && parts.length === 3 && third === 'stories') return { page: 'stories', slug: second };
   if (first === 'c' && third === 'chat' && parts.length === 3) return { page: 'chat', slug: second, room: null };
   if (first === 'c' && third === 'chat' && parts.length === 4 && /^\d+$/.test(fourth))
     return { page: 'chat', slug: second, room: Number(fourth) };

@@ -220,6 +220,17 @@ export interface Thread {
   /** Only moderators may reply while a thread is locked. */
   locked: boolean;
   pinned: boolean;
+  /** Present when the thread is a story. */
+  story?: StoryView;
+}
+
+/** How far a story may travel: this community, every signed-in member, or the public web. */
+export type Reach = 'community' | 'instance' | 'public';
+
+/** How far a story travels, and whether this reader sees the story alone (its replies are the community's). */
+export interface StoryView {
+  reach: Reach;
+  replies_hidden: boolean;
 }
 
 export interface ThreadPage {
