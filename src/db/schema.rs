@@ -819,6 +819,7 @@ diesel::table! {
 }
 diesel::joinable!(display_name_changes -> users (user_id));
 
+diesel::table! {
     stories (thread_id) {
         thread_id -> BigInt,
         reach -> Text,

@@ -9,9 +9,9 @@ use serde_json::{Map, Value, json};
 use crate::db::AnyConnection;
 use crate::db::notifications::NotificationRow;
 use crate::db::schema::{
-    appeals, chat_messages, communities, community_follows, community_members, consents, join_decisions,
-    membership_requests, moderation_log, notifications, post_reactions, post_revisions, posts, reports, rooms,
-    sanctions, sessions, stories, thread_follows, threads, users,
+    appeals, chat_messages, communities, community_follows, community_members, join_decisions, membership_requests,
+    moderation_log, notifications, post_reactions, post_revisions, posts, reports, rooms, sanctions, sessions, stories,
+    thread_follows, threads, users,
 };
 use crate::domain::device;
 use crate::domain::time::Timestamp;

@@ -500,19 +500,28 @@ fn probes(world: &World) -> Vec<Probe> {
         probe(
             "PUT /api/v1/consultations/{id}/answers/{post_id}/support",
             "an answer in another consultation",
-            format!("/api/v1/consultations/{}/answers/{}/support", world.places[0].consultation, world.places[1].answer),
+            format!(
+                "/api/v1/consultations/{}/answers/{}/support",
+                world.places[0].consultation, world.places[1].answer
+            ),
             None,
         ),
         probe(
             "DELETE /api/v1/consultations/{id}/answers/{post_id}/support",
             "an answer in another consultation",
-            format!("/api/v1/consultations/{}/answers/{}/support", world.places[0].consultation, world.places[1].answer),
+            format!(
+                "/api/v1/consultations/{}/answers/{}/support",
+                world.places[0].consultation, world.places[1].answer
+            ),
             None,
         ),
         probe(
             "POST /api/v1/consultations/{id}/answers/{post_id}/responses",
             "an answer in another consultation",
-            format!("/api/v1/consultations/{}/answers/{}/responses", world.places[0].consultation, world.places[1].answer),
+            format!(
+                "/api/v1/consultations/{}/answers/{}/responses",
+                world.places[0].consultation, world.places[1].answer
+            ),
             Some(json!({ "status": "adopted", "body": "We will." })),
         ),
     ];
