@@ -35,6 +35,6 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         ("within 25 km of a place", format!("{base}/api/v1/directory?{birmingham}&within_km=25&limit=20")),
         ("a word and a category", format!("{base}/api/v1/directory?q=trust&category=walking&limit=20")),
     ]
-    .map(|(name, url)| Case { name: name.to_owned(), url, signed_in: false });
+    .map(|(name, url)| Case { name: name.to_owned(), urls: vec![url], signed_in: false });
     compare(&base, &server.token, &cases, options.requests, options.pairs).await
 }

@@ -50,6 +50,6 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         ("queue, community bench", format!("{base}/api/v1/moderation/queue?limit=50&community=bench")),
         ("one item, full view", format!("{base}/api/v1/moderation/items/{item}")),
     ]
-    .map(|(name, url)| Case { name: name.to_owned(), url, signed_in: true });
+    .map(|(name, url)| Case { name: name.to_owned(), urls: vec![url], signed_in: true });
     compare(&base, &server.token, &cases, options.requests, options.pairs).await
 }

@@ -12,6 +12,7 @@ pub mod communities;
 pub mod consultations;
 pub mod directory;
 pub mod email_tokens;
+pub mod event_series;
 pub mod events;
 pub mod exports;
 mod files;

@@ -25,6 +25,7 @@ mod discussions;
 mod email;
 mod erasure;
 mod errors;
+mod event_series;
 mod events;
 mod following;
 mod headers;
