@@ -2,12 +2,14 @@
 icalendar, and recurring-ical-events for RRULE, EXDATE and RECURRENCE-ID)
 and prints what it found as JSON for tests/api/event_series.rs to check:
 every VEVENT as written, and every date the feed expands to between the two
-dates given as arguments (YYYY-MM-DD), in UTC and on the event's own clock.
+dates given as arguments (YYYY-MM-DD), in UTC and on the clock of the zone
+given as the third argument (e.g. Europe/London), with the zone it was written in.
 Exits with status 3 and a sentence when the packages are missing."""
 
 import datetime
 import json
 import sys
+import zoneinfo
 
 try:
     import icalendar
@@ -21,12 +23,12 @@ except ImportError as missing:
     sys.exit(3)
 
 
-def moment(value):
-    """A property's date-time as (UTC ISO, wall clock ISO, zone name)."""
+def moment(value, clock=datetime.timezone.utc):
+    """A property's date-time as (UTC ISO, wall clock ISO on `clock`, the zone it was written in)."""
     when = value.dt
     zone = getattr(when.tzinfo, "key", None) or str(when.tzinfo)
     utc = when.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return utc, when.strftime("%Y-%m-%dT%H:%M"), zone
+    return utc, when.astimezone(clock).strftime("%Y-%m-%dT%H:%M"), zone
 
 
 def main():
@@ -42,14 +44,15 @@ def main():
             "summary": str(event.get("SUMMARY", "")),
             "sequence": int(event.get("SEQUENCE", 0)),
             "status": str(event.get("STATUS", "")),
-            "rrule": event["RRULE"].to_ical().decode() if "RRULE" in event else None,
+            "rrule": sorted(event["RRULE"].to_ical().decode().split(";")) if "RRULE" in event else None,
             "recurrence_id": moment(event["RECURRENCE-ID"])[0] if "RECURRENCE-ID" in event else None,
             "exdates": exdates,
         })
     start, end = (datetime.date.fromisoformat(argument) for argument in sys.argv[1:3])
+    clock = zoneinfo.ZoneInfo(sys.argv[3])
     expanded = []
     for event in recurring_ical_events.of(calendar).between(start, end):
-        utc, local, zone = moment(event["DTSTART"])
+        utc, local, zone = moment(event["DTSTART"], clock)
         expanded.append({
             "uid": str(event["UID"]),
             "summary": str(event.get("SUMMARY", "")),
