@@ -7,8 +7,8 @@
 use anyhow::Context;
 use serde_json::{Value, json};
 
-use crate::latency::{Case, compare};
-use crate::server::{Placement, Server, Store, seed_command};
+use crate::latency::{Case, Runs, compare};
+use crate::server::{Server, Store, seed_command};
 
 #[derive(clap::Args)]
 pub struct Options {
@@ -21,14 +21,8 @@ pub struct Options {
     /// Entries in the community's directory.
     #[arg(long, default_value_t = 20)]
     entries: u32,
-    /// Sequential requests per measurement.
-    #[arg(long, default_value_t = 300)]
-    requests: usize,
-    /// Control and scenario measurements, alternating.
-    #[arg(long, default_value_t = 5)]
-    pairs: usize,
     #[command(flatten)]
-    placement: Placement,
+    runs: Runs,
 }
 
 /// The dates of a weekly series the upcoming list shows.
@@ -37,7 +31,7 @@ const SERIES_SHOWN: u32 = 3;
 pub async fn run(options: Options) -> anyhow::Result<()> {
     let seed = seed_command(1, options.threads, 2, 1);
     let seed: Vec<&str> = seed.iter().map(String::as_str).collect();
-    let server = Server::start_after(&options.placement, &[], &[&seed], &Store::Sqlite).await?;
+    let server = Server::start_after(&options.runs.placement, &[], &[&seed], &Store::Sqlite).await?;
     let slug = server.seeded()?["communities"][0].as_str().context("the seeded community")?.to_owned();
     let base = format!("http://{}", server.address);
     let client = reqwest::Client::new();
@@ -63,7 +57,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     println!(
         "Community page: {} threads, {} upcoming events listed, {} directory entries, {} sequential requests per \
          measurement, {} pairs, server on core {}",
-        options.threads, options.events, options.entries, options.requests, options.pairs, options.placement.server_core
+        options.threads, options.events, options.entries, options.runs.requests, options.runs.pairs, options.runs.placement.server_core
     );
     let calls = [
         ("community", format!("{base}/api/v1/communities/{slug}")),
@@ -80,5 +74,5 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         let page = calls.iter().map(|(_, url)| url.clone()).collect();
         cases.push(Case { name: format!("whole page (4 calls at once), {who}"), urls: page, signed_in });
     }
-    compare(&base, &server.token, &cases, options.requests, options.pairs).await
+    compare(&base, &server.token, &cases, options.runs.requests, options.runs.pairs).await
 }

@@ -3,7 +3,21 @@
 
 use std::time::Instant;
 
+use crate::server::Placement;
 use crate::stats::{median, percentile, spread};
+
+/// How a latency scenario measures: its flags, shared by every such scenario.
+#[derive(clap::Args)]
+pub struct Runs {
+    /// Sequential requests per measurement.
+    #[arg(long, default_value_t = 300)]
+    pub requests: usize,
+    /// Control and scenario measurements, alternating.
+    #[arg(long, default_value_t = 5)]
+    pub pairs: usize,
+    #[command(flatten)]
+    pub placement: Placement,
+}
 
 /// A request to time: its row name, its URLs (sent at once, as a page's
 /// calls are, and timed until the last answers), and whether it is signed in.
