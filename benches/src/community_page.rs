@@ -35,9 +35,8 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     let slug = server.seeded()?["communities"][0].as_str().context("the seeded community")?.to_owned();
     let base = format!("http://{}", server.address);
     let client = reqwest::Client::new();
-    let post = |path: String, body: Value| {
-        client.post(format!("{base}{path}")).bearer_auth(&server.token).json(&body).send()
-    };
+    let post =
+        |path: String, body: Value| client.post(format!("{base}{path}")).bearer_auth(&server.token).json(&body).send();
     let events_path = format!("/api/v1/communities/{slug}/events");
     let singles = options.events.saturating_sub(SERIES_SHOWN);
     for day in 0..singles {
@@ -57,7 +56,12 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     println!(
         "Community page: {} threads, {} upcoming events listed, {} directory entries, {} sequential requests per \
          measurement, {} pairs, server on core {}",
-        options.threads, options.events, options.entries, options.runs.requests, options.runs.pairs, options.runs.placement.server_core
+        options.threads,
+        options.events,
+        options.entries,
+        options.runs.requests,
+        options.runs.pairs,
+        options.runs.placement.server_core
     );
     let calls = [
         ("community", format!("{base}/api/v1/communities/{slug}")),

@@ -102,8 +102,11 @@ pub fn by_id(connection: &mut AnyConnection, id: i64) -> ApiResult<Series> {
 
 /// These series whole, in the order of their ids.
 pub fn whole(connection: &mut AnyConnection, ids: &[i64]) -> ApiResult<Vec<Series>> {
-    let rows: Vec<SeriesRow> =
-        series::table.filter(series::id.eq_any(ids)).order(series::id.asc()).select(SeriesRow::as_select()).load(connection)?;
+    let rows: Vec<SeriesRow> = series::table
+        .filter(series::id.eq_any(ids))
+        .order(series::id.asc())
+        .select(SeriesRow::as_select())
+        .load(connection)?;
     let dated: Vec<(i64, i64, String)> = occurrences::table
         .filter(occurrences::series_id.eq_any(ids))
         .order((occurrences::series_id.asc(), occurrences::occurrence_local.asc()))

@@ -104,9 +104,11 @@ impl RepeatDraft {
             (Some(_), None) => {
                 return Err(problem("repeat.count", format!("A repeating event has 2 to {MAX_OCCURRENCES} dates.")));
             }
-            (None, Some(until)) => Some(until.parse::<Date>().ok().filter(|until| *until > start.date()).ok_or_else(
-                || problem("repeat.until", "Give the last date as YYYY-MM-DD, after the first date."),
-            )?),
+            (None, Some(until)) => {
+                Some(until.parse::<Date>().ok().filter(|until| *until > start.date()).ok_or_else(|| {
+                    problem("repeat.until", "Give the last date as YYYY-MM-DD, after the first date.")
+                })?)
+            }
             _ => return Err(problem("repeat.count", "Say how many dates (count) or the last date (until), not both.")),
         };
         let wanted = self.count.map_or(MAX_OCCURRENCES + 1, usize::from);
@@ -223,10 +225,11 @@ mod tests {
         // 10:00 GMT, then 10:00 BST (09:00 UTC) from 29 March.
         assert_eq!(
             starts,
-            [("2026-03-22T10:00", 1_774_173_600_000), ("2026-03-29T10:00", 1_774_774_800_000), (
-                "2026-04-05T10:00",
-                1_775_379_600_000
-            )]
+            [
+                ("2026-03-22T10:00", 1_774_173_600_000),
+                ("2026-03-29T10:00", 1_774_774_800_000),
+                ("2026-04-05T10:00", 1_775_379_600_000)
+            ]
         );
         assert_eq!(schedule.dates[1].ends_local, "2026-03-29T12:00");
         assert_eq!(schedule.rule.rrule(Date::constant(2026, 3, 22), 3), "FREQ=WEEKLY;INTERVAL=1;BYDAY=SU;COUNT=3");
@@ -256,10 +259,14 @@ mod tests {
         assert!(refused(serde_json::json!({ "frequency": "weekly", "count": 1 })).contains("2 to 52 dates"));
         assert!(refused(serde_json::json!({ "frequency": "weekly" })).contains("not both"));
         assert!(refused(serde_json::json!({ "frequency": "weekly", "until": "2027-01-09" })).contains("at most 52"));
-        assert!(refused(serde_json::json!({ "frequency": "weekly", "until": "2025-12-01" })).contains("after the first"));
+        assert!(
+            refused(serde_json::json!({ "frequency": "weekly", "until": "2025-12-01" })).contains("after the first")
+        );
         let too_far = serde_json::json!({ "frequency": "weekly", "interval": 13, "count": 2 });
         assert!(refused(too_far).contains("1 to 12"));
-        assert!(refused(serde_json::json!({ "frequency": "monthly", "last": true, "count": 2 })).contains("not the last"));
+        assert!(
+            refused(serde_json::json!({ "frequency": "monthly", "last": true, "count": 2 })).contains("not the last")
+        );
         let year = repeat(serde_json::json!({ "frequency": "weekly", "until": "2026-12-26" })).parse(&walk);
         assert_eq!(year.expect("52 dates fit").dates.len(), MAX_OCCURRENCES);
         let fifth = first("2026-01-31T10:00", "2026-01-31T12:00");

@@ -525,7 +525,11 @@ pub struct SeriesView {
     description = "A repeating event's rule and every one of its dates (at most 52), for whoever may read its \
     community (404 otherwise). Organisers cancel or move one date through that date's own event.",
     responses((status = 200, body = SeriesView), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn series(state: web::Data<AppState>, viewer: Viewer, id: web::Path<i64>) -> ApiResult<web::Json<SeriesView>> {
+pub async fn series(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<SeriesView>> {
     let id = id.into_inner();
     let found = state
         .db

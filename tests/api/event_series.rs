@@ -129,13 +129,25 @@ async fn a_weekly_walk_stays_at_ten_in_london_across_the_clock_change_with_a_dat
     app.community(&admin, "walkers", "public").await;
     // Six Sundays from 14 March 2027; UK clocks go forward on Sunday 28 March.
     let repeat = json!({ "frequency": "weekly", "count": 6 });
-    let first = create(&app, &admin, "walkers", walk("Sunday walk", "2027-03-14T10:00", "2027-03-14T12:00", Some(repeat))).await;
-    assert_eq!((first["starts_local"].as_str(), first["series"]["moved"].as_bool()), (Some("2027-03-14T10:00"), Some(false)));
+    let first =
+        create(&app, &admin, "walkers", walk("Sunday walk", "2027-03-14T10:00", "2027-03-14T12:00", Some(repeat)))
+            .await;
+    assert_eq!(
+        (first["starts_local"].as_str(), first["series"]["moved"].as_bool()),
+        (Some("2027-03-14T10:00"), Some(false))
+    );
     let dates = dates(&app, None, &first).await;
     let locals: Vec<&str> = dates.iter().map(|date| date["starts_local"].as_str().expect("a start")).collect();
     assert_eq!(
         locals,
-        ["2027-03-14T10:00", "2027-03-21T10:00", "2027-03-28T10:00", "2027-04-04T10:00", "2027-04-11T10:00", "2027-04-18T10:00"]
+        [
+            "2027-03-14T10:00",
+            "2027-03-21T10:00",
+            "2027-03-28T10:00",
+            "2027-04-04T10:00",
+            "2027-04-11T10:00",
+            "2027-04-18T10:00"
+        ]
     );
     assert_eq!(dates[2]["starts_at"], "2027-03-28T09:00:00Z", "10:00 BST is 09:00 UTC");
 
@@ -161,14 +173,22 @@ async fn a_weekly_walk_stays_at_ten_in_london_across_the_clock_change_with_a_dat
     assert_eq!(series[0]["sequence"], 0);
 
     // One date cancelled (an EXDATE), another moved to the Monday evening (an override).
-    app.post(&format!("/api/v1/events/{}/cancellation", id(&dates[3])), Some(&admin), json!({})).await.assert_status(204);
+    app.post(&format!("/api/v1/events/{}/cancellation", id(&dates[3])), Some(&admin), json!({}))
+        .await
+        .assert_status(204);
     let Some(cancelled) = expand(&app, feed, "2027-03-01", "2027-05-01").await else { return };
     let series = written(&cancelled, "Sunday walk");
-    assert_eq!((series[0]["sequence"].as_i64(), series[0]["exdates"].clone()), (Some(1), json!(["2027-04-04T09:00:00Z"])));
+    assert_eq!(
+        (series[0]["sequence"].as_i64(), series[0]["exdates"].clone()),
+        (Some(1), json!(["2027-04-04T09:00:00Z"]))
+    );
     let moved = walk("Sunday walk", "2027-04-12T18:00", "2027-04-12T20:00", None);
     let moved = put(&app, &admin, &format!("/api/v1/events/{}", id(&dates[4])), moved).await;
     let moved = moved.assert_status(200);
-    assert_eq!((moved["series"]["occurrence"].as_str(), moved["series"]["moved"].as_bool()), (Some("2027-04-11T10:00"), Some(true)));
+    assert_eq!(
+        (moved["series"]["occurrence"].as_str(), moved["series"]["moved"].as_bool()),
+        (Some("2027-04-11T10:00"), Some(true))
+    );
 
     let Some(after) = expand(&app, feed, "2027-03-01", "2027-05-01").await else { return };
     assert_eq!(
@@ -198,11 +218,14 @@ async fn monthly_series_land_on_the_second_tuesday_and_the_last_friday_and_a_can
     let admin = app.admin("admin").await;
     app.community(&admin, "walkers", "public").await;
     let second = json!({ "frequency": "monthly", "until": "2027-06-30" });
-    create(&app, &admin, "walkers", walk("Second Tuesday talk", "2027-01-12T18:30", "2027-01-12T20:00", Some(second))).await;
+    create(&app, &admin, "walkers", walk("Second Tuesday talk", "2027-01-12T18:30", "2027-01-12T20:00", Some(second)))
+        .await;
     let last = json!({ "frequency": "monthly", "last": true, "interval": 2, "count": 3 });
-    create(&app, &admin, "walkers", walk("Last Friday lunch", "2027-01-29T12:00", "2027-01-29T13:00", Some(last))).await;
+    create(&app, &admin, "walkers", walk("Last Friday lunch", "2027-01-29T12:00", "2027-01-29T13:00", Some(last)))
+        .await;
     // A single event on the Sunday the clocks go forward, edited then cancelled.
-    let single = create(&app, &admin, "walkers", walk("Spring talk", "2027-03-28T10:00", "2027-03-28T11:00", None)).await;
+    let single =
+        create(&app, &admin, "walkers", walk("Spring talk", "2027-03-28T10:00", "2027-03-28T11:00", None)).await;
 
     let feed = "/api/v1/communities/walkers/calendar.ics";
     let Some(found) = expand(&app, feed, "2027-01-01", "2028-01-01").await else { return };
@@ -218,7 +241,9 @@ async fn monthly_series_land_on_the_second_tuesday_and_the_last_friday_and_a_can
     assert_eq!(written(&found, "Last Friday lunch")[0]["rrule"], rule("FREQ=MONTHLY;INTERVAL=2;BYDAY=-1FR;COUNT=3"));
 
     let path = format!("/api/v1/events/{}", id(&single));
-    put(&app, &admin, &path, walk("Spring talk", "2027-03-28T11:00", "2027-03-28T12:00", None)).await.assert_status(200);
+    put(&app, &admin, &path, walk("Spring talk", "2027-03-28T11:00", "2027-03-28T12:00", None))
+        .await
+        .assert_status(200);
     let Some(edited) = expand(&app, feed, "2027-01-01", "2028-01-01").await else { return };
     let talk = written(&edited, "Spring talk");
     assert_eq!((talk[0]["sequence"].as_i64(), talk[0]["status"].as_str()), (Some(1), Some("CONFIRMED")));
@@ -239,7 +264,8 @@ async fn each_date_is_answered_on_its_own_and_cancelling_one_tells_only_those_go
         app.join(&member, "walkers").await.assert_status(200);
         members.push(member);
     }
-    let mut body = walk("Weekly walk", "2030-05-04T10:00", "2030-05-04T12:00", Some(json!({ "frequency": "weekly", "count": 8 })));
+    let mut body =
+        walk("Weekly walk", "2030-05-04T10:00", "2030-05-04T12:00", Some(json!({ "frequency": "weekly", "count": 8 })));
     body["capacity"] = json!(1);
     let first = create(&app, &admin, "walkers", body).await;
     let dates = dates(&app, Some(&members[0]), &first).await;
@@ -248,7 +274,10 @@ async fn each_date_is_answered_on_its_own_and_cancelling_one_tells_only_those_go
     let going = json!({ "answer": "going" });
     assert_eq!(put(&app, &members[0], &rsvp(&dates[0]), going.clone()).await.assert_status(200)["my_answer"], "going");
     // The first date is full, so noor waits for it; the second still has its place.
-    assert_eq!(put(&app, &members[1], &rsvp(&dates[0]), going.clone()).await.assert_status(200)["my_answer"], "waiting");
+    assert_eq!(
+        put(&app, &members[1], &rsvp(&dates[0]), going.clone()).await.assert_status(200)["my_answer"],
+        "waiting"
+    );
     let second = put(&app, &members[1], &rsvp(&dates[1]), going.clone()).await;
     let second = second.assert_status(200);
     assert_eq!((second["my_answer"].as_str(), second["places_left"].as_i64()), (Some("going"), Some(0)));
@@ -259,7 +288,9 @@ async fn each_date_is_answered_on_its_own_and_cancelling_one_tells_only_those_go
     let listed: Vec<i64> = listed.iter().map(id).collect();
     assert_eq!(listed, dates[..3].iter().map(id).collect::<Vec<_>>());
 
-    app.post(&format!("/api/v1/events/{}/cancellation", id(&dates[1])), Some(&admin), json!({})).await.assert_status(204);
+    app.post(&format!("/api/v1/events/{}/cancellation", id(&dates[1])), Some(&admin), json!({}))
+        .await
+        .assert_status(204);
     let kinds = |inbox: &Value| -> Vec<(String, i64)> {
         inbox["notifications"]
             .as_array()
@@ -288,7 +319,8 @@ async fn a_series_is_bounded_its_rule_checked_and_its_dates_kept_from_outsiders(
     assert_eq!(refused.assert_status(422)["error"]["fields"][0]["field"], "repeat.count");
     let too_long = json!({ "frequency": "weekly", "until": "2031-01-11" });
     app.post(path, Some(&admin), repeat(too_long)).await.assert_error(422, "invalid_event");
-    let no_fifth = walk("Walk", "2030-03-30T10:00", "2030-03-30T12:00", Some(json!({ "frequency": "monthly", "count": 3 })));
+    let no_fifth =
+        walk("Walk", "2030-03-30T10:00", "2030-03-30T12:00", Some(json!({ "frequency": "monthly", "count": 3 })));
     app.post(path, Some(&admin), no_fifth).await.assert_error(422, "invalid_event");
     let unknown = repeat(json!({ "frequency": "daily", "count": 3 }));
     assert_eq!(app.post(path, Some(&admin), unknown).await.status, 400);
