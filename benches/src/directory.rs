@@ -2,32 +2,26 @@
 //! on SQLite at 10,000): nearest first from a place, within a distance,
 //! and by a word and a category, each beside the hello control in the same run.
 
-use crate::latency::{Case, compare};
-use crate::server::{Placement, Server, Store};
+use crate::latency::{Case, Runs, compare};
+use crate::server::{Server, Store};
 
 #[derive(clap::Args)]
 pub struct Options {
     /// Approved entries to seed in the instance-wide directory.
     #[arg(long, default_value_t = 10_000)]
     entries: u32,
-    /// Sequential requests per measurement.
-    #[arg(long, default_value_t = 300)]
-    requests: usize,
-    /// Control and scenario measurements, alternating.
-    #[arg(long, default_value_t = 5)]
-    pairs: usize,
     #[command(flatten)]
-    placement: Placement,
+    runs: Runs,
 }
 
 pub async fn run(options: Options) -> anyhow::Result<()> {
     let entries = options.entries.to_string();
     let seed: &[&str] = &["admin", "seed-directory", "--author", "bench", "--entries", &entries];
-    let server = Server::start_after(&options.placement, &[], &[seed], &Store::Sqlite).await?;
+    let server = Server::start_after(&options.runs.placement, &[], &[seed], &Store::Sqlite).await?;
     let base = format!("http://{}", server.address);
     println!(
         "Directory search: {} entries, {} sequential requests per measurement, {} pairs, server on core {}",
-        options.entries, options.requests, options.pairs, options.placement.server_core
+        options.entries, options.runs.requests, options.runs.pairs, options.runs.placement.server_core
     );
     let birmingham = "latitude=52.48&longitude=-1.90";
     let cases = [
@@ -35,6 +29,6 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         ("within 25 km of a place", format!("{base}/api/v1/directory?{birmingham}&within_km=25&limit=20")),
         ("a word and a category", format!("{base}/api/v1/directory?q=trust&category=walking&limit=20")),
     ]
-    .map(|(name, url)| Case { name: name.to_owned(), url, signed_in: false });
-    compare(&base, &server.token, &cases, options.requests, options.pairs).await
+    .map(|(name, url)| Case { name: name.to_owned(), urls: vec![url], signed_in: false });
+    compare(&base, &server.token, &cases, options.runs.requests, options.runs.pairs).await
 }

@@ -3,42 +3,63 @@
 
 use std::time::Instant;
 
+use crate::server::Placement;
 use crate::stats::{median, percentile, spread};
 
-/// A request to time: its row name, its URL, and whether it is signed in.
+/// How a latency scenario measures: its flags, shared by every such scenario.
+#[derive(clap::Args)]
+pub struct Runs {
+    /// Sequential requests per measurement.
+    #[arg(long, default_value_t = 300)]
+    pub requests: usize,
+    /// Control and scenario measurements, alternating.
+    #[arg(long, default_value_t = 5)]
+    pub pairs: usize,
+    #[command(flatten)]
+    pub placement: Placement,
+}
+
+/// A request to time: its row name, its URLs (sent at once, as a page's
+/// calls are, and timed until the last answers), and whether it is signed in.
 pub struct Case {
     pub name: String,
-    pub url: String,
+    pub urls: Vec<String>,
     pub signed_in: bool,
 }
 
-/// (p50, p99) in milliseconds of `requests` sequential GETs of `url`.
+/// (p50, p99) in milliseconds of `requests` sequential rounds of GETs of `urls`, each round's GETs at once.
 pub async fn measure(
     client: &reqwest::Client,
-    url: &str,
+    urls: &[String],
     token: Option<&str>,
     requests: usize,
 ) -> anyhow::Result<(f64, f64)> {
     let mut samples = Vec::with_capacity(requests);
     for _ in 0..requests {
-        let mut request = client.get(url);
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
         let started = Instant::now();
-        let response = request.send().await?;
-        anyhow::ensure!(response.status().is_success(), "{url} answered {}", response.status());
-        response.bytes().await?;
+        futures_util::future::try_join_all(urls.iter().map(|url| get(client, url, token))).await?;
         samples.push(started.elapsed().as_secs_f64() * 1000.0);
     }
     Ok((percentile(&samples, 50.0), percentile(&samples, 99.0)))
+}
+
+/// One GET read to its end; an answer that is not a success is an error.
+async fn get(client: &reqwest::Client, url: &str, token: Option<&str>) -> anyhow::Result<()> {
+    let mut request = client.get(url);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await?;
+    anyhow::ensure!(response.status().is_success(), "{url} answered {}", response.status());
+    response.bytes().await?;
+    Ok(())
 }
 
 /// Prints one row per case: the control's and the case's p50 and p99 over
 /// `pairs` alternating measurements, with the p99s' spread and ratio.
 pub async fn compare(base: &str, token: &str, cases: &[Case], requests: usize, pairs: usize) -> anyhow::Result<()> {
     let client = reqwest::Client::new();
-    let hello = format!("{base}/__bench/hello");
+    let hello = [format!("{base}/__bench/hello")];
     println!("| request | control p50 ms | control p99 ms | p50 ms | p99 ms (median, min-max) | p99 ratio |");
     println!("| --- | --- | --- | --- | --- | --- |");
     for case in cases {
@@ -46,7 +67,7 @@ pub async fn compare(base: &str, token: &str, cases: &[Case], requests: usize, p
         for _ in 0..pairs {
             control.push(measure(&client, &hello, None, requests).await?);
             let token = case.signed_in.then_some(token);
-            scenario.push(measure(&client, &case.url, token, requests).await?);
+            scenario.push(measure(&client, &case.urls, token, requests).await?);
         }
         let p50s = |runs: &[(f64, f64)]| median(&runs.iter().map(|run| run.0).collect::<Vec<_>>());
         let p99s: Vec<f64> = scenario.iter().map(|run| run.1).collect();

@@ -3,6 +3,7 @@
 //! control and scenario, and prints a table of medians, spreads and ratios.
 //! A benchmark reports; it asserts nothing about speed.
 
+mod community_page;
 mod directory;
 mod latency;
 mod mail;
@@ -48,6 +49,8 @@ enum Scenario {
     SigninMemory(signin_memory::Options),
     /// The moderation queue with many open items, against the hello control.
     Queue(queue::Options),
+    /// A community page's calls (community, threads, 50 upcoming events, directory), signed out and in (issue 18).
+    CommunityPage(community_page::Options),
     /// Directory search over many entries, by place, distance, word and category (issue 18).
     Directory(directory::Options),
     /// Crisis screening per post, beside storing a reply.
@@ -71,6 +74,7 @@ async fn main() -> anyhow::Result<()> {
         Scenario::Queue(options) => queue::run(options).await,
         Scenario::Screening(options) => screening::run(options).await,
         Scenario::Directory(options) => directory::run(options).await,
+        Scenario::CommunityPage(options) => community_page::run(options).await,
         Scenario::MailCost(options) => mail::cost(options).await,
         Scenario::Digest(options) => mail::digest(options).await,
     }

@@ -5,22 +5,16 @@
 use anyhow::Context;
 use serde_json::Value;
 
-use crate::latency::{Case, compare};
-use crate::server::{Placement, Server, Store, seed_command};
+use crate::latency::{Case, Runs, compare};
+use crate::server::{Server, Store, seed_command};
 
 #[derive(clap::Args)]
 pub struct Options {
     /// Open items to seed.
     #[arg(long, default_value_t = 10_000)]
     items: u32,
-    /// Sequential requests per measurement.
-    #[arg(long, default_value_t = 300)]
-    requests: usize,
-    /// Control and scenario measurements, alternating.
-    #[arg(long, default_value_t = 5)]
-    pairs: usize,
     #[command(flatten)]
-    placement: Placement,
+    runs: Runs,
 }
 
 pub async fn run(options: Options) -> anyhow::Result<()> {
@@ -30,7 +24,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     let member = seed_command(1, 1, 0, 1);
     let member: Vec<&str> = member.iter().map(String::as_str).collect();
     let seed: &[&str] = &["admin", "seed-queue", "--community", "bench", "--author", "member-1", "--items", &items];
-    let server = Server::start_after(&options.placement, &[], &[&member, seed], &Store::Sqlite).await?;
+    let server = Server::start_after(&options.runs.placement, &[], &[&member, seed], &Store::Sqlite).await?;
     let client = reqwest::Client::new();
     let base = format!("http://{}", server.address);
     let first_page: Value = client
@@ -43,13 +37,13 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     let item = first_page["items"][0]["id"].as_i64().context("a queue item")?;
     println!(
         "Moderation queue: {} open items, {} sequential requests per measurement, {} pairs, server on core {}",
-        options.items, options.requests, options.pairs, options.placement.server_core
+        options.items, options.runs.requests, options.runs.pairs, options.runs.placement.server_core
     );
     let cases = [
         ("queue, first 50 (admin)", format!("{base}/api/v1/moderation/queue?limit=50")),
         ("queue, community bench", format!("{base}/api/v1/moderation/queue?limit=50&community=bench")),
         ("one item, full view", format!("{base}/api/v1/moderation/items/{item}")),
     ]
-    .map(|(name, url)| Case { name: name.to_owned(), url, signed_in: true });
-    compare(&base, &server.token, &cases, options.requests, options.pairs).await
+    .map(|(name, url)| Case { name: name.to_owned(), urls: vec![url], signed_in: true });
+    compare(&base, &server.token, &cases, options.runs.requests, options.runs.pairs).await
 }

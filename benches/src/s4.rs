@@ -67,7 +67,7 @@ async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
     let base = format!("http://{}", server.address);
     let search = |name: String, words: String, signed_in: bool| Case {
         name,
-        url: format!("{base}/api/v1/search?q={}", words.replace(' ', "+")),
+        urls: vec![format!("{base}/api/v1/search?q={}", words.replace(' ', "+"))],
         signed_in,
     };
     let mut cases = vec![

@@ -150,6 +150,17 @@ pub fn by_id(connection: &mut AnyConnection, id: i64) -> ApiResult<Event> {
         .ok_or_else(|| ApiError::not_found("We couldn't find that event."))
 }
 
+/// These events, in the order of their starts.
+pub fn by_ids(connection: &mut AnyConnection, ids: &[i64]) -> ApiResult<Vec<Event>> {
+    let rows: Vec<(EventRow, DetailsRow)> = events::table
+        .inner_join(event_details::table)
+        .filter(events::id.eq_any(ids))
+        .order((events::starts_at.asc(), events::id.asc()))
+        .select((EventRow::as_select(), DetailsRow::as_select()))
+        .load(connection)?;
+    Ok(rows.into_iter().map(|(row, details)| Event { row, details }).collect())
+}
+
 /// Cancels an event (its sequence rises); whether it was still on.
 pub fn cancel(connection: &mut AnyConnection, id: i64) -> ApiResult<bool> {
     let now = Timestamp::now().0;

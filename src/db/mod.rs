@@ -13,6 +13,7 @@ pub mod consultations;
 pub mod directory;
 pub mod display_names;
 pub mod email_tokens;
+pub mod event_series;
 pub mod events;
 pub mod exports;
 mod files;

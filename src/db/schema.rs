@@ -200,6 +200,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     event_details,
     event_rsvps,
     calendar_links,
+    event_series,
+    event_occurrences,
 );
 
 diesel::table! {
@@ -833,3 +835,27 @@ diesel::allow_tables_to_appear_in_same_query!(stories, posts);
 diesel::allow_tables_to_appear_in_same_query!(stories, users);
 diesel::allow_tables_to_appear_in_same_query!(stories, communities);
 diesel::allow_tables_to_appear_in_same_query!(stories, crisis_posts);
+
+diesel::table! {
+    event_series (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        frequency -> Text,
+        every -> Integer,
+        week_of_month -> Nullable<Integer>,
+        occurrences -> Integer,
+        time_zone -> Text,
+        starts_local -> Text,
+        ends_local -> Text,
+        created_at -> BigInt,
+    }
+}
+diesel::table! {
+    event_occurrences (event_id) {
+        event_id -> BigInt,
+        series_id -> BigInt,
+        occurrence_local -> Text,
+    }
+}
+diesel::joinable!(event_occurrences -> events (event_id));
+diesel::joinable!(event_occurrences -> event_series (series_id));

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use super::community::{Place, text_enum};
 use super::discussion::render;
+use super::event_series::RepeatDraft;
 use crate::error::{ApiError, FieldError};
 
 /// The most places an event can offer.
@@ -63,6 +64,9 @@ pub struct EventDraft {
     /// The number of places (1-100,000); past it, members join a waiting list. Left out: no limit.
     #[serde(default)]
     pub capacity: Option<i32>,
+    /// Creating only: the event repeats, each date an event of its own with its own answers.
+    #[serde(default)]
+    pub repeat: Option<RepeatDraft>,
 }
 
 /// A checked event, ready to store.
@@ -94,11 +98,15 @@ fn problem(field: &str, message: impl Into<String>) -> FieldError {
 /// with the wall clock written back as `YYYY-MM-DDTHH:MM`.
 pub fn instant(local: &str, zone: &TimeZone) -> Option<(i64, String)> {
     let clock: DateTime = local.trim().parse().ok()?;
+    Some((zoned_millis(clock, zone)?, clock.strftime("%Y-%m-%dT%H:%M").to_string()))
+}
+
+/// The instant a wall-clock time in the years 2000-2100 names in a zone, as UTC milliseconds.
+pub fn zoned_millis(clock: DateTime, zone: &TimeZone) -> Option<i64> {
     if !(2000..=2100).contains(&clock.year()) {
         return None;
     }
-    let zoned = clock.to_zoned(zone.clone()).ok()?;
-    Some((zoned.timestamp().as_millisecond(), clock.strftime("%Y-%m-%dT%H:%M").to_string()))
+    Some(clock.to_zoned(zone.clone()).ok()?.timestamp().as_millisecond())
 }
 
 impl EventDraft {

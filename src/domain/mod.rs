@@ -10,6 +10,7 @@ pub mod device;
 pub mod directory;
 pub mod discussion;
 pub mod event;
+pub mod event_series;
 pub mod following;
 pub mod hsds;
 pub mod instance;

@@ -2,14 +2,16 @@
 //! feed, and the private links a member makes for a community they read
 //! or for the events they answered, each revocable.
 
+use std::collections::BTreeSet;
+
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::{Member, Viewer};
-use crate::db::communities::{self as community_store};
-use crate::db::{AnyConnection, calendar_links, events, users};
+use crate::db::communities::{self as community_store, CommunityRow};
+use crate::db::{AnyConnection, calendar_links, event_series, events, users};
 use crate::domain::event::RsvpStatus;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
@@ -28,6 +30,17 @@ pub fn configure(config: &mut web::ServiceConfig) {
 
 /// The most events a feed holds (the newest).
 const FEED_EVENTS: i64 = 500;
+
+/// A community's calendar: its single events, and each repeating event once, as its series.
+fn community_calendar(connection: &mut AnyConnection, community: &CommunityRow, origin: &str) -> ApiResult<String> {
+    let list = events::of_community(connection, community.id, FEED_EVENTS)?;
+    let ids: Vec<i64> = list.iter().map(|event| event.row.id).collect();
+    let links = event_series::links(connection, &ids)?;
+    let series_ids: BTreeSet<i64> = links.values().map(|(series, _)| *series).collect();
+    let series = event_series::whole(connection, &series_ids.into_iter().collect::<Vec<_>>())?;
+    let single: Vec<_> = list.into_iter().filter(|event| !links.contains_key(&event.row.id)).collect();
+    Ok(calendar::write(&Feed { name: &community.name, origin }, &single, &series))
+}
 
 fn ics(body: String, filename: Option<&str>) -> HttpResponse {
     let mut response = HttpResponse::Ok();
@@ -50,8 +63,7 @@ pub async fn community_feed(state: web::Data<AppState>, slug: web::Path<String>)
         .read(move |connection| {
             let community = community_store::by_slug(connection, &slug)?;
             policy::public_calendar(community.visibility()?)?;
-            let list = events::of_community(connection, community.id, FEED_EVENTS)?;
-            Ok(calendar::write(&Feed { name: &community.name, origin: &origin }, &list))
+            community_calendar(connection, &community, &origin)
         })
         .await?;
     Ok(ics(body, None))
@@ -70,7 +82,7 @@ pub async fn one_event(state: web::Data<AppState>, viewer: Viewer, id: web::Path
             let event = events::by_id(connection, id)?;
             let (community, _) = community_store::readable_by_id(connection, event.row.community_id, viewer.0.as_ref())
                 .map_err(|_| ApiError::not_found("We couldn't find that event."))?;
-            Ok(calendar::write(&Feed { name: &community.name, origin: &origin }, &[event]))
+            Ok(calendar::write(&Feed { name: &community.name, origin: &origin }, &[event], &[]))
         })
         .await?;
     Ok(ics(body, Some(&format!("event-{id}.ics"))))
@@ -174,8 +186,7 @@ pub async fn private_feed(state: web::Data<AppState>, token: web::Path<String>) 
                 Some(community_id) => {
                     let community = community_store::by_id(connection, community_id)?;
                     policy::read_threads(community.visibility()?, standing_of(connection, user_id, community_id)?)?;
-                    let list = events::of_community(connection, community_id, FEED_EVENTS)?;
-                    Ok(calendar::write(&Feed { name: &community.name, origin: &origin }, &list))
+                    community_calendar(connection, &community, &origin)
                 }
                 None => {
                     let list: Vec<_> = events::answered_by(connection, user_id)?
@@ -184,7 +195,7 @@ pub async fn private_feed(state: web::Data<AppState>, token: web::Path<String>) 
                         .map(|(event, _)| event)
                         .collect();
                     let name = format!("My events on {}", host(&origin));
-                    Ok(calendar::write(&Feed { name: &name, origin: &origin }, &list))
+                    Ok(calendar::write(&Feed { name: &name, origin: &origin }, &list, &[]))
                 }
             }
         })

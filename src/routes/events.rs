@@ -2,7 +2,7 @@
 //! cancelling (organisers, moderators, admins), members' answers with the
 //! waiting list, and attendance recorded afterwards with its counts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
@@ -11,9 +11,10 @@ use utoipa::ToSchema;
 use crate::auth::{Member, Viewer};
 use crate::db::communities::{self as community_store, CommunityRow};
 use crate::db::events::{self as store, Event};
-use crate::db::{AnyConnection, organisers, users};
+use crate::db::{AnyConnection, event_series, organisers, users};
 use crate::domain::community::Place;
 use crate::domain::event::{EventDraft, RsvpAnswer, RsvpStatus};
+use crate::domain::event_series::Frequency;
 use crate::domain::following::NotificationKind;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
@@ -32,11 +33,16 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(web::resource("/events/{id}/cancellation").route(web::post().to(cancel)))
         .service(web::resource("/events/{id}/rsvp").route(web::put().to(answer)))
         .service(web::resource("/events/{id}/rsvps").route(web::get().to(answers)))
-        .service(web::resource("/events/{id}/attendance").route(web::put().to(record_attendance)));
+        .service(web::resource("/events/{id}/attendance").route(web::put().to(record_attendance)))
+        .service(web::resource("/event-series/{id}").route(web::get().to(series)));
 }
 
 /// The most upcoming events a community page lists.
-const UPCOMING: i64 = 50;
+const UPCOMING: usize = 50;
+/// The most upcoming dates of one repeating event the list shows (its series lists them all).
+const NEXT_DATES: usize = 3;
+/// How many upcoming events are read to fill the list (a year of weekly walks is 52).
+const UPCOMING_READ: i64 = 500;
 /// The most past events the attendance counts cover.
 const ATTENDANCE_EVENTS: i64 = 500;
 
@@ -58,10 +64,23 @@ fn readable(
     viewer: Option<&Member>,
 ) -> ApiResult<(Event, CommunityRow, bool)> {
     let event = store::by_id(connection, id)?;
-    let (community, standing) = community_store::readable_by_id(connection, event.row.community_id, viewer)
-        .map_err(|_| ApiError::not_found("We couldn't find that event."))?;
+    let (community, may_organise) =
+        readable_community(connection, event.row.community_id, viewer, "We couldn't find that event.")?;
+    Ok((event, community, may_organise))
+}
+
+/// The community with this id, if the viewer may read it (404 saying
+/// `missing` otherwise), and whether they may organise there.
+fn readable_community(
+    connection: &mut AnyConnection,
+    community_id: i64,
+    viewer: Option<&Member>,
+    missing: &'static str,
+) -> ApiResult<(CommunityRow, bool)> {
+    let (community, standing) =
+        community_store::readable_by_id(connection, community_id, viewer).map_err(|_| ApiError::not_found(missing))?;
     let here = organises_here(connection, community.id, viewer)?;
-    Ok((event, community, policy::organise(standing, here).is_ok()))
+    Ok((community, policy::organise(standing, here).is_ok()))
 }
 
 /// The readable community at `slug`, and whether the viewer may organise
@@ -115,8 +134,8 @@ pub struct EventList {
 
 #[utoipa::path(get, path = "/api/v1/communities/{slug}/events", tag = "events",
     params(("slug" = String, Path, description = "The community's slug.")),
-    description = "The community's events that have not ended yet, soonest first (at most 50; cancelled ones say so). \
-    A private community's events answer 404 to outsiders.",
+    description = "The community's events that have not ended yet, soonest first (at most 50, and at most the next 3 \
+    dates of a repeating event; cancelled ones say so). A private community's events answer 404 to outsiders.",
     responses((status = 200, body = EventList), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn upcoming(
     state: web::Data<AppState>,
@@ -129,7 +148,8 @@ pub async fn upcoming(
             let member = viewer.0.as_ref();
             let (community, organise) = organising_in(connection, &slug, member)?;
             let may_organise = organise.is_ok();
-            let rows = store::upcoming(connection, community.id, Timestamp::now().0, UPCOMING)?;
+            let rows = store::upcoming(connection, community.id, Timestamp::now().0, UPCOMING_READ)?;
+            let rows = next_dates(connection, rows)?;
             let events = view::of(connection, rows, &community.slug, viewer.user_id(), may_organise)?;
             let calendar = policy::public_calendar(community.visibility()?)
                 .ok()
@@ -140,10 +160,31 @@ pub async fn upcoming(
     Ok(web::Json(list))
 }
 
+/// The first `UPCOMING` of `rows` (soonest first), keeping only the next
+/// `NEXT_DATES` dates of each repeating event.
+fn next_dates(connection: &mut AnyConnection, rows: Vec<Event>) -> ApiResult<Vec<Event>> {
+    let ids: Vec<i64> = rows.iter().map(|event| event.row.id).collect();
+    let links = event_series::links(connection, &ids)?;
+    let mut shown: HashMap<i64, usize> = HashMap::new();
+    Ok(rows
+        .into_iter()
+        .filter(|event| match links.get(&event.row.id) {
+            Some((series, _)) => {
+                let count = shown.entry(*series).or_default();
+                *count += 1;
+                *count <= NEXT_DATES
+            }
+            None => true,
+        })
+        .take(UPCOMING)
+        .collect())
+}
+
 #[utoipa::path(post, path = "/api/v1/communities/{slug}/events", tag = "events", request_body = EventDraft,
     params(("slug" = String, Path, description = "The community's slug.")),
     description = "Creates an event (the community's organisers, moderators and admins). Every wrong field is listed \
-    in the 422's `fields`.",
+    in the 422's `fields`. With `repeat`, every date of the series (at most 52) is created as an event of its own, \
+    answered, reminded and attended on its own; the answer is the first date.",
     responses((status = 201, body = EventView), (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
@@ -157,8 +198,16 @@ pub async fn create(
         .write(move |connection| {
             let (community, organise) = organising_in(connection, &slug, Some(&member))?;
             organise?;
-            let new = body.into_inner().parse(home(&community).as_ref())?;
-            let event = store::create(connection, community.id, member.user_id, &new)?;
+            let mut draft = body.into_inner();
+            let repeat = draft.repeat.take();
+            let new = draft.parse(home(&community).as_ref())?;
+            let event = match repeat {
+                Some(repeat) => {
+                    let schedule = repeat.parse(&new)?;
+                    event_series::create(connection, community.id, member.user_id, &new, &schedule)?
+                }
+                None => store::create(connection, community.id, member.user_id, &new)?,
+            };
             one_view(connection, event, &community.slug, member.user_id, true)
         })
         .await?;
@@ -185,7 +234,8 @@ pub async fn get(state: web::Data<AppState>, viewer: Viewer, id: web::Path<i64>)
 
 #[utoipa::path(put, path = "/api/v1/events/{id}", tag = "events", request_body = EventDraft,
     params(("id" = i64, Path, description = "The event's id.")),
-    description = "Replaces an event's details (organisers, moderators, admins); its calendar SEQUENCE rises.",
+    description = "Replaces an event's details (organisers, moderators, admins); its calendar SEQUENCE rises. For a \
+    date of a repeating event this changes (or moves) that date only; `repeat` is refused (a series is set when created).",
     responses((status = 200, body = EventView), (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
               (status = 422, body = crate::error::ErrorBody)))]
@@ -201,7 +251,14 @@ pub async fn edit(
         .write(move |connection| {
             let (event, community) = organising(connection, id, &member)?;
             still_on(&event)?;
-            let new = body.into_inner().parse(home(&community).as_ref())?;
+            let draft = body.into_inner();
+            if draft.repeat.is_some() {
+                return Err(ApiError::invalid(
+                    "invalid_event",
+                    "An event's repeat is set when it is created; create a new repeating event instead.",
+                ));
+            }
+            let new = draft.parse(home(&community).as_ref())?;
             let event = store::update(connection, id, &new)?;
             one_view(connection, event, &community.slug, member.user_id, true)
         })
@@ -218,7 +275,8 @@ fn still_on(event: &Event) -> ApiResult<()> {
 
 #[utoipa::path(post, path = "/api/v1/events/{id}/cancellation", tag = "events",
     params(("id" = i64, Path, description = "The event's id.")),
-    description = "Cancels an event (organisers, moderators, admins): everyone going or waiting is told.",
+    description = "Cancels an event (organisers, moderators, admins): everyone going or waiting is told. For a date of \
+    a repeating event, that date only (the calendar's EXDATE).",
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
               (status = 409, body = crate::error::ErrorBody)))]
 pub async fn cancel(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {
@@ -445,4 +503,57 @@ pub async fn attendance(
     let months =
         months.into_iter().rev().map(|(month, (events, came))| MonthAttendance { month, events, came }).collect();
     Ok(web::Json(AttendanceReport { events, months }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SeriesView {
+    id: i64,
+    frequency: Frequency,
+    /// Every this many weeks or months.
+    interval: i32,
+    /// Monthly: the weekday's place in the month (1 to 4, or -1 for the last).
+    week_of_month: Option<i32>,
+    time_zone: String,
+    /// Every date in the rule's order, cancelled and moved ones included.
+    dates: Vec<EventView>,
+    /// Whether the viewer may cancel and move dates.
+    may_organise: bool,
+}
+
+#[utoipa::path(get, path = "/api/v1/event-series/{id}", tag = "events",
+    params(("id" = i64, Path, description = "The series' id (an event's `series.id`).")),
+    description = "A repeating event's rule and every one of its dates (at most 52), for whoever may read its \
+    community (404 otherwise). Organisers cancel or move one date through that date's own event.",
+    responses((status = 200, body = SeriesView), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn series(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<SeriesView>> {
+    let id = id.into_inner();
+    let found = state
+        .db
+        .read(move |connection| {
+            let member = viewer.0.as_ref();
+            let series = event_series::by_id(connection, id)?;
+            let (community, may_organise) = readable_community(
+                connection,
+                series.row.community_id,
+                member,
+                "We couldn't find that series of events.",
+            )?;
+            let dates = series.dates.into_iter().map(|(event, _)| event).collect();
+            let row = series.row;
+            Ok(SeriesView {
+                id: row.id,
+                frequency: series.rule.frequency,
+                interval: series.rule.interval,
+                week_of_month: series.rule.week_of_month.map(i32::from),
+                time_zone: row.time_zone,
+                dates: view::of(connection, dates, &community.slug, viewer.user_id(), may_organise)?,
+                may_organise,
+            })
+        })
+        .await?;
+    Ok(web::Json(found))
 }

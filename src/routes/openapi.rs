@@ -173,6 +173,7 @@ use super::{
         events::answers,
         events::record_attendance,
         events::attendance,
+        events::series,
         calendars::community_feed,
         calendars::one_event,
         calendars::make_link,

@@ -8,6 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::AnyConnection;
+use crate::db::event_series;
 use crate::db::events::{self, Counts, Event};
 use crate::domain::event::{EventPlace, RsvpStatus};
 use crate::domain::time::Timestamp;
@@ -51,6 +52,19 @@ pub struct EventView {
     pub sequence: i32,
     /// Whether the viewer may edit and cancel it, see answers and record attendance.
     pub may_organise: bool,
+    /// A date of a repeating event: its series.
+    pub series: Option<SeriesDate>,
+}
+
+/// Where a date of a repeating event sits in its series.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SeriesDate {
+    /// The series' id (`/api/v1/event-series/{id}` lists its dates).
+    pub id: i64,
+    /// The wall-clock start the rule gave this date (the calendar's RECURRENCE-ID), kept when it is moved.
+    pub occurrence: String,
+    /// Whether an organiser moved it from that start.
+    pub moved: bool,
 }
 
 /// Views of events in one community for a viewer (`viewer` their user id).
@@ -63,6 +77,7 @@ pub fn of(
 ) -> ApiResult<Vec<EventView>> {
     let ids: Vec<i64> = list.iter().map(|event| event.row.id).collect();
     let counts = events::counts(connection, &ids)?;
+    let mut links = event_series::links(connection, &ids)?;
     let answers = match viewer {
         Some(user_id) => events::answers_of(connection, user_id, &ids)?,
         None => HashMap::new(),
@@ -72,7 +87,12 @@ pub fn of(
         .map(|event| {
             let counts = counts.get(&event.row.id).copied().unwrap_or_default();
             let answer = answers.get(&event.row.id).copied();
-            one(event, community, counts, answer, may_organise)
+            let series = links.remove(&event.row.id).map(|(id, occurrence)| SeriesDate {
+                id,
+                moved: occurrence != event.row.starts_local,
+                occurrence,
+            });
+            one(event, community, counts, answer, may_organise, series)
         })
         .collect())
 }
@@ -83,6 +103,7 @@ fn one(
     counts: Counts,
     answer: Option<(RsvpStatus, Option<i64>)>,
     may_organise: bool,
+    series: Option<SeriesDate>,
 ) -> EventView {
     let Event { row, details } = event;
     let going = answer.is_some_and(|(status, _)| status == RsvpStatus::Going);
@@ -112,5 +133,6 @@ fn one(
         cancelled: row.cancelled_at.is_some(),
         sequence: row.sequence,
         may_organise,
+        series,
     }
 }

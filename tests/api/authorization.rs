@@ -68,6 +68,8 @@ struct Place {
     doomed: i64,
     event: i64,
     cancel_event: i64,
+    /// A weekly series of two dates.
+    series: i64,
 }
 
 struct World {
@@ -162,6 +164,10 @@ async fn furnish(app: &TestApp, admin: &Account, moss: &Account, ava: &Account, 
         let created = app.post(&format!("/api/v1/communities/{slug}/events"), Some(admin), event_draft()).await;
         events.push(created.assert_status(201)["id"].as_i64().expect("an event id"));
     }
+    let mut weekly = event_draft();
+    weekly["repeat"] = json!({ "frequency": "weekly", "count": 2 });
+    let weekly = app.post(&format!("/api/v1/communities/{slug}/events"), Some(admin), weekly).await;
+    let series = weekly.assert_status(201)["series"]["id"].as_i64().expect("a series id");
     Place {
         slug: slug.to_owned(),
         thread,
@@ -186,6 +192,7 @@ async fn furnish(app: &TestApp, admin: &Account, moss: &Account, ava: &Account, 
         doomed,
         event: events[0],
         cancel_event: events[1],
+        series,
     }
 }
 
@@ -945,7 +952,7 @@ fn probes(world: &World) -> Vec<Probe> {
         ]);
     }
     for (place, (visibility, _)) in world.places.iter().zip(PLACES) {
-        let Place { slug, event, cancel_event, .. } = place.clone();
+        let Place { slug, event, cancel_event, series, .. } = place.clone();
         let at = |what: &str| format!("{what} | {visibility}");
         list.extend([
             probe(
@@ -961,6 +968,7 @@ fn probes(world: &World) -> Vec<Probe> {
                 Some(event_draft()),
             ),
             probe("GET /api/v1/events/{id}", &at("event"), format!("/api/v1/events/{event}"), None),
+            probe("GET /api/v1/event-series/{id}", &at("weekly"), format!("/api/v1/event-series/{series}"), None),
             probe("PUT /api/v1/events/{id}", &at("unchanged"), format!("/api/v1/events/{event}"), Some(event_draft())),
             probe(
                 "PUT /api/v1/events/{id}/rsvp",
@@ -1611,6 +1619,7 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("GET /api/v1/communities/{slug}/events | upcoming | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("POST /api/v1/communities/{slug}/events | new event | public", [401, 403, 403, 403, 201, 403, 403, 201, 403, 403, 403, 403]),
     ("GET /api/v1/events/{id} | event | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET /api/v1/event-series/{id} | weekly | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("PUT /api/v1/events/{id} | unchanged | public", [401, 403, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403]),
     ("PUT /api/v1/events/{id}/rsvp | going | public", [401, 403, 200, 403, 200, 403, 403, 200, 403, 200, 200, 200]),
     ("GET /api/v1/events/{id}/rsvps | answers | public", [401, 403, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403]),
@@ -1620,6 +1629,7 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("GET /api/v1/communities/{slug}/events | upcoming | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("POST /api/v1/communities/{slug}/events | new event | members", [401, 404, 403, 404, 201, 404, 404, 201, 404, 403, 403, 403]),
     ("GET /api/v1/events/{id} | event | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("GET /api/v1/event-series/{id} | weekly | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("PUT /api/v1/events/{id} | unchanged | members", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]),
     ("PUT /api/v1/events/{id}/rsvp | going | members", [401, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/events/{id}/rsvps | answers | members", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]),
@@ -1629,6 +1639,7 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("GET /api/v1/communities/{slug}/events | upcoming | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("POST /api/v1/communities/{slug}/events | new event | approval", [401, 404, 403, 404, 201, 404, 404, 201, 404, 403, 403, 403]),
     ("GET /api/v1/events/{id} | event | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
+    ("GET /api/v1/event-series/{id} | weekly | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("PUT /api/v1/events/{id} | unchanged | approval", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]),
     ("PUT /api/v1/events/{id}/rsvp | going | approval", [401, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("GET /api/v1/events/{id}/rsvps | answers | approval", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]),

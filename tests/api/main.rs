@@ -26,6 +26,7 @@ mod discussions;
 mod email;
 mod erasure;
 mod errors;
+mod event_series;
 mod events;
 mod following;
 mod form_errors;

@@ -1,0 +1,2 @@
+DROP TABLE event_occurrences;
+DROP TABLE event_series;
