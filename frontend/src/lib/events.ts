@@ -3,6 +3,7 @@
  * screens, and how an event's time reads in its own zone and the viewer's.
  */
 import { request } from './api';
+import type { RepeatDraft } from './event-series';
 
 export type RsvpStatus = 'going' | 'maybe' | 'not_going' | 'waiting';
 export type RsvpAnswer = 'going' | 'maybe' | 'not_going';
@@ -42,6 +43,8 @@ export interface KindredEvent {
   /** On the waiting list: the place in line (1 is next). */
   waiting_position: number | null;
   cancelled: boolean;
+  /** A date of a repeating series: the series, the date the rule gave it, and whether it was moved. */
+  series: { id: number; occurrence: string; moved: boolean } | null;
   sequence: number;
   may_organise: boolean;
 }
@@ -64,6 +67,8 @@ export interface EventDraft {
   online_url?: string;
   accessibility: string;
   capacity?: number;
+  /** A new event only: repeat it weekly or monthly (see `event-series.ts`). */
+  repeat?: RepeatDraft;
 }
 
 export interface RsvpRow {
