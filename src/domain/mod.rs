@@ -11,6 +11,7 @@ pub mod directory;
 pub mod discussion;
 pub mod event;
 pub mod following;
+pub mod goal;
 pub mod hsds;
 pub mod instance;
 pub mod joining;

@@ -6,7 +6,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     accounts, admin_settings, applications, badges, blocks, calendars, communities, community_admin, consultations,
-    directory, email, events, follows, instance, invitations, mail_preferences, member_admin, members, moderation,
+    directory, email, events, follows, goals, instance, invitations, mail_preferences, member_admin, members, moderation,
     moderation_log, notifications, organisers, posts, privacy, reading, reports, rooms, safety_settings, search,
     sessions, setup, support, threads,
 };
@@ -165,6 +165,16 @@ use super::{
         events::answers,
         events::record_attendance,
         events::attendance,
+        goals::list,
+        goals::create,
+        goals::get,
+        goals::edit,
+        goals::close,
+        goals::pledge,
+        goals::progress,
+        goals::my_entries,
+        goals::log,
+        goals::undo,
         calendars::community_feed,
         calendars::one_event,
         calendars::make_link,

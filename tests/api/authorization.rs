@@ -66,6 +66,10 @@ struct Place {
     doomed: i64,
     event: i64,
     cancel_event: i64,
+    /// A goal (with ava's entry in it) and one to close.
+    goal: i64,
+    ava_entry: i64,
+    close_goal: i64,
 }
 
 struct World {
@@ -158,6 +162,13 @@ async fn furnish(app: &TestApp, admin: &Account, moss: &Account, ava: &Account, 
         let created = app.post(&format!("/api/v1/communities/{slug}/events"), Some(admin), event_draft()).await;
         events.push(created.assert_status(201)["id"].as_i64().expect("an event id"));
     }
+    let mut goals = Vec::new();
+    for _ in 0..2 {
+        let created = app.post(&format!("/api/v1/communities/{slug}/goals"), Some(admin), goal_draft()).await;
+        goals.push(created.assert_status(201)["id"].as_i64().expect("a goal id"));
+    }
+    let ava_entry = app.post(&format!("/api/v1/goals/{}/entries", goals[0]), Some(ava), json!({ "amount": 3 })).await;
+    let ava_entry = ava_entry.assert_status(201)["entry"]["id"].as_i64().expect("an entry id");
     Place {
         slug: slug.to_owned(),
         thread,
@@ -182,6 +193,9 @@ async fn furnish(app: &TestApp, admin: &Account, moss: &Account, ava: &Account, 
         doomed,
         event: events[0],
         cancel_event: events[1],
+        goal: goals[0],
+        ava_entry,
+        close_goal: goals[1],
     }
 }
 
@@ -206,6 +220,11 @@ fn event_draft() -> Value {
         "time_zone": "Europe/London",
         "place": { "name": "The park" },
     })
+}
+
+/// A goal that ends well after the test.
+fn goal_draft() -> Value {
+    json!({ "title": "A hundred walks", "unit": "walks", "target": 100, "ends_on": "2030-06-01" })
 }
 
 async fn build() -> World {
@@ -941,6 +960,42 @@ fn probes(world: &World) -> Vec<Probe> {
                 "POST /api/v1/events/{id}/cancellation",
                 &at("cancel"),
                 format!("/api/v1/events/{cancel_event}/cancellation"),
+                Some(json!({})),
+            ),
+        ]);
+    }
+    for (place, (visibility, _)) in world.places.iter().zip(PLACES) {
+        let Place { slug, goal, ava_entry, close_goal, .. } = place.clone();
+        let at = |what: &str| format!("{what} | {visibility}");
+        list.extend([
+            probe("GET /api/v1/communities/{slug}/goals", &at("goals"), format!("/api/v1/communities/{slug}/goals"), None),
+            probe(
+                "POST /api/v1/communities/{slug}/goals",
+                &at("new goal"),
+                format!("/api/v1/communities/{slug}/goals"),
+                Some(goal_draft()),
+            ),
+            probe("GET /api/v1/goals/{id}", &at("goal"), format!("/api/v1/goals/{goal}"), None),
+            probe("PUT /api/v1/goals/{id}", &at("unchanged"), format!("/api/v1/goals/{goal}"), Some(goal_draft())),
+            probe("PUT /api/v1/goals/{id}/pledge", &at("pledge"), format!("/api/v1/goals/{goal}/pledge"), None),
+            probe("GET /api/v1/goals/{id}/progress", &at("chart"), format!("/api/v1/goals/{goal}/progress"), None),
+            probe("GET /api/v1/goals/{id}/entries", &at("own entries"), format!("/api/v1/goals/{goal}/entries"), None),
+            probe(
+                "POST /api/v1/goals/{id}/entries",
+                &at("log one"),
+                format!("/api/v1/goals/{goal}/entries"),
+                Some(json!({ "amount": 1 })),
+            ),
+            probe(
+                "DELETE /api/v1/goals/{id}/entries/{entry}",
+                &at("ava's entry"),
+                format!("/api/v1/goals/{goal}/entries/{ava_entry}"),
+                None,
+            ),
+            probe(
+                "POST /api/v1/goals/{id}/closure",
+                &at("close"),
+                format!("/api/v1/goals/{close_goal}/closure"),
                 Some(json!({})),
             ),
         ]);

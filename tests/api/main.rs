@@ -27,6 +27,7 @@ mod erasure;
 mod errors;
 mod events;
 mod following;
+mod goals;
 mod headers;
 mod helpers;
 mod instance_settings;

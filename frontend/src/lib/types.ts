@@ -520,7 +520,11 @@ export type NotificationKind =
   | 'support_message'
   | 'join_request'
   | 'join_decided'
-  | 'consultation_response';
+  | 'consultation_response'
+  | 'event_place_offered'
+  | 'event_cancelled'
+  | 'event_reminder'
+  | 'goal_milestone';
 
 /** One line of the inbox, as `GET /notifications` and the live `notification` frame carry it. */
 export interface Notification {
@@ -543,6 +547,8 @@ export interface Notification {
   conversation_id?: number;
   /** The consultation the organisation responded in. */
   consultation_id?: number;
+  /** The goal that reached a milestone. */
+  goal_id?: number;
   actor?: Author;
   created_at: string;
   updated_at: string;
