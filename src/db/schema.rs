@@ -852,3 +852,4 @@ diesel::allow_tables_to_appear_in_same_query!(goal_entries, users);
 diesel::allow_tables_to_appear_in_same_query!(goal_pledges, invitations);
 diesel::allow_tables_to_appear_in_same_query!(goal_pledges, invitation_joins);
 diesel::allow_tables_to_appear_in_same_query!(goals, notifications);
+diesel::allow_tables_to_appear_in_same_query!(goals, invitations);

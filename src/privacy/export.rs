@@ -21,7 +21,7 @@ use crate::error::ApiResult;
 type Section = fn(&mut AnyConnection, i64) -> ApiResult<Value>;
 
 /// The export's sections, in the order the document lists them.
-pub const SECTIONS: [(&str, Section); 25] = [
+pub const SECTIONS: [(&str, Section); 26] = [
     ("profile", profile),
     ("consents", consent_records),
     ("sessions", session_records),

@@ -123,10 +123,11 @@ async fn fifty_concurrent_contributions_sum_exactly_and_each_milestone_is_told_o
     let World { app, olive, mia, ned, .. } = world().await;
     let goal = set_goal(&app, &olive, walks(100)).await;
     app.put(&format!("/api/v1/goals/{goal}/pledge"), Some(&ned)).await.assert_status(200);
+    let path = format!("/api/v1/goals/{goal}/entries");
     let entries: Vec<_> = (0..50)
         .map(|i| {
             let who = if i % 2 == 0 { &mia } else { &olive };
-            app.post(&format!("/api/v1/goals/{goal}/entries"), Some(who), json!({ "amount": 2 }))
+            app.post(&path, Some(who), json!({ "amount": 2 }))
         })
         .collect();
     for reply in futures_util::future::join_all(entries).await {
