@@ -222,9 +222,10 @@ fn event_draft() -> Value {
     })
 }
 
-/// A goal that ends well after the test.
+/// A goal that ends a year after the test.
 fn goal_draft() -> Value {
-    json!({ "title": "A hundred walks", "unit": "walks", "target": 100, "ends_on": "2030-06-01" })
+    let ends_on = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 365)).strftime("%Y-%m-%d");
+    json!({ "title": "A hundred walks", "unit": "walks", "target": 100, "ends_on": ends_on.to_string() })
 }
 
 async fn build() -> World {
@@ -1617,6 +1618,36 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("GET /api/v1/communities/{slug}/calendar.ics | feed | approval", [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("GET /api/v1/events/{id}/calendar.ics | event | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("POST /api/v1/me/calendar-links | community link | approval", [401, 404, 201, 404, 201, 404, 404, 201, 404, 201, 201, 201]),
+    ("GET /api/v1/communities/{slug}/goals | goals | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]), // no row
+    ("POST /api/v1/communities/{slug}/goals | new goal | public", [401, 403, 403, 403, 201, 403, 403, 201, 403, 403, 403, 403]), // no row
+    ("GET /api/v1/goals/{id} | goal | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]), // no row
+    ("PUT /api/v1/goals/{id} | unchanged | public", [401, 403, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403]), // no row
+    ("PUT /api/v1/goals/{id}/pledge | pledge | public", [401, 403, 200, 403, 200, 403, 403, 200, 403, 403, 403, 200]), // no row
+    ("GET /api/v1/goals/{id}/progress | chart | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]), // no row
+    ("GET /api/v1/goals/{id}/entries | own entries | public", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]), // no row
+    ("POST /api/v1/goals/{id}/entries | log one | public", [401, 403, 201, 403, 201, 403, 403, 201, 403, 403, 403, 201]), // no row
+    ("DELETE /api/v1/goals/{id}/entries/{entry} | ava's entry | public", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]), // no row
+    ("POST /api/v1/goals/{id}/closure | close | public", [401, 403, 403, 403, 204, 403, 403, 409, 403, 403, 403, 403]), // no row
+    ("GET /api/v1/communities/{slug}/goals | goals | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]), // no row
+    ("POST /api/v1/communities/{slug}/goals | new goal | members", [401, 404, 403, 404, 201, 404, 404, 201, 404, 403, 403, 403]), // no row
+    ("GET /api/v1/goals/{id} | goal | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]), // no row
+    ("PUT /api/v1/goals/{id} | unchanged | members", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]), // no row
+    ("PUT /api/v1/goals/{id}/pledge | pledge | members", [401, 404, 200, 404, 200, 404, 404, 200, 404, 403, 403, 200]), // no row
+    ("GET /api/v1/goals/{id}/progress | chart | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]), // no row
+    ("GET /api/v1/goals/{id}/entries | own entries | members", [401, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]), // no row
+    ("POST /api/v1/goals/{id}/entries | log one | members", [401, 404, 201, 404, 201, 404, 404, 201, 404, 403, 403, 201]), // no row
+    ("DELETE /api/v1/goals/{id}/entries/{entry} | ava's entry | members", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]), // no row
+    ("POST /api/v1/goals/{id}/closure | close | members", [401, 404, 403, 404, 204, 404, 404, 409, 404, 403, 403, 403]), // no row
+    ("GET /api/v1/communities/{slug}/goals | goals | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]), // no row
+    ("POST /api/v1/communities/{slug}/goals | new goal | approval", [401, 404, 403, 404, 201, 404, 404, 201, 404, 403, 403, 403]), // no row
+    ("GET /api/v1/goals/{id} | goal | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]), // no row
+    ("PUT /api/v1/goals/{id} | unchanged | approval", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]), // no row
+    ("PUT /api/v1/goals/{id}/pledge | pledge | approval", [401, 404, 200, 404, 200, 404, 404, 200, 404, 403, 403, 200]), // no row
+    ("GET /api/v1/goals/{id}/progress | chart | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]), // no row
+    ("GET /api/v1/goals/{id}/entries | own entries | approval", [401, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]), // no row
+    ("POST /api/v1/goals/{id}/entries | log one | approval", [401, 404, 201, 404, 201, 404, 404, 201, 404, 403, 403, 201]), // no row
+    ("DELETE /api/v1/goals/{id}/entries/{entry} | ava's entry | approval", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]), // no row
+    ("POST /api/v1/goals/{id}/closure | close | approval", [401, 404, 403, 404, 204, 404, 404, 409, 404, 403, 403, 403]), // no row
     ("GET /api/v1/me/calendar-links | mine", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("POST /api/v1/me/calendar-links | my answers", [401, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
     ("DELETE /api/v1/me/calendar-links/{id} | made up", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
