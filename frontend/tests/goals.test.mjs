@@ -81,7 +81,7 @@ describe('goals in the browser', () => {
     await amy.getByRole('region', { name: 'Goals' }).getByRole('link', { name: goal.title }).click();
     await amy.getByRole('heading', { name: goal.title }).waitFor();
     await amy.getByRole('button', { name: 'Pledge to this goal' }).click();
-    await amy.getByText('You pledged to this goal.').waitFor();
+    await amy.getByText(/You will hear when it reaches each quarter/).waitFor();
 
     await amy.getByRole('button', { name: 'Log it' }).click();
     const summary = amy.getByRole('alert').filter({ hasText: 'There is a problem' });
