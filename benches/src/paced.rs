@@ -31,11 +31,7 @@ pub async fn get(url: &str, token: Option<&str>, rate: f64, seconds: f64) -> any
 }
 
 /// Sends the `n`th request `make` builds at `rate` a second for `seconds`.
-pub async fn send(
-    rate: f64,
-    seconds: f64,
-    make: impl Fn(u64) -> reqwest::RequestBuilder,
-) -> anyhow::Result<Paced> {
+pub async fn send(rate: f64, seconds: f64, make: impl Fn(u64) -> reqwest::RequestBuilder) -> anyhow::Result<Paced> {
     let total = (rate * seconds).round().max(1.0) as u64;
     let gap = Duration::from_secs_f64(1.0 / rate.max(0.001));
     let start = Instant::now();

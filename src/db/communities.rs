@@ -450,9 +450,8 @@ pub fn delete(connection: &mut AnyConnection, id: i64) -> ApiResult<()> {
         notifications::table.filter(notifications::kind.eq_any(kinds)).filter(notifications::subject_id.eq_any(events)),
     )
     .execute(connection)?;
-    let goals = super::schema::goals::table
-        .filter(super::schema::goals::community_id.eq(id))
-        .select(super::schema::goals::id);
+    let goals =
+        super::schema::goals::table.filter(super::schema::goals::community_id.eq(id)).select(super::schema::goals::id);
     diesel::delete(
         notifications::table
             .filter(notifications::kind.eq(NotificationKind::GoalMilestone.as_str()))

@@ -233,10 +233,12 @@ pub fn total(connection: &mut AnyConnection, goal: &GoalRow) -> ApiResult<i64> {
 /// pledgers, from its start until it stops counting.
 #[diesel::dsl::auto_type]
 fn joins_for(goal_id: i64, from: i64, until: i64) -> _ {
-    let pledged: _ = pledges::table.filter(pledges::goal_id.eq(goal_id)).select(pledges::user_id);
     invitation_joins::table
         .inner_join(invitations::table)
-        .filter(invitations::created_by.eq_any(pledged))
+        .filter(
+            invitations::created_by
+                .eq_any(pledges::table.filter(pledges::goal_id.eq(goal_id)).select(pledges::user_id)),
+        )
         .filter(invitation_joins::joined_at.ge(from))
         .filter(invitation_joins::joined_at.lt(until))
 }
@@ -316,8 +318,10 @@ pub fn kept_for(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Vec<(
 /// Erasure: the member's entries leave the totals with them, their pledges
 /// go, and goals they set stay without their name.
 pub fn forget_member(connection: &mut AnyConnection, user_id: i64) -> ApiResult<()> {
-    let mine: Vec<(i64, i64)> =
-        entries::table.filter(entries::user_id.eq(user_id)).select((entries::goal_id, entries::amount)).load(connection)?;
+    let mine: Vec<(i64, i64)> = entries::table
+        .filter(entries::user_id.eq(user_id))
+        .select((entries::goal_id, entries::amount))
+        .load(connection)?;
     let mut by_goal: HashMap<i64, i64> = HashMap::new();
     for (goal_id, amount) in mine {
         *by_goal.entry(goal_id).or_default() += amount;

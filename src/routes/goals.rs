@@ -203,7 +203,11 @@ pub struct GoalList {
     description = "The community's goals with their totals, newest first (at most 50). A private community's goals \
     answer 404 to outsiders.",
     responses((status = 200, body = GoalList), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn list(state: web::Data<AppState>, viewer: Viewer, slug: web::Path<String>) -> ApiResult<web::Json<GoalList>> {
+pub async fn list(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    slug: web::Path<String>,
+) -> ApiResult<web::Json<GoalList>> {
     let list = state
         .db
         .read(move |connection| {
@@ -381,7 +385,11 @@ pub struct Progress {
     params(("id" = i64, Path, description = "The goal's id.")),
     description = "The goal's total day by day, for its chart: totals only, never who gave what.",
     responses((status = 200, body = Progress), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn progress(state: web::Data<AppState>, viewer: Viewer, id: web::Path<i64>) -> ApiResult<web::Json<Progress>> {
+pub async fn progress(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<Progress>> {
     let id = id.into_inner();
     let (goal, daily) = state
         .db
@@ -506,11 +514,7 @@ pub async fn log(
     description = "Undoes one of the viewer's own entries while the goal is open: the total falls by its amount. \
     Anyone else's entry is not found.",
     responses((status = 204), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
-pub async fn undo(
-    state: web::Data<AppState>,
-    member: Member,
-    path: web::Path<(i64, i64)>,
-) -> ApiResult<HttpResponse> {
+pub async fn undo(state: web::Data<AppState>, member: Member, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
     let (id, entry) = path.into_inner();
     state
         .db

@@ -6,9 +6,9 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     accounts, admin_settings, applications, badges, blocks, calendars, communities, community_admin, consultations,
-    directory, email, events, follows, goals, instance, invitations, mail_preferences, member_admin, members, moderation,
-    moderation_log, notifications, organisers, posts, privacy, reading, reports, rooms, safety_settings, search,
-    sessions, setup, support, threads,
+    directory, email, events, follows, goals, instance, invitations, mail_preferences, member_admin, members,
+    moderation, moderation_log, notifications, organisers, posts, privacy, reading, reports, rooms, safety_settings,
+    search, sessions, setup, support, threads,
 };
 
 #[derive(OpenApi)]

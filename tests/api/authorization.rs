@@ -969,7 +969,12 @@ fn probes(world: &World) -> Vec<Probe> {
         let Place { slug, goal, ava_entry, close_goal, .. } = place.clone();
         let at = |what: &str| format!("{what} | {visibility}");
         list.extend([
-            probe("GET /api/v1/communities/{slug}/goals", &at("goals"), format!("/api/v1/communities/{slug}/goals"), None),
+            probe(
+                "GET /api/v1/communities/{slug}/goals",
+                &at("goals"),
+                format!("/api/v1/communities/{slug}/goals"),
+                None,
+            ),
             probe(
                 "POST /api/v1/communities/{slug}/goals",
                 &at("new goal"),

@@ -75,7 +75,10 @@ async fn only_organisers_moderators_and_admins_set_goals() {
     assert_eq!(listed["may_organise"], false);
     let first = &listed["goals"][0];
     assert_eq!((first["title"].as_str(), first["unit"].as_str()), (Some("A thousand walks by spring"), Some("walks")));
-    assert_eq!((first["total"].as_i64(), first["target"].as_i64(), first["state"].as_str()), (Some(0), Some(1000), Some("open")));
+    assert_eq!(
+        (first["total"].as_i64(), first["target"].as_i64(), first["state"].as_str()),
+        (Some(0), Some(1000), Some("open"))
+    );
     assert_eq!(first["ends_on"], day_in(30));
 
     let id = first["id"].as_i64().expect("an id");
@@ -97,8 +100,12 @@ async fn a_wrong_goal_form_lists_every_wrong_field_and_stores_nothing() {
     let body = json!({ "title": "Hi", "unit": "", "target": 0, "ends_on": day_in(-1) });
     let refused = app.post("/api/v1/communities/walkers/goals", Some(&moss), body).await;
     refused.assert_error(422, "invalid_goal");
-    let fields: Vec<&str> =
-        refused.body["error"]["fields"].as_array().expect("fields").iter().filter_map(|f| f["field"].as_str()).collect();
+    let fields: Vec<&str> = refused.body["error"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .filter_map(|f| f["field"].as_str())
+        .collect();
     assert_eq!(fields, ["title", "unit", "target", "ends_on"]);
     for (change, field) in [
         (json!({ "target": 10_000_001 }), "target"),
@@ -136,7 +143,10 @@ async fn fifty_concurrent_contributions_sum_exactly_and_each_milestone_is_told_o
     let seen = app.get(&format!("/api/v1/goals/{goal}"), None).await;
     let seen = seen.assert_status(200);
     assert_eq!((seen["total"].as_i64(), seen["percent"].as_i64()), (Some(100), Some(100)));
-    assert_eq!((seen["pledgers"].as_i64(), seen["contributors"].as_i64(), seen["milestone"].as_i64()), (Some(3), Some(2), Some(4)));
+    assert_eq!(
+        (seen["pledgers"].as_i64(), seen["contributors"].as_i64(), seen["milestone"].as_i64()),
+        (Some(3), Some(2), Some(4))
+    );
     let mut connection = app.connect();
     use kindred::db::schema::goal_entries;
     let rows: Vec<i64> = goal_entries::table.select(goal_entries::amount).load(&mut connection).expect("entries");
@@ -241,7 +251,10 @@ async fn a_goal_counting_recruits_counts_who_joined_through_a_pledgers_link_afte
     join(&app, "early", &mia_code).await;
     let mut connection = app.connect();
     use kindred::db::schema::invitation_joins;
-    diesel::update(invitation_joins::table).set(invitation_joins::joined_at.eq(1)).execute(&mut connection).expect("an early join");
+    diesel::update(invitation_joins::table)
+        .set(invitation_joins::joined_at.eq(1))
+        .execute(&mut connection)
+        .expect("an early join");
 
     let body = json!({ "title": "Bring in four friends", "target": 4, "ends_on": day_in(30), "counts_recruits": true });
     let goal = set_goal(&app, &olive, body).await;
@@ -251,7 +264,10 @@ async fn a_goal_counting_recruits_counts_who_joined_through_a_pledgers_link_afte
     join(&app, "cal", &mia_code).await;
     let seen = app.get(&format!("/api/v1/goals/{goal}"), None).await;
     let seen = seen.assert_status(200);
-    assert_eq!((seen["total"].as_i64(), seen["unit"].as_str(), seen["counts_recruits"].as_bool()), (Some(2), Some("people brought in"), Some(true)));
+    assert_eq!(
+        (seen["total"].as_i64(), seen["unit"].as_str(), seen["counts_recruits"].as_bool()),
+        (Some(2), Some("people brought in"), Some(true))
+    );
     let told = goal_milestones(&app, &mia).await;
     assert_eq!(told[0]["count"], 2, "a quarter and a half of four, told as each came");
 
@@ -264,10 +280,13 @@ async fn a_goal_counting_recruits_counts_who_joined_through_a_pledgers_link_afte
     let refused = app.post(&format!("/api/v1/goals/{goal}/entries"), Some(&mia), json!({ "amount": 1 })).await;
     refused.assert_error(409, "goal_counts_recruits");
     let mut kind_changed = json!({ "title": "Bring in friends", "unit": "walks", "target": 4, "ends_on": day_in(30) });
-    let refused = app.send(reqwest::Method::PUT, &format!("/api/v1/goals/{goal}"), Some(&olive), Some(kind_changed.clone())).await;
+    let refused = app
+        .send(reqwest::Method::PUT, &format!("/api/v1/goals/{goal}"), Some(&olive), Some(kind_changed.clone()))
+        .await;
     refused.assert_error(422, "invalid_goal");
     kind_changed["counts_recruits"] = json!(true);
-    let edited = app.send(reqwest::Method::PUT, &format!("/api/v1/goals/{goal}"), Some(&olive), Some(kind_changed)).await;
+    let edited =
+        app.send(reqwest::Method::PUT, &format!("/api/v1/goals/{goal}"), Some(&olive), Some(kind_changed)).await;
     assert_eq!(edited.assert_status(200)["total"], 3);
 }
 
@@ -287,9 +306,13 @@ async fn the_export_holds_a_members_pledges_and_entries_and_erasure_takes_them_f
         goals[0]["entries"].as_array().expect("entries").iter().filter_map(|e| e["amount"].as_i64()).collect();
     assert_eq!(amounts, [5, 3]);
 
-    let erased = app.send(reqwest::Method::DELETE, "/api/v1/me", Some(&mia), Some(json!({ "password": PASSWORD }))).await;
+    let erased =
+        app.send(reqwest::Method::DELETE, "/api/v1/me", Some(&mia), Some(json!({ "password": PASSWORD }))).await;
     erased.assert_status(204);
     let seen = app.get(&format!("/api/v1/goals/{goal}"), None).await;
     let seen = seen.assert_status(200);
-    assert_eq!((seen["total"].as_i64(), seen["pledgers"].as_i64(), seen["contributors"].as_i64()), (Some(4), Some(1), Some(1)));
+    assert_eq!(
+        (seen["total"].as_i64(), seen["pledgers"].as_i64(), seen["contributors"].as_i64()),
+        (Some(4), Some(1), Some(1))
+    );
 }
