@@ -128,6 +128,18 @@ fn pledging(connection: &mut AnyConnection, id: i64, member: &Member) -> ApiResu
     Ok((goal, community, rights))
 }
 
+/// Tells the goal's pledgers of the milestones `total` passed (in the
+/// change's transaction); the note for this process's hub after commit.
+fn tell_milestones(
+    connection: &mut AnyConnection,
+    goal: &GoalRow,
+    total: i64,
+    origin: u64,
+) -> ApiResult<Option<crate::live::broker::Note>> {
+    let told = notify::goals::reached(connection, goal, total)?;
+    notify::announce(connection, told, origin)
+}
+
 fn views(
     connection: &mut AnyConnection,
     goals: Vec<GoalRow>,
@@ -301,8 +313,7 @@ pub async fn edit(
             }
             let goal = store::update(connection, id, &new)?;
             let total = store::total(connection, &goal)?;
-            let told = notify::goals::reached(connection, &goal, total)?;
-            let note = notify::announce(connection, told, origin)?;
+            let note = tell_milestones(connection, &goal, total, origin)?;
             Ok((one_view(connection, id, &community.slug, &member, rights)?, note))
         })
         .await?;
@@ -349,8 +360,7 @@ pub async fn pledge(state: web::Data<AppState>, member: Member, id: web::Path<i6
             store::pledge(connection, id, member.user_id)?;
             // A recruiter's earlier recruits (since the goal began) count once they pledge.
             let total = store::total(connection, &goal)?;
-            let told = notify::goals::reached(connection, &goal, total)?;
-            let note = notify::announce(connection, told, origin)?;
+            let note = tell_milestones(connection, &goal, total, origin)?;
             Ok((one_view(connection, id, &community.slug, &member, rights)?, note))
         })
         .await?;
@@ -497,8 +507,7 @@ pub async fn log(
             }
             store::pledge(connection, id, member.user_id)?;
             let (entry, total) = store::log(connection, id, member.user_id, amount)?;
-            let told = notify::goals::reached(connection, &goal, total)?;
-            let note = notify::announce(connection, told, origin)?;
+            let note = tell_milestones(connection, &goal, total, origin)?;
             let goal = one_view(connection, id, &community.slug, &member, rights)?;
             Ok((Logged { entry: entry.into(), goal }, note))
         })
