@@ -102,6 +102,19 @@ enum AdminCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Benchmarks only: set a goal in `community` by `author`, with `contributors`
+    /// seeded members (`member-1`...) pledging and logging to it; prints its id.
+    #[cfg(feature = "bench")]
+    SeedGoal {
+        #[arg(long)]
+        community: String,
+        #[arg(long)]
+        author: String,
+        #[arg(long, default_value_t = 10_000)]
+        contributors: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Benchmarks only: add `entries` approved entries to the instance-wide directory, suggested by `author`.
     #[cfg(feature = "bench")]
     SeedDirectory {
@@ -216,6 +229,11 @@ fn run_admin(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
         AdminCommand::SeedQueue { community, author, items, seed } => {
             kindred::seed::seed_queue(&mut connection, &community, &author, items, seed)?;
             println!("Opened {items} queue items in {community}.");
+        }
+        #[cfg(feature = "bench")]
+        AdminCommand::SeedGoal { community, author, contributors, seed } => {
+            let goal = kindred::seed::seed_goal(&mut connection, &community, &author, contributors, seed)?;
+            println!("{}", serde_json::json!({ "goal": goal }));
         }
         #[cfg(feature = "bench")]
         AdminCommand::SeedDirectory { author, entries, seed } => {

@@ -99,6 +99,29 @@ pub fn answer_event(visibility: Visibility, standing: Standing) -> Result<(), Ap
     }
 }
 
+/// Reading a community's goals and their totals: whoever may read the community.
+pub fn read_goals(visibility: Visibility, standing: Standing) -> Result<(), ApiError> {
+    read_threads(visibility, standing)
+}
+
+/// Setting, editing and closing a community's goals: whoever may organise
+/// there (its organisers, moderators and admins).
+pub fn set_goal(standing: Standing, organiser_here: bool) -> Result<(), ApiError> {
+    organise(standing, organiser_here)
+}
+
+/// Pledging to a goal and logging contributions to it: whoever may post in
+/// the community. (Each member's entries are theirs alone: the store reads
+/// and undoes only the asking member's own.)
+pub fn pledge_to_goal(visibility: Visibility, standing: Standing) -> Result<(), ApiError> {
+    read_goals(visibility, standing)?;
+    if standing.is_member() || standing.is_admin {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Join this community to pledge to its goals."))
+    }
+}
+
 /// Seeing an online event's joining link: those going, and whoever may organise there.
 pub fn see_joining_link(going: bool, may_organise: bool) -> bool {
     going || may_organise
@@ -595,6 +618,8 @@ mod tests {
         for (visibility, standing, may_read, may_post) in table {
             assert_eq!(read_threads(visibility, standing).is_ok(), may_read, "{visibility:?} {standing:?} read");
             assert_eq!(post(visibility, standing).is_ok(), may_post, "{visibility:?} {standing:?} post");
+            assert_eq!(read_goals(visibility, standing).is_ok(), may_read, "{visibility:?} {standing:?} goals");
+            assert_eq!(pledge_to_goal(visibility, standing).is_ok(), may_post, "{visibility:?} {standing:?} pledge");
         }
     }
 
@@ -646,6 +671,7 @@ mod tests {
         for (standing, organiser_here, organises, appoints) in table {
             assert_eq!(organise(standing, organiser_here).is_ok(), organises, "{standing:?} {organiser_here} organise");
             assert_eq!(appoint_organisers(standing).is_ok(), appoints, "{standing:?} appoint");
+            assert_eq!(set_goal(standing, organiser_here).is_ok(), organises, "{standing:?} {organiser_here} goal");
         }
     }
 

@@ -5,6 +5,7 @@
 
 mod community_page;
 mod directory;
+mod goals;
 mod latency;
 mod mail;
 mod paced;
@@ -53,6 +54,10 @@ enum Scenario {
     CommunityPage(community_page::Options),
     /// Directory search over many entries, by place, distance, word and category (issue 18).
     Directory(directory::Options),
+    /// A goal's page with many contributors, against the hello control (issue 19).
+    GoalPage(goals::PageOptions),
+    /// Contributions logged against one goal at a steady rate, beside the hello control paced alike (issue 19).
+    GoalLog(goals::LogOptions),
     /// Crisis screening per post, beside storing a reply.
     Screening(screening::Options),
     /// A reply whose thread's watchers are mailed at once, beside the same without mail (issue 20).
@@ -75,6 +80,8 @@ async fn main() -> anyhow::Result<()> {
         Scenario::Screening(options) => screening::run(options).await,
         Scenario::Directory(options) => directory::run(options).await,
         Scenario::CommunityPage(options) => community_page::run(options).await,
+        Scenario::GoalPage(options) => goals::page(options).await,
+        Scenario::GoalLog(options) => goals::log(options).await,
         Scenario::MailCost(options) => mail::cost(options).await,
         Scenario::Digest(options) => mail::digest(options).await,
     }

@@ -20,6 +20,18 @@ pub struct Paced {
 /// GETs `url` at `rate` a second for `seconds`.
 pub async fn get(url: &str, token: Option<&str>, rate: f64, seconds: f64) -> anyhow::Result<Paced> {
     let client = reqwest::Client::new();
+    send(rate, seconds, |_| {
+        let request = client.get(url);
+        match token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+    })
+    .await
+}
+
+/// Sends the `n`th request `make` builds at `rate` a second for `seconds`.
+pub async fn send(rate: f64, seconds: f64, make: impl Fn(u64) -> reqwest::RequestBuilder) -> anyhow::Result<Paced> {
     let total = (rate * seconds).round().max(1.0) as u64;
     let gap = Duration::from_secs_f64(1.0 / rate.max(0.001));
     let start = Instant::now();
@@ -27,10 +39,7 @@ pub async fn get(url: &str, token: Option<&str>, rate: f64, seconds: f64) -> any
     for n in 0..total {
         let due = start + gap.mul_f64(n as f64);
         tokio::time::sleep_until(due).await;
-        let mut request = client.get(url);
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
+        let request = make(n);
         requests.spawn(async move {
             let answered = match request.send().await {
                 Ok(response) => response.status().is_success() && response.bytes().await.is_ok(),

@@ -483,6 +483,14 @@ pub fn delete(connection: &mut AnyConnection, id: i64) -> ApiResult<()> {
         notifications::table.filter(notifications::kind.eq_any(kinds)).filter(notifications::subject_id.eq_any(events)),
     )
     .execute(connection)?;
+    let goals =
+        super::schema::goals::table.filter(super::schema::goals::community_id.eq(id)).select(super::schema::goals::id);
+    diesel::delete(
+        notifications::table
+            .filter(notifications::kind.eq(NotificationKind::GoalMilestone.as_str()))
+            .filter(notifications::subject_id.eq_any(goals)),
+    )
+    .execute(connection)?;
     let thread_ids = threads::table.filter(threads::community_id.eq(id)).select(threads::id);
     diesel::update(posts::table.filter(posts::thread_id.eq_any(thread_ids)))
         .set(posts::parent_id.eq(None::<i64>))

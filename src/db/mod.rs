@@ -18,6 +18,7 @@ pub mod events;
 pub mod exports;
 mod files;
 pub mod follows;
+pub mod goals;
 mod health;
 pub mod instance_settings;
 pub mod invitations;

@@ -50,11 +50,19 @@ pub fn standing_to_organise(
     member: Option<&Member>,
 ) -> ApiResult<(Standing, bool)> {
     let standing = super::communities::standing(connection, community_id, member)?;
-    let here = match member {
-        Some(member) => organises(connection, community_id, member.user_id)?,
-        None => false,
-    };
-    Ok((standing, here))
+    Ok((standing, organises_if_signed_in(connection, community_id, member)?))
+}
+
+/// Whether a viewer (signed in or not) organises in this community.
+pub fn organises_if_signed_in(
+    connection: &mut AnyConnection,
+    community_id: i64,
+    viewer: Option<&Member>,
+) -> ApiResult<bool> {
+    match viewer {
+        Some(member) => organises(connection, community_id, member.user_id),
+        None => Ok(false),
+    }
 }
 
 /// One organiser as listed.

@@ -859,3 +859,52 @@ diesel::table! {
 }
 diesel::joinable!(event_occurrences -> events (event_id));
 diesel::joinable!(event_occurrences -> event_series (series_id));
+
+diesel::table! {
+    goals (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        created_by -> Nullable<BigInt>,
+        title -> Text,
+        unit -> Text,
+        counts_recruits -> Bool,
+        target -> BigInt,
+        ends_on -> Text,
+        ends_at -> BigInt,
+        total -> BigInt,
+        milestone -> Integer,
+        closed_at -> Nullable<BigInt>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    goal_pledges (goal_id, user_id) {
+        goal_id -> BigInt,
+        user_id -> BigInt,
+        pledged_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    goal_entries (id) {
+        id -> BigInt,
+        goal_id -> BigInt,
+        user_id -> BigInt,
+        amount -> BigInt,
+        day -> BigInt,
+        logged_at -> BigInt,
+    }
+}
+diesel::joinable!(goals -> communities (community_id));
+diesel::joinable!(goal_pledges -> goals (goal_id));
+diesel::joinable!(goal_entries -> goals (goal_id));
+diesel::allow_tables_to_appear_in_same_query!(goals, goal_pledges, goal_entries);
+diesel::allow_tables_to_appear_in_same_query!(goals, communities);
+diesel::allow_tables_to_appear_in_same_query!(goal_pledges, users);
+diesel::allow_tables_to_appear_in_same_query!(goal_entries, users);
+diesel::allow_tables_to_appear_in_same_query!(goal_pledges, invitations);
+diesel::allow_tables_to_appear_in_same_query!(goal_pledges, invitation_joins);
+diesel::allow_tables_to_appear_in_same_query!(goals, notifications);
+diesel::allow_tables_to_appear_in_same_query!(goals, invitations);

@@ -56,6 +56,8 @@ pub enum NotificationKind {
     EventCancelled,
     /// An event the member is going to starts within a day, or within the hour.
     EventReminder,
+    /// A goal the member pledged to reached a quarter of its target, grouped per goal.
+    GoalMilestone,
 }
 
 text_enum!(NotificationKind {
@@ -73,6 +75,7 @@ text_enum!(NotificationKind {
     EventPlaceOffered => "event_place_offered",
     EventCancelled => "event_cancelled",
     EventReminder => "event_reminder",
+    GoalMilestone => "goal_milestone",
 });
 
 impl NotificationKind {

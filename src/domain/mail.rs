@@ -24,7 +24,8 @@ pub enum MailKind {
     Watched,
     /// Moderation about the member's content or account, and their reports.
     Moderation,
-    /// Events the member is going to: reminders, cancellations, a place come free.
+    /// Events the member is going to (reminders, cancellations, a place come
+    /// free) and milestones of goals they pledged to.
     Events,
 }
 
@@ -53,7 +54,8 @@ impl MailKind {
             | NotificationKind::JoinDecided => Some(MailKind::Moderation),
             NotificationKind::EventPlaceOffered
             | NotificationKind::EventCancelled
-            | NotificationKind::EventReminder => Some(MailKind::Events),
+            | NotificationKind::EventReminder
+            | NotificationKind::GoalMilestone => Some(MailKind::Events),
             NotificationKind::SafeguardingAlert
             | NotificationKind::SafeguardingEscalation
             | NotificationKind::SupportMessage => None,
@@ -72,7 +74,12 @@ impl MailKind {
                 NotificationKind::JoinRequest,
                 NotificationKind::JoinDecided,
             ],
-            MailKind::Events => &NotificationKind::OF_EVENTS,
+            MailKind::Events => &[
+                NotificationKind::EventPlaceOffered,
+                NotificationKind::EventCancelled,
+                NotificationKind::EventReminder,
+                NotificationKind::GoalMilestone,
+            ],
         }
     }
 

@@ -12,6 +12,7 @@ pub mod discussion;
 pub mod event;
 pub mod event_series;
 pub mod following;
+pub mod goal;
 pub mod hsds;
 pub mod instance;
 pub mod joining;

@@ -5,6 +5,7 @@
 //! members' live connections on every process once the news commits.
 
 pub mod content;
+pub mod goals;
 pub mod moderation;
 pub mod notifier;
 pub mod reminders;

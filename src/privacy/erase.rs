@@ -104,13 +104,14 @@ fn blocks_either_way(connection: &mut AnyConnection, user_id: i64) -> ApiResult<
     Ok(())
 }
 
-/// Memberships (and safeguarding and organiser appointments, answers to events), join requests, what the
-/// member followed and their notifications.
+/// Memberships (and safeguarding and organiser appointments, answers to events, pledges and entries to
+/// goals), join requests, what the member followed and their notifications.
 fn memberships(connection: &mut AnyConnection, user_id: i64) -> ApiResult<()> {
     diesel::delete(community_members::table.filter(community_members::user_id.eq(user_id))).execute(connection)?;
     crate::db::safeguarding::stand_down(connection, None, user_id)?;
     crate::db::organisers::forget_member(connection, user_id)?;
     crate::db::events::forget_member(connection, user_id)?;
+    crate::db::goals::forget_member(connection, user_id)?;
     crate::db::calendar_links::forget_member(connection, user_id)?;
     crate::db::support::delete_member(connection, user_id)?;
     diesel::delete(thread_follows::table.filter(thread_follows::user_id.eq(user_id))).execute(connection)?;

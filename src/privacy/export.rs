@@ -47,6 +47,7 @@ pub const SECTIONS: [(&str, Section); 26] = [
     ("directory", directory_entries),
     ("organiser_roles", organiser_roles),
     ("events", events_answered),
+    ("goals", goals_pledged),
     ("calendar_links", calendar_links_made),
 ];
 
@@ -537,6 +538,28 @@ fn events_answered(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Va
                     "starts_at": at(event.row.starts_at),
                     "answer": answer.status.as_str(),
                     "attended": answer.attended,
+                })
+            })
+            .collect(),
+    ))
+}
+
+/// The goals the member pledged to, with every amount they logged.
+fn goals_pledged(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
+    let kept = crate::db::goals::kept_for(connection, user_id)?;
+    Ok(Value::Array(
+        kept.into_iter()
+            .map(|(goal, pledged_at, entries)| {
+                let entries: Vec<Value> = entries
+                    .into_iter()
+                    .map(|entry| json!({ "amount": entry.amount, "logged_at": at(entry.logged_at) }))
+                    .collect();
+                json!({
+                    "goal_id": goal.id,
+                    "title": goal.title,
+                    "unit": goal.unit,
+                    "pledged_at": at(pledged_at),
+                    "entries": entries,
                 })
             })
             .collect(),

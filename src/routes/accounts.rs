@@ -176,6 +176,7 @@ pub async fn register(
                 applications::create(connection, user_id, note.as_deref(), invitation_id)?;
             } else if let Some(invitation_id) = invitation_id {
                 invitations::record_join(connection, invitation_id, user_id)?;
+                crate::notify::goals::recruited(connection, invitation_id)?;
             }
             Ok((user_id, screened.show_helplines.then(|| shared.safety.support())))
         })

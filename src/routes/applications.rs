@@ -91,6 +91,7 @@ pub async fn decide(
                 && let Some(invitation_id) = invitation
             {
                 invitations::record_join(connection, invitation_id, user_id)?;
+                crate::notify::goals::recruited(connection, invitation_id)?;
             }
             let action = format!("application_{}", status.as_str());
             admin_log::record_action(connection, member.user_id, &action, &username)?;

@@ -79,7 +79,7 @@ fn readable_community(
 ) -> ApiResult<(CommunityRow, bool)> {
     let (community, standing) =
         community_store::readable_by_id(connection, community_id, viewer).map_err(|_| ApiError::not_found(missing))?;
-    let here = organises_here(connection, community.id, viewer)?;
+    let here = organisers::organises_if_signed_in(connection, community.id, viewer)?;
     Ok((community, policy::organise(standing, here).is_ok()))
 }
 
@@ -91,15 +91,8 @@ fn organising_in(
     viewer: Option<&Member>,
 ) -> ApiResult<(CommunityRow, Result<(), ApiError>)> {
     let (community, standing) = community_store::readable_by_slug(connection, slug, viewer)?;
-    let here = organises_here(connection, community.id, viewer)?;
+    let here = organisers::organises_if_signed_in(connection, community.id, viewer)?;
     Ok((community, policy::organise(standing, here)))
-}
-
-fn organises_here(connection: &mut AnyConnection, community_id: i64, viewer: Option<&Member>) -> ApiResult<bool> {
-    match viewer {
-        Some(member) => organisers::organises(connection, community_id, member.user_id),
-        None => Ok(false),
-    }
 }
 
 /// As `readable`, for an organiser about to change it.

@@ -19,6 +19,7 @@ pub mod email;
 pub mod errors;
 pub mod events;
 pub mod follows;
+pub mod goals;
 pub mod health;
 pub mod instance;
 pub mod invitations;
@@ -88,6 +89,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .configure(directory::configure)
                 .configure(organisers::configure)
                 .configure(events::configure)
+                .configure(goals::configure)
                 .configure(calendars::configure)
                 .configure(threads::configure)
                 .configure(consultations::configure)

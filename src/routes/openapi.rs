@@ -6,9 +6,9 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     accounts, admin_settings, applications, badges, blocks, calendars, communities, community_admin, consultations,
-    directory, email, events, follows, instance, invitations, mail_preferences, member_admin, members, moderation,
-    moderation_log, notifications, organisers, posts, privacy, reading, reports, rooms, safety_settings, search,
-    sessions, setup, stories, support, threads,
+    directory, email, events, follows, goals, instance, invitations, mail_preferences, member_admin, members,
+    moderation, moderation_log, notifications, organisers, posts, privacy, reading, reports, rooms, safety_settings,
+    search, sessions, setup, stories, support, threads,
 };
 
 #[derive(OpenApi)]
@@ -174,6 +174,16 @@ use super::{
         events::record_attendance,
         events::attendance,
         events::series,
+        goals::list,
+        goals::create,
+        goals::get,
+        goals::edit,
+        goals::close,
+        goals::pledge,
+        goals::progress,
+        goals::my_entries,
+        goals::log,
+        goals::undo,
         calendars::community_feed,
         calendars::one_event,
         calendars::make_link,

@@ -4,11 +4,13 @@
 
 mod directory;
 mod discussions;
+mod goal;
 mod queue;
 mod words;
 
 pub use directory::seed_directory;
 pub use discussions::{Plan, Seeded, seed_discussions};
+pub use goal::seed_goal;
 pub use queue::seed_queue;
 
 use crate::db::posts;

@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::notifications::{self, NotificationRow};
-use crate::db::{AnyConnection, communities, events, moderation_log, queue, users};
+use crate::db::{AnyConnection, communities, events, goals, moderation_log, queue, users};
 use crate::discussion::view::AuthorView;
 use crate::domain::following::NotificationKind;
 use crate::domain::moderation::LogAction;
@@ -50,6 +50,9 @@ pub struct NotificationView {
     /// The event (`/api/v1/events/{id}`).
     #[serde(skip_serializing_if = "Option::is_none")]
     event_id: Option<i64>,
+    /// The goal (`/api/v1/goals/{id}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    goal_id: Option<i64>,
     /// Who wrote the latest post or message of the line.
     #[serde(skip_serializing_if = "Option::is_none")]
     actor: Option<AuthorView>,
@@ -91,6 +94,7 @@ pub fn of(connection: &mut AnyConnection, row: NotificationRow) -> ApiResult<Not
     let mut consultation_id = None;
     let mut joining = None;
     let mut event_id = None;
+    let mut goal_id = None;
     let summary = match kind {
         NotificationKind::Reply if count == 1 => format!("{name} replied to you in {at}."),
         NotificationKind::Reply => format!("{count} new replies to you in {at}."),
@@ -167,6 +171,16 @@ pub fn of(connection: &mut AnyConnection, row: NotificationRow) -> ApiResult<Not
                 _ => format!("Coming up: “{title}” starts {when}."),
             }
         }
+        NotificationKind::GoalMilestone => {
+            let goal = goals::by_id(connection, subject)?;
+            goal_id = Some(subject);
+            joining = Some(communities::by_id(connection, goal.community_id)?.slug);
+            let title = goal.title;
+            match goal.milestone {
+                4 => format!("“{title}” reached its target of {} {}. Thank you!", goal.target, goal.unit),
+                quarter => format!("“{title}” is {}% of the way to {} {}.", quarter * 25, goal.target, goal.unit),
+            }
+        }
     };
     let community = match item.as_ref().and_then(|item| item.community_id) {
         Some(id) => Some(communities::by_id(connection, id)?.slug),
@@ -192,6 +206,7 @@ pub fn of(connection: &mut AnyConnection, row: NotificationRow) -> ApiResult<Not
         conversation_id,
         consultation_id,
         event_id,
+        goal_id,
         actor,
         created_at: Timestamp(row.created_at),
         updated_at: Timestamp(row.updated_at),

@@ -70,6 +70,10 @@ struct Place {
     cancel_event: i64,
     /// A weekly series of two dates.
     series: i64,
+    /// A goal (with ava's entry in it) and one to close.
+    goal: i64,
+    ava_entry: i64,
+    close_goal: i64,
 }
 
 struct World {
@@ -168,6 +172,13 @@ async fn furnish(app: &TestApp, admin: &Account, moss: &Account, ava: &Account, 
     weekly["repeat"] = json!({ "frequency": "weekly", "count": 2 });
     let weekly = app.post(&format!("/api/v1/communities/{slug}/events"), Some(admin), weekly).await;
     let series = weekly.assert_status(201)["series"]["id"].as_i64().expect("a series id");
+    let mut goals = Vec::new();
+    for _ in 0..2 {
+        let created = app.post(&format!("/api/v1/communities/{slug}/goals"), Some(admin), goal_draft()).await;
+        goals.push(created.assert_status(201)["id"].as_i64().expect("a goal id"));
+    }
+    let ava_entry = app.post(&format!("/api/v1/goals/{}/entries", goals[0]), Some(ava), json!({ "amount": 3 })).await;
+    let ava_entry = ava_entry.assert_status(201)["entry"]["id"].as_i64().expect("an entry id");
     Place {
         slug: slug.to_owned(),
         thread,
@@ -193,6 +204,9 @@ async fn furnish(app: &TestApp, admin: &Account, moss: &Account, ava: &Account, 
         event: events[0],
         cancel_event: events[1],
         series,
+        goal: goals[0],
+        ava_entry,
+        close_goal: goals[1],
     }
 }
 
@@ -217,6 +231,12 @@ fn event_draft() -> Value {
         "time_zone": "Europe/London",
         "place": { "name": "The park" },
     })
+}
+
+/// A goal that ends a year after the test.
+fn goal_draft() -> Value {
+    let ends_on = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 365)).strftime("%Y-%m-%d");
+    json!({ "title": "A hundred walks", "unit": "walks", "target": 100, "ends_on": ends_on.to_string() })
 }
 
 async fn build() -> World {
@@ -1015,6 +1035,47 @@ fn probes(world: &World) -> Vec<Probe> {
             ),
         ]);
     }
+    for (place, (visibility, _)) in world.places.iter().zip(PLACES) {
+        let Place { slug, goal, ava_entry, close_goal, .. } = place.clone();
+        let at = |what: &str| format!("{what} | {visibility}");
+        list.extend([
+            probe(
+                "GET /api/v1/communities/{slug}/goals",
+                &at("goals"),
+                format!("/api/v1/communities/{slug}/goals"),
+                None,
+            ),
+            probe(
+                "POST /api/v1/communities/{slug}/goals",
+                &at("new goal"),
+                format!("/api/v1/communities/{slug}/goals"),
+                Some(goal_draft()),
+            ),
+            probe("GET /api/v1/goals/{id}", &at("goal"), format!("/api/v1/goals/{goal}"), None),
+            probe("PUT /api/v1/goals/{id}", &at("unchanged"), format!("/api/v1/goals/{goal}"), Some(goal_draft())),
+            probe("PUT /api/v1/goals/{id}/pledge", &at("pledge"), format!("/api/v1/goals/{goal}/pledge"), None),
+            probe("GET /api/v1/goals/{id}/progress", &at("chart"), format!("/api/v1/goals/{goal}/progress"), None),
+            probe("GET /api/v1/goals/{id}/entries", &at("own entries"), format!("/api/v1/goals/{goal}/entries"), None),
+            probe(
+                "POST /api/v1/goals/{id}/entries",
+                &at("log one"),
+                format!("/api/v1/goals/{goal}/entries"),
+                Some(json!({ "amount": 1 })),
+            ),
+            probe(
+                "DELETE /api/v1/goals/{id}/entries/{entry}",
+                &at("ava's entry"),
+                format!("/api/v1/goals/{goal}/entries/{ava_entry}"),
+                None,
+            ),
+            probe(
+                "POST /api/v1/goals/{id}/closure",
+                &at("close"),
+                format!("/api/v1/goals/{close_goal}/closure"),
+                Some(json!({})),
+            ),
+        ]);
+    }
     list.extend([
         probe("GET /api/v1/me/calendar-links", "mine", "/api/v1/me/calendar-links".into(), None),
         probe("POST /api/v1/me/calendar-links", "my answers", "/api/v1/me/calendar-links".into(), Some(json!({}))),
@@ -1655,6 +1716,36 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("GET /api/v1/communities/{slug}/calendar.ics | feed | approval", [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("GET /api/v1/events/{id}/calendar.ics | event | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]),
     ("POST /api/v1/me/calendar-links | community link | approval", [401, 404, 201, 404, 201, 404, 404, 201, 404, 201, 201, 201]),
+    ("GET /api/v1/communities/{slug}/goals | goals | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]), // no row
+    ("POST /api/v1/communities/{slug}/goals | new goal | public", [401, 403, 403, 403, 201, 403, 403, 201, 403, 403, 403, 403]), // no row
+    ("GET /api/v1/goals/{id} | goal | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]), // no row
+    ("PUT /api/v1/goals/{id} | unchanged | public", [401, 403, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403]), // no row
+    ("PUT /api/v1/goals/{id}/pledge | pledge | public", [401, 403, 200, 403, 200, 403, 403, 200, 403, 403, 403, 200]), // no row
+    ("GET /api/v1/goals/{id}/progress | chart | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]), // no row
+    ("GET /api/v1/goals/{id}/entries | own entries | public", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]), // no row
+    ("POST /api/v1/goals/{id}/entries | log one | public", [401, 403, 201, 403, 201, 403, 403, 201, 403, 403, 403, 201]), // no row
+    ("DELETE /api/v1/goals/{id}/entries/{entry} | ava's entry | public", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]), // no row
+    ("POST /api/v1/goals/{id}/closure | close | public", [401, 403, 403, 403, 204, 403, 403, 409, 403, 403, 403, 403]), // no row
+    ("GET /api/v1/communities/{slug}/goals | goals | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]), // no row
+    ("POST /api/v1/communities/{slug}/goals | new goal | members", [401, 404, 403, 404, 201, 404, 404, 201, 404, 403, 403, 403]), // no row
+    ("GET /api/v1/goals/{id} | goal | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]), // no row
+    ("PUT /api/v1/goals/{id} | unchanged | members", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]), // no row
+    ("PUT /api/v1/goals/{id}/pledge | pledge | members", [401, 404, 200, 404, 200, 404, 404, 200, 404, 403, 403, 200]), // no row
+    ("GET /api/v1/goals/{id}/progress | chart | members", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]), // no row
+    ("GET /api/v1/goals/{id}/entries | own entries | members", [401, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]), // no row
+    ("POST /api/v1/goals/{id}/entries | log one | members", [401, 404, 201, 404, 201, 404, 404, 201, 404, 403, 403, 201]), // no row
+    ("DELETE /api/v1/goals/{id}/entries/{entry} | ava's entry | members", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]), // no row
+    ("POST /api/v1/goals/{id}/closure | close | members", [401, 404, 403, 404, 204, 404, 404, 409, 404, 403, 403, 403]), // no row
+    ("GET /api/v1/communities/{slug}/goals | goals | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]), // no row
+    ("POST /api/v1/communities/{slug}/goals | new goal | approval", [401, 404, 403, 404, 201, 404, 404, 201, 404, 403, 403, 403]), // no row
+    ("GET /api/v1/goals/{id} | goal | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]), // no row
+    ("PUT /api/v1/goals/{id} | unchanged | approval", [401, 404, 403, 404, 200, 404, 404, 200, 404, 403, 403, 403]), // no row
+    ("PUT /api/v1/goals/{id}/pledge | pledge | approval", [401, 404, 200, 404, 200, 404, 404, 200, 404, 403, 403, 200]), // no row
+    ("GET /api/v1/goals/{id}/progress | chart | approval", [404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]), // no row
+    ("GET /api/v1/goals/{id}/entries | own entries | approval", [401, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200, 200]), // no row
+    ("POST /api/v1/goals/{id}/entries | log one | approval", [401, 404, 201, 404, 201, 404, 404, 201, 404, 403, 403, 201]), // no row
+    ("DELETE /api/v1/goals/{id}/entries/{entry} | ava's entry | approval", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]), // no row
+    ("POST /api/v1/goals/{id}/closure | close | approval", [401, 404, 403, 404, 204, 404, 404, 409, 404, 403, 403, 403]), // no row
     ("GET /api/v1/me/calendar-links | mine", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("POST /api/v1/me/calendar-links | my answers", [401, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
     ("DELETE /api/v1/me/calendar-links/{id} | made up", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),

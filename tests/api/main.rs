@@ -30,6 +30,7 @@ mod event_series;
 mod events;
 mod following;
 mod form_errors;
+mod goals;
 mod headers;
 mod helpers;
 mod instance_settings;

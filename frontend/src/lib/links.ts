@@ -16,6 +16,7 @@ export function roomHref(community: string, roomId: number, messageId?: number):
 export function notificationHref(line: Notification): string {
   if (line.kind === 'consultation_response' && line.consultation_id) return `/consultations/${line.consultation_id}`;
   if (line.event_id) return `/events/${line.event_id}`;
+  if (line.kind === 'goal_milestone' && line.goal_id) return `/goals/${line.goal_id}`;
   if (line.thread) return threadHref(line.thread.id, line.post_id);
   if (line.room && line.community) return roomHref(line.community, line.room.id, line.message_id);
   if ((line.kind === 'safeguarding_alert' || line.kind === 'safeguarding_escalation') && line.item_id)

@@ -38,6 +38,11 @@ export type Route =
   | { page: 'consultation'; id: number }
   /** The organisation opens a consultation in a community. */
   | { page: 'new-consultation'; slug: string }
+  /** A goal: its figure, chart, pledge and log forms, and the reader's own entries. */
+  | { page: 'goal'; id: number }
+  /** Organisers set a goal in a community, or edit one. */
+  | { page: 'new-goal'; slug: string }
+  | { page: 'edit-goal'; id: number }
   /** The admin console: the instance's settings and the admin log. */
   | { page: 'admin'; view: 'settings' | 'communities' | 'members' | 'joining' | 'log' }
   /** Events and the directory (issue 18): an event, a community's events, the directory and its screens. */
@@ -88,6 +93,11 @@ export function match(path: string): Route {
     return { page: 'chat', slug: second, room: Number(fourth) };
   if (first === 'c' && third === 'consultations' && fourth === 'new' && parts.length === 4)
     return { page: 'new-consultation', slug: second };
+  if (first === 'c' && third === 'goals' && fourth === 'new' && parts.length === 4)
+    return { page: 'new-goal', slug: second };
+  if (first === 'goals' && /^\d+$/.test(second ?? '') && parts.length === 2) return { page: 'goal', id: Number(second) };
+  if (first === 'goals' && /^\d+$/.test(second ?? '') && third === 'edit' && parts.length === 3)
+    return { page: 'edit-goal', id: Number(second) };
   if (first === 'consultations' && parts.length === 2 && /^\d+$/.test(second))
     return { page: 'consultation', id: Number(second) };
   if (first === 't' && parts.length === 2 && /^\d+$/.test(second)) return { page: 'thread', id: Number(second) };

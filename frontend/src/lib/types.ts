@@ -561,7 +561,8 @@ export type NotificationKind =
   | 'consultation_response'
   | 'event_place_offered'
   | 'event_cancelled'
-  | 'event_reminder';
+  | 'event_reminder'
+  | 'goal_milestone';
 
 /** One line of the inbox, as `GET /notifications` and the live `notification` frame carry it. */
 export interface Notification {
@@ -586,6 +587,8 @@ export interface Notification {
   consultation_id?: number;
   /** The event an RSVP, reminder or cancellation is about. */
   event_id?: number;
+  /** The goal that reached a milestone. */
+  goal_id?: number;
   actor?: Author;
   created_at: string;
   updated_at: string;

@@ -1,0 +1,3 @@
+DROP TABLE goal_entries;
+DROP TABLE goal_pledges;
+DROP TABLE goals;
