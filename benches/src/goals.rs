@@ -77,7 +77,7 @@ pub async fn page(options: PageOptions) -> anyhow::Result<()> {
         ("goal's daily series", format!("{base}/api/v1/goals/{goal}/progress"), false),
         ("community's goals", format!("{base}/api/v1/communities/bench/goals"), false),
     ]
-    .map(|(name, url, signed_in)| Case { name: name.to_owned(), url, signed_in });
+    .map(|(name, url, signed_in)| Case { name: name.to_owned(), urls: vec![url], signed_in });
     compare(&base, &server.token, &cases, options.requests, options.pairs).await
 }
 

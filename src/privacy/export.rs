@@ -21,7 +21,7 @@ use crate::error::ApiResult;
 type Section = fn(&mut AnyConnection, i64) -> ApiResult<Value>;
 
 /// The export's sections, in the order the document lists them.
-pub const SECTIONS: [(&str, Section); 26] = [
+pub const SECTIONS: [(&str, Section); 27] = [
     ("profile", profile),
     ("display_names", display_names_used),
     ("consents", consent_records),
