@@ -34,7 +34,9 @@ const MOST_SIGNALS: usize = 64;
 pub(crate) struct Signals {
     names: Vec<String>,
     words: HashMap<String, Vec<usize>>,
-    beginnings: Vec<(String, usize)>,
+    /// Word beginnings by their first character, so a word is compared only
+    /// with the few that could begin it.
+    beginnings: HashMap<char, Vec<(String, usize)>>,
 }
 
 impl Signals {
@@ -56,7 +58,8 @@ impl Signals {
                 };
                 let reading = found.readings()[0].clone();
                 if beginning {
-                    signals.beginnings.push((reading, index));
+                    let first = reading.chars().next().unwrap_or_default();
+                    signals.beginnings.entry(first).or_default().push((reading, index));
                 } else {
                     signals.words.entry(reading).or_default().push(index);
                 }
@@ -71,7 +74,8 @@ impl Signals {
         if let Some(indices) = self.words.get(reading) {
             found |= indices.iter().fold(0, |bits, index| bits | 1 << index);
         }
-        for (beginning, index) in &self.beginnings {
+        let first = reading.chars().next().unwrap_or_default();
+        for (beginning, index) in self.beginnings.get(&first).into_iter().flatten() {
             if reading.starts_with(beginning.as_str()) {
                 found |= 1 << index;
             }
@@ -119,8 +123,8 @@ pub(crate) fn each_feature(
         }
         let mut found = word.readings().iter().fold(0, |bits, reading| bits | signals.of(reading));
         if negated && found != 0 {
-            for index in (0..signals.names.len()).filter(|index| found & 1 << index != 0) {
-                feature(&["ns:", signals.names[index].as_str()]);
+            for index in bits(found) {
+                feature(&["ns:", signals.names[index as usize].as_str()]);
             }
             found = 0;
         }
@@ -141,14 +145,22 @@ pub(crate) fn each_feature(
 /// The features of signals found together: each alone, and each pair.
 /// `scope` is "s:" (a clause) or "t:" (a sentence).
 fn compose(signals: &Signals, found: u64, scope: &str, feature: &mut impl FnMut(&[&str])) {
-    let name = |index: usize| signals.names[index].as_str();
-    let indices = || (0..signals.names.len()).filter(move |index| found & 1 << index != 0);
-    for first in indices() {
+    let name = |index: u32| signals.names[index as usize].as_str();
+    for first in bits(found) {
         feature(&[scope, name(first)]);
-        for second in indices().filter(|second| *second > first) {
+        for second in bits(found & !(u64::MAX >> (63 - first))) {
             feature(&[scope, name(first), "&", name(second)]);
         }
     }
+}
+
+/// The indices of the bits set in `set`, lowest first.
+fn bits(mut set: u64) -> impl Iterator<Item = u32> {
+    std::iter::from_fn(move || {
+        let index = set.trailing_zeros();
+        set &= set.wrapping_sub(1);
+        (index < 64).then_some(index)
+    })
 }
 
 fn primary(word: &Word) -> &str {

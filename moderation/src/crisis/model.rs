@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 /// A trained model: a weight per feature and the thresholds chosen for it.
 #[derive(Debug, Clone, PartialEq)]
@@ -306,7 +306,7 @@ impl LinearModel {
 /// is needless work.
 type Keyed = BuildHasherDefault<KeyHasher>;
 
-/// Passes a [`key`] through as its own hash; FNV-1a of bytes, for [`key`].
+/// Passes a [`key`] through as its own hash.
 #[derive(Default)]
 struct KeyHasher(u64);
 
@@ -316,7 +316,7 @@ impl Hasher for KeyHasher {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        self.0 = bytes.iter().fold(self.0, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3));
+        self.0 = KEYS.hash_one(bytes);
     }
 
     fn write_u64(&mut self, key: u64) {
@@ -324,12 +324,28 @@ impl Hasher for KeyHasher {
     }
 }
 
-/// The key of the feature made of these pieces run together: 64-bit
-/// FNV-1a, fixed so that it never changes between builds.
+/// The hash that makes a feature's key. Keys live only as long as the
+/// process (the weights file names features, not keys), so any fixed seed
+/// does; foldhash reads eight bytes at a time.
+const KEYS: foldhash::quality::FixedState = foldhash::quality::FixedState::with_seed(0x6b69_6e64_7265_6421);
+
+/// The longest feature keyed without allocating: longer ones (rare: two
+/// long words) are run together in a `String`.
+const KEY_BUFFER: usize = 96;
+
+/// The key of the feature made of these pieces run together.
 fn key(feature: &[&str]) -> u64 {
-    let mut hasher = KeyHasher(0xcbf2_9ce4_8422_2325);
-    feature.iter().for_each(|piece| hasher.write(piece.as_bytes()));
-    hasher.finish()
+    let length: usize = feature.iter().map(|piece| piece.len()).sum();
+    if length > KEY_BUFFER {
+        return KEYS.hash_one(feature.concat().as_bytes());
+    }
+    let mut buffer = [0_u8; KEY_BUFFER];
+    let mut end = 0;
+    for piece in feature {
+        buffer[end..end + piece.len()].copy_from_slice(piece.as_bytes());
+        end += piece.len();
+    }
+    KEYS.hash_one(&buffer[..end])
 }
 
 fn distinct(features: &[String]) -> Vec<&str> {
