@@ -19,7 +19,21 @@ use std::collections::BTreeMap;
 use foldhash::{HashMap, HashSet};
 
 use super::CrisisError;
+use super::model::Piece;
 use crate::normalise::{NormalisedText, Word};
+
+/// The pieces features are made of besides words, signal names and rule ids.
+const RULE: Piece<'static> = Piece::new("r:");
+const WORD: Piece<'static> = Piece::new("w:");
+const PAIR: Piece<'static> = Piece::new("b:");
+const PAIR_APART: Piece<'static> = Piece::new("g:");
+const NEGATED: Piece<'static> = Piece::new("n:");
+const QUOTED: Piece<'static> = Piece::new("quoted");
+const NEGATED_SIGNAL: Piece<'static> = Piece::new("ns:");
+const CLAUSE: Piece<'static> = Piece::new("s:");
+const SENTENCE: Piece<'static> = Piece::new("t:");
+const SPACE: Piece<'static> = Piece::new(" ");
+const AND: Piece<'static> = Piece::new("&");
 
 /// How many words after a negation it governs, within its clause.
 const NEGATION_REACH: usize = 3;
@@ -93,38 +107,41 @@ pub(crate) fn each_feature(
     signals: &Signals,
     negations: &HashSet<String>,
     rules: &[String],
-    mut feature: impl FnMut(&[&str]),
+    mut feature: impl FnMut(&[Piece<'_>]),
 ) {
     for rule in rules {
-        feature(&["r:", rule]);
+        feature(&[RULE, Piece::new(rule)]);
     }
     let words = text.words();
     let mut negated_until = None;
     let mut clause_signals = 0;
     let mut sentence_signals = 0;
+    // The pieces of the two words before this one.
+    let (mut before, mut previous) = (Piece::new(""), Piece::new(""));
     for (position, word) in words.iter().enumerate() {
-        let reading = primary(word);
-        feature(&["w:", reading]);
-        if let Some(previous) = position.checked_sub(1).map(|p| &words[p]).filter(|p| p.sentence == word.sentence) {
-            feature(&["b:", primary(previous), " ", reading]);
+        let reading = Piece::new(primary(word));
+        feature(&[WORD, reading]);
+        if position.checked_sub(1).is_some_and(|p| words[p].sentence == word.sentence) {
+            feature(&[PAIR, previous, SPACE, reading]);
         }
-        if let Some(before) = position.checked_sub(2).map(|p| &words[p]).filter(|p| p.clause == word.clause) {
-            feature(&["g:", primary(before), " ", reading]);
+        if position.checked_sub(2).is_some_and(|p| words[p].clause == word.clause) {
+            feature(&[PAIR_APART, before, SPACE, reading]);
         }
+        (before, previous) = (previous, reading);
         let negated = negated_until.is_some_and(|(clause, until)| clause == word.clause && position <= until);
         if negated {
-            feature(&["n:", reading]);
+            feature(&[NEGATED, reading]);
         }
         if word.readings().iter().any(|reading| negations.contains(reading)) {
             negated_until = Some((word.clause, position + NEGATION_REACH));
         }
         if word.quoted {
-            feature(&["quoted"]);
+            feature(&[QUOTED]);
         }
         let mut found = word.readings().iter().fold(0, |bits, reading| bits | signals.of(reading));
         if negated && found != 0 {
             for index in bits(found) {
-                feature(&["ns:", signals.names[index as usize].as_str()]);
+                feature(&[NEGATED_SIGNAL, Piece::new(&signals.names[index as usize])]);
             }
             found = 0;
         }
@@ -132,24 +149,24 @@ pub(crate) fn each_feature(
         sentence_signals |= found;
         let next = words.get(position + 1);
         if next.is_none_or(|next| next.clause != word.clause) {
-            compose(signals, clause_signals, "s:", &mut feature);
+            compose(signals, clause_signals, CLAUSE, &mut feature);
             clause_signals = 0;
         }
         if next.is_none_or(|next| next.sentence != word.sentence) {
-            compose(signals, sentence_signals, "t:", &mut feature);
+            compose(signals, sentence_signals, SENTENCE, &mut feature);
             sentence_signals = 0;
         }
     }
 }
 
 /// The features of signals found together: each alone, and each pair.
-/// `scope` is "s:" (a clause) or "t:" (a sentence).
-fn compose(signals: &Signals, found: u64, scope: &str, feature: &mut impl FnMut(&[&str])) {
-    let name = |index: u32| signals.names[index as usize].as_str();
+/// `scope` is [`CLAUSE`] or [`SENTENCE`].
+fn compose(signals: &Signals, found: u64, scope: Piece<'_>, feature: &mut impl FnMut(&[Piece<'_>])) {
+    let name = |index: u32| Piece::new(&signals.names[index as usize]);
     for first in bits(found) {
         feature(&[scope, name(first)]);
         for second in bits(found & !(u64::MAX >> (63 - first))) {
-            feature(&[scope, name(first), "&", name(second)]);
+            feature(&[scope, name(first), AND, name(second)]);
         }
     }
 }
@@ -182,7 +199,7 @@ mod tests {
         let negations: HashSet<String> = ["not".to_owned()].into_iter().collect();
         let mut features = Vec::new();
         each_feature(&NormalisedText::new(text), &signals, &negations, &["a_rule".to_owned()], |feature| {
-            features.push(feature.concat());
+            features.push(feature.iter().map(Piece::text).collect());
         });
         features
     }

@@ -217,7 +217,7 @@ impl CrisisScreen {
         let rules = self.screen_by_rules(&normalised).matched;
         let mut found = Vec::new();
         features::each_feature(&normalised, &self.signals, &self.negations, &rules, |feature| {
-            found.push(feature.concat());
+            found.push(feature.iter().map(|piece| piece.text()).collect());
         });
         found
     }
