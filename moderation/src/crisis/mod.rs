@@ -478,6 +478,20 @@ phrases = ["want to die"]
     }
 
     #[test]
+    fn the_model_scores_a_text_exactly_as_it_scores_the_features_it_is_trained_on() {
+        let screen = CrisisScreen::shipped("en").expect("English rules");
+        let model = screen.model.as_ref().expect("a shipped model");
+        for text in [
+            "I've been saving my tablets for tonight, said goodbye to my sister",
+            "Not going to do it, honestly. My nan's garden needs weeding",
+            "k i l l myself \"I W4NT T0 D1E\" spaaaam",
+        ] {
+            let features = screen.features(text);
+            assert_eq!(screen.model_probability(text), Some(model.probability(features.iter().map(String::as_str))));
+        }
+    }
+
+    #[test]
     fn a_regional_tag_uses_its_languages_rules() {
         assert_eq!(CrisisScreen::shipped("en-GB").expect("English rules").language(), "en");
     }

@@ -435,6 +435,15 @@ mod tests {
     }
 
     #[test]
+    fn a_features_key_is_the_key_of_its_pieces_run_together() {
+        let pieces = |texts: &[&'static str]| texts.iter().map(|text| Piece::new(text)).collect::<Vec<_>>();
+        assert_eq!(key(&pieces(&["b:", "my", " ", "tablets"])), key(&pieces(&["b:my tablets"])));
+        assert_eq!(key(&pieces(&["", "w:", "x"])), key(&pieces(&["w:x"])));
+        assert_ne!(key(&pieces(&["b:my tablets"])), key(&pieces(&["b:mytablets"])));
+        assert_ne!(key(&pieces(&["w:ab"])), key(&pieces(&["w:ba"])));
+    }
+
+    #[test]
     fn rare_features_are_left_out() {
         let model = LinearModel::train(&toy(), Training { min_count: 2, ..Training::default() });
         assert!(!model.weights.contains_key("green"));
