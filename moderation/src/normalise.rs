@@ -75,6 +75,12 @@ impl Word {
     pub(crate) fn readings(&self) -> &[String] {
         if self.other_readings.is_empty() { std::slice::from_ref(&self.folded) } else { &self.other_readings }
     }
+
+    /// Whether this is a single letter spaced apart from one before it, so
+    /// that it may be rejoined with it.
+    pub(crate) fn is_spaced_from_previous(&self) -> bool {
+        self.spaced_from_previous
+    }
 }
 
 /// A way to read the text from one word onwards as one word: usually the
@@ -96,11 +102,12 @@ pub fn canonical(text: &str) -> String {
 impl NormalisedText {
     pub(crate) fn new(text: &str) -> NormalisedText {
         let characters = fold(text);
-        let mut words = Vec::new();
+        let found_words = find_words(&characters);
+        let mut words = Vec::with_capacity(found_words.len());
         let mut context = Context::at_start_of(text);
         let mut previous_end = 0;
         let mut previous_single = false;
-        for found in find_words(&characters) {
+        for found in found_words {
             let gap = text.get(previous_end..found.span.start).unwrap_or_default();
             context.read_gap(gap, !words.is_empty());
             let single = found.folded.chars().count() == 1;
@@ -131,6 +138,11 @@ impl NormalisedText {
         self.words[range.start].span.start..self.words[range.end - 1].span.end
     }
 
+    /// Word `start` read as itself.
+    pub(crate) fn own_reading(&self, start: usize) -> Reading<'_> {
+        Reading { readings: Cow::Borrowed(self.words[start].readings()), end: start + 1, rejoined: false }
+    }
+
     /// Every way of reading one word starting at word `start`: the word
     /// itself, then single letters spaced apart rejoined, shortest first.
     ///
@@ -143,7 +155,7 @@ impl NormalisedText {
         start: usize,
         rejoinable: &'a HashSet<String>,
     ) -> impl Iterator<Item = Reading<'a>> {
-        let own = Reading { readings: Cow::Borrowed(self.words[start].readings()), end: start + 1, rejoined: false };
+        let own = self.own_reading(start);
         // The letters so far and their skeleton, made only once a spaced
         // letter follows (most words have none, and cost nothing here).
         let mut joined: Option<(String, String)> = None;
@@ -227,7 +239,8 @@ fn readings_of(folded: &str) -> Vec<String> {
 /// As [`readings_of`], but nothing (and no allocation) when the word reads
 /// only as itself, as most words do.
 fn other_readings_of(folded: &str) -> Vec<String> {
-    let has_look_alike = folded.chars().any(|c| LOOK_ALIKES.letters.contains_key(&c));
+    let look_alikes = &*LOOK_ALIKES;
+    let has_look_alike = folded.chars().any(|c| look_alikes.is_look_alike(c));
     if !has_look_alike && !has_run_of_three(folded) {
         return Vec::new();
     }
@@ -393,11 +406,21 @@ enum Kind {
 fn kind_of(character: Option<char>) -> Kind {
     match character {
         None => Kind::Invisible,
-        Some('\'' | '\u{2019}' | '\u{02BC}') => Kind::Apostrophe,
-        Some(c) if c.is_alphanumeric() => Kind::Letter,
-        Some(c) if LOOK_ALIKES.punctuation.contains(&c) => Kind::InnerOnly,
-        Some(c) if LOOK_ALIKES.letters.contains_key(&c) => Kind::LookAlike,
-        Some(_) => Kind::Separator,
+        Some(c) => match LOOK_ALIKES.ascii_kinds.get(c as usize) {
+            Some(kind) => *kind,
+            None => kind_in(c, &LOOK_ALIKES.punctuation, &LOOK_ALIKES.letters),
+        },
+    }
+}
+
+/// The kind of a character, given the look-alike tables.
+fn kind_in(c: char, punctuation: &[char], letters: &HashMap<char, Vec<char>>) -> Kind {
+    match c {
+        '\'' | '\u{2019}' | '\u{02BC}' => Kind::Apostrophe,
+        c if c.is_alphanumeric() => Kind::Letter,
+        c if punctuation.contains(&c) => Kind::InnerOnly,
+        c if letters.contains_key(&c) => Kind::LookAlike,
+        _ => Kind::Separator,
     }
 }
 
@@ -406,7 +429,8 @@ fn kind_of(character: Option<char>) -> Kind {
 /// and holding at least one letter or digit.
 fn find_words(characters: &[Folded]) -> Vec<Found> {
     let kinds: Vec<Kind> = characters.iter().map(|folded| kind_of(folded.character)).collect();
-    let mut found = Vec::new();
+    // About one word in five or six characters, in English.
+    let mut found = Vec::with_capacity(characters.len() / 4);
     let mut start = 0;
     while start < characters.len() {
         let run_end = (start..characters.len()).find(|&i| kinds[i] == Kind::Separator).unwrap_or(characters.len());
@@ -423,10 +447,12 @@ fn word_in(characters: &[Folded], kinds: &[Kind]) -> Option<Found> {
     let first = kinds.iter().position(is_edge)?;
     let last = kinds.iter().rposition(is_edge)?;
     let trailing_invisible = kinds[last + 1..].iter().take_while(|&&kind| kind == Kind::Invisible).count();
-    let folded: String = (first..=last)
-        .filter(|&i| matches!(kinds[i], Kind::Letter | Kind::LookAlike | Kind::InnerOnly))
-        .filter_map(|i| characters[i].character)
-        .collect();
+    let mut folded = String::with_capacity(last + 1 - first);
+    folded.extend(
+        (first..=last)
+            .filter(|&i| matches!(kinds[i], Kind::Letter | Kind::LookAlike | Kind::InnerOnly))
+            .filter_map(|i| characters[i].character),
+    );
     if !folded.chars().any(char::is_alphanumeric) {
         return None;
     }
@@ -508,6 +534,19 @@ struct LookAlikes {
     /// one character for all those that can be read the same ("1", "i", "l",
     /// "!" and "|" share one).
     classes: HashMap<char, char>,
+    /// The kind of each ASCII character, and whether it is a key of
+    /// `letters`, looked up without hashing: most text is ASCII.
+    ascii_kinds: [Kind; 128],
+    ascii_look_alikes: [bool; 128],
+}
+
+impl LookAlikes {
+    fn is_look_alike(&self, c: char) -> bool {
+        match self.ascii_look_alikes.get(c as usize) {
+            Some(look_alike) => *look_alike,
+            None => self.letters.contains_key(&c),
+        }
+    }
 }
 
 static LOOK_ALIKES: LazyLock<LookAlikes> = LazyLock::new(|| {
@@ -530,10 +569,16 @@ static LOOK_ALIKES: LazyLock<LookAlikes> = LazyLock::new(|| {
     };
     let letters: HashMap<char, Vec<char>> =
         file.look_alikes.iter().map(|(key, letters)| (character(key), letters.chars().collect())).collect();
+    let punctuation: Vec<char> = file.punctuation.iter().map(character).collect();
+    let ascii = |byte: usize| char::from(u8::try_from(byte).unwrap_or_default());
+    let ascii_kinds = std::array::from_fn(|byte| kind_in(ascii(byte), &punctuation, &letters));
+    let ascii_look_alikes = std::array::from_fn(|byte| letters.contains_key(&ascii(byte)));
     LookAlikes {
         homoglyphs: file.homoglyphs.iter().map(|(key, latin)| (character(key), latin.clone())).collect(),
-        punctuation: file.punctuation.iter().map(character).collect(),
         classes: classes(&letters),
+        punctuation,
+        ascii_kinds,
+        ascii_look_alikes,
         letters,
     }
 });

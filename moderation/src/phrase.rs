@@ -277,12 +277,17 @@ impl PhraseSet {
 struct Readings<'a> {
     text: &'a NormalisedText,
     rejoinable: &'a HashSet<String>,
-    from: Vec<OnceCell<Vec<Reading<'a>>>>,
+    /// Each word read as itself: all there is to read from most words.
+    own: Vec<Reading<'a>>,
+    /// From a word that a spaced letter follows, its own reading and the
+    /// rejoined ones.
+    with_rejoined: Vec<OnceCell<Vec<Reading<'a>>>>,
 }
 
 impl<'a> Readings<'a> {
     fn new(text: &'a NormalisedText, rejoinable: &'a HashSet<String>) -> Readings<'a> {
-        Readings { text, rejoinable, from: (0..text.words().len()).map(|_| OnceCell::new()).collect() }
+        let own = (0..text.words().len()).map(|start| text.own_reading(start)).collect();
+        Readings { text, rejoinable, own, with_rejoined: (0..text.words().len()).map(|_| OnceCell::new()).collect() }
     }
 
     fn words(&self) -> &'a [Word] {
@@ -291,10 +296,11 @@ impl<'a> Readings<'a> {
 
     /// The readings from word `start`; none past the last word.
     fn from(&self, start: usize) -> &[Reading<'a>] {
-        match self.from.get(start) {
-            Some(cell) => cell.get_or_init(|| self.text.readings_from(start, self.rejoinable).collect()),
-            None => &[],
+        let Some(own) = self.own.get(start) else { return &[] };
+        if !self.words().get(start + 1).is_some_and(Word::is_spaced_from_previous) {
+            return std::slice::from_ref(own);
         }
+        self.with_rejoined[start].get_or_init(|| self.text.readings_from(start, self.rejoinable).collect())
     }
 }
 

@@ -22,8 +22,10 @@ use moderation::crisis::{CrisisScreen, RiskLevel};
 use serde::Deserialize;
 
 /// The share of risk texts the combined screen must catch in cross-validation
-/// by writer (see BENCHMARKS.md for the curve).
-const TARGET_RECALL: f64 = 0.90;
+/// by writer (see BENCHMARKS.md for the curve). 92% spends about the
+/// false alarms by writer that 90% cost before the corpus had sixteen
+/// writers (about 13%), on catching more.
+const TARGET_RECALL: f64 = 0.92;
 /// The most safe texts a high-risk score may take in cross-validation.
 const HIGH_FALSE_ALARMS: f64 = 0.01;
 const FOLDS: usize = 5;

@@ -1,8 +1,9 @@
-//! What the learned model reads in a text: its words, word pairs and pairs
-//! one word apart within a clause ("want ... die" in "want to die") as the
-//! normaliser reads them (so disguised letters and missing apostrophes still
-//! share features), the words a negation governs, the crisis rules that
-//! matched, and clause signals. (Letter groups were tried and left out: in
+//! What the learned model reads in a text: its words as the normaliser
+//! reads them (so disguised letters and missing apostrophes still share
+//! features) and their stems ("planning" and "plans" are "plan"), pairs of
+//! stems and pairs one word apart within a clause ("want ... die" in "want
+//! to die"), the words a negation governs, the crisis rules that matched,
+//! and clause signals. (Letter groups were tried and left out: in
 //! cross-validation they lowered recall at a 5% false-alarm rate.)
 //!
 //! A clause signal is a kind of word from the `[signals]` lexicon of the
@@ -19,7 +20,40 @@ use std::collections::BTreeMap;
 use foldhash::{HashMap, HashSet};
 
 use super::CrisisError;
+use super::model::Piece;
 use crate::normalise::{NormalisedText, Word};
+
+/// The pieces features are made of besides words, signal names and rule ids.
+const RULE: Piece<'static> = Piece::new("r:");
+const WORD: Piece<'static> = Piece::new("w:");
+const PAIR: Piece<'static> = Piece::new("b:");
+const PAIR_APART: Piece<'static> = Piece::new("g:");
+const NEGATED: Piece<'static> = Piece::new("n:");
+const QUOTED: Piece<'static> = Piece::new("quoted");
+const NEGATED_SIGNAL: Piece<'static> = Piece::new("ns:");
+const CLAUSE: Piece<'static> = Piece::new("s:");
+const SENTENCE: Piece<'static> = Piece::new("t:");
+const SPACE: Piece<'static> = Piece::new(" ");
+const AND: Piece<'static> = Piece::new("&");
+const STEM: Piece<'static> = Piece::new("st:");
+
+/// A word without its commonest English endings, so "planning", "planned"
+/// and "plans" share a feature (a crude stemmer: the features need words
+/// that share an ending read alike, not dictionary forms). A doubled letter
+/// left at the end is halved ("plann" is "plan"), except "l", "s" and "z"
+/// ("killing" is "kill").
+fn stem(word: &str) -> &str {
+    for ending in ["ing", "ed", "es", "s", "ly", "y", "e"] {
+        if let Some(stem) = word.strip_suffix(ending).filter(|stem| stem.len() >= 3) {
+            let doubled = match stem.as_bytes() {
+                [.., a, b] => a == b && b.is_ascii_alphabetic() && !matches!(b, b'l' | b's' | b'z'),
+                _ => false,
+            };
+            return if doubled { &stem[..stem.len() - 1] } else { stem };
+        }
+    }
+    word
+}
 
 /// How many words after a negation it governs, within its clause.
 const NEGATION_REACH: usize = 3;
@@ -34,7 +68,9 @@ const MOST_SIGNALS: usize = 64;
 pub(crate) struct Signals {
     names: Vec<String>,
     words: HashMap<String, Vec<usize>>,
-    beginnings: Vec<(String, usize)>,
+    /// Word beginnings by their first character, so a word is compared only
+    /// with the few that could begin it.
+    beginnings: HashMap<char, Vec<(String, usize)>>,
 }
 
 impl Signals {
@@ -56,7 +92,8 @@ impl Signals {
                 };
                 let reading = found.readings()[0].clone();
                 if beginning {
-                    signals.beginnings.push((reading, index));
+                    let first = reading.chars().next().unwrap_or_default();
+                    signals.beginnings.entry(first).or_default().push((reading, index));
                 } else {
                     signals.words.entry(reading).or_default().push(index);
                 }
@@ -71,7 +108,8 @@ impl Signals {
         if let Some(indices) = self.words.get(reading) {
             found |= indices.iter().fold(0, |bits, index| bits | 1 << index);
         }
-        for (beginning, index) in &self.beginnings {
+        let first = reading.chars().next().unwrap_or_default();
+        for (beginning, index) in self.beginnings.get(&first).into_iter().flatten() {
             if reading.starts_with(beginning.as_str()) {
                 found |= 1 << index;
             }
@@ -89,38 +127,43 @@ pub(crate) fn each_feature(
     signals: &Signals,
     negations: &HashSet<String>,
     rules: &[String],
-    mut feature: impl FnMut(&[&str]),
+    mut feature: impl FnMut(&[Piece<'_>]),
 ) {
     for rule in rules {
-        feature(&["r:", rule]);
+        feature(&[RULE, Piece::new(rule)]);
     }
     let words = text.words();
     let mut negated_until = None;
     let mut clause_signals = 0;
     let mut sentence_signals = 0;
+    // The pieces of the two words before this one.
+    let (mut before, mut previous) = (Piece::new(""), Piece::new(""));
     for (position, word) in words.iter().enumerate() {
-        let reading = primary(word);
-        feature(&["w:", reading]);
-        if let Some(previous) = position.checked_sub(1).map(|p| &words[p]).filter(|p| p.sentence == word.sentence) {
-            feature(&["b:", primary(previous), " ", reading]);
+        let exact = Piece::new(primary(word));
+        feature(&[WORD, exact]);
+        let reading = Piece::new(stem(primary(word)));
+        feature(&[STEM, reading]);
+        if position.checked_sub(1).is_some_and(|p| words[p].sentence == word.sentence) {
+            feature(&[PAIR, previous, SPACE, reading]);
         }
-        if let Some(before) = position.checked_sub(2).map(|p| &words[p]).filter(|p| p.clause == word.clause) {
-            feature(&["g:", primary(before), " ", reading]);
+        if position.checked_sub(2).is_some_and(|p| words[p].clause == word.clause) {
+            feature(&[PAIR_APART, before, SPACE, reading]);
         }
+        (before, previous) = (previous, reading);
         let negated = negated_until.is_some_and(|(clause, until)| clause == word.clause && position <= until);
         if negated {
-            feature(&["n:", reading]);
+            feature(&[NEGATED, exact]);
         }
         if word.readings().iter().any(|reading| negations.contains(reading)) {
             negated_until = Some((word.clause, position + NEGATION_REACH));
         }
         if word.quoted {
-            feature(&["quoted"]);
+            feature(&[QUOTED]);
         }
         let mut found = word.readings().iter().fold(0, |bits, reading| bits | signals.of(reading));
         if negated && found != 0 {
-            for index in (0..signals.names.len()).filter(|index| found & 1 << index != 0) {
-                feature(&["ns:", signals.names[index].as_str()]);
+            for index in bits(found) {
+                feature(&[NEGATED_SIGNAL, Piece::new(&signals.names[index as usize])]);
             }
             found = 0;
         }
@@ -128,27 +171,35 @@ pub(crate) fn each_feature(
         sentence_signals |= found;
         let next = words.get(position + 1);
         if next.is_none_or(|next| next.clause != word.clause) {
-            compose(signals, clause_signals, "s:", &mut feature);
+            compose(signals, clause_signals, CLAUSE, &mut feature);
             clause_signals = 0;
         }
         if next.is_none_or(|next| next.sentence != word.sentence) {
-            compose(signals, sentence_signals, "t:", &mut feature);
+            compose(signals, sentence_signals, SENTENCE, &mut feature);
             sentence_signals = 0;
         }
     }
 }
 
 /// The features of signals found together: each alone, and each pair.
-/// `scope` is "s:" (a clause) or "t:" (a sentence).
-fn compose(signals: &Signals, found: u64, scope: &str, feature: &mut impl FnMut(&[&str])) {
-    let name = |index: usize| signals.names[index].as_str();
-    let indices = || (0..signals.names.len()).filter(move |index| found & 1 << index != 0);
-    for first in indices() {
+/// `scope` is [`CLAUSE`] or [`SENTENCE`].
+fn compose(signals: &Signals, found: u64, scope: Piece<'_>, feature: &mut impl FnMut(&[Piece<'_>])) {
+    let name = |index: u32| Piece::new(&signals.names[index as usize]);
+    for first in bits(found) {
         feature(&[scope, name(first)]);
-        for second in indices().filter(|second| *second > first) {
-            feature(&[scope, name(first), "&", name(second)]);
+        for second in bits(found & !(u64::MAX >> (63 - first))) {
+            feature(&[scope, name(first), AND, name(second)]);
         }
     }
+}
+
+/// The indices of the bits set in `set`, lowest first.
+fn bits(mut set: u64) -> impl Iterator<Item = u32> {
+    std::iter::from_fn(move || {
+        let index = set.trailing_zeros();
+        set &= set.wrapping_sub(1);
+        (index < 64).then_some(index)
+    })
 }
 
 fn primary(word: &Word) -> &str {
@@ -170,7 +221,7 @@ mod tests {
         let negations: HashSet<String> = ["not".to_owned()].into_iter().collect();
         let mut features = Vec::new();
         each_feature(&NormalisedText::new(text), &signals, &negations, &["a_rule".to_owned()], |feature| {
-            features.push(feature.concat());
+            features.push(feature.iter().map(Piece::text).collect());
         });
         features
     }
@@ -179,10 +230,22 @@ mod tests {
     fn words_pairs_signals_and_rules_are_features() {
         let features = features_of("Saved my TABLETS");
         for expected in
-            ["r:a_rule", "w:saved", "b:saved my", "b:my tablets", "g:saved tablets", "s:self", "s:means&self"]
+            ["r:a_rule", "w:saved", "st:sav", "b:sav my", "b:my tablet", "g:sav tablet", "s:self", "s:means&self"]
         {
             assert!(features.iter().any(|f| f == expected), "{expected} missing from {features:?}");
         }
+    }
+
+    #[test]
+    fn inflections_share_a_stem() {
+        for (words, stem) in [
+            (["planning", "planned", "plans"], "plan"),
+            (["killing", "kills", "killed"], "kill"),
+            (["tablets", "tablet", "tablets"], "tablet"),
+        ] {
+            assert!(words.iter().all(|word| super::stem(word) == stem), "{words:?}");
+        }
+        assert_eq!(super::stem("me"), "me");
     }
 
     #[test]

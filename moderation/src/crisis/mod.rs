@@ -217,7 +217,7 @@ impl CrisisScreen {
         let rules = self.screen_by_rules(&normalised).matched;
         let mut found = Vec::new();
         features::each_feature(&normalised, &self.signals, &self.negations, &rules, |feature| {
-            found.push(feature.concat());
+            found.push(feature.iter().map(|piece| piece.text()).collect());
         });
         found
     }
@@ -474,6 +474,20 @@ phrases = ["want to die"]
     fn every_shipped_language_loads_and_names_itself() {
         for (language, ..) in SHIPPED {
             assert_eq!(CrisisScreen::shipped(language).expect("shipped rules load").language(), language);
+        }
+    }
+
+    #[test]
+    fn the_model_scores_a_text_exactly_as_it_scores_the_features_it_is_trained_on() {
+        let screen = CrisisScreen::shipped("en").expect("English rules");
+        let model = screen.model.as_ref().expect("a shipped model");
+        for text in [
+            "I've been saving my tablets for tonight, said goodbye to my sister",
+            "Not going to do it, honestly. My nan's garden needs weeding",
+            "k i l l myself \"I W4NT T0 D1E\" spaaaam",
+        ] {
+            let features = screen.features(text);
+            assert_eq!(screen.model_probability(text), Some(model.probability(features.iter().map(String::as_str))));
         }
     }
 

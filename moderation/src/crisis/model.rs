@@ -68,7 +68,7 @@ pub struct Score<'m> {
 
 impl Score<'_> {
     /// Adds the feature made of these pieces run together.
-    pub fn add(&mut self, feature: &[&str]) {
+    pub fn add(&mut self, feature: &[Piece<'_>]) {
         let key = key(feature);
         if self.seen.insert(key) {
             self.distinct.push(key);
@@ -141,12 +141,13 @@ impl LinearModel {
     /// The probability that a text with these features is at risk.
     pub fn probability<'a>(&self, features: impl IntoIterator<Item = &'a str>) -> f64 {
         let mut score = self.score(0);
-        features.into_iter().for_each(|feature| score.add(&[feature]));
+        features.into_iter().for_each(|feature| score.add(&[Piece::new(feature)]));
         score.probability()
     }
 
     fn new(bias: f64, unknown_idf: f64, weights: BTreeMap<String, Weight>) -> LinearModel {
-        let scoring = weights.iter().map(|(feature, weight)| (key(&[feature]), Scoring::from(weight))).collect();
+        let scoring =
+            weights.iter().map(|(feature, weight)| (key(&[Piece::new(feature)]), Scoring::from(weight))).collect();
         LinearModel { bias, unknown_idf, weights, scoring, medium: 0.5, high: 0.5 }
     }
 
@@ -306,7 +307,7 @@ impl LinearModel {
 /// is needless work.
 type Keyed = BuildHasherDefault<KeyHasher>;
 
-/// Passes a [`key`] through as its own hash; FNV-1a of bytes, for [`key`].
+/// Passes a [`key`] through as its own hash.
 #[derive(Default)]
 struct KeyHasher(u64);
 
@@ -316,7 +317,7 @@ impl Hasher for KeyHasher {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        self.0 = bytes.iter().fold(self.0, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3));
+        self.0 = bytes.iter().fold(self.0, |hash, byte| hash.wrapping_mul(BASE).wrapping_add(u64::from(*byte)));
     }
 
     fn write_u64(&mut self, key: u64) {
@@ -324,12 +325,52 @@ impl Hasher for KeyHasher {
     }
 }
 
-/// The key of the feature made of these pieces run together: 64-bit
-/// FNV-1a, fixed so that it never changes between builds.
-fn key(feature: &[&str]) -> u64 {
-    let mut hasher = KeyHasher(0xcbf2_9ce4_8422_2325);
-    feature.iter().for_each(|piece| hasher.write(piece.as_bytes()));
-    hasher.finish()
+/// A piece of a feature (a word, a prefix such as "w:") with its hash, so
+/// that a feature's key is made from the hashes of its pieces, each word's
+/// worked out once however many features it is part of.
+///
+/// The hash is a polynomial one over the bytes, so that the hash of pieces
+/// run together is made from theirs: the key of "b:" "my" " " "tablets" is
+/// the key of "b:my tablets", as the weights file names it. Keys live only
+/// as long as the process, so the constants can change freely.
+#[derive(Debug, Clone, Copy)]
+pub struct Piece<'a> {
+    text: &'a str,
+    hash: u64,
+    /// [`BASE`] to the power of the piece's length.
+    shift: u64,
+}
+
+/// The base of the polynomial hash: odd, with well-mixed bits.
+const BASE: u64 = 0x9e37_79b9_7f4a_7c15;
+
+impl<'a> Piece<'a> {
+    pub const fn new(text: &'a str) -> Piece<'a> {
+        let bytes = text.as_bytes();
+        let (mut hash, mut shift, mut at) = (0_u64, 1_u64, 0);
+        while at < bytes.len() {
+            hash = hash.wrapping_mul(BASE).wrapping_add(bytes[at] as u64);
+            shift = shift.wrapping_mul(BASE);
+            at += 1;
+        }
+        Piece { text, hash, shift }
+    }
+
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+}
+
+/// The key of the feature made of these pieces run together.
+fn key(feature: &[Piece<'_>]) -> u64 {
+    let hash = feature.iter().fold(0_u64, |hash, piece| hash.wrapping_mul(piece.shift).wrapping_add(piece.hash));
+    // The finaliser of MurmurHash3: a one-to-one map that spreads every bit
+    // of the polynomial over the low bits a hash table picks buckets by.
+    let mut key = hash ^ (hash >> 33);
+    key = key.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    key ^= key >> 33;
+    key = key.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    key ^ (key >> 33)
 }
 
 fn distinct(features: &[String]) -> Vec<&str> {
@@ -391,6 +432,15 @@ mod tests {
         let model = LinearModel::train(&toy(), Training { min_count: 1, ..Training::default() });
         assert!(model.probability(["alarm", "crypto", "banana"]) < model.probability(["alarm"]));
         assert!(model.probability(["alarm", "crypto", "banana"]) > 0.5);
+    }
+
+    #[test]
+    fn a_features_key_is_the_key_of_its_pieces_run_together() {
+        let pieces = |texts: &[&'static str]| texts.iter().map(|text| Piece::new(text)).collect::<Vec<_>>();
+        assert_eq!(key(&pieces(&["b:", "my", " ", "tablets"])), key(&pieces(&["b:my tablets"])));
+        assert_eq!(key(&pieces(&["", "w:", "x"])), key(&pieces(&["w:x"])));
+        assert_ne!(key(&pieces(&["b:my tablets"])), key(&pieces(&["b:mytablets"])));
+        assert_ne!(key(&pieces(&["w:ab"])), key(&pieces(&["w:ba"])));
     }
 
     #[test]
