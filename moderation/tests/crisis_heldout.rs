@@ -138,10 +138,24 @@ fn exam_posts_kept_apart_until_the_model_was_frozen_are_screened_with_the_figure
     assert!(exam.false_alarm_rate() <= 3.5, "exam false alarms rose to {:.1}%", exam.false_alarm_rate());
 }
 
+/// The second exam (`en/exam2.jsonl`): a fourth blind writer (r, session
+/// 10), written while that round's model was tuned, never given to whoever
+/// tuned it, and scored once with the model before the round (92.3% recall,
+/// 8.0% false alarms) and once with the model after it. Nothing may be tuned on it.
+#[test]
+fn second_exam_posts_from_a_writer_the_tuner_never_saw_are_screened_with_the_figures_reported() {
+    let screen = CrisisScreen::shipped("en").expect("the English rules and model load");
+    let exam = Figures::of(&corpus("exam2"), &screen);
+    exam.print("second exam");
+    assert!(exam.risk >= 300 && exam.safe >= 300, "the second exam is too small");
+    assert!(exam.recall() >= 93.5, "second exam recall fell to {:.1}%", exam.recall());
+    assert!(exam.false_alarm_rate() <= 7.5, "second exam false alarms rose to {:.1}%", exam.false_alarm_rate());
+}
+
 #[test]
 fn no_judging_part_of_the_corpus_shares_a_post_with_the_development_part() {
     let development: std::collections::HashSet<String> = corpus("dev").into_iter().map(|post| post.text).collect();
-    for part in ["heldout", "fresh", "exam"] {
+    for part in ["heldout", "fresh", "exam", "exam2"] {
         let shared = corpus(part).into_iter().filter(|post| development.contains(&post.text)).count();
         assert_eq!(shared, 0, "{part} shares posts with the development part");
     }
