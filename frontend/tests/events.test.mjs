@@ -239,4 +239,36 @@ describe('events in the browser', () => {
     await amy.getByText('This event is cancelled.').waitFor();
     assertCalm(amy);
   });
+
+  it('repeats an event weekly from the form, lists its dates on each date’s page, and cancels one date', async () => {
+    const admin = await openPage(browser, { timezoneId: 'Europe/London' });
+    await signInWithForm(admin, server, 'admin');
+    await admin.goto(`${server.url}/c/${SLUG}/events/new`);
+    await admin.getByRole('heading', { name: 'New event' }).waitFor();
+    const day = tomorrowInLondon();
+    await admin.getByLabel('Title').fill('Weekly walk');
+    await admin.getByLabel('Description').fill('Round the park, at an easy pace.');
+    await admin.getByLabel('Starts').fill(`${day}T10:00`);
+    await admin.getByLabel('Ends').fill(`${day}T11:00`);
+    await admin.getByLabel('Weekly').check();
+    await admin.getByLabel(/Number of dates/).fill('3');
+    await admin.getByLabel('Online').check();
+    await admin.getByLabel('Joining link').fill('https://meet.example.org/walk');
+    await assertNoViolations(admin, 'the new event form, repeating weekly');
+    await admin.getByRole('button', { name: 'Create the event' }).click();
+    await admin.getByRole('heading', { name: 'Weekly walk' }).waitFor();
+    const dates = admin.getByRole('region', { name: 'Dates' });
+    await dates.waitFor();
+    await dates.getByRole('listitem').nth(2).waitFor();
+    assert.equal(await dates.getByRole('listitem').count(), 3, 'three weekly dates');
+    await assertNoViolations(admin, 'a repeating event’s page with its dates');
+
+    const second = dates.getByRole('listitem').nth(1);
+    await second.getByRole('button', { name: 'Cancel this date' }).click();
+    await second.getByRole('button', { name: /^Yes, cancel/ }).click();
+    await second.getByText('Cancelled').waitFor();
+    assert.equal(await dates.getByText('Cancelled').count(), 1, 'only that date is cancelled');
+    await assertNoViolations(admin, 'a series with one date cancelled');
+    assertCalm(admin);
+  });
 });

@@ -44,18 +44,38 @@ async fn put(app: &TestApp, who: &Account, path: &str, body: Value) -> crate::he
     app.send(reqwest::Method::PUT, path, Some(who), Some(body)).await
 }
 
-/// The Python that runs the independent check: `KINDRED_ICS_PYTHON`, the
-/// virtual environment `.ci/run` makes, or python3 on the path.
+/// The Python that runs the independent check: `KINDRED_ICS_PYTHON`, or the
+/// virtual environment under `target/ci/ics-venv` (made here, once per run,
+/// with the packages pinned in `.ci/ics-requirements.txt` when it is missing,
+/// so `cargo test --workspace` alone runs the check on a new machine), or
+/// python3 on the path when no environment can be made.
 fn python() -> Option<PathBuf> {
-    if let Some(chosen) = std::env::var_os("KINDRED_ICS_PYTHON") {
-        return Some(chosen.into());
-    }
-    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/ci/ics-venv/bin/python");
-    if venv.exists() {
-        return Some(venv);
-    }
-    let found = Command::new("python3").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status();
-    found.is_ok_and(|status| status.success()).then(|| "python3".into())
+    static CHOSEN: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    CHOSEN
+        .get_or_init(|| {
+            if let Some(chosen) = std::env::var_os("KINDRED_ICS_PYTHON") {
+                return Some(chosen.into());
+            }
+            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+            let venv = root.join("target/ci/ics-venv");
+            let python = venv.join("bin/python");
+            let quiet = |command: &mut Command| {
+                command.stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|status| status.success())
+            };
+            if !python.exists() && quiet(Command::new("python3").arg("-m").arg("venv").arg(&venv)) {
+                let requirements = root.join(".ci/ics-requirements.txt");
+                let mut install = Command::new(&python);
+                install.args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"]).arg(requirements);
+                if !quiet(&mut install) {
+                    eprintln!("could not install the iCalendar check's packages into {}", venv.display());
+                }
+            }
+            if python.exists() {
+                return Some(python);
+            }
+            quiet(Command::new("python3").arg("--version")).then(|| "python3".into())
+        })
+        .clone()
 }
 
 /// Fetches a feed and reads it with the independent parser: what it says
