@@ -11,8 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{Member, Viewer};
 use crate::db::communities as community_store;
 use crate::db::directory::{self as store, Authorship, Directories, EntryRow, Search};
-use crate::db::{AnyConnection, admin_log};
-use crate::domain::community::CommunityRole;
+use crate::db::{AnyConnection, admin_log, organisers};
 use crate::domain::directory::{EntryDraft, EntryStatus, Referral, coordinates, distance_km, place_and_reach};
 use crate::domain::discussion::render;
 use crate::domain::hsds;
@@ -342,15 +341,10 @@ pub async fn suggestions(state: web::Data<AppState>, member: Member) -> ApiResul
         .db
         .read(move |connection| {
             let instance_wide = policy::review_directory(Some(&member), DirectoryPlace::Instance).is_ok();
-            let moderated: Vec<i64> = community_store::roles_of(connection, member.user_id)?
-                .into_iter()
-                .filter(|(_, role)| *role == CommunityRole::Moderator)
-                .map(|(id, _)| id)
-                .collect();
             let communities = if instance_wide {
                 community_store::all(connection)?.into_iter().map(|row| row.id).collect()
             } else {
-                moderated
+                reviewed_by(connection, &member)?
             };
             if !instance_wide && communities.is_empty() {
                 return Err(ApiError::forbidden("Only a directory's reviewers can see its suggestions."));
@@ -360,6 +354,19 @@ pub async fn suggestions(state: web::Data<AppState>, member: Member) -> ApiResul
         })
         .await?;
     Ok(web::Json(list))
+}
+
+/// The communities whose directories `member` reviews: those they moderate
+/// and those they organise in (as `policy::review_directory` allows).
+fn reviewed_by(connection: &mut AnyConnection, member: &Member) -> ApiResult<Vec<i64>> {
+    let mut reviewed = Vec::new();
+    for community_id in community_store::roles_of(connection, member.user_id)?.into_keys() {
+        let (standing, organiser_here) = organisers::standing_to_organise(connection, community_id, Some(member))?;
+        if policy::organise(standing, organiser_here).is_ok() {
+            reviewed.push(community_id);
+        }
+    }
+    Ok(reviewed)
 }
 
 #[utoipa::path(get, path = "/api/v1/me/directory", tag = "directory",

@@ -429,7 +429,7 @@ async fn the_hsds_export_validates_against_the_published_schema_and_an_import_of
 }
 
 #[tokio::test]
-async fn an_organiser_of_the_community_approves_suggestions_as_its_moderators_do() {
+async fn an_organiser_of_the_community_sees_and_approves_suggestions_as_its_moderators_do() {
     let app = spawn_app().await;
     let admin = app.admin("admin").await;
     app.community(&admin, "walsall", "public").await;
@@ -442,7 +442,14 @@ async fn an_organiser_of_the_community_approves_suggestions_as_its_moderators_do
         app.post("/api/v1/directory", Some(&mia), suggestion).await.assert_status(201)["id"].as_i64().expect("an id");
     let review = format!("/api/v1/directory/{id}/review");
     app.post(&review, Some(&orla), json!({})).await.assert_error(404, "not_found");
+    app.get("/api/v1/directory/suggestions", Some(&orla)).await.assert_error(403, "forbidden");
     app.put("/api/v1/communities/walsall/organisers/orla", Some(&admin)).await.assert_status(204);
+    let waiting = app.get("/api/v1/directory/suggestions", Some(&orla)).await;
+    assert_eq!(
+        names(&json!({ "entries": waiting.assert_status(200) })),
+        ["Arboretum health walk"],
+        "the organiser's list"
+    );
     app.post(&review, Some(&orla), json!({})).await.assert_status(204);
     assert_eq!(app.get(&format!("/api/v1/directory/{id}"), None).await.assert_status(200)["status"], "approved");
 }

@@ -65,7 +65,9 @@ fn python() -> Option<PathBuf> {
             if !python.exists() && quiet(Command::new("python3").arg("-m").arg("venv").arg(&venv)) {
                 let requirements = root.join(".ci/ics-requirements.txt");
                 let mut install = Command::new(&python);
-                install.args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"]).arg(requirements);
+                install
+                    .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+                    .arg(requirements);
                 if !quiet(&mut install) {
                     eprintln!("could not install the iCalendar check's packages into {}", venv.display());
                 }
