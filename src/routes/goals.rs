@@ -11,6 +11,7 @@ use crate::auth::{Member, Viewer};
 use crate::db::communities::{self as community_store, CommunityRow};
 use crate::db::goals::{self as store, EntryRow, GoalRow};
 use crate::db::{AnyConnection, organisers};
+use crate::domain::community::Visibility;
 use crate::domain::goal::{Amount, GoalDraft, GoalState, day_of, day_text};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult, FieldError};
@@ -69,30 +70,44 @@ pub struct GoalView {
     may_organise: bool,
 }
 
-/// What the viewer may do in the goal's community.
+/// Where the viewer stands in the goal's community, read once: what the
+/// policy decides what they may do there on.
 #[derive(Clone, Copy)]
 struct Rights {
-    may_pledge: bool,
-    may_organise: bool,
+    visibility: Visibility,
+    standing: Standing,
+    organiser_here: bool,
 }
 
-fn rights(community: &CommunityRow, standing: Standing, organiser_here: bool) -> ApiResult<Rights> {
-    Ok(Rights {
-        may_pledge: policy::pledge_to_goal(community.visibility()?, standing).is_ok(),
-        may_organise: policy::set_goal(standing, organiser_here).is_ok(),
-    })
+impl Rights {
+    fn of(
+        connection: &mut AnyConnection,
+        community: &CommunityRow,
+        standing: Standing,
+        viewer: Option<&Member>,
+    ) -> ApiResult<Self> {
+        let organiser_here = organisers::organises_if_signed_in(connection, community.id, viewer)?;
+        Ok(Rights { visibility: community.visibility()?, standing, organiser_here })
+    }
+
+    fn pledge(self) -> Result<(), ApiError> {
+        policy::pledge_to_goal(self.visibility, self.standing)
+    }
+
+    fn set_goal(self) -> Result<(), ApiError> {
+        policy::set_goal(self.standing, self.organiser_here)
+    }
 }
 
-/// The readable community at `slug` and what the viewer may do there.
+/// The readable community at `slug` and where the viewer stands there.
 fn community_at(
     connection: &mut AnyConnection,
     slug: &str,
     viewer: Option<&Member>,
-) -> ApiResult<(CommunityRow, Standing, Rights)> {
+) -> ApiResult<(CommunityRow, Rights)> {
     let (community, standing) = community_store::readable_by_slug(connection, slug, viewer)?;
-    let here = organisers::organises_if_signed_in(connection, community.id, viewer)?;
-    let rights = rights(&community, standing, here)?;
-    Ok((community, standing, rights))
+    let rights = Rights::of(connection, &community, standing, viewer)?;
+    Ok((community, rights))
 }
 
 /// The goal with its community, if the viewer may read it (404 otherwise).
@@ -100,29 +115,27 @@ fn readable(
     connection: &mut AnyConnection,
     id: i64,
     viewer: Option<&Member>,
-) -> ApiResult<(GoalRow, CommunityRow, Standing, Rights)> {
+) -> ApiResult<(GoalRow, CommunityRow, Rights)> {
     let goal = store::by_id(connection, id)?;
     let (community, standing) = community_store::readable_by_id(connection, goal.community_id, viewer)
         .map_err(|_| ApiError::not_found("We couldn't find that goal."))?;
     policy::read_goals(community.visibility()?, standing)?;
-    let here = organisers::organises_if_signed_in(connection, community.id, viewer)?;
-    let rights = rights(&community, standing, here)?;
-    Ok((goal, community, standing, rights))
+    let rights = Rights::of(connection, &community, standing, viewer)?;
+    Ok((goal, community, rights))
 }
 
 /// As `readable`, for an organiser about to change it.
 fn organising(connection: &mut AnyConnection, id: i64, member: &Member) -> ApiResult<(GoalRow, CommunityRow, Rights)> {
-    let (goal, community, standing, rights) = readable(connection, id, Some(member))?;
-    let here = organisers::organises(connection, community.id, member.user_id)?;
-    policy::set_goal(standing, here)?;
+    let (goal, community, rights) = readable(connection, id, Some(member))?;
+    rights.set_goal()?;
     Ok((goal, community, rights))
 }
 
 /// As `readable`, for a member about to pledge or log: they may post there,
 /// no sanction stops them, and the goal is still open.
 fn pledging(connection: &mut AnyConnection, id: i64, member: &Member) -> ApiResult<(GoalRow, CommunityRow, Rights)> {
-    let (goal, community, standing, rights) = readable(connection, id, Some(member))?;
-    policy::pledge_to_goal(community.visibility()?, standing)?;
+    let (goal, community, rights) = readable(connection, id, Some(member))?;
+    rights.pledge()?;
     participation::ensure_may_write(connection, member.user_id, Place { community_id: community.id, room_id: None })?;
     GoalState::at(Timestamp::now(), goal.ends_at, goal.closed_at).ensure_open()?;
     Ok((goal, community, rights))
@@ -182,8 +195,8 @@ fn views(
             created_at: Timestamp(goal.created_at),
             pledged: has_pledged,
             my_total,
-            may_pledge: rights.may_pledge,
-            may_organise: rights.may_organise,
+            may_pledge: rights.pledge().is_ok(),
+            may_organise: rights.set_goal().is_ok(),
         });
     }
     Ok(views)
@@ -224,10 +237,10 @@ pub async fn list(
         .db
         .read(move |connection| {
             let member = viewer.0.as_ref();
-            let (community, _, rights) = community_at(connection, &slug, member)?;
+            let (community, rights) = community_at(connection, &slug, member)?;
             let rows = store::of_community(connection, community.id, LISTED)?;
             let goals = views(connection, rows, &community.slug, member, rights)?;
-            Ok(GoalList { goals, may_organise: rights.may_organise })
+            Ok(GoalList { goals, may_organise: rights.set_goal().is_ok() })
         })
         .await?;
     Ok(web::Json(list))
@@ -248,9 +261,8 @@ pub async fn create(
     let created = state
         .db
         .write(move |connection| {
-            let (community, standing, rights) = community_at(connection, &slug, Some(&member))?;
-            let here = organisers::organises(connection, community.id, member.user_id)?;
-            policy::set_goal(standing, here)?;
+            let (community, rights) = community_at(connection, &slug, Some(&member))?;
+            rights.set_goal()?;
             let new = body.into_inner().parse(Timestamp::now())?;
             let goal = store::create(connection, community.id, member.user_id, &new)?;
             one_view(connection, goal.id, &community.slug, &member, rights)
@@ -270,7 +282,7 @@ pub async fn get(state: web::Data<AppState>, viewer: Viewer, id: web::Path<i64>)
         .db
         .read(move |connection| {
             let member = viewer.0.as_ref();
-            let (goal, community, _, rights) = readable(connection, id, member)?;
+            let (goal, community, rights) = readable(connection, id, member)?;
             views(connection, vec![goal], &community.slug, member, rights)?
                 .pop()
                 .ok_or_else(|| ApiError::internal("a goal's view went missing"))
