@@ -525,6 +525,12 @@ fn probes(world: &World) -> Vec<Probe> {
             None,
         ),
         probe(
+            "DELETE /api/v1/goals/{id}/entries/{entry}",
+            "ava's entry in another goal",
+            format!("/api/v1/goals/{}/entries/{}", world.places[0].goal, world.places[1].ava_entry),
+            None,
+        ),
+        probe(
             "PUT /api/v1/consultations/{id}/answers/{post_id}/support",
             "an answer in another consultation",
             format!(
@@ -1457,6 +1463,7 @@ const EXPECTED: &[(&str, [u16; 12])] = &[
     ("GET /api/v1/communities/{slug}/consultations | consultations | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET /api/v1/consultations/{id} | consultation | public", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("GET /api/v1/consultations/{id}/export | consultation | public", [401, 403, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403]),
+    ("DELETE /api/v1/goals/{id}/entries/{entry} | ava's entry in another goal", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("PUT /api/v1/consultations/{id}/answers/{post_id}/support | an answer in another consultation", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("DELETE /api/v1/consultations/{id}/answers/{post_id}/support | an answer in another consultation", [401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("POST /api/v1/consultations/{id}/answers/{post_id}/responses | an answer in another consultation", [401, 403, 403, 403, 403, 403, 403, 404, 403, 403, 403, 403]),
