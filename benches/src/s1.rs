@@ -1,12 +1,13 @@
 //! S1: reading a thread page (the first 50 posts of a 200-reply thread, in
-//! tree order, rendered) signed out and signed in, on SQLite: throughput
-//! beside the hello control under `wrk`, then tail latency at half of the
-//! page's own saturation rate.
+//! tree order, rendered) signed out and signed in: throughput beside the
+//! hello control under `wrk`, then tail latency at half of the page's own
+//! saturation rate. With `--page-cache off` every page comes from the
+//! database (S1u), as on a busy instance whose writes keep the cache cold.
 
 use anyhow::Context;
 use serde_json::Value;
 
-use crate::server::{Placement, Server, Store, seed_command};
+use crate::server::{Placement, Server, Store, Stores, seed_command};
 use crate::stats::{median, spread};
 use crate::{paced, wrk};
 
@@ -30,6 +31,11 @@ pub struct Options {
     /// The paced load's rate, as a fraction of each one's saturation rate.
     #[arg(long, default_value_t = 0.5)]
     paced_fraction: f64,
+    /// Whether the server keeps pages it has sent (`off`: every page is loaded).
+    #[arg(long, value_enum, default_value_t = PageCache::On)]
+    page_cache: PageCache,
+    #[command(flatten)]
+    stores: Stores,
     #[command(flatten)]
     placement: Placement,
     /// The core the load generator runs on.
@@ -37,10 +43,27 @@ pub struct Options {
     load_core: u32,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum PageCache {
+    On,
+    Off,
+}
+
 pub async fn run(options: Options) -> anyhow::Result<()> {
+    for store in options.stores.all() {
+        run_on(&options, &store).await?;
+    }
+    Ok(())
+}
+
+async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
     let seed = seed_command(1, 1, options.replies, 50);
     let seed: Vec<&str> = seed.iter().map(String::as_str).collect();
-    let server = Server::start_after(&options.placement, &[], &[&seed], &Store::Sqlite).await?;
+    let settings = match options.page_cache {
+        PageCache::On => vec![],
+        PageCache::Off => vec![("KINDRED_PAGE_CACHE_SECONDS", "0".to_owned())],
+    };
+    let server = Server::start_after(&options.placement, &settings, &[&seed], store).await?;
     let thread = server.seeded()?["reference_threads"][0].as_i64().context("the seeded thread")?;
     let base = format!("http://{}", server.address);
     let page = format!("{base}/api/v1/threads/{thread}?limit=50");
@@ -61,7 +84,9 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         }
     }
     println!(
-        "S1 thread page, SQLite: 50 of {} posts, wrk {} connections x {} s, {} rounds, server on core {}",
+        "S1{} thread page, {}: 50 of {} posts, wrk {} connections x {} s, {} rounds, server on core {}",
+        if options.page_cache == PageCache::Off { "u (page cache off)" } else { "" },
+        store.name(),
         options.replies + 1,
         options.connections,
         options.seconds,

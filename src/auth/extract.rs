@@ -69,7 +69,7 @@ async fn authenticate(request: HttpRequest) -> ApiResult<Member> {
 /// The member whose live session `token` is, sliding its expiry forward when due.
 pub async fn member_of(state: &AppState, token: Token) -> ApiResult<Member> {
     let ttl = state.settings.session_ttl_seconds;
-    let found = state.db.read(move |connection| session::find(connection, &token)).await?;
+    let found = state.db.read_quick(move |connection| session::find(connection, &token)).await?;
     let user = match found {
         Lookup::Live(user) => user,
         Lookup::Expired => {

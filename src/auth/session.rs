@@ -7,8 +7,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::db::AnyConnection;
 use crate::db::schema::{sessions, users};
+use crate::db::{AnyConnection, on_each_backend};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::live::broker::{self, Note};
@@ -83,20 +83,22 @@ pub fn create(connection: &mut AnyConnection, user_id: i64, origin: Origin, ttl_
 }
 
 pub fn find(connection: &mut AnyConnection, token: &Token) -> ApiResult<Lookup> {
-    let row = sessions::table
-        .inner_join(users::table)
-        .filter(sessions::token_hash.eq(token.hash()))
-        .select((
-            sessions::id,
-            users::id,
-            users::username,
-            users::display_name,
-            users::is_admin,
-            users::is_safeguarding_lead,
-            sessions::expires_at,
-        ))
-        .first::<(i64, i64, String, String, bool, bool, i64)>(connection)
-        .optional()?;
+    let row = on_each_backend!(connection, |inner| {
+        sessions::table
+            .inner_join(users::table)
+            .filter(sessions::token_hash.eq(token.hash()))
+            .select((
+                sessions::id,
+                users::id,
+                users::username,
+                users::display_name,
+                users::is_admin,
+                users::is_safeguarding_lead,
+                sessions::expires_at,
+            ))
+            .first::<(i64, i64, String, String, bool, bool, i64)>(inner)
+            .optional()
+    })?;
     Ok(match row {
         None => Lookup::Unknown,
         Some((.., expires_at)) if expires_at <= Timestamp::now().0 => Lookup::Expired,

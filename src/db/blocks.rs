@@ -40,10 +40,12 @@ pub fn blocked_by(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Vec
 
 /// Everyone whose content is hidden from `user_id`: those they blocked and those who blocked them.
 pub fn hidden_from(connection: &mut AnyConnection, user_id: i64) -> ApiResult<HashSet<i64>> {
-    let blocked: Vec<i64> =
-        blocks::table.filter(blocks::blocker_id.eq(user_id)).select(blocks::blocked_id).load(connection)?;
-    let blockers: Vec<i64> =
-        blocks::table.filter(blocks::blocked_id.eq(user_id)).select(blocks::blocker_id).load(connection)?;
+    let blocked: Vec<i64> = on_each_backend!(&mut *connection, |inner| {
+        blocks::table.filter(blocks::blocker_id.eq(user_id)).select(blocks::blocked_id).load(inner)
+    })?;
+    let blockers: Vec<i64> = on_each_backend!(connection, |inner| {
+        blocks::table.filter(blocks::blocked_id.eq(user_id)).select(blocks::blocker_id).load(inner)
+    })?;
     Ok(blocked.into_iter().chain(blockers).collect())
 }
 

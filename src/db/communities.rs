@@ -164,11 +164,9 @@ pub fn standings_in(
 }
 
 pub fn role_of(connection: &mut AnyConnection, community_id: i64, user_id: i64) -> ApiResult<Option<CommunityRole>> {
-    let role: Option<String> = community_members::table
-        .find((community_id, user_id))
-        .select(community_members::role)
-        .first(connection)
-        .optional()?;
+    let role: Option<String> = on_each_backend!(connection, |inner| {
+        community_members::table.find((community_id, user_id)).select(community_members::role).first(inner).optional()
+    })?;
     role.map(|role| CommunityRole::from_stored(&role)).transpose()
 }
 

@@ -78,8 +78,11 @@ pub enum AnyConnection {
     Sqlite(SqliteConnection),
 }
 
-/// Runs a query that only compiles per backend (upserts, full-text search)
-/// on the inner connection: the same text, type-checked once for each.
+/// Runs a query on the inner connection: the same text, type-checked once
+/// for each backend. For queries that only compile per backend (upserts,
+/// full-text search), and for the hottest reads (a thread page, a
+/// session): through `AnyConnection` diesel writes out a query's SQL on
+/// every run, even when its prepared statement is cached.
 macro_rules! on_each_backend {
     ($connection:expr, |$inner:ident| $query:expr) => {
         match $connection {
@@ -346,6 +349,26 @@ impl Db {
             result
         })
         .await
+    }
+
+    /// `read`, for a query that takes well under a millisecond (a page of a
+    /// thread, a session by its token): on SQLite, when a pooled connection
+    /// is free, it runs on the calling thread, sparing the two thread
+    /// switches of the blocking pool, which cost about as much as such a
+    /// query; otherwise (PostgreSQL's round trips, or no connection free) as `read`.
+    pub async fn read_quick<T, F>(&self, query: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> ApiResult<T> + Send + 'static,
+    {
+        if self.sqlite_writer.is_some()
+            && let Some(mut pooled) = self.pool.try_get()
+        {
+            let result = query(&mut pooled);
+            pooled.failed = result.is_err();
+            return result;
+        }
+        self.read(query).await
     }
 
     /// Runs `change` in one transaction that commits only if it returns Ok.

@@ -78,6 +78,29 @@ pub struct PostListing {
     pub author_display_name: String,
     /// The author's badges (JSON, see `domain::badge`).
     pub author_badges: String,
+    /// Whether its words screened as a crisis (see `crisis_posts`).
+    pub crisis: bool,
+}
+
+/// What a [`PostListing`] is read from: posts joined to their authors and,
+/// where there is one, their crisis mark.
+macro_rules! listings {
+    () => {
+        posts::table.inner_join(users::table).left_join(crisis_posts::table)
+    };
+}
+
+/// The columns of a [`PostListing`], from `listings!()`.
+macro_rules! listing_columns {
+    () => {
+        (
+            posts::all_columns,
+            users::username,
+            users::display_name,
+            users::badges,
+            crisis_posts::post_id.nullable().is_not_null(),
+        )
+    };
 }
 
 /// Adds a post under `parent` (or as the first post), taking the thread's
@@ -150,6 +173,18 @@ pub fn first_of(connection: &mut AnyConnection, thread_id: i64) -> ApiResult<Pos
     Ok(posts::table.filter(posts::thread_id.eq(thread_id)).filter(posts::depth.eq(0)).first::<PostRow>(connection)?)
 }
 
+/// The first post of a thread, and whether its words screened as a crisis.
+pub fn first_with_mark(connection: &mut AnyConnection, thread_id: i64) -> ApiResult<(PostRow, bool)> {
+    Ok(on_each_backend!(connection, |inner| {
+        posts::table
+            .left_join(crisis_posts::table)
+            .filter(posts::thread_id.eq(thread_id))
+            .filter(posts::depth.eq(0))
+            .select((posts::all_columns, crisis_posts::post_id.nullable().is_not_null()))
+            .first(inner)
+    })?)
+}
+
 /// Who is reading a thread, as far as held posts are concerned.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Reader {
@@ -172,13 +207,6 @@ pub fn mark_crisis(connection: &mut AnyConnection, post_id: i64) -> ApiResult<()
     Ok(())
 }
 
-/// Which of these posts screened as a crisis.
-pub fn crisis_among(connection: &mut AnyConnection, ids: &[i64]) -> ApiResult<std::collections::HashSet<i64>> {
-    let marked: Vec<i64> =
-        crisis_posts::table.filter(crisis_posts::post_id.eq_any(ids)).select(crisis_posts::post_id).load(connection)?;
-    Ok(marked.into_iter().collect())
-}
-
 /// Up to `limit` posts of a thread in tree order, after `after_path`;
 /// held posts only for their author and moderators.
 pub fn page(
@@ -188,7 +216,7 @@ pub fn page(
     limit: i64,
     reader: Reader,
 ) -> ApiResult<Vec<PostListing>> {
-    listed(connection, thread_id, after_path, None, limit, reader)
+    listed(connection, thread_id, after_path.unwrap_or_default(), 0..=i32::MAX, limit, reader)
 }
 
 /// Up to `limit` direct replies to a thread's first post (a consultation's
@@ -199,35 +227,33 @@ pub fn replies_to_first(
     limit: i64,
     reader: Reader,
 ) -> ApiResult<Vec<PostListing>> {
-    listed(connection, thread_id, None, Some(1), limit, reader)
+    listed(connection, thread_id, String::new(), 1..=1, limit, reader)
 }
 
+/// One statement whatever is asked (every path sorts after the empty one,
+/// and a moderator is withheld the state "", which no post has), so it is
+/// prepared once per connection rather than on every page.
 fn listed(
     connection: &mut AnyConnection,
     thread_id: i64,
-    after_path: Option<String>,
-    depth: Option<i32>,
+    after_path: String,
+    depths: std::ops::RangeInclusive<i32>,
     limit: i64,
     reader: Reader,
 ) -> ApiResult<Vec<PostListing>> {
-    let mut query = posts::table
-        .inner_join(users::table)
-        .filter(posts::thread_id.eq(thread_id))
-        .order(posts::tree_path.asc())
-        .select((posts::all_columns, users::username, users::display_name, users::badges))
-        .limit(limit)
-        .into_boxed();
-    if let Some(path) = after_path {
-        query = query.filter(posts::tree_path.gt(path));
-    }
-    if let Some(depth) = depth {
-        query = query.filter(posts::depth.eq(depth));
-    }
-    if !reader.moderates {
-        let held = ContentState::Held.as_str();
-        query = query.filter(posts::moderation_state.ne(held).or(posts::author_id.eq(reader.user_id.unwrap_or(0))));
-    }
-    Ok(query.load::<PostListing>(connection)?)
+    let withheld_state = if reader.moderates { "" } else { ContentState::Held.as_str() };
+    let reader_id = reader.user_id.unwrap_or(0);
+    Ok(on_each_backend!(connection, |inner| {
+        listings!()
+            .filter(posts::thread_id.eq(thread_id))
+            .filter(posts::tree_path.gt(&after_path))
+            .filter(posts::depth.between(*depths.start(), *depths.end()))
+            .filter(posts::moderation_state.ne(withheld_state).or(posts::author_id.eq(reader_id)))
+            .order(posts::tree_path.asc())
+            .select(listing_columns!())
+            .limit(limit)
+            .load::<PostListing>(inner)
+    })?)
 }
 
 /// Of `ids`, the posts still visible, each as `[thread, post]`.
@@ -332,40 +358,76 @@ pub fn remove_reaction(
 }
 
 /// Reaction counts per post, and which kinds `viewer` left, for a page of posts.
+#[derive(Default)]
 pub struct Reactions {
     pub counts: HashMap<i64, Vec<(String, i64)>>,
     pub mine: HashMap<i64, Vec<String>>,
 }
 
-pub fn reactions_for(connection: &mut AnyConnection, post_ids: &[i64], viewer: Option<i64>) -> ApiResult<Reactions> {
-    let rows: Vec<(i64, String, i64)> = post_reactions::table
-        .filter(post_reactions::post_id.eq_any(post_ids))
-        .group_by((post_reactions::post_id, post_reactions::kind))
-        .select((post_reactions::post_id, post_reactions::kind, count_star()))
-        .load(connection)?;
-    let mut counts: HashMap<i64, Vec<(String, i64)>> = HashMap::new();
-    for (post_id, kind, count) in rows {
-        counts.entry(post_id).or_default().push((kind, count));
+/// Reaction counts, and the viewer's own reactions, for `listings`: read by
+/// the range of tree paths they span when they are one thread's (a page:
+/// statements prepared once), by their ids otherwise (search results).
+pub fn reactions_for(
+    connection: &mut AnyConnection,
+    listings: &[PostListing],
+    viewer: Option<i64>,
+) -> ApiResult<Reactions> {
+    // Both statements, for posts chosen by `$chosen` (an expression on `posts`).
+    macro_rules! read_reactions {
+        ($chosen:expr) => {{
+            let counts: Vec<(i64, String, i64)> = on_each_backend!(&mut *connection, |inner| {
+                post_reactions::table
+                    .inner_join(posts::table)
+                    .filter($chosen)
+                    .group_by((post_reactions::post_id, post_reactions::kind))
+                    .select((post_reactions::post_id, post_reactions::kind, count_star()))
+                    .load(inner)
+            })?;
+            let mine: Vec<(i64, String)> = match viewer {
+                Some(user_id) => on_each_backend!(&mut *connection, |inner| {
+                    post_reactions::table
+                        .inner_join(posts::table)
+                        .filter($chosen)
+                        .filter(post_reactions::user_id.eq(user_id))
+                        .select((post_reactions::post_id, post_reactions::kind))
+                        .load(inner)
+                })?,
+                None => Vec::new(),
+            };
+            (counts, mine)
+        }};
     }
-    let mut mine: HashMap<i64, Vec<String>> = HashMap::new();
-    if let Some(user_id) = viewer {
-        let rows: Vec<(i64, String)> = post_reactions::table
-            .filter(post_reactions::post_id.eq_any(post_ids))
-            .filter(post_reactions::user_id.eq(user_id))
-            .select((post_reactions::post_id, post_reactions::kind))
-            .load(connection)?;
-        for (post_id, kind) in rows {
-            mine.entry(post_id).or_default().push(kind);
+    let (counts, mine) = match page_span(listings) {
+        Some((thread_id, first, last)) => {
+            read_reactions!(posts::thread_id.eq(thread_id).and(posts::tree_path.between(first, last)))
         }
+        None => {
+            let ids: Vec<i64> = listings.iter().map(|listing| listing.post.id).collect();
+            read_reactions!(posts::id.eq_any(&ids))
+        }
+    };
+    let mut reactions = Reactions::default();
+    for (post_id, kind, count) in counts {
+        reactions.counts.entry(post_id).or_default().push((kind, count));
     }
-    Ok(Reactions { counts, mine })
+    for (post_id, kind) in mine {
+        reactions.mine.entry(post_id).or_default().push(kind);
+    }
+    Ok(reactions)
+}
+
+/// The thread and the first and last tree paths of `listings`, when they
+/// are all one thread's.
+fn page_span(listings: &[PostListing]) -> Option<(i64, &str, &str)> {
+    let thread_id = listings.first()?.post.thread_id;
+    if listings.iter().any(|listing| listing.post.thread_id != thread_id) {
+        return None;
+    }
+    let paths = listings.iter().map(|listing| listing.post.tree_path.as_str());
+    Some((thread_id, paths.clone().min()?, paths.max()?))
 }
 
 /// One post as a thread page shows it.
 pub fn listing(connection: &mut AnyConnection, post_id: i64) -> ApiResult<PostListing> {
-    Ok(posts::table
-        .inner_join(users::table)
-        .filter(posts::id.eq(post_id))
-        .select((posts::all_columns, users::username, users::display_name, users::badges))
-        .first::<PostListing>(connection)?)
+    Ok(listings!().filter(posts::id.eq(post_id)).select(listing_columns!()).first::<PostListing>(connection)?)
 }

@@ -3,9 +3,10 @@
 
 use diesel::prelude::*;
 
-use super::AnyConnection;
+use super::communities::CommunityRow;
 use super::posts::{self, NewContent, Reader};
-use super::schema::{crisis_posts, posts as post_rows, threads, users};
+use super::schema::{communities, crisis_posts, posts as post_rows, stories, threads, users};
+use super::{AnyConnection, on_each_backend};
 use crate::domain::moderation::ContentState;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
@@ -82,6 +83,32 @@ pub fn titles(connection: &mut AnyConnection, ids: &[i64]) -> ApiResult<std::col
 }
 
 /// A thread that has not been deleted.
+/// A live thread with what reading it needs beside it, from one statement:
+/// its community, its author's (username, display name) and, when it is a
+/// story, its reach as stored.
+pub fn in_place(
+    connection: &mut AnyConnection,
+    id: i64,
+) -> ApiResult<(ThreadRow, CommunityRow, (String, String), Option<String>)> {
+    on_each_backend!(connection, |inner| {
+        threads::table
+            .inner_join(communities::table)
+            .inner_join(users::table)
+            .left_join(stories::table)
+            .filter(threads::id.eq(id))
+            .filter(threads::deleted_at.is_null())
+            .select((
+                threads::all_columns,
+                communities::all_columns,
+                (users::username, users::display_name),
+                stories::reach.nullable(),
+            ))
+            .first(inner)
+            .optional()
+    })?
+    .ok_or_else(|| ApiError::not_found("We couldn't find that thread."))
+}
+
 pub fn by_id(connection: &mut AnyConnection, id: i64) -> ApiResult<ThreadRow> {
     threads::table
         .find(id)

@@ -5,7 +5,6 @@ use crate::auth::Member;
 use crate::db::AnyConnection;
 use crate::db::communities::{self as community_store, CommunityRow};
 use crate::db::posts::{self as store, PostRow, Reader};
-use crate::db::stories;
 use crate::db::threads::{self as thread_store, ThreadRow};
 use crate::domain::community::Visibility;
 use crate::domain::moderation::ContentState;
@@ -37,10 +36,14 @@ pub fn thread_in_context(
 pub struct Reading {
     pub thread: ThreadRow,
     pub community: CommunityRow,
+    /// The thread's author's (username, display name).
+    pub author: (String, String),
     pub standing: Standing,
     /// The thread's reach, when it is a story.
     pub story: Option<Reach>,
     pub access: ThreadAccess,
+    /// Whether the first post's words screened as a crisis.
+    pub starts_in_crisis: bool,
 }
 
 /// The thread for a reader of its page, as `thread_in_context` finds it for
@@ -51,16 +54,16 @@ pub fn thread_for_reading(
     thread_id: i64,
     viewer: Option<&Member>,
 ) -> ApiResult<Reading> {
-    let thread = thread_store::by_id(connection, thread_id)?;
-    let community = community_store::by_id(connection, thread.community_id)?;
+    let (thread, community, author, story) = thread_store::in_place(connection, thread_id)?;
     let standing = community_store::standing(connection, community.id, viewer)?;
-    let story = stories::reach_of(connection, thread_id)?;
+    let story = story.as_deref().map(Reach::from_stored).transpose()?;
     let access = policy::read_thread(community.visibility()?, standing, story, viewer.is_some())
         .map_err(|_| ApiError::not_found("We couldn't find that thread."))?;
-    if !store::first_of(connection, thread_id)?.is_readable_by(reader_of(viewer, standing)) {
+    let (first, starts_in_crisis) = store::first_with_mark(connection, thread_id)?;
+    if !first.is_readable_by(reader_of(viewer, standing)) {
         return Err(ApiError::not_found("We couldn't find that thread."));
     }
-    Ok(Reading { thread, community, standing, story, access })
+    Ok(Reading { thread, community, author, standing, story, access, starts_in_crisis })
 }
 
 /// A live post with its community's visibility and the member's standing

@@ -94,21 +94,20 @@ pub fn post_views(
     reader: Reader,
 ) -> ApiResult<Vec<PostView>> {
     let viewer_id = reader.user_id;
-    let ids: Vec<i64> = listings.iter().map(|listing| listing.post.id).collect();
-    let mut reactions = store::reactions_for(connection, &ids, viewer_id)?;
+    let mut reactions = store::reactions_for(connection, &listings, viewer_id)?;
     let hidden = match viewer_id {
         Some(viewer) if !reader.moderates => blocks::hidden_from(connection, viewer)?,
         _ => Default::default(),
     };
-    let withheld = if reader.sees_crisis { Default::default() } else { store::crisis_among(connection, &ids)? };
     listings
         .into_iter()
         .map(|listing| {
             let id = listing.post.id;
             let blocked = hidden.contains(&listing.post.author_id);
+            let withheld = listing.crisis && !reader.sees_crisis;
             let counts = reactions.counts.remove(&id).unwrap_or_default();
             let mine = reactions.mine.remove(&id).unwrap_or_default();
-            view_of(listing, &counts, &mine, (blocked, withheld.contains(&id)), reader)
+            view_of(listing, &counts, &mine, (blocked, withheld), reader)
         })
         .collect()
 }
@@ -127,6 +126,7 @@ pub fn new_post_view(
         author_username: author.username.clone(),
         author_display_name: author.display_name.clone(),
         author_badges: crate::db::users::badges_of(connection, author.user_id)?,
+        crisis: false,
     };
     view_of(listing, &[], &[], (false, false), reader)
 }
@@ -135,7 +135,7 @@ pub fn new_post_view(
 /// reader's own reactions, whether a block hides its author and whether it
 /// is a crisis post withheld from this reader.
 fn view_of(
-    PostListing { post, author_username, author_display_name, author_badges }: PostListing,
+    PostListing { post, author_username, author_display_name, author_badges, .. }: PostListing,
     counts: &[(String, i64)],
     mine: &[String],
     (blocked, withheld): (bool, bool),

@@ -59,6 +59,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(web::resource("/assets/{path:.*}").route(web::get().to(client::asset)))
         .service(
             web::scope("/api/v1")
+                // Resources are tried in order, each path pattern matched in
+                // turn: the busiest (thread pages and replies) go first.
+                .configure(threads::configure)
                 .service(web::resource("/openapi.json").route(web::get().to(openapi::document)))
                 .service(web::resource("/instance").route(web::get().to(instance::get)))
                 .service(web::resource("/accounts").route(web::post().to(accounts::register)))
@@ -91,7 +94,6 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .configure(events::configure)
                 .configure(goals::configure)
                 .configure(calendars::configure)
-                .configure(threads::configure)
                 .configure(consultations::configure)
                 .configure(stories::configure)
                 .service(web::resource("/live").route(web::get().to(live::upgrade)))

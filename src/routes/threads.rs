@@ -34,6 +34,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
 }
 
 pub const DEFAULT_PAGE: i64 = 50;
+/// About what a post takes in a page's JSON, so the page is written into
+/// one buffer rather than one that grows and is copied a dozen times.
+const BYTES_PER_POST: usize = 640;
 pub const MAX_PAGE: i64 = 200;
 
 #[derive(Deserialize, IntoParams)]
@@ -257,7 +260,9 @@ pub async fn get(
             }
             Lookup::Load(_turn) => {
                 let page = load_page(&state, key.thread_id, key.after.clone(), limit, viewer.0).await?;
-                let page = Page::new(Bytes::from(serde_json::to_vec(&page).map_err(ApiError::internal)?));
+                let mut body = Vec::with_capacity(BYTES_PER_POST * (page.posts.len() + 1));
+                serde_json::to_writer(&mut body, &page).map_err(ApiError::internal)?;
+                let page = Page::new(Bytes::from(body));
                 state.pages.put(key, stamp, page.clone());
                 return Ok(send_page(&page, gzip));
             }
@@ -295,20 +300,16 @@ async fn load_page(
     let crisis_posts_public = state.settings.crisis_posts_public();
     state
         .db
-        .read(move |connection| {
-            let Reading { thread, community, standing, story, access } =
+        .read_quick(move |connection| {
+            let Reading { thread, community, author, standing, story, access, starts_in_crisis } =
                 thread_for_reading(connection, thread_id, viewer.as_ref())?;
             let whole = access == ThreadAccess::Whole;
             let mut reader = reader_of(viewer.as_ref(), standing);
             reader.sees_crisis |= crisis_posts_public;
             // A thread a crisis post starts is not shown to whoever may not read that post.
-            if !reader.sees_crisis {
-                let first = post_store::first_of(connection, thread_id)?.id;
-                if !post_store::crisis_among(connection, &[first])?.is_empty() {
-                    return Err(ApiError::not_found("We couldn't find that thread."));
-                }
+            if starts_in_crisis && !reader.sees_crisis {
+                return Err(ApiError::not_found("We couldn't find that thread."));
             }
-            let author = crate::db::users::names_of(connection, thread.author_id)?;
             // Beside a story its reach alone carries to them, a reader sees no reply.
             let listings = match (whole, after) {
                 (true, after) => post_store::page(connection, thread_id, after, limit, reader)?,
