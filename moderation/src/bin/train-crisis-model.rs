@@ -106,8 +106,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let examples: Vec<Example> = corpus.iter().map(|post| post.example.clone()).collect();
     let model = LinearModel::train(&examples, training);
     let header = format!(
-        "Crisis screening's learned model for English: logistic regression over the features of\n\
-         moderation/src/crisis/features.rs, trained on corpus/crisis/en/dev.jsonl ({} texts) by\n\
+        "Crisis screening's learned model for English: logistic regression and naive Bayes (the mean of\n\
+         their log-odds) over the features of moderation/src/crisis/features.rs, trained on corpus/crisis/en/dev.jsonl ({} texts) by\n\
          `cargo run -p moderation --release --bin train-crisis-model`. Do not edit by hand: train again.\n\
          Thresholds from {FOLDS}-fold cross-validation by writer on that corpus: recall {:.1}%, false alarms {:.1}%.",
         corpus.len(),
