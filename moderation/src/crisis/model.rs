@@ -17,10 +17,17 @@
 //! texts on its own, so a model with both leans less on the features that
 //! only one writer's texts taught it, and in cross-validation by writer the
 //! mean catches more at every false-alarm rate than either alone.
+//!
+//! A text of three sentences or more is scored by each window of two
+//! sentences in a row too, and its score leans towards its best window's
+//! (by the file's `windows` share), so that one risk sentence inside a long
+//! ordinary update weighs more than its share of the whole text's words.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
+
+use super::features::WHOLE_TEXT;
 
 /// A trained model: a weight per feature and the thresholds chosen for it.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +47,9 @@ pub struct LinearModel {
     /// lists them as `+` or `-` and the feature, with no weight of their
     /// own in the regression (to which they are unknown).
     once: [f64; 2],
+    /// How much a text's best window of two sentences weighs in its score
+    /// (see [`Score::probability`]), from 0 to 1.
+    windows: f64,
     /// What scoring needs of each feature, by its [`key`], so that scoring
     /// a text builds no strings and each lookup touches one small entry.
     scoring: HashMap<u64, Scoring, Keyed>,
@@ -82,42 +92,98 @@ impl From<&Weight> for Scoring {
 #[derive(Debug)]
 pub struct Score<'m> {
     model: &'m LinearModel,
-    seen: HashSet<u64, Keyed>,
+    /// Each distinct feature's place in `distinct`, by its key.
+    seen: HashMap<u64, u32, Keyed>,
     /// The keys of the distinct features, in the order first added: they are
     /// looked up together at the end, in a loop of nothing else, so that the
     /// processor overlaps the lookups' waits for memory.
     distinct: Vec<u64>,
+    /// Each feature of one sentence, as its sentence and its place in
+    /// `distinct`, in the order added, when the model scores windows of
+    /// sentences.
+    placed: Vec<(usize, u32)>,
 }
 
 impl Score<'_> {
-    /// Adds the feature made of these pieces run together.
-    pub fn add(&mut self, feature: &[Piece<'_>]) {
+    /// Adds the feature made of these pieces run together, found in this
+    /// sentence of the text (counted from 0; `usize::MAX` when it is of the
+    /// whole text, such as a rule that matched).
+    pub fn add(&mut self, feature: &[Piece<'_>], sentence: usize) {
         let key = key(feature);
-        if self.seen.insert(key) {
+        let next = u32::try_from(self.distinct.len()).unwrap_or(u32::MAX);
+        let place = *self.seen.entry(key).or_insert(next);
+        if place == next {
             self.distinct.push(key);
+        }
+        if self.model.windows > 0.0 && sentence != WHOLE_TEXT {
+            self.placed.push((sentence, place));
         }
     }
 
     /// The probability that the text is at risk. Its features' vector is
     /// scaled to length one, so long posts are not judged by their length.
-    pub fn probability(&self) -> f64 {
-        let (mut weighted, mut squares, mut ratios, mut known) = (0.0, 0.0, 0.0, 0_u32);
-        for key in &self.distinct {
-            match self.model.scoring.get(key) {
-                Some(scoring) => {
-                    weighted += scoring.weighted;
-                    squares += scoring.square;
-                    ratios += scoring.ratio;
-                    known += 1;
+    ///
+    /// A text of three sentences or more is also scored by each window of
+    /// two sentences in a row, as if it were a text of its own, so that one
+    /// risk sentence in a long ordinary update is not drowned by the rest:
+    /// the text's log-odds are then the mean, weighted by the model's
+    /// `windows` share, of the whole text's and the larger of the whole
+    /// text's and its best window's.
+    pub fn probability(self) -> f64 {
+        let model = self.model;
+        // Every distinct feature is looked up once, in a loop of nothing else.
+        let parts: Vec<[f64; 4]> = self
+            .distinct
+            .iter()
+            .map(|key| match model.scoring.get(key) {
+                Some(scoring) => [scoring.weighted, scoring.square, scoring.ratio, 1.0],
+                None => [0.0, model.unknown_idf * model.unknown_idf, 0.0, 0.0],
+            })
+            .collect();
+        let mut sums = [0.0; 4];
+        parts.iter().for_each(|part| add(&mut sums, *part, 1.0));
+        let whole = model.log_odds(sums);
+        let share = model.windows;
+        // The features of each sentence in turn, as runs of `placed`.
+        let runs: Vec<&[(usize, u32)]> = self.placed.chunk_by(|a, b| a.0 == b.0).collect();
+        if share <= 0.0 || runs.len() < 3 {
+            return sigmoid(whole);
+        }
+        // Each sentence's sums over its distinct features, and over those
+        // it shares with the sentence before it (which count once in the
+        // window of the two): `last` is the last sentence a feature was in.
+        let mut last = vec![usize::MAX; parts.len()];
+        let mut own = vec![[0.0; 4]; runs.len()];
+        let mut shared = vec![[0.0; 4]; runs.len()];
+        for (at, run) in runs.iter().enumerate() {
+            for &(_, place) in *run {
+                let place = place as usize;
+                if last[place] == at {
+                    continue;
                 }
-                None => squares += self.model.unknown_idf * self.model.unknown_idf,
+                if last[place] != usize::MAX && last[place] + 1 == at {
+                    add(&mut shared[at], parts[place], 1.0);
+                }
+                last[place] = at;
+                add(&mut own[at], parts[place], 1.0);
             }
         }
-        let length = f64::sqrt(squares);
-        let regression = self.model.bias + if length > 0.0 { weighted / length } else { 0.0 };
-        let naive_bayes = if known > 0 { ratios / f64::from(known).sqrt() } else { 0.0 };
-        let share = self.model.naive_bayes;
-        sigmoid((1.0 - share) * regression + share * naive_bayes)
+        let mut best = whole;
+        for at in 1..runs.len() {
+            let mut sums = own[at - 1];
+            add(&mut sums, own[at], 1.0);
+            add(&mut sums, shared[at], -1.0);
+            best = best.max(model.log_odds(sums));
+        }
+        sigmoid((1.0 - share) * whole + share * best)
+    }
+}
+
+/// Adds `part` times `sign` to `sums`: a text's weighted sum, sum of idf
+/// squares, sum of naive Bayes ratios and count of known features.
+fn add(sums: &mut [f64; 4], part: [f64; 4], sign: f64) {
+    for (sum, part) in sums.iter_mut().zip(part) {
+        *sum += sign * part;
     }
 }
 
@@ -177,15 +243,39 @@ impl std::fmt::Display for ModelError {
 impl LinearModel {
     /// Starts scoring a text of about this many distinct features.
     pub fn score(&self, features: usize) -> Score<'_> {
-        let seen = HashSet::with_capacity_and_hasher(features, Keyed::default());
-        Score { model: self, seen, distinct: Vec::with_capacity(features) }
+        let seen = HashMap::with_capacity_and_hasher(features, Keyed::default());
+        let placed = if self.windows > 0.0 { Vec::with_capacity(features) } else { Vec::new() };
+        Score { model: self, seen, distinct: Vec::with_capacity(features), placed }
     }
 
-    /// The probability that a text with these features is at risk.
+    /// The probability that a text with these features, all of the whole
+    /// text (so no windows of sentences are scored), is at risk.
     pub fn probability<'a>(&self, features: impl IntoIterator<Item = &'a str>) -> f64 {
+        self.probability_by_sentence(features.into_iter().map(|feature| (feature, WHOLE_TEXT)))
+    }
+
+    /// The probability that a text with these features, each with its
+    /// sentence (`usize::MAX`: of the whole text), is at risk.
+    pub fn probability_by_sentence<'a>(&self, features: impl IntoIterator<Item = (&'a str, usize)>) -> f64 {
         let mut score = self.score(0);
-        features.into_iter().for_each(|feature| score.add(&[Piece::new(feature)]));
+        features.into_iter().for_each(|(feature, sentence)| score.add(&[Piece::new(feature)], sentence));
         score.probability()
+    }
+
+    /// The log-odds of a text from its sums (see [`add`]): the mean of the
+    /// regression's and naive Bayes's, weighted by naive Bayes's share.
+    fn log_odds(&self, [weighted, squares, ratios, known]: [f64; 4]) -> f64 {
+        let length = f64::sqrt(squares);
+        let regression = self.bias + if length > 0.0 { weighted / length } else { 0.0 };
+        let naive_bayes = if known > 0.0 { ratios / known.sqrt() } else { 0.0 };
+        (1.0 - self.naive_bayes) * regression + self.naive_bayes * naive_bayes
+    }
+
+    /// Sets how much a text's best window of two sentences weighs in its
+    /// score, from 0 (windows are not scored) to 1.
+    pub fn with_windows(mut self, share: f64) -> LinearModel {
+        self.windows = share.clamp(0.0, 1.0);
+        self
     }
 
     fn new(
@@ -196,7 +286,7 @@ impl LinearModel {
     ) -> LinearModel {
         let scoring =
             weights.iter().map(|(feature, weight)| (key(&[Piece::new(feature)]), Scoring::from(weight))).collect();
-        LinearModel { bias, unknown_idf, weights, naive_bayes, once, scoring, medium: 0.5, high: 0.5 }
+        LinearModel { bias, unknown_idf, weights, naive_bayes, once, windows: 0.0, scoring, medium: 0.5, high: 0.5 }
     }
 
     /// Whether a feature is one seen once, which the weights file lists as
@@ -324,6 +414,7 @@ impl LinearModel {
         let _ = writeln!(text, "high\t{:.4}", self.high);
         let _ = writeln!(text, "naive_bayes\t{:.4}", self.naive_bayes);
         let _ = writeln!(text, "once\t{:.4}\t{:.4}", self.once[0], self.once[1]);
+        let _ = writeln!(text, "windows\t{:.4}", self.windows);
         for (feature, weight) in &self.weights {
             match self.seen_once(weight) {
                 Some(sign) => {
@@ -344,7 +435,7 @@ impl LinearModel {
     /// A [`ModelError`] naming the first line that is not of that shape.
     pub fn from_text(text: &str) -> Result<LinearModel, ModelError> {
         let (mut bias, mut unknown_idf, mut medium, mut high) = (0.0, f64::NAN, f64::NAN, f64::NAN);
-        let (mut naive_bayes, mut once) = (0.0, [f64::NAN; 2]);
+        let (mut naive_bayes, mut once, mut windows) = (0.0, [f64::NAN; 2], 0.0);
         // Features seen once, by whether in a risk text: their ratio is read last.
         let mut seen_once: Vec<(String, bool)> = Vec::new();
         let mut weights = BTreeMap::new();
@@ -372,14 +463,16 @@ impl LinearModel {
                 "once" => {
                     let (risk, safe) = second.split_once('\t').ok_or_else(|| error("expected two ratios"))?;
                     for (at, field) in [risk, safe].into_iter().enumerate() {
-                        once[at] = number_in(field).ok_or_else(|| error("a ratio of a feature seen once is not a number"))?;
+                        once[at] =
+                            number_in(field).ok_or_else(|| error("a ratio of a feature seen once is not a number"))?;
                     }
                 }
                 "+" | "-" => seen_once.push((second.to_owned(), first == "+")),
-                "naive_bayes" => {
-                    naive_bayes = number_in(second)
+                "naive_bayes" | "windows" => {
+                    let share = number_in(second)
                         .filter(|share| (0.0..=1.0).contains(share))
-                        .ok_or_else(|| error("naive Bayes's share must be a number from 0 to 1"))?;
+                        .ok_or_else(|| error("a share must be a number from 0 to 1"))?;
+                    if first == "windows" { windows = share } else { naive_bayes = share }
                 }
                 weight => {
                     let value = number_in(weight).ok_or_else(|| error("the weight is not a number"))?;
@@ -411,7 +504,7 @@ impl LinearModel {
             weights.insert(feature, Weight { value: 0.0, idf: unknown_idf, ratio });
         }
         let once = once.map(|ratio| if ratio.is_nan() { 0.0 } else { ratio });
-        Ok(LinearModel { medium, high, ..LinearModel::new(bias, unknown_idf, (naive_bayes, once), weights) })
+        Ok(LinearModel { medium, high, windows, ..LinearModel::new(bias, unknown_idf, (naive_bayes, once), weights) })
     }
 
     /// Sets the thresholds: `medium` <= `high`, both probabilities.
@@ -573,6 +666,23 @@ mod tests {
         let alone = |naive_bayes: f64| LinearModel { naive_bayes, ..model.clone() }.probability(["alarm", "blue"]);
         assert!(alone(1.0) > 0.5 && alone(0.0) > 0.5);
         assert!((alone(0.5) - alone(0.0)).abs() > 1e-6, "the share changes the score");
+    }
+
+    #[test]
+    fn a_risk_sentence_in_a_long_text_is_scored_by_its_window_too() {
+        let model = LinearModel::train(&toy(), Training { min_count: 1, ..Training::default() });
+        let text = [("calm", 0), ("quiet", 0), ("calm", 1), ("blue", 1), ("alarm", 2), ("calm", 3), ("green", 3)];
+        let without = model.probability_by_sentence(text);
+        let with = model.clone().with_windows(0.5);
+        assert!(with.probability_by_sentence(text) > without, "the window of sentences 2 and 3 raises it");
+        let short = [("calm", 0), ("alarm", 1)];
+        assert_eq!(
+            with.probability_by_sentence(short),
+            model.probability_by_sentence(short),
+            "two sentences: no windows"
+        );
+        let read = LinearModel::from_text(&with.to_text("toy")).expect("reads back");
+        assert_eq!(read.windows, 0.5);
     }
 
     #[test]
