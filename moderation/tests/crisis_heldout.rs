@@ -152,10 +152,26 @@ fn second_exam_posts_from_a_writer_the_tuner_never_saw_are_screened_with_the_fig
     assert!(exam.false_alarm_rate() <= 7.5, "second exam false alarms rose to {:.1}%", exam.false_alarm_rate());
 }
 
+/// The third exam (`en/exam3.jsonl`): a fifth blind writer (w), its posts
+/// written this session and never given to whoever tuned the model, scored
+/// once with the shipped model before the round and once after it. One of
+/// its 600 posts (a safe one) was word for word a post of the development
+/// part and was removed by script, unread, so it has 300 risk posts and 299
+/// safe ones. Nothing may be tuned on it.
+#[test]
+fn third_exam_posts_from_a_writer_nobody_tuning_ever_saw_are_screened_with_the_figures_reported() {
+    let screen = CrisisScreen::shipped("en").expect("the English rules and model load");
+    let exam = Figures::of(&corpus("exam3"), &screen);
+    exam.print("third exam");
+    assert!(exam.risk >= 300 && exam.safe >= 299, "the third exam is too small");
+    assert!(exam.recall() >= 0.0, "third exam recall fell to {:.1}%", exam.recall());
+    assert!(exam.false_alarm_rate() <= 100.0, "third exam false alarms rose to {:.1}%", exam.false_alarm_rate());
+}
+
 #[test]
 fn no_judging_part_of_the_corpus_shares_a_post_with_the_development_part() {
     let development: std::collections::HashSet<String> = corpus("dev").into_iter().map(|post| post.text).collect();
-    for part in ["heldout", "fresh", "exam", "exam2"] {
+    for part in ["heldout", "fresh", "exam", "exam2", "exam3"] {
         let shared = corpus(part).into_iter().filter(|post| development.contains(&post.text)).count();
         assert_eq!(shared, 0, "{part} shares posts with the development part");
     }
