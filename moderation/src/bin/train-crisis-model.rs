@@ -24,10 +24,13 @@ use moderation::crisis::{CrisisScreen, RiskLevel};
 use serde::Deserialize;
 
 /// The share of risk texts the combined screen must catch in cross-validation
-/// by writer (see BENCHMARKS.md for the curve). 92% spends about the
-/// false alarms by writer that 90% cost before the corpus had sixteen
-/// writers (about 13%), on catching more.
-const TARGET_RECALL: f64 = 0.92;
+/// by writer: "medium" is the highest threshold that reaches it. Fixed by the
+/// lead on 2026-12-05 at issue 15's recall target, 95% (a missed person in
+/// crisis costs more than a volunteer's look at a post), before any judging
+/// part was scored with it, but after branch screen11's held-out part had
+/// been scored at the rule before it (92%); see BENCHMARKS.md. Not to be
+/// moved after seeing a judging part.
+const TARGET_RECALL: f64 = 0.95;
 /// The most safe texts a high-risk score may take in cross-validation.
 const HIGH_FALSE_ALARMS: f64 = 0.01;
 const FOLDS: usize = 5;
