@@ -154,18 +154,20 @@ fn second_exam_posts_from_a_writer_the_tuner_never_saw_are_screened_with_the_fig
 
 /// The third exam (`en/exam3.jsonl`): a fifth blind writer (w), its posts
 /// written this session and never given to whoever tuned the model, scored
-/// once with the shipped model before the round and once after it. One of
-/// its 600 posts (a safe one) was word for word a post of the development
-/// part and was removed by script, unread, so it has 300 risk posts and 299
-/// safe ones. Nothing may be tuned on it.
+/// once with the shipped model before the round (91.0% recall, 7.4% false
+/// alarms; the floors) and once with branch screen11's model at the 95% rule,
+/// which was not shipped (95.0%, 7.0%). One of its 600 posts (a safe one)
+/// was word for word a post of the development part and was removed by
+/// script, unread, so it has 300 risk posts and 299 safe ones. Nothing may
+/// be tuned on it.
 #[test]
 fn third_exam_posts_from_a_writer_nobody_tuning_ever_saw_are_screened_with_the_figures_reported() {
     let screen = CrisisScreen::shipped("en").expect("the English rules and model load");
     let exam = Figures::of(&corpus("exam3"), &screen);
     exam.print("third exam");
     assert!(exam.risk >= 300 && exam.safe >= 299, "the third exam is too small");
-    assert!(exam.recall() >= 0.0, "third exam recall fell to {:.1}%", exam.recall());
-    assert!(exam.false_alarm_rate() <= 100.0, "third exam false alarms rose to {:.1}%", exam.false_alarm_rate());
+    assert!(exam.recall() >= 90.5, "third exam recall fell to {:.1}%", exam.recall());
+    assert!(exam.false_alarm_rate() <= 7.5, "third exam false alarms rose to {:.1}%", exam.false_alarm_rate());
 }
 
 #[test]
