@@ -13,6 +13,8 @@
 //!
 //! With `--compare` it cross-validates by writer only and writes nothing:
 //! the quick way to compare a change to the features or the training.
+//! `WINDOWS=0.2` in the environment sets the share of a text's best window
+//! of two sentences (see `Score::probability`) instead of [`WINDOWS`].
 
 use std::fs;
 use std::path::PathBuf;
@@ -22,13 +24,19 @@ use moderation::crisis::{CrisisScreen, RiskLevel};
 use serde::Deserialize;
 
 /// The share of risk texts the combined screen must catch in cross-validation
-/// by writer (see BENCHMARKS.md for the curve). 92% spends about the
-/// false alarms by writer that 90% cost before the corpus had sixteen
-/// writers (about 13%), on catching more.
-const TARGET_RECALL: f64 = 0.92;
+/// by writer: "medium" is the highest threshold that reaches it. Fixed by the
+/// lead on 2026-12-05 at issue 15's recall target, 95% (a missed person in
+/// crisis costs more than a volunteer's look at a post), before any judging
+/// part was scored with it, but after branch screen11's held-out part had
+/// been scored at the rule before it (92%); see BENCHMARKS.md. Not to be
+/// moved after seeing a judging part.
+const TARGET_RECALL: f64 = 0.95;
 /// The most safe texts a high-risk score may take in cross-validation.
 const HIGH_FALSE_ALARMS: f64 = 0.01;
 const FOLDS: usize = 5;
+/// How much a text's best window of two sentences weighs in its score
+/// (see `Score::probability`), chosen by cross-validation by writer.
+const WINDOWS: f64 = 0.3;
 
 #[derive(Deserialize)]
 struct Entry {
@@ -40,6 +48,8 @@ struct Entry {
 struct Post {
     /// What the model reads in the text.
     example: Example,
+    /// The sentence of each of its features (`usize::MAX`: the whole text).
+    sentences: Vec<usize>,
     /// What the phrase rules alone say of the text.
     rules: Option<RiskLevel>,
     /// The writer's batch: "risk_a" and "safe_a" are writer "a".
@@ -64,22 +74,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .lines()
         .filter(|line| !line.trim().is_empty())
         .map(|line| {
-            serde_json::from_str::<Entry>(line).map(|entry| Post {
-                example: Example { features: rules.features(&entry.text), at_risk: entry.label == "risk" },
-                rules: rules.screen(&entry.text).risk,
-                writer: entry.source.rsplit('_').next().unwrap_or_default().to_owned(),
+            serde_json::from_str::<Entry>(line).map(|entry| {
+                let (features, sentences) = rules.features_by_sentence(&entry.text).into_iter().unzip();
+                Post {
+                    example: Example { features, at_risk: entry.label == "risk" },
+                    sentences,
+                    rules: rules.screen(&entry.text).risk,
+                    writer: entry.source.rsplit('_').next().unwrap_or_default().to_owned(),
+                }
             })
         })
         .collect::<Result<_, _>>()?;
     let training = Training::default();
+    let windows: f64 = std::env::var("WINDOWS").map_or(Ok(WINDOWS), |v| v.parse())?;
     let mut writers: Vec<&str> = corpus.iter().map(|post| post.writer.as_str()).collect();
     writers.sort_unstable();
     writers.dedup();
 
     if !compare_only {
-        report("interleaved", &out_of_fold(&corpus, training, |i, _| i % FOLDS));
+        report("interleaved", &out_of_fold(&corpus, training, windows, |i, _| i % FOLDS));
     }
-    let by_writer = out_of_fold(&corpus, training, |_, post| {
+    let by_writer = out_of_fold(&corpus, training, windows, |_, post| {
         writers.iter().position(|writer| *writer == post.writer).unwrap_or_default() % FOLDS
     });
     report("by writer", &by_writer);
@@ -104,10 +119,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let examples: Vec<Example> = corpus.iter().map(|post| post.example.clone()).collect();
-    let model = LinearModel::train(&examples, training);
+    let model = LinearModel::train(&examples, training).with_windows(windows);
     let header = format!(
-        "Crisis screening's learned model for English: logistic regression over the features of\n\
-         moderation/src/crisis/features.rs, trained on corpus/crisis/en/dev.jsonl ({} texts) by\n\
+        "Crisis screening's learned model for English: logistic regression and naive Bayes (the mean of\n\
+         their log-odds) over the features of moderation/src/crisis/features.rs, trained on corpus/crisis/en/dev.jsonl ({} texts) by\n\
          `cargo run -p moderation --release --bin train-crisis-model`. Do not edit by hand: train again.\n\
          Thresholds from {FOLDS}-fold cross-validation by writer on that corpus: recall {:.1}%, false alarms {:.1}%.",
         corpus.len(),
@@ -121,16 +136,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Each text's probability from a model trained on the folds it is not in.
-fn out_of_fold(corpus: &[Post], training: Training, fold_of: impl Fn(usize, &Post) -> usize) -> Vec<Scored> {
+fn out_of_fold(
+    corpus: &[Post],
+    training: Training,
+    windows: f64,
+    fold_of: impl Fn(usize, &Post) -> usize,
+) -> Vec<Scored> {
     let folds: Vec<usize> = corpus.iter().enumerate().map(|(i, post)| fold_of(i, post)).collect();
     let mut scored = vec![Scored { probability: 0.0, rules: None, at_risk: false }; corpus.len()];
     for fold in 0..FOLDS {
         let train: Vec<Example> =
             corpus.iter().zip(&folds).filter(|(_, f)| **f != fold).map(|(post, _)| post.example.clone()).collect();
-        let model = LinearModel::train(&train, training);
+        let model = LinearModel::train(&train, training).with_windows(windows);
         for (i, post) in corpus.iter().enumerate().filter(|(i, _)| folds[*i] == fold) {
             scored[i] = Scored {
-                probability: model.probability(post.example.features.iter().map(String::as_str)),
+                probability: model.probability_by_sentence(
+                    post.example.features.iter().map(String::as_str).zip(post.sentences.iter().copied()),
+                ),
                 rules: post.rules,
                 at_risk: post.example.at_risk,
             };

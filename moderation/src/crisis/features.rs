@@ -118,17 +118,24 @@ impl Signals {
     }
 }
 
+/// A feature's place for [`each_feature`] when it is of the whole text (a
+/// rule that matched), not of one sentence.
+pub(crate) const WHOLE_TEXT: usize = usize::MAX;
+
 /// Calls `emit` once for each feature of `text` (a feature may come more
-/// than once), as the pieces it is made of: the feature is them run
-/// together, and is never built when the caller needs only its key.
-/// `rules` are the ids of the crisis patterns that matched.
+/// than once), as the pieces it is made of, with the sentence it is in
+/// ([`WHOLE_TEXT`] for a rule): the feature is the pieces run together, and
+/// is never built when the caller needs only its key. `rules` are the ids
+/// of the crisis patterns that matched.
 pub(crate) fn each_feature(
     text: &NormalisedText,
     signals: &Signals,
     negations: &HashSet<String>,
     rules: &[String],
-    mut feature: impl FnMut(&[Piece<'_>]),
+    mut emit: impl FnMut(&[Piece<'_>], usize),
 ) {
+    let sentence = std::cell::Cell::new(WHOLE_TEXT);
+    let mut feature = |pieces: &[Piece<'_>]| emit(pieces, sentence.get());
     for rule in rules {
         feature(&[RULE, Piece::new(rule)]);
     }
@@ -139,6 +146,7 @@ pub(crate) fn each_feature(
     // The pieces of the two words before this one.
     let (mut before, mut previous) = (Piece::new(""), Piece::new(""));
     for (position, word) in words.iter().enumerate() {
+        sentence.set(word.sentence);
         let exact = Piece::new(primary(word));
         feature(&[WORD, exact]);
         let reading = Piece::new(stem(primary(word)));
@@ -220,7 +228,7 @@ mod tests {
         let signals = Signals::from_table(&table).expect("valid lexicon");
         let negations: HashSet<String> = ["not".to_owned()].into_iter().collect();
         let mut features = Vec::new();
-        each_feature(&NormalisedText::new(text), &signals, &negations, &["a_rule".to_owned()], |feature| {
+        each_feature(&NormalisedText::new(text), &signals, &negations, &["a_rule".to_owned()], |feature, _| {
             features.push(feature.iter().map(Piece::text).collect());
         });
         features

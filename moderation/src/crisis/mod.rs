@@ -213,11 +213,19 @@ impl CrisisScreen {
     /// What the learned model reads in a text: what a model for these
     /// rules is trained on ([`LinearModel::train`]).
     pub fn features(&self, text: &str) -> Vec<String> {
+        self.features_by_sentence(text).into_iter().map(|(feature, _)| feature).collect()
+    }
+
+    /// What the learned model reads in a text, each feature with the
+    /// sentence it is in (counted from 0; `usize::MAX` for a rule that
+    /// matched, which is of the whole text): what a model's windows of
+    /// sentences are scored by ([`LinearModel::probability_by_sentence`]).
+    pub fn features_by_sentence(&self, text: &str) -> Vec<(String, usize)> {
         let normalised = NormalisedText::new(text);
         let rules = self.screen_by_rules(&normalised).matched;
         let mut found = Vec::new();
-        features::each_feature(&normalised, &self.signals, &self.negations, &rules, |feature| {
-            found.push(feature.iter().map(|piece| piece.text()).collect());
+        features::each_feature(&normalised, &self.signals, &self.negations, &rules, |feature, sentence| {
+            found.push((feature.iter().map(|piece| piece.text()).collect(), sentence));
         });
         found
     }
@@ -319,7 +327,9 @@ impl CrisisScreen {
     fn probability(&self, model: &LinearModel, text: &NormalisedText, rules: &ScreeningOutcome) -> f64 {
         // About three distinct features a word: its own, its pair, a signal.
         let mut score = model.score(3 * text.words().len());
-        features::each_feature(text, &self.signals, &self.negations, &rules.matched, |feature| score.add(feature));
+        features::each_feature(text, &self.signals, &self.negations, &rules.matched, |feature, sentence| {
+            score.add(feature, sentence);
+        });
         score.probability()
     }
 
@@ -486,8 +496,9 @@ phrases = ["want to die"]
             "Not going to do it, honestly. My nan's garden needs weeding",
             "k i l l myself \"I W4NT T0 D1E\" spaaaam",
         ] {
-            let features = screen.features(text);
-            assert_eq!(screen.model_probability(text), Some(model.probability(features.iter().map(String::as_str))));
+            let features = screen.features_by_sentence(text);
+            let by_sentence = features.iter().map(|(feature, sentence)| (feature.as_str(), *sentence));
+            assert_eq!(screen.model_probability(text), Some(model.probability_by_sentence(by_sentence)));
         }
     }
 
