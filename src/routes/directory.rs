@@ -241,7 +241,7 @@ pub async fn suggest(
     let html = render(&entry.description)?.html;
     let view = state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let community_id = match draft.community.as_deref() {
                 Some(slug) => Some(community_store::by_slug(connection, slug)?.id),
                 None => None,
@@ -308,7 +308,7 @@ pub async fn get(
 pub async fn review(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let row = reviewable(connection, *id, &member)?;
             store::mark_reviewed(connection, row.id, member.user_id)
         })
@@ -323,7 +323,7 @@ pub async fn review(state: web::Data<AppState>, member: Member, id: web::Path<i6
 pub async fn remove(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let row = reviewable(connection, *id, &member)?;
             store::delete(connection, row.id, member.user_id)?;
             admin_log::record_action(connection, member.user_id, "directory_entry_removed", &row.name)
@@ -395,7 +395,7 @@ pub async fn saved(state: web::Data<AppState>, member: Member) -> ApiResult<web:
 pub async fn save(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let (row, _) = readable(connection, *id, Some(&member))?;
             store::save(connection, member.user_id, row.id)
         })
@@ -407,7 +407,7 @@ pub async fn save(state: web::Data<AppState>, member: Member, id: web::Path<i64>
     description = "Take an entry off your list.",
     responses((status = 204), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn unsave(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {
-    state.db.write(move |connection| store::unsave(connection, member.user_id, *id)).await?;
+    state.db.write_unseen(move |connection| store::unsave(connection, member.user_id, *id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -495,7 +495,7 @@ pub async fn hsds_import(
     let imported = checked.len();
     state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let community_id = match community.as_deref() {
                 Some(slug) => Some(community_store::by_slug(connection, slug)?.id),
                 None => None,

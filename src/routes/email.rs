@@ -45,7 +45,7 @@ pub async fn set(state: web::Data<AppState>, member: Member, body: web::Json<Ema
         (state.instance.current().name.clone(), state.public_origin.clone(), state.mailer.is_configured());
     state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             users::set_email(connection, member.user_id, Some(&email))?;
             let token = email_tokens::issue(connection, member.user_id, Purpose::VerifyEmail, ttl)?;
             let subject = format!("Confirm your email address for {name}");
@@ -75,7 +75,7 @@ pub async fn set(state: web::Data<AppState>, member: Member, body: web::Json<Ema
     description = "Remove the member's email address (password resets then need an admin).",
     responses((status = 204)))]
 pub async fn remove(state: web::Data<AppState>, member: Member) -> ApiResult<HttpResponse> {
-    state.db.write(move |connection| users::set_email(connection, member.user_id, None)).await?;
+    state.db.write_unseen(move |connection| users::set_email(connection, member.user_id, None)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -88,7 +88,7 @@ pub async fn verify(state: web::Data<AppState>, token: web::Path<String>) -> Api
     let (mornings, now) = (state.mornings.clone(), state.mail_clock.now());
     state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let user_id = email_tokens::consume(connection, &token, Purpose::VerifyEmail)?;
             users::verify_email(connection, user_id)?;
             // A verified address gets the default mail and digest schedule.
@@ -131,7 +131,7 @@ pub async fn send_reset(state: &AppState, email: Email) -> ApiResult<()> {
         (state.instance.current().name.clone(), state.public_origin.clone(), state.mailer.is_configured());
     state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let Some(user_id) = users::by_verified_email(connection, &email)? else { return Ok(()) };
             let token = email_tokens::issue(connection, user_id, Purpose::ResetPassword, ttl)?;
             let subject = format!("Reset your {name} password");
@@ -179,7 +179,7 @@ pub async fn reset(
     let origin = state.hub.process_id;
     let ended = state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let user_id = email_tokens::consume(connection, &token, Purpose::ResetPassword)?;
             users::set_password(connection, user_id, password_hash)?;
             session::end(connection, user_id, Which::All, origin)

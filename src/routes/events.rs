@@ -188,7 +188,7 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let created = state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let (community, organise) = organising_in(connection, &slug, Some(&member))?;
             organise?;
             let mut draft = body.into_inner();
@@ -241,7 +241,7 @@ pub async fn edit(
     let id = id.into_inner();
     let edited = state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let (event, community) = organising(connection, id, &member)?;
             still_on(&event)?;
             let draft = body.into_inner();
@@ -277,7 +277,7 @@ pub async fn cancel(state: web::Data<AppState>, member: Member, id: web::Path<i6
     let origin = state.hub.process_id;
     let note = state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let (event, _) = organising(connection, id, &member)?;
             still_on(&event)?;
             store::cancel(connection, id)?;
@@ -322,7 +322,7 @@ pub async fn answer(
     let origin = state.hub.process_id;
     let (answered, note) = state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let (event, community, may_organise) = readable(connection, id, Some(&member))?;
             let standing = community_store::standing(connection, community.id, Some(&member))?;
             policy::answer_event(community.visibility()?, standing)?;
@@ -417,7 +417,7 @@ pub async fn record_attendance(
     }
     state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let (event, community) = organising(connection, id, &member)?;
             still_on(&event)?;
             if event.row.starts_at > Timestamp::now().0 {

@@ -79,7 +79,7 @@ async fn level(state: &AppState, member: Member, place: Place) -> ApiResult<web:
 async fn change(state: &AppState, member: Member, place: Place, level: Option<FollowLevel>) -> ApiResult<HttpResponse> {
     state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let followed = followable(connection, &member, &place)?;
             match (followed, level) {
                 (Followed::Community(_), None) => follows::remove(connection, member.user_id, followed),

@@ -260,7 +260,7 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let created = state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let (community, rights) = community_at(connection, &slug, Some(&member))?;
             rights.set_goal()?;
             let new = body.into_inner().parse(Timestamp::now())?;
@@ -308,7 +308,7 @@ pub async fn edit(
     let origin = state.hub.process_id;
     let (edited, note) = state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let (goal, community, rights) = organising(connection, id, &member)?;
             if goal.closed_at.is_some() {
                 return Err(ApiError::conflict("goal_closed", "This goal is closed."));
@@ -345,7 +345,7 @@ pub async fn close(state: web::Data<AppState>, member: Member, id: web::Path<i64
     let id = id.into_inner();
     state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             organising(connection, id, &member)?;
             if !store::close(connection, id)? {
                 return Err(ApiError::conflict("goal_closed", "This goal is closed."));
@@ -367,7 +367,7 @@ pub async fn pledge(state: web::Data<AppState>, member: Member, id: web::Path<i6
     let origin = state.hub.process_id;
     let (pledged, note) = state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let (goal, community, rights) = pledging(connection, id, &member)?;
             store::pledge(connection, id, member.user_id)?;
             // A recruiter's earlier recruits (since the goal began) count once they pledge.

@@ -495,7 +495,7 @@ pub async fn claim(state: web::Data<AppState>, member: Member, id: web::Path<i64
     let seconds = u64::from(state.settings.claim_minutes) * 60;
     state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let row = reviewable_item(connection, &member, item_id)?;
             if row.resolved_at.is_some() {
                 return Err(ApiError::conflict("already_resolved", "That item was already dealt with."));
@@ -514,7 +514,7 @@ pub async fn unclaim(state: web::Data<AppState>, member: Member, id: web::Path<i
     let item_id = id.into_inner();
     state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let row = reviewable_item(connection, &member, item_id)?;
             if row.claimant(Timestamp::now()).is_some_and(|holder| holder != member.user_id) {
                 return Err(ApiError::conflict("already_claimed", "Another moderator has this item."));
@@ -632,7 +632,7 @@ pub async fn add_note(
     let body = parse_free_text(&body, "A note", 1)?;
     let view = state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let community_id =
                 community.map(|slug| community_store::by_slug(connection, &slug)).transpose()?.map(|row| row.id);
             policy::moderation(ModerationAction::Review, authority_in(connection, &member, community_id)?)?;

@@ -92,7 +92,7 @@ pub async fn create(
     let name = parse_room_name(&body.name)?;
     let row = state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let community = community_store::by_slug(connection, &slug)?;
             policy::moderate(community_store::standing(connection, community.id, Some(&member))?)?;
             chat::create_room(connection, community.id, &name, false)
@@ -133,7 +133,7 @@ pub async fn archive(state: web::Data<AppState>, member: Member, id: web::Path<i
     let room = id.into_inner();
     state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let row = moderated_room(connection, room, &member)?;
             if row.is_default {
                 return Err(ApiError::conflict("default_room", "A community's own chat room cannot be archived."));
@@ -254,7 +254,7 @@ pub async fn delete_message(state: web::Data<AppState>, member: Member, id: web:
     let origin = state.hub.process_id;
     let live = state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let message = readable_message(connection, message_id, &member)?;
             if !message.is_shown() {
                 return Err(ApiError::conflict("message_deleted", "That message was already deleted."));
@@ -303,7 +303,7 @@ pub async fn mute(
     let origin = state.hub.process_id;
     let live = state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let row = moderated_room(connection, room, &member)?;
             let community = community_store::by_id(connection, row.community_id)?.slug;
             let reason = reason.unwrap_or_else(|| MUTED_IN_CHAT.to_owned());
@@ -331,7 +331,7 @@ pub async fn unmute(
     let origin = state.hub.process_id;
     let live = state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             moderated_room(connection, room, &member)?;
             let user_id = users::id_by_username(connection, &username)?;
             actions::lift_room_mutes(connection, &member, user_id, room, origin)

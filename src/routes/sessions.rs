@@ -109,7 +109,7 @@ pub async fn start_session(
     let ttl = state.settings.session_ttl_seconds;
     let (token, username) = state
         .db
-        .write(move |connection| {
+        .write_unseen(move |connection| {
             let token = session::create(connection, user_id, Origin { user_agent, ip }, ttl)?;
             let (username, _) = users::names_of(connection, user_id)?;
             Ok((token.expose().to_owned(), username))
@@ -136,7 +136,7 @@ fn session_cookie(token: String, state: &AppState) -> Cookie<'static> {
 /// (through the broker) in every other process.
 pub async fn end_sessions(state: &AppState, user_id: i64, which: Which) -> ApiResult<()> {
     let origin = state.hub.process_id;
-    let note = state.db.write(move |connection| session::end(connection, user_id, which, origin)).await?;
+    let note = state.db.write_unseen(move |connection| session::end(connection, user_id, which, origin)).await?;
     state.hub.deliver(&note);
     Ok(())
 }

@@ -1,11 +1,12 @@
 //! The page cache drops only what a write changes: a reply, an edit or a
-//! reaction makes its own thread's pages stale, chat makes none stale, and
-//! other writes all of them; and no reader ever gets a page older than
-//! their own last write.
+//! reaction makes its own thread's pages stale; chat, follows, rooms,
+//! events, goals and sessions make none stale; writes pages may show
+//! anywhere (names, blocks, moderation) all of them; and no reader ever gets
+//! a page older than their own last write.
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Account, TestApp, spawn_app_with};
+use crate::helpers::{Account, PASSWORD, TestApp, spawn_app_with};
 use crate::live_client::{LiveClient, default_room};
 use crate::metrics::{TOKEN, scrape, value_of};
 
@@ -82,10 +83,36 @@ async fn a_write_makes_stale_only_the_pages_it_changes_and_never_hides_the_write
     live.subscribe(room, None).await;
     live.say(room, "Anyone about?", "c-1").await;
     live.next_of("ack").await;
+    // Nor do writes no thread page shows: following a thread, a new room,
+    // a walk on the calendar, a goal, signing in again.
+    let follow = json!({ "level": "watching" });
+    app.send(reqwest::Method::PUT, &format!("/api/v1/threads/{walks}/follow"), Some(&ben), Some(follow))
+        .await
+        .assert_status(204);
+    app.post("/api/v1/communities/copd/rooms", Some(&admin), json!({ "name": "Evening chat" })).await.assert_status(201);
+    let walk = json!({
+        "title": "Canal walk",
+        "starts": "2027-06-01T10:00",
+        "ends": "2027-06-01T12:00",
+        "time_zone": "Europe/London",
+        "place": { "name": "Gas Street Basin" },
+    });
+    app.post("/api/v1/communities/copd/events", Some(&admin), walk).await.assert_status(201);
+    let goal = json!({ "title": "Miles walked", "unit": "miles", "target": 100, "ends_on": "2027-06-30" });
+    app.post("/api/v1/communities/copd/goals", Some(&admin), goal).await.assert_status(201);
+    app.sign_in("ben", PASSWORD).await.assert_status(200);
     let before = counts(&app).await;
     page(&app, other, &ben).await;
     let after = counts(&app).await;
     assert_eq!((after.0 - before.0, after.1 - before.1), (1.0, 0.0), "still a hit after writes elsewhere");
+
+    // A new display name shows on every page at once, to the member and to others.
+    let renamed = json!({ "display_name": "Amy from Leeds" });
+    app.send(reqwest::Method::PUT, "/api/v1/me/display-name", Some(&amy), Some(renamed)).await.assert_status(200);
+    for reader in [&amy, &ben] {
+        let seen = page(&app, other, reader).await;
+        assert_eq!(seen["posts"][0]["author"]["display_name"], "Amy from Leeds", "{seen}");
+    }
 
     // A write pages may show anywhere (a block) makes every page stale, so
     // the blocker's next read of any thread already hides the blocked member.
