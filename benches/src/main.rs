@@ -53,7 +53,7 @@ enum Scenario {
     S6(s6::Options),
     /// S7: reads of many threads with Zipf popularity while replies and chat are written (issue 22).
     S7(s7::Options),
-    /// S6's mix scaled up, doubling the active members until p99 passes a bound (issue 22).
+    /// S6's mix scaled up, stepping the active members up until p99 passes a bound (issue 22).
     Sizing(sizing::Options),
     /// Resident memory after a flood of sign-ins, against the idle server (issue 21).
     SigninMemory(signin_memory::Options),

@@ -1,6 +1,6 @@
 //! Sizing (issue 22): S6's mix (90% thread page reads, 5% replies, 5% chat)
 //! at the rate a number of active members makes, each member with a live
-//! connection listening, doubling the members until p99 passes a bound;
+//! connection listening, stepping the members up until p99 passes a bound;
 //! per step the latency of each kind, errors and the server's memory.
 
 use std::time::Duration;
@@ -22,6 +22,9 @@ pub struct Options {
     /// The model: at the busiest hour an active member makes one operation every this many seconds.
     #[arg(long, default_value_t = 30.0)]
     seconds_per_operation: f64,
+    /// Each step's members are the last step's times this.
+    #[arg(long, default_value_t = 2.0)]
+    factor: f64,
     /// Seconds each step runs.
     #[arg(long, default_value_t = 20.0)]
     step_seconds: f64,
@@ -43,11 +46,12 @@ pub struct Options {
 pub async fn run(options: Options) -> anyhow::Result<()> {
     println!(
         "Sizing: an active member makes one operation every {} s at the busiest hour (90% thread page reads, 5% replies, \
-         5% chat messages) and keeps one live connection listening in one of {} room(s); {} s per step, doubling the \
-         members until p99 passes {} ms; server on core {}",
+         5% chat messages) and keeps one live connection listening in one of {} room(s); {} s per step, the members times {} \
+         each step until p99 passes {} ms; server on core {}",
         options.seconds_per_operation,
         options.rooms,
         options.step_seconds,
+        options.factor,
         options.p99_bound_ms,
         options.placement.server_core
     );
@@ -100,7 +104,7 @@ async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
             break;
         }
         held = Some((members, memory));
-        members *= 2;
+        members = ((members as f64 * options.factor.max(1.01)).round() as usize).max(members + 1);
     }
     match held {
         Some((members, memory)) => println!(
