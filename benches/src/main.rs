@@ -3,6 +3,7 @@
 //! control and scenario, and prints a table of medians, spreads and ratios.
 //! A benchmark reports; it asserts nothing about speed.
 
+mod chat;
 mod community_page;
 mod directory;
 mod goals;
@@ -16,12 +17,16 @@ mod s3;
 mod s4;
 mod s5;
 mod s6;
+mod s7;
 mod screening;
 mod server;
 mod signin_memory;
+mod sizing;
 mod socket;
 mod stats;
+mod tally;
 mod wrk;
+mod zipf;
 
 use clap::{Parser, Subcommand};
 
@@ -46,6 +51,10 @@ enum Scenario {
     S5(s5::Options),
     /// S6: a mixed soak of reads, replies and chat, with memory watched.
     S6(s6::Options),
+    /// S7: reads of many threads with Zipf popularity while replies and chat are written (issue 22).
+    S7(s7::Options),
+    /// S6's mix scaled up, stepping the active members up until p99 passes a bound (issue 22).
+    Sizing(sizing::Options),
     /// Resident memory after a flood of sign-ins, against the idle server (issue 21).
     SigninMemory(signin_memory::Options),
     /// The moderation queue with many open items, against the hello control.
@@ -75,6 +84,8 @@ async fn main() -> anyhow::Result<()> {
         Scenario::S4(options) => s4::run(options).await,
         Scenario::S5(options) => s5::run(options).await,
         Scenario::S6(options) => s6::run(options).await,
+        Scenario::S7(options) => s7::run(options).await,
+        Scenario::Sizing(options) => sizing::run(options).await,
         Scenario::SigninMemory(options) => signin_memory::run(options).await,
         Scenario::Queue(options) => queue::run(options).await,
         Scenario::Screening(options) => screening::run(options).await,

@@ -8,7 +8,6 @@ use anyhow::Context;
 use serde_json::Value;
 
 use crate::server::{Placement, Server, Store, Stores, seed_command};
-use crate::stats::{median, spread};
 use crate::{paced, wrk};
 
 #[derive(clap::Args)]
@@ -16,31 +15,15 @@ pub struct Options {
     /// Replies in the thread read.
     #[arg(long, default_value_t = 200)]
     replies: u32,
-    /// Seconds per `wrk` measurement.
-    #[arg(long, default_value_t = 5)]
-    seconds: u32,
-    /// Connections `wrk` keeps open.
-    #[arg(long, default_value_t = 32)]
-    connections: u32,
-    /// Control and scenario measurements, alternating.
-    #[arg(long, default_value_t = 5)]
-    pairs: usize,
-    /// Seconds of paced load.
-    #[arg(long, default_value_t = 10.0)]
-    paced_seconds: f64,
-    /// The paced load's rate, as a fraction of each one's saturation rate.
-    #[arg(long, default_value_t = 0.5)]
-    paced_fraction: f64,
     /// Whether the server keeps pages it has sent (`off`: every page is loaded).
     #[arg(long, value_enum, default_value_t = PageCache::On)]
     page_cache: PageCache,
     #[command(flatten)]
+    saturation: wrk::Saturation,
+    #[command(flatten)]
     stores: Stores,
     #[command(flatten)]
     placement: Placement,
-    /// The core the load generator runs on.
-    #[arg(long, default_value_t = 0)]
-    load_core: u32,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -78,9 +61,9 @@ async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
         wrk::Request::get(&page).header("Accept-Encoding", "gzip"),
     ];
     let mut loads: [Vec<wrk::Load>; 4] = Default::default();
-    for _ in 0..options.pairs {
+    for _ in 0..options.saturation.pairs {
         for (request, runs) in requests.iter().zip(loads.iter_mut()) {
-            runs.push(wrk::run(request, options.connections, options.seconds, options.load_core)?);
+            runs.push(options.saturation.measure(request).await?);
         }
     }
     println!(
@@ -88,35 +71,26 @@ async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
         if options.page_cache == PageCache::Off { "u (page cache off)" } else { "" },
         store.name(),
         options.replies + 1,
-        options.connections,
-        options.seconds,
-        options.pairs,
+        options.saturation.connections,
+        options.saturation.seconds,
+        options.saturation.pairs,
         options.placement.server_core
     );
-    println!("| request | requests/s (median) | ratio to hello (median, min-max) | p99 ms at saturation | errors |");
-    println!("| --- | --- | --- | --- | --- |");
     let [control, signed_out, signed_in, gzipped] = &loads;
-    let mut rates = Vec::new();
-    for (name, runs) in [
-        ("hello control", control),
-        ("page, signed out", signed_out),
-        ("page, signed in", signed_in),
-        ("page, signed out, gzip", gzipped),
-    ] {
-        let ratios: Vec<f64> =
-            runs.iter().zip(control).map(|(run, hello)| run.requests_per_second / hello.requests_per_second).collect();
-        let (low, high) = spread(&ratios);
-        let rate = median(&runs.iter().map(|run| run.requests_per_second).collect::<Vec<_>>());
-        println!(
-            "| {name} | {rate:.0} | {:.3}x ({low:.3}-{high:.3}) | {:.2} | {} |",
-            median(&ratios),
-            median(&runs.iter().map(|run| run.p99_ms).collect::<Vec<_>>()),
-            runs.iter().map(|run| run.errors).sum::<u64>()
-        );
-        rates.push(rate);
-    }
+    let rates = wrk::print_against_control(
+        control,
+        &[
+            ("hello control", control),
+            ("page, signed out", signed_out),
+            ("page, signed in", signed_in),
+            ("page, signed out, gzip", gzipped),
+        ],
+    );
     println!();
-    println!("Paced at {} of each one's saturation rate, {} s:", options.paced_fraction, options.paced_seconds);
+    println!(
+        "Paced at {} of each one's saturation rate, {} s:",
+        options.saturation.paced_fraction, options.saturation.paced_seconds
+    );
     println!("| request | requests/s | p50 ms | p99 ms | errors |");
     println!("| --- | --- | --- | --- | --- |");
     // The hello control at the same rates shows the load generator's own floor.
@@ -126,8 +100,8 @@ async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
         ("hello control", &hello, None, rates[2]),
         ("page, signed in", &page, Some(server.token.as_str()), rates[2]),
     ] {
-        let rate = rate * options.paced_fraction;
-        let paced = paced::get(url, token, rate, options.paced_seconds).await?;
+        let rate = rate * options.saturation.paced_fraction;
+        let paced = paced::get(url, token, rate, options.saturation.paced_seconds).await?;
         println!("| {name} | {rate:.0} | {:.2} | {:.2} | {} |", paced.p50_ms, paced.p99_ms, paced.errors);
     }
     Ok(())

@@ -72,23 +72,28 @@ pub async fn start_for_replies(
     ];
     settings.extend(extra.iter().cloned());
     let server = Server::start_after(placement, &settings, &[&seed], store).await?;
-    let seeded = server.seeded()?;
-    let thread = seeded["reference_threads"][0].as_i64().context("the seeded thread")?;
-    let password = seeded["password"].as_str().context("the members' password")?.to_owned();
-    let base = format!("http://{}", server.address);
+    let thread = server.seeded()?["reference_threads"][0].as_i64().context("the seeded thread")?;
+    let tokens = sign_in_members(&server, authors).await?;
+    Ok((server, thread, tokens))
+}
+
+/// Signs seeded members `member-1` to `member-{count}` in and has each join
+/// the first seeded community (so they may post and chat there); their tokens.
+pub async fn sign_in_members(server: &Server, count: u32) -> anyhow::Result<Vec<String>> {
+    let password = server.seeded()?["password"].as_str().context("the members' password")?.to_owned();
     let client = reqwest::Client::new();
     let mut tokens = Vec::new();
-    for number in 1..=authors {
+    for number in 1..=count {
         let token = server.sign_in(&format!("member-{number}"), &password).await?;
         client
-            .post(format!("{base}/api/v1/communities/seeded-1/membership"))
+            .post(format!("http://{}/api/v1/communities/seeded-1/membership", server.address))
             .bearer_auth(&token)
             .send()
             .await?
             .error_for_status()?;
         tokens.push(token);
     }
-    Ok((server, thread, tokens))
+    Ok(tokens)
 }
 
 /// Seconds the server takes to store `count` replies of `body` in one loop

@@ -3,22 +3,17 @@
 //! connected clients listen to; latency per kind, errors, and the server's
 //! memory early in the run against its end (flat means no leak).
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
-use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
-use tokio::time::Instant;
-use tokio_tungstenite::tungstenite::Message;
 
+use crate::chat::{self, Listeners};
+use crate::paced::pace;
 use crate::server::{Placement, Server, Store, resident_kib, seed_command};
-use crate::socket;
-use crate::stats::percentile;
+use crate::tally::{Tally, timed};
 
 #[derive(clap::Args)]
 pub struct Options {
@@ -38,92 +33,29 @@ pub struct Options {
     placement: Placement,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-enum Kind {
-    Read,
-    Reply,
-    Chat,
-}
-
-/// Latencies in milliseconds by kind, and failures.
-#[derive(Default)]
-struct Tally {
-    samples: Mutex<HashMap<&'static str, Vec<f64>>>,
-    errors: AtomicUsize,
-}
-
-impl Tally {
-    fn record(&self, kind: &'static str, ms: f64) {
-        if let Ok(mut samples) = self.samples.lock() {
-            samples.entry(kind).or_default().push(ms);
-        }
-    }
-
-    fn fail(&self) {
-        self.errors.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
 pub async fn run(options: Options) -> anyhow::Result<()> {
     let seed = seed_command(1, 200, 20, options.members);
     let seed: Vec<&str> = seed.iter().map(String::as_str).collect();
-    let unlimited = u32::MAX.to_string();
-    let settings = [
-        ("KINDRED_LIVE_CONNECTIONS_PER_MEMBER", (options.listeners + 10).to_string()),
-        ("KINDRED_LIVE_MESSAGES_PER_SECOND", unlimited.clone()),
-        ("KINDRED_CHAT_MESSAGES_PER_MINUTE", unlimited.clone()),
-        ("KINDRED_POSTS_PER_HOUR", unlimited.clone()),
-        ("KINDRED_NEW_MEMBER_POSTS_PER_HOUR", unlimited),
-    ];
+    let settings = unlimited_settings(options.listeners + 10);
     let server = Server::start_after(&options.placement, &settings, &[&seed], &Store::Sqlite).await?;
-    let base = format!("http://{}", server.address);
     let client = reqwest::Client::new();
-    let get = |path: String| client.get(format!("{base}{path}")).bearer_auth(&server.token).send();
-    let rooms: Value = get("/api/v1/communities/seeded-1/rooms".into()).await?.json().await?;
+    let base = format!("http://{}", server.address);
+    let rooms: Value = client
+        .get(format!("{base}/api/v1/communities/seeded-1/rooms"))
+        .bearer_auth(&server.token)
+        .send()
+        .await?
+        .json()
+        .await?;
     let room = rooms[0]["id"].as_i64().context("the seeded community's room")?;
-    let listed: Value = get("/api/v1/communities/seeded-1/threads?limit=100".into()).await?.json().await?;
+    let listed: Value =
+        client.get(format!("{base}/api/v1/communities/seeded-1/threads?limit=100")).send().await?.json().await?;
     let threads: Vec<i64> =
         listed["threads"].as_array().context("threads")?.iter().filter_map(|thread| thread["id"].as_i64()).collect();
     anyhow::ensure!(!threads.is_empty(), "no seeded threads");
 
-    let delivered = Arc::new(AtomicUsize::new(0));
-    let gate = Arc::new(Semaphore::new(256));
-    let mut listeners = JoinSet::new();
-    for _ in 0..options.listeners {
-        let _permit = gate.clone().acquire_owned().await?;
-        let mut listener = socket::open(&server.address, "/api/v1/live", &server.token).await?;
-        socket::subscribe(&mut listener, room).await?;
-        let delivered = delivered.clone();
-        listeners.spawn(async move {
-            while let Some(Ok(frame)) = listener.next().await {
-                if matches!(&frame, Message::Text(text) if text.contains(r#""type":"message""#)) {
-                    delivered.fetch_add(1, Ordering::Relaxed);
-                }
-            }
-        });
-    }
-
-    let tally = Arc::new(Tally::default());
-    let pending: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
-    let mut sender = socket::open(&server.address, "/api/v1/live", &server.token).await?;
-    socket::subscribe(&mut sender, room).await?;
-    let (mut outgoing, mut answers) = sender.split();
-    let acks = {
-        let (tally, pending) = (tally.clone(), pending.clone());
-        tokio::spawn(async move {
-            while let Some(Ok(frame)) = answers.next().await {
-                let Message::Text(text) = frame else { continue };
-                let Ok(frame) = serde_json::from_str::<Value>(&text) else { continue };
-                let due = frame["client_id"].as_str().and_then(|id| pending.lock().ok()?.remove(id));
-                match (frame["type"].as_str(), due) {
-                    (Some("ack"), Some(due)) => tally.record("chat message (send to ack)", ms_since(due)),
-                    (Some("error"), _) => tally.fail(),
-                    _ => {}
-                }
-            }
-        })
-    };
-
+    let mut listeners = Listeners::default();
+    listeners.add(&server.address, &server.token, &[room], options.listeners).await?;
     let memory = Arc::new(Mutex::new(Vec::new()));
     let sampler = {
         let (memory, pid) = (memory.clone(), server.pid());
@@ -143,90 +75,97 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
          server on core {}",
         options.seconds, options.rate, options.listeners, options.placement.server_core
     );
-    let gap = Duration::from_secs_f64(1.0 / options.rate);
-    let total = (options.rate * options.seconds as f64) as u64;
-    let start = Instant::now();
-    let mut operations = JoinSet::new();
-    let mut chats = 0;
-    for n in 0..total {
-        let due = start + gap.mul_f64(n as f64);
-        tokio::time::sleep_until(due).await;
-        let thread = threads[(n as usize * 7919) % threads.len()];
-        let kind = match n % 20 {
-            0 => Kind::Reply,
-            1 => Kind::Chat,
-            _ => Kind::Read,
-        };
-        match kind {
-            Kind::Chat => {
-                let client_id = format!("soak-{n}");
-                pending.lock().map(|mut waiting| waiting.insert(client_id.clone(), due)).ok();
-                let frame = json!({ "type": "send", "room": room, "body": format!("Soak message {n}"), "client_id": client_id });
-                outgoing.send(Message::text(frame.to_string())).await?;
-                chats += 1;
-            }
-            Kind::Read => {
-                let request = client.get(format!("{base}/api/v1/threads/{thread}?limit=50"));
-                operations.spawn(timed(request, due, "thread page read", tally.clone()));
-            }
-            Kind::Reply => {
-                let body = json!({ "body": format!("A soak reply, number {n}, with **some** words.") });
-                let request =
-                    client.post(format!("{base}/api/v1/threads/{thread}/posts")).bearer_auth(&server.token).json(&body);
-                operations.spawn(timed(request, due, "reply", tally.clone()));
-            }
-        }
-    }
-    while operations.join_next().await.is_some() {}
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while pending.lock().map(|waiting| !waiting.is_empty()).unwrap_or(false) && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let lost_acks = pending.lock().map(|waiting| waiting.len()).unwrap_or(0);
+    let target = Target { server: &server, rooms: &[room], threads: &threads };
+    let outcome = mix(&target, options.rate, options.seconds as f64).await?;
     sampler.abort();
-    acks.abort();
-    listeners.abort_all();
-
-    report(&tally, lost_acks, chats * options.listeners, delivered.load(Ordering::Relaxed));
+    report(&outcome, outcome.chats * options.listeners, listeners.delivered());
     let memory = memory.lock().map(|samples| samples.clone()).unwrap_or_default();
     print_memory(&memory, options.seconds);
     Ok(())
 }
 
-/// Sends `request`, recording its latency from `due` (or a failure).
-async fn timed(request: reqwest::RequestBuilder, due: Instant, kind: &'static str, tally: Arc<Tally>) {
-    let answered = match request.send().await {
-        Ok(response) => response.status().is_success() && response.bytes().await.is_ok(),
-        Err(_) => false,
-    };
-    if answered {
-        tally.record(kind, ms_since(due));
-    } else {
-        tally.fail();
-    }
+/// Settings that let one bench account hold `connections` live connections
+/// and post and chat as fast as a benchmark asks.
+pub fn unlimited_settings(connections: usize) -> Vec<(&'static str, String)> {
+    let unlimited = u32::MAX.to_string();
+    vec![
+        ("KINDRED_LIVE_CONNECTIONS_PER_MEMBER", connections.to_string()),
+        ("KINDRED_LIVE_MESSAGES_PER_SECOND", unlimited.clone()),
+        ("KINDRED_CHAT_MESSAGES_PER_MINUTE", unlimited.clone()),
+        ("KINDRED_POSTS_PER_HOUR", unlimited.clone()),
+        ("KINDRED_NEW_MEMBER_POSTS_PER_HOUR", unlimited.clone()),
+        ("KINDRED_SIGN_INS_PER_QUARTER_HOUR", unlimited),
+    ]
 }
 
-fn ms_since(due: Instant) -> f64 {
-    due.elapsed().as_secs_f64() * 1000.0
+/// What S6's mix runs against: a server, the rooms its chat goes to in
+/// turn, and the threads it reads and replies to.
+pub struct Target<'a> {
+    pub server: &'a Server,
+    pub rooms: &'a [i64],
+    pub threads: &'a [i64],
 }
 
-fn report(tally: &Tally, lost_acks: usize, expected_deliveries: usize, delivered: usize) {
-    let samples = tally.samples.lock().map(|samples| samples.clone()).unwrap_or_default();
+/// What one run of the mix saw.
+pub struct Outcome {
+    pub tally: Arc<Tally>,
+    /// Chat messages sent, and those never acknowledged.
+    pub chats: usize,
+    pub lost_acks: usize,
+}
+
+/// The kind a thread page read is recorded under.
+pub const READ: &str = "thread page read";
+
+/// S6's mix, open loop, at `rate` operations a second for `seconds`: 90%
+/// thread page reads signed out, 5% replies and 5% chat messages by the
+/// bench admin, each timed from when it was due.
+pub async fn mix(target: &Target<'_>, rate: f64, seconds: f64) -> anyhow::Result<Outcome> {
+    let server = target.server;
+    let base = format!("http://{}", server.address);
+    let client = reqwest::Client::new();
+    let tally = Arc::new(Tally::default());
+    let mut sender = chat::Sender::open(&server.address, &server.token, target.rooms, tally.clone()).await?;
+    let mut operations = JoinSet::new();
+    pace(rate, seconds, async |n, due| {
+        let thread = target.threads[(n as usize * 7919) % target.threads.len()];
+        match n % 20 {
+            0 => {
+                let body = json!({ "body": format!("A soak reply, number {n}, with **some** words.") });
+                let request =
+                    client.post(format!("{base}/api/v1/threads/{thread}/posts")).bearer_auth(&server.token).json(&body);
+                operations.spawn(timed(request, due, "reply", tally.clone()));
+            }
+            1 => {
+                let room = target.rooms[(n / 20) as usize % target.rooms.len()];
+                sender.send(room, format!("Soak message {n}"), due).await?;
+            }
+            _ => {
+                let request = client.get(format!("{base}/api/v1/threads/{thread}?limit=50"));
+                operations.spawn(timed(request, due, READ, tally.clone()));
+            }
+        }
+        Ok(())
+    })
+    .await?;
+    while operations.join_next().await.is_some() {}
+    let chats = sender.sent();
+    let lost_acks = sender.finish(Duration::from_secs(10)).await;
+    Ok(Outcome { tally, chats, lost_acks })
+}
+
+fn report(outcome: &Outcome, expected_deliveries: usize, delivered: usize) {
     println!("| operation | count | mean ms | p99 ms |");
     println!("| --- | --- | --- | --- |");
-    let mut all = Vec::new();
-    let mut kinds: Vec<_> = samples.into_iter().collect();
-    kinds.sort_by(|a, b| a.0.cmp(b.0));
-    for (kind, ms) in kinds {
-        println!("| {kind} | {} | {:.2} | {:.2} |", ms.len(), mean(&ms), percentile(&ms, 99.0));
-        all.extend(ms);
+    for summary in outcome.tally.summaries() {
+        println!("| {} | {} | {:.2} | {:.2} |", summary.kind, summary.count, summary.mean_ms, summary.p99_ms);
     }
-    println!("| all | {} | {:.2} | {:.2} |", all.len(), mean(&all), percentile(&all, 99.0));
     println!();
     println!(
-        "Errors: {} (failed requests and error frames), {lost_acks} chat messages never acknowledged; \
+        "Errors: {} (failed requests and error frames), {} chat messages never acknowledged; \
          deliveries to listeners {delivered} of {expected_deliveries}.",
-        tally.errors.load(Ordering::Relaxed)
+        outcome.tally.errors(),
+        outcome.lost_acks
     );
 }
 
@@ -247,8 +186,4 @@ fn print_memory(samples: &[u64], seconds: u64) {
         last / 1024.0,
         (last / second - 1.0) * 100.0
     );
-}
-
-fn mean(samples: &[f64]) -> f64 {
-    samples.iter().sum::<f64>() / samples.len().max(1) as f64
 }

@@ -6,6 +6,8 @@ use std::process::Command;
 
 use anyhow::Context;
 
+use crate::stats::{median, spread};
+
 /// What one `wrk` run measured.
 #[derive(Debug, Clone, Copy)]
 pub struct Load {
@@ -13,6 +15,39 @@ pub struct Load {
     pub p99_ms: f64,
     /// Non-2xx answers and socket errors together.
     pub errors: u64,
+}
+
+/// How a read scenario saturates the server with `wrk` and then paces it:
+/// the flags S1 and S7 share.
+#[derive(clap::Args, Clone)]
+pub struct Saturation {
+    /// Seconds per `wrk` measurement.
+    #[arg(long, default_value_t = 5)]
+    pub seconds: u32,
+    /// Connections `wrk` keeps open.
+    #[arg(long, default_value_t = 32)]
+    pub connections: u32,
+    /// Control and scenario measurements, alternating.
+    #[arg(long, default_value_t = 5)]
+    pub pairs: usize,
+    /// Seconds of paced load.
+    #[arg(long, default_value_t = 10.0)]
+    pub paced_seconds: f64,
+    /// The paced load's rate, as a fraction of the saturation rate.
+    #[arg(long, default_value_t = 0.5)]
+    pub paced_fraction: f64,
+    /// The core the load generator runs on.
+    #[arg(long, default_value_t = 0)]
+    pub load_core: u32,
+}
+
+impl Saturation {
+    /// One `wrk` measurement of `request`, off the async runtime's threads.
+    pub async fn measure(&self, request: &Request) -> anyhow::Result<Load> {
+        let (request, options) = (request.clone(), self.clone());
+        tokio::task::spawn_blocking(move || run(&request, options.connections, options.seconds, options.load_core))
+            .await?
+    }
 }
 
 /// One request shape for `wrk`: a GET, or a POST with a JSON body, with headers.
@@ -23,11 +58,13 @@ pub struct Request {
     pub json_body: Option<String>,
     /// Bearer tokens taking turns, one request each.
     pub bearers: Vec<String>,
+    /// Paths (with their query) taking turns on the URL's host, one request each.
+    pub paths: Vec<String>,
 }
 
 impl Request {
     pub fn get(url: &str) -> Self {
-        Request { url: url.to_owned(), headers: Vec::new(), json_body: None, bearers: Vec::new() }
+        Request { url: url.to_owned(), headers: Vec::new(), json_body: None, bearers: Vec::new(), paths: Vec::new() }
     }
 
     pub fn bearer(self, token: &str) -> Self {
@@ -45,10 +82,39 @@ impl Request {
         self
     }
 
+    /// Sends each request to the next of `paths` (on the URL's host), in turn.
+    pub fn path_each(mut self, paths: Vec<String>) -> Self {
+        self.paths = paths;
+        self
+    }
+
     pub fn post_json(mut self, body: String) -> Self {
         self.json_body = Some(body);
         self
     }
+}
+
+/// Prints a table row per `(name, runs)`: the median rate, its ratio to
+/// `control`'s run of the same round (median, min-max), the median p99 and
+/// all errors; returns the median rates, in order.
+pub fn print_against_control(control: &[Load], rows: &[(&str, &[Load])]) -> Vec<f64> {
+    println!("| request | requests/s (median) | ratio to hello (median, min-max) | p99 ms at saturation | errors |");
+    println!("| --- | --- | --- | --- | --- |");
+    let mut rates = Vec::new();
+    for (name, runs) in rows {
+        let ratios: Vec<f64> =
+            runs.iter().zip(control).map(|(run, hello)| run.requests_per_second / hello.requests_per_second).collect();
+        let (low, high) = spread(&ratios);
+        let rate = median(&runs.iter().map(|run| run.requests_per_second).collect::<Vec<_>>());
+        println!(
+            "| {name} | {rate:.0} | {:.3}x ({low:.3}-{high:.3}) | {:.2} | {} |",
+            median(&ratios),
+            median(&runs.iter().map(|run| run.p99_ms).collect::<Vec<_>>()),
+            runs.iter().map(|run| run.errors).sum::<u64>()
+        );
+        rates.push(rate);
+    }
+    rates
 }
 
 /// Runs `wrk` for `seconds` with `connections` on `core`.
@@ -67,7 +133,7 @@ pub fn run(request: &Request, connections: u32, seconds: u32, core: u32) -> anyh
     parse(&String::from_utf8(output.stdout)?)
 }
 
-/// The `wrk` script: the method and body, and tokens taking turns.
+/// The `wrk` script: the method and body, and tokens and paths taking turns.
 fn lua_script(request: &Request) -> String {
     let mut lua = String::new();
     if let Some(body) = &request.json_body {
@@ -76,15 +142,31 @@ fn lua_script(request: &Request) -> String {
             lua_string(body)
         ));
     }
-    if !request.bearers.is_empty() {
-        let tokens: Vec<String> = request.bearers.iter().map(|token| lua_string(&format!("Bearer {token}"))).collect();
-        lua.push_str(&format!(
-            "local tokens = {{{}}}\nlocal turn = 0\nrequest = function()\n  turn = turn % #tokens + 1\n  \
-             wrk.headers[\"Authorization\"] = tokens[turn]\n  return wrk.format()\nend\n",
-            tokens.join(", ")
-        ));
+    if request.bearers.is_empty() && request.paths.is_empty() {
+        return lua;
     }
+    let mut steps = String::new();
+    let mut path = "nil";
+    if !request.bearers.is_empty() {
+        let tokens: Vec<String> = request.bearers.iter().map(|token| format!("Bearer {token}")).collect();
+        lua.push_str(&lua_turns("tokens", &tokens));
+        steps.push_str(
+            "  tokens_turn = tokens_turn % #tokens + 1\n  wrk.headers[\"Authorization\"] = tokens[tokens_turn]\n",
+        );
+    }
+    if !request.paths.is_empty() {
+        lua.push_str(&lua_turns("paths", &request.paths));
+        steps.push_str("  paths_turn = paths_turn % #paths + 1\n");
+        path = "paths[paths_turn]";
+    }
+    lua.push_str(&format!("request = function()\n{steps}  return wrk.format(nil, {path})\nend\n"));
     lua
+}
+
+/// A Lua table `name` of `values` and its counter `name_turn`.
+fn lua_turns(name: &str, values: &[String]) -> String {
+    let quoted: Vec<String> = values.iter().map(|value| lua_string(value)).collect();
+    format!("local {name} = {{{}}}\nlocal {name}_turn = 0\n", quoted.join(", "))
 }
 
 /// A Lua string literal holding `text`.
@@ -129,6 +211,25 @@ mod tests {
         assert_eq!(load.requests_per_second, 48000.12);
         assert_eq!(load.p99_ms, 1.5);
         assert_eq!(load.errors, 6);
+    }
+
+    #[test]
+    fn takes_tokens_and_paths_in_turn() {
+        let request = Request::get("http://127.0.0.1:1/")
+            .bearer_each(vec!["a".into(), "b".into()])
+            .path_each(vec!["/t/1?limit=50".into(), "/t/2".into()]);
+        assert_eq!(
+            lua_script(&request),
+            "local tokens = {\"Bearer a\", \"Bearer b\"}\nlocal tokens_turn = 0\n\
+             local paths = {\"/t/1?limit=50\", \"/t/2\"}\nlocal paths_turn = 0\n\
+             request = function()\n  tokens_turn = tokens_turn % #tokens + 1\n  \
+             wrk.headers[\"Authorization\"] = tokens[tokens_turn]\n  paths_turn = paths_turn % #paths + 1\n  \
+             return wrk.format(nil, paths[paths_turn])\nend\n"
+        );
+        let posting = Request::get("http://127.0.0.1:1/").post_json("{}".into()).bearer_each(vec!["a".into()]);
+        assert!(lua_script(&posting).starts_with("wrk.method = \"POST\"\nwrk.body = \"{}\"\n"));
+        assert!(lua_script(&posting).ends_with("  return wrk.format(nil, nil)\nend\n"));
+        assert_eq!(lua_script(&Request::get("http://127.0.0.1:1/")), "");
     }
 
     #[test]
