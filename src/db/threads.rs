@@ -83,13 +83,12 @@ pub fn titles(connection: &mut AnyConnection, ids: &[i64]) -> ApiResult<std::col
 }
 
 /// A thread that has not been deleted.
-/// A live thread with what reading it needs beside it, from one statement:
-/// its community, its author's (username, display name) and, when it is a
-/// story, its reach as stored.
-pub fn in_place(
-    connection: &mut AnyConnection,
-    id: i64,
-) -> ApiResult<(ThreadRow, CommunityRow, (String, String), Option<String>)> {
+/// A thread with its community, its author's (username, display name)
+/// and, when it is a story, its reach as stored.
+pub type ThreadInPlace = (ThreadRow, CommunityRow, (String, String), Option<String>);
+
+/// A live thread with what reading it needs beside it, from one statement.
+pub fn in_place(connection: &mut AnyConnection, id: i64) -> ApiResult<ThreadInPlace> {
     on_each_backend!(connection, |inner| {
         threads::table
             .inner_join(communities::table)
