@@ -156,7 +156,8 @@ pub async fn links(state: web::Data<AppState>, member: Member) -> ApiResult<web:
     responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn revoke_link(state: web::Data<AppState>, member: Member, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let revoked = state.db.write_unseen(move |connection| calendar_links::revoke(connection, member.user_id, id)).await?;
+    let revoked =
+        state.db.write_unseen(move |connection| calendar_links::revoke(connection, member.user_id, id)).await?;
     if !revoked {
         return Err(ApiError::not_found("You have no calendar link with that id."));
     }

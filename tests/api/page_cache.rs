@@ -89,7 +89,9 @@ async fn a_write_makes_stale_only_the_pages_it_changes_and_never_hides_the_write
     app.send(reqwest::Method::PUT, &format!("/api/v1/threads/{walks}/follow"), Some(&ben), Some(follow))
         .await
         .assert_status(204);
-    app.post("/api/v1/communities/copd/rooms", Some(&admin), json!({ "name": "Evening chat" })).await.assert_status(201);
+    app.post("/api/v1/communities/copd/rooms", Some(&admin), json!({ "name": "Evening chat" }))
+        .await
+        .assert_status(201);
     let walk = json!({
         "title": "Canal walk",
         "starts": "2027-06-01T10:00",
