@@ -170,7 +170,7 @@ pub fn by_id(connection: &mut AnyConnection, id: i64) -> ApiResult<PostRow> {
 
 /// The first post of a thread.
 pub fn first_of(connection: &mut AnyConnection, thread_id: i64) -> ApiResult<PostRow> {
-    Ok(posts::table.filter(posts::thread_id.eq(thread_id)).filter(posts::depth.eq(0)).first::<PostRow>(connection)?)
+    Ok(first_with_mark(connection, thread_id)?.0)
 }
 
 /// The first post of a thread, and whether its words screened as a crisis.

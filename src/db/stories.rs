@@ -61,12 +61,6 @@ pub fn create(connection: &mut AnyConnection, thread_id: i64, reach: Reach) -> A
     Ok(())
 }
 
-/// The thread's reach, if it is a story.
-pub fn reach_of(connection: &mut AnyConnection, thread_id: i64) -> ApiResult<Option<Reach>> {
-    let reach: Option<String> = stories::table.find(thread_id).select(stories::reach).first(connection).optional()?;
-    reach.map(|reach| Reach::from_stored(&reach)).transpose()
-}
-
 pub fn set_reach(connection: &mut AnyConnection, thread_id: i64, reach: Reach) -> ApiResult<()> {
     diesel::update(stories::table.find(thread_id))
         .set((stories::reach.eq(reach.as_str()), stories::reach_changed_at.eq(Timestamp::now().0)))
