@@ -364,65 +364,48 @@ pub struct Reactions {
     pub mine: HashMap<i64, Vec<String>>,
 }
 
-/// Reaction counts, and the viewer's own reactions, for `listings`: read by
-/// the range of tree paths they span when they are one thread's (a page:
-/// statements prepared once), by their ids otherwise (search results).
+/// Reaction counts, and the viewer's own reactions, for `listings`, posts
+/// of one thread (a page, a consultation's answers, a single post): read by
+/// the range of tree paths they span, so the statements are prepared once.
 pub fn reactions_for(
     connection: &mut AnyConnection,
     listings: &[PostListing],
     viewer: Option<i64>,
 ) -> ApiResult<Reactions> {
-    // Both statements, for posts chosen by `$chosen` (an expression on `posts`).
-    macro_rules! read_reactions {
-        ($chosen:expr) => {{
-            let counts: Vec<(i64, String, i64)> = on_each_backend!(&mut *connection, |inner| {
-                post_reactions::table
-                    .inner_join(posts::table)
-                    .filter($chosen)
-                    .group_by((post_reactions::post_id, post_reactions::kind))
-                    .select((post_reactions::post_id, post_reactions::kind, count_star()))
-                    .load(inner)
-            })?;
-            let mine: Vec<(i64, String)> = match viewer {
-                Some(user_id) => on_each_backend!(&mut *connection, |inner| {
-                    post_reactions::table
-                        .inner_join(posts::table)
-                        .filter($chosen)
-                        .filter(post_reactions::user_id.eq(user_id))
-                        .select((post_reactions::post_id, post_reactions::kind))
-                        .load(inner)
-                })?,
-                None => Vec::new(),
-            };
-            (counts, mine)
-        }};
-    }
-    let (counts, mine) = match page_span(listings) {
-        Some((thread_id, first, last)) => {
-            read_reactions!(posts::thread_id.eq(thread_id).and(posts::tree_path.between(first, last)))
-        }
-        None => {
-            let ids: Vec<i64> = listings.iter().map(|listing| listing.post.id).collect();
-            read_reactions!(posts::id.eq_any(&ids))
-        }
-    };
     let mut reactions = Reactions::default();
+    let Some((thread_id, first, last)) = page_span(listings) else { return Ok(reactions) };
+    let on_page = posts::thread_id.eq(thread_id).and(posts::tree_path.between(first, last));
+    let counts: Vec<(i64, String, i64)> = on_each_backend!(&mut *connection, |inner| {
+        post_reactions::table
+            .inner_join(posts::table)
+            .filter(on_page)
+            .group_by((post_reactions::post_id, post_reactions::kind))
+            .select((post_reactions::post_id, post_reactions::kind, count_star()))
+            .load(inner)
+    })?;
     for (post_id, kind, count) in counts {
         reactions.counts.entry(post_id).or_default().push((kind, count));
     }
-    for (post_id, kind) in mine {
-        reactions.mine.entry(post_id).or_default().push(kind);
+    if let Some(user_id) = viewer {
+        let mine: Vec<(i64, String)> = on_each_backend!(connection, |inner| {
+            post_reactions::table
+                .inner_join(posts::table)
+                .filter(on_page)
+                .filter(post_reactions::user_id.eq(user_id))
+                .select((post_reactions::post_id, post_reactions::kind))
+                .load(inner)
+        })?;
+        for (post_id, kind) in mine {
+            reactions.mine.entry(post_id).or_default().push(kind);
+        }
     }
     Ok(reactions)
 }
 
-/// The thread and the first and last tree paths of `listings`, when they
-/// are all one thread's.
+/// The thread of `listings` and the first and last tree paths among them.
 fn page_span(listings: &[PostListing]) -> Option<(i64, &str, &str)> {
     let thread_id = listings.first()?.post.thread_id;
-    if listings.iter().any(|listing| listing.post.thread_id != thread_id) {
-        return None;
-    }
+    debug_assert!(listings.iter().all(|listing| listing.post.thread_id == thread_id), "posts of one thread");
     let paths = listings.iter().map(|listing| listing.post.tree_path.as_str());
     Some((thread_id, paths.clone().min()?, paths.max()?))
 }
