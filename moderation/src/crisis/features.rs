@@ -36,6 +36,15 @@ const SENTENCE: Piece<'static> = Piece::new("t:");
 const SPACE: Piece<'static> = Piece::new(" ");
 const AND: Piece<'static> = Piece::new("&");
 const STEM: Piece<'static> = Piece::new("st:");
+const DOCUMENT: Piece<'static> = Piece::new("d:");
+const ADJACENT: Piece<'static> = Piece::new("a:");
+const TRIPLE: Piece<'static> = Piece::new("c:");
+const QUAD: Piece<'static> = Piece::new("q:");
+
+fn experiment() -> u32 {
+    static FLAGS: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *FLAGS.get_or_init(|| std::env::var("EXP").ok().and_then(|v| v.parse().ok()).unwrap_or(0))
+}
 
 /// A word without its commonest English endings, so "planning", "planned"
 /// and "plans" share a feature (a crude stemmer: the features need words
@@ -143,8 +152,12 @@ pub(crate) fn each_feature(
     let mut negated_until = None;
     let mut clause_signals = 0;
     let mut sentence_signals = 0;
+    let mut document_signals = 0;
+    let mut previous_sentence_signals = 0;
+    let flags = experiment();
     // The pieces of the two words before this one.
     let (mut before, mut previous) = (Piece::new(""), Piece::new(""));
+    let mut earliest = Piece::new("");
     for (position, word) in words.iter().enumerate() {
         sentence.set(word.sentence);
         let exact = Piece::new(primary(word));
@@ -154,9 +167,22 @@ pub(crate) fn each_feature(
         if position.checked_sub(1).is_some_and(|p| words[p].sentence == word.sentence) {
             feature(&[PAIR, previous, SPACE, reading]);
         }
+        if flags & 32 != 0 && position.checked_sub(2).is_some_and(|p| words[p].sentence == word.sentence && words[p].clause != word.clause) {
+            feature(&[TRIPLE, before, SPACE, previous, SPACE, reading]);
+        }
+        if flags & 16 != 0 && position.checked_sub(2).is_some_and(|p| words[p].clause == word.clause) {
+            feature(&[TRIPLE, Piece::new(primary(&words[position - 2])), SPACE, Piece::new(primary(&words[position - 1])), SPACE, exact]);
+        }
         if position.checked_sub(2).is_some_and(|p| words[p].clause == word.clause) {
             feature(&[PAIR_APART, before, SPACE, reading]);
+            if flags & 4 != 0 {
+                feature(&[TRIPLE, before, SPACE, previous, SPACE, reading]);
+            }
+            if flags & 8 != 0 && position.checked_sub(3).is_some_and(|p| words[p].clause == word.clause) {
+                feature(&[QUAD, earliest, SPACE, before, SPACE, previous, SPACE, reading]);
+            }
         }
+        earliest = before;
         (before, previous) = (previous, reading);
         let negated = negated_until.is_some_and(|(clause, until)| clause == word.clause && position <= until);
         if negated {
@@ -184,8 +210,17 @@ pub(crate) fn each_feature(
         }
         if next.is_none_or(|next| next.sentence != word.sentence) {
             compose(signals, sentence_signals, SENTENCE, &mut feature);
+            if flags & 2 != 0 {
+                cross(signals, previous_sentence_signals, sentence_signals, ADJACENT, &mut feature);
+            }
+            document_signals |= sentence_signals;
+            previous_sentence_signals = sentence_signals;
             sentence_signals = 0;
         }
+    }
+    if flags & 1 != 0 {
+        sentence.set(WHOLE_TEXT);
+        compose(signals, document_signals, DOCUMENT, &mut feature);
     }
 }
 
@@ -197,6 +232,16 @@ fn compose(signals: &Signals, found: u64, scope: Piece<'_>, feature: &mut impl F
         feature(&[scope, name(first)]);
         for second in bits(found & !(u64::MAX >> (63 - first))) {
             feature(&[scope, name(first), AND, name(second)]);
+        }
+    }
+}
+
+/// The features of a signal in one set beside a signal in the next.
+fn cross(signals: &Signals, first: u64, second: u64, scope: Piece<'_>, feature: &mut impl FnMut(&[Piece<'_>])) {
+    let name = |index: u32| Piece::new(&signals.names[index as usize]);
+    for a in bits(first) {
+        for b in bits(second) {
+            feature(&[scope, name(a), AND, name(b)]);
         }
     }
 }

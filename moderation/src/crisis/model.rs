@@ -349,7 +349,8 @@ impl LinearModel {
             .collect();
         let positives = rows.iter().filter(|row| row.1 > 0.5).count().max(1) as f64;
         let negatives = (rows.len() as f64 - positives).max(1.0);
-        let class_weight = |label: f64| if label > 0.5 { 0.5 / positives } else { 0.5 / negatives };
+        let risk_share = std::env::var("RISK_SHARE").ok().and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.5);
+        let class_weight = |label: f64| if label > 0.5 { risk_share / positives } else { (1.0 - risk_share) / negatives };
 
         let mut weights = vec![0.0; vocabulary.len()];
         let mut bias = 0.0;
