@@ -14,7 +14,9 @@
 //! With `--compare` it cross-validates by writer only and writes nothing:
 //! the quick way to compare a change to the features or the training.
 //! `WINDOWS=0.2` in the environment sets the share of a text's best window
-//! of two sentences (see `Score::probability`) instead of [`WINDOWS`].
+//! of two sentences (see `Score::probability`) instead of [`WINDOWS`], and
+//! `RULES_GATE=0.2` the least probability at which a high rule match stands
+//! on its own instead of [`RULES_GATE`].
 
 use std::fs;
 use std::path::PathBuf;
@@ -37,6 +39,11 @@ const FOLDS: usize = 5;
 /// How much a text's best window of two sentences weighs in its score
 /// (see `Score::probability`), chosen by cross-validation by writer.
 const WINDOWS: f64 = 0.3;
+/// A high phrase-rule match stands on its own only when the model gives
+/// the text at least this probability; chosen by cross-validation by
+/// writer on branch tune12 (0.1, 0.2, 0.3, 0.4 and 0.5 tried, and the model
+/// alone: see BENCHMARKS.md).
+const RULES_GATE: f64 = 0.3;
 
 #[derive(Deserialize)]
 struct Entry {
@@ -56,7 +63,8 @@ struct Post {
     writer: String,
 }
 
-/// A text's out-of-fold probability, what the rules alone said, and its label.
+/// A text's out-of-fold probability, what the rules alone said (a high
+/// match the model gates out counts as none), and its label.
 #[derive(Clone, Copy)]
 struct Scored {
     probability: f64,
@@ -87,44 +95,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect::<Result<_, _>>()?;
     let training = Training::default();
     let windows: f64 = std::env::var("WINDOWS").map_or(Ok(WINDOWS), |v| v.parse())?;
+    let gate: f64 = std::env::var("RULES_GATE").map_or(Ok(RULES_GATE), |v| v.parse())?;
     let mut writers: Vec<&str> = corpus.iter().map(|post| post.writer.as_str()).collect();
     writers.sort_unstable();
     writers.dedup();
 
     if !compare_only {
-        report("interleaved", &out_of_fold(&corpus, training, windows, |i, _| i % FOLDS));
+        report("interleaved", &out_of_fold(&corpus, training, windows, gate, |i, _| i % FOLDS));
     }
-    let by_writer = out_of_fold(&corpus, training, windows, |_, post| {
+    let by_writer = out_of_fold(&corpus, training, windows, gate, |_, post| {
         writers.iter().position(|writer| *writer == post.writer).unwrap_or_default() % FOLDS
     });
     report("by writer", &by_writer);
-    if let Ok(gates) = std::env::var("STAGE2") {
-        let fold_of = |post: &Post| writers.iter().position(|writer| *writer == post.writer).unwrap_or_default();
-        for gate in gates.split(',') {
-            let gate: f64 = gate.parse()?;
-            let pairs = two_stage_out_of_fold(&corpus, training, windows, gate, &fold_of);
-            for share in [0.5, 1.0] {
-                let scored: Vec<Scored> = pairs
-                    .iter()
-                    .map(|&(first, _, second, rules, at_risk)| {
-                        let odds = (1.0 - share) * first + share * second;
-                        Scored { probability: sigmoid(odds), rules, at_risk }
-                    })
-                    .collect();
-                report(&format!("bagged by writer, share {share}"), &scored);
-            }
-            for share in [0.3, 0.5, 0.7, 1.0].into_iter().filter(|_| gate < 1.0) {
-                let scored: Vec<Scored> = pairs
-                    .iter()
-                    .map(|&(first, second, _, rules, at_risk)| {
-                        let odds = if first >= logit(gate) { (1.0 - share) * first + share * second } else { first };
-                        Scored { probability: sigmoid(odds), rules, at_risk }
-                    })
-                    .collect();
-                report(&format!("two stages, gate {gate}, share {share}"), &scored);
-            }
-        }
-    }
     if compare_only {
         return Ok(());
     }
@@ -146,12 +128,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let examples: Vec<Example> = corpus.iter().map(|post| post.example.clone()).collect();
-    let model = LinearModel::train(&examples, training).with_windows(windows);
+    let model = LinearModel::train(&examples, training).with_windows(windows).with_rules_gate(gate);
     let header = format!(
         "Crisis screening's learned model for English: logistic regression and naive Bayes (the mean of\n\
          their log-odds) over the features of moderation/src/crisis/features.rs, trained on corpus/crisis/en/dev.jsonl ({} texts) by\n\
          `cargo run -p moderation --release --bin train-crisis-model`. Do not edit by hand: train again.\n\
-         Thresholds from {FOLDS}-fold cross-validation by writer on that corpus: recall {:.1}%, false alarms {:.1}%.",
+         Thresholds from {FOLDS}-fold cross-validation by writer on that corpus: recall {:.1}%, false alarms {:.1}%.\n\
+         A high phrase-rule match stands on its own only at or above `rules_gate`.",
         corpus.len(),
         recall * 100.0,
         alarms * 100.0
@@ -162,11 +145,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Each text's probability from a model trained on the folds it is not in.
+/// Each text's probability from a model trained on the folds it is not in,
+/// and whether a high rule match stands on its own (the rules said high
+/// and the probability is at least `gate`).
 fn out_of_fold(
     corpus: &[Post],
     training: Training,
     windows: f64,
+    gate: f64,
     fold_of: impl Fn(usize, &Post) -> usize,
 ) -> Vec<Scored> {
     let folds: Vec<usize> = corpus.iter().enumerate().map(|(i, post)| fold_of(i, post)).collect();
@@ -176,94 +162,17 @@ fn out_of_fold(
             corpus.iter().zip(&folds).filter(|(_, f)| **f != fold).map(|(post, _)| post.example.clone()).collect();
         let model = LinearModel::train(&train, training).with_windows(windows);
         for (i, post) in corpus.iter().enumerate().filter(|(i, _)| folds[*i] == fold) {
+            let probability = model.probability_by_sentence(
+                post.example.features.iter().map(String::as_str).zip(post.sentences.iter().copied()),
+            );
             scored[i] = Scored {
-                probability: model.probability_by_sentence(
-                    post.example.features.iter().map(String::as_str).zip(post.sentences.iter().copied()),
-                ),
-                rules: post.rules,
+                probability,
+                rules: post.rules.filter(|_| probability >= gate),
                 at_risk: post.example.at_risk,
             };
         }
     }
     scored
-}
-
-fn logit(p: f64) -> f64 {
-    (p / (1.0 - p)).ln()
-}
-
-fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
-}
-
-/// Each text's out-of-fold log-odds from the first stage and the second,
-/// by writer: the second stage of each fold is trained on the texts of its
-/// training part that the first stage, cross-validated inside that part by
-/// writer, scores at or above `gate`.
-fn two_stage_out_of_fold(
-    corpus: &[Post],
-    training: Training,
-    windows: f64,
-    gate: f64,
-    writer_of: &(impl Fn(&Post) -> usize + Sync),
-) -> Vec<(f64, f64, f64, Option<RiskLevel>, bool)> {
-    let score = |model: &LinearModel, post: &Post| {
-        logit(
-            model
-                .probability_by_sentence(
-                    post.example.features.iter().map(String::as_str).zip(post.sentences.iter().copied()),
-                )
-                .clamp(1e-12, 1.0 - 1e-12),
-        )
-    };
-    let results: Vec<Vec<(usize, f64, f64, f64)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..FOLDS)
-            .map(|fold| {
-                let score = &score;
-                scope.spawn(move || {
-                    let train: Vec<&Post> = corpus.iter().filter(|post| writer_of(post) % FOLDS != fold).collect();
-                    // Inner folds by writer over the training part.
-                    const INNER: usize = 4;
-                    let inner_of = |post: &Post| (writer_of(post) / FOLDS) % INNER;
-                    let mut inner_scores = vec![0.0; train.len()];
-                    let mut bag = vec![0.0; corpus.len()];
-                    for inner in 0..INNER {
-                        let examples: Vec<Example> =
-                            train.iter().filter(|p| inner_of(p) != inner).map(|p| p.example.clone()).collect();
-                        let model = LinearModel::train(&examples, training).with_windows(windows);
-                        for (i, post) in train.iter().enumerate().filter(|(_, p)| inner_of(p) == inner) {
-                            inner_scores[i] = score(&model, post);
-                        }
-                        for (i, post) in corpus.iter().enumerate().filter(|(_, p)| writer_of(p) % FOLDS == fold) {
-                            bag[i] += score(&model, post) / INNER as f64;
-                        }
-                    }
-                    let all: Vec<Example> = train.iter().map(|p| p.example.clone()).collect();
-                    let first = LinearModel::train(&all, training).with_windows(windows);
-                    let hard: Vec<Example> = if gate >= 1.0 { Vec::new() } else { train
-                        .iter()
-                        .zip(&inner_scores)
-                        .filter(|(_, s)| **s >= logit(gate))
-                        .map(|(p, _)| p.example.clone())
-                        .collect() };
-                    eprintln!("fold {fold}: second stage on {} of {} texts", hard.len(), train.len());
-                    let second = if hard.is_empty() { first.clone() } else { LinearModel::train(&hard, training).with_windows(windows) };
-                    corpus
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, post)| writer_of(post) % FOLDS == fold)
-                        .map(|(i, post)| (i, score(&first, post), score(&second, post), bag[i]))
-                        .collect()
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().expect("a fold")).collect()
-    });
-    let mut out = vec![(0.0, 0.0, 0.0, None, false); corpus.len()];
-    for (i, first, second, bag) in results.into_iter().flatten() {
-        out[i] = (first, second, bag, corpus[i].rules, corpus[i].example.at_risk);
-    }
-    out
 }
 
 /// Recall and false-alarm rate at a threshold, of the model alone or of
@@ -280,7 +189,11 @@ fn rates(scored: &[Scored], threshold: f64, with_rules: bool) -> (f64, f64) {
 /// Prints the cross-validated curve and the figures to compare models by.
 fn report(folding: &str, scored: &[Scored]) {
     let (recall, alarms) = rates(scored, f64::INFINITY, true);
-    eprintln!("{folding}: high rules alone: recall {:.1}%, false alarms {:.1}%", recall * 100.0, alarms * 100.0);
+    eprintln!(
+        "{folding}: high rules alone (those the model gates out left out): recall {:.1}%, false alarms {:.1}%",
+        recall * 100.0,
+        alarms * 100.0
+    );
     eprintln!("{folding}: threshold, then recall and false alarms of the model alone, and of high rules or model");
     for step in (5..=95).step_by(5) {
         let threshold = f64::from(step) / 100.0;
@@ -297,27 +210,6 @@ fn report(folding: &str, scored: &[Scored]) {
     let thresholds = || (1..=999).rev().map(|t| f64::from(t) / 1000.0).map(|t| rates(scored, t, true));
     let recall_at = |most_alarms: f64| thresholds().filter(|r| r.1 <= most_alarms).map(|r| r.0).fold(0.0, f64::max);
     let alarms_at = |least_recall: f64| thresholds().find(|r| r.0 >= least_recall).map_or(1.0, |r| r.1);
-    for gate in [0.1, 0.2, 0.3, 0.4, 0.5] {
-        let gated: Vec<Scored> = scored
-            .iter()
-            .map(|s| Scored { rules: s.rules.filter(|_| s.probability >= gate), ..*s })
-            .collect();
-        let thresholds = || (1..=999).rev().map(|t| f64::from(t) / 1000.0).map(|t| rates(&gated, t, true));
-        eprintln!(
-            "{folding}: high rules gated at {gate}: recall at 5% false alarms {:.1}%, at 10% {:.1}%; false alarms at 90% recall {:.1}%, at 95% {:.1}%",
-            thresholds().filter(|r| r.1 <= 0.05).map(|r| r.0).fold(0.0, f64::max) * 100.0,
-            thresholds().filter(|r| r.1 <= 0.10).map(|r| r.0).fold(0.0, f64::max) * 100.0,
-            thresholds().find(|r| r.0 >= 0.90).map_or(1.0, |r| r.1) * 100.0,
-            thresholds().find(|r| r.0 >= 0.95).map_or(1.0, |r| r.1) * 100.0
-        );
-    }
-    let alone = || (1..=999).rev().map(|t| f64::from(t) / 1000.0).map(|t| rates(scored, t, false));
-    eprintln!(
-        "{folding}: model alone: recall at 5% false alarms {:.1}%; false alarms at 90% recall {:.1}%, at 95% {:.1}%",
-        alone().filter(|r| r.1 <= 0.05).map(|r| r.0).fold(0.0, f64::max) * 100.0,
-        alone().find(|r| r.0 >= 0.90).map_or(1.0, |r| r.1) * 100.0,
-        alone().find(|r| r.0 >= 0.95).map_or(1.0, |r| r.1) * 100.0
-    );
     eprintln!(
         "{folding}: recall at 5% false alarms {:.1}%, at 10% {:.1}%; false alarms at 90% recall {:.1}%, at 95% {:.1}%",
         recall_at(0.05) * 100.0,

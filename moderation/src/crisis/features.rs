@@ -2,7 +2,8 @@
 //! reads them (so disguised letters and missing apostrophes still share
 //! features) and their stems ("planning" and "plans" are "plan"), pairs of
 //! stems and pairs one word apart within a clause ("want ... die" in "want
-//! to die"), the words a negation governs, the crisis rules that matched,
+//! to die"), runs of three stems within a clause ("want to die", "ask for a
+//! friend", "used to cut"), the words a negation governs, the crisis rules that matched,
 //! and clause signals. (Letter groups were tried and left out: in
 //! cross-validation they lowered recall at a 5% false-alarm rate.)
 //!
@@ -36,15 +37,7 @@ const SENTENCE: Piece<'static> = Piece::new("t:");
 const SPACE: Piece<'static> = Piece::new(" ");
 const AND: Piece<'static> = Piece::new("&");
 const STEM: Piece<'static> = Piece::new("st:");
-const DOCUMENT: Piece<'static> = Piece::new("d:");
-const ADJACENT: Piece<'static> = Piece::new("a:");
 const TRIPLE: Piece<'static> = Piece::new("c:");
-const QUAD: Piece<'static> = Piece::new("q:");
-
-fn experiment() -> u32 {
-    static FLAGS: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
-    *FLAGS.get_or_init(|| std::env::var("EXP").ok().and_then(|v| v.parse().ok()).unwrap_or(0))
-}
 
 /// A word without its commonest English endings, so "planning", "planned"
 /// and "plans" share a feature (a crude stemmer: the features need words
@@ -152,12 +145,8 @@ pub(crate) fn each_feature(
     let mut negated_until = None;
     let mut clause_signals = 0;
     let mut sentence_signals = 0;
-    let mut document_signals = 0;
-    let mut previous_sentence_signals = 0;
-    let flags = experiment();
     // The pieces of the two words before this one.
     let (mut before, mut previous) = (Piece::new(""), Piece::new(""));
-    let mut earliest = Piece::new("");
     for (position, word) in words.iter().enumerate() {
         sentence.set(word.sentence);
         let exact = Piece::new(primary(word));
@@ -167,22 +156,10 @@ pub(crate) fn each_feature(
         if position.checked_sub(1).is_some_and(|p| words[p].sentence == word.sentence) {
             feature(&[PAIR, previous, SPACE, reading]);
         }
-        if flags & 32 != 0 && position.checked_sub(2).is_some_and(|p| words[p].sentence == word.sentence && words[p].clause != word.clause) {
-            feature(&[TRIPLE, before, SPACE, previous, SPACE, reading]);
-        }
-        if flags & 16 != 0 && position.checked_sub(2).is_some_and(|p| words[p].clause == word.clause) {
-            feature(&[TRIPLE, Piece::new(primary(&words[position - 2])), SPACE, Piece::new(primary(&words[position - 1])), SPACE, exact]);
-        }
         if position.checked_sub(2).is_some_and(|p| words[p].clause == word.clause) {
             feature(&[PAIR_APART, before, SPACE, reading]);
-            if flags & 4 != 0 {
-                feature(&[TRIPLE, before, SPACE, previous, SPACE, reading]);
-            }
-            if flags & 8 != 0 && position.checked_sub(3).is_some_and(|p| words[p].clause == word.clause) {
-                feature(&[QUAD, earliest, SPACE, before, SPACE, previous, SPACE, reading]);
-            }
+            feature(&[TRIPLE, before, SPACE, previous, SPACE, reading]);
         }
-        earliest = before;
         (before, previous) = (previous, reading);
         let negated = negated_until.is_some_and(|(clause, until)| clause == word.clause && position <= until);
         if negated {
@@ -210,17 +187,8 @@ pub(crate) fn each_feature(
         }
         if next.is_none_or(|next| next.sentence != word.sentence) {
             compose(signals, sentence_signals, SENTENCE, &mut feature);
-            if flags & 2 != 0 {
-                cross(signals, previous_sentence_signals, sentence_signals, ADJACENT, &mut feature);
-            }
-            document_signals |= sentence_signals;
-            previous_sentence_signals = sentence_signals;
             sentence_signals = 0;
         }
-    }
-    if flags & 1 != 0 {
-        sentence.set(WHOLE_TEXT);
-        compose(signals, document_signals, DOCUMENT, &mut feature);
     }
 }
 
@@ -232,16 +200,6 @@ fn compose(signals: &Signals, found: u64, scope: Piece<'_>, feature: &mut impl F
         feature(&[scope, name(first)]);
         for second in bits(found & !(u64::MAX >> (63 - first))) {
             feature(&[scope, name(first), AND, name(second)]);
-        }
-    }
-}
-
-/// The features of a signal in one set beside a signal in the next.
-fn cross(signals: &Signals, first: u64, second: u64, scope: Piece<'_>, feature: &mut impl FnMut(&[Piece<'_>])) {
-    let name = |index: u32| Piece::new(&signals.names[index as usize]);
-    for a in bits(first) {
-        for b in bits(second) {
-            feature(&[scope, name(a), AND, name(b)]);
         }
     }
 }
@@ -287,6 +245,14 @@ mod tests {
         {
             assert!(features.iter().any(|f| f == expected), "{expected} missing from {features:?}");
         }
+    }
+
+    #[test]
+    fn runs_of_three_stems_stay_within_a_clause() {
+        let features = features_of("i want to die");
+        assert!(features.iter().any(|f| f == "c:i want to"), "{features:?}");
+        assert!(features.iter().any(|f| f == "c:want to die"), "{features:?}");
+        assert!(!features_of("i want, to die").iter().any(|f| f.starts_with("c:")));
     }
 
     #[test]
