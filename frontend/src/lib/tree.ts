@@ -17,7 +17,7 @@ export function buildTree(posts: Post[]): PostNode[] {
   for (const post of posts) {
     const node: PostNode = { post, children: [] };
     nodes.set(post.id, node);
-    const parent = post.parent_id === null ? undefined : nodes.get(post.parent_id);
+    const parent = post.parent_id == null ? undefined : nodes.get(post.parent_id);
     (parent ? parent.children : roots).push(node);
   }
   return roots;

@@ -180,21 +180,22 @@ export interface Reaction {
 export interface Post {
   id: number;
   thread_id: number;
-  parent_id: number | null;
+  /** Absent for a thread's first post. What is absent or false on most posts is left out of the JSON. */
+  parent_id?: number | null;
   depth: number;
-  author: Author | null;
+  author?: Author | null;
   /** Sanitised by the server: the only HTML the client renders. */
-  body_html: string | null;
+  body_html?: string | null;
   /** Sent only to the author, for editing. */
-  body_markdown: string | null;
-  deleted: boolean;
+  body_markdown?: string | null;
+  deleted?: boolean;
   /** Collapsed: the reader blocked the author, or the author blocked them. */
-  blocked: boolean;
+  blocked?: boolean;
   /** Shown to signed-in members only: it screened as a crisis, and the reader is signed out. */
-  members_only: boolean;
-  content_warning: ContentWarning | null;
+  members_only?: boolean;
+  content_warning?: ContentWarning | null;
   created_at: string;
-  edited_at: string | null;
+  edited_at?: string | null;
   reactions: Reaction[];
   /** Present when moderators held, hid or removed it; the reason only for its author and moderators. */
   moderation?: ModerationNotice;
