@@ -11,6 +11,7 @@ mod latency;
 mod mail;
 mod paced;
 mod queue;
+mod raw;
 mod s1;
 mod s2;
 mod s3;

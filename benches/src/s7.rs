@@ -274,10 +274,9 @@ async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
         ("thread pages, signed in", rates[2], &urls[..], tokens.as_slice(), true),
     ] {
         let (rate, seconds) = (rate * options.saturation.paced_fraction, options.saturation.paced_seconds);
-        // A second first, not measured, so the client holds the connections it needs.
-        let client = reqwest::Client::new();
-        paced::get_each(&client, urls, readers, rate, 1.0).await?;
-        let reads = paced::get_each(&client, urls, readers, rate, seconds);
+        // A second first, not measured, to warm the server.
+        paced::get_each(urls, readers, rate, 1.0).await?;
+        let reads = paced::get_each(urls, readers, rate, seconds);
         let (paced, errors) = if writes {
             let (paced, wrote) = tokio::join!(reads, writers.write(seconds));
             let wrote = wrote?;
