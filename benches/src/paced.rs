@@ -8,8 +8,8 @@ use std::time::Duration;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-use crate::stats::percentile;
 use crate::raw;
+use crate::stats::percentile;
 use crate::tally::{answered, ms_since};
 
 /// What a paced run saw, in milliseconds.

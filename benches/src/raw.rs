@@ -105,7 +105,10 @@ mod tests {
 
     #[test]
     fn a_url_splits_into_its_address_and_path() {
-        assert_eq!(split("http://127.0.0.1:8080/api/v1/threads/3?limit=50").ok(), Some(("127.0.0.1:8080", "/api/v1/threads/3?limit=50")));
+        assert_eq!(
+            split("http://127.0.0.1:8080/api/v1/threads/3?limit=50").ok(),
+            Some(("127.0.0.1:8080", "/api/v1/threads/3?limit=50"))
+        );
         assert_eq!(split("http://127.0.0.1:8080").ok(), Some(("127.0.0.1:8080", "/")));
         assert!(split("https://example.org/").is_err());
     }

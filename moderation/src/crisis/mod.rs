@@ -195,7 +195,8 @@ impl CrisisScreen {
     /// [`CrisisError::UnknownLanguage`] when none are shipped for it.
     pub fn shipped(language: &str) -> Result<CrisisScreen, CrisisError> {
         let (rules, model) = shipped_sources(language)?;
-        let model = LinearModel::from_text(model).map_err(|error| CrisisError::Model { message: error.to_string() })?;
+        let model = LinearModel::for_scoring_from_text(model)
+            .map_err(|error| CrisisError::Model { message: error.to_string() })?;
         Ok(CrisisScreen::from_toml(rules)?.with_model(model))
     }
 

@@ -454,12 +454,38 @@ impl LinearModel {
     ///
     /// A [`ModelError`] naming the first line that is not of that shape.
     pub fn from_text(text: &str) -> Result<LinearModel, ModelError> {
+        let mut weights = BTreeMap::new();
+        let mut model = LinearModel::read(text, |feature, weight| {
+            weights.insert(feature.to_owned(), weight);
+        })?;
+        model.scoring =
+            weights.iter().map(|(feature, weight)| (key(&[Piece::new(feature)]), Scoring::from(weight))).collect();
+        model.weights = weights;
+        Ok(model)
+    }
+
+    /// Reads a weights file as [`LinearModel::from_text`] does, keeping only
+    /// what scoring needs: the table by feature name, there to write the
+    /// file again, would take about as much memory again in every server
+    /// process, and a screen's model is never written out.
+    pub(crate) fn for_scoring_from_text(text: &str) -> Result<LinearModel, ModelError> {
+        // A line a feature, nearly: sized once, the table is never copied to grow.
+        let mut scoring = HashMap::with_capacity_and_hasher(text.lines().count(), Keyed::default());
+        let mut model = LinearModel::read(text, |feature, weight| {
+            scoring.insert(key(&[Piece::new(feature)]), Scoring::from(&weight));
+        })?;
+        model.scoring = scoring;
+        Ok(model)
+    }
+
+    /// Reads a weights file's settings, handing each feature's weight to
+    /// `feature` (those seen once last).
+    fn read(text: &str, mut feature: impl FnMut(&str, Weight)) -> Result<LinearModel, ModelError> {
         let (mut bias, mut unknown_idf, mut medium, mut high) = (0.0, f64::NAN, f64::NAN, f64::NAN);
         let mut rules_gate = 0.0;
         let (mut naive_bayes, mut once, mut windows) = (0.0, [f64::NAN; 2], 0.0);
         // Features seen once, by whether in a risk text: their ratio is read last.
-        let mut seen_once: Vec<(String, bool)> = Vec::new();
-        let mut weights = BTreeMap::new();
+        let mut seen_once: Vec<(&str, bool)> = Vec::new();
         for (number, line) in text.lines().enumerate() {
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
@@ -492,7 +518,7 @@ impl LinearModel {
                             number_in(field).ok_or_else(|| error("a ratio of a feature seen once is not a number"))?;
                     }
                 }
-                "+" | "-" => seen_once.push((second.to_owned(), first == "+")),
+                "+" | "-" => seen_once.push((second, first == "+")),
                 "naive_bayes" | "windows" => {
                     let share = number_in(second)
                         .filter(|share| (0.0..=1.0).contains(share))
@@ -503,12 +529,12 @@ impl LinearModel {
                     let value = number_in(weight).ok_or_else(|| error("the weight is not a number"))?;
                     let expected = || error("expected weight, idf, naive Bayes ratio and feature");
                     let (idf, rest) = second.split_once('\t').ok_or_else(expected)?;
-                    let (ratio, feature) = rest.split_once('\t').ok_or_else(expected)?;
+                    let (ratio, name) = rest.split_once('\t').ok_or_else(expected)?;
                     let idf = number_in(idf)
                         .filter(|idf| *idf > 0.0)
                         .ok_or_else(|| error("the idf is not a positive number"))?;
                     let ratio = number_in(ratio).ok_or_else(|| error("the naive Bayes ratio is not a number"))?;
-                    weights.insert(feature.to_owned(), Weight { value, idf, ratio });
+                    feature(name, Weight { value, idf, ratio });
                 }
             }
         }
@@ -524,9 +550,9 @@ impl LinearModel {
         if !seen_once.is_empty() && once.iter().any(|ratio| ratio.is_nan()) {
             return Err(ModelError { line: 0, reason: "features seen once need the `once` ratios".into() });
         }
-        for (feature, at_risk) in seen_once {
+        for (name, at_risk) in seen_once {
             let ratio = once[usize::from(!at_risk)];
-            weights.insert(feature, Weight { value: 0.0, idf: unknown_idf, ratio });
+            feature(name, Weight { value: 0.0, idf: unknown_idf, ratio });
         }
         let once = once.map(|ratio| if ratio.is_nan() { 0.0 } else { ratio });
         Ok(LinearModel {
@@ -534,7 +560,7 @@ impl LinearModel {
             high,
             windows,
             rules_gate,
-            ..LinearModel::new(bias, unknown_idf, (naive_bayes, once), weights)
+            ..LinearModel::new(bias, unknown_idf, (naive_bayes, once), BTreeMap::new())
         })
     }
 
