@@ -112,7 +112,7 @@ fn held_out_posts_are_screened_with_the_recall_and_false_alarms_reported() {
     // Floors under the figures reported in BENCHMARKS.md, so that a change
     // to the rules, the features or the model that loses ground fails here.
     assert!(held_out.recall() >= 96.2, "held-out recall fell to {:.1}%", held_out.recall());
-    assert!(held_out.false_alarm_rate() <= 8.7, "held-out false alarms rose to {:.1}%", held_out.false_alarm_rate());
+    assert!(held_out.false_alarm_rate() <= 8.0, "held-out false alarms rose to {:.1}%", held_out.false_alarm_rate());
 }
 
 #[test]
@@ -121,8 +121,8 @@ fn fresh_posts_written_after_the_model_was_frozen_are_screened_with_the_figures_
     let fresh = Figures::of(&corpus("fresh"), &screen);
     fresh.print("fresh");
     assert!(fresh.risk >= 200 && fresh.safe >= 200, "the fresh part is too small");
-    assert!(fresh.recall() >= 97.5, "fresh recall fell to {:.1}%", fresh.recall());
-    assert!(fresh.false_alarm_rate() <= 5.0, "fresh false alarms rose to {:.1}%", fresh.false_alarm_rate());
+    assert!(fresh.recall() >= 98.0, "fresh recall fell to {:.1}%", fresh.recall());
+    assert!(fresh.false_alarm_rate() <= 4.2, "fresh false alarms rose to {:.1}%", fresh.false_alarm_rate());
 }
 
 /// The exam (`en/exam.jsonl`): written by a third blind writer while this
@@ -135,7 +135,7 @@ fn exam_posts_kept_apart_until_the_model_was_frozen_are_screened_with_the_figure
     exam.print("exam");
     assert!(exam.risk >= 300 && exam.safe >= 300, "the exam is too small");
     assert!(exam.recall() >= 98.5, "exam recall fell to {:.1}%", exam.recall());
-    assert!(exam.false_alarm_rate() <= 2.5, "exam false alarms rose to {:.1}%", exam.false_alarm_rate());
+    assert!(exam.false_alarm_rate() <= 1.5, "exam false alarms rose to {:.1}%", exam.false_alarm_rate());
 }
 
 /// The second exam (`en/exam2.jsonl`): a fourth blind writer (r, session
@@ -148,8 +148,8 @@ fn second_exam_posts_from_a_writer_the_tuner_never_saw_are_screened_with_the_fig
     let exam = Figures::of(&corpus("exam2"), &screen);
     exam.print("second exam");
     assert!(exam.risk >= 300 && exam.safe >= 300, "the second exam is too small");
-    assert!(exam.recall() >= 96.0, "second exam recall fell to {:.1}%", exam.recall());
-    assert!(exam.false_alarm_rate() <= 4.5, "second exam false alarms rose to {:.1}%", exam.false_alarm_rate());
+    assert!(exam.recall() >= 96.5, "second exam recall fell to {:.1}%", exam.recall());
+    assert!(exam.false_alarm_rate() <= 3.2, "second exam false alarms rose to {:.1}%", exam.false_alarm_rate());
 }
 
 /// The third exam (`en/exam3.jsonl`): a fifth blind writer (w), its posts
@@ -157,8 +157,9 @@ fn second_exam_posts_from_a_writer_the_tuner_never_saw_are_screened_with_the_fig
 /// once with the shipped model before the round (91.0% recall, 7.4% false
 /// alarms) and once with branch screen11's model at the 95% rule, which was
 /// shipped (95.0%, 7.0%); in session 12, once with the model retrained on
-/// 24 writers with runs of three stems and the rules gate (96.3%, 5.7%; the
-/// floors). One of its 600 posts (a safe one)
+/// 24 writers with runs of three stems and the rules gate (96.3%, 5.7%), and
+/// once with the same recipe on 28 writers (96.0%, 4.0%; the floors, kept
+/// whatever it gave, as decided before it was scored). One of its 600 posts (a safe one)
 /// was word for word a post of the development part and was removed by
 /// script, unread, so it has 300 risk posts and 299 safe ones. Nothing may
 /// be tuned on it.
@@ -168,8 +169,8 @@ fn third_exam_posts_from_a_writer_nobody_tuning_ever_saw_are_screened_with_the_f
     let exam = Figures::of(&corpus("exam3"), &screen);
     exam.print("third exam");
     assert!(exam.risk >= 300 && exam.safe >= 299, "the third exam is too small");
-    assert!(exam.recall() >= 96.0, "third exam recall fell to {:.1}%", exam.recall());
-    assert!(exam.false_alarm_rate() <= 6.0, "third exam false alarms rose to {:.1}%", exam.false_alarm_rate());
+    assert!(exam.recall() >= 95.9, "third exam recall fell to {:.1}%", exam.recall());
+    assert!(exam.false_alarm_rate() <= 4.2, "third exam false alarms rose to {:.1}%", exam.false_alarm_rate());
 }
 
 #[test]
