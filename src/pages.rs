@@ -257,7 +257,8 @@ mod tests {
             cache.put(key(thread, None), cache.stamp(thread, 7), Page::new(Bytes::from_static(b"page")));
             std::thread::sleep(Duration::from_millis(1));
         }
-        let kept: Vec<i64> = (0..17).filter(|thread| cache.get(&key(*thread, None), cache.stamp(*thread, 7)).is_some()).collect();
+        let kept: Vec<i64> =
+            (0..17).filter(|thread| cache.get(&key(*thread, None), cache.stamp(*thread, 7)).is_some()).collect();
         assert_eq!(kept, (2..17).collect::<Vec<_>>(), "the two oldest made room for the seventeenth");
     }
 
