@@ -290,8 +290,7 @@ impl LinearModel {
         (naive_bayes, once): (f64, [f64; 2]),
         weights: BTreeMap<String, Weight>,
     ) -> LinearModel {
-        let scoring =
-            weights.iter().map(|(feature, weight)| (key(&[Piece::new(feature)]), Scoring::from(weight))).collect();
+        let scoring = scoring_table(&weights);
         LinearModel {
             bias,
             unknown_idf,
@@ -458,8 +457,7 @@ impl LinearModel {
         let mut model = LinearModel::read(text, |feature, weight| {
             weights.insert(feature.to_owned(), weight);
         })?;
-        model.scoring =
-            weights.iter().map(|(feature, weight)| (key(&[Piece::new(feature)]), Scoring::from(weight))).collect();
+        model.scoring = scoring_table(&weights);
         model.weights = weights;
         Ok(model)
     }
@@ -577,6 +575,11 @@ impl LinearModel {
         self.high = high;
         self
     }
+}
+
+/// What scoring needs of each feature of `weights`, by its [`key`].
+fn scoring_table(weights: &BTreeMap<String, Weight>) -> HashMap<u64, Scoring, Keyed> {
+    weights.iter().map(|(feature, weight)| (key(&[Piece::new(feature)]), Scoring::from(weight))).collect()
 }
 
 /// Maps and sets by a feature's [`key`], which is a hash already: hashing
@@ -706,6 +709,18 @@ mod tests {
         assert_eq!(gated.rules_gate, 0.25);
         let features = ["alarm", "red", "red"];
         assert!((read.probability(features) - model.probability(features)).abs() < 1e-3);
+    }
+
+    #[test]
+    fn a_model_read_for_scoring_alone_scores_as_the_whole_model_does() {
+        let model = LinearModel::train(&toy(), Training { min_count: 2, ..Training::default() });
+        let text = model.to_text("toy");
+        let whole = LinearModel::from_text(&text).expect("reads back");
+        let scoring = LinearModel::for_scoring_from_text(&text).expect("reads back");
+        assert!(scoring.weights.is_empty(), "no table by name is built");
+        for features in [&["alarm", "red"][..], &["calm", "green", "crypto"], &["green"]] {
+            assert_eq!(scoring.probability(features.iter().copied()), whole.probability(features.iter().copied()));
+        }
     }
 
     #[test]
