@@ -216,10 +216,10 @@ const EVICTED_SHARE: usize = 8;
 /// Drops at least `count` of the longest-kept pages.
 fn drop_the_oldest(entries: &mut HashMap<PageKey, Entry>, count: usize) {
     let mut stored: Vec<Instant> = entries.values().map(|entry| entry.stored_at).collect();
-    let Some(last) = count.checked_sub(1).filter(|last| *last < stored.len()) else {
-        entries.clear();
+    if stored.is_empty() {
         return;
-    };
+    }
+    let last = count.clamp(1, stored.len()) - 1;
     let (_, newest_dropped, _) = stored.select_nth_unstable(last);
     let newest_dropped = *newest_dropped;
     entries.retain(|_, entry| entry.stored_at > newest_dropped);
