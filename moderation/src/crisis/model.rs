@@ -799,6 +799,11 @@ mod tests {
         assert_eq!(error("bias\t0\nmedium\t0.2\nhigh\t0.9\n0.5\t-1\t0\tfeature").line, 4);
         assert_eq!(error("bias\t0\nmedium\t0.2\nhigh\t0.9\nnaive_bayes\t1.5").line, 4);
         assert_eq!(error("bias\t0\nunknown\t0\nmedium\t0.2\nhigh\t0.9").line, 2);
+        assert_eq!(
+            error("bias\t0\nunknown\t1\nmedium\t0.2\nhigh\t0.9\nrules_gate\t1.5").line,
+            5,
+            "a gate is a probability"
+        );
         assert_eq!(error("bias\t0\nmedium\t0.2\nhigh\t0.9").line, 0);
         assert_eq!(error("bias 0").line, 1);
         assert_eq!(error("bias\t0\nmedium\t1.5\nhigh\t0.9").line, 2);
