@@ -66,20 +66,24 @@ pub fn thread_for_reading(
     Ok(Reading { thread, community, author, standing, story, access, starts_in_crisis })
 }
 
-/// A live post with its community's visibility and the member's standing
-/// there; a post the member may not read (or see, while held), or one in a
-/// thread they may not find, is a 404.
-pub fn post_in_context(
-    connection: &mut AnyConnection,
-    post_id: i64,
-    member: &Member,
-) -> ApiResult<(PostRow, Visibility, Standing)> {
+/// A live post a member may read, with what acting on it needs to know.
+pub struct PostInContext {
+    pub post: PostRow,
+    pub community_id: i64,
+    pub visibility: Visibility,
+    pub standing: Standing,
+}
+
+/// A live post with its community and the member's standing there; a post
+/// the member may not read (or see, while held), or one in a thread they
+/// may not find, is a 404.
+pub fn post_in_context(connection: &mut AnyConnection, post_id: i64, member: &Member) -> ApiResult<PostInContext> {
     let post = store::by_id(connection, post_id)?;
     let (_, community, standing) = thread_in_context(connection, post.thread_id, Some(member))?;
     if !post.is_listed_for(reader_of(Some(member), standing)) {
         return Err(ApiError::not_found("We couldn't find that post."));
     }
-    Ok((post, community.visibility()?, standing))
+    Ok(PostInContext { post, community_id: community.id, visibility: community.visibility()?, standing })
 }
 
 /// How a member (or visitor) reads posts in a community where they have `standing`.

@@ -8,9 +8,8 @@ use utoipa::ToSchema;
 use crate::auth::Member;
 use crate::db::posts as store;
 use crate::db::queue::ItemSubject;
-use crate::db::threads as thread_store;
 use crate::db::{blocks, users};
-use crate::discussion::context::{post_in_context, reader_of, refuse_deleted};
+use crate::discussion::context::{PostInContext, post_in_context, reader_of, refuse_deleted};
 use crate::discussion::draft::PostDraft;
 use crate::discussion::screen::screen_post;
 use crate::discussion::view::{PostView, single_view};
@@ -47,10 +46,9 @@ pub async fn edit(
     let shared = state.clone();
     let (view, raised) = state
         .write_thread(move |connection| {
-            let (post, _, standing) = post_in_context(connection, post_id, &member)?;
+            let PostInContext { post, community_id, standing, .. } = post_in_context(connection, post_id, &member)?;
             policy::change_post(&member, post.author_id)?;
             refuse_deleted(&post)?;
-            let community_id = thread_store::by_id(connection, post.thread_id)?.community_id;
             let (content, screened) = screen_post(connection, &shared, &member, community_id, standing, content)?;
             store::edit(connection, &post, member.user_id, content)?;
             let subject = ItemSubject::post(post_id, community_id, member.user_id);
@@ -72,7 +70,7 @@ pub async fn delete(state: web::Data<AppState>, member: Member, id: web::Path<i6
     let post_id = id.into_inner();
     state
         .write_thread(move |connection| {
-            let (post, ..) = post_in_context(connection, post_id, &member)?;
+            let post = post_in_context(connection, post_id, &member)?.post;
             policy::change_post(&member, post.author_id)?;
             refuse_deleted(&post)?;
             store::delete(connection, &post).map(|deleted| (post.thread_id, deleted))
@@ -104,7 +102,7 @@ pub async fn revisions(
     let (post, earlier) = state
         .db
         .read(move |connection| {
-            let (post, _, standing) = post_in_context(connection, post_id, &member)?;
+            let PostInContext { post, standing, .. } = post_in_context(connection, post_id, &member)?;
             policy::read_revisions(&member, post.author_id, standing)?;
             let earlier = store::revisions(connection, post_id)?;
             Ok((post, earlier))
@@ -162,12 +160,12 @@ async fn change_reaction(
     let instance = state.instance.current();
     let view = state
         .write_thread(move |connection| {
-            let (post, visibility, standing) = post_in_context(connection, post_id, &member)?;
+            let PostInContext { post, community_id, visibility, standing } =
+                post_in_context(connection, post_id, &member)?;
             // Taking a reaction back is always allowed; leaving one is not across a block.
             let blocked = add && blocks::between(connection, member.user_id, post.author_id)?;
             policy::react(visibility, standing, blocked)?;
             refuse_deleted(&post)?;
-            let community_id = thread_store::by_id(connection, post.thread_id)?.community_id;
             participation::ensure_may_write(connection, member.user_id, Place { community_id, room_id: None })?;
             if add {
                 // Leaving a reaction is taking part: it needs what posting needs (see `policy::contribute`).

@@ -9,7 +9,7 @@ use super::rooms::readable_message;
 use crate::auth::Member;
 use crate::db::queue::{self, ItemSubject, Pressure, ReportRow};
 use crate::db::{AnyConnection, chat, users};
-use crate::discussion::context::post_in_context;
+use crate::discussion::context::{PostInContext, post_in_context};
 use crate::domain::moderation::{ContentState, ReportReason, Subject, parse_free_text};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
@@ -65,12 +65,11 @@ fn report_view(row: ReportRow) -> ApiResult<ReportView> {
 fn reported_subject(connection: &mut AnyConnection, member: &Member, draft: &ReportDraft) -> ApiResult<ItemSubject> {
     match (draft.post_id, draft.message_id, &draft.member) {
         (Some(post_id), None, None) => {
-            let (post, ..) = post_in_context(connection, post_id, member)?;
-            let thread = crate::db::threads::by_id(connection, post.thread_id)?;
+            let PostInContext { post, community_id, .. } = post_in_context(connection, post_id, member)?;
             Ok(ItemSubject {
                 kind: Subject::Post,
                 id: post.id,
-                community_id: Some(thread.community_id),
+                community_id: Some(community_id),
                 author_id: post.author_id,
             })
         }
