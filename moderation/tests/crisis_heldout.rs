@@ -36,6 +36,8 @@ struct Figures {
     safe: usize,
     false_alarms: usize,
     missed_by_kind: BTreeMap<String, usize>,
+    /// Per risk batch (a writer's): (caught, posts).
+    caught_by_batch: BTreeMap<String, (usize, usize)>,
     false_alarms_by_batch: BTreeMap<String, (usize, usize)>,
 }
 
@@ -49,6 +51,7 @@ impl Figures {
             safe: 0,
             false_alarms: 0,
             missed_by_kind: BTreeMap::new(),
+            caught_by_batch: BTreeMap::new(),
             false_alarms_by_batch: BTreeMap::new(),
         };
         for post in posts {
@@ -56,6 +59,8 @@ impl Figures {
             if post.label == "risk" {
                 figures.risk += 1;
                 figures.caught += usize::from(risk.is_some());
+                let batch = figures.caught_by_batch.entry(post.source.clone()).or_default();
+                *batch = (batch.0 + usize::from(risk.is_some()), batch.1 + 1);
                 if risk.is_none() {
                     *figures.missed_by_kind.entry(post.kind.clone()).or_default() += 1;
                 }
@@ -95,6 +100,7 @@ impl Figures {
             self.urgent,
         );
         println!("{part}: missed by kind: {:?}", self.missed_by_kind);
+        println!("{part}: caught by risk batch (caught, posts): {:?}", self.caught_by_batch);
         println!("{part}: false alarms by safe batch (alarms, posts): {:?}", self.false_alarms_by_batch);
     }
 }
@@ -109,10 +115,12 @@ fn held_out_posts_are_screened_with_the_recall_and_false_alarms_reported() {
     let rules = CrisisScreen::shipped_rules("en").expect("the English rules load");
     Figures::of(&corpus("heldout"), &rules).print("held out, the rules alone");
     assert!(held_out.risk >= 200 && held_out.safe >= 200, "the held-out part is too small");
-    // Floors under the figures reported in BENCHMARKS.md, so that a change
-    // to the rules, the features or the model that loses ground fails here.
-    assert!(held_out.recall() >= 96.2, "held-out recall fell to {:.1}%", held_out.recall());
-    assert!(held_out.false_alarm_rate() <= 8.0, "held-out false alarms rose to {:.1}%", held_out.false_alarm_rate());
+    // Issue 15's targets. Every part's recall floor is the 95% that the
+    // threshold rule aims at (see `TARGET_RECALL` in `train-crisis-model`),
+    // and each false-alarm floor sits just over the figure in BENCHMARKS.md,
+    // so that a change that loses ground fails here.
+    assert!(held_out.recall() >= 95.0, "held-out recall fell to {:.1}%", held_out.recall());
+    assert!(held_out.false_alarm_rate() <= 5.0, "held-out false alarms rose to {:.1}%", held_out.false_alarm_rate());
 }
 
 #[test]
@@ -121,8 +129,8 @@ fn fresh_posts_written_after_the_model_was_frozen_are_screened_with_the_figures_
     let fresh = Figures::of(&corpus("fresh"), &screen);
     fresh.print("fresh");
     assert!(fresh.risk >= 200 && fresh.safe >= 200, "the fresh part is too small");
-    assert!(fresh.recall() >= 98.0, "fresh recall fell to {:.1}%", fresh.recall());
-    assert!(fresh.false_alarm_rate() <= 4.2, "fresh false alarms rose to {:.1}%", fresh.false_alarm_rate());
+    assert!(fresh.recall() >= 95.0, "fresh recall fell to {:.1}%", fresh.recall());
+    assert!(fresh.false_alarm_rate() <= 3.1, "fresh false alarms rose to {:.1}%", fresh.false_alarm_rate());
 }
 
 /// The exam (`en/exam.jsonl`): written by a third blind writer while this
@@ -134,8 +142,8 @@ fn exam_posts_kept_apart_until_the_model_was_frozen_are_screened_with_the_figure
     let exam = Figures::of(&corpus("exam"), &screen);
     exam.print("exam");
     assert!(exam.risk >= 300 && exam.safe >= 300, "the exam is too small");
-    assert!(exam.recall() >= 98.5, "exam recall fell to {:.1}%", exam.recall());
-    assert!(exam.false_alarm_rate() <= 1.5, "exam false alarms rose to {:.1}%", exam.false_alarm_rate());
+    assert!(exam.recall() >= 95.0, "exam recall fell to {:.1}%", exam.recall());
+    assert!(exam.false_alarm_rate() <= 1.1, "exam false alarms rose to {:.1}%", exam.false_alarm_rate());
 }
 
 /// The second exam (`en/exam2.jsonl`): a fourth blind writer (r, session
@@ -148,8 +156,8 @@ fn second_exam_posts_from_a_writer_the_tuner_never_saw_are_screened_with_the_fig
     let exam = Figures::of(&corpus("exam2"), &screen);
     exam.print("second exam");
     assert!(exam.risk >= 300 && exam.safe >= 300, "the second exam is too small");
-    assert!(exam.recall() >= 96.5, "second exam recall fell to {:.1}%", exam.recall());
-    assert!(exam.false_alarm_rate() <= 3.2, "second exam false alarms rose to {:.1}%", exam.false_alarm_rate());
+    assert!(exam.recall() >= 95.0, "second exam recall fell to {:.1}%", exam.recall());
+    assert!(exam.false_alarm_rate() <= 1.4, "second exam false alarms rose to {:.1}%", exam.false_alarm_rate());
 }
 
 /// The third exam (`en/exam3.jsonl`): a fifth blind writer (w), its posts
@@ -158,8 +166,9 @@ fn second_exam_posts_from_a_writer_the_tuner_never_saw_are_screened_with_the_fig
 /// alarms) and once with branch screen11's model at the 95% rule, which was
 /// shipped (95.0%, 7.0%); in session 12, once with the model retrained on
 /// 24 writers with runs of three stems and the rules gate (96.3%, 5.7%), and
-/// once with the same recipe on 28 writers (96.0%, 4.0%; the floors, kept
-/// whatever it gave, as decided before it was scored). One of its 600 posts (a safe one)
+/// once with the same recipe on 28 writers (96.0%, 4.0%; kept whatever it
+/// gave, as decided before it was scored); in session 13 with the same
+/// recipe on 35 writers (97.0%, 2.7%) and on 43 (96.3%, 2.0%, shipped). One of its 600 posts (a safe one)
 /// was word for word a post of the development part and was removed by
 /// script, unread, so it has 300 risk posts and 299 safe ones. Nothing may
 /// be tuned on it.
@@ -169,8 +178,8 @@ fn third_exam_posts_from_a_writer_nobody_tuning_ever_saw_are_screened_with_the_f
     let exam = Figures::of(&corpus("exam3"), &screen);
     exam.print("third exam");
     assert!(exam.risk >= 300 && exam.safe >= 299, "the third exam is too small");
-    assert!(exam.recall() >= 95.9, "third exam recall fell to {:.1}%", exam.recall());
-    assert!(exam.false_alarm_rate() <= 4.2, "third exam false alarms rose to {:.1}%", exam.false_alarm_rate());
+    assert!(exam.recall() >= 95.0, "third exam recall fell to {:.1}%", exam.recall());
+    assert!(exam.false_alarm_rate() <= 2.1, "third exam false alarms rose to {:.1}%", exam.false_alarm_rate());
 }
 
 #[test]
