@@ -1,7 +1,8 @@
 //! Sizing (issue 22): S6's mix (90% thread page reads, 5% replies, 5% chat)
 //! at the rate a number of active members makes, each member with a live
-//! connection listening, stepping the members up until p99 passes a bound;
-//! per step the latency of each kind, errors and the server's memory.
+//! connection listening, stepping the members up until p99 passes a bound
+//! (a failing step is run twice); per step the latency of each kind, errors
+//! and the server's memory.
 
 use std::time::Duration;
 
@@ -28,7 +29,7 @@ pub struct Options {
     /// Seconds each step runs.
     #[arg(long, default_value_t = 20.0)]
     step_seconds: f64,
-    /// The step whose p99 (all operations) passes this ends the run.
+    /// The step whose p99 (all operations) passes this twice in a row ends the run.
     #[arg(long, default_value_t = 100.0)]
     p99_bound_ms: f64,
     /// Rooms the members' connections are spread over (S6: one).
@@ -47,7 +48,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     println!(
         "Sizing: an active member makes one operation every {} s at the busiest hour (90% thread page reads, 5% replies, \
          5% chat messages) and keeps one live connection listening in one of {} room(s); {} s per step, the members times {} \
-         each step until p99 passes {} ms; server on core {}",
+         each step until p99 passes {} ms (a failing step is run twice); server on core {}",
         options.seconds_per_operation,
         options.rooms,
         options.step_seconds,
@@ -80,7 +81,7 @@ async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
     // chat message of a fresh server pay one-off costs a short step would count.
     mix(&target, 10.0, 2.0).await?;
     let mut listeners = Listeners::default();
-    let (mut members, mut held) = (options.start_members.max(1), None);
+    let (mut members, mut held, mut retried) = (options.start_members.max(1), None, false);
     while members <= options.max_members {
         listeners.add(&server.address, &server.token, &rooms, members - listeners.len()).await?;
         let rate = members as f64 / options.seconds_per_operation;
@@ -103,9 +104,17 @@ async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
             pair(kind(CHAT)),
             outcome.chats * members / rooms.len()
         );
-        if all > options.p99_bound_ms || errors > 0 {
+        let passed = all <= options.p99_bound_ms && errors == 0;
+        // A step that fails is run once more before it ends the search, so
+        // that one stall on a shared machine does not set the figure.
+        if !passed && !retried {
+            retried = true;
+            continue;
+        }
+        if !passed {
             break;
         }
+        retried = false;
         held = Some((members, memory));
         members = ((members as f64 * options.factor.max(1.01)).round() as usize).max(members + 1);
     }
