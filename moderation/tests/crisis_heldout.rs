@@ -27,6 +27,12 @@ fn corpus(part: &str) -> Vec<Post> {
         .collect()
 }
 
+/// Counts one post of a writer's batch, and whether the screen flagged it.
+fn count_in(batches: &mut BTreeMap<String, (usize, usize)>, source: &str, flagged: bool) {
+    let batch = batches.entry(source.to_owned()).or_default();
+    *batch = (batch.0 + usize::from(flagged), batch.1 + 1);
+}
+
 /// What the shipped screen made of one part of the corpus.
 struct Figures {
     risk: usize,
@@ -59,8 +65,7 @@ impl Figures {
             if post.label == "risk" {
                 figures.risk += 1;
                 figures.caught += usize::from(risk.is_some());
-                let batch = figures.caught_by_batch.entry(post.source.clone()).or_default();
-                *batch = (batch.0 + usize::from(risk.is_some()), batch.1 + 1);
+                count_in(&mut figures.caught_by_batch, &post.source, risk.is_some());
                 if risk.is_none() {
                     *figures.missed_by_kind.entry(post.kind.clone()).or_default() += 1;
                 }
@@ -71,8 +76,7 @@ impl Figures {
             } else {
                 figures.safe += 1;
                 figures.false_alarms += usize::from(risk.is_some());
-                let batch = figures.false_alarms_by_batch.entry(post.source.clone()).or_default();
-                *batch = (batch.0 + usize::from(risk.is_some()), batch.1 + 1);
+                count_in(&mut figures.false_alarms_by_batch, &post.source, risk.is_some());
             }
         }
         figures
@@ -168,10 +172,10 @@ fn second_exam_posts_from_a_writer_the_tuner_never_saw_are_screened_with_the_fig
 /// 24 writers with runs of three stems and the rules gate (96.3%, 5.7%), and
 /// once with the same recipe on 28 writers (96.0%, 4.0%; kept whatever it
 /// gave, as decided before it was scored); in session 13 with the same
-/// recipe on 35 writers (97.0%, 2.7%) and on 43 (96.3%, 2.0%, shipped). One of its 600 posts (a safe one)
-/// was word for word a post of the development part and was removed by
-/// script, unread, so it has 300 risk posts and 299 safe ones. Nothing may
-/// be tuned on it.
+/// recipe on 35 writers (97.0%, 2.7%) and on 43 (96.3%, 2.0%, shipped).
+/// One of its 600 posts (a safe one) was word for word a post of the
+/// development part and was removed by script, unread, so it has 300 risk
+/// posts and 299 safe ones. Nothing may be tuned on it.
 #[test]
 fn third_exam_posts_from_a_writer_nobody_tuning_ever_saw_are_screened_with_the_figures_reported() {
     let screen = CrisisScreen::shipped("en").expect("the English rules and model load");
