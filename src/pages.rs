@@ -1,5 +1,6 @@
-//! Thread pages as sent, kept per reader for a moment so that a popular
-//! thread is served without the database. A write in this process makes
+//! Thread pages as sent, kept for a moment so that a popular thread is
+//! served without the database: one page for visitors, one shared by the
+//! members with no part of their own in it, and one for each other reader. A write in this process makes
 //! stale what it changes, at once: a reply, an edit or a reaction only its
 //! thread's pages (`thread_changed`); chat, sessions and notifications no
 //! page; anything else every page (the database's write generation moves
@@ -14,6 +15,7 @@
 
 use std::collections::HashMap;
 use std::io::Write;
+use std::ops::RangeInclusive;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -24,14 +26,38 @@ use flate2::write::GzEncoder;
 use prometheus_client::metrics::counter::Counter;
 use tokio::sync::watch;
 
-/// Which page, for whom: a page differs by reader (their reactions, their
-/// blocks, what they may moderate).
+use crate::domain::community::Visibility;
+
+/// Which page, for whom.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PageKey {
     pub thread_id: i64,
     pub after: Option<String>,
     pub limit: i64,
-    pub reader: Option<i64>,
+    pub audience: Audience,
+}
+
+/// Whose page it is. A page differs between members only by their own part
+/// in it (their posts, reactions and blocks) and by what they may
+/// moderate, so members with neither share one page rather than keeping a
+/// copy each (`discussion::audience`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Audience {
+    Visitors,
+    /// Members with no part of their own in the page, who do not moderate it.
+    Members,
+    /// One member's own page.
+    Reader(i64),
+}
+
+/// Where a page sits, for checking a member against it before the
+/// members' shared page is served to them: its community (their standing
+/// there) and the ids of the posts it shows (their reactions to them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    pub community_id: i64,
+    pub visibility: Visibility,
+    pub post_ids: RangeInclusive<i64>,
 }
 
 /// Threads' writes are counted in this many slots (a thread's is its id
@@ -56,12 +82,35 @@ struct Entry {
 /// A page as sent: its JSON, and the same gzipped once someone asks.
 pub struct Page {
     pub body: Bytes,
+    pub shown: Shown,
     gzipped: OnceLock<Bytes>,
+    /// For the members' shared page: members already checked against it,
+    /// and whether they read it. Every write that could change the answer
+    /// (their posts, reactions, blocks, standing) makes the page stale
+    /// first, so an answer holds for as long as the page is served.
+    readers: Mutex<HashMap<i64, bool>>,
 }
 
+/// Members whose answers one page remembers, at most.
+const REMEMBERED_READERS: usize = 4096;
+
 impl Page {
-    pub fn new(body: Bytes) -> Arc<Self> {
-        Arc::new(Page { body, gzipped: OnceLock::new() })
+    pub fn new(body: Bytes, shown: Shown) -> Arc<Self> {
+        Arc::new(Page { body, shown, gzipped: OnceLock::new(), readers: Mutex::default() })
+    }
+
+    /// Whether `member` reads this page, if they were checked against it.
+    pub fn read_by(&self, member: i64) -> Option<bool> {
+        self.readers.lock().ok()?.get(&member).copied()
+    }
+
+    /// Remembers whether `member` reads this page.
+    pub fn remember_reader(&self, member: i64, reads: bool) {
+        if let Ok(mut readers) = self.readers.lock()
+            && readers.len() < REMEMBERED_READERS
+        {
+            readers.insert(member, reads);
+        }
     }
 
     /// The body gzipped, made on the first call.
@@ -161,7 +210,7 @@ impl PageCache {
         }
         let (done, waiting) = watch::channel(());
         let mut loading = match self.loading.lock() {
-            Ok(loading) if !self.is_off() => loading,
+            Ok(loading) if self.keeps_pages() => loading,
             _ => {
                 self.loads.inc();
                 return Lookup::Load(LoadGuard { cache: self, key: key.clone(), waited_for: false, _done: done });
@@ -175,14 +224,14 @@ impl PageCache {
         Lookup::Load(LoadGuard { cache: self, key: key.clone(), waited_for: true, _done: done })
     }
 
-    /// Whether pages are never kept (`page_cache_seconds` or `page_cache_entries` is 0).
-    fn is_off(&self) -> bool {
-        self.capacity == 0 || self.lifetime.is_zero()
+    /// Whether pages are kept at all (`page_cache_seconds` and `page_cache_entries` are not 0).
+    pub fn keeps_pages(&self) -> bool {
+        self.capacity > 0 && !self.lifetime.is_zero()
     }
 
     /// The page stored for `key`, if no write it shows has happened since
     /// (`stamp` is the current one) and it is fresh.
-    fn get(&self, key: &PageKey, stamp: Stamp) -> Option<Arc<Page>> {
+    pub fn get(&self, key: &PageKey, stamp: Stamp) -> Option<Arc<Page>> {
         let entries = self.entries.lock().ok()?;
         let entry = entries.get(key)?;
         (entry.stamp == stamp && entry.stored_at.elapsed() < self.lifetime).then(|| entry.page.clone())
@@ -191,7 +240,7 @@ impl PageCache {
     /// Keeps `page`, made from what the database held at `stamp` (read
     /// before the page was loaded, so a write during loading makes it stale).
     pub fn put(&self, key: PageKey, stamp: Stamp, page: Arc<Page>) {
-        if self.is_off() {
+        if !self.keeps_pages() {
             return;
         }
         let Ok(mut entries) = self.entries.lock() else { return };
@@ -230,14 +279,22 @@ mod tests {
     use super::*;
 
     fn key(thread_id: i64, reader: Option<i64>) -> PageKey {
-        PageKey { thread_id, after: None, limit: 50, reader }
+        let audience = reader.map_or(Audience::Visitors, Audience::Reader);
+        PageKey { thread_id, after: None, limit: 50, audience }
+    }
+
+    fn page(body: &'static str) -> Arc<Page> {
+        Page::new(
+            Bytes::from_static(body.as_bytes()),
+            Shown { community_id: 1, visibility: Visibility::Public, post_ids: 1..=50 },
+        )
     }
 
     #[test]
     fn a_page_is_served_until_the_next_write_it_shows() {
         let cache = PageCache::new(10, Duration::from_secs(60));
-        cache.put(key(1, None), cache.stamp(1, 7), Page::new(Bytes::from_static(b"page")));
-        cache.put(key(2, None), cache.stamp(2, 7), Page::new(Bytes::from_static(b"other")));
+        cache.put(key(1, None), cache.stamp(1, 7), page("page"));
+        cache.put(key(2, None), cache.stamp(2, 7), page("other"));
         let page = cache.get(&key(1, None), cache.stamp(1, 7)).map(|page| page.body.clone());
         assert_eq!(page, Some(Bytes::from_static(b"page")));
         assert!(cache.get(&key(1, Some(3)), cache.stamp(1, 7)).is_none(), "another reader has their own page");
@@ -254,7 +311,7 @@ mod tests {
     fn a_full_cache_makes_room_by_dropping_its_oldest_pages_not_all_of_them() {
         let cache = PageCache::new(16, Duration::from_secs(60));
         for thread in 0..17 {
-            cache.put(key(thread, None), cache.stamp(thread, 7), Page::new(Bytes::from_static(b"page")));
+            cache.put(key(thread, None), cache.stamp(thread, 7), page("page"));
             std::thread::sleep(Duration::from_millis(1));
         }
         let kept: Vec<i64> =
@@ -270,7 +327,7 @@ mod tests {
         let Lookup::Wait(mut waiting) = cache.lookup(&key(1, None), stamp) else { panic!("the second waits") };
         let beside = cache.lookup(&key(2, None), cache.stamp(2, 1));
         assert!(matches!(beside, Lookup::Load(_)), "another page loads beside it");
-        cache.put(key(1, None), stamp, Page::new(Bytes::from_static(b"page")));
+        cache.put(key(1, None), stamp, page("page"));
         drop(turn);
         let _ = waiting.changed().await;
         assert!(matches!(cache.lookup(&key(1, None), stamp), Lookup::Hit(_)));
@@ -291,20 +348,34 @@ mod tests {
     #[test]
     fn pages_expire_and_the_cache_stays_bounded() {
         let expired = PageCache::new(10, Duration::ZERO);
-        expired.put(key(1, None), expired.stamp(1, 1), Page::new(Bytes::from_static(b"page")));
+        expired.put(key(1, None), expired.stamp(1, 1), page("page"));
         assert!(expired.get(&key(1, None), expired.stamp(1, 1)).is_none());
         let small = PageCache::new(2, Duration::from_secs(60));
         for thread in 0..5 {
-            small.put(key(thread, None), small.stamp(thread, 1), Page::new(Bytes::from_static(b"page")));
+            small.put(key(thread, None), small.stamp(thread, 1), page("page"));
         }
         assert!(small.entries.lock().map(|entries| entries.len()).unwrap_or(0) <= 2);
         assert!(small.get(&key(4, None), small.stamp(4, 1)).is_some(), "the newest page is kept");
     }
 
     #[test]
+    fn a_page_remembers_which_members_read_it_up_to_a_bound() {
+        let shared = page("page");
+        shared.remember_reader(1, true);
+        shared.remember_reader(2, false);
+        assert_eq!((shared.read_by(1), shared.read_by(2), shared.read_by(3)), (Some(true), Some(false), None));
+        for member in 10..10 + REMEMBERED_READERS as i64 {
+            shared.remember_reader(member, true);
+        }
+        assert_eq!(shared.readers.lock().map(|readers| readers.len()).unwrap_or(0), REMEMBERED_READERS);
+        assert_eq!(shared.read_by(1), Some(true), "earlier answers are kept");
+    }
+
+    #[test]
     fn a_page_is_gzipped_once_and_unzips_to_itself() {
         use std::io::Read;
-        let page = Page::new(Bytes::from("{\"posts\": []}".repeat(100)));
+        let shown = Shown { community_id: 1, visibility: Visibility::Public, post_ids: 1..=50 };
+        let page = Page::new(Bytes::from("{\"posts\": []}".repeat(100)), shown);
         let gzipped = page.gzipped();
         assert!(gzipped.len() < page.body.len() / 4, "repetitive JSON shrinks");
         assert_eq!(page.gzipped().as_ptr(), gzipped.as_ptr(), "the same bytes, not made again");

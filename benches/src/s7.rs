@@ -39,9 +39,14 @@ pub struct Options {
     /// Chat rooms in the community, its own included.
     #[arg(long, default_value_t = 5)]
     rooms: usize,
-    /// Members who write in the background (and whose tokens sign the signed-in reads).
+    /// Members who write in the background.
     #[arg(long, default_value_t = 10)]
     writers: u32,
+    /// Members who read signed in, in turn: others than the writers, so
+    /// that, as on an instance, most signed-in reads are of threads the
+    /// reader has not just written in (the seeded replies are theirs too).
+    #[arg(long, default_value_t = 10)]
+    readers: u32,
     /// Background replies a second, to threads as popular as the reads.
     #[arg(long, default_value_t = 20.0)]
     reply_rate: f64,
@@ -201,7 +206,8 @@ async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
         options.threads
     );
     let rooms = rooms(&server, "seeded-1", options.rooms).await?;
-    let tokens = sign_in_members(&server, options.writers).await?;
+    let mut tokens = sign_in_members(&server, options.writers + options.readers).await?;
+    let readers = tokens.split_off(options.writers as usize);
     let zipf = Zipf::new(threads.len(), options.zipf);
     let paths: Vec<String> =
         zipf.pick(&threads, options.draws, 22).into_iter().map(|id| format!("/api/v1/threads/{id}?limit=50")).collect();
@@ -218,7 +224,7 @@ async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
 
     let hello = wrk::Request::get(&format!("{base}/__bench/hello"));
     let signed_out = wrk::Request::get(&base).path_each(paths.clone());
-    let signed_in = signed_out.clone().bearer_each(tokens.clone());
+    let signed_in = signed_out.clone().bearer_each(readers.clone());
     let (mut control, mut out_runs, mut in_runs, mut written) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..options.saturation.pairs {
         control.push(options.saturation.measure(&hello).await?);
@@ -230,6 +236,7 @@ async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
     }
     println!(
         "S7 mixed load, {}: {} threads of about {} replies, reads with Zipf popularity (s = {}) over {} drawn pages; \
+         signed in as {} other members in turn; \
          background {} replies/s by {} members and {} chat messages/s into {} rooms ({} listeners each); \
          wrk {} connections x {} s, {} rounds, server on core {}",
         store.name(),
@@ -237,6 +244,7 @@ async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
         options.replies,
         options.zipf,
         options.draws,
+        options.readers,
         options.reply_rate,
         options.writers,
         options.chat_rate,
@@ -267,16 +275,16 @@ async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
     let urls: Vec<String> = paths.iter().map(|path| format!("{base}{path}")).collect();
     let hello = [format!("{base}/__bench/hello")];
     let mut paced_written = Vec::new();
-    for (name, rate, urls, readers, writes) in [
+    for (name, rate, urls, signers, writes) in [
         ("hello control (no writes)", rates[1], &hello[..], &[][..], false),
         ("thread pages, signed out", rates[1], &urls[..], &[][..], true),
         ("hello control (no writes)", rates[2], &hello[..], &[][..], false),
-        ("thread pages, signed in", rates[2], &urls[..], tokens.as_slice(), true),
+        ("thread pages, signed in", rates[2], &urls[..], readers.as_slice(), true),
     ] {
         let (rate, seconds) = (rate * options.saturation.paced_fraction, options.saturation.paced_seconds);
         // A second first, not measured, to warm the server.
-        paced::get_each(urls, readers, rate, 1.0).await?;
-        let reads = paced::get_each(urls, readers, rate, seconds);
+        paced::get_each(urls, signers, rate, 1.0).await?;
+        let reads = paced::get_each(urls, signers, rate, seconds);
         let (paced, errors) = if writes {
             let (paced, wrote) = tokio::join!(reads, writers.write(seconds));
             let wrote = wrote?;

@@ -2,6 +2,7 @@
 //! and the store. Routes parse a request, call it and answer; the thread
 //! and post routes, moderators' actions and the benchmarks share it.
 
+pub mod audience;
 pub mod context;
 pub mod draft;
 pub mod reply;

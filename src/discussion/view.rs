@@ -56,7 +56,10 @@ pub struct PostView {
     /// Sanitised HTML; absent when the post is deleted or a block hides it.
     #[serde(skip_serializing_if = "Option::is_none")]
     body_html: Option<String>,
-    /// The Markdown source, sent only to the author (for editing).
+    /// The Markdown source, sent only to the author, and only in answer to
+    /// their writing, editing or reacting to it: thread pages leave it out,
+    /// so that a page is the same for its author as for other members (the
+    /// editor takes it from `GET /api/v1/posts/{id}/revisions`).
     #[serde(skip_serializing_if = "Option::is_none")]
     body_markdown: Option<String>,
     /// Present (and true) only when the post is deleted or taken down.
@@ -141,6 +144,7 @@ pub fn new_post_view(
     author: &Member,
     reader: Reader,
 ) -> ApiResult<PostView> {
+    let source = post.body.clone();
     let listing = PostListing {
         post,
         author_username: author.username.clone(),
@@ -148,7 +152,13 @@ pub fn new_post_view(
         author_badges: crate::db::users::badges_of(connection, author.user_id)?,
         crisis: false,
     };
-    view_of(listing, &[], &[], (false, false), reader)
+    Ok(with_source(view_of(listing, &[], &[], (false, false), reader)?, source))
+}
+
+/// `view` with its Markdown source, when it is shown to its author.
+fn with_source(mut view: PostView, source: String) -> PostView {
+    view.body_markdown = view.body_html.is_some().then_some(source);
+    view
 }
 
 /// How one post reads to `reader`, given its reaction counts, the
@@ -179,7 +189,7 @@ fn view_of(
         depth: post.depth,
         author: shown.then(|| AuthorView::badged(author_username, author_display_name, &author_badges)),
         body_html: shown.then_some(post.body_html),
-        body_markdown: (shown && is_author).then_some(post.body),
+        body_markdown: None,
         deleted,
         blocked,
         members_only: withheld,
@@ -201,8 +211,14 @@ fn view_of(
     })
 }
 
-/// One post as `reader` sees it.
+/// One post as `reader` sees it, with its Markdown source if it is theirs.
 pub fn single_view(connection: &mut AnyConnection, post_id: i64, reader: Reader) -> ApiResult<PostView> {
     let listing = store::listing(connection, post_id)?;
-    post_views(connection, vec![listing], reader)?.pop().ok_or_else(|| ApiError::internal("post view missing"))
+    let source = (reader.user_id == Some(listing.post.author_id)).then(|| listing.post.body.clone());
+    let view =
+        post_views(connection, vec![listing], reader)?.pop().ok_or_else(|| ApiError::internal("post view missing"))?;
+    Ok(match source {
+        Some(source) => with_source(view, source),
+        None => view,
+    })
 }

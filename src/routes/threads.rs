@@ -1,6 +1,8 @@
 //! Threads: listing a community's threads, starting one, reading a page of
 //! a thread's reply tree, and replying to any post in it.
 
+use std::sync::Arc;
+
 use actix_web::http::header::{AcceptEncoding, CONTENT_ENCODING, ContentType, Encoding, Header, VARY};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -12,6 +14,7 @@ use crate::db::communities as community_store;
 use crate::db::posts::{self as post_store, PATH_SEGMENT_LEN};
 use crate::db::stories;
 use crate::db::threads::{self as thread_store, ListCursor, ThreadListing};
+use crate::discussion::audience::reads_members_page;
 use crate::discussion::context::{Reading, reader_of, thread_for_reading};
 use crate::discussion::draft::PostDraft;
 use crate::discussion::reply::store_reply;
@@ -21,7 +24,7 @@ use crate::domain::discussion::{ContentWarning, parse_title};
 use crate::domain::story::Reach;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult, FormErrors};
-use crate::pages::{Lookup, Page, PageKey};
+use crate::pages::{Audience, Lookup, Page, PageKey, Shown};
 use crate::policy::{self, ThreadAccess};
 use crate::state::AppState;
 use crate::views::support::Support;
@@ -232,7 +235,7 @@ pub async fn create(
         .await?;
     state.deliver_alert(raised);
     state.notifier.flush().await;
-    let mut page = load_page(&state, thread_id, None, DEFAULT_PAGE, Some(member)).await?;
+    let mut page = load_page(&state, thread_id, None, DEFAULT_PAGE, Some(member)).await?.page;
     page.support = support;
     Ok(HttpResponse::Created().json(page))
 }
@@ -249,8 +252,14 @@ pub async fn get(
 ) -> ApiResult<HttpResponse> {
     let limit = query.limit()?;
     let after = query.cursor.as_deref().map(parse_tree_cursor).transpose()?;
-    let key = PageKey { thread_id: id.into_inner(), after, limit, reader: viewer.user_id() };
+    let thread_id = id.into_inner();
     let gzip = accepts_gzip(&request);
+    if let Some(page) = members_page(&state, thread_id, &after, limit, viewer.0.as_ref()).await? {
+        return Ok(send_page(&page, gzip));
+    }
+    let viewer_id = viewer.user_id();
+    let audience = viewer_id.map_or(Audience::Visitors, Audience::Reader);
+    let key = PageKey { thread_id, after, limit, audience };
     loop {
         let stamp = state.pages.stamp(key.thread_id, state.db.generation());
         match state.pages.lookup(&key, stamp) {
@@ -259,15 +268,52 @@ pub async fn get(
                 let _ = underway.changed().await;
             }
             Lookup::Load(_turn) => {
-                let page = load_page(&state, key.thread_id, key.after.clone(), limit, viewer.0).await?;
-                let mut body = Vec::with_capacity(BYTES_PER_POST * (page.posts.len() + 1));
-                serde_json::to_writer(&mut body, &page).map_err(ApiError::internal)?;
-                let page = Page::new(Bytes::from(body));
+                let loaded = load_page(&state, key.thread_id, key.after.clone(), limit, viewer.0).await?;
+                let mut body = Vec::with_capacity(BYTES_PER_POST * (loaded.page.posts.len() + 1));
+                serde_json::to_writer(&mut body, &loaded.page).map_err(ApiError::internal)?;
+                let page = Page::new(Bytes::from(body), loaded.shown);
+                let key = match (loaded.members_page, viewer_id) {
+                    (true, Some(member)) => {
+                        page.remember_reader(member, true);
+                        PageKey { audience: Audience::Members, ..key }
+                    }
+                    _ => key,
+                };
                 state.pages.put(key, stamp, page.clone());
                 return Ok(send_page(&page, gzip));
             }
         }
     }
+}
+
+/// The page members with no part of their own in it share, when one is
+/// kept and `viewer` is such a member.
+async fn members_page(
+    state: &AppState,
+    thread_id: i64,
+    after: &Option<String>,
+    limit: i64,
+    viewer: Option<&Member>,
+) -> ApiResult<Option<Arc<Page>>> {
+    let Some(member) = viewer.cloned() else { return Ok(None) };
+    let key = PageKey { thread_id, after: after.clone(), limit, audience: Audience::Members };
+    let Some(page) = state.pages.get(&key, state.pages.stamp(thread_id, state.db.generation())) else {
+        return Ok(None);
+    };
+    let shared = match page.read_by(member.user_id) {
+        Some(known) => known,
+        None => {
+            let (user_id, shown) = (member.user_id, page.shown.clone());
+            let check = move |connection: &mut _| reads_members_page(connection, thread_id, &member, &shown);
+            let shared = state.db.read_quick(check).await?;
+            page.remember_reader(user_id, shared);
+            shared
+        }
+    };
+    if shared {
+        state.pages.hits.inc();
+    }
+    Ok(shared.then_some(page))
 }
 
 /// Whether the client takes gzip (the one encoding pages are kept in).
@@ -289,6 +335,15 @@ fn send_page(page: &Page, gzip: bool) -> HttpResponse {
     }
 }
 
+/// A page of a thread as loaded for one reader, with where it sits.
+struct Loaded {
+    page: ThreadPage,
+    shown: Shown,
+    /// The reader is a member who reads it as every member with no part of
+    /// their own in it does (checked only when pages are kept).
+    members_page: bool,
+}
+
 /// A page of a thread, if the viewer may read it.
 async fn load_page(
     state: &AppState,
@@ -296,8 +351,9 @@ async fn load_page(
     after: Option<String>,
     limit: i64,
     viewer: Option<Member>,
-) -> ApiResult<ThreadPage> {
+) -> ApiResult<Loaded> {
     let crisis_posts_public = state.settings.crisis_posts_public();
+    let shareable = state.pages.keeps_pages();
     state
         .db
         .read_quick(move |connection| {
@@ -319,8 +375,17 @@ async fn load_page(
             let next_cursor = (whole && listings.len() as i64 == limit)
                 .then(|| listings.last().map(|last| last.post.tree_path.clone()))
                 .flatten();
+            let ids = listings.iter().map(|listing| listing.post.id);
+            let post_ids = ids.clone().min().unwrap_or(1)..=ids.max().unwrap_or(0);
+            let shown = Shown { community_id: community.id, visibility: community.visibility()?, post_ids };
             let posts = post_views(connection, listings, reader)?;
-            Ok(ThreadPage {
+            // Checked after the posts were read, so a reaction made meanwhile
+            // keeps this page the reader's own.
+            let members_page = match &viewer {
+                Some(member) if shareable => reads_members_page(connection, thread_id, member, &shown)?,
+                _ => false,
+            };
+            let page = ThreadPage {
                 thread: ThreadView {
                     id: thread.id,
                     community: community.slug,
@@ -336,7 +401,8 @@ async fn load_page(
                 posts,
                 next_cursor,
                 support: None,
-            })
+            };
+            Ok(Loaded { page, shown, members_page })
         })
         .await
 }

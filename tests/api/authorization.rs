@@ -251,6 +251,9 @@ async fn build() -> World {
         // The probes report the same posts from many roles: the safety net
         // (tested in safety_net.rs) would hide them after the third.
         settings.auto_hide_reports = 0;
+        // Pages kept until a write makes them stale, so a role reads the
+        // page members share when another role loaded it first.
+        settings.page_cache_seconds = 3600;
     })
     .await;
     let admin = app.admin("admin").await;

@@ -2,7 +2,8 @@
 //! reaction makes its own thread's pages stale; chat, follows, rooms,
 //! events, goals and sessions make none stale; writes pages may show
 //! anywhere (names, blocks, moderation) all of them; and no reader ever gets
-//! a page older than their own last write.
+//! a page older than their own last write. Members with no part of their
+//! own in a page share it, and never see another member's part.
 
 use serde_json::{Value, json};
 
@@ -121,4 +122,75 @@ async fn a_write_makes_stale_only_the_pages_it_changes_and_never_hides_the_write
     app.put("/api/v1/blocks/amy", Some(&ben)).await.assert_status(204);
     let seen = page(&app, other, &ben).await;
     assert_eq!(seen["posts"][0]["blocked"], true, "{seen}");
+}
+
+/// The post `id` on `page`, as that reader was sent it.
+fn post_on(page: &Value, id: i64) -> Value {
+    let posts = page["posts"].as_array().expect("posts");
+    posts.iter().find(|post| post["id"] == id).cloned().unwrap_or(Value::Null)
+}
+
+#[tokio::test]
+async fn members_share_a_page_but_never_see_one_anothers_reactions_held_posts_or_blocks() {
+    let app = app().await;
+    let admin = app.admin("admin").await;
+    app.community(&admin, "copd", "members").await;
+    let hold = json!({ "community": "copd", "term": "zebra", "action": "hold" });
+    app.post("/api/v1/moderation/filters", Some(&admin), hold).await.assert_status(201);
+    let mut members = Vec::new();
+    for name in ["amy", "ben", "cat", "dan", "eve"] {
+        let member = app.register(name).await;
+        app.join(&member, "copd").await.assert_status(200);
+        members.push(member);
+    }
+    let [amy, ben, cat, dan, eve] = <[Account; 5]>::try_from(members).expect("five members");
+    let outsider = app.register("olly").await;
+    let (walks, first) = app.thread(&amy, "copd", "Walks", "Where do you *walk*?").await;
+
+    // Ben's page is loaded once and served to Eve from the cache ...
+    page(&app, walks, &ben).await;
+    let before = counts(&app).await;
+    let seen_by_eve = page(&app, walks, &eve).await;
+    let after = counts(&app).await;
+    assert_eq!((after.0 - before.0, after.1 - before.1), (1.0, 0.0), "eve shares ben's page");
+    assert_eq!(post_on(&seen_by_eve, first)["author"]["username"], "amy");
+    // Amy's own post does not make the page hers: it is the same for her.
+    let before = counts(&app).await;
+    assert!(post_on(&page(&app, walks, &amy).await, first).get("body_markdown").is_none());
+    let after = counts(&app).await;
+    assert_eq!((after.0 - before.0, after.1 - before.1), (1.0, 0.0), "amy shares it too");
+    // ... but not to anyone outside this members-only community.
+    app.get(&format!("/api/v1/threads/{walks}"), Some(&outsider)).await.assert_status(404);
+    app.get(&format!("/api/v1/threads/{walks}"), None).await.assert_status(404);
+
+    // Cat's reaction is hers: the others see it counted, not as theirs.
+    app.send(reqwest::Method::PUT, &format!("/api/v1/posts/{first}/reactions/hug"), Some(&cat), None)
+        .await
+        .assert_status(200);
+    for (reader, mine) in [(&ben, false), (&cat, true), (&eve, false), (&cat, true), (&dan, false)] {
+        let seen = post_on(&page(&app, walks, reader).await, first);
+        assert_eq!(seen["reactions"], json!([{ "kind": "hug", "count": 1, "mine": mine }]), "{seen}");
+    }
+
+    // Dan's held reply shows to him and to moderators, to no other member.
+    let reply = json!({ "parent_id": first, "body": "A zebra crossing" });
+    let posted = app.post(&format!("/api/v1/threads/{walks}/posts"), Some(&dan), reply).await;
+    let held = posted.assert_status(201)["id"].as_i64().expect("id");
+    for _ in 0..2 {
+        assert!(post_on(&page(&app, walks, &ben).await, held).is_null(), "ben does not see it");
+        assert_eq!(post_on(&page(&app, walks, &dan).await, held)["moderation"]["state"], "held");
+        assert_eq!(post_on(&page(&app, walks, &admin).await, held)["moderation"]["state"], "held");
+        assert!(post_on(&page(&app, walks, &eve).await, held).is_null(), "eve does not see it");
+    }
+
+    // Ben blocks Amy: her post collapses for him alone.
+    app.put("/api/v1/blocks/amy", Some(&ben)).await.assert_status(204);
+    for _ in 0..2 {
+        for reader in [&eve, &ben, &amy] {
+            let seen = post_on(&page(&app, walks, reader).await, first);
+            let blocked = reader.token == ben.token;
+            assert_eq!(seen.get("blocked").is_some(), blocked, "{seen}");
+            assert_eq!(seen["body_html"].as_str().is_some_and(|html| html.contains("walk")), !blocked, "{seen}");
+        }
+    }
 }

@@ -36,6 +36,7 @@ import type {
   Membership,
   Post,
   PostDraft,
+  Revision,
   Reach,
   Registration,
   Registered,
@@ -132,6 +133,8 @@ export const api = {
     request<Post>('POST', `/threads/${threadId}/posts`, { parent_id: parentId, ...draft }),
 
   editPost: (id: number, draft: PostDraft) => request<Post>('PATCH', `/posts/${id}`, draft),
+  /** The Markdown of the author's own post as it now stands (its last version), for editing. */
+  postSource: async (id: number) => (await request<Revision[]>('GET', `/posts/${id}/revisions`)).at(-1)?.body_markdown ?? '',
   deletePost: (id: number) => request<void>('DELETE', `/posts/${id}`),
   react: (id: number, kind: string, on: boolean) =>
     request<Post>(on ? 'PUT' : 'DELETE', `/posts/${id}/reactions/${at(kind)}`),

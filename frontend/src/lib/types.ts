@@ -177,6 +177,15 @@ export interface Reaction {
   mine: boolean;
 }
 
+/** One version of a post, as its author and moderators may read it. */
+export interface Revision {
+  body_markdown: string;
+  content_warning?: ContentWarning | null;
+  written_at: string;
+  /** Absent for the current version. */
+  replaced_at?: string | null;
+}
+
 export interface Post {
   id: number;
   thread_id: number;
@@ -186,7 +195,7 @@ export interface Post {
   author?: Author | null;
   /** Sanitised by the server: the only HTML the client renders. */
   body_html?: string | null;
-  /** Sent only to the author, for editing. */
+  /** Sent only to the author, in answer to writing, editing or reacting; thread pages leave it out (see `api.postSource`). */
   body_markdown?: string | null;
   deleted?: boolean;
   /** Collapsed: the reader blocked the author, or the author blocked them. */
