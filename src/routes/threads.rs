@@ -11,23 +11,23 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Member, Viewer};
 use crate::db::communities as community_store;
-use crate::db::posts::{self as post_store, PATH_SEGMENT_LEN};
+use crate::db::posts::PATH_SEGMENT_LEN;
 use crate::db::stories;
 use crate::db::threads::{self as thread_store, ListCursor, ThreadListing};
 use crate::discussion::audience::reads_members_page;
-use crate::discussion::context::{Reading, reader_of, thread_for_reading};
+use crate::discussion::context::reader_of;
 use crate::discussion::draft::PostDraft;
+use crate::discussion::page::{ThreadPage, load_page};
 use crate::discussion::reply::store_reply;
 use crate::discussion::start::{Started, start_thread};
-use crate::discussion::view::{AuthorView, PostView, post_views};
+use crate::discussion::view::{AuthorView, PostView};
 use crate::domain::discussion::{ContentWarning, parse_title};
 use crate::domain::story::Reach;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult, FormErrors};
-use crate::pages::{Audience, Lookup, Page, PageKey, Shown};
-use crate::policy::{self, ThreadAccess};
+use crate::pages::{Audience, Lookup, Page, PageKey};
+use crate::policy;
 use crate::state::AppState;
-use crate::views::support::Support;
 
 pub fn configure(config: &mut web::ServiceConfig) {
     config
@@ -165,44 +165,6 @@ pub struct ThreadDraft {
     story: Option<Reach>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct ThreadView {
-    id: i64,
-    community: String,
-    title: String,
-    author: AuthorView,
-    created_at: Timestamp,
-    last_activity_at: Timestamp,
-    reply_count: i64,
-    /// Only moderators may reply while a thread is locked.
-    locked: bool,
-    pinned: bool,
-    /// Present when the thread is a story.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    story: Option<StoryView>,
-}
-
-/// How far a story travels, and what this reader sees of it.
-#[derive(Serialize, ToSchema)]
-pub struct StoryView {
-    reach: Reach,
-    /// True when the reader sees the story alone: its replies are only for
-    /// those who may read the community.
-    replies_hidden: bool,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ThreadPage {
-    thread: ThreadView,
-    /// Posts in tree order: depth-first, siblings oldest first.
-    posts: Vec<PostView>,
-    /// Pass as `cursor` for the next page; absent on the last page.
-    next_cursor: Option<String>,
-    /// Helplines for the author, when the first post suggests they may be at risk.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    support: Option<Support>,
-}
-
 #[utoipa::path(post, path = "/api/v1/communities/{slug}/threads",
     params(("slug" = String, Path, description = "The community's slug.")), tag = "threads", request_body = ThreadDraft,
     description = "Start a thread. A 422 names every wrong field at once (`fields`); with one wrong field it keeps \
@@ -333,78 +295,6 @@ fn send_page(page: &Page, gzip: bool) -> HttpResponse {
     } else {
         response.body(page.body.clone())
     }
-}
-
-/// A page of a thread as loaded for one reader, with where it sits.
-struct Loaded {
-    page: ThreadPage,
-    shown: Shown,
-    /// The reader is a member who reads it as every member with no part of
-    /// their own in it does (checked only when pages are kept).
-    members_page: bool,
-}
-
-/// A page of a thread, if the viewer may read it.
-async fn load_page(
-    state: &AppState,
-    thread_id: i64,
-    after: Option<String>,
-    limit: i64,
-    viewer: Option<Member>,
-) -> ApiResult<Loaded> {
-    let crisis_posts_public = state.settings.crisis_posts_public();
-    let shareable = state.pages.keeps_pages();
-    state
-        .db
-        .read_quick(move |connection| {
-            let Reading { thread, community, author, standing, story, access, starts_in_crisis } =
-                thread_for_reading(connection, thread_id, viewer.as_ref())?;
-            let whole = access == ThreadAccess::Whole;
-            let mut reader = reader_of(viewer.as_ref(), standing);
-            reader.sees_crisis |= crisis_posts_public;
-            // A thread a crisis post starts is not shown to whoever may not read that post.
-            if starts_in_crisis && !reader.sees_crisis {
-                return Err(ApiError::not_found("We couldn't find that thread."));
-            }
-            // Beside a story its reach alone carries to them, a reader sees no reply.
-            let listings = match (whole, after) {
-                (true, after) => post_store::page(connection, thread_id, after, limit, reader)?,
-                (false, None) => post_store::page(connection, thread_id, None, 1, reader)?,
-                (false, Some(_)) => Vec::new(),
-            };
-            let next_cursor = (whole && listings.len() as i64 == limit)
-                .then(|| listings.last().map(|last| last.post.tree_path.clone()))
-                .flatten();
-            let ids = listings.iter().map(|listing| listing.post.id);
-            let post_ids = ids.clone().min().unwrap_or(1)..=ids.max().unwrap_or(0);
-            let shown = Shown { community_id: community.id, visibility: community.visibility()?, post_ids };
-            let posts = post_views(connection, listings, reader)?;
-            // Checked after the posts were read, so a reaction made meanwhile
-            // keeps this page the reader's own.
-            let members_page = match &viewer {
-                Some(member) if shareable => reads_members_page(connection, thread_id, member, &shown)?,
-                _ => false,
-            };
-            let page = ThreadPage {
-                thread: ThreadView {
-                    id: thread.id,
-                    community: community.slug,
-                    title: thread.title,
-                    author: AuthorView::named(author.0, author.1),
-                    created_at: Timestamp(thread.created_at),
-                    last_activity_at: Timestamp(thread.last_activity_at),
-                    reply_count: thread.reply_count,
-                    locked: thread.locked_at.is_some(),
-                    pinned: thread.pinned_at.is_some(),
-                    story: story.map(|reach| StoryView { reach, replies_hidden: !whole }),
-                },
-                posts,
-                next_cursor,
-                support: None,
-            };
-            Ok(Loaded { page, shown, members_page })
-        })
-        .await
 }
 
 #[derive(Deserialize, ToSchema)]
