@@ -62,20 +62,21 @@ pub struct Loaded {
     pub page: ThreadPage,
     pub shown: Shown,
     /// The reader is a member who reads it as every member with no part of
-    /// their own in it does (checked only when pages are kept).
+    /// their own in it does (checked only for a page to be kept).
     pub members_page: bool,
 }
 
-/// A page of a thread, if the viewer may read it.
+/// A page of a thread, if the viewer may read it; with `for_cache`, also
+/// whether a member reads the page members share (the page is to be kept).
 pub async fn load_page(
     state: &AppState,
     thread_id: i64,
     after: Option<String>,
     limit: i64,
     viewer: Option<Member>,
+    for_cache: bool,
 ) -> ApiResult<Loaded> {
     let crisis_posts_public = state.settings.crisis_posts_public();
-    let shareable = state.pages.keeps_pages();
     state
         .db
         .read_quick(move |connection| {
@@ -104,7 +105,7 @@ pub async fn load_page(
             // Checked after the posts were read, so a reaction made meanwhile
             // keeps this page the reader's own.
             let members_page = match &viewer {
-                Some(member) if shareable => reads_members_page(connection, thread_id, member, &shown)?,
+                Some(member) if for_cache => reads_members_page(connection, thread_id, member, &shown)?,
                 _ => false,
             };
             let page = ThreadPage {

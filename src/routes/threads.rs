@@ -197,7 +197,7 @@ pub async fn create(
         .await?;
     state.deliver_alert(raised);
     state.notifier.flush().await;
-    let mut page = load_page(&state, thread_id, None, DEFAULT_PAGE, Some(member)).await?.page;
+    let mut page = load_page(&state, thread_id, None, DEFAULT_PAGE, Some(member), false).await?.page;
     page.support = support;
     Ok(HttpResponse::Created().json(page))
 }
@@ -230,7 +230,8 @@ pub async fn get(
                 let _ = underway.changed().await;
             }
             Lookup::Load(_turn) => {
-                let loaded = load_page(&state, key.thread_id, key.after.clone(), limit, viewer.0).await?;
+                let keeps = state.pages.keeps_pages();
+                let loaded = load_page(&state, key.thread_id, key.after.clone(), limit, viewer.0, keeps).await?;
                 let mut body = Vec::with_capacity(BYTES_PER_POST * (loaded.page.posts.len() + 1));
                 serde_json::to_writer(&mut body, &loaded.page).map_err(ApiError::internal)?;
                 let page = Page::new(Bytes::from(body), loaded.shown);
@@ -257,7 +258,7 @@ async fn members_page(
     limit: i64,
     viewer: Option<&Member>,
 ) -> ApiResult<Option<Arc<Page>>> {
-    let Some(member) = viewer.cloned() else { return Ok(None) };
+    let Some(member) = viewer else { return Ok(None) };
     let key = PageKey { thread_id, after: after.clone(), limit, audience: Audience::Members };
     let Some(page) = state.pages.get(&key, state.pages.stamp(thread_id, state.db.generation())) else {
         return Ok(None);
@@ -265,7 +266,8 @@ async fn members_page(
     let shared = match page.read_by(member.user_id) {
         Some(known) => known,
         None => {
-            let (user_id, shown) = (member.user_id, page.shown.clone());
+            let (member, shown) = (member.clone(), page.shown.clone());
+            let user_id = member.user_id;
             let check = move |connection: &mut _| reads_members_page(connection, thread_id, &member, &shown);
             let shared = state.db.read_quick(check).await?;
             page.remember_reader(user_id, shared);
