@@ -39,6 +39,10 @@ pub struct Settings {
     /// Longest a thread page is served from memory (any write here makes it
     /// stale sooner); bounds how long another process's writes go unseen. 0 turns it off.
     pub page_cache_seconds: u64,
+    /// Longest a session is trusted from memory without reading the database;
+    /// bounds only changes made outside any server process on SQLite (or by
+    /// hand), since every other change tells each process at once. 0 turns it off.
+    pub session_cache_seconds: u64,
     /// Thread pages (per reader) kept in memory at most.
     pub page_cache_entries: usize,
     /// `pretty` or `json`.
@@ -221,6 +225,7 @@ impl Default for Settings {
             database_pool_size: 8,
             page_cache_seconds: 2,
             page_cache_entries: 1024,
+            session_cache_seconds: 2,
             log_format: LogFormat::Pretty,
             live_heartbeat_seconds: 15,
             live_timeout_seconds: 45,

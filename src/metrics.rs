@@ -18,6 +18,7 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
+use crate::auth::session_cache::SessionCache;
 use crate::state::AppState;
 
 /// A request's labels: the route's pattern (so `/threads/{id}` is one
@@ -115,14 +116,17 @@ impl Metrics {
         self.requests.get_or_create(&RequestLabels { method: method.as_str().to_owned(), route, status }).inc();
     }
 
-    /// The text Prometheus reads (OpenMetrics), with the gauges set from
-    /// this moment's live connections and `backlogs`.
-    /// Counts the page cache's hits and loads too.
-    pub fn count_pages(&mut self, pages: &crate::pages::PageCache) {
+    /// Counts the page cache's and the session cache's hits and loads too.
+    pub fn count_caches(&mut self, pages: &crate::pages::PageCache, sessions: &SessionCache) {
         let registry = &mut self.registry;
         registry.register("page_cache_hits", "Thread pages served from the page cache", pages.hits.clone());
         registry.register("page_cache_loads", "Thread pages loaded from the database", pages.loads.clone());
+        registry.register("session_cache_hits", "Sessions trusted from memory", sessions.hits.clone());
+        registry.register("session_cache_loads", "Sessions read from the database", sessions.loads.clone());
     }
+
+    /// The text Prometheus reads (OpenMetrics), with the gauges set from
+    /// this moment's live connections and `backlogs`.
 
     pub fn render(&self, state: &AppState, backlogs: &Backlogs) -> String {
         self.live_connections.set(state.hub.connection_count() as i64);

@@ -11,6 +11,7 @@ use actix_web::{App, HttpServer, web};
 
 use crate::auth::csrf;
 use crate::auth::password::Passwords;
+use crate::auth::session_cache::SessionCache;
 use crate::config::Settings;
 use crate::db::{DatabaseUrl, Db};
 use crate::domain::instance::InstanceSettings;
@@ -63,6 +64,11 @@ impl Application {
             settings.live_connections_per_member,
             settings.live_messages_per_second,
             !url.is_sqlite(),
+            SessionCache::new(
+                SESSIONS_REMEMBERED,
+                Duration::from_secs(settings.session_cache_seconds),
+                url.is_sqlite(),
+            ),
         );
         if let DatabaseUrl::Postgres(url) = &url {
             tokio::spawn(broker::listen(url.clone(), hub.clone()));
@@ -79,7 +85,7 @@ impl Application {
         tokio::spawn(instance::follow(db.clone(), instance.clone()));
         let pages = PageCache::new(settings.page_cache_entries, Duration::from_secs(settings.page_cache_seconds));
         let mut metrics = Metrics::default();
-        metrics.count_pages(&pages);
+        metrics.count_caches(&pages, &hub.sessions);
         let state = web::Data::new(AppState {
             db,
             hub,
@@ -197,6 +203,9 @@ fn access_log() -> middleware::Logger {
 }
 
 /// Paths whose last segment is a secret (an email link's token).
+/// Sessions a process remembers at most (a few hundred bytes each).
+const SESSIONS_REMEMBERED: usize = 10_000;
+
 /// How often the notifier looks for posts queued by other processes or
 /// left by one that stopped (its own posts it tells at once).
 const NOTIFIER_SWEEP: Duration = Duration::from_secs(1);

@@ -66,22 +66,41 @@ async fn authenticate(request: HttpRequest) -> ApiResult<Member> {
     member_of(&state, token).await
 }
 
-/// The member whose live session `token` is, sliding its expiry forward when due.
+/// The member whose live session `token` is, sliding its expiry forward
+/// when due. A session read a moment ago is taken from memory
+/// (`SessionCache`), which every ended session and changed account leaves at once.
 pub async fn member_of(state: &AppState, token: Token) -> ApiResult<Member> {
     let ttl = state.settings.session_ttl_seconds;
-    let found = state.db.read_quick(move |connection| session::find(connection, &token)).await?;
-    let user = match found {
-        Lookup::Live(user) => user,
-        Lookup::Expired => {
-            return Err(ApiError::unauthorized("session_expired", "Your session has expired. Please sign in again."));
-        }
-        Lookup::Unknown => {
-            return Err(ApiError::unauthorized("session_invalid", "Your session has ended. Please sign in again."));
+    let token_hash = token.hash();
+    let sessions = &state.hub.sessions;
+    let user = match sessions.get(&token_hash) {
+        Ok(user) => user,
+        Err(ticket) => {
+            let lookup_hash = token_hash.clone();
+            match state.db.read_quick(move |connection| session::find(connection, &lookup_hash)).await? {
+                Lookup::Live(user) => {
+                    sessions.remember(token_hash.clone(), user.clone(), ticket);
+                    user
+                }
+                Lookup::Expired => {
+                    return Err(ApiError::unauthorized(
+                        "session_expired",
+                        "Your session has expired. Please sign in again.",
+                    ));
+                }
+                Lookup::Unknown => {
+                    return Err(ApiError::unauthorized(
+                        "session_invalid",
+                        "Your session has ended. Please sign in again.",
+                    ));
+                }
+            }
         }
     };
     if session::needs_refresh(user.expires_at, ttl) {
         let session_id = user.session_id;
-        state.db.write_unseen(move |connection| session::refresh(connection, session_id, ttl)).await?;
+        let expires_at = state.db.write_unseen(move |connection| session::refresh(connection, session_id, ttl)).await?;
+        sessions.slid(&token_hash, expires_at);
     }
     Ok(Member {
         user_id: user.user_id,

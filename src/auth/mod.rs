@@ -5,5 +5,6 @@ pub mod csrf;
 pub mod extract;
 pub mod password;
 pub mod session;
+pub mod session_cache;
 
 pub use extract::{Member, Viewer};

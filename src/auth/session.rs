@@ -35,8 +35,13 @@ impl Token {
 
     /// The SHA-256 that is stored in place of the token (sessions and email links alike).
     pub fn hash(&self) -> String {
-        let digest = Sha256::digest(self.0.as_bytes());
-        digest.iter().map(|byte| format!("{byte:02x}")).collect()
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut hex = String::with_capacity(64);
+        for byte in Sha256::digest(self.0.as_bytes()) {
+            hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
+            hex.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+        }
+        hex
     }
 }
 
@@ -82,11 +87,12 @@ pub fn create(connection: &mut AnyConnection, user_id: i64, origin: Origin, ttl_
     Ok(token)
 }
 
-pub fn find(connection: &mut AnyConnection, token: &Token) -> ApiResult<Lookup> {
+/// The session whose token has this hash (`Token::hash`).
+pub fn find(connection: &mut AnyConnection, token_hash: &str) -> ApiResult<Lookup> {
     let row = on_each_backend!(connection, |inner| {
         sessions::table
             .inner_join(users::table)
-            .filter(sessions::token_hash.eq(token.hash()))
+            .filter(sessions::token_hash.eq(token_hash))
             .select((
                 sessions::id,
                 users::id,
@@ -125,12 +131,14 @@ pub fn needs_refresh(expires_at: Timestamp, ttl_seconds: u64) -> bool {
     full.0 - expires_at.0 >= (step as i64) * 1000
 }
 
-pub fn refresh(connection: &mut AnyConnection, session_id: i64, ttl_seconds: u64) -> ApiResult<()> {
+/// Slides a session's expiry forward; returns the new expiry.
+pub fn refresh(connection: &mut AnyConnection, session_id: i64, ttl_seconds: u64) -> ApiResult<Timestamp> {
     let now = Timestamp::now();
+    let expires_at = now.plus_seconds(ttl_seconds);
     diesel::update(sessions::table.find(session_id))
-        .set((sessions::last_used_at.eq(now.0), sessions::expires_at.eq(now.plus_seconds(ttl_seconds).0)))
+        .set((sessions::last_used_at.eq(now.0), sessions::expires_at.eq(expires_at.0)))
         .execute(connection)?;
-    Ok(())
+    Ok(expires_at)
 }
 
 /// A session as its member sees it in their list.

@@ -61,6 +61,12 @@ pub enum Note {
         sessions: Vec<i64>,
         origin: u64,
     },
+    /// A member's display name, or whether they are a safeguarding lead,
+    /// changed: sessions remembered for them are read again.
+    AccountChanged {
+        user: i64,
+        origin: u64,
+    },
     /// A block between two members was made or lifted: their connections reload who is hidden.
     BlocksChanged {
         users: [i64; 2],
@@ -95,6 +101,7 @@ impl Note {
             | Note::PresenceChanged { room, .. }
             | Note::Typing { room, .. } => Some(*room),
             Note::SessionsEnded { .. }
+            | Note::AccountChanged { .. }
             | Note::BlocksChanged { .. }
             | Note::Notified { .. }
             | Note::MembershipChanged { .. }
@@ -110,6 +117,7 @@ impl Note {
             | Note::PresenceChanged { origin, .. }
             | Note::Typing { origin, .. }
             | Note::SessionsEnded { origin, .. }
+            | Note::AccountChanged { origin, .. }
             | Note::BlocksChanged { origin, .. }
             | Note::Notified { origin, .. }
             | Note::MembershipChanged { origin, .. }
@@ -143,11 +151,22 @@ pub fn membership_changed(connection: &mut AnyConnection, user: i64, origin: u64
     Ok(note)
 }
 
-/// Keeps a LISTEN connection open for the life of the process.
+/// Tells every process, once the transaction commits, that `user`'s name
+/// or standing changed; returns the note for this process's hub.
+pub fn account_changed(connection: &mut AnyConnection, user: i64, origin: u64) -> ApiResult<Note> {
+    let note = Note::AccountChanged { user, origin };
+    notify(connection, &note)?;
+    Ok(note)
+}
+
+/// Keeps a LISTEN connection open for the life of the process; while it is
+/// not open, the process remembers no session (`SessionCache::miss_notes`).
 pub async fn listen(url: String, hub: Arc<Hub>) {
     let mut backoff = Duration::from_millis(100);
     loop {
-        match listen_once(&url, &hub).await {
+        let ended = listen_once(&url, &hub).await;
+        hub.sessions.miss_notes();
+        match ended {
             Ok(()) => tracing::warn!("the live LISTEN connection closed; reconnecting"),
             Err(error) => tracing::warn!(%error, "the live LISTEN connection failed; reconnecting"),
         }
@@ -176,6 +195,7 @@ async fn listen_once(url: &str, hub: &Hub) -> Result<(), tokio_postgres::Error> 
     });
     client.batch_execute(&format!("LISTEN {CHANNEL}")).await?;
     tracing::info!("listening for live notes from other processes");
+    hub.sessions.hear_all();
     resync_rooms(hub).await;
     hub.look_elsewhere(hub.active_rooms());
     hub.recheck_connections();

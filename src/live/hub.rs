@@ -15,6 +15,7 @@ use super::broker::Note;
 use super::presence::{self, Write};
 use super::protocol::{Present, ServerFrame};
 use crate::auth::Member;
+use crate::auth::session_cache::SessionCache;
 use crate::db::chat::{self, MessageListing, Window};
 use crate::db::{Db, presence as presence_rows};
 use crate::live::protocol::MessageFrame;
@@ -86,6 +87,8 @@ pub struct Hub {
     senders: DefaultKeyedRateLimiter<i64>,
     /// Tells this process's notes from other processes' in the broker.
     pub process_id: u64,
+    /// Sessions read a moment ago; every note this hub hears reaches them first.
+    pub sessions: SessionCache,
     /// Where presence goes for the other processes (PostgreSQL); none when
     /// this process is the only one (SQLite).
     shared_presence: Option<mpsc::UnboundedSender<Write>>,
@@ -102,6 +105,7 @@ impl Hub {
         max_connections_per_member: usize,
         messages_per_second: u32,
         shared: bool,
+        sessions: SessionCache,
     ) -> Arc<Self> {
         let per_second = NonZeroU32::new(messages_per_second.max(1)).unwrap_or(NonZeroU32::MIN);
         let burst = per_second.saturating_mul(NonZeroU32::new(3).unwrap_or(NonZeroU32::MIN));
@@ -122,6 +126,7 @@ impl Hub {
             max_connections_per_member,
             senders: RateLimiter::keyed(Quota::per_second(per_second).allow_burst(burst)),
             process_id,
+            sessions,
             shared_presence,
             me: me.clone(),
         });
@@ -299,6 +304,7 @@ impl Hub {
     /// blocks, notifications; each connection picks out its member's) to all
     /// of them, room notes to the room's subscribers.
     pub fn deliver(&self, note: &Note) {
+        self.sessions.hear(note);
         let control = match note {
             Note::SessionsEnded { sessions, .. } => Some(Control::SessionsEnded(sessions.as_slice().into())),
             Note::BlocksChanged { users, .. } => Some(Control::BlocksChanged(*users)),
@@ -331,6 +337,7 @@ impl Hub {
                 let _ = active.events.send(RoomEvent::Typing { author: *user_id, frame: frame.into() });
             }
             Note::SessionsEnded { .. }
+            | Note::AccountChanged { .. }
             | Note::BlocksChanged { .. }
             | Note::Notified { .. }
             | Note::MembershipChanged { .. }

@@ -17,6 +17,7 @@ use crate::domain::instance::Joining;
 use crate::domain::joining::{ApplicationStatus, optional_note};
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult, FormErrors};
+use crate::live::broker;
 use crate::policy;
 use crate::safety::limits::{Counted, count_attempt};
 use crate::safety::{names, participation};
@@ -347,8 +348,8 @@ pub async fn change_display_name(
     body: web::Json<DisplayNameChange>,
 ) -> ApiResult<web::Json<DisplayNameChanged>> {
     let name = DisplayName::parse(&body.into_inner().display_name)?;
-    let (user_id, shared) = (member.user_id, state.clone());
-    let changed = state
+    let (user_id, shared, origin) = (member.user_id, state.clone(), state.hub.process_id);
+    let (changed, note) = state
         .db
         .write(move |connection| {
             // A suspended member keeps their name until the suspension ends.
@@ -356,12 +357,14 @@ pub async fn change_display_name(
             let screened = names::screen(connection, &shared.safety, name)?;
             display_names::change(connection, user_id, &screened.name)?;
             screened.queue_if_asked(connection, user_id)?;
-            Ok(DisplayNameChanged {
+            let changed = DisplayNameChanged {
                 display_name: screened.name.as_str().to_owned(),
                 support: screened.show_helplines.then(|| shared.safety.support()),
-            })
+            };
+            Ok((changed, broker::account_changed(connection, user_id, origin)?))
         })
         .await?;
+    state.hub.deliver(&note);
     Ok(web::Json(changed))
 }
 

@@ -15,6 +15,7 @@ use crate::db::{AnyConnection, users};
 use crate::domain::community::CommunityRole;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
+use crate::live::broker;
 use crate::moderate::actions::authority_in;
 use crate::policy::{self, ModerationAction};
 use crate::state::AppState;
@@ -191,14 +192,17 @@ pub async fn set_community_safety(
 }
 
 async fn set_lead(state: web::Data<AppState>, member: Member, username: String, lead: bool) -> ApiResult<HttpResponse> {
-    state
+    let origin = state.hub.process_id;
+    let note = state
         .db
         .write(move |connection| {
             policy::moderation(ModerationAction::RunInstance, authority_in(connection, &member, None)?)?;
             let user_id = users::id_by_username(connection, &username)?;
-            users::set_safeguarding_lead(connection, user_id, lead)
+            users::set_safeguarding_lead(connection, user_id, lead)?;
+            broker::account_changed(connection, user_id, origin)
         })
         .await?;
+    state.hub.deliver(&note);
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -254,6 +254,9 @@ async fn build() -> World {
         // Pages kept until a write makes them stale, so a role reads the
         // page members share when another role loaded it first.
         settings.page_cache_seconds = 3600;
+        // Sessions trusted from memory for as long: a role's standing
+        // (banned, suspended, a moderator) must still count on every request.
+        settings.session_cache_seconds = 3600;
     })
     .await;
     let admin = app.admin("admin").await;

@@ -50,6 +50,7 @@ mod privacy;
 mod processes;
 mod reading;
 mod recovery;
+mod remembered_sessions;
 mod safeguarding;
 mod safety_net;
 mod search;

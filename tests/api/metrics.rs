@@ -5,7 +5,7 @@ use kindred::config::Settings;
 use kindred::startup::Application;
 use serde_json::json;
 
-use crate::helpers::{TestApp, fresh_database, spawn_app, spawn_app_with};
+use crate::helpers::{Api, TestApp, fresh_database, spawn_app, spawn_app_with};
 use crate::live_client::LiveClient;
 
 pub const TOKEN: &str = "a metrics token long enough";
@@ -19,7 +19,7 @@ async fn with_metrics() -> TestApp {
 const PROMETHEUS_ACCEPT: &str = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
 
 /// The metrics text as Prometheus reads it with `token`.
-pub async fn scrape(app: &TestApp, token: &str) -> String {
+pub async fn scrape(app: &Api, token: &str) -> String {
     let request = app.client.get(app.url("/metrics")).bearer_auth(token).header("accept", PROMETHEUS_ACCEPT);
     let response = request.send().await.expect("answers");
     assert_eq!(response.status(), 200);

@@ -8,6 +8,7 @@ use diesel::RunQueryDsl;
 
 use crate::helpers::{Account, Api, TestDatabase, fresh_database, postgres_admin_url};
 use crate::live_client::{LiveClient, PATIENCE, default_room, seqs};
+use crate::remembered_sessions::{me_from_memory, until_refused};
 use serde_json::Value;
 
 /// A `kindred` server running as its own process; killed when dropped.
@@ -195,4 +196,32 @@ async fn presence_shows_members_of_every_process_and_fades_when_a_process_dies()
     let _ = second.child.wait();
     let lease = kindred::live::presence::LEASE + kindred::live::presence::RENEW_EVERY * 2;
     presence_becomes(&mut amy_live, &["amy"], lease).await;
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: .ci/run sets KINDRED_TEST_POSTGRES_URL and runs it with --include-ignored"]
+async fn a_session_signed_out_in_one_process_ends_in_the_others_even_across_a_lost_listen_connection() {
+    assert!(postgres_admin_url().is_some(), "set KINDRED_TEST_POSTGRES_URL to run this test");
+    let (_database, url) = fresh_database();
+    // An hour's memory: only a note (or a lost LISTEN connection) can end a session in the second process.
+    let remembering =
+        [("KINDRED_SESSION_CACHE_SECONDS", "3600".to_owned()), ("KINDRED_METRICS_TOKEN", crate::metrics::TOKEN.into())];
+    let first = ServerProcess::start_with(&url, &remembering).await;
+    let second = ServerProcess::start_with(&url, &remembering).await;
+    let amy = first.api.register("amy").await;
+
+    me_from_memory(&second.api, &amy).await;
+    first.api.delete("/api/v1/sessions/current", Some(&amy)).await.assert_status(204);
+    until_refused(&second.api, &amy, "the second process hears of the sign-out")
+        .await
+        .assert_error(401, "session_invalid");
+
+    let again = first.api.sign_in("amy", crate::helpers::PASSWORD).await;
+    let amy = Account { token: again.assert_status(200)["token"].as_str().expect("a token").to_owned() };
+    me_from_memory(&second.api, &amy).await;
+    assert!(terminate_listeners(&url) >= 2, "both processes had a LISTEN connection");
+    first.api.delete("/api/v1/sessions/current", Some(&amy)).await.assert_status(204);
+    until_refused(&second.api, &amy, "the second process stops trusting what it may have missed")
+        .await
+        .assert_error(401, "session_invalid");
 }
