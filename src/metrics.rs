@@ -127,7 +127,6 @@ impl Metrics {
 
     /// The text Prometheus reads (OpenMetrics), with the gauges set from
     /// this moment's live connections and `backlogs`.
-
     pub fn render(&self, state: &AppState, backlogs: &Backlogs) -> String {
         self.live_connections.set(state.hub.connection_count() as i64);
         self.active_rooms.set(state.hub.active_rooms().len() as i64);

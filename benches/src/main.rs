@@ -25,6 +25,7 @@ mod signin_memory;
 mod sizing;
 mod socket;
 mod stats;
+mod steal;
 mod tally;
 mod wrk;
 mod zipf;

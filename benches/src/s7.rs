@@ -15,6 +15,7 @@ use crate::s2::sign_in_members;
 use crate::s6::unlimited_settings;
 use crate::server::{Placement, Server, Store, Stores, seed_command};
 use crate::stats::median;
+use crate::steal;
 use crate::tally::{Summary, Tally, timed};
 use crate::wrk;
 use crate::zipf::Zipf;
@@ -270,8 +271,8 @@ async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
         "Paced at {} of the reads' saturation rate, {} s after 1 s unmeasured, writes on (hello: none):",
         options.saturation.paced_fraction, options.saturation.paced_seconds
     );
-    println!("| request | requests/s | p50 ms | p99 ms | errors |");
-    println!("| --- | --- | --- | --- | --- |");
+    println!("| request | requests/s | p50 ms | p99 ms | errors | CPU time stolen, ms |");
+    println!("| --- | --- | --- | --- | --- | --- |");
     let urls: Vec<String> = paths.iter().map(|path| format!("{base}{path}")).collect();
     let hello = [format!("{base}/__bench/hello")];
     let mut paced_written = Vec::new();
@@ -284,6 +285,7 @@ async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
         let (rate, seconds) = (rate * options.saturation.paced_fraction, options.saturation.paced_seconds);
         // A second first, not measured, to warm the server.
         paced::get_each(urls, signers, rate, 1.0).await?;
+        let stolen_before = steal::stolen();
         let reads = paced::get_each(urls, signers, rate, seconds);
         let (paced, errors) = if writes {
             let (paced, wrote) = tokio::join!(reads, writers.write(seconds));
@@ -295,10 +297,11 @@ async fn run_on(options: &Options, store: &Store) -> anyhow::Result<()> {
             (reads.await?, 0)
         };
         println!(
-            "| {name} | {rate:.0} | {:.2} | {:.2} | {} |",
+            "| {name} | {rate:.0} | {:.2} | {:.2} | {} | {} |",
             paced.p50_ms,
             paced.p99_ms,
-            paced.errors as u64 + errors
+            paced.errors as u64 + errors,
+            steal::since(stolen_before)
         );
     }
     print_written(&paced_written, chats, options.listeners, &listeners);

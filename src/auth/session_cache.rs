@@ -160,7 +160,7 @@ mod tests {
     }
 
     fn read(cache: &SessionCache, hash: &str, session_id: i64, user_id: i64) {
-        let ticket = cache.get(hash).err().expect("not remembered yet");
+        let ticket = cache.get(hash).expect_err("not remembered yet");
         cache.remember(hash.to_owned(), user(session_id, user_id), ticket);
     }
 
@@ -173,7 +173,7 @@ mod tests {
         assert_eq!(cache.len(), 3, "the cache is bounded");
         assert!(cache.get("hash1").is_ok() && cache.get("hash4").is_err());
 
-        let ticket = cache.get("hash9").err().expect("not remembered");
+        let ticket = cache.get("hash9").expect_err("not remembered");
         cache.hear(&Note::SessionsEnded { sessions: vec![2], origin: 0 });
         cache.remember("hash9".into(), user(9, 9), ticket);
         assert!(cache.get("hash9").is_err(), "a read begun before a session ended is not kept");
