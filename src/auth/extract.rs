@@ -9,7 +9,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 
-use super::session::{self, Lookup, Token};
+use super::session::{self, Lookup, SessionUser, Token};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -77,24 +77,9 @@ pub async fn member_of(state: &AppState, token: Token) -> ApiResult<Member> {
         Ok(user) => user,
         Err(ticket) => {
             let lookup_hash = token_hash.clone();
-            match state.db.read_quick(move |connection| session::find(connection, &lookup_hash)).await? {
-                Lookup::Live(user) => {
-                    sessions.remember(token_hash.clone(), user.clone(), ticket);
-                    user
-                }
-                Lookup::Expired => {
-                    return Err(ApiError::unauthorized(
-                        "session_expired",
-                        "Your session has expired. Please sign in again.",
-                    ));
-                }
-                Lookup::Unknown => {
-                    return Err(ApiError::unauthorized(
-                        "session_invalid",
-                        "Your session has ended. Please sign in again.",
-                    ));
-                }
-            }
+            let user = live(state.db.read_quick(move |connection| session::find(connection, &lookup_hash)).await?)?;
+            sessions.remember(token_hash.clone(), user.clone(), ticket);
+            user
         }
     };
     if session::needs_refresh(user.expires_at, ttl) {
@@ -110,6 +95,19 @@ pub async fn member_of(state: &AppState, token: Token) -> ApiResult<Member> {
         is_safeguarding_lead: user.is_safeguarding_lead,
         session_id: user.session_id,
     })
+}
+
+/// The session a lookup found, or why there is none.
+fn live(lookup: Lookup) -> ApiResult<SessionUser> {
+    match lookup {
+        Lookup::Live(user) => Ok(user),
+        Lookup::Expired => {
+            Err(ApiError::unauthorized("session_expired", "Your session has expired. Please sign in again."))
+        }
+        Lookup::Unknown => {
+            Err(ApiError::unauthorized("session_invalid", "Your session has ended. Please sign in again."))
+        }
+    }
 }
 
 impl FromRequest for Member {
