@@ -105,36 +105,35 @@ impl SessionCache {
         }
     }
 
-    /// Forgets what a note changes: ended sessions, or a changed account's sessions.
+    /// Forgets what a note changes: ended sessions, or a changed account's
+    /// sessions. Other notes (chat's, most of them) never take the lock.
     pub fn hear(&self, note: &Note) {
-        let mut memory = self.memory();
-        match note {
-            Note::SessionsEnded { sessions, .. } => {
-                memory.sessions.retain(|_, remembered| !sessions.contains(&remembered.user.session_id));
-            }
-            Note::AccountChanged { user, .. } => {
-                memory.sessions.retain(|_, remembered| remembered.user.user_id != *user)
-            }
+        let forgets: &dyn Fn(&SessionUser) -> bool = match note {
+            Note::SessionsEnded { sessions, .. } => &|user| sessions.contains(&user.session_id),
+            Note::AccountChanged { user, .. } => &|remembered| remembered.user_id == *user,
             _ => return,
-        }
+        };
+        let mut memory = self.memory();
+        memory.sessions.retain(|_, remembered| !forgets(&remembered.user));
         memory.generation += 1;
     }
 
     /// Notes from other processes may have been missed (or start to be): forget
     /// everything, and keep nothing until `hear_all`.
     pub fn miss_notes(&self) {
-        let mut memory = self.memory();
-        memory.sessions.clear();
-        memory.generation += 1;
-        memory.hears_all = false;
+        self.forget_all(false);
     }
 
     /// Every note reaches this process from now on.
     pub fn hear_all(&self) {
+        self.forget_all(true);
+    }
+
+    fn forget_all(&self, hears_all: bool) {
         let mut memory = self.memory();
         memory.sessions.clear();
         memory.generation += 1;
-        memory.hears_all = true;
+        memory.hears_all = hears_all;
     }
 
     #[cfg(test)]
