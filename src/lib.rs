@@ -30,5 +30,6 @@ pub mod seed;
 pub mod setup;
 pub mod startup;
 pub mod state;
+pub mod stitch;
 pub mod telemetry;
 pub mod views;

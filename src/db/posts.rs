@@ -130,7 +130,7 @@ pub fn insert(
     };
     tree_path.push_str(&format!("{seq:0width$x}", width = PATH_SEGMENT_LEN));
     let (label, note) = split_warning(content.content_warning);
-    Ok(diesel::insert_into(posts::table)
+    let post = diesel::insert_into(posts::table)
         .values((
             posts::thread_id.eq(thread_id),
             posts::parent_id.eq(parent_id),
@@ -146,7 +146,9 @@ pub fn insert(
             posts::moderation_state.eq(content.state.as_str()),
         ))
         .returning(posts::all_columns)
-        .get_result::<PostRow>(connection)?)
+        .get_result::<PostRow>(connection)?;
+    super::deflated_posts::store(connection, post.id, &post.body_html)?;
+    Ok(post)
 }
 
 fn split_warning(warning: Option<ContentWarning>) -> (Option<String>, Option<String>) {
@@ -287,7 +289,7 @@ pub fn edit(connection: &mut AnyConnection, post: &PostRow, editor_id: i64, cont
     diesel::update(posts::table.find(post.id))
         .set((
             posts::body.eq(content.body.into_inner()),
-            posts::body_html.eq(content.html),
+            posts::body_html.eq(&content.html),
             posts::render_version.eq(content.render_version),
             posts::content_warning.eq(label),
             posts::content_warning_note.eq(note),
@@ -295,7 +297,7 @@ pub fn edit(connection: &mut AnyConnection, post: &PostRow, editor_id: i64, cont
             posts::moderation_state.eq(content.state.as_str()),
         ))
         .execute(connection)?;
-    Ok(())
+    super::deflated_posts::store(connection, post.id, &content.html)
 }
 
 /// An earlier version: (body, content warning label, note, written at, replaced at).
@@ -453,7 +455,7 @@ pub fn reader_on_page(
 }
 
 /// The thread of `listings` and the first and last tree paths among them.
-fn page_span(listings: &[PostListing]) -> Option<(i64, &str, &str)> {
+pub(super) fn page_span(listings: &[PostListing]) -> Option<(i64, &str, &str)> {
     let thread_id = listings.first()?.post.thread_id;
     debug_assert!(listings.iter().all(|listing| listing.post.thread_id == thread_id), "posts of one thread");
     let paths = listings.iter().map(|listing| listing.post.tree_path.as_str());

@@ -3,6 +3,8 @@
 //! page cache. The thread routes parse the request, keep the page and send
 //! it; building it is here.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -10,6 +12,7 @@ use super::audience::reads_members_page;
 use super::context::{Reading, reader_of, thread_for_reading};
 use super::view::{AuthorView, PostView, post_views};
 use crate::auth::Member;
+use crate::db::deflated_posts;
 use crate::db::posts as post_store;
 use crate::domain::story::Reach;
 use crate::domain::time::Timestamp;
@@ -17,6 +20,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::pages::Shown;
 use crate::policy::ThreadAccess;
 use crate::state::AppState;
+use crate::stitch::Piece;
 use crate::views::support::Support;
 
 #[derive(Serialize, ToSchema)]
@@ -64,17 +68,29 @@ pub struct Loaded {
     /// The reader is a member who reads it as every member with no part of
     /// their own in it does (checked only for a page to be kept).
     pub members_page: bool,
+    /// The pieces of the posts whose text the page shows, in order (read
+    /// only for a page that may be sent gzipped; see `stitch`).
+    pub pieces: Vec<Option<Piece>>,
 }
 
-/// A page of a thread, if the viewer may read it; with `for_cache`, also
-/// whether a member reads the page members share (the page is to be kept).
+/// What a page is loaded for, beyond sending it once as JSON.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadFor {
+    /// The page is to be kept: whether a member reads the page members
+    /// share is checked.
+    pub keeping: bool,
+    /// The page may be sent gzipped: its posts' pieces are read.
+    pub gzip: bool,
+}
+
+/// A page of a thread, if the viewer may read it, with what `load_for` asks.
 pub async fn load_page(
     state: &AppState,
     thread_id: i64,
     after: Option<String>,
     limit: i64,
     viewer: Option<Member>,
-    for_cache: bool,
+    load_for: LoadFor,
 ) -> ApiResult<Loaded> {
     let crisis_posts_public = state.settings.crisis_posts_public();
     state
@@ -101,11 +117,19 @@ pub async fn load_page(
             let ids = listings.iter().map(|listing| listing.post.id);
             let post_ids = ids.clone().min().unwrap_or(1)..=ids.max().unwrap_or(0);
             let shown = Shown { community_id: community.id, visibility: community.visibility()?, post_ids };
+            let mut stored_pieces =
+                if load_for.gzip { deflated_posts::for_listings(connection, &listings)? } else { HashMap::new() };
             let posts = post_views(connection, listings, reader)?;
+            let pieces = match load_for.gzip {
+                true => {
+                    posts.iter().filter(|post| post.shows_text()).map(|post| stored_pieces.remove(&post.id())).collect()
+                }
+                false => Vec::new(),
+            };
             // Checked after the posts were read, so a reaction made meanwhile
             // keeps this page the reader's own.
             let members_page = match &viewer {
-                Some(member) if for_cache => reads_members_page(connection, thread_id, member, &shown)?,
+                Some(member) if load_for.keeping => reads_members_page(connection, thread_id, member, &shown)?,
                 _ => false,
             };
             let page = ThreadPage {
@@ -125,7 +149,7 @@ pub async fn load_page(
                 next_cursor,
                 support: None,
             };
-            Ok(Loaded { page, shown, members_page })
+            Ok(Loaded { page, shown, members_page, pieces })
         })
         .await
 }

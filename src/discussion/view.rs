@@ -90,6 +90,17 @@ pub struct PostView {
     pub support: Option<Support>,
 }
 
+impl PostView {
+    pub fn id(&self) -> i64 {
+        self.id
+    }
+
+    /// Whether the reader is shown the post's text (`body_html`).
+    pub fn shows_text(&self) -> bool {
+        self.body_html.is_some()
+    }
+}
+
 fn is_false(flag: &bool) -> bool {
     !flag
 }

@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 
 use super::erase::FORMER_MEMBER;
-use crate::db::AnyConnection;
 use crate::db::schema::{chat_messages, posts};
+use crate::db::{AnyConnection, deflated_posts};
 use crate::domain::account::key_of;
 use crate::domain::discussion::render;
 use crate::error::ApiResult;
@@ -31,6 +31,7 @@ pub fn forget(connection: &mut AnyConnection, username_key: &str) -> ApiResult<(
                     posts::render_version.eq(rendered.policy_version),
                 ))
                 .execute(connection)?;
+            deflated_posts::store(connection, id, &rendered.html)?;
         }
     }
     let mentioning: Vec<(i64, String)> = chat_messages::table

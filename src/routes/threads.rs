@@ -17,7 +17,7 @@ use crate::db::threads::{self as thread_store, ListCursor, ThreadListing};
 use crate::discussion::audience::reads_members_page;
 use crate::discussion::context::reader_of;
 use crate::discussion::draft::PostDraft;
-use crate::discussion::page::{ThreadPage, load_page};
+use crate::discussion::page::{LoadFor, ThreadPage, load_page};
 use crate::discussion::reply::store_reply;
 use crate::discussion::start::{Started, start_thread};
 use crate::discussion::view::{AuthorView, PostView};
@@ -197,7 +197,7 @@ pub async fn create(
         .await?;
     state.deliver_alert(raised);
     state.notifier.flush().await;
-    let mut page = load_page(&state, thread_id, None, DEFAULT_PAGE, Some(member), false).await?.page;
+    let mut page = load_page(&state, thread_id, None, DEFAULT_PAGE, Some(member), LoadFor::default()).await?.page;
     page.support = support;
     Ok(HttpResponse::Created().json(page))
 }
@@ -231,10 +231,11 @@ pub async fn get(
             }
             Lookup::Load(_turn) => {
                 let keeps = state.pages.keeps_pages();
-                let loaded = load_page(&state, key.thread_id, key.after.clone(), limit, viewer.0, keeps).await?;
+                let load_for = LoadFor { keeping: keeps, gzip: keeps || gzip };
+                let loaded = load_page(&state, key.thread_id, key.after.clone(), limit, viewer.0, load_for).await?;
                 let mut body = Vec::with_capacity(BYTES_PER_POST * (loaded.page.posts.len() + 1));
                 serde_json::to_writer(&mut body, &loaded.page).map_err(ApiError::internal)?;
-                let page = Page::new(Bytes::from(body), loaded.shown);
+                let page = Page::new(Bytes::from(body), loaded.shown, loaded.pieces);
                 let key = match (loaded.members_page, viewer_id) {
                     (true, Some(member)) => {
                         page.remember_reader(member, true);

@@ -31,6 +31,7 @@ mod events;
 mod following;
 mod form_errors;
 mod goals;
+mod gzip_pages;
 mod headers;
 mod helpers;
 mod instance_settings;
