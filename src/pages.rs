@@ -82,8 +82,9 @@ struct Entry {
 pub struct Page {
     pub body: Bytes,
     pub shown: Shown,
-    /// Its posts' texts deflated when they were written, for `gzipped`.
-    pieces: Vec<Option<Piece>>,
+    /// Its posts' texts deflated when they were written, until `gzipped`
+    /// has used them.
+    pieces: Mutex<Vec<Option<Piece>>>,
     gzipped: OnceLock<Bytes>,
     /// For the members' shared page: members already checked against it,
     /// and whether they read it. Every write that could change the answer
@@ -99,7 +100,7 @@ impl Page {
     /// A page whose `body` shows, in order, the texts `pieces` were made
     /// from (a piece may be missing).
     pub fn new(body: Bytes, shown: Shown, pieces: Vec<Option<Piece>>) -> Arc<Self> {
-        Arc::new(Page { body, shown, pieces, gzipped: OnceLock::new(), readers: Mutex::default() })
+        Arc::new(Page { body, shown, pieces: Mutex::new(pieces), gzipped: OnceLock::new(), readers: Mutex::default() })
     }
 
     /// Whether `member` reads this page, if they were checked against it.
@@ -119,7 +120,12 @@ impl Page {
     /// The body gzipped, made on the first call from the posts' pieces
     /// and what lies between them.
     pub fn gzipped(&self) -> Bytes {
-        self.gzipped.get_or_init(|| Bytes::from(stitch::gzip(&self.body, TEXT_FIELD, &self.pieces))).clone()
+        self.gzipped
+            .get_or_init(|| {
+                let pieces = self.pieces.lock().map(|mut pieces| std::mem::take(&mut *pieces)).unwrap_or_default();
+                Bytes::from(stitch::gzip(&self.body, TEXT_FIELD, &pieces))
+            })
+            .clone()
     }
 }
 

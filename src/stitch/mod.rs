@@ -5,8 +5,9 @@
 //! Deflate (RFC 1951) allows this because a piece refers to nothing before
 //! it and ends on a byte boundary, and the glue's blocks end on one too. A
 //! piece is used only where the page's bytes match the length and CRC-32 it
-//! was made from; anywhere else the text is compressed with the glue, so a
-//! stale piece costs time, never correctness.
+//! was made from; anywhere else the text is compressed with the glue. Every
+//! write of a post's text replaces its piece, so none should be stale; the
+//! check keeps a page right if one ever is.
 
 mod glue;
 
