@@ -3,8 +3,6 @@
 //! page cache. The thread routes parse the request, keep the page and send
 //! it; building it is here.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -117,15 +115,12 @@ pub async fn load_page(
             let ids = listings.iter().map(|listing| listing.post.id);
             let post_ids = ids.clone().min().unwrap_or(1)..=ids.max().unwrap_or(0);
             let shown = Shown { community_id: community.id, visibility: community.visibility()?, post_ids };
-            let mut stored_pieces =
-                if load_for.gzip { deflated_posts::for_listings(connection, &listings)? } else { HashMap::new() };
+            let stored_pieces =
+                load_for.gzip.then(|| deflated_posts::for_listings(connection, &listings)).transpose()?;
             let posts = post_views(connection, listings, reader)?;
-            let pieces = match load_for.gzip {
-                true => {
-                    posts.iter().filter(|post| post.shows_text()).map(|post| stored_pieces.remove(&post.id())).collect()
-                }
-                false => Vec::new(),
-            };
+            let pieces = stored_pieces.map_or_else(Vec::new, |mut stored| {
+                posts.iter().filter(|post| post.shows_text()).map(|post| stored.remove(&post.id())).collect()
+            });
             // Checked after the posts were read, so a reaction made meanwhile
             // keeps this page the reader's own.
             let members_page = match &viewer {
