@@ -90,7 +90,7 @@ pub fn in_context(
     connection: &mut AnyConnection,
     id: i64,
     reader: Option<&Member>,
-) -> ApiResult<(ConsultationRow, threads::ThreadRow, communities::CommunityRow, Standing)> {
+) -> ApiResult<(ConsultationRow, threads::ThreadRow, communities::CommunityPlace, Standing)> {
     let consultation = store::by_id(connection, id)?;
     let (thread, community, standing) = thread_in_context(connection, consultation.thread_id, reader)
         .map_err(|_| ApiError::not_found("We couldn't find that consultation."))?;

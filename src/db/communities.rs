@@ -40,6 +40,26 @@ impl CommunityRow {
     pub fn visibility(&self) -> ApiResult<Visibility> {
         Visibility::from_stored(&self.visibility)
     }
+
+    /// Where the community is, for what a thread in it needs to know.
+    pub fn place(self) -> CommunityPlace {
+        CommunityPlace { id: self.id, slug: self.slug, visibility: self.visibility }
+    }
+}
+
+/// What a thread needs to know of its community: which it is, its address
+/// and who may read it.
+#[derive(Debug, Clone, Queryable)]
+pub struct CommunityPlace {
+    pub id: i64,
+    pub slug: String,
+    visibility: String,
+}
+
+impl CommunityPlace {
+    pub fn visibility(&self) -> ApiResult<Visibility> {
+        Visibility::from_stored(&self.visibility)
+    }
 }
 
 /// Every community has a chat room from the start.

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use super::posts::{PostListing, page_span};
+use super::posts::Span;
 use super::schema::{deflated_posts, posts};
 use super::{AnyConnection, on_each_backend};
 use crate::error::{ApiError, ApiResult};
@@ -43,10 +43,10 @@ pub fn forget_author(connection: &mut AnyConnection, author_id: i64) -> ApiResul
     Ok(())
 }
 
-/// The pieces of `listings`, posts of one thread, by post id: read by the
-/// range of tree paths they span, so the statement is prepared once.
-pub fn for_listings(connection: &mut AnyConnection, listings: &[PostListing]) -> ApiResult<HashMap<i64, Piece>> {
-    let Some((thread_id, first, last)) = page_span(listings) else { return Ok(HashMap::new()) };
+/// The pieces of the posts `span` covers, by post id: read by the range of
+/// tree paths, so the statement is prepared once.
+pub fn in_span(connection: &mut AnyConnection, span: Option<Span>) -> ApiResult<HashMap<i64, Piece>> {
+    let Some(Span { thread_id, first, last }) = span else { return Ok(HashMap::new()) };
     let rows: Vec<(i64, i64, i64, Vec<u8>)> = on_each_backend!(connection, |inner| {
         deflated_posts::table
             .inner_join(posts::table)

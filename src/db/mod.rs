@@ -29,6 +29,7 @@ pub mod moderation_log;
 pub mod notifications;
 pub mod organisers;
 pub mod outbox;
+pub mod post_heads;
 pub mod posts;
 pub mod presence;
 pub mod queue;

@@ -5,10 +5,13 @@
 
 use std::collections::HashMap;
 
-use diesel::dsl::count_star;
+use diesel::dsl::{case_when, count_star, max};
 use diesel::prelude::*;
+use diesel::sql_types::Integer;
 
-use super::schema::{blocks, community_members, crisis_posts, post_reactions, post_revisions, posts, threads, users};
+use super::schema::{
+    blocks, community_members, crisis_posts, post_heads, post_reactions, post_revisions, posts, threads, users,
+};
 use super::{AnyConnection, on_each_backend};
 use crate::domain::community::CommunityRole;
 use crate::domain::discussion::{ContentWarning, PostBody, ReactionKind};
@@ -65,10 +68,15 @@ impl PostRow {
     /// Whether `reader` may read this post's text: public posts, and held or
     /// taken-down ones for their author and moderators.
     pub fn is_readable_by(&self, reader: Reader) -> bool {
-        reader.moderates
-            || self.moderation_state == ContentState::Visible.as_str()
-            || reader.user_id == Some(self.author_id)
+        is_readable(&self.moderation_state, self.author_id, reader)
     }
+}
+
+/// Whether `reader` may read the text of a post in `moderation_state` by
+/// `author_id`: public posts, and held or taken-down ones for their author
+/// and moderators.
+pub fn is_readable(moderation_state: &str, author_id: i64, reader: Reader) -> bool {
+    reader.moderates || moderation_state == ContentState::Visible.as_str() || reader.user_id == Some(author_id)
 }
 
 /// A post on a thread page, with its author's names.
@@ -173,18 +181,8 @@ pub fn by_id(connection: &mut AnyConnection, id: i64) -> ApiResult<PostRow> {
 
 /// The first post of a thread.
 pub fn first_of(connection: &mut AnyConnection, thread_id: i64) -> ApiResult<PostRow> {
-    Ok(first_with_mark(connection, thread_id)?.0)
-}
-
-/// The first post of a thread, and whether its words screened as a crisis.
-pub fn first_with_mark(connection: &mut AnyConnection, thread_id: i64) -> ApiResult<(PostRow, bool)> {
     Ok(on_each_backend!(connection, |inner| {
-        posts::table
-            .left_join(crisis_posts::table)
-            .filter(posts::thread_id.eq(thread_id))
-            .filter(posts::depth.eq(0))
-            .select((posts::all_columns, crisis_posts::post_id.nullable().is_not_null()))
-            .first(inner)
+        posts::table.filter(posts::thread_id.eq(thread_id)).filter(posts::depth.eq(0)).first(inner)
     })?)
 }
 
@@ -207,50 +205,92 @@ pub fn mark_crisis(connection: &mut AnyConnection, post_id: i64) -> ApiResult<()
             .values((crisis_posts::post_id.eq(post_id), crisis_posts::marked_at.eq(Timestamp::now().0)))
             .execute(connection)?;
     }
-    Ok(())
+    // A crisis post is built for each reader, since visitors may not read it.
+    super::post_heads::forget(connection, post_id)
 }
 
-/// Up to `limit` posts of a thread in tree order, after `after_path`;
-/// held posts only for their author and moderators.
+/// A post as a thread page reads it: enough to place it and to tell whose
+/// it is, and its kept head (see `post_heads`) when the post is public and
+/// not deleted, so every reader shown it in full may be sent that head.
+#[derive(Debug, Queryable)]
+pub struct PageRow {
+    pub id: i64,
+    pub author_id: i64,
+    pub tree_path: String,
+    pub head: Option<String>,
+}
+
+/// Up to `limit` posts of a thread in tree order, after `after_path`; held
+/// posts only for their author and moderators. One statement whatever is
+/// asked (every path sorts after the empty one, and a moderator is withheld
+/// the state "", which no post has), so it is prepared once per connection.
 pub fn page(
     connection: &mut AnyConnection,
     thread_id: i64,
     after_path: Option<String>,
     limit: i64,
     reader: Reader,
-) -> ApiResult<Vec<PostListing>> {
-    listed(connection, thread_id, after_path.unwrap_or_default(), 0..=i32::MAX, limit, reader)
+) -> ApiResult<Vec<PageRow>> {
+    let after_path = after_path.unwrap_or_default();
+    let (withheld_state, reader_id) = withheld_from(reader);
+    let public = posts::moderation_state.eq(ContentState::Visible.as_str()).and(posts::deleted_at.is_null());
+    Ok(on_each_backend!(connection, |inner| {
+        posts::table
+            .left_join(post_heads::table)
+            .filter(posts::thread_id.eq(thread_id))
+            .filter(posts::tree_path.gt(&after_path))
+            .filter(posts::moderation_state.ne(withheld_state).or(posts::author_id.eq(reader_id)))
+            .order(posts::tree_path.asc())
+            .select((posts::id, posts::author_id, posts::tree_path, case_when(public, post_heads::head.nullable())))
+            .limit(limit)
+            .load::<PageRow>(inner)
+    })?)
+}
+
+/// The posts with these ids, as [`page`] lists them, in no order (for the
+/// few posts of a page that are not sent as their kept head).
+pub fn listings_by_ids(connection: &mut AnyConnection, ids: &[i64]) -> ApiResult<Vec<PostListing>> {
+    Ok(listings!().filter(posts::id.eq_any(ids)).select(listing_columns!()).load::<PostListing>(connection)?)
+}
+
+/// Whose posts' listings to read.
+#[derive(Debug, Clone, Copy)]
+pub enum Which {
+    Post(i64),
+    By(i64),
+    InThread(i64),
+}
+
+/// The listings of the posts `which` names.
+pub fn listings_of(connection: &mut AnyConnection, which: Which) -> ApiResult<Vec<PostListing>> {
+    let query = listings!().select(listing_columns!());
+    Ok(match which {
+        Which::Post(id) => query.filter(posts::id.eq(id)).load(connection)?,
+        Which::By(author_id) => query.filter(posts::author_id.eq(author_id)).load(connection)?,
+        Which::InThread(thread_id) => query.filter(posts::thread_id.eq(thread_id)).load(connection)?,
+    })
+}
+
+/// The state withheld from `reader` (held, or for moderators one no post
+/// has) unless the post is theirs, and their id (0 for a visitor).
+fn withheld_from(reader: Reader) -> (&'static str, i64) {
+    let withheld_state = if reader.moderates { "" } else { ContentState::Held.as_str() };
+    (withheld_state, reader.user_id.unwrap_or(0))
 }
 
 /// Up to `limit` direct replies to a thread's first post (a consultation's
-/// answers), oldest first, listed as [`page`] lists them.
+/// answers), oldest first; held posts only for their author and moderators.
 pub fn replies_to_first(
     connection: &mut AnyConnection,
     thread_id: i64,
     limit: i64,
     reader: Reader,
 ) -> ApiResult<Vec<PostListing>> {
-    listed(connection, thread_id, String::new(), 1..=1, limit, reader)
-}
-
-/// One statement whatever is asked (every path sorts after the empty one,
-/// and a moderator is withheld the state "", which no post has), so it is
-/// prepared once per connection rather than on every page.
-fn listed(
-    connection: &mut AnyConnection,
-    thread_id: i64,
-    after_path: String,
-    depths: std::ops::RangeInclusive<i32>,
-    limit: i64,
-    reader: Reader,
-) -> ApiResult<Vec<PostListing>> {
-    let withheld_state = if reader.moderates { "" } else { ContentState::Held.as_str() };
-    let reader_id = reader.user_id.unwrap_or(0);
+    let (withheld_state, reader_id) = withheld_from(reader);
     Ok(on_each_backend!(connection, |inner| {
         listings!()
             .filter(posts::thread_id.eq(thread_id))
-            .filter(posts::tree_path.gt(&after_path))
-            .filter(posts::depth.between(*depths.start(), *depths.end()))
+            .filter(posts::depth.eq(1))
             .filter(posts::moderation_state.ne(withheld_state).or(posts::author_id.eq(reader_id)))
             .order(posts::tree_path.asc())
             .select(listing_columns!())
@@ -367,40 +407,30 @@ pub struct Reactions {
     pub mine: HashMap<i64, Vec<String>>,
 }
 
-/// Reaction counts, and the viewer's own reactions, for `listings`, posts
-/// of one thread (a page, a consultation's answers, a single post): read by
-/// the range of tree paths they span, so the statements are prepared once.
-pub fn reactions_for(
-    connection: &mut AnyConnection,
-    listings: &[PostListing],
-    viewer: Option<i64>,
-) -> ApiResult<Reactions> {
+/// Reaction counts, and the viewer's own reactions, for the posts of one
+/// thread (a page, a consultation's answers, a single post) that `span`
+/// covers: read by the range of tree paths, so the statements are prepared
+/// once.
+pub fn reactions_for(connection: &mut AnyConnection, span: Option<Span>, viewer: Option<i64>) -> ApiResult<Reactions> {
     let mut reactions = Reactions::default();
-    let Some((thread_id, first, last)) = page_span(listings) else { return Ok(reactions) };
+    let Some(Span { thread_id, first, last }) = span else { return Ok(reactions) };
     let on_page = posts::thread_id.eq(thread_id).and(posts::tree_path.between(first, last));
-    let counts: Vec<(i64, String, i64)> = on_each_backend!(&mut *connection, |inner| {
+    // Whether the viewer (no one, for a visitor) left each kind, with its count.
+    let by_viewer = case_when(post_reactions::user_id.eq(viewer.unwrap_or(0)), 1.into_sql::<Integer>())
+        .otherwise(0.into_sql::<Integer>());
+    let counts: Vec<(i64, String, i64, Option<i32>)> = on_each_backend!(connection, |inner| {
         post_reactions::table
             .inner_join(posts::table)
             .filter(on_page)
             .group_by((post_reactions::post_id, post_reactions::kind))
-            .select((post_reactions::post_id, post_reactions::kind, count_star()))
+            .select((post_reactions::post_id, post_reactions::kind, count_star(), max(by_viewer)))
             .load(inner)
     })?;
-    for (post_id, kind, count) in counts {
-        reactions.counts.entry(post_id).or_default().push((kind, count));
-    }
-    if let Some(user_id) = viewer {
-        let mine: Vec<(i64, String)> = on_each_backend!(connection, |inner| {
-            post_reactions::table
-                .inner_join(posts::table)
-                .filter(on_page)
-                .filter(post_reactions::user_id.eq(user_id))
-                .select((post_reactions::post_id, post_reactions::kind))
-                .load(inner)
-        })?;
-        for (post_id, kind) in mine {
-            reactions.mine.entry(post_id).or_default().push(kind);
+    for (post_id, kind, count, mine) in counts {
+        if mine == Some(1) {
+            reactions.mine.entry(post_id).or_default().push(kind.clone());
         }
+        reactions.counts.entry(post_id).or_default().push((kind, count));
     }
     Ok(reactions)
 }
@@ -454,12 +484,26 @@ pub fn reader_on_page(
     Ok(ReaderOnPage { role: role.as_deref().map(CommunityRole::from_stored).transpose()?, has_part })
 }
 
-/// The thread of `listings` and the first and last tree paths among them.
-pub(super) fn page_span(listings: &[PostListing]) -> Option<(i64, &str, &str)> {
-    let thread_id = listings.first()?.post.thread_id;
-    debug_assert!(listings.iter().all(|listing| listing.post.thread_id == thread_id), "posts of one thread");
-    let paths = listings.iter().map(|listing| listing.post.tree_path.as_str());
-    Some((thread_id, paths.clone().min()?, paths.max()?))
+/// Posts of one thread between two tree paths (both included).
+#[derive(Debug, Clone, Copy)]
+pub struct Span<'a> {
+    pub thread_id: i64,
+    pub first: &'a str,
+    pub last: &'a str,
+}
+
+impl<'a> Span<'a> {
+    /// The span of the posts with these tree paths in `thread_id`.
+    pub fn of(thread_id: i64, paths: impl Iterator<Item = &'a str> + Clone) -> Option<Self> {
+        Some(Self { thread_id, first: paths.clone().min()?, last: paths.max()? })
+    }
+
+    /// The span of `listings`, posts of one thread.
+    pub fn of_listings(listings: &'a [PostListing]) -> Option<Self> {
+        let thread_id = listings.first()?.post.thread_id;
+        debug_assert!(listings.iter().all(|listing| listing.post.thread_id == thread_id), "posts of one thread");
+        Self::of(thread_id, listings.iter().map(|listing| listing.post.tree_path.as_str()))
+    }
 }
 
 /// One post as a thread page shows it.

@@ -516,6 +516,15 @@ diesel::joinable!(deflated_posts -> posts (post_id));
 diesel::allow_tables_to_appear_in_same_query!(deflated_posts, posts);
 
 diesel::table! {
+    post_heads (post_id) {
+        post_id -> BigInt,
+        head -> Text,
+    }
+}
+diesel::joinable!(post_heads -> posts (post_id));
+diesel::allow_tables_to_appear_in_same_query!(post_heads, posts);
+
+diesel::table! {
     health_probe (id) {
         id -> BigInt,
         probes -> BigInt,
@@ -846,6 +855,7 @@ diesel::allow_tables_to_appear_in_same_query!(stories, posts);
 diesel::allow_tables_to_appear_in_same_query!(stories, users);
 diesel::allow_tables_to_appear_in_same_query!(stories, communities);
 diesel::allow_tables_to_appear_in_same_query!(stories, crisis_posts);
+diesel::allow_tables_to_appear_in_same_query!(stories, community_members);
 
 diesel::table! {
     event_series (id) {

@@ -3,9 +3,9 @@
 
 use diesel::prelude::*;
 
-use super::communities::CommunityRow;
+use super::communities::CommunityPlace;
 use super::posts::{self, NewContent, Reader};
-use super::schema::{communities, crisis_posts, posts as post_rows, stories, threads, users};
+use super::schema::{communities, community_members, crisis_posts, posts as post_rows, stories, threads, users};
 use super::{AnyConnection, on_each_backend};
 use crate::domain::moderation::ContentState;
 use crate::domain::time::Timestamp;
@@ -82,25 +82,58 @@ pub fn titles(connection: &mut AnyConnection, ids: &[i64]) -> ApiResult<std::col
     Ok(rows.into_iter().collect())
 }
 
-/// A thread that has not been deleted.
-/// A thread with its community, its author's (username, display name)
-/// and, when it is a story, its reach as stored.
-pub type ThreadInPlace = (ThreadRow, CommunityRow, (String, String), Option<String>);
+/// A live thread with what reading it needs beside it.
+#[derive(Debug, Queryable)]
+pub struct ThreadInPlace {
+    pub thread: ThreadRow,
+    pub community: CommunityPlace,
+    /// The thread's author's (username, display name).
+    pub author: (String, String),
+    /// The thread's reach as stored, when it is a story.
+    pub story: Option<String>,
+    pub first_post: FirstPost,
+    /// The reader's role in the thread's community, as stored, if they belong to it.
+    pub reader_role: Option<String>,
+}
 
-/// A live thread with what reading it needs beside it, from one statement.
-pub fn in_place(connection: &mut AnyConnection, id: i64) -> ApiResult<ThreadInPlace> {
+/// What decides who may read a thread's first post.
+#[derive(Debug, Queryable)]
+pub struct FirstPost {
+    pub author_id: i64,
+    pub moderation_state: String,
+    /// Whether its words screened as a crisis.
+    pub crisis: bool,
+}
+
+impl FirstPost {
+    pub fn is_readable_by(&self, reader: Reader) -> bool {
+        posts::is_readable(&self.moderation_state, self.author_id, reader)
+    }
+}
+
+/// A live thread with what reading it needs beside it, for `reader_id` (0
+/// for a visitor), from one statement.
+pub fn in_place(connection: &mut AnyConnection, id: i64, reader_id: i64) -> ApiResult<ThreadInPlace> {
+    let first_post = post_rows::thread_id.eq(threads::id).and(post_rows::depth.eq(0));
+    let membership =
+        community_members::community_id.eq(threads::community_id).and(community_members::user_id.eq(reader_id));
     on_each_backend!(connection, |inner| {
         threads::table
             .inner_join(communities::table)
             .inner_join(users::table)
             .left_join(stories::table)
+            .inner_join(post_rows::table.on(first_post))
+            .left_join(crisis_posts::table.on(crisis_posts::post_id.eq(post_rows::id)))
+            .left_join(community_members::table.on(membership))
             .filter(threads::id.eq(id))
             .filter(threads::deleted_at.is_null())
             .select((
                 threads::all_columns,
-                communities::all_columns,
+                (communities::id, communities::slug, communities::visibility),
                 (users::username, users::display_name),
                 stories::reach.nullable(),
+                (post_rows::author_id, post_rows::moderation_state, crisis_posts::post_id.nullable().is_not_null()),
+                community_members::role.nullable(),
             ))
             .first(inner)
             .optional()

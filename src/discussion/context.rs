@@ -3,10 +3,10 @@
 
 use crate::auth::Member;
 use crate::db::AnyConnection;
-use crate::db::communities::{self as community_store, CommunityRow};
+use crate::db::communities::CommunityPlace;
 use crate::db::posts::{self as store, PostRow, Reader};
-use crate::db::threads::{self as thread_store, ThreadRow};
-use crate::domain::community::Visibility;
+use crate::db::threads::{self as thread_store, ThreadInPlace, ThreadRow};
+use crate::domain::community::{CommunityRole, Visibility};
 use crate::domain::moderation::ContentState;
 use crate::domain::story::Reach;
 use crate::error::{ApiError, ApiResult};
@@ -23,7 +23,7 @@ pub fn thread_in_context(
     connection: &mut AnyConnection,
     thread_id: i64,
     viewer: Option<&Member>,
-) -> ApiResult<(ThreadRow, CommunityRow, Standing)> {
+) -> ApiResult<(ThreadRow, CommunityPlace, Standing)> {
     let reading = thread_for_reading(connection, thread_id, viewer)?;
     if reading.access != ThreadAccess::Whole {
         return Err(ApiError::not_found("We couldn't find that thread."));
@@ -35,7 +35,7 @@ pub fn thread_in_context(
 /// carries it to a reader who may not read its community) the story alone.
 pub struct Reading {
     pub thread: ThreadRow,
-    pub community: CommunityRow,
+    pub community: CommunityPlace,
     /// The thread's author's (username, display name).
     pub author: (String, String),
     pub standing: Standing,
@@ -54,16 +54,18 @@ pub fn thread_for_reading(
     thread_id: i64,
     viewer: Option<&Member>,
 ) -> ApiResult<Reading> {
-    let (thread, community, author, story) = thread_store::in_place(connection, thread_id)?;
-    let standing = community_store::standing(connection, community.id, viewer)?;
+    let reader_id = viewer.map_or(0, |member| member.user_id);
+    let ThreadInPlace { thread, community, author, story, first_post, reader_role } =
+        thread_store::in_place(connection, thread_id, reader_id)?;
+    let role = reader_role.as_deref().map(CommunityRole::from_stored).transpose()?;
+    let standing = viewer.map_or(Standing::VISITOR, |member| Standing { is_admin: member.is_admin, role });
     let story = story.as_deref().map(Reach::from_stored).transpose()?;
     let access = policy::read_thread(community.visibility()?, standing, story, viewer.is_some())
         .map_err(|_| ApiError::not_found("We couldn't find that thread."))?;
-    let (first, starts_in_crisis) = store::first_with_mark(connection, thread_id)?;
-    if !first.is_readable_by(reader_of(viewer, standing)) {
+    if !first_post.is_readable_by(reader_of(viewer, standing)) {
         return Err(ApiError::not_found("We couldn't find that thread."));
     }
-    Ok(Reading { thread, community, author, standing, story, access, starts_in_crisis })
+    Ok(Reading { thread, community, author, standing, story, access, starts_in_crisis: first_post.crisis })
 }
 
 /// A live post a member may read, with what acting on it needs to know.

@@ -5,6 +5,7 @@
 pub mod audience;
 pub mod context;
 pub mod draft;
+pub mod heads;
 pub mod page;
 pub mod reply;
 pub mod screen;

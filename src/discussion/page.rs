@@ -3,15 +3,18 @@
 //! page cache. The thread routes parse the request, keep the page and send
 //! it; building it is here.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::audience::reads_members_page;
 use super::context::{Reading, reader_of, thread_for_reading};
-use super::view::{AuthorView, PostView, post_views};
+use super::view::{AuthorView, PostView, ReactionCount, reaction_counts, view_of};
 use crate::auth::Member;
-use crate::db::deflated_posts;
-use crate::db::posts as post_store;
+use crate::db::blocks;
+use crate::db::posts::{self as post_store, PageRow, Reader, Span};
+use crate::db::{AnyConnection, deflated_posts};
 use crate::domain::story::Reach;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
@@ -47,16 +50,88 @@ pub struct StoryView {
     replies_hidden: bool,
 }
 
-#[derive(Serialize, ToSchema)]
+/// A page of a thread. It is written by `to_json`, which copies each kept
+/// post head in; the schema is derived here.
+#[derive(ToSchema)]
 pub struct ThreadPage {
     thread: ThreadView,
     /// Posts in tree order: depth-first, siblings oldest first.
-    pub posts: Vec<PostView>,
+    #[schema(value_type = Vec<PostView>)]
+    pub posts: Vec<PagePost>,
     /// Pass as `cursor` for the next page; absent on the last page.
     next_cursor: Option<String>,
     /// Helplines for the author, when the first post suggests they may be at risk.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub support: Option<Support>,
+}
+
+impl ThreadPage {
+    /// The page as JSON: what serde would write for its schema, with each
+    /// kept head copied in as it is.
+    pub fn to_json(&self) -> ApiResult<Vec<u8>> {
+        let mut out = Vec::with_capacity(BYTES_PER_POST * (self.posts.len() + 1));
+        out.extend_from_slice(b"{\"thread\":");
+        serde_json::to_writer(&mut out, &self.thread).map_err(ApiError::internal)?;
+        out.extend_from_slice(b",\"posts\":[");
+        for (index, post) in self.posts.iter().enumerate() {
+            if index > 0 {
+                out.push(b',');
+            }
+            post.write_json(&mut out)?;
+        }
+        out.extend_from_slice(b"],\"next_cursor\":");
+        serde_json::to_writer(&mut out, &self.next_cursor).map_err(ApiError::internal)?;
+        if let Some(support) = &self.support {
+            out.extend_from_slice(b",\"support\":");
+            serde_json::to_writer(&mut out, support).map_err(ApiError::internal)?;
+        }
+        out.push(b'}');
+        Ok(out)
+    }
+}
+
+/// About what a post takes in a page's JSON, so the page is written into
+/// one buffer rather than one that grows and is copied a dozen times.
+const BYTES_PER_POST: usize = 640;
+
+/// A post on a page: its kept head with the reader's reactions, or, where
+/// the reader sees it otherwise or no head is kept, built for them.
+pub enum PagePost {
+    Kept { id: i64, head: String, reactions: Vec<ReactionCount> },
+    Built(PostView),
+}
+
+impl PagePost {
+    fn id(&self) -> i64 {
+        match self {
+            Self::Kept { id, .. } => *id,
+            Self::Built(view) => view.id(),
+        }
+    }
+
+    /// Whether the reader is shown the post's text.
+    fn shows_text(&self) -> bool {
+        match self {
+            Self::Kept { .. } => true,
+            Self::Built(view) => view.shows_text(),
+        }
+    }
+
+    /// Writes the post as `PostView` serialises it: a kept head is that
+    /// view's JSON up to its reactions, and a post shown in full has no
+    /// moderation notice or support after them.
+    fn write_json(&self, out: &mut Vec<u8>) -> ApiResult<()> {
+        match self {
+            Self::Kept { head, reactions, .. } => {
+                let open = head.strip_suffix('}').ok_or_else(|| ApiError::internal("a kept head is not an object"))?;
+                out.extend_from_slice(open.as_bytes());
+                out.extend_from_slice(b",\"reactions\":");
+                serde_json::to_writer(&mut *out, reactions).map_err(ApiError::internal)?;
+                out.push(b'}');
+            }
+            Self::Built(view) => serde_json::to_writer(out, view).map_err(ApiError::internal)?,
+        }
+        Ok(())
+    }
 }
 
 /// A page of a thread as loaded for one reader, with where it sits.
@@ -79,6 +154,55 @@ pub struct LoadFor {
     pub keeping: bool,
     /// The page may be sent gzipped: its posts' pieces are read.
     pub gzip: bool,
+}
+
+/// The posts of `rows` as `reader` sees them: a post shown in full is sent
+/// as its kept head, unless a block hides its author from the reader; any
+/// other (deleted, held or taken down, a crisis post, no head kept) is
+/// built from its row.
+fn page_posts(
+    connection: &mut AnyConnection,
+    thread_id: i64,
+    rows: Vec<PageRow>,
+    reader: Reader,
+) -> ApiResult<Vec<PagePost>> {
+    let mut reactions = post_store::reactions_for(connection, Span::of(thread_id, paths(&rows)), reader.user_id)?;
+    let hidden = match reader.user_id {
+        Some(viewer) if !reader.moderates => blocks::hidden_from(connection, viewer)?,
+        _ => Default::default(),
+    };
+    let kept = |row: &PageRow| row.head.is_some() && !hidden.contains(&row.author_id);
+    let to_build: Vec<i64> = rows.iter().filter(|row| !kept(row)).map(|row| row.id).collect();
+    let mut built: HashMap<i64, _> = match to_build.is_empty() {
+        true => HashMap::new(),
+        false => post_store::listings_by_ids(connection, &to_build)?
+            .into_iter()
+            .map(|listing| (listing.post.id, listing))
+            .collect(),
+    };
+    rows.into_iter()
+        .map(|row| {
+            let counts = reactions.counts.remove(&row.id).unwrap_or_default();
+            let mine = reactions.mine.remove(&row.id).unwrap_or_default();
+            let keep = kept(&row);
+            match (row.head, keep) {
+                (Some(head), true) => {
+                    Ok(PagePost::Kept { id: row.id, head, reactions: reaction_counts(&counts, &mine) })
+                }
+                _ => {
+                    let listing = built.remove(&row.id).ok_or_else(|| ApiError::internal("a page's post vanished"))?;
+                    let blocked = hidden.contains(&listing.post.author_id);
+                    let withheld = listing.crisis && !reader.sees_crisis;
+                    Ok(PagePost::Built(view_of(listing, &counts, &mine, (blocked, withheld), reader)?))
+                }
+            }
+        })
+        .collect()
+}
+
+/// The tree paths of `rows`.
+fn paths(rows: &[PageRow]) -> impl Iterator<Item = &str> + Clone {
+    rows.iter().map(|row| row.tree_path.as_str())
 }
 
 /// A page of a thread, if the viewer may read it, with what `load_for` asks.
@@ -104,20 +228,21 @@ pub async fn load_page(
                 return Err(ApiError::not_found("We couldn't find that thread."));
             }
             // Beside a story its reach alone carries to them, a reader sees no reply.
-            let listings = match (whole, after) {
+            let rows = match (whole, after) {
                 (true, after) => post_store::page(connection, thread_id, after, limit, reader)?,
                 (false, None) => post_store::page(connection, thread_id, None, 1, reader)?,
                 (false, Some(_)) => Vec::new(),
             };
-            let next_cursor = (whole && listings.len() as i64 == limit)
-                .then(|| listings.last().map(|last| last.post.tree_path.clone()))
-                .flatten();
-            let ids = listings.iter().map(|listing| listing.post.id);
+            let next_cursor =
+                (whole && rows.len() as i64 == limit).then(|| rows.last().map(|last| last.tree_path.clone())).flatten();
+            let ids = rows.iter().map(|row| row.id);
             let post_ids = ids.clone().min().unwrap_or(1)..=ids.max().unwrap_or(0);
             let shown = Shown { community_id: community.id, visibility: community.visibility()?, post_ids };
-            let stored_pieces =
-                load_for.gzip.then(|| deflated_posts::for_listings(connection, &listings)).transpose()?;
-            let posts = post_views(connection, listings, reader)?;
+            let stored_pieces = load_for
+                .gzip
+                .then(|| deflated_posts::in_span(connection, Span::of(thread_id, paths(&rows))))
+                .transpose()?;
+            let posts = page_posts(connection, thread_id, rows, reader)?;
             let pieces = stored_pieces.map_or_else(Vec::new, |mut stored| {
                 posts.iter().filter(|post| post.shows_text()).map(|post| stored.remove(&post.id())).collect()
             });

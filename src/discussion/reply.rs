@@ -4,11 +4,12 @@
 use actix_web::web;
 
 use super::context::{reader_of, thread_in_context};
+use super::heads;
 use super::screen::screen_post;
 use super::view::{PostView, new_post_view};
 use crate::auth::Member;
 use crate::db::follows::{self, Followed};
-use crate::db::posts::{self as post_store, NewContent};
+use crate::db::posts::{self as post_store, NewContent, Which};
 use crate::db::queue::ItemSubject;
 use crate::db::{AnyConnection, blocks, outbox};
 use crate::domain::following::FollowLevel;
@@ -67,6 +68,7 @@ pub async fn store_reply(
             let (content, screened) =
                 screen_post(connection, &shared, &member, thread.community_id, standing, content)?;
             let post = post_store::insert(connection, thread_id, Some(&parent), author_id, content)?;
+            heads::refresh(connection, Which::Post(post.id))?;
             let subject = ItemSubject::post(post.id, thread.community_id, author_id);
             let raised = writing::queue_if_asked(connection, &shared, &screened, subject)?;
             published(connection, author_id, thread_id, post.id, post.state()?)?;

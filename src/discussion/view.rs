@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::Member;
-use crate::db::posts::{self as store, PostListing, PostRow, Reader};
+use crate::db::posts::{self as store, PostListing, PostRow, Reader, Span};
 use crate::db::{AnyConnection, blocks};
 use crate::domain::badge::{self, BadgeView};
 use crate::domain::discussion::{ContentWarning, ReactionKind};
@@ -37,12 +37,29 @@ impl AuthorView {
     }
 }
 
-/// A post as a reader sees it. What is absent or false on almost every post
-/// is left out rather than sent as `null` or `false`: a page of fifty posts
-/// is a fifth smaller, and every byte is escaped, copied and sent on each
-/// uncached read.
+/// A post as a reader sees it: its head, then the reader's own parts. What
+/// is absent or false on almost every post is left out rather than sent as
+/// `null` or `false`: a page of fifty posts is a fifth smaller, and every
+/// byte is escaped, copied and sent on each uncached read.
 #[derive(Serialize, ToSchema)]
 pub struct PostView {
+    #[serde(flatten)]
+    head: PostHead,
+    reactions: Vec<ReactionCount>,
+    /// Present when moderators have held, hidden or removed the post; the
+    /// reason is shown to its author and moderators only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    moderation: Option<ModerationNotice>,
+    /// Helplines for the author, when what they just wrote suggests they may be at risk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support: Option<Support>,
+}
+
+/// A post up to its reactions. Every reader shown a post in full reads the
+/// same head, so thread pages copy it as it was kept when the post or its
+/// author last changed (`heads`).
+#[derive(Serialize, ToSchema)]
+pub struct PostHead {
     id: i64,
     thread_id: i64,
     /// Absent for a thread's first post.
@@ -80,24 +97,40 @@ pub struct PostView {
     /// Absent until the post is edited.
     #[serde(skip_serializing_if = "Option::is_none")]
     edited_at: Option<Timestamp>,
-    reactions: Vec<ReactionCount>,
-    /// Present when moderators have held, hidden or removed the post; the
-    /// reason is shown to its author and moderators only.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    moderation: Option<ModerationNotice>,
-    /// Helplines for the author, when what they just wrote suggests they may be at risk.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub support: Option<Support>,
+}
+
+impl PostHead {
+    /// The head of `listing` as every reader shown it in full reads it.
+    pub fn shown(listing: PostListing) -> Self {
+        let PostListing { post, author_username, author_display_name, author_badges, .. } = listing;
+        Self {
+            id: post.id,
+            thread_id: post.thread_id,
+            parent_id: post.parent_id,
+            depth: post.depth,
+            author: Some(AuthorView::badged(author_username, author_display_name, &author_badges)),
+            body_html: Some(post.body_html),
+            body_markdown: None,
+            deleted: false,
+            blocked: false,
+            members_only: false,
+            content_warning: post
+                .content_warning
+                .map(|label| ContentWarning { label, note: post.content_warning_note }),
+            created_at: Timestamp(post.created_at),
+            edited_at: post.edited_at.map(Timestamp),
+        }
+    }
 }
 
 impl PostView {
     pub fn id(&self) -> i64 {
-        self.id
+        self.head.id
     }
 
     /// Whether the reader is shown the post's text (`body_html`).
     pub fn shows_text(&self) -> bool {
-        self.body_html.is_some()
+        self.head.body_html.is_some()
     }
 }
 
@@ -119,6 +152,18 @@ pub struct ReactionCount {
     mine: bool,
 }
 
+/// The reactions to a post in the instance's order of kinds, given their
+/// counts and the kinds the reader left.
+pub fn reaction_counts(counts: &[(String, i64)], mine: &[String]) -> Vec<ReactionCount> {
+    ReactionKind::ALL
+        .iter()
+        .filter_map(|kind| {
+            let (name, count) = counts.iter().find(|(name, _)| name == kind.as_str())?;
+            Some(ReactionCount { mine: mine.contains(name), kind: name.clone(), count: *count })
+        })
+        .collect()
+}
+
 /// Turns stored posts into what the viewer sees, with reaction counts in
 /// the instance's order of kinds; a block collapses a post to a placeholder
 /// unless the viewer's standing says blocks hide nothing from them.
@@ -128,7 +173,7 @@ pub fn post_views(
     reader: Reader,
 ) -> ApiResult<Vec<PostView>> {
     let viewer_id = reader.user_id;
-    let mut reactions = store::reactions_for(connection, &listings, viewer_id)?;
+    let mut reactions = store::reactions_for(connection, Span::of_listings(&listings), viewer_id)?;
     let hidden = match viewer_id {
         Some(viewer) if !reader.moderates => blocks::hidden_from(connection, viewer)?,
         _ => Default::default(),
@@ -168,20 +213,21 @@ pub fn new_post_view(
 
 /// `view` with its Markdown source, when it is shown to its author.
 fn with_source(mut view: PostView, source: String) -> PostView {
-    view.body_markdown = view.body_html.is_some().then_some(source);
+    view.head.body_markdown = view.head.body_html.is_some().then_some(source);
     view
 }
 
 /// How one post reads to `reader`, given its reaction counts, the
 /// reader's own reactions, whether a block hides its author and whether it
 /// is a crisis post withheld from this reader.
-fn view_of(
-    PostListing { post, author_username, author_display_name, author_badges, .. }: PostListing,
+pub fn view_of(
+    listing: PostListing,
     counts: &[(String, i64)],
     mine: &[String],
     (blocked, withheld): (bool, bool),
     reader: Reader,
 ) -> ApiResult<PostView> {
+    let post = &listing.post;
     let is_author = reader.user_id == Some(post.author_id);
     let state = post.state()?;
     let sees_text = post.is_readable_by(reader);
@@ -193,33 +239,27 @@ fn view_of(
         state,
         reason: post.moderation_reason.clone().filter(|_| is_author || reader.moderates),
     });
-    Ok(PostView {
-        id: post.id,
-        thread_id: post.thread_id,
-        parent_id: post.parent_id,
-        depth: post.depth,
-        author: shown.then(|| AuthorView::badged(author_username, author_display_name, &author_badges)),
-        body_html: shown.then_some(post.body_html),
-        body_markdown: None,
-        deleted,
-        blocked,
-        members_only: withheld,
-        content_warning: post
-            .content_warning
-            .filter(|_| shown)
-            .map(|label| ContentWarning { label, note: post.content_warning_note }),
-        created_at: Timestamp(post.created_at),
-        edited_at: post.edited_at.map(Timestamp),
-        reactions: ReactionKind::ALL
-            .iter()
-            .filter_map(|kind| {
-                let (name, count) = counts.iter().find(|(name, _)| name == kind.as_str())?;
-                Some(ReactionCount { mine: mine.contains(name), kind: name.clone(), count: *count })
-            })
-            .collect(),
-        moderation,
-        support: None,
-    })
+    let head = if shown {
+        PostHead::shown(listing)
+    } else {
+        let post = listing.post;
+        PostHead {
+            id: post.id,
+            thread_id: post.thread_id,
+            parent_id: post.parent_id,
+            depth: post.depth,
+            author: None,
+            body_html: None,
+            body_markdown: None,
+            deleted,
+            blocked,
+            members_only: withheld,
+            content_warning: None,
+            created_at: Timestamp(post.created_at),
+            edited_at: post.edited_at.map(Timestamp),
+        }
+    };
+    Ok(PostView { head, reactions: reaction_counts(counts, mine), moderation, support: None })
 }
 
 /// One post as `reader` sees it, with its Markdown source if it is theirs.

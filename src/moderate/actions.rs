@@ -429,6 +429,7 @@ fn edit_post(
         .map(|label| crate::domain::discussion::ContentWarning { label, note: post.content_warning_note.clone() });
     let content = PostDraft { body, content_warning: warning }.parse()?;
     post_store::edit(connection, &post, actor.user_id, content)?;
+    crate::discussion::heads::refresh(connection, crate::db::posts::Which::Post(post.id))?;
     let log = moderation_log::record(
         connection,
         Entry {

@@ -134,6 +134,8 @@ fn reactions(connection: &mut AnyConnection, user_id: i64) -> ApiResult<()> {
 /// Either way the member's stories travel no further than their communities.
 fn posts_and_threads(connection: &mut AnyConnection, user_id: i64, content: ErasureContent) -> ApiResult<()> {
     crate::db::stories::keep_in_community(connection, user_id)?;
+    // Their posts are built from their rows from now on, under the former-member name.
+    crate::db::post_heads::forget_author(connection, user_id)?;
     if content == ErasureContent::Anonymise {
         return Ok(());
     }

@@ -7,8 +7,10 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 
 use super::erase::FORMER_MEMBER;
+use crate::db::posts::Which;
 use crate::db::schema::{chat_messages, posts};
 use crate::db::{AnyConnection, deflated_posts};
+use crate::discussion::heads;
 use crate::domain::account::key_of;
 use crate::domain::discussion::render;
 use crate::error::ApiResult;
@@ -32,6 +34,7 @@ pub fn forget(connection: &mut AnyConnection, username_key: &str) -> ApiResult<(
                 ))
                 .execute(connection)?;
             deflated_posts::store(connection, id, &rendered.html)?;
+            heads::refresh(connection, Which::Post(id))?;
         }
     }
     let mentioning: Vec<(i64, String)> = chat_messages::table

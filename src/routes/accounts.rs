@@ -10,7 +10,8 @@ use super::sessions::{SignedIn, start_session};
 use crate::auth::Member;
 use crate::auth::session::{self, Which};
 use crate::db::users::{self, Consent, GUIDELINES, HEALTH_DATA, NewUser};
-use crate::db::{AnyConnection, applications, communities, display_names, invitations};
+use crate::db::{AnyConnection, applications, communities, display_names, invitations, posts};
+use crate::discussion::heads;
 use crate::domain::account::{DisplayName, Email, Password, Username};
 use crate::domain::community::CommunityRole;
 use crate::domain::instance::Joining;
@@ -356,6 +357,7 @@ pub async fn change_display_name(
             participation::ensure_active(connection, user_id)?;
             let screened = names::screen(connection, &shared.safety, name)?;
             display_names::change(connection, user_id, &screened.name)?;
+            heads::refresh(connection, posts::Which::By(user_id))?;
             screened.queue_if_asked(connection, user_id)?;
             let changed = DisplayNameChanged {
                 display_name: screened.name.as_str().to_owned(),

@@ -9,7 +9,9 @@ use utoipa::ToSchema;
 
 use crate::auth::Member;
 use crate::db::admin_log::{self, Entry};
+use crate::db::posts::Which;
 use crate::db::users;
+use crate::discussion::heads;
 use crate::domain::badge::{self, Badge, BadgeKind, BadgeView};
 use crate::error::{ApiError, ApiResult};
 use crate::policy;
@@ -64,6 +66,7 @@ pub async fn grant(
             let label = granted.label();
             let after = badge::to_json(&badge::with(before, granted));
             users::set_badges(connection, user_id, &after)?;
+            heads::refresh(connection, Which::By(user_id))?;
             admin_log::record(
                 connection,
                 Entry {
@@ -104,6 +107,7 @@ pub async fn remove(
             };
             let removed = badges.remove(at).label();
             users::set_badges(connection, user_id, &badge::to_json(&badges))?;
+            heads::refresh(connection, Which::By(user_id))?;
             admin_log::record(
                 connection,
                 Entry {

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use crate::auth::Member;
 use crate::db::AnyConnection;
-use crate::db::communities::{self as community_store, CommunityRow};
+use crate::db::communities::{self as community_store, CommunityPlace};
 use crate::db::follows::{self, Followed};
 use crate::discussion::context::thread_in_context;
 use crate::domain::following::FollowLevel;
@@ -42,12 +42,15 @@ pub struct FollowDraft {
 
 /// The thread or community, if the member may follow it.
 fn followable(connection: &mut AnyConnection, member: &Member, followed: &Place) -> ApiResult<Followed> {
-    let (community, standing): (CommunityRow, Standing) = match followed {
+    let (community, standing): (CommunityPlace, Standing) = match followed {
         Place::Thread(id) => {
             let (_, community, standing) = thread_in_context(connection, *id, Some(member))?;
             (community, standing)
         }
-        Place::Community(slug) => community_store::readable_by_slug(connection, slug, Some(member))?,
+        Place::Community(slug) => {
+            let (community, standing) = community_store::readable_by_slug(connection, slug, Some(member))?;
+            (community.place(), standing)
+        }
     };
     policy::follow(community.visibility()?, standing)?;
     Ok(match followed {

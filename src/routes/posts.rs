@@ -6,11 +6,12 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::Member;
-use crate::db::posts as store;
+use crate::db::posts::{self as store, Which};
 use crate::db::queue::ItemSubject;
 use crate::db::{blocks, users};
 use crate::discussion::context::{PostInContext, post_in_context, reader_of, refuse_deleted};
 use crate::discussion::draft::PostDraft;
+use crate::discussion::heads;
 use crate::discussion::screen::screen_post;
 use crate::discussion::view::{PostView, single_view};
 use crate::domain::discussion::{ContentWarning, ReactionKind};
@@ -51,6 +52,7 @@ pub async fn edit(
             refuse_deleted(&post)?;
             let (content, screened) = screen_post(connection, &shared, &member, community_id, standing, content)?;
             store::edit(connection, &post, member.user_id, content)?;
+            heads::refresh(connection, Which::Post(post_id))?;
             let subject = ItemSubject::post(post_id, community_id, member.user_id);
             let raised = writing::queue_if_asked(connection, &shared, &screened, subject)?;
             let mut view = single_view(connection, post_id, reader_of(Some(&member), standing))?;

@@ -37,9 +37,6 @@ pub fn configure(config: &mut web::ServiceConfig) {
 }
 
 pub const DEFAULT_PAGE: i64 = 50;
-/// About what a post takes in a page's JSON, so the page is written into
-/// one buffer rather than one that grows and is copied a dozen times.
-const BYTES_PER_POST: usize = 640;
 pub const MAX_PAGE: i64 = 200;
 
 #[derive(Deserialize, IntoParams)]
@@ -199,7 +196,7 @@ pub async fn create(
     state.notifier.flush().await;
     let mut page = load_page(&state, thread_id, None, DEFAULT_PAGE, Some(member), LoadFor::default()).await?.page;
     page.support = support;
-    Ok(HttpResponse::Created().json(page))
+    Ok(HttpResponse::Created().content_type(ContentType::json()).body(page.to_json()?))
 }
 
 #[utoipa::path(get, path = "/api/v1/threads/{id}", tag = "threads",
@@ -233,9 +230,7 @@ pub async fn get(
                 let keeps = state.pages.keeps_pages();
                 let load_for = LoadFor { keeping: keeps, gzip: keeps || gzip };
                 let loaded = load_page(&state, key.thread_id, key.after.clone(), limit, viewer.0, load_for).await?;
-                let mut body = Vec::with_capacity(BYTES_PER_POST * (loaded.page.posts.len() + 1));
-                serde_json::to_writer(&mut body, &loaded.page).map_err(ApiError::internal)?;
-                let page = Page::new(Bytes::from(body), loaded.shown, loaded.pieces);
+                let page = Page::new(Bytes::from(loaded.page.to_json()?), loaded.shown, loaded.pieces);
                 let key = match (loaded.members_page, viewer_id) {
                     (true, Some(member)) => {
                         page.remember_reader(member, true);

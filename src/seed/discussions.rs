@@ -10,8 +10,10 @@ use super::{Dice, content};
 use crate::admin::in_transaction;
 use crate::auth::password::hash_blocking;
 use crate::config::Settings;
+use crate::db::posts::Which;
 use crate::db::users::{self, Consent, GUIDELINES, HEALTH_DATA, NewUser};
 use crate::db::{AnyConnection, communities, posts, threads};
+use crate::discussion::heads;
 use crate::domain::account::{DisplayName, Password, Username};
 use crate::domain::community::{CommunityKind, CommunityRole, Visibility};
 use crate::domain::discussion::parse_title;
@@ -212,6 +214,7 @@ fn seed_thread(
             posts::insert(connection, thread_id, Some(&tree[parent]), author, content(&vocabulary.post(dice))?)?;
         tree.push(reply);
     }
+    heads::refresh(connection, Which::InThread(thread_id))?;
     Ok(thread_id)
 }
 

@@ -1,8 +1,10 @@
 //! An open moderation queue of any size, with a realistic mix of urgent,
 //! held and reported items.
 
+use crate::db::posts::Which;
 use crate::db::queue::{self, ItemSubject, Pressure};
 use crate::db::{AnyConnection, communities, posts, threads, users};
+use crate::discussion::heads;
 use crate::domain::moderation::Subject;
 
 use super::{Dice, content};
@@ -24,9 +26,11 @@ pub fn seed_queue(
         let (thread_id, _) =
             threads::create(connection, community_id, author_id, "Seeded queue".into(), content("first")?)?;
         let parent = posts::first_of(connection, thread_id)?;
+        heads::refresh(connection, Which::Post(parent.id))?;
         for n in 0..items {
             let post_id =
                 posts::insert(connection, thread_id, Some(&parent), author_id, content(&format!("item {n}"))?)?.id;
+            heads::refresh(connection, Which::Post(post_id))?;
             let urgent = dice.roll(50) == 0;
             let held = !urgent && dice.roll(10) == 0;
             let reports = if urgent || held { 0 } else { 1 + dice.roll(5) as i32 };

@@ -47,6 +47,7 @@ mod names;
 mod organisers;
 mod page_cache;
 mod password_memory;
+mod post_heads;
 mod privacy;
 mod processes;
 mod reading;

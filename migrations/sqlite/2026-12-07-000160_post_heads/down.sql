@@ -1,0 +1,2 @@
+DROP INDEX posts_on_a_page;
+DROP TABLE post_heads;

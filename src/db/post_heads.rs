@@ -1,0 +1,36 @@
+//! Each post's head (`discussion::view::PostHead`) as JSON, kept so that a
+//! thread page copies it rather than building the post from its row on
+//! every read. `discussion::heads` writes them; a post without one is built
+//! from its row.
+
+use diesel::prelude::*;
+
+use super::schema::{post_heads, posts};
+use super::{AnyConnection, on_each_backend};
+use crate::error::ApiResult;
+
+/// Keeps `head` as the head of `post_id`, in place of any before it.
+pub fn store(connection: &mut AnyConnection, post_id: i64, head: &str) -> ApiResult<()> {
+    on_each_backend!(connection, |inner| {
+        diesel::insert_into(post_heads::table)
+            .values((post_heads::post_id.eq(post_id), post_heads::head.eq(head)))
+            .on_conflict(post_heads::post_id)
+            .do_update()
+            .set(post_heads::head.eq(head))
+            .execute(inner)
+    })?;
+    Ok(())
+}
+
+/// Drops the head of `post_id`: the post is built for each reader from now on.
+pub fn forget(connection: &mut AnyConnection, post_id: i64) -> ApiResult<()> {
+    diesel::delete(post_heads::table.find(post_id)).execute(connection)?;
+    Ok(())
+}
+
+/// Drops the heads of every post `author_id` wrote.
+pub fn forget_author(connection: &mut AnyConnection, author_id: i64) -> ApiResult<()> {
+    let theirs = posts::table.filter(posts::author_id.eq(author_id)).select(posts::id);
+    diesel::delete(post_heads::table.filter(post_heads::post_id.eq_any(theirs))).execute(connection)?;
+    Ok(())
+}
