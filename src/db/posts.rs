@@ -5,9 +5,8 @@
 
 use std::collections::HashMap;
 
-use diesel::dsl::{case_when, count_star, max};
+use diesel::dsl::{case_when, count_star};
 use diesel::prelude::*;
-use diesel::sql_types::Integer;
 
 use super::schema::{
     blocks, community_members, crisis_posts, post_heads, post_reactions, post_revisions, posts, threads, users,
@@ -415,22 +414,29 @@ pub fn reactions_for(connection: &mut AnyConnection, span: Option<Span>, viewer:
     let mut reactions = Reactions::default();
     let Some(Span { thread_id, first, last }) = span else { return Ok(reactions) };
     let on_page = posts::thread_id.eq(thread_id).and(posts::tree_path.between(first, last));
-    // Whether the viewer (no one, for a visitor) left each kind, with its count.
-    let by_viewer = case_when(post_reactions::user_id.eq(viewer.unwrap_or(0)), 1.into_sql::<Integer>())
-        .otherwise(0.into_sql::<Integer>());
-    let counts: Vec<(i64, String, i64, Option<i32>)> = on_each_backend!(connection, |inner| {
+    let counts: Vec<(i64, String, i64)> = on_each_backend!(&mut *connection, |inner| {
         post_reactions::table
             .inner_join(posts::table)
             .filter(on_page)
             .group_by((post_reactions::post_id, post_reactions::kind))
-            .select((post_reactions::post_id, post_reactions::kind, count_star(), max(by_viewer)))
+            .select((post_reactions::post_id, post_reactions::kind, count_star()))
             .load(inner)
     })?;
-    for (post_id, kind, count, mine) in counts {
-        if mine == Some(1) {
-            reactions.mine.entry(post_id).or_default().push(kind.clone());
-        }
+    for (post_id, kind, count) in counts {
         reactions.counts.entry(post_id).or_default().push((kind, count));
+    }
+    if let Some(user_id) = viewer {
+        let mine: Vec<(i64, String)> = on_each_backend!(connection, |inner| {
+            post_reactions::table
+                .inner_join(posts::table)
+                .filter(on_page)
+                .filter(post_reactions::user_id.eq(user_id))
+                .select((post_reactions::post_id, post_reactions::kind))
+                .load(inner)
+        })?;
+        for (post_id, kind) in mine {
+            reactions.mine.entry(post_id).or_default().push(kind);
+        }
     }
     Ok(reactions)
 }

@@ -855,7 +855,6 @@ diesel::allow_tables_to_appear_in_same_query!(stories, posts);
 diesel::allow_tables_to_appear_in_same_query!(stories, users);
 diesel::allow_tables_to_appear_in_same_query!(stories, communities);
 diesel::allow_tables_to_appear_in_same_query!(stories, crisis_posts);
-diesel::allow_tables_to_appear_in_same_query!(stories, community_members);
 
 diesel::table! {
     event_series (id) {

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::communities::CommunityPlace;
 use super::posts::{self, NewContent, Reader};
-use super::schema::{communities, community_members, crisis_posts, posts as post_rows, stories, threads, users};
+use super::schema::{communities, crisis_posts, posts as post_rows, stories, threads, users};
 use super::{AnyConnection, on_each_backend};
 use crate::domain::moderation::ContentState;
 use crate::domain::time::Timestamp;
@@ -92,8 +92,6 @@ pub struct ThreadInPlace {
     /// The thread's reach as stored, when it is a story.
     pub story: Option<String>,
     pub first_post: FirstPost,
-    /// The reader's role in the thread's community, as stored, if they belong to it.
-    pub reader_role: Option<String>,
 }
 
 /// What decides who may read a thread's first post.
@@ -111,12 +109,9 @@ impl FirstPost {
     }
 }
 
-/// A live thread with what reading it needs beside it, for `reader_id` (0
-/// for a visitor), from one statement.
-pub fn in_place(connection: &mut AnyConnection, id: i64, reader_id: i64) -> ApiResult<ThreadInPlace> {
+/// A live thread with what reading it needs beside it, from one statement.
+pub fn in_place(connection: &mut AnyConnection, id: i64) -> ApiResult<ThreadInPlace> {
     let first_post = post_rows::thread_id.eq(threads::id).and(post_rows::depth.eq(0));
-    let membership =
-        community_members::community_id.eq(threads::community_id).and(community_members::user_id.eq(reader_id));
     on_each_backend!(connection, |inner| {
         threads::table
             .inner_join(communities::table)
@@ -124,7 +119,6 @@ pub fn in_place(connection: &mut AnyConnection, id: i64, reader_id: i64) -> ApiR
             .left_join(stories::table)
             .inner_join(post_rows::table.on(first_post))
             .left_join(crisis_posts::table.on(crisis_posts::post_id.eq(post_rows::id)))
-            .left_join(community_members::table.on(membership))
             .filter(threads::id.eq(id))
             .filter(threads::deleted_at.is_null())
             .select((
@@ -133,7 +127,6 @@ pub fn in_place(connection: &mut AnyConnection, id: i64, reader_id: i64) -> ApiR
                 (users::username, users::display_name),
                 stories::reach.nullable(),
                 (post_rows::author_id, post_rows::moderation_state, crisis_posts::post_id.nullable().is_not_null()),
-                community_members::role.nullable(),
             ))
             .first(inner)
             .optional()

@@ -3,10 +3,10 @@
 
 use crate::auth::Member;
 use crate::db::AnyConnection;
-use crate::db::communities::CommunityPlace;
+use crate::db::communities::{self as community_store, CommunityPlace};
 use crate::db::posts::{self as store, PostRow, Reader};
 use crate::db::threads::{self as thread_store, ThreadInPlace, ThreadRow};
-use crate::domain::community::{CommunityRole, Visibility};
+use crate::domain::community::Visibility;
 use crate::domain::moderation::ContentState;
 use crate::domain::story::Reach;
 use crate::error::{ApiError, ApiResult};
@@ -54,11 +54,8 @@ pub fn thread_for_reading(
     thread_id: i64,
     viewer: Option<&Member>,
 ) -> ApiResult<Reading> {
-    let reader_id = viewer.map_or(0, |member| member.user_id);
-    let ThreadInPlace { thread, community, author, story, first_post, reader_role } =
-        thread_store::in_place(connection, thread_id, reader_id)?;
-    let role = reader_role.as_deref().map(CommunityRole::from_stored).transpose()?;
-    let standing = viewer.map_or(Standing::VISITOR, |member| Standing { is_admin: member.is_admin, role });
+    let ThreadInPlace { thread, community, author, story, first_post } = thread_store::in_place(connection, thread_id)?;
+    let standing = community_store::standing(connection, community.id, viewer)?;
     let story = story.as_deref().map(Reach::from_stored).transpose()?;
     let access = policy::read_thread(community.visibility()?, standing, story, viewer.is_some())
         .map_err(|_| ApiError::not_found("We couldn't find that thread."))?;

@@ -13,7 +13,7 @@ use super::context::{Reading, reader_of, thread_for_reading};
 use super::view::{AuthorView, PostView, ReactionCount, reaction_counts, view_of};
 use crate::auth::Member;
 use crate::db::blocks;
-use crate::db::posts::{self as post_store, PageRow, Reader, Span};
+use crate::db::posts::{self as post_store, PageRow, PostListing, Reader, Span};
 use crate::db::{AnyConnection, deflated_posts};
 use crate::domain::story::Reach;
 use crate::domain::time::Timestamp;
@@ -97,7 +97,7 @@ const BYTES_PER_POST: usize = 640;
 /// the reader sees it otherwise or no head is kept, built for them.
 pub enum PagePost {
     Kept { id: i64, head: String, reactions: Vec<ReactionCount> },
-    Built(PostView),
+    Built(Box<PostView>),
 }
 
 impl PagePost {
@@ -173,27 +173,25 @@ fn page_posts(
     };
     let kept = |row: &PageRow| row.head.is_some() && !hidden.contains(&row.author_id);
     let to_build: Vec<i64> = rows.iter().filter(|row| !kept(row)).map(|row| row.id).collect();
-    let mut built: HashMap<i64, _> = match to_build.is_empty() {
-        true => HashMap::new(),
-        false => post_store::listings_by_ids(connection, &to_build)?
-            .into_iter()
-            .map(|listing| (listing.post.id, listing))
-            .collect(),
-    };
+    let mut built: HashMap<i64, PostListing> = HashMap::new();
+    if !to_build.is_empty() {
+        let listings = post_store::listings_by_ids(connection, &to_build)?;
+        built.extend(listings.into_iter().map(|listing| (listing.post.id, listing)));
+    }
     rows.into_iter()
         .map(|row| {
             let counts = reactions.counts.remove(&row.id).unwrap_or_default();
             let mine = reactions.mine.remove(&row.id).unwrap_or_default();
             let keep = kept(&row);
-            match (row.head, keep) {
-                (Some(head), true) => {
+            match row.head {
+                Some(head) if keep => {
                     Ok(PagePost::Kept { id: row.id, head, reactions: reaction_counts(&counts, &mine) })
                 }
                 _ => {
                     let listing = built.remove(&row.id).ok_or_else(|| ApiError::internal("a page's post vanished"))?;
                     let blocked = hidden.contains(&listing.post.author_id);
                     let withheld = listing.crisis && !reader.sees_crisis;
-                    Ok(PagePost::Built(view_of(listing, &counts, &mine, (blocked, withheld), reader)?))
+                    Ok(PagePost::Built(Box::new(view_of(listing, &counts, &mine, (blocked, withheld), reader)?)))
                 }
             }
         })
