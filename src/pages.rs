@@ -129,7 +129,7 @@ impl Page {
     }
 }
 
-/// The key each piece stands for the value of (see `discussion::view::PostView`).
+/// The key each piece stands for the value of (see `discussion::view::PostHead`).
 const TEXT_FIELD: &str = "\"body_html\":";
 
 pub struct PageCache {

@@ -121,6 +121,12 @@ impl PostHead {
             edited_at: post.edited_at.map(Timestamp),
         }
     }
+
+    /// The head as a placeholder: where the post sits and when, with no
+    /// author, text or warning, and why it reads so.
+    fn placeholder(self, deleted: bool, blocked: bool, members_only: bool) -> Self {
+        Self { author: None, body_html: None, content_warning: None, deleted, blocked, members_only, ..self }
+    }
 }
 
 impl PostView {
@@ -239,26 +245,8 @@ pub fn view_of(
         state,
         reason: post.moderation_reason.clone().filter(|_| is_author || reader.moderates),
     });
-    let head = if shown {
-        PostHead::shown(listing)
-    } else {
-        let post = listing.post;
-        PostHead {
-            id: post.id,
-            thread_id: post.thread_id,
-            parent_id: post.parent_id,
-            depth: post.depth,
-            author: None,
-            body_html: None,
-            body_markdown: None,
-            deleted,
-            blocked,
-            members_only: withheld,
-            content_warning: None,
-            created_at: Timestamp(post.created_at),
-            edited_at: post.edited_at.map(Timestamp),
-        }
-    };
+    let head = PostHead::shown(listing);
+    let head = if shown { head } else { head.placeholder(deleted, blocked, withheld) };
     Ok(PostView { head, reactions: reaction_counts(counts, mine), moderation, support: None })
 }
 
