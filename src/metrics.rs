@@ -167,13 +167,15 @@ pub async fn record(
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let started = Instant::now();
     let state = request.app_data::<web::Data<AppState>>().cloned();
-    // Read before the request moves on: an error answer no longer carries it.
-    let (method, route) = (request.method().clone(), request.match_pattern());
+    let method = request.method().clone();
     let answered = next.call(request).await;
     if let Some(state) = state {
-        let status = match &answered {
-            Ok(response) => response.status(),
-            Err(error) => error.as_response_error().status_code(),
+        // Read from the answer: once routed, a request names its route's
+        // pattern without matching every route again. An error that is no
+        // answer (none of Kindred's middleware returns one) counts as "other".
+        let (status, route) = match &answered {
+            Ok(response) => (response.status(), response.request().match_pattern()),
+            Err(error) => (error.as_response_error().status_code(), None),
         };
         state.metrics.observe(&method, route, status, started.elapsed());
     }

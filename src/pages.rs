@@ -25,7 +25,7 @@ use prometheus_client::metrics::counter::Counter;
 use tokio::sync::watch;
 
 use crate::domain::community::Visibility;
-use crate::stitch::{self, Piece};
+use crate::stitch::{self, Placed};
 
 /// Which page, for whom.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -82,9 +82,9 @@ struct Entry {
 pub struct Page {
     pub body: Bytes,
     pub shown: Shown,
-    /// Its posts' texts deflated when they were written, until `gzipped`
+    /// The pieces of its kept heads and where they stand, until `gzipped`
     /// has used them.
-    pieces: Mutex<Vec<Option<Piece>>>,
+    placed: Mutex<Vec<Placed>>,
     gzipped: OnceLock<Bytes>,
     /// For the members' shared page: members already checked against it,
     /// and whether they read it. Every write that could change the answer
@@ -97,10 +97,9 @@ pub struct Page {
 const REMEMBERED_READERS: usize = 4096;
 
 impl Page {
-    /// A page whose `body` shows, in order, the texts `pieces` were made
-    /// from (a piece may be missing).
-    pub fn new(body: Bytes, shown: Shown, pieces: Vec<Option<Piece>>) -> Arc<Self> {
-        Arc::new(Page { body, shown, pieces: Mutex::new(pieces), gzipped: OnceLock::new(), readers: Mutex::default() })
+    /// A page whose `body` holds, where `placed` says, what each piece was made from.
+    pub fn new(body: Bytes, shown: Shown, placed: Vec<Placed>) -> Arc<Self> {
+        Arc::new(Page { body, shown, placed: Mutex::new(placed), gzipped: OnceLock::new(), readers: Mutex::default() })
     }
 
     /// Whether `member` reads this page, if they were checked against it.
@@ -117,20 +116,17 @@ impl Page {
         }
     }
 
-    /// The body gzipped, made on the first call from the posts' pieces
+    /// The body gzipped, made on the first call from the heads' pieces
     /// and what lies between them.
     pub fn gzipped(&self) -> Bytes {
         self.gzipped
             .get_or_init(|| {
-                let pieces = self.pieces.lock().map(|mut pieces| std::mem::take(&mut *pieces)).unwrap_or_default();
-                Bytes::from(stitch::gzip(&self.body, TEXT_FIELD, &pieces))
+                let placed = self.placed.lock().map(|mut placed| std::mem::take(&mut *placed)).unwrap_or_default();
+                Bytes::from(stitch::gzip(&self.body, &placed))
             })
             .clone()
     }
 }
-
-/// The key each piece stands for the value of (see `discussion::view::PostHead`).
-const TEXT_FIELD: &str = "\"body_html\":";
 
 pub struct PageCache {
     entries: Mutex<HashMap<PageKey, Entry>>,
@@ -381,12 +377,13 @@ mod tests {
     #[test]
     fn a_page_is_gzipped_once_from_its_pieces_and_unzips_to_itself() {
         use std::io::Read;
-        let text = "<p>Slept better this week.</p>".repeat(20);
-        let post = serde_json::json!({"id": 1, "body_html": text}).to_string();
+        let post = serde_json::json!({"id": 1, "body_html": "<p>Slept better this week.</p>".repeat(20)}).to_string();
         let body = format!("{{\"posts\": [{}]}}", [post.as_str(); 3].join(","));
         let shown = Shown { community_id: 1, visibility: Visibility::Public, post_ids: 1..=50 };
-        let piece = Piece::of_text(&text).expect("piece");
-        let page = Page::new(Bytes::from(body), shown, vec![Some(piece.clone()), None, Some(piece.clone())]);
+        let piece = crate::stitch::Piece::of_json(post.as_bytes()).expect("piece");
+        let at = |index: usize| "{\"posts\": [".len() + index * (post.len() + 1);
+        let placed = [0, 2].map(|index| Placed { at: at(index), piece: piece.clone() });
+        let page = Page::new(Bytes::from(body), shown, placed.to_vec());
         let gzipped = page.gzipped();
         assert!(gzipped.len() < page.body.len() / 4, "repetitive JSON shrinks");
         let copies = gzipped.windows(piece.deflated.len()).filter(|window| *window == &piece.deflated[..]).count();

@@ -193,10 +193,12 @@ async fn stop_signal() {
 /// it, and one that names a member as its route's pattern (`{username}`),
 /// so the log holds no member's name (an erasure could not reach it there).
 fn access_log() -> middleware::Logger {
-    middleware::Logger::new("%{request}xi %s %b %Dms")
-        .custom_request_replace("request", |request| {
-            let pattern = request.match_pattern();
-            format!("{} {}", request.method(), logged_path(request.path(), pattern.as_deref()))
+    // Read from the answer: once routed, a request names its route's
+    // pattern without matching every route again.
+    middleware::Logger::new("%{request}xo %s %b %Dms")
+        .custom_response_replace("request", |response| {
+            let request = response.request();
+            format!("{} {}", request.method(), logged_path(request.path(), request.match_pattern().as_deref()))
         })
         .exclude("/healthz")
         .exclude("/metrics")

@@ -10,7 +10,6 @@ pub mod calendar_links;
 pub mod chat;
 pub mod communities;
 pub mod consultations;
-pub mod deflated_posts;
 pub mod directory;
 pub mod display_names;
 pub mod email_tokens;

@@ -1,22 +1,29 @@
 //! Each post's head (`discussion::view::PostHead`) as JSON, kept so that a
 //! thread page copies it rather than building the post from its row on
-//! every read. `discussion::heads` writes them; a post without one is built
-//! from its row.
+//! every read, with its piece (`stitch`) for a gzipped page to copy in.
+//! `discussion::heads` writes them; a post without one is built from its row.
 
 use diesel::prelude::*;
 
 use super::schema::{post_heads, posts};
 use super::{AnyConnection, on_each_backend};
 use crate::error::ApiResult;
+use crate::stitch::Piece;
 
-/// Keeps `head` as the head of `post_id`, in place of any before it.
-pub fn store(connection: &mut AnyConnection, post_id: i64, head: &str) -> ApiResult<()> {
+/// Keeps `head` as the head of `post_id`, with `piece` made from what a
+/// page copies of it, in place of any before it.
+pub fn store(connection: &mut AnyConnection, post_id: i64, head: &str, piece: &Piece) -> ApiResult<()> {
+    let kept = (
+        post_heads::head.eq(head),
+        post_heads::deflated.eq(Some(&piece.deflated[..])),
+        post_heads::deflated_crc.eq(Some(i64::from(piece.json_crc))),
+    );
     on_each_backend!(connection, |inner| {
         diesel::insert_into(post_heads::table)
-            .values((post_heads::post_id.eq(post_id), post_heads::head.eq(head)))
+            .values((post_heads::post_id.eq(post_id), kept))
             .on_conflict(post_heads::post_id)
             .do_update()
-            .set(post_heads::head.eq(head))
+            .set(kept)
             .execute(inner)
     })?;
     Ok(())

@@ -154,7 +154,6 @@ pub fn insert(
         ))
         .returning(posts::all_columns)
         .get_result::<PostRow>(connection)?;
-    super::deflated_posts::store(connection, post.id, &post.body_html)?;
     Ok(post)
 }
 
@@ -211,39 +210,75 @@ pub fn mark_crisis(connection: &mut AnyConnection, post_id: i64) -> ApiResult<()
 /// A post as a thread page reads it: enough to place it and to tell whose
 /// it is, and its kept head (see `post_heads`) when the post is public and
 /// not deleted, so every reader shown it in full may be sent that head.
-#[derive(Debug, Queryable)]
+#[derive(Debug)]
 pub struct PageRow {
     pub id: i64,
     pub author_id: i64,
     pub tree_path: String,
     pub head: Option<String>,
+    /// The head's piece and its CRC-32, when asked for and kept.
+    pub deflated: Option<(Vec<u8>, u32)>,
+}
+
+/// A `PageRow` as read with its head's piece: the deflate blocks and CRC-32.
+#[derive(Queryable)]
+struct PageRowWithPiece {
+    id: i64,
+    author_id: i64,
+    tree_path: String,
+    head: Option<String>,
+    piece: (Option<Vec<u8>>, Option<i64>),
 }
 
 /// Up to `limit` posts of a thread in tree order, after `after_path`; held
-/// posts only for their author and moderators. One statement whatever is
-/// asked (every path sorts after the empty one, and a moderator is withheld
-/// the state "", which no post has), so it is prepared once per connection.
+/// posts only for their author and moderators; with their heads' pieces
+/// when `with_pieces`. One statement for each of the two whatever is asked
+/// (every path sorts after the empty one, and a moderator is withheld the
+/// state "", which no post has), so each is prepared once per connection.
 pub fn page(
     connection: &mut AnyConnection,
     thread_id: i64,
     after_path: Option<String>,
     limit: i64,
     reader: Reader,
+    with_pieces: bool,
 ) -> ApiResult<Vec<PageRow>> {
     let after_path = after_path.unwrap_or_default();
     let (withheld_state, reader_id) = withheld_from(reader);
-    let public = posts::moderation_state.eq(ContentState::Visible.as_str()).and(posts::deleted_at.is_null());
+    let public = || posts::moderation_state.eq(ContentState::Visible.as_str()).and(posts::deleted_at.is_null());
     Ok(on_each_backend!(connection, |inner| {
-        posts::table
+        let in_order = posts::table
             .left_join(post_heads::table)
             .filter(posts::thread_id.eq(thread_id))
             .filter(posts::tree_path.gt(&after_path))
             .filter(posts::moderation_state.ne(withheld_state).or(posts::author_id.eq(reader_id)))
             .order(posts::tree_path.asc())
-            .select((posts::id, posts::author_id, posts::tree_path, case_when(public, post_heads::head.nullable())))
-            .limit(limit)
-            .load::<PageRow>(inner)
-    })?)
+            .limit(limit);
+        let head = case_when(public(), post_heads::head.nullable());
+        if with_pieces {
+            let piece = (
+                case_when(public(), post_heads::deflated.nullable()),
+                case_when(public(), post_heads::deflated_crc.nullable()),
+            );
+            let rows: Vec<PageRowWithPiece> =
+                in_order.select((posts::id, posts::author_id, posts::tree_path, head, piece)).load(inner)?;
+            rows.into_iter()
+                .map(|row| {
+                    let deflated = match row.piece {
+                        (Some(bytes), Some(crc)) => Some((bytes, crc as u32)),
+                        _ => None,
+                    };
+                    PageRow { id: row.id, author_id: row.author_id, tree_path: row.tree_path, head: row.head, deflated }
+                })
+                .collect()
+        } else {
+            let rows: Vec<(i64, i64, String, Option<String>)> =
+                in_order.select((posts::id, posts::author_id, posts::tree_path, head)).load(inner)?;
+            rows.into_iter()
+                .map(|(id, author_id, tree_path, head)| PageRow { id, author_id, tree_path, head, deflated: None })
+                .collect()
+        }
+    }))
 }
 
 /// The posts with these ids, as [`page`] lists them, in no order (for the
@@ -336,7 +371,7 @@ pub fn edit(connection: &mut AnyConnection, post: &PostRow, editor_id: i64, cont
             posts::moderation_state.eq(content.state.as_str()),
         ))
         .execute(connection)?;
-    super::deflated_posts::store(connection, post.id, &content.html)
+    Ok(())
 }
 
 /// An earlier version: (body, content warning label, note, written at, replaced at).

@@ -505,20 +505,11 @@ diesel::table! {
 diesel::joinable!(crisis_posts -> posts (post_id));
 
 diesel::table! {
-    deflated_posts (post_id) {
-        post_id -> BigInt,
-        json_length -> BigInt,
-        json_crc -> BigInt,
-        deflated -> Binary,
-    }
-}
-diesel::joinable!(deflated_posts -> posts (post_id));
-diesel::allow_tables_to_appear_in_same_query!(deflated_posts, posts);
-
-diesel::table! {
     post_heads (post_id) {
         post_id -> BigInt,
         head -> Text,
+        deflated -> Nullable<Binary>,
+        deflated_crc -> Nullable<BigInt>,
     }
 }
 diesel::joinable!(post_heads -> posts (post_id));

@@ -10,18 +10,19 @@ use utoipa::ToSchema;
 
 use super::audience::reads_members_page;
 use super::context::{Reading, reader_of, thread_for_reading};
+use super::heads;
 use super::view::{AuthorView, PostView, ReactionCount, reaction_counts, view_of};
 use crate::auth::Member;
+use crate::db::AnyConnection;
 use crate::db::blocks;
 use crate::db::posts::{self as post_store, PageRow, PostListing, Reader, Span};
-use crate::db::{AnyConnection, deflated_posts};
 use crate::domain::story::Reach;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::pages::Shown;
 use crate::policy::ThreadAccess;
 use crate::state::AppState;
-use crate::stitch::Piece;
+use crate::stitch::{Piece, Placed};
 use crate::views::support::Support;
 
 #[derive(Serialize, ToSchema)]
@@ -64,17 +65,28 @@ pub struct ThreadPage {
     pub support: Option<Support>,
 }
 
+/// A page as JSON, with where the pieces of the kept heads it copied
+/// stand in it (see `stitch`).
+pub struct PageJson {
+    pub body: Vec<u8>,
+    pub placed: Vec<Placed>,
+}
+
 impl ThreadPage {
     /// The page as JSON: what serde would write for its schema, with each
     /// kept head copied in as it is.
-    pub fn to_json(&self) -> ApiResult<Vec<u8>> {
+    pub fn to_json(&self) -> ApiResult<PageJson> {
         let mut out = Vec::with_capacity(BYTES_PER_POST * (self.posts.len() + 1));
+        let mut placed = Vec::new();
         out.extend_from_slice(b"{\"thread\":");
         serde_json::to_writer(&mut out, &self.thread).map_err(ApiError::internal)?;
         out.extend_from_slice(b",\"posts\":[");
         for (index, post) in self.posts.iter().enumerate() {
             if index > 0 {
                 out.push(b',');
+            }
+            if let PagePost::Kept { text: Some(text), .. } = post {
+                placed.push(Placed { at: out.len() + text.at, piece: text.piece.clone() });
             }
             post.write_json(&mut out)?;
         }
@@ -85,7 +97,7 @@ impl ThreadPage {
             serde_json::to_writer(&mut out, support).map_err(ApiError::internal)?;
         }
         out.push(b'}');
-        Ok(out)
+        Ok(PageJson { body: out, placed })
     }
 }
 
@@ -93,37 +105,22 @@ impl ThreadPage {
 /// one buffer rather than one that grows and is copied a dozen times.
 const BYTES_PER_POST: usize = 640;
 
-/// A post on a page: its kept head with the reader's reactions, or, where
-/// the reader sees it otherwise or no head is kept, built for them.
+/// A post on a page: its kept head (and the piece of its text, placed in
+/// the head, when read) with the reader's reactions, or, where the reader
+/// sees it otherwise or no head is kept, built for them.
 pub enum PagePost {
-    Kept { id: i64, head: String, reactions: Vec<ReactionCount> },
+    Kept { head: String, text: Option<Placed>, reactions: Vec<ReactionCount> },
     Built(Box<PostView>),
 }
 
 impl PagePost {
-    fn id(&self) -> i64 {
-        match self {
-            Self::Kept { id, .. } => *id,
-            Self::Built(view) => view.id(),
-        }
-    }
-
-    /// Whether the reader is shown the post's text.
-    fn shows_text(&self) -> bool {
-        match self {
-            Self::Kept { .. } => true,
-            Self::Built(view) => view.shows_text(),
-        }
-    }
-
     /// Writes the post as `PostView` serialises it: a kept head is that
     /// view's JSON up to its reactions, and a post shown in full has no
     /// moderation notice or support after them.
     fn write_json(&self, out: &mut Vec<u8>) -> ApiResult<()> {
         match self {
             Self::Kept { head, reactions, .. } => {
-                let open = head.strip_suffix('}').ok_or_else(|| ApiError::internal("a kept head is not an object"))?;
-                out.extend_from_slice(open.as_bytes());
+                out.extend_from_slice(heads::copied(head)?.as_bytes());
                 out.extend_from_slice(b",\"reactions\":");
                 serde_json::to_writer(&mut *out, reactions).map_err(ApiError::internal)?;
                 out.push(b'}');
@@ -141,9 +138,6 @@ pub struct Loaded {
     /// The reader is a member who reads it as every member with no part of
     /// their own in it does (checked only for a page to be kept).
     pub members_page: bool,
-    /// The pieces of the posts whose text the page shows, in order (read
-    /// only for a page that may be sent gzipped; see `stitch`).
-    pub pieces: Vec<Option<Piece>>,
 }
 
 /// What a page is loaded for, beyond sending it once as JSON.
@@ -152,7 +146,7 @@ pub struct LoadFor {
     /// The page is to be kept: whether a member reads the page members
     /// share is checked.
     pub keeping: bool,
-    /// The page may be sent gzipped: its posts' pieces are read.
+    /// The page may be sent gzipped: its kept heads' pieces are read.
     pub gzip: bool,
 }
 
@@ -185,7 +179,8 @@ fn page_posts(
             let keep = kept(&row);
             match row.head {
                 Some(head) if keep => {
-                    Ok(PagePost::Kept { id: row.id, head, reactions: reaction_counts(&counts, &mine) })
+                    let text = row.deflated.map(|deflated| text_piece(&head, deflated)).transpose()?;
+                    Ok(PagePost::Kept { head, text, reactions: reaction_counts(&counts, &mine) })
                 }
                 _ => {
                     let listing = built.remove(&row.id).ok_or_else(|| ApiError::internal("a page's post vanished"))?;
@@ -196,6 +191,13 @@ fn page_posts(
             }
         })
         .collect()
+}
+
+/// The piece of a kept head's text, read as its deflate blocks and CRC-32,
+/// placed where the text starts in the head.
+fn text_piece(head: &str, (deflated, json_crc): (Vec<u8>, u32)) -> ApiResult<Placed> {
+    let text = heads::text_in(heads::copied(head)?)?;
+    Ok(Placed { at: text.start, piece: Piece { json_length: text.len(), json_crc, deflated: deflated.into() } })
 }
 
 /// The tree paths of `rows`.
@@ -227,8 +229,8 @@ pub async fn load_page(
             }
             // Beside a story its reach alone carries to them, a reader sees no reply.
             let rows = match (whole, after) {
-                (true, after) => post_store::page(connection, thread_id, after, limit, reader)?,
-                (false, None) => post_store::page(connection, thread_id, None, 1, reader)?,
+                (true, after) => post_store::page(connection, thread_id, after, limit, reader, load_for.gzip)?,
+                (false, None) => post_store::page(connection, thread_id, None, 1, reader, load_for.gzip)?,
                 (false, Some(_)) => Vec::new(),
             };
             let next_cursor =
@@ -236,14 +238,7 @@ pub async fn load_page(
             let ids = rows.iter().map(|row| row.id);
             let post_ids = ids.clone().min().unwrap_or(1)..=ids.max().unwrap_or(0);
             let shown = Shown { community_id: community.id, visibility: community.visibility()?, post_ids };
-            let stored_pieces = load_for
-                .gzip
-                .then(|| deflated_posts::in_span(connection, Span::of(thread_id, paths(&rows))))
-                .transpose()?;
             let posts = page_posts(connection, thread_id, rows, reader)?;
-            let pieces = stored_pieces.map_or_else(Vec::new, |mut stored| {
-                posts.iter().filter(|post| post.shows_text()).map(|post| stored.remove(&post.id())).collect()
-            });
             // Checked after the posts were read, so a reaction made meanwhile
             // keeps this page the reader's own.
             let members_page = match &viewer {
@@ -267,7 +262,7 @@ pub async fn load_page(
                 next_cursor,
                 support: None,
             };
-            Ok(Loaded { page, shown, members_page, pieces })
+            Ok(Loaded { page, shown, members_page })
         })
         .await
 }

@@ -129,17 +129,6 @@ impl PostHead {
     }
 }
 
-impl PostView {
-    pub fn id(&self) -> i64 {
-        self.head.id
-    }
-
-    /// Whether the reader is shown the post's text (`body_html`).
-    pub fn shows_text(&self) -> bool {
-        self.head.body_html.is_some()
-    }
-}
-
 fn is_false(flag: &bool) -> bool {
     !flag
 }

@@ -10,12 +10,12 @@ use diesel::prelude::*;
 
 use crate::auth::session::{self, Which};
 use crate::config::ErasureContent;
+use crate::db::AnyConnection;
 use crate::db::schema::{
     account_erasures, blocks, chat_messages, community_follows, community_members, consents, data_exports,
     email_tokens, membership_requests, notifications, post_reactions, post_revisions, posts, thread_follows, threads,
     users,
 };
-use crate::db::{AnyConnection, deflated_posts};
 use crate::domain::account::ERASED_PREFIX;
 use crate::domain::time::Timestamp;
 use crate::error::{ApiError, ApiResult};
@@ -142,7 +142,6 @@ fn posts_and_threads(connection: &mut AnyConnection, user_id: i64, content: Eras
     let now = Timestamp::now().0;
     let theirs = posts::table.filter(posts::author_id.eq(user_id)).select(posts::id);
     diesel::delete(post_revisions::table.filter(post_revisions::post_id.eq_any(theirs))).execute(connection)?;
-    deflated_posts::forget_author(connection, user_id)?;
     diesel::update(posts::table.filter(posts::author_id.eq(user_id)))
         .set((
             posts::body.eq(""),

@@ -7,9 +7,9 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 
 use super::erase::FORMER_MEMBER;
+use crate::db::AnyConnection;
 use crate::db::posts::Which;
 use crate::db::schema::{chat_messages, posts};
-use crate::db::{AnyConnection, deflated_posts};
 use crate::discussion::heads;
 use crate::domain::account::key_of;
 use crate::domain::discussion::render;
@@ -33,7 +33,6 @@ pub fn forget(connection: &mut AnyConnection, username_key: &str) -> ApiResult<(
                     posts::render_version.eq(rendered.policy_version),
                 ))
                 .execute(connection)?;
-            deflated_posts::store(connection, id, &rendered.html)?;
             heads::refresh(connection, Which::Post(id))?;
         }
     }

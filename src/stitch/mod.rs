@@ -1,13 +1,15 @@
 //! Gzip for thread pages without compressing every post's text on every
-//! request. A post's text, as a page's JSON carries it, is deflated once
-//! when the post is written: its piece. A page is gzipped by compressing
-//! only what lies between the pieces (`glue`) and copying the pieces in.
-//! Deflate (RFC 1951) allows this because a piece refers to nothing before
-//! it and ends on a byte boundary, and the glue's blocks end on one too. A
-//! piece is used only where the page's bytes match the length and CRC-32 it
-//! was made from; anywhere else the text is compressed with the glue. Every
-//! write of a post's text replaces its piece, so none should be stale; the
-//! check keeps a page right if one ever is.
+//! request. The text of a kept post head (see `discussion::heads`), as the
+//! page's JSON carries it, is deflated once when the head is written: its
+//! piece. A page is gzipped by compressing only what lies between the
+//! pieces (`glue`: the thread, each post's other fields, which repeat from
+//! post to post, its reactions, any post built for its reader) and copying
+//! the pieces in. Deflate (RFC 1951) allows this because a piece refers to
+//! nothing before it and ends on a byte boundary, and the glue's blocks end
+//! on one too. A piece is used only where the page's bytes match the length
+//! and CRC-32 it was made from; anywhere else those bytes are compressed
+//! with the glue. A head and its piece are written together, so none should
+//! be stale; the check keeps a page right if one ever is.
 
 mod glue;
 
@@ -15,8 +17,8 @@ use actix_web::web::Bytes;
 use flate2::{Compress, CompressError, Compression, FlushCompress, Status};
 use glue::Glue;
 
-/// A post's text deflated once: the JSON string it was made from (its
-/// length and CRC-32) and the raw deflate blocks.
+/// JSON deflated once: the length and CRC-32 of the bytes it was made
+/// from, and the raw deflate blocks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Piece {
     pub json_length: usize,
@@ -25,38 +27,37 @@ pub struct Piece {
 }
 
 impl Piece {
-    /// The piece of `text` as a JSON string, at the best level: it is made
-    /// once per write and copied into every gzipped page that shows it.
-    pub fn of_text(text: &str) -> Result<Piece, CompressError> {
-        // A string always serialises.
-        let json = serde_json::to_string(text).unwrap_or_default();
+    /// The piece of `json`, at the best level: it is made once per write
+    /// and copied into every gzipped page that shows it.
+    pub fn of_json(json: &[u8]) -> Result<Piece, CompressError> {
         let mut deflated = Vec::with_capacity(json.len() / 2 + 64);
         let mut compressor = Compress::new(Compression::best(), false);
-        deflate(&mut compressor, json.as_bytes(), &mut deflated)?;
-        Ok(Piece { json_length: json.len(), json_crc: crc32fast::hash(json.as_bytes()), deflated: deflated.into() })
+        deflate(&mut compressor, json, &mut deflated)?;
+        Ok(Piece { json_length: json.len(), json_crc: crc32fast::hash(json), deflated: deflated.into() })
     }
 }
 
-/// `body` gzipped (RFC 1952), with `pieces[i]`, where present, standing
-/// for the value of the i-th `field` key in it (the key as written, quoted
-/// and with its colon: a quote inside a JSON string is always escaped, so
-/// the key cannot occur inside a value).
-pub fn gzip(body: &[u8], field: &str, pieces: &[Option<Piece>]) -> Vec<u8> {
+/// A piece and where in a page its JSON was written.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    pub at: usize,
+    pub piece: Piece,
+}
+
+/// `body` gzipped (RFC 1952), with each of `placed` (in the order of their
+/// places, not overlapping) standing for the bytes it was made from.
+pub fn gzip(body: &[u8], placed: &[Placed]) -> Vec<u8> {
     let mut glue = Glue::new(Vec::with_capacity(body.len() / 3 + 64));
     glue.piece(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
     let mut done = 0;
-    let mut keys = memchr::memmem::find_iter(body, field.as_bytes());
-    for piece in pieces {
-        let Some(key) = keys.next() else { break };
-        let start = key + field.len();
-        let Some(piece) = piece else { continue };
-        let Some(json) = body.get(start..start + piece.json_length) else { continue };
-        if crc32fast::hash(json) != piece.json_crc {
+    for Placed { at, piece } in placed {
+        let Some(json) = body.get(*at..at + piece.json_length) else { continue };
+        if *at < done || crc32fast::hash(json) != piece.json_crc {
             continue;
         }
-        glue.block(body, done..start, false);
+        glue.block(body, done..*at, false);
         glue.piece(&piece.deflated);
-        done = start + json.len();
+        done = at + json.len();
     }
     glue.block(body, done..body.len(), true);
     let mut out = glue.into_bytes();
@@ -88,58 +89,62 @@ mod tests {
 
     use super::*;
 
-    const FIELD: &str = "\"text\":";
-
     fn unzip(gzipped: &[u8]) -> Vec<u8> {
         let mut plain = Vec::new();
         GzDecoder::new(gzipped).read_to_end(&mut plain).expect("a valid gzip stream");
         plain
     }
 
-    /// A page of posts whose glue repeats, so that a compressor which
-    /// referred back across a piece would write a wrong copy.
-    fn page(texts: &[&str]) -> Vec<u8> {
-        let posts: Vec<_> = texts
-            .iter()
-            .enumerate()
-            .map(|(id, text)| serde_json::json!({"id": id, "author": "the same author", "text": text}))
-            .collect();
-        serde_json::to_vec(&posts).expect("json")
-    }
-
-    const TEXTS: [&str; 3] = [
-        "<p>Walking helped me more than I thought it would.</p>",
-        "<p>Walking helped me \"more\" than I thought\nit would.</p>",
-        "<p>The same author, the same author, the same author.</p>",
+    /// Posts whose glue repeats, so that a compressor which referred back
+    /// across a piece would write a wrong copy.
+    const POSTS: [&str; 3] = [
+        r#"{"id":1,"author":"the same author","text":"<p>Walking helped me more than I thought it would.</p>""#,
+        r#"{"id":2,"author":"the same author","text":"<p>Walking helped me \"more\" than I thought\nit would.</p>""#,
+        r#"{"id":3,"author":"the same author","text":"<p>The same author, the same author.</p>""#,
     ];
 
+    /// A page of `POSTS`, each followed by its reactions, with where each post starts.
+    fn page() -> (Vec<u8>, Vec<usize>) {
+        let mut body = b"{\"posts\":[".to_vec();
+        let mut starts = Vec::new();
+        for (index, post) in POSTS.iter().enumerate() {
+            if index > 0 {
+                body.push(b',');
+            }
+            starts.push(body.len());
+            body.extend_from_slice(post.as_bytes());
+            body.extend_from_slice(b",\"reactions\":[{\"kind\":\"hug\",\"count\":2}]}");
+        }
+        body.extend_from_slice(b"]}");
+        (body, starts)
+    }
+
+    fn placed(at: usize, json: &str) -> Placed {
+        Placed { at, piece: Piece::of_json(json.as_bytes()).expect("piece") }
+    }
+
     #[test]
-    fn a_stitched_page_unzips_to_itself() {
-        let body = page(&TEXTS);
-        let pieces: Vec<_> = TEXTS.iter().map(|text| Some(Piece::of_text(text).expect("piece"))).collect();
-        let stitched = gzip(&body, FIELD, &pieces);
+    fn a_stitched_page_unzips_to_itself_with_each_piece_copied_in() {
+        let (body, starts) = page();
+        let placed: Vec<_> = starts.iter().zip(POSTS).map(|(at, post)| placed(*at, post)).collect();
+        let stitched = gzip(&body, &placed);
         assert_eq!(unzip(&stitched), body);
-        for piece in pieces.iter().flatten() {
+        for Placed { piece, .. } in &placed {
             let at = stitched.windows(piece.deflated.len()).position(|window| window == &piece.deflated[..]);
             assert!(at.is_some(), "each piece is copied in as made");
         }
     }
 
     #[test]
-    fn missing_stale_and_surplus_pieces_are_compressed_with_the_page() {
-        let body = page(&TEXTS);
-        let stale = Piece::of_text("<p>What the post said before it was edited.</p>").expect("piece");
-        let pieces = [None, Some(stale), Piece::of_text(TEXTS[2]).ok(), Piece::of_text("no such post").ok()];
-        assert_eq!(unzip(&gzip(&body, FIELD, &pieces)), body);
-        assert_eq!(unzip(&gzip(&body, FIELD, &[])), body);
-        assert_eq!(unzip(&gzip(b"", FIELD, &[])), b"");
-    }
-
-    #[test]
-    fn a_piece_longer_than_what_is_left_is_not_used() {
-        let body = page(&TEXTS[..1]);
-        let mut piece = Piece::of_text(TEXTS[0]).expect("piece");
-        piece.json_length = body.len();
-        assert_eq!(unzip(&gzip(&body, FIELD, &[Some(piece)])), body);
+    fn stale_misplaced_overlapping_and_surplus_pieces_are_compressed_with_the_page() {
+        let (body, starts) = page();
+        let stale = placed(starts[0], r#"{"id":1,"author":"the same author","text":"<p>Before the edit.</p>""#);
+        let misplaced = placed(starts[1] + 1, POSTS[1]);
+        let overlapping = placed(starts[2], POSTS[2]);
+        let surplus = placed(body.len() - 2, POSTS[0]);
+        let all = [stale, misplaced, placed(starts[2], POSTS[2]), overlapping, surplus];
+        assert_eq!(unzip(&gzip(&body, &all)), body);
+        assert_eq!(unzip(&gzip(&body, &[])), body);
+        assert_eq!(unzip(&gzip(b"", &[])), b"");
     }
 }

@@ -84,6 +84,7 @@ async fn every_reader_is_sent_the_same_page_whether_heads_are_kept_or_each_post_
     let heads: i64 = post_heads::table.count().get_result(&mut connection).expect("the heads");
     // Every post but the crisis post and the erased member's keeps its head.
     assert_eq!(heads, 8, "the heads kept");
+    crate::gzip_pages::assert_pieces_match_heads(&mut connection);
     let texts = kept.join("");
     assert!(texts.contains("slowly") && texts.contains("a former member") && texts.contains("Cat in Leeds"));
     assert!(texts.contains("Nurse") && !texts.contains("Staff") && texts.contains("number removed"));
