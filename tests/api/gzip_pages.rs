@@ -118,4 +118,15 @@ async fn a_gzipped_page_unzips_to_the_page_and_copies_in_each_kept_heads_current
         let texts = page.to_string();
         assert!(texts.contains("slowly") && texts.contains("a former member"), "the edit and the rewrite show");
     }
+
+    // A head kept before heads had pieces has none: its text is compressed
+    // with the rest of the page, which still unzips to the page.
+    let mut connection = app.connect();
+    diesel::update(post_heads::table)
+        .set((post_heads::deflated.eq(None::<Vec<u8>>), post_heads::deflated_crc.eq(None::<i64>)))
+        .execute(&mut connection)
+        .expect("the pieces dropped");
+    let (_, plain, zipped) = both_ways(&app, thread, None).await;
+    assert!(pieces.iter().all(|(_, piece)| !zipped.windows(piece.len()).any(|window| window == &piece[..])));
+    assert!(zipped.len() < plain.len(), "the page is still compressed");
 }
