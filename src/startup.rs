@@ -204,7 +204,6 @@ fn access_log() -> middleware::Logger {
         .exclude("/metrics")
 }
 
-/// Paths whose last segment is a secret (an email link's token).
 /// Sessions a process remembers at most (a few hundred bytes each).
 const SESSIONS_REMEMBERED: usize = 10_000;
 
@@ -219,6 +218,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 /// Shortest metrics token (and webhook secret) accepted: long enough not to be guessed.
 const MIN_METRICS_TOKEN_CHARS: usize = 16;
 
+/// Paths whose last segment is a secret (an email link's token).
 const SECRET_PATHS: [&str; 5] = [
     "/api/v1/password-resets/",
     "/api/v1/email-verifications/",

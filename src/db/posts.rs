@@ -256,16 +256,15 @@ pub fn page(
             .limit(limit);
         let head = case_when(public(), post_heads::head.nullable());
         if with_pieces {
-            let piece = (
-                case_when(public(), post_heads::deflated.nullable()),
-                case_when(public(), post_heads::deflated_crc.nullable()),
-            );
+            let piece = (post_heads::deflated.nullable(), post_heads::deflated_crc.nullable());
             let rows: Vec<PageRowWithPiece> =
                 in_order.select((posts::id, posts::author_id, posts::tree_path, head, piece)).load(inner)?;
             rows.into_iter()
                 .map(|row| {
-                    let deflated = match row.piece {
-                        (Some(bytes), Some(crc)) => Some((bytes, crc as u32)),
+                    // A piece is read as its head is, with no condition of
+                    // its own, and kept only beside the head.
+                    let deflated = match (&row.head, row.piece) {
+                        (Some(_), (Some(bytes), Some(crc))) => Some((bytes, crc as u32)),
                         _ => None,
                     };
                     PageRow { id: row.id, author_id: row.author_id, tree_path: row.tree_path, head: row.head, deflated }

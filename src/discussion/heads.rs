@@ -6,6 +6,9 @@
 //! reader.
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 use super::view::PostHead;
 use crate::db::AnyConnection;
@@ -43,10 +46,12 @@ pub fn copied(head: &str) -> ApiResult<&str> {
 /// and the string ends at the first quote not escaped, since JSON escapes
 /// every quote and backslash inside a string.
 pub fn text_in(copied: &str) -> ApiResult<Range<usize>> {
-    const KEY: &str = "\"body_html\":\"";
+    const KEY: &[u8] = b"\"body_html\":\"";
+    // Built once: a page looks for the key in each of its kept heads.
+    static FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(KEY));
     let no_text = || ApiError::internal("a kept head has no text");
     let bytes = copied.as_bytes();
-    let start = copied.find(KEY).ok_or_else(no_text)? + KEY.len() - 1;
+    let start = FINDER.find(bytes).ok_or_else(no_text)? + KEY.len() - 1;
     let mut from = start + 1;
     loop {
         let quote = from + memchr::memchr(b'"', &bytes[from..]).ok_or_else(no_text)?;

@@ -74,19 +74,19 @@ pub struct PageJson {
 
 impl ThreadPage {
     /// The page as JSON: what serde would write for its schema, with each
-    /// kept head copied in as it is.
-    pub fn to_json(&self) -> ApiResult<PageJson> {
+    /// kept head copied in as it is, and its pieces moved beside it.
+    pub fn into_json(self) -> ApiResult<PageJson> {
         let mut out = Vec::with_capacity(BYTES_PER_POST * (self.posts.len() + 1));
         let mut placed = Vec::new();
         out.extend_from_slice(b"{\"thread\":");
         serde_json::to_writer(&mut out, &self.thread).map_err(ApiError::internal)?;
         out.extend_from_slice(b",\"posts\":[");
-        for (index, post) in self.posts.iter().enumerate() {
+        for (index, mut post) in self.posts.into_iter().enumerate() {
             if index > 0 {
                 out.push(b',');
             }
-            if let PagePost::Kept { text: Some(text), .. } = post {
-                placed.push(Placed { at: out.len() + text.at, piece: text.piece.clone() });
+            if let PagePost::Kept { text: Some(text), .. } = &mut post {
+                placed.push(Placed { at: out.len() + text.at, piece: std::mem::take(&mut text.piece) });
             }
             post.write_json(&mut out)?;
         }

@@ -19,7 +19,7 @@ use glue::Glue;
 
 /// JSON deflated once: the length and CRC-32 of the bytes it was made
 /// from, and the raw deflate blocks.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Piece {
     pub json_length: usize,
     pub json_crc: u32,
@@ -47,7 +47,8 @@ pub struct Placed {
 /// `body` gzipped (RFC 1952), with each of `placed` (in the order of their
 /// places, not overlapping) standing for the bytes it was made from.
 pub fn gzip(body: &[u8], placed: &[Placed]) -> Vec<u8> {
-    let mut glue = Glue::new(Vec::with_capacity(body.len() / 3 + 64));
+    // A page's glue and pieces come to under half its JSON.
+    let mut glue = Glue::new(Vec::with_capacity(body.len() / 2 + 64));
     glue.piece(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
     let mut done = 0;
     for Placed { at, piece } in placed {

@@ -58,7 +58,10 @@ fn terminate_listeners(database_url: &str) -> usize {
 }
 
 /// Ends the connections to the test database that `condition` (SQL on
-/// `pg_stat_activity`) picks, never the caller's own; returns how many.
+/// `pg_stat_activity`) picks, never the caller's own, and waits (up to 5 s
+/// each) until their processes are gone, as after a restart: a process told
+/// to end may otherwise answer a moment longer on a loaded machine. Returns
+/// how many ended.
 pub fn terminate_backends(database_url: &str, condition: &str) -> usize {
     let mut connection = kindred::db::establish_postgres(database_url).expect("a connection");
     #[derive(diesel::QueryableByName)]
@@ -67,7 +70,7 @@ pub fn terminate_backends(database_url: &str, condition: &str) -> usize {
         ended: bool,
     }
     let ended: Vec<Ended> = diesel::sql_query(format!(
-        "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity \
+        "SELECT pg_terminate_backend(pid, 5000) AS ended FROM pg_stat_activity \
          WHERE datname = current_database() AND pid <> pg_backend_pid() AND {condition}"
     ))
     .load(&mut connection)
