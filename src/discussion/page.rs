@@ -160,7 +160,8 @@ fn page_posts(
     rows: Vec<PageRow>,
     reader: Reader,
 ) -> ApiResult<Vec<PagePost>> {
-    let mut reactions = post_store::reactions_for(connection, Span::of(thread_id, paths(&rows)), reader.user_id)?;
+    let paths = rows.iter().map(|row| row.tree_path.as_str());
+    let mut reactions = post_store::reactions_for(connection, Span::of(thread_id, paths), reader.user_id)?;
     let hidden = match reader.user_id {
         Some(viewer) if !reader.moderates => blocks::hidden_from(connection, viewer)?,
         _ => Default::default(),
@@ -196,13 +197,8 @@ fn page_posts(
 /// The piece of a kept head's text, read as its deflate blocks and CRC-32,
 /// placed where the text starts in the head.
 fn text_piece(head: &str, (deflated, json_crc): (Vec<u8>, u32)) -> ApiResult<Placed> {
-    let text = heads::text_in(heads::copied(head)?)?;
+    let text = heads::text_in(head)?;
     Ok(Placed { at: text.start, piece: Piece { json_length: text.len(), json_crc, deflated: deflated.into() } })
-}
-
-/// The tree paths of `rows`.
-fn paths(rows: &[PageRow]) -> impl Iterator<Item = &str> + Clone {
-    rows.iter().map(|row| row.tree_path.as_str())
 }
 
 /// A page of a thread, if the viewer may read it, with what `load_for` asks.
