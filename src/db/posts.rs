@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use diesel::dsl::{case_when, count_star};
+use diesel::dsl::{case_when, count, count_star};
 use diesel::prelude::*;
 
 use super::schema::{
@@ -436,41 +436,48 @@ pub fn remove_reaction(
 /// Reaction counts per post, and which kinds `viewer` left, for a page of posts.
 #[derive(Default)]
 pub struct Reactions {
-    pub counts: HashMap<i64, Vec<(String, i64)>>,
-    pub mine: HashMap<i64, Vec<String>>,
+    counts: HashMap<i64, Vec<(String, i64)>>,
+    mine: HashMap<i64, Vec<String>>,
 }
 
-/// Reaction counts, and the viewer's own reactions, for the posts of one
+impl Reactions {
+    /// The counts and the viewer's kinds for one post, taken out. Most
+    /// posts have no reaction, so an empty map is not hashed into.
+    pub fn take(&mut self, post_id: i64) -> (Vec<(String, i64)>, Vec<String>) {
+        fn take_from<T: Default>(map: &mut HashMap<i64, T>, post_id: i64) -> T {
+            if map.is_empty() { T::default() } else { map.remove(&post_id).unwrap_or_default() }
+        }
+        (take_from(&mut self.counts, post_id), take_from(&mut self.mine, post_id))
+    }
+}
+
+/// Reaction counts, and the kinds the viewer left, for the posts of one
 /// thread (a page, a consultation's answers, a single post) that `span`
-/// covers: read by the range of tree paths, so the statements are prepared
-/// once.
+/// covers: one statement over the range of tree paths, prepared once, which
+/// counts the viewer's own reactions beside everyone's.
 pub fn reactions_for(connection: &mut AnyConnection, span: Option<Span>, viewer: Option<i64>) -> ApiResult<Reactions> {
     let mut reactions = Reactions::default();
     let Some(Span { thread_id, first, last }) = span else { return Ok(reactions) };
-    let on_page = posts::thread_id.eq(thread_id).and(posts::tree_path.between(first, last));
-    let counts: Vec<(i64, String, i64)> = on_each_backend!(&mut *connection, |inner| {
+    // No member has id 0, so a visitor has no reaction of their own.
+    let viewer_id = viewer.unwrap_or(0);
+    let rows: Vec<(i64, String, i64, i64)> = on_each_backend!(connection, |inner| {
         post_reactions::table
             .inner_join(posts::table)
-            .filter(on_page)
+            .filter(posts::thread_id.eq(thread_id).and(posts::tree_path.between(first, last)))
             .group_by((post_reactions::post_id, post_reactions::kind))
-            .select((post_reactions::post_id, post_reactions::kind, count_star()))
+            .select((
+                post_reactions::post_id,
+                post_reactions::kind,
+                count_star(),
+                count(case_when(post_reactions::user_id.eq(viewer_id), post_reactions::post_id)),
+            ))
             .load(inner)
     })?;
-    for (post_id, kind, count) in counts {
-        reactions.counts.entry(post_id).or_default().push((kind, count));
-    }
-    if let Some(user_id) = viewer {
-        let mine: Vec<(i64, String)> = on_each_backend!(connection, |inner| {
-            post_reactions::table
-                .inner_join(posts::table)
-                .filter(on_page)
-                .filter(post_reactions::user_id.eq(user_id))
-                .select((post_reactions::post_id, post_reactions::kind))
-                .load(inner)
-        })?;
-        for (post_id, kind) in mine {
-            reactions.mine.entry(post_id).or_default().push(kind);
+    for (post_id, kind, count, own) in rows {
+        if own > 0 {
+            reactions.mine.entry(post_id).or_default().push(kind.clone());
         }
+        reactions.counts.entry(post_id).or_default().push((kind, count));
     }
     Ok(reactions)
 }
@@ -533,16 +540,12 @@ pub struct Span<'a> {
 }
 
 impl<'a> Span<'a> {
-    /// The span of the posts with these tree paths in `thread_id`.
-    pub fn of(thread_id: i64, paths: impl Iterator<Item = &'a str> + Clone) -> Option<Self> {
-        Some(Self { thread_id, first: paths.clone().min()?, last: paths.max()? })
-    }
-
     /// The span of `listings`, posts of one thread.
     pub fn of_listings(listings: &'a [PostListing]) -> Option<Self> {
         let thread_id = listings.first()?.post.thread_id;
         debug_assert!(listings.iter().all(|listing| listing.post.thread_id == thread_id), "posts of one thread");
-        Self::of(thread_id, listings.iter().map(|listing| listing.post.tree_path.as_str()))
+        let paths = listings.iter().map(|listing| listing.post.tree_path.as_str());
+        Some(Self { thread_id, first: paths.clone().min()?, last: paths.max()? })
     }
 }
 

@@ -160,8 +160,13 @@ fn page_posts(
     rows: Vec<PageRow>,
     reader: Reader,
 ) -> ApiResult<Vec<PagePost>> {
-    let paths = rows.iter().map(|row| row.tree_path.as_str());
-    let mut reactions = post_store::reactions_for(connection, Span::of(thread_id, paths), reader.user_id)?;
+    // The rows are in tree order, so the first and the last bound them.
+    let span = rows.first().zip(rows.last()).map(|(first, last)| Span {
+        thread_id,
+        first: &first.tree_path,
+        last: &last.tree_path,
+    });
+    let mut reactions = post_store::reactions_for(connection, span, reader.user_id)?;
     let hidden = match reader.user_id {
         Some(viewer) if !reader.moderates => blocks::hidden_from(connection, viewer)?,
         _ => Default::default(),
@@ -175,8 +180,7 @@ fn page_posts(
     }
     rows.into_iter()
         .map(|row| {
-            let counts = reactions.counts.remove(&row.id).unwrap_or_default();
-            let mine = reactions.mine.remove(&row.id).unwrap_or_default();
+            let (counts, mine) = reactions.take(row.id);
             let keep = kept(&row);
             match row.head {
                 Some(head) if keep => {

@@ -179,8 +179,7 @@ pub fn post_views(
             let id = listing.post.id;
             let blocked = hidden.contains(&listing.post.author_id);
             let withheld = listing.crisis && !reader.sees_crisis;
-            let counts = reactions.counts.remove(&id).unwrap_or_default();
-            let mine = reactions.mine.remove(&id).unwrap_or_default();
+            let (counts, mine) = reactions.take(id);
             view_of(listing, &counts, &mine, (blocked, withheld), reader)
         })
         .collect()

@@ -66,6 +66,19 @@ async fn members_discuss_in_a_members_only_community_that_outsiders_cannot_read(
     }
     let reacted = app.put(&format!("/api/v1/posts/{first}/reactions/me_too"), Some(&amy)).await;
     assert_eq!(reactions_of(reacted.assert_status(200)), vec![("hug".into(), 1, false), ("me_too".into(), 1, true)]);
+    // Counted with everyone's, a reader's own reactions are marked for them alone.
+    app.put(&format!("/api/v1/posts/{level1}/reactions/hug"), Some(&amy)).await.assert_status(200);
+    app.put(&format!("/api/v1/posts/{level1}/reactions/hug"), Some(&ben)).await.assert_status(200);
+    for (reader, first_mine, level1_mine) in [(&amy, (false, true), true), (&ben, (true, false), true)] {
+        let page = app.get(&format!("/api/v1/threads/{thread}"), Some(reader)).await;
+        let posts = page.assert_status(200)["posts"].as_array().expect("posts").clone();
+        let expected = vec![("hug".into(), 1, first_mine.0), ("me_too".into(), 1, first_mine.1)];
+        assert_eq!(reactions_of(&posts[0]), expected);
+        assert_eq!(reactions_of(&posts[1]), vec![("hug".into(), 2, level1_mine)]);
+        assert!(posts[2..].iter().all(|post| reactions_of(post).is_empty()), "{posts:?}");
+    }
+    app.delete(&format!("/api/v1/posts/{level1}/reactions/hug"), Some(&amy)).await.assert_status(200);
+    app.delete(&format!("/api/v1/posts/{level1}/reactions/hug"), Some(&ben)).await.assert_status(200);
 
     // Edit keeps the earlier version.
     let edited = app
