@@ -94,6 +94,20 @@ macro_rules! on_each_backend {
 }
 pub(crate) use on_each_backend;
 
+/// Runs `read`'s statements on one snapshot on SQLite: one deferred
+/// transaction, in which they also take the write-ahead log's read lock
+/// once (two `fcntl` calls) instead of once each. On PostgreSQL they run as
+/// they are, since a transaction would cost two more round trips.
+pub fn one_snapshot<T>(
+    connection: &mut AnyConnection,
+    read: impl FnOnce(&mut AnyConnection) -> ApiResult<T>,
+) -> ApiResult<T> {
+    match connection {
+        AnyConnection::Sqlite(_) => connection.transaction(read),
+        AnyConnection::Postgres(_) => read(connection),
+    }
+}
+
 /// A database location, parsed from its URL before anything connects.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {

@@ -218,51 +218,54 @@ pub async fn load_page(
     state
         .db
         .read_quick(move |connection| {
-            let Reading { thread, community, author, standing, story, access, starts_in_crisis } =
-                thread_for_reading(connection, thread_id, viewer.as_ref())?;
-            let whole = access == ThreadAccess::Whole;
-            let mut reader = reader_of(viewer.as_ref(), standing);
-            reader.sees_crisis |= crisis_posts_public;
-            // A thread a crisis post starts is not shown to whoever may not read that post.
-            if starts_in_crisis && !reader.sees_crisis {
-                return Err(ApiError::not_found("We couldn't find that thread."));
-            }
-            // Beside a story its reach alone carries to them, a reader sees no reply.
-            let rows = match (whole, after) {
-                (true, after) => post_store::page(connection, thread_id, after, limit, reader, load_for.gzip)?,
-                (false, None) => post_store::page(connection, thread_id, None, 1, reader, load_for.gzip)?,
-                (false, Some(_)) => Vec::new(),
-            };
-            let next_cursor =
-                (whole && rows.len() as i64 == limit).then(|| rows.last().map(|last| last.tree_path.clone())).flatten();
-            let ids = rows.iter().map(|row| row.id);
-            let post_ids = ids.clone().min().unwrap_or(1)..=ids.max().unwrap_or(0);
-            let shown = Shown { community_id: community.id, visibility: community.visibility()?, post_ids };
-            let posts = page_posts(connection, thread_id, rows, reader)?;
-            // Checked after the posts were read, so a reaction made meanwhile
-            // keeps this page the reader's own.
-            let members_page = match &viewer {
-                Some(member) if load_for.keeping => reads_members_page(connection, thread_id, member, &shown)?,
-                _ => false,
-            };
-            let page = ThreadPage {
-                thread: ThreadView {
-                    id: thread.id,
-                    community: community.slug,
-                    title: thread.title,
-                    author: AuthorView::named(author.0, author.1),
-                    created_at: Timestamp(thread.created_at),
-                    last_activity_at: Timestamp(thread.last_activity_at),
-                    reply_count: thread.reply_count,
-                    locked: thread.locked_at.is_some(),
-                    pinned: thread.pinned_at.is_some(),
-                    story: story.map(|reach| StoryView { reach, replies_hidden: !whole }),
-                },
-                posts,
-                next_cursor,
-                support: None,
-            };
-            Ok(Loaded { page, shown, members_page })
+            crate::db::one_snapshot(connection, |connection| {
+                let Reading { thread, community, author, standing, story, access, starts_in_crisis } =
+                    thread_for_reading(connection, thread_id, viewer.as_ref())?;
+                let whole = access == ThreadAccess::Whole;
+                let mut reader = reader_of(viewer.as_ref(), standing);
+                reader.sees_crisis |= crisis_posts_public;
+                // A thread a crisis post starts is not shown to whoever may not read that post.
+                if starts_in_crisis && !reader.sees_crisis {
+                    return Err(ApiError::not_found("We couldn't find that thread."));
+                }
+                // Beside a story its reach alone carries to them, a reader sees no reply.
+                let rows = match (whole, after) {
+                    (true, after) => post_store::page(connection, thread_id, after, limit, reader, load_for.gzip)?,
+                    (false, None) => post_store::page(connection, thread_id, None, 1, reader, load_for.gzip)?,
+                    (false, Some(_)) => Vec::new(),
+                };
+                let next_cursor = (whole && rows.len() as i64 == limit)
+                    .then(|| rows.last().map(|last| last.tree_path.clone()))
+                    .flatten();
+                let ids = rows.iter().map(|row| row.id);
+                let post_ids = ids.clone().min().unwrap_or(1)..=ids.max().unwrap_or(0);
+                let shown = Shown { community_id: community.id, visibility: community.visibility()?, post_ids };
+                let posts = page_posts(connection, thread_id, rows, reader)?;
+                // Checked after the posts were read, so a reaction made meanwhile
+                // keeps this page the reader's own.
+                let members_page = match &viewer {
+                    Some(member) if load_for.keeping => reads_members_page(connection, thread_id, member, &shown)?,
+                    _ => false,
+                };
+                let page = ThreadPage {
+                    thread: ThreadView {
+                        id: thread.id,
+                        community: community.slug,
+                        title: thread.title,
+                        author: AuthorView::named(author.0, author.1),
+                        created_at: Timestamp(thread.created_at),
+                        last_activity_at: Timestamp(thread.last_activity_at),
+                        reply_count: thread.reply_count,
+                        locked: thread.locked_at.is_some(),
+                        pinned: thread.pinned_at.is_some(),
+                        story: story.map(|reach| StoryView { reach, replies_hidden: !whole }),
+                    },
+                    posts,
+                    next_cursor,
+                    support: None,
+                };
+                Ok(Loaded { page, shown, members_page })
+            })
         })
         .await
 }
