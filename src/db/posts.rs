@@ -207,14 +207,14 @@ pub fn mark_crisis(connection: &mut AnyConnection, post_id: i64) -> ApiResult<()
     super::post_heads::forget(connection, post_id)
 }
 
-/// A post as a thread page reads it: enough to place it and to tell whose
-/// it is, and its kept head (see `post_heads`) when the post is public and
+/// A post as a thread page reads it: enough to tell which and whose it is
+/// (its place is the order rows come in; a path is decoded only for the
+/// last, see `tree_path_of`), and its kept head (see `post_heads`) when the post is public and
 /// not deleted, so every reader shown it in full may be sent that head.
 #[derive(Debug)]
 pub struct PageRow {
     pub id: i64,
     pub author_id: i64,
-    pub tree_path: String,
     pub head: Option<String>,
     /// The head's piece and its CRC-32, when asked for and kept.
     pub deflated: Option<(Vec<u8>, u32)>,
@@ -225,7 +225,6 @@ pub struct PageRow {
 struct PageRowWithPiece {
     id: i64,
     author_id: i64,
-    tree_path: String,
     head: Option<String>,
     piece: (Option<Vec<u8>>, Option<i64>),
 }
@@ -238,19 +237,18 @@ struct PageRowWithPiece {
 pub fn page(
     connection: &mut AnyConnection,
     thread_id: i64,
-    after_path: Option<String>,
+    after_path: &str,
     limit: i64,
     reader: Reader,
     with_pieces: bool,
 ) -> ApiResult<Vec<PageRow>> {
-    let after_path = after_path.unwrap_or_default();
     let (withheld_state, reader_id) = withheld_from(reader);
     let public = || posts::moderation_state.eq(ContentState::Visible.as_str()).and(posts::deleted_at.is_null());
     Ok(on_each_backend!(connection, |inner| {
         let in_order = posts::table
             .left_join(post_heads::table)
             .filter(posts::thread_id.eq(thread_id))
-            .filter(posts::tree_path.gt(&after_path))
+            .filter(posts::tree_path.gt(after_path))
             .filter(posts::moderation_state.ne(withheld_state).or(posts::author_id.eq(reader_id)))
             .order(posts::tree_path.asc())
             .limit(limit);
@@ -258,7 +256,7 @@ pub fn page(
         if with_pieces {
             let piece = (post_heads::deflated.nullable(), post_heads::deflated_crc.nullable());
             let rows: Vec<PageRowWithPiece> =
-                in_order.select((posts::id, posts::author_id, posts::tree_path, head, piece)).load(inner)?;
+                in_order.select((posts::id, posts::author_id, head, piece)).load(inner)?;
             rows.into_iter()
                 .map(|row| {
                     // A piece is read as its head is, with no condition of
@@ -267,17 +265,24 @@ pub fn page(
                         (Some(_), (Some(bytes), Some(crc))) => Some((bytes, crc as u32)),
                         _ => None,
                     };
-                    PageRow { id: row.id, author_id: row.author_id, tree_path: row.tree_path, head: row.head, deflated }
+                    PageRow { id: row.id, author_id: row.author_id, head: row.head, deflated }
                 })
                 .collect()
         } else {
-            let rows: Vec<(i64, i64, String, Option<String>)> =
-                in_order.select((posts::id, posts::author_id, posts::tree_path, head)).load(inner)?;
-            rows.into_iter()
-                .map(|(id, author_id, tree_path, head)| PageRow { id, author_id, tree_path, head, deflated: None })
-                .collect()
+            let rows: Vec<(i64, i64, Option<String>)> =
+                in_order.select((posts::id, posts::author_id, head)).load(inner)?;
+            rows.into_iter().map(|(id, author_id, head)| PageRow { id, author_id, head, deflated: None }).collect()
         }
     }))
+}
+
+/// A post's place in its thread's tree, if it is still there: for a page,
+/// its last row's, which is both the cursor to the next page and where its
+/// reactions end.
+pub fn tree_path_of(connection: &mut AnyConnection, post_id: i64) -> ApiResult<Option<String>> {
+    Ok(on_each_backend!(connection, |inner| {
+        posts::table.find(post_id).select(posts::tree_path).first(inner).optional()
+    })?)
 }
 
 /// The posts with these ids, as [`page`] lists them, in no order (for the

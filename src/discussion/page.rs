@@ -153,19 +153,13 @@ pub struct LoadFor {
 /// The posts of `rows` as `reader` sees them: a post shown in full is sent
 /// as its kept head, unless a block hides its author from the reader; any
 /// other (deleted, held or taken down, a crisis post, no head kept) is
-/// built from its row.
+/// built from its row. `span` holds the rows: they are in tree order.
 fn page_posts(
     connection: &mut AnyConnection,
-    thread_id: i64,
     rows: Vec<PageRow>,
+    span: Option<Span>,
     reader: Reader,
 ) -> ApiResult<Vec<PagePost>> {
-    // The rows are in tree order, so the first and the last bound them.
-    let span = rows.first().zip(rows.last()).map(|(first, last)| Span {
-        thread_id,
-        first: &first.tree_path,
-        last: &last.tree_path,
-    });
     let mut reactions = post_store::reactions_for(connection, span, reader.user_id)?;
     let hidden = match reader.user_id {
         Some(viewer) if !reader.moderates => blocks::hidden_from(connection, viewer)?,
@@ -229,18 +223,28 @@ pub async fn load_page(
                     return Err(ApiError::not_found("We couldn't find that thread."));
                 }
                 // Beside a story its reach alone carries to them, a reader sees no reply.
-                let rows = match (whole, after) {
-                    (true, after) => post_store::page(connection, thread_id, after, limit, reader, load_for.gzip)?,
-                    (false, None) => post_store::page(connection, thread_id, None, 1, reader, load_for.gzip)?,
+                let rows = match (whole, &after) {
+                    (true, after) => {
+                        let after = after.as_deref().unwrap_or_default();
+                        post_store::page(connection, thread_id, after, limit, reader, load_for.gzip)?
+                    }
+                    (false, None) => post_store::page(connection, thread_id, "", 1, reader, load_for.gzip)?,
                     (false, Some(_)) => Vec::new(),
                 };
-                let next_cursor = (whole && rows.len() as i64 == limit)
-                    .then(|| rows.last().map(|last| last.tree_path.clone()))
-                    .flatten();
+                // Gone only if erased since the rows were read (PostgreSQL reads each
+                // statement's own snapshot): the page then ends with it.
+                let last_path = match rows.last() {
+                    Some(last) => post_store::tree_path_of(connection, last.id)?,
+                    None => None,
+                };
+                // The page's posts lie after the cursor, up to its last row.
+                let first_path = after.unwrap_or_default();
+                let span = last_path.as_deref().map(|last| Span { thread_id, first: &first_path, last });
                 let ids = rows.iter().map(|row| row.id);
                 let post_ids = ids.clone().min().unwrap_or(1)..=ids.max().unwrap_or(0);
                 let shown = Shown { community_id: community.id, visibility: community.visibility()?, post_ids };
-                let posts = page_posts(connection, thread_id, rows, reader)?;
+                let posts = page_posts(connection, rows, span, reader)?;
+                let next_cursor = last_path.filter(|_| whole && posts.len() as i64 == limit);
                 // Checked after the posts were read, so a reaction made meanwhile
                 // keeps this page the reader's own.
                 let members_page = match &viewer {

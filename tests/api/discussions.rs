@@ -361,6 +361,12 @@ async fn a_long_thread_pages_in_tree_order_with_a_cursor() {
         expected.push(child);
         expected.push(app.reply(&ben, thread, Some(child), "grandchild").await);
     }
+    // Reactions on each side of a page's edges: the last post of the first
+    // page (the cursor), the first of the second, and the last of all.
+    let reacted = [expected[4], expected[5], expected[12]];
+    for post in reacted {
+        app.put(&format!("/api/v1/posts/{post}/reactions/hug"), Some(&amy)).await.assert_status(200);
+    }
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
@@ -368,8 +374,13 @@ async fn a_long_thread_pages_in_tree_order_with_a_cursor() {
             Some(cursor) => format!("/api/v1/threads/{thread}?limit=5&cursor={cursor}"),
             None => format!("/api/v1/threads/{thread}?limit=5"),
         };
-        let page = app.get(&path, None).await;
-        seen.extend(ids(page.assert_status(200)));
+        let page = app.get(&path, Some(&amy)).await;
+        for post in page.assert_status(200)["posts"].as_array().expect("posts") {
+            let id = post["id"].as_i64().expect("an id");
+            let hugs = if reacted.contains(&id) { vec![("hug".into(), 1, true)] } else { vec![] };
+            assert_eq!(reactions_of(post), hugs, "post {id}");
+            seen.push(id);
+        }
         match page.body["next_cursor"].as_str() {
             Some(next) => cursor = Some(next.to_owned()),
             None => break,
