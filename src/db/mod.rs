@@ -94,6 +94,15 @@ macro_rules! on_each_backend {
 }
 pub(crate) use on_each_backend;
 
+/// The empty string, to bind as a parameter: it points into the program's
+/// data. Rust's own empty string points at address 1, and SQLite hands a
+/// bound string to `memcmp`, whose AVX-512 form reads even zero bytes with
+/// a masked load; from an unmapped page that load takes a fault
+/// suppression, about 130 ns, on every comparison (measured on this
+/// project's machine, an AMD EPYC).
+pub const EMPTY_TEXT: &str = EMPTY_TEXT_SOURCE.split_at(0).0;
+const EMPTY_TEXT_SOURCE: &str = " ";
+
 /// Runs `read`'s statements on one snapshot on SQLite: one deferred
 /// transaction, in which they also take the write-ahead log's read lock
 /// once (two `fcntl` calls) instead of once each. On PostgreSQL they run as
@@ -482,4 +491,17 @@ pub fn recoverable<T>(
 
 async fn blocking<T: Send + 'static>(work: impl FnOnce() -> ApiResult<T> + Send + 'static) -> ApiResult<T> {
     actix_web::web::block(work).await.map_err(ApiError::internal)?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EMPTY_TEXT;
+
+    #[test]
+    fn the_empty_text_to_bind_points_into_mapped_memory() {
+        assert!(EMPTY_TEXT.is_empty());
+        // The first page of memory is never mapped; Rust's own "" points into it.
+        assert!(EMPTY_TEXT.as_ptr() as usize >= 4096, "{:p}", EMPTY_TEXT.as_ptr());
+        assert!(("".as_ptr() as usize) < 4096, "if Rust's own empty string moved, EMPTY_TEXT may go");
+    }
 }

@@ -223,12 +223,11 @@ pub async fn load_page(
                     return Err(ApiError::not_found("We couldn't find that thread."));
                 }
                 // Beside a story its reach alone carries to them, a reader sees no reply.
+                // Every path sorts after the empty one.
+                let after_path = after.as_deref().unwrap_or(crate::db::EMPTY_TEXT);
                 let rows = match (whole, &after) {
-                    (true, after) => {
-                        let after = after.as_deref().unwrap_or_default();
-                        post_store::page(connection, thread_id, after, limit, reader, load_for.gzip)?
-                    }
-                    (false, None) => post_store::page(connection, thread_id, "", 1, reader, load_for.gzip)?,
+                    (true, _) => post_store::page(connection, thread_id, after_path, limit, reader, load_for.gzip)?,
+                    (false, None) => post_store::page(connection, thread_id, after_path, 1, reader, load_for.gzip)?,
                     (false, Some(_)) => Vec::new(),
                 };
                 // Gone only if erased since the rows were read (PostgreSQL reads each
@@ -238,8 +237,7 @@ pub async fn load_page(
                     None => None,
                 };
                 // The page's posts lie after the cursor, up to its last row.
-                let first_path = after.unwrap_or_default();
-                let span = last_path.as_deref().map(|last| Span { thread_id, first: &first_path, last });
+                let span = last_path.as_deref().map(|last| Span { thread_id, first: after_path, last });
                 let ids = rows.iter().map(|row| row.id);
                 let post_ids = ids.clone().min().unwrap_or(1)..=ids.max().unwrap_or(0);
                 let shown = Shown { community_id: community.id, visibility: community.visibility()?, post_ids };
