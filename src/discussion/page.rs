@@ -222,9 +222,9 @@ pub async fn load_page(
                 if starts_in_crisis && !reader.sees_crisis {
                     return Err(ApiError::not_found("We couldn't find that thread."));
                 }
-                // Beside a story its reach alone carries to them, a reader sees no reply.
                 // Every path sorts after the empty one.
                 let after_path = after.as_deref().unwrap_or(crate::db::EMPTY_TEXT);
+                // Beside a story its reach alone carries to them, a reader sees no reply.
                 let rows = match (whole, &after) {
                     (true, _) => post_store::page(connection, thread_id, after_path, limit, reader, load_for.gzip)?,
                     (false, None) => post_store::page(connection, thread_id, after_path, 1, reader, load_for.gzip)?,
