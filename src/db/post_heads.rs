@@ -8,16 +8,14 @@ use diesel::prelude::*;
 use super::schema::{post_heads, posts};
 use super::{AnyConnection, on_each_backend};
 use crate::error::ApiResult;
-use crate::stitch::Piece;
+use crate::stitch::Placed;
 
 /// Keeps `head` as the head of `post_id`, with `piece` made from what a
-/// page copies of it, in place of any before it.
-pub fn store(connection: &mut AnyConnection, post_id: i64, head: &str, piece: &Piece) -> ApiResult<()> {
-    let kept = (
-        post_heads::head.eq(head),
-        post_heads::deflated.eq(Some(&piece.deflated[..])),
-        post_heads::deflated_crc.eq(Some(i64::from(piece.json_crc))),
-    );
+/// page copies of it and placed where that lies in it, in place of any
+/// before it.
+pub fn store(connection: &mut AnyConnection, post_id: i64, head: &[u8], piece: &Placed) -> ApiResult<()> {
+    let piece = piece.to_stored();
+    let kept = (post_heads::head.eq(head), post_heads::piece.eq(Some(&piece[..])));
     on_each_backend!(connection, |inner| {
         diesel::insert_into(post_heads::table)
             .values((post_heads::post_id.eq(post_id), kept))

@@ -90,6 +90,31 @@ pub struct PostListing {
     pub crisis: bool,
 }
 
+/// The columns of a [`PostRow`]: all of a post's but its reaction count,
+/// which only a page reads.
+macro_rules! post_row_columns {
+    () => {
+        (
+            posts::id,
+            posts::thread_id,
+            posts::parent_id,
+            posts::author_id,
+            posts::depth,
+            posts::tree_path,
+            posts::body,
+            posts::body_html,
+            posts::render_version,
+            posts::content_warning,
+            posts::content_warning_note,
+            posts::created_at,
+            posts::edited_at,
+            posts::deleted_at,
+            posts::moderation_state,
+            posts::moderation_reason,
+        )
+    };
+}
+
 /// What a [`PostListing`] is read from: posts joined to their authors and,
 /// where there is one, their crisis mark.
 macro_rules! listings {
@@ -102,7 +127,7 @@ macro_rules! listings {
 macro_rules! listing_columns {
     () => {
         (
-            posts::all_columns,
+            post_row_columns!(),
             users::username,
             users::display_name,
             users::badges,
@@ -152,7 +177,7 @@ pub fn insert(
             posts::created_at.eq(now),
             posts::moderation_state.eq(content.state.as_str()),
         ))
-        .returning(posts::all_columns)
+        .returning(post_row_columns!())
         .get_result::<PostRow>(connection)?;
     Ok(post)
 }
@@ -166,12 +191,22 @@ fn split_warning(warning: Option<ContentWarning>) -> (Option<String>, Option<Str
 
 /// The posts with these ids (those that still exist), oldest first.
 pub fn by_ids(connection: &mut AnyConnection, ids: &[i64]) -> ApiResult<Vec<PostRow>> {
-    Ok(posts::table.filter(posts::id.eq_any(ids)).order(posts::id).load(connection)?)
+    Ok(posts::table.filter(posts::id.eq_any(ids)).order(posts::id).select(post_row_columns!()).load(connection)?)
+}
+
+/// Every post `author_id` wrote, oldest first.
+pub fn by_author(connection: &mut AnyConnection, author_id: i64) -> ApiResult<Vec<PostRow>> {
+    Ok(posts::table
+        .filter(posts::author_id.eq(author_id))
+        .order(posts::id.asc())
+        .select(post_row_columns!())
+        .load(connection)?)
 }
 
 pub fn by_id(connection: &mut AnyConnection, id: i64) -> ApiResult<PostRow> {
     posts::table
         .find(id)
+        .select(post_row_columns!())
         .first::<PostRow>(connection)
         .optional()?
         .ok_or_else(|| ApiError::not_found("We couldn't find that post."))
@@ -180,7 +215,11 @@ pub fn by_id(connection: &mut AnyConnection, id: i64) -> ApiResult<PostRow> {
 /// The first post of a thread.
 pub fn first_of(connection: &mut AnyConnection, thread_id: i64) -> ApiResult<PostRow> {
     Ok(on_each_backend!(connection, |inner| {
-        posts::table.filter(posts::thread_id.eq(thread_id)).filter(posts::depth.eq(0)).first(inner)
+        posts::table
+            .filter(posts::thread_id.eq(thread_id))
+            .filter(posts::depth.eq(0))
+            .select(post_row_columns!())
+            .first(inner)
     })?)
 }
 
@@ -209,25 +248,18 @@ pub fn mark_crisis(connection: &mut AnyConnection, post_id: i64) -> ApiResult<()
 
 /// A post as a thread page reads it: enough to tell which and whose it is
 /// (its place is the order rows come in; only the last row's path is read,
-/// by `tree_path_of`), and its kept head (see `post_heads`) when the post
-/// is public and not deleted, so every reader shown it in full may be sent
-/// that head.
-#[derive(Debug)]
+/// by `tree_path_of`), whether anyone reacted to it, and its kept head (see
+/// `post_heads`) when the post is public and not deleted, so every reader
+/// shown it in full may be sent that head.
+#[derive(Debug, Queryable)]
 pub struct PageRow {
     pub id: i64,
     pub author_id: i64,
-    pub head: Option<String>,
-    /// The head's piece and its CRC-32, when asked for and kept.
-    pub deflated: Option<(Vec<u8>, u32)>,
-}
-
-/// A `PageRow` as read with its head's piece: the deflate blocks and CRC-32.
-#[derive(Queryable)]
-struct PageRowWithPiece {
-    id: i64,
-    author_id: i64,
-    head: Option<String>,
-    piece: (Option<Vec<u8>>, Option<i64>),
+    pub reaction_count: i32,
+    pub head: Option<Vec<u8>>,
+    /// The head's piece as stored (`stitch::Placed::to_stored`), when asked
+    /// for and kept.
+    pub piece: Option<Vec<u8>>,
 }
 
 /// Up to `limit` posts of a thread in tree order, after `after_path`; held
@@ -253,26 +285,28 @@ pub fn page(
             .filter(posts::moderation_state.ne(withheld_state).or(posts::author_id.eq(reader_id)))
             .order(posts::tree_path.asc())
             .limit(limit);
-        let head = case_when(public(), post_heads::head.nullable());
+        let head = || case_when(public(), post_heads::head.nullable());
         if with_pieces {
-            let piece = (post_heads::deflated.nullable(), post_heads::deflated_crc.nullable());
-            let rows: Vec<PageRowWithPiece> =
-                in_order.select((posts::id, posts::author_id, head, piece)).load(inner)?;
+            let post = (posts::id, posts::author_id, posts::reaction_count, head(), post_heads::piece.nullable());
+            let mut rows: Vec<PageRow> = in_order.select(post).load(inner)?;
+            // A piece is read as its head is, with no condition of its own,
+            // and kept only beside the head.
+            for row in rows.iter_mut().filter(|row| row.head.is_none()) {
+                row.piece = None;
+            }
+            rows
+        } else {
+            let post = (posts::id, posts::author_id, posts::reaction_count, head());
+            let rows: Vec<(i64, i64, i32, Option<Vec<u8>>)> = in_order.select(post).load(inner)?;
             rows.into_iter()
-                .map(|row| {
-                    // A piece is read as its head is, with no condition of
-                    // its own, and kept only beside the head.
-                    let deflated = match (&row.head, row.piece) {
-                        (Some(_), (Some(bytes), Some(crc))) => Some((bytes, crc as u32)),
-                        _ => None,
-                    };
-                    PageRow { id: row.id, author_id: row.author_id, head: row.head, deflated }
+                .map(|(id, author_id, reaction_count, head)| PageRow {
+                    id,
+                    author_id,
+                    reaction_count,
+                    head,
+                    piece: None,
                 })
                 .collect()
-        } else {
-            let rows: Vec<(i64, i64, Option<String>)> =
-                in_order.select((posts::id, posts::author_id, head)).load(inner)?;
-            rows.into_iter().map(|(id, author_id, head)| PageRow { id, author_id, head, deflated: None }).collect()
         }
     }))
 }
@@ -462,7 +496,8 @@ impl Reactions {
 /// Reaction counts, and the kinds the viewer left, for the posts of one
 /// thread (a page, a consultation's answers, a single post) that `span`
 /// covers: one statement over the range of tree paths, prepared once, which
-/// counts the viewer's own reactions beside everyone's.
+/// counts the viewer's own reactions beside everyone's and looks them up
+/// only for posts whose count says they have any.
 pub fn reactions_for(connection: &mut AnyConnection, span: Option<Span>, viewer: Option<i64>) -> ApiResult<Reactions> {
     let mut reactions = Reactions::default();
     let Some(Span { thread_id, first, last }) = span else { return Ok(reactions) };
@@ -472,6 +507,7 @@ pub fn reactions_for(connection: &mut AnyConnection, span: Option<Span>, viewer:
         post_reactions::table
             .inner_join(posts::table)
             .filter(posts::thread_id.eq(thread_id).and(posts::tree_path.between(first, last)))
+            .filter(posts::reaction_count.gt(0))
             .group_by((post_reactions::post_id, post_reactions::kind))
             .select((
                 post_reactions::post_id,

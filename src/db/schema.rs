@@ -118,6 +118,7 @@ diesel::table! {
         deleted_at -> Nullable<BigInt>,
         moderation_state -> Text,
         moderation_reason -> Nullable<Text>,
+        reaction_count -> Integer,
     }
 }
 
@@ -507,9 +508,8 @@ diesel::joinable!(crisis_posts -> posts (post_id));
 diesel::table! {
     post_heads (post_id) {
         post_id -> BigInt,
-        head -> Text,
-        deflated -> Nullable<Binary>,
-        deflated_crc -> Nullable<BigInt>,
+        head -> Binary,
+        piece -> Nullable<Binary>,
     }
 }
 diesel::joinable!(post_heads -> posts (post_id));

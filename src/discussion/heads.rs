@@ -6,16 +6,13 @@
 //! reader.
 
 use std::ops::Range;
-use std::sync::LazyLock;
-
-use memchr::memmem::Finder;
 
 use super::view::PostHead;
 use crate::db::AnyConnection;
 use crate::db::post_heads;
 use crate::db::posts::{self as post_store, Which};
 use crate::error::{ApiError, ApiResult};
-use crate::stitch::Piece;
+use crate::stitch::{Piece, Placed};
 
 /// Writes again the heads of the posts `which` names, in the caller's transaction.
 pub fn refresh(connection: &mut AnyConnection, which: Which) -> ApiResult<()> {
@@ -24,9 +21,10 @@ pub fn refresh(connection: &mut AnyConnection, which: Which) -> ApiResult<()> {
         if listing.crisis {
             post_heads::forget(connection, post_id)?;
         } else {
-            let head = serde_json::to_string(&PostHead::shown(listing)).map_err(ApiError::internal)?;
-            let piece = Piece::of_json(head[text_in(&head)?].as_bytes()).map_err(ApiError::internal)?;
-            post_heads::store(connection, post_id, &head, &piece)?;
+            let head = serde_json::to_vec(&PostHead::shown(listing)).map_err(ApiError::internal)?;
+            let text = text_in(&head)?;
+            let piece = Piece::of_json(&head[text.clone()]).map_err(ApiError::internal)?;
+            post_heads::store(connection, post_id, &head, &Placed { at: text.start, piece })?;
         }
     }
     Ok(())
@@ -34,8 +32,8 @@ pub fn refresh(connection: &mut AnyConnection, which: Which) -> ApiResult<()> {
 
 /// What a page copies of a kept head: all of it but the closing brace, so
 /// that the reader's reactions can follow.
-pub fn copied(head: &str) -> ApiResult<&str> {
-    head.strip_suffix('}').ok_or_else(|| ApiError::internal("a kept head is not an object"))
+pub fn copied(head: &[u8]) -> ApiResult<&[u8]> {
+    head.strip_suffix(b"}").ok_or_else(|| ApiError::internal("a kept head is not an object"))
 }
 
 /// Where the text (`body_html`'s value, a JSON string with its quotes)
@@ -44,14 +42,12 @@ pub fn copied(head: &str) -> ApiResult<&str> {
 /// the fields around it repeat from post to post and a page compresses them
 /// better together than each piece could. The key is found only as a key,
 /// and the string ends at the first quote not escaped, since JSON escapes
-/// every quote and backslash inside a string.
-pub fn text_in(head: &str) -> ApiResult<Range<usize>> {
+/// every quote and backslash inside a string. The piece is stored with
+/// where it lies, so this runs only when a head is written.
+pub fn text_in(bytes: &[u8]) -> ApiResult<Range<usize>> {
     const KEY: &[u8] = b"\"body_html\":\"";
-    // Built once: a page looks for the key in each of its kept heads.
-    static FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(KEY));
     let no_text = || ApiError::internal("a kept head has no text");
-    let bytes = head.as_bytes();
-    let start = FINDER.find(bytes).ok_or_else(no_text)? + KEY.len() - 1;
+    let start = memchr::memmem::find(bytes, KEY).ok_or_else(no_text)? + KEY.len() - 1;
     let mut from = start + 1;
     loop {
         let quote = from + memchr::memchr(b'"', &bytes[from..]).ok_or_else(no_text)?;
@@ -73,7 +69,7 @@ mod tests {
             let head = serde_json::json!({"id": 1, "author": {"display_name": "\"body_html\":\""}, "body_html": text,
                 "created_at": "2026-12-06"})
             .to_string();
-            let span = text_in(&head).expect("a text");
+            let span = text_in(head.as_bytes()).expect("a text");
             assert_eq!(&head[span], serde_json::to_string(text).expect("json"), "{text:?}");
         }
     }

@@ -22,7 +22,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::pages::Shown;
 use crate::policy::ThreadAccess;
 use crate::state::AppState;
-use crate::stitch::{Piece, Placed};
+use crate::stitch::Placed;
 use crate::views::support::Support;
 
 #[derive(Serialize, ToSchema)]
@@ -109,7 +109,7 @@ const BYTES_PER_POST: usize = 640;
 /// the head, when read) with the reader's reactions, or, where the reader
 /// sees it otherwise or no head is kept, built for them.
 pub enum PagePost {
-    Kept { head: String, text: Option<Placed>, reactions: Vec<ReactionCount> },
+    Kept { head: Vec<u8>, text: Option<Placed>, reactions: Vec<ReactionCount> },
     Built(Box<PostView>),
 }
 
@@ -120,7 +120,7 @@ impl PagePost {
     fn write_json(&self, out: &mut Vec<u8>) -> ApiResult<()> {
         match self {
             Self::Kept { head, reactions, .. } => {
-                out.extend_from_slice(heads::copied(head)?.as_bytes());
+                out.extend_from_slice(heads::copied(head)?);
                 out.extend_from_slice(b",\"reactions\":");
                 serde_json::to_writer(&mut *out, reactions).map_err(ApiError::internal)?;
                 out.push(b'}');
@@ -153,14 +153,16 @@ pub struct LoadFor {
 /// The posts of `rows` as `reader` sees them: a post shown in full is sent
 /// as its kept head, unless a block hides its author from the reader; any
 /// other (deleted, held or taken down, a crisis post, no head kept) is
-/// built from its row. `span` holds the rows: they are in tree order.
+/// built from its row. `span` holds the rows: they are in tree order. A
+/// page none of whose posts has a reaction reads none.
 fn page_posts(
     connection: &mut AnyConnection,
     rows: Vec<PageRow>,
     span: Option<Span>,
     reader: Reader,
 ) -> ApiResult<Vec<PagePost>> {
-    let mut reactions = post_store::reactions_for(connection, span, reader.user_id)?;
+    let reacted = span.filter(|_| rows.iter().any(|row| row.reaction_count > 0));
+    let mut reactions = post_store::reactions_for(connection, reacted, reader.user_id)?;
     let hidden = match reader.user_id {
         Some(viewer) if !reader.moderates => blocks::hidden_from(connection, viewer)?,
         _ => Default::default(),
@@ -178,7 +180,7 @@ fn page_posts(
             let keep = kept(&row);
             match row.head {
                 Some(head) if keep => {
-                    let text = row.deflated.map(|deflated| text_piece(&head, deflated)).transpose()?;
+                    let text = row.piece.and_then(Placed::from_stored);
                     Ok(PagePost::Kept { head, text, reactions: reaction_counts(&counts, &mine) })
                 }
                 _ => {
@@ -190,13 +192,6 @@ fn page_posts(
             }
         })
         .collect()
-}
-
-/// The piece of a kept head's text, read as its deflate blocks and CRC-32,
-/// placed where the text starts in the head.
-fn text_piece(head: &str, (deflated, json_crc): (Vec<u8>, u32)) -> ApiResult<Placed> {
-    let text = heads::text_in(head)?;
-    Ok(Placed { at: text.start, piece: Piece { json_length: text.len(), json_crc, deflated: deflated.into() } })
 }
 
 /// A page of a thread, if the viewer may read it, with what `load_for` asks.

@@ -150,6 +150,10 @@ pub struct ReactionCount {
 /// The reactions to a post in the instance's order of kinds, given their
 /// counts and the kinds the reader left.
 pub fn reaction_counts(counts: &[(String, i64)], mine: &[String]) -> Vec<ReactionCount> {
+    // Most posts have none: a page asks fifty times.
+    if counts.is_empty() {
+        return Vec::new();
+    }
     ReactionKind::ALL
         .iter()
         .filter_map(|kind| {

@@ -10,7 +10,7 @@ use crate::db::AnyConnection;
 use crate::db::notifications::NotificationRow;
 use crate::db::schema::{
     appeals, chat_messages, communities, community_follows, community_members, join_decisions, membership_requests,
-    moderation_log, notifications, post_reactions, post_revisions, posts, reports, rooms, sanctions, sessions, stories,
+    moderation_log, notifications, post_reactions, post_revisions, reports, rooms, sanctions, sessions, stories,
     thread_follows, threads, users,
 };
 use crate::domain::device;
@@ -238,8 +238,7 @@ fn threads_started(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Va
 }
 
 fn posts_with_history(connection: &mut AnyConnection, user_id: i64) -> ApiResult<Value> {
-    let rows: Vec<crate::db::posts::PostRow> =
-        posts::table.filter(posts::author_id.eq(user_id)).order(posts::id.asc()).load(connection)?;
+    let rows = crate::db::posts::by_author(connection, user_id)?;
     let ids: Vec<i64> = rows.iter().map(|post| post.id).collect();
     let revisions: Vec<(i64, String, Option<String>, i64, i64)> = post_revisions::table
         .filter(post_revisions::post_id.eq_any(&ids))

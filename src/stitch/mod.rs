@@ -13,7 +13,7 @@
 
 mod glue;
 
-use actix_web::web::Bytes;
+use actix_web::web::{Buf, Bytes};
 use flate2::{Compress, CompressError, Compression, FlushCompress, Status};
 use glue::Glue;
 
@@ -42,6 +42,36 @@ impl Piece {
 pub struct Placed {
     pub at: usize,
     pub piece: Piece,
+}
+
+/// Bytes before a stored piece's deflate blocks: where its JSON starts,
+/// that JSON's length and its CRC-32, each four bytes, little-endian.
+const STORED_HEADER: usize = 12;
+
+impl Placed {
+    /// The piece as kept beside the JSON it was placed in, so that a reader
+    /// of both need not find where it goes.
+    pub fn to_stored(&self) -> Vec<u8> {
+        let mut stored = Vec::with_capacity(STORED_HEADER + self.piece.deflated.len());
+        for number in [self.at as u32, self.piece.json_length as u32, self.piece.json_crc] {
+            stored.extend_from_slice(&number.to_le_bytes());
+        }
+        stored.extend_from_slice(&self.piece.deflated);
+        stored
+    }
+
+    /// A piece as `to_stored` kept it, if that is what `stored` holds.
+    pub fn from_stored(stored: Vec<u8>) -> Option<Placed> {
+        let number = |index: usize| {
+            let bytes = stored.get(index * 4..index * 4 + 4)?;
+            Some(u32::from_le_bytes(bytes.try_into().ok()?) as usize)
+        };
+        let (at, json_length, json_crc) = (number(0)?, number(1)?, number(2)? as u32);
+        // The blocks are taken without copying them out of what was read.
+        let mut deflated = Bytes::from(stored);
+        deflated.advance(STORED_HEADER);
+        Some(Placed { at, piece: Piece { json_length, json_crc, deflated } })
+    }
 }
 
 /// `body` gzipped (RFC 1952), with each of `placed` (in the order of their
@@ -134,6 +164,16 @@ mod tests {
             let at = stitched.windows(piece.deflated.len()).position(|window| window == &piece.deflated[..]);
             assert!(at.is_some(), "each piece is copied in as made");
         }
+    }
+
+    #[test]
+    fn a_placed_piece_is_read_back_as_stored_and_a_shorter_blob_is_none() {
+        let placed = placed(7, POSTS[1]);
+        let read = Placed::from_stored(placed.to_stored()).expect("a stored piece");
+        assert_eq!((read.at, read.piece), (7, placed.piece));
+        assert!(Placed::from_stored(vec![1; STORED_HEADER - 1]).is_none());
+        let empty = Placed::from_stored(vec![0; STORED_HEADER]).expect("a header alone");
+        assert!(empty.piece.deflated.is_empty());
     }
 
     #[test]

@@ -290,6 +290,41 @@ async fn reactions_are_a_fixed_set_and_can_be_taken_back() {
 }
 
 #[tokio::test]
+async fn a_page_shows_reactions_as_they_come_and_go_beside_posts_that_have_none() {
+    let app = spawn_app().await;
+    let (amy, ben, thread, first) = setup_thread(&app).await;
+    let reply = app.reply(&ben, thread, Some(first), "Same here.").await;
+    let last = app.reply(&amy, thread, None, "Thanks both.").await;
+    let page_reactions = |who| {
+        let app = &app;
+        async move {
+            let page = app.get(&format!("/api/v1/threads/{thread}"), who).await;
+            let posts = page.assert_status(200)["posts"].as_array().expect("posts").clone();
+            posts.iter().map(|post| (post["id"].as_i64().unwrap_or(0), reactions_of(post))).collect::<Vec<_>>()
+        }
+    };
+    let none = vec![(first, vec![]), (reply, vec![]), (last, vec![])];
+    assert_eq!(page_reactions(None).await, none);
+
+    for who in [&amy, &ben] {
+        app.put(&format!("/api/v1/posts/{reply}/reactions/hug"), Some(who)).await.assert_status(200);
+    }
+    app.put(&format!("/api/v1/posts/{reply}/reactions/hug"), Some(&ben)).await.assert_status(200);
+    let hugged = |count, mine| vec![(first, vec![]), (reply, vec![("hug".to_owned(), count, mine)]), (last, vec![])];
+    assert_eq!(page_reactions(None).await, hugged(2, false), "a second hug from one member counts once");
+    assert_eq!(page_reactions(Some(&ben)).await, hugged(2, true));
+
+    app.delete(&format!("/api/v1/posts/{reply}/reactions/hug"), Some(&ben)).await.assert_status(200);
+    assert_eq!(page_reactions(Some(&ben)).await, hugged(1, false));
+    app.delete(&format!("/api/v1/posts/{reply}/reactions/hug"), Some(&amy)).await.assert_status(200);
+    app.delete(&format!("/api/v1/posts/{reply}/reactions/hug"), Some(&amy)).await.assert_status(200);
+    assert_eq!(page_reactions(Some(&amy)).await, none, "taking back a reaction twice counts once");
+
+    app.put(&format!("/api/v1/posts/{reply}/reactions/hug"), Some(&amy)).await.assert_status(200);
+    assert_eq!(page_reactions(Some(&amy)).await, hugged(1, true), "the count came back to nothing, not below");
+}
+
+#[tokio::test]
 async fn a_first_post_with_replies_leaves_the_thread_standing_and_without_replies_takes_it() {
     let app = spawn_app().await;
     let (amy, ben, thread, first) = setup_thread(&app).await;

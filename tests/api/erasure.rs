@@ -5,7 +5,7 @@
 
 use diesel::QueryableByName;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::{BigInt, Bool, Text};
 use kindred::config::ErasureContent;
 use kindred::db::AnyConnection;
 use reqwest::header;
@@ -191,27 +191,41 @@ async fn the_export_contains_every_kind_of_data_and_no_secrets() {
     app.get("/api/v1/me/export", Some(&seeded.ben)).await.assert_error(404, "not_found");
 }
 
-/// (table, column) of every text column in the database.
-fn text_columns(connection: &mut AnyConnection) -> Vec<(String, String)> {
+/// (table, column, as text) of every column in the database that holds
+/// text or bytes (a kept post head is JSON kept as bytes), with the SQL that
+/// reads it as lower-case text.
+fn text_columns(connection: &mut AnyConnection) -> Vec<(String, String, String)> {
     #[derive(QueryableByName)]
     struct Column {
         #[diesel(sql_type = Text)]
         table_name: String,
         #[diesel(sql_type = Text)]
         column_name: String,
+        #[diesel(sql_type = Bool)]
+        bytes: bool,
     }
-    let query = match connection {
-        AnyConnection::Sqlite(_) => {
-            "SELECT m.name AS table_name, p.name AS column_name FROM sqlite_master m, pragma_table_info(m.name) p \
-             WHERE m.type = 'table' AND upper(p.type) = 'TEXT'"
-        }
-        AnyConnection::Postgres(_) => {
-            "SELECT table_name::text AS table_name, column_name::text AS column_name FROM information_schema.columns \
-             WHERE table_schema = 'public' AND data_type = 'text'"
-        }
+    let (query, bytes_as_text): (&str, fn(&str) -> String) = match connection {
+        AnyConnection::Sqlite(_) => (
+            "SELECT m.name AS table_name, p.name AS column_name, upper(p.type) = 'BLOB' AS bytes \
+             FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND upper(p.type) IN ('TEXT', 'BLOB')",
+            |column| format!("CAST({column} AS TEXT)"),
+        ),
+        AnyConnection::Postgres(_) => (
+            "SELECT table_name::text AS table_name, column_name::text AS column_name, data_type = 'bytea' AS bytes \
+             FROM information_schema.columns WHERE table_schema = 'public' AND data_type IN ('text', 'bytea')",
+            // Bytes outside ASCII are written as escapes; what is looked for is ASCII.
+            |column| format!("encode({column}, 'escape')"),
+        ),
     };
     let columns: Vec<Column> = diesel::sql_query(query).load(connection).expect("the columns");
-    columns.into_iter().map(|column| (column.table_name, column.column_name)).collect()
+    columns
+        .into_iter()
+        .map(|column| {
+            let quoted = format!("\"{}\"", column.column_name);
+            let text = if column.bytes { bytes_as_text(&quoted) } else { quoted };
+            (column.table_name, column.column_name, format!("lower({text})"))
+        })
+        .collect()
 }
 
 /// Every (table, column) whose text contains `needle`, ignoring case.
@@ -223,10 +237,8 @@ fn traces(connection: &mut AnyConnection, needle: &str) -> Vec<String> {
     }
     let placeholder = if matches!(connection, AnyConnection::Sqlite(_)) { "?" } else { "$1" };
     let mut found = Vec::new();
-    for (table, column) in text_columns(connection) {
-        let query = format!(
-            "SELECT COUNT(*) AS found FROM \"{table}\" WHERE lower(\"{column}\") LIKE '%' || {placeholder} || '%'"
-        );
+    for (table, column, text) in text_columns(connection) {
+        let query = format!("SELECT COUNT(*) AS found FROM \"{table}\" WHERE {text} LIKE '%' || {placeholder} || '%'");
         let count: Count =
             diesel::sql_query(query).bind::<Text, _>(needle.to_lowercase()).get_result(connection).expect("a count");
         if count.found > 0 {

@@ -10,33 +10,38 @@ use std::io::Read;
 use diesel::prelude::*;
 use kindred::db::AnyConnection;
 use kindred::db::schema::post_heads;
+use kindred::stitch::Placed;
 use serde_json::{Value, json};
 
 use crate::helpers::{Account, PASSWORD, TestApp, spawn_app_with};
 
-/// A post's id, kept head, and that head's piece and CRC-32.
-type KeptHead = (i64, String, Option<Vec<u8>>, Option<i64>);
+/// A post's id, kept head, and that head's piece as stored.
+type KeptHead = (i64, Vec<u8>, Option<Vec<u8>>);
 
-/// Every kept head has a piece, which inflates to its text as a page's JSON
-/// carries it and carries the CRC-32 of those bytes; returns the pieces by
-/// post id.
+/// Every kept head has a piece, placed where its text lies in the head as a
+/// page's JSON carries it, which inflates to that text and carries the
+/// CRC-32 of those bytes; returns the pieces' deflate blocks by post id.
 pub fn assert_pieces_match_heads(connection: &mut AnyConnection) -> Vec<(i64, Vec<u8>)> {
     let rows: Vec<KeptHead> = post_heads::table
-        .select((post_heads::post_id, post_heads::head, post_heads::deflated, post_heads::deflated_crc))
+        .select((post_heads::post_id, post_heads::head, post_heads::piece))
         .load(connection)
         .expect("the heads");
     let mut pieces = Vec::new();
-    for (post, head, deflated, crc) in rows {
-        let (Some(deflated), Some(crc)) = (deflated, crc) else { panic!("post {post}'s head has no piece") };
-        let view: Value = serde_json::from_str(&head).expect("a head is JSON");
+    for (post, head, stored) in rows {
+        let Some(Placed { at, piece }) = stored.and_then(Placed::from_stored) else {
+            panic!("post {post}'s head has no piece")
+        };
+        let view: Value = serde_json::from_slice(&head).expect("a head is JSON");
         let copied = view["body_html"].to_string();
+        assert_eq!(&head[at..at + piece.json_length], copied.as_bytes(), "post {post}'s piece's place");
+        let deflated = piece.deflated.to_vec();
         // A piece ends on a byte boundary but does not end the stream: an
         // empty last block (fixed codes, end of block) closes it to be read.
         let closed = [&deflated[..], &[0x03, 0x00]].concat();
         let mut inflated = String::new();
         flate2::read::DeflateDecoder::new(&closed[..]).read_to_string(&mut inflated).expect("raw deflate");
         assert_eq!(inflated, copied, "post {post}'s piece");
-        assert_eq!(crc, i64::from(crc32fast::hash(copied.as_bytes())), "post {post}'s piece's CRC");
+        assert_eq!(piece.json_crc, crc32fast::hash(copied.as_bytes()), "post {post}'s piece's CRC");
         pieces.push((post, deflated));
     }
     pieces
@@ -127,7 +132,7 @@ async fn a_gzipped_page_unzips_to_the_page_and_copies_in_each_kept_heads_current
     // with the rest of the page, which still unzips to the page.
     let mut connection = app.connect();
     diesel::update(post_heads::table)
-        .set((post_heads::deflated.eq(None::<Vec<u8>>), post_heads::deflated_crc.eq(None::<i64>)))
+        .set(post_heads::piece.eq(None::<Vec<u8>>))
         .execute(&mut connection)
         .expect("the pieces dropped");
     let (_, plain, zipped) = both_ways(&app, thread, None).await;
