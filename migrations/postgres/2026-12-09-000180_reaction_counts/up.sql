@@ -6,7 +6,9 @@
 -- indexes, so that a reaction's update of its post can be a heap-only one
 -- rather than writing every index of the post again.
 ALTER TABLE posts ADD COLUMN reaction_count INTEGER NOT NULL DEFAULT 0;
-UPDATE posts SET reaction_count = (SELECT count(*) FROM post_reactions WHERE post_id = posts.id);
+-- Only posts with reactions are written again.
+UPDATE posts SET reaction_count = (SELECT count(*) FROM post_reactions WHERE post_id = posts.id)
+    WHERE id IN (SELECT post_id FROM post_reactions);
 
 CREATE FUNCTION post_reactions_count() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

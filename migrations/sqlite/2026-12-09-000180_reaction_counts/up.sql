@@ -4,7 +4,9 @@
 -- only for posts that have any (issue 22): most posts have none, and a
 -- page where none has any runs no reactions statement at all.
 ALTER TABLE posts ADD COLUMN reaction_count INTEGER NOT NULL DEFAULT 0;
-UPDATE posts SET reaction_count = (SELECT count(*) FROM post_reactions WHERE post_id = posts.id);
+-- Only posts with reactions are written again.
+UPDATE posts SET reaction_count = (SELECT count(*) FROM post_reactions WHERE post_id = posts.id)
+    WHERE id IN (SELECT post_id FROM post_reactions);
 
 CREATE TRIGGER post_reactions_counted AFTER INSERT ON post_reactions
 BEGIN
