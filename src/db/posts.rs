@@ -246,15 +246,15 @@ pub fn mark_crisis(connection: &mut AnyConnection, post_id: i64) -> ApiResult<()
     super::post_heads::forget(connection, post_id)
 }
 
-/// A post as a thread page reads it: enough to tell which and whose it is
-/// (its place is the order rows come in; only the last row's path is read,
-/// by `tree_path_of`), whether anyone reacted to it, and its kept head (see
-/// `post_heads`) when the post is public and not deleted, so every reader
-/// shown it in full may be sent that head.
+/// A post as a thread page reads it: enough to tell which it is (its place
+/// is the order rows come in; only the last row's path is read, by
+/// `tree_path_of`, and its author only for a reader blocks hide someone
+/// from, by `authors_in`), whether anyone reacted to it, and its kept head
+/// (see `post_heads`) when the post is public and not deleted, so every
+/// reader shown it in full may be sent that head.
 #[derive(Debug, Queryable)]
 pub struct PageRow {
     pub id: i64,
-    pub author_id: i64,
     pub reaction_count: i32,
     pub head: Option<Vec<u8>>,
     /// The head's piece as stored (`stitch::Placed::to_stored`), when asked
@@ -287,7 +287,7 @@ pub fn page(
             .limit(limit);
         let head = || case_when(public(), post_heads::head.nullable());
         if with_pieces {
-            let post = (posts::id, posts::author_id, posts::reaction_count, head(), post_heads::piece.nullable());
+            let post = (posts::id, posts::reaction_count, head(), post_heads::piece.nullable());
             let mut rows: Vec<PageRow> = in_order.select(post).load(inner)?;
             // A piece is read as its head is, with no condition of its own,
             // and kept only beside the head.
@@ -296,19 +296,25 @@ pub fn page(
             }
             rows
         } else {
-            let post = (posts::id, posts::author_id, posts::reaction_count, head());
-            let rows: Vec<(i64, i64, i32, Option<Vec<u8>>)> = in_order.select(post).load(inner)?;
+            let rows: Vec<(i64, i32, Option<Vec<u8>>)> =
+                in_order.select((posts::id, posts::reaction_count, head())).load(inner)?;
             rows.into_iter()
-                .map(|(id, author_id, reaction_count, head)| PageRow {
-                    id,
-                    author_id,
-                    reaction_count,
-                    head,
-                    piece: None,
-                })
+                .map(|(id, reaction_count, head)| PageRow { id, reaction_count, head, piece: None })
                 .collect()
         }
     }))
+}
+
+/// Who wrote each post `span` covers, by post id.
+pub fn authors_in(connection: &mut AnyConnection, span: Span) -> ApiResult<HashMap<i64, i64>> {
+    let Span { thread_id, first, last } = span;
+    let rows: Vec<(i64, i64)> = on_each_backend!(connection, |inner| {
+        posts::table
+            .filter(posts::thread_id.eq(thread_id).and(posts::tree_path.between(first, last)))
+            .select((posts::id, posts::author_id))
+            .load(inner)
+    })?;
+    Ok(rows.into_iter().collect())
 }
 
 /// A post's place in its thread's tree, if it is still there: for a page,

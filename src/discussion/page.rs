@@ -154,7 +154,8 @@ pub struct LoadFor {
 /// as its kept head, unless a block hides its author from the reader; any
 /// other (deleted, held or taken down, a crisis post, no head kept) is
 /// built from its row. `span` holds the rows: they are in tree order. A
-/// page none of whose posts has a reaction reads none.
+/// page none of whose posts has a reaction reads none, and who wrote each
+/// post is read only for a reader from whom blocks hide someone.
 fn page_posts(
     connection: &mut AnyConnection,
     rows: Vec<PageRow>,
@@ -167,7 +168,12 @@ fn page_posts(
         Some(viewer) if !reader.moderates => blocks::hidden_from(connection, viewer)?,
         _ => Default::default(),
     };
-    let kept = |row: &PageRow| row.head.is_some() && !hidden.contains(&row.author_id);
+    let authors = match span {
+        Some(span) if !hidden.is_empty() => post_store::authors_in(connection, span)?,
+        _ => HashMap::new(),
+    };
+    let unhidden = |row: &PageRow| authors.get(&row.id).is_some_and(|author| !hidden.contains(author));
+    let kept = |row: &PageRow| row.head.is_some() && (hidden.is_empty() || unhidden(row));
     let to_build: Vec<i64> = rows.iter().filter(|row| !kept(row)).map(|row| row.id).collect();
     let mut built: HashMap<i64, PostListing> = HashMap::new();
     if !to_build.is_empty() {
