@@ -128,9 +128,25 @@ async fn a_gzipped_page_unzips_to_the_page_and_copies_in_each_kept_heads_current
         assert!(texts.contains("slowly") && texts.contains("a former member"), "the edit and the rewrite show");
     }
 
+    // A stored piece that says the wrong place, or does not read as a piece
+    // at all, is not copied in: those texts are compressed with the rest.
+    let mut connection = app.connect();
+    let stored: Vec<(i64, Option<Vec<u8>>)> =
+        post_heads::table.select((post_heads::post_id, post_heads::piece)).load(&mut connection).expect("the pieces");
+    for (index, (post, piece)) in stored.into_iter().enumerate() {
+        let Some(Placed { at, piece }) = piece.and_then(Placed::from_stored) else { continue };
+        let spoilt = if index % 2 == 0 { Placed { at: at + 1, piece }.to_stored() } else { vec![0xff; 5] };
+        diesel::update(post_heads::table.find(post))
+            .set(post_heads::piece.eq(Some(spoilt)))
+            .execute(&mut connection)
+            .expect("the piece spoilt");
+    }
+    let (_, plain, zipped) = both_ways(&app, thread, None).await;
+    assert!(pieces.iter().all(|(_, piece)| !zipped.windows(piece.len()).any(|window| window == &piece[..])));
+    assert!(zipped.len() < plain.len(), "the page is still compressed");
+
     // A head kept before heads had pieces has none: its text is compressed
     // with the rest of the page, which still unzips to the page.
-    let mut connection = app.connect();
     diesel::update(post_heads::table)
         .set(post_heads::piece.eq(None::<Vec<u8>>))
         .execute(&mut connection)
