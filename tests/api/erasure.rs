@@ -194,7 +194,7 @@ async fn the_export_contains_every_kind_of_data_and_no_secrets() {
 /// (table, column, as text) of every column in the database that holds
 /// text or bytes (a kept post head is JSON kept as bytes), with the SQL that
 /// reads it as lower-case text.
-fn text_columns(connection: &mut AnyConnection) -> Vec<(String, String, String)> {
+fn searchable_columns(connection: &mut AnyConnection) -> Vec<(String, String, String)> {
     #[derive(QueryableByName)]
     struct Column {
         #[diesel(sql_type = Text)]
@@ -237,7 +237,7 @@ fn traces(connection: &mut AnyConnection, needle: &str) -> Vec<String> {
     }
     let placeholder = if matches!(connection, AnyConnection::Sqlite(_)) { "?" } else { "$1" };
     let mut found = Vec::new();
-    for (table, column, text) in text_columns(connection) {
+    for (table, column, text) in searchable_columns(connection) {
         let query = format!("SELECT COUNT(*) AS found FROM \"{table}\" WHERE {text} LIKE '%' || {placeholder} || '%'");
         let count: Count =
             diesel::sql_query(query).bind::<Text, _>(needle.to_lowercase()).get_result(connection).expect("a count");
