@@ -1,27 +1,24 @@
 //! Each post's head (`discussion::view::PostHead`) as JSON, kept so that a
 //! thread page copies it rather than building the post from its row on
-//! every read, with its piece (`stitch`) for a gzipped page to copy in.
-//! `discussion::heads` writes them; a post without one is built from its row.
+//! every read, in one value with its piece (`stitch`) for a gzipped page to
+//! copy in. `discussion::heads` writes them and reads that value; a post
+//! without one is built from its row.
 
 use diesel::prelude::*;
 
 use super::schema::{post_heads, posts};
 use super::{AnyConnection, on_each_backend};
 use crate::error::ApiResult;
-use crate::stitch::Placed;
 
-/// Keeps `head` as the head of `post_id`, with `piece` made from what a
-/// page copies of it and placed where that lies in it, in place of any
-/// before it.
-pub fn store(connection: &mut AnyConnection, post_id: i64, head: &[u8], piece: &Placed) -> ApiResult<()> {
-    let piece = piece.to_stored();
-    let kept = (post_heads::head.eq(head), post_heads::piece.eq(Some(&piece[..])));
+/// Keeps `kept` (`discussion::heads::KeptHead`) as the head of `post_id`,
+/// in place of any before it.
+pub fn store(connection: &mut AnyConnection, post_id: i64, kept: &[u8]) -> ApiResult<()> {
     on_each_backend!(connection, |inner| {
         diesel::insert_into(post_heads::table)
-            .values((post_heads::post_id.eq(post_id), kept))
+            .values((post_heads::post_id.eq(post_id), post_heads::kept.eq(kept)))
             .on_conflict(post_heads::post_id)
             .do_update()
-            .set(kept)
+            .set(post_heads::kept.eq(kept))
             .execute(inner)
     })?;
     Ok(())

@@ -250,59 +250,41 @@ pub fn mark_crisis(connection: &mut AnyConnection, post_id: i64) -> ApiResult<()
 /// is the order rows come in; only the last row's path is read, by
 /// `tree_path_of`, and its author only for a reader blocks hide someone
 /// from, by `authors_in`), whether anyone reacted to it, and its kept head
-/// (see `post_heads`) when the post is public and not deleted, so every
-/// reader shown it in full may be sent that head.
+/// with its piece (see `post_heads`) when the post is public and not
+/// deleted, so every reader shown it in full may be sent that head.
 #[derive(Debug, Queryable)]
 pub struct PageRow {
     pub id: i64,
     pub reaction_count: i32,
-    pub head: Option<Vec<u8>>,
-    /// The head's piece as stored (`stitch::Placed::to_stored`), when asked
-    /// for and kept.
-    pub piece: Option<Vec<u8>>,
+    pub kept: Option<Vec<u8>>,
 }
 
 /// Up to `limit` posts of a thread in tree order, after `after_path`; held
-/// posts only for their author and moderators; with their heads' pieces
-/// when `with_pieces`. One statement for each of the two whatever is asked
-/// (every path sorts after the empty one, and a moderator is withheld the
-/// empty state, which no post has), so each is prepared once per connection.
+/// posts only for their author and moderators. One statement whatever is
+/// asked (every path sorts after the empty one, and a moderator is withheld
+/// the empty state, which no post has), so it is prepared once per
+/// connection.
 pub fn page(
     connection: &mut AnyConnection,
     thread_id: i64,
     after_path: &str,
     limit: i64,
     reader: Reader,
-    with_pieces: bool,
 ) -> ApiResult<Vec<PageRow>> {
     let (withheld_state, reader_id) = withheld_from(reader);
-    let public = || posts::moderation_state.eq(ContentState::Visible.as_str()).and(posts::deleted_at.is_null());
+    let public = posts::moderation_state.eq(ContentState::Visible.as_str()).and(posts::deleted_at.is_null());
+    let kept = case_when(public, post_heads::kept.nullable());
     Ok(on_each_backend!(connection, |inner| {
-        let in_order = posts::table
+        posts::table
             .left_join(post_heads::table)
             .filter(posts::thread_id.eq(thread_id))
             .filter(posts::tree_path.gt(after_path))
             .filter(posts::moderation_state.ne(withheld_state).or(posts::author_id.eq(reader_id)))
             .order(posts::tree_path.asc())
-            .limit(limit);
-        let head = || case_when(public(), post_heads::head.nullable());
-        if with_pieces {
-            let post = (posts::id, posts::reaction_count, head(), post_heads::piece.nullable());
-            let mut rows: Vec<PageRow> = in_order.select(post).load(inner)?;
-            // A piece is read as its head is, with no condition of its own,
-            // and kept only beside the head.
-            for row in rows.iter_mut().filter(|row| row.head.is_none()) {
-                row.piece = None;
-            }
-            rows
-        } else {
-            let rows: Vec<(i64, i32, Option<Vec<u8>>)> =
-                in_order.select((posts::id, posts::reaction_count, head())).load(inner)?;
-            rows.into_iter()
-                .map(|(id, reaction_count, head)| PageRow { id, reaction_count, head, piece: None })
-                .collect()
-        }
-    }))
+            .limit(limit)
+            .select((posts::id, posts::reaction_count, kept))
+            .load(inner)
+    })?)
 }
 
 /// Who wrote each post `span` covers, by post id.

@@ -508,8 +508,7 @@ diesel::joinable!(crisis_posts -> posts (post_id));
 diesel::table! {
     post_heads (post_id) {
         post_id -> BigInt,
-        head -> Binary,
-        piece -> Nullable<Binary>,
+        kept -> Binary,
     }
 }
 diesel::joinable!(post_heads -> posts (post_id));

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::audience::reads_members_page;
 use super::context::{Reading, reader_of, thread_for_reading};
-use super::heads;
+use super::heads::KeptHead;
 use super::view::{AuthorView, PostView, ReactionCount, reaction_counts, view_of};
 use crate::auth::Member;
 use crate::db::AnyConnection;
@@ -74,21 +74,25 @@ pub struct PageJson {
 
 impl ThreadPage {
     /// The page as JSON: what serde would write for its schema, with each
-    /// kept head copied in as it is, and its pieces moved beside it.
-    pub fn into_json(self) -> ApiResult<PageJson> {
+    /// kept head copied in as it is, and, when `with_pieces`, their pieces
+    /// moved beside it.
+    pub fn into_json(self, with_pieces: bool) -> ApiResult<PageJson> {
         let mut out = Vec::with_capacity(BYTES_PER_POST * (self.posts.len() + 1));
         let mut placed = Vec::new();
         out.extend_from_slice(b"{\"thread\":");
         serde_json::to_writer(&mut out, &self.thread).map_err(ApiError::internal)?;
         out.extend_from_slice(b",\"posts\":[");
-        for (index, mut post) in self.posts.into_iter().enumerate() {
+        for (index, post) in self.posts.into_iter().enumerate() {
             if index > 0 {
                 out.push(b',');
             }
-            if let PagePost::Kept { text: Some(text), .. } = &mut post {
-                placed.push(Placed { at: out.len() + text.at, piece: std::mem::take(&mut text.piece) });
-            }
+            let head_at = out.len();
             post.write_json(&mut out)?;
+            if let PagePost::Kept { head, .. } = post
+                && with_pieces
+            {
+                placed.extend(head.into_placed(head_at));
+            }
         }
         out.extend_from_slice(b"],\"next_cursor\":");
         serde_json::to_writer(&mut out, &self.next_cursor).map_err(ApiError::internal)?;
@@ -105,11 +109,11 @@ impl ThreadPage {
 /// one buffer rather than one that grows and is copied a dozen times.
 const BYTES_PER_POST: usize = 640;
 
-/// A post on a page: its kept head (and the piece of its text, placed in
-/// the head, when read) with the reader's reactions, or, where the reader
-/// sees it otherwise or no head is kept, built for them.
+/// A post on a page: its kept head (with the piece of its text) and the
+/// reader's reactions, or, where the reader sees it otherwise or no head is
+/// kept, built for them.
 pub enum PagePost {
-    Kept { head: Vec<u8>, text: Option<Placed>, reactions: Vec<ReactionCount> },
+    Kept { head: KeptHead, reactions: Vec<ReactionCount> },
     Built(Box<PostView>),
 }
 
@@ -119,8 +123,8 @@ impl PagePost {
     /// moderation notice or support after them.
     fn write_json(&self, out: &mut Vec<u8>) -> ApiResult<()> {
         match self {
-            Self::Kept { head, reactions, .. } => {
-                out.extend_from_slice(heads::copied(head)?);
+            Self::Kept { head, reactions } => {
+                out.extend_from_slice(head.copied());
                 out.extend_from_slice(b",\"reactions\":");
                 serde_json::to_writer(&mut *out, reactions).map_err(ApiError::internal)?;
                 out.push(b'}');
@@ -146,8 +150,6 @@ pub struct LoadFor {
     /// The page is to be kept: whether a member reads the page members
     /// share is checked.
     pub keeping: bool,
-    /// The page may be sent gzipped: its kept heads' pieces are read.
-    pub gzip: bool,
 }
 
 /// The posts of `rows` as `reader` sees them: a post shown in full is sent
@@ -172,25 +174,28 @@ fn page_posts(
         Some(span) if !hidden.is_empty() => post_store::authors_in(connection, span)?,
         _ => HashMap::new(),
     };
-    let unhidden = |row: &PageRow| authors.get(&row.id).is_some_and(|author| !hidden.contains(author));
-    let kept = |row: &PageRow| row.head.is_some() && (hidden.is_empty() || unhidden(row));
-    let to_build: Vec<i64> = rows.iter().filter(|row| !kept(row)).map(|row| row.id).collect();
+    let unhidden = |id: i64| authors.get(&id).is_some_and(|author| !hidden.contains(author));
+    // A kept value that does not read as a head is not sent: that post is built.
+    let rows: Vec<(i64, Option<KeptHead>)> = rows
+        .into_iter()
+        .map(|row| {
+            let shown = hidden.is_empty() || unhidden(row.id);
+            (row.id, row.kept.filter(|_| shown).and_then(KeptHead::read))
+        })
+        .collect();
+    let to_build: Vec<i64> = rows.iter().filter(|(_, head)| head.is_none()).map(|(id, _)| *id).collect();
     let mut built: HashMap<i64, PostListing> = HashMap::new();
     if !to_build.is_empty() {
         let listings = post_store::listings_by_ids(connection, &to_build)?;
         built.extend(listings.into_iter().map(|listing| (listing.post.id, listing)));
     }
     rows.into_iter()
-        .map(|row| {
-            let (counts, mine) = reactions.take(row.id);
-            let keep = kept(&row);
-            match row.head {
-                Some(head) if keep => {
-                    let text = row.piece.and_then(Placed::from_stored);
-                    Ok(PagePost::Kept { head, text, reactions: reaction_counts(&counts, &mine) })
-                }
-                _ => {
-                    let listing = built.remove(&row.id).ok_or_else(|| ApiError::internal("a page's post vanished"))?;
+        .map(|(id, head)| {
+            let (counts, mine) = reactions.take(id);
+            match head {
+                Some(head) => Ok(PagePost::Kept { head, reactions: reaction_counts(&counts, &mine) }),
+                None => {
+                    let listing = built.remove(&id).ok_or_else(|| ApiError::internal("a page's post vanished"))?;
                     let blocked = hidden.contains(&listing.post.author_id);
                     let withheld = listing.crisis && !reader.sees_crisis;
                     Ok(PagePost::Built(Box::new(view_of(listing, &counts, &mine, (blocked, withheld), reader)?)))
@@ -227,8 +232,8 @@ pub async fn load_page(
                 let after_path = after.as_deref().unwrap_or(crate::db::EMPTY_TEXT);
                 // Beside a story its reach alone carries to them, a reader sees no reply.
                 let rows = match (whole, &after) {
-                    (true, _) => post_store::page(connection, thread_id, after_path, limit, reader, load_for.gzip)?,
-                    (false, None) => post_store::page(connection, thread_id, after_path, 1, reader, load_for.gzip)?,
+                    (true, _) => post_store::page(connection, thread_id, after_path, limit, reader)?,
+                    (false, None) => post_store::page(connection, thread_id, after_path, 1, reader)?,
                     (false, Some(_)) => Vec::new(),
                 };
                 // Gone only if erased since the rows were read (PostgreSQL reads each

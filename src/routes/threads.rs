@@ -196,7 +196,7 @@ pub async fn create(
     state.notifier.flush().await;
     let mut page = load_page(&state, thread_id, None, DEFAULT_PAGE, Some(member), LoadFor::default()).await?.page;
     page.support = support;
-    Ok(HttpResponse::Created().content_type(ContentType::json()).body(page.into_json()?.body))
+    Ok(HttpResponse::Created().content_type(ContentType::json()).body(page.into_json(false)?.body))
 }
 
 #[utoipa::path(get, path = "/api/v1/threads/{id}", tag = "threads",
@@ -228,9 +228,10 @@ pub async fn get(
             }
             Lookup::Load(_turn) => {
                 let keeps = state.pages.keeps_pages();
-                let load_for = LoadFor { keeping: keeps, gzip: keeps || gzip };
+                let load_for = LoadFor { keeping: keeps };
                 let loaded = load_page(&state, key.thread_id, key.after.clone(), limit, viewer.0, load_for).await?;
-                let json = loaded.page.into_json()?;
+                // A kept page may be sent gzipped later, so it keeps its pieces.
+                let json = loaded.page.into_json(keeps || gzip)?;
                 let page = Page::new(Bytes::from(json.body), loaded.shown, json.placed);
                 let key = match (loaded.members_page, viewer_id) {
                     (true, Some(member)) => {

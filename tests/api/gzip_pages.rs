@@ -10,38 +10,31 @@ use std::io::Read;
 use diesel::prelude::*;
 use kindred::db::AnyConnection;
 use kindred::db::schema::post_heads;
-use kindred::stitch::Placed;
+use kindred::discussion::heads::KeptHead;
 use serde_json::{Value, json};
 
 use crate::helpers::{Account, PASSWORD, TestApp, spawn_app_with};
 
-/// A post's id, kept head, and that head's piece as stored.
-type KeptHead = (i64, Vec<u8>, Option<Vec<u8>>);
-
 /// Every kept head has a piece, placed where its text lies in the head as a
-/// page's JSON carries it, which inflates to that text and carries the
-/// CRC-32 of those bytes; returns the pieces' deflate blocks by post id.
+/// page's JSON carries it, which inflates to that text; returns the pieces'
+/// deflate blocks by post id.
 pub fn assert_pieces_match_heads(connection: &mut AnyConnection) -> Vec<(i64, Vec<u8>)> {
-    let rows: Vec<KeptHead> = post_heads::table
-        .select((post_heads::post_id, post_heads::head, post_heads::piece))
-        .load(connection)
-        .expect("the heads");
+    let rows: Vec<(i64, Vec<u8>)> =
+        post_heads::table.select((post_heads::post_id, post_heads::kept)).load(connection).expect("the heads");
     let mut pieces = Vec::new();
-    for (post, head, stored) in rows {
-        let Some(Placed { at, piece }) = stored.and_then(Placed::from_stored) else {
-            panic!("post {post}'s head has no piece")
-        };
-        let view: Value = serde_json::from_slice(&head).expect("a head is JSON");
+    for (post, stored) in rows {
+        let kept = KeptHead::read(stored).unwrap_or_else(|| panic!("post {post}'s head reads as kept"));
+        let Some(text) = kept.text() else { panic!("post {post}'s head has no piece") };
+        let view: Value = serde_json::from_slice(kept.head()).expect("a head is JSON");
         let copied = view["body_html"].to_string();
-        assert_eq!(&head[at..at + piece.json_length], copied.as_bytes(), "post {post}'s piece's place");
-        let deflated = piece.deflated.to_vec();
+        assert_eq!(&kept.head()[text], copied.as_bytes(), "post {post}'s piece's place");
+        let deflated = kept.deflated().to_vec();
         // A piece ends on a byte boundary but does not end the stream: an
         // empty last block (fixed codes, end of block) closes it to be read.
         let closed = [&deflated[..], &[0x03, 0x00]].concat();
         let mut inflated = String::new();
         flate2::read::DeflateDecoder::new(&closed[..]).read_to_string(&mut inflated).expect("raw deflate");
         assert_eq!(inflated, copied, "post {post}'s piece");
-        assert_eq!(piece.json_crc, crc32fast::hash(copied.as_bytes()), "post {post}'s piece's CRC");
         pieces.push((post, deflated));
     }
     pieces
@@ -128,30 +121,44 @@ async fn a_gzipped_page_unzips_to_the_page_and_copies_in_each_kept_heads_current
         assert!(texts.contains("slowly") && texts.contains("a former member"), "the edit and the rewrite show");
     }
 
-    // A stored piece that says the wrong place, or does not read as a piece
-    // at all, is not copied in: those texts are compressed with the rest.
+    // A kept head whose text is not where it says has no piece to copy in,
+    // and a kept value that does not read as a head at all is not sent: the
+    // post is built from its row. Either way the page unzips to itself.
+    let (plain_page, _, _) = both_ways(&app, thread, None).await;
     let mut connection = app.connect();
-    let stored: Vec<(i64, Option<Vec<u8>>)> =
-        post_heads::table.select((post_heads::post_id, post_heads::piece)).load(&mut connection).expect("the pieces");
-    for (index, (post, piece)) in stored.into_iter().enumerate() {
-        let Some(Placed { at, piece }) = piece.and_then(Placed::from_stored) else { continue };
-        let spoilt = if index % 2 == 0 { Placed { at: at + 1, piece }.to_stored() } else { vec![0xff; 5] };
+    let stored: Vec<(i64, Vec<u8>)> =
+        post_heads::table.select((post_heads::post_id, post_heads::kept)).load(&mut connection).expect("the heads");
+    let mut heads = Vec::new();
+    for (index, (post, stored)) in stored.into_iter().enumerate() {
+        let kept = KeptHead::read(stored).expect("a kept head");
+        let text = kept.text().expect("a piece");
+        heads.push((post, kept.head().to_vec()));
+        let spoilt = match index % 3 {
+            0 => KeptHead::compose(kept.head(), text.start + 1..text.end + 1, kept.deflated()),
+            1 => KeptHead::compose(kept.head(), text.start - 1..text.end, kept.deflated()),
+            _ => vec![0xff; 5],
+        };
         diesel::update(post_heads::table.find(post))
-            .set(post_heads::piece.eq(Some(spoilt)))
+            .set(post_heads::kept.eq(spoilt))
             .execute(&mut connection)
-            .expect("the piece spoilt");
+            .expect("the head spoilt");
     }
-    let (_, plain, zipped) = both_ways(&app, thread, None).await;
+    let (page, plain, zipped) = both_ways(&app, thread, None).await;
+    assert_eq!(page, plain_page, "the page is the same");
     assert!(pieces.iter().all(|(_, piece)| !zipped.windows(piece.len()).any(|window| window == &piece[..])));
     assert!(zipped.len() < plain.len(), "the page is still compressed");
 
     // A head kept before heads had pieces has none: its text is compressed
     // with the rest of the page, which still unzips to the page.
-    diesel::update(post_heads::table)
-        .set(post_heads::piece.eq(None::<Vec<u8>>))
-        .execute(&mut connection)
-        .expect("the pieces dropped");
-    let (_, plain, zipped) = both_ways(&app, thread, None).await;
+    for (post, head) in heads {
+        let without_piece = KeptHead::compose(&head, 0..0, &[]);
+        diesel::update(post_heads::table.find(post))
+            .set(post_heads::kept.eq(without_piece))
+            .execute(&mut connection)
+            .expect("the piece dropped");
+    }
+    let (page, plain, zipped) = both_ways(&app, thread, None).await;
+    assert_eq!(page, plain_page, "the page is the same");
     assert!(pieces.iter().all(|(_, piece)| !zipped.windows(piece.len()).any(|window| window == &piece[..])));
     assert!(zipped.len() < plain.len(), "the page is still compressed");
 }
