@@ -138,27 +138,27 @@ async fn a_gzipped_page_unzips_to_the_page_and_copies_in_each_kept_heads_current
             1 => KeptHead::compose(kept.head(), text.start - 1..text.end, kept.deflated()),
             _ => vec![0xff; 5],
         };
-        diesel::update(post_heads::table.find(post))
-            .set(post_heads::kept.eq(spoilt))
-            .execute(&mut connection)
-            .expect("the head spoilt");
+        store_kept(&mut connection, post, spoilt);
     }
-    let (page, plain, zipped) = both_ways(&app, thread, None).await;
-    assert_eq!(page, plain_page, "the page is the same");
-    assert!(pieces.iter().all(|(_, piece)| !zipped.windows(piece.len()).any(|window| window == &piece[..])));
-    assert!(zipped.len() < plain.len(), "the page is still compressed");
+    assert_sent_without_pieces(&app, thread, &plain_page, &pieces).await;
 
     // A head kept before heads had pieces has none: its text is compressed
     // with the rest of the page, which still unzips to the page.
     for (post, head) in heads {
-        let without_piece = KeptHead::compose(&head, 0..0, &[]);
-        diesel::update(post_heads::table.find(post))
-            .set(post_heads::kept.eq(without_piece))
-            .execute(&mut connection)
-            .expect("the piece dropped");
+        store_kept(&mut connection, post, KeptHead::compose(&head, 0..0, &[]));
     }
-    let (page, plain, zipped) = both_ways(&app, thread, None).await;
-    assert_eq!(page, plain_page, "the page is the same");
+    assert_sent_without_pieces(&app, thread, &plain_page, &pieces).await;
+}
+
+/// Keeps `kept` as the stored value of `post`'s head, whatever it holds.
+fn store_kept(connection: &mut AnyConnection, post: i64, kept: Vec<u8>) {
+    diesel::update(post_heads::table.find(post)).set(post_heads::kept.eq(kept)).execute(connection).expect("kept");
+}
+
+/// The signed-out page is still `expected`, gzipped too, with none of `pieces` copied in.
+async fn assert_sent_without_pieces(app: &TestApp, thread: i64, expected: &Value, pieces: &[(i64, Vec<u8>)]) {
+    let (page, plain, zipped) = both_ways(app, thread, None).await;
+    assert_eq!(&page, expected, "the page is the same");
     assert!(pieces.iter().all(|(_, piece)| !zipped.windows(piece.len()).any(|window| window == &piece[..])));
     assert!(zipped.len() < plain.len(), "the page is still compressed");
 }
