@@ -7,8 +7,6 @@
 
 use std::ops::Range;
 
-use actix_web::web::{Buf, Bytes};
-
 use super::view::PostHead;
 use crate::db::AnyConnection;
 use crate::db::post_heads;
@@ -106,13 +104,13 @@ impl KeptHead {
     }
 
     /// The piece, placed where the text lies in a page that copied the head
-    /// in at `head_at`, taken without copying its blocks out.
+    /// in at `head_at`: its blocks are moved to the front of the value read,
+    /// which is not copied again.
     pub fn into_placed(self, head_at: usize) -> Option<Placed> {
         let text = self.text?;
-        let end = self.bytes.len() - TRAILER;
-        let mut deflated = Bytes::from(self.bytes);
-        deflated.truncate(end);
-        deflated.advance(self.head_length);
+        let mut deflated = self.bytes;
+        deflated.truncate(deflated.len() - TRAILER);
+        deflated.drain(..self.head_length);
         Some(Placed { at: head_at + text.start, piece: Piece { json_length: text.len(), deflated } })
     }
 }

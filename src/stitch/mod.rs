@@ -13,7 +13,6 @@
 
 mod glue;
 
-use actix_web::web::Bytes;
 use flate2::{Compress, CompressError, Compression, FlushCompress, Status};
 use glue::Glue;
 
@@ -22,7 +21,7 @@ use glue::Glue;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Piece {
     pub json_length: usize,
-    pub deflated: Bytes,
+    pub deflated: Vec<u8>,
 }
 
 impl Piece {
@@ -32,7 +31,7 @@ impl Piece {
         let mut deflated = Vec::with_capacity(json.len() / 2 + 64);
         let mut compressor = Compress::new(Compression::best(), false);
         deflate(&mut compressor, json, &mut deflated)?;
-        Ok(Piece { json_length: json.len(), deflated: deflated.into() })
+        Ok(Piece { json_length: json.len(), deflated })
     }
 }
 
