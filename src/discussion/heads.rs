@@ -72,14 +72,13 @@ impl KeptHead {
         if head.last() != Some(&b'}') {
             return None;
         }
+        // The text lies before the head's closing brace, and is quoted.
         let text = text_start..text_start + text_length;
-        let quoted = |range: &Range<usize>| {
-            let json = head.get(range.clone()).filter(|_| range.end < head_length);
-            json.is_some_and(|json| json.len() >= 2 && json.starts_with(b"\"") && json.ends_with(b"\""))
-        };
+        let quoted = head[..head_length - 1]
+            .get(text.clone())
+            .is_some_and(|json| json.len() >= 2 && json.starts_with(b"\"") && json.ends_with(b"\""));
         let has_piece = trailer_at > head_length;
-        let text = Some(text).filter(|text| has_piece && quoted(text));
-        Some(KeptHead { bytes, head_length, text })
+        Some(KeptHead { bytes, head_length, text: Some(text).filter(|_| has_piece && quoted) })
     }
 
     /// The head's bytes.

@@ -18,7 +18,7 @@ use glue::Glue;
 
 /// JSON deflated once: the length of the bytes it was made from, and the
 /// raw deflate blocks.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Piece {
     pub json_length: usize,
     pub deflated: Vec<u8>,
